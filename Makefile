@@ -1,0 +1,51 @@
+# The two commands of the README, and the builds behind them.
+#   make        build build/capkit, build/libcapkit.so, build/libcapkit.a
+#   make demo   build, then run the main job on the bundled sample capture
+#   make check  install missing packages, build, run every test (also
+#               under AddressSanitizer + UBSan, and a clang build)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 20
+
+.PHONY: all build demo check deps test test-asan test-clang fuzz bench clean
+
+all: build
+
+build:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build build -j $(JOBS)
+
+deps:
+	bash scripts/install-deps.sh
+
+demo: build
+	bash scripts/demo.sh build/capkit
+
+test: build
+	ctest --test-dir build --output-on-failure -j $(JOBS)
+
+test-asan:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCAPKIT_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS) -LE slow
+
+test-clang:
+	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPKIT_FUZZ=ON \
+	  -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
+	cmake --build build-clang -j $(JOBS)
+
+# A short coverage-guided run of every fuzz target, seeded by its corpus.
+fuzz: test-clang
+	bash scripts/fuzz.sh build-clang $(FUZZ_SECONDS)
+
+check: deps
+	$(MAKE) test
+	$(MAKE) test-asan
+	$(MAKE) fuzz
+
+bench: build
+	bash bench/run.sh
+
+clean:
+	rm -rf build build-asan build-clang

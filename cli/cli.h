@@ -1,0 +1,58 @@
+/* cli.h - what the subcommands share: the command type, exit codes, option
+ * parsing helpers and output helpers. The tool uses only <capkit/...>. */
+#ifndef CAPKIT_CLI_H
+#define CAPKIT_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <capkit/capkit.h>
+
+/* Exit codes, documented in capkit --help and capkit(1). */
+enum {
+  EXIT_OK = 0,
+  EXIT_DATA = 1,  /* invalid or damaged capture data */
+  EXIT_USAGE = 2, /* usage error */
+  EXIT_IO = 3,    /* I/O or system error */
+};
+
+typedef struct cli_command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} cli_command;
+
+/* The program name for messages ("capkit"). */
+extern const char *cli_prog;
+
+/* Print "capkit CMD: message" to stderr. */
+void cli_err(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Exit code for a library error code. */
+int cli_exit_for(int code);
+/* Usage error: message plus "see capkit CMD --help"; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parse an unsigned number with optional k/M/G (1000s) or KiB/MiB/GiB
+ * suffixes. 0 on success. */
+int cli_parse_u64(const char *s, uint64_t *out);
+int cli_parse_size(const char *s, uint64_t *out);
+int cli_parse_byte_order(const char *s, capkit_byte_order *out);
+int cli_parse_precision(const char *s, unsigned *out);
+
+/* Format a timestamp as "YYYY-MM-DD HH:MM:SS.ffffff" UTC with digits
+ * fraction digits (0, 6 or 9). */
+void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
+                  unsigned digits);
+/* RFC 3339 "YYYY-MM-DDTHH:MM:SS.fffZ". */
+void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
+                      unsigned digits);
+/* Write s as a JSON string (with quotes). */
+void cli_json_str(FILE *f, const char *s);
+
+/* Open a reader on path, printing the error; returns NULL on failure and
+ * sets *code to the exit code. */
+capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);
+
+#endif

@@ -1,0 +1,224 @@
+/* cmd_info.c - capkit info: what a capture file is and what it holds
+ * (format details, counts, times, rates, sizes), as text or JSON. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char info_usage[] =
+    "usage: capkit info [--json] FILE...\n\n"
+    "Summarize capture files: format and variant, byte order, version, time\n"
+    "precision, snaplen, link type, FCS length, packet and byte counts, first\n"
+    "and last time (UTC), duration, average rates and packet sizes.\n"
+    "A damaged file is summarized up to the damage and the error is shown.\n\n"
+    "  -j, --json   one JSON object per file, one per line\n"
+    "  -h, --help   this help\n\n"
+    "Exit status: 0 ok, 1 damaged or invalid data, 2 usage, 3 I/O error.\n";
+
+typedef struct stats {
+  uint64_t packets, cap_bytes, orig_bytes;
+  uint32_t min_len, max_len;
+  int64_t first_sec, last_sec;
+  uint32_t first_nsec, last_nsec;
+} stats;
+
+static const char *bo_name(capkit_byte_order bo) {
+  return bo == CAPKIT_BO_BIG ? "big-endian" : "little-endian";
+}
+
+static double duration_of(const stats *st) {
+  if (st->packets < 2)
+    return 0.0;
+  return (double)(st->last_sec - st->first_sec) +
+         ((double)st->last_nsec - (double)st->first_nsec) / 1e9;
+}
+
+static void print_text(const char *path, const capkit_reader *r,
+                       const stats *st, int rc) {
+  const capkit_file_info *in = capkit_reader_info(r);
+  const char *ltn = capkit_linktype_name(in->linktype);
+  const char *ltd = capkit_linktype_description(in->linktype);
+  unsigned digits = in->tsresol >= 9 ? 9 : 6;
+  printf("File:               %s\n", path);
+  printf("Format:             %s (%s)\n", in->format, in->variant);
+  printf("Byte order:         %s\n", bo_name(in->byte_order));
+  printf("Version:            %u.%u\n", in->version_major, in->version_minor);
+  printf("Precision:          %s\n",
+         in->tsresol == 9 ? "nanoseconds" : "microseconds");
+  printf("Snaplen:            %" PRIu32 "\n", in->snaplen);
+  printf("Link type:          %" PRIu32 " %s%s%s%s\n", in->linktype,
+         ltn ? ltn : "unknown", ltd ? " (" : "", ltd ? ltd : "",
+         ltd ? ")" : "");
+  if (in->fcs_len >= 0)
+    printf("FCS length:         %d bytes\n", in->fcs_len);
+  else
+    printf("FCS length:         not recorded\n");
+  if (in->thiszone || in->sigfigs)
+    printf("Reserved fields:    thiszone %d, sigfigs %u\n", in->thiszone,
+           in->sigfigs);
+  printf("Packets:            %" PRIu64 "\n", st->packets);
+  printf("Captured bytes:     %" PRIu64 "\n", st->cap_bytes);
+  printf("Original bytes:     %" PRIu64 "\n", st->orig_bytes);
+  if (st->packets) {
+    char t[64];
+    cli_fmt_time(t, sizeof t, st->first_sec, st->first_nsec, digits);
+    printf("First time:         %s UTC\n", t);
+    cli_fmt_time(t, sizeof t, st->last_sec, st->last_nsec, digits);
+    printf("Last time:          %s UTC\n", t);
+    double d = duration_of(st);
+    printf("Duration:           %.*f s\n", digits, d);
+    if (d > 0) {
+      printf("Data rate:          %.0f bytes/s, %.0f bits/s\n",
+             (double)st->cap_bytes / d, (double)st->cap_bytes * 8 / d);
+      printf("Packet rate:        %.2f packets/s\n", (double)st->packets / d);
+    } else {
+      printf("Data rate:          n/a\n");
+      printf("Packet rate:        n/a\n");
+    }
+    printf("Packet size:        min %" PRIu32 ", max %" PRIu32
+           ", mean %.2f bytes\n",
+           st->min_len, st->max_len,
+           (double)st->cap_bytes / (double)st->packets);
+  }
+  if (rc < 0)
+    printf("Error:              %s\n", capkit_reader_error(r));
+}
+
+static void json_time(const char *key, int64_t sec, uint32_t nsec,
+                      unsigned digits) {
+  char t[64];
+  cli_fmt_time_iso(t, sizeof t, sec, nsec, digits);
+  printf(",\"%s\":\"%s\"", key, t);
+}
+
+static void print_json(const char *path, const capkit_reader *r,
+                       const stats *st, int rc) {
+  const capkit_file_info *in = capkit_reader_info(r);
+  const char *ltn = capkit_linktype_name(in->linktype);
+  unsigned digits = in->tsresol >= 9 ? 9 : 6;
+  printf("{\"file\":");
+  cli_json_str(stdout, path);
+  printf(",\"format\":\"%s\",\"variant\":", in->format);
+  cli_json_str(stdout, in->variant);
+  printf(",\"byte_order\":\"%s\"", in->byte_order == CAPKIT_BO_BIG ? "big"
+                                                                   : "little");
+  printf(",\"version\":\"%u.%u\"", in->version_major, in->version_minor);
+  printf(",\"precision\":\"%s\"", in->tsresol == 9 ? "ns" : "us");
+  printf(",\"snaplen\":%" PRIu32 ",\"linktype\":%" PRIu32, in->snaplen,
+         in->linktype);
+  printf(",\"linktype_name\":");
+  if (ltn)
+    cli_json_str(stdout, ltn);
+  else
+    printf("null");
+  printf(",\"fcs_len\":%d,\"thiszone\":%d,\"sigfigs\":%" PRIu32, in->fcs_len,
+         in->thiszone, in->sigfigs);
+  printf(",\"record_header_len\":%" PRIu32, in->record_header_len);
+  printf(",\"packets\":%" PRIu64 ",\"captured_bytes\":%" PRIu64
+         ",\"original_bytes\":%" PRIu64,
+         st->packets, st->cap_bytes, st->orig_bytes);
+  if (st->packets) {
+    json_time("first_time", st->first_sec, st->first_nsec, digits);
+    json_time("last_time", st->last_sec, st->last_nsec, digits);
+    double d = duration_of(st);
+    printf(",\"duration\":%.9f", d);
+    if (d > 0)
+      printf(",\"data_rate_bytes\":%.3f,\"packet_rate\":%.3f",
+             (double)st->cap_bytes / d, (double)st->packets / d);
+    printf(",\"min_size\":%" PRIu32 ",\"max_size\":%" PRIu32
+           ",\"mean_size\":%.3f",
+           st->min_len, st->max_len,
+           (double)st->cap_bytes / (double)st->packets);
+  } else {
+    printf(",\"first_time\":null,\"last_time\":null");
+  }
+  if (rc < 0) {
+    printf(",\"error\":{\"message\":");
+    cli_json_str(stdout, capkit_reader_error(r));
+    printf(",\"code\":\"%s\",\"offset\":%" PRIu64 ",\"record\":%" PRIu64 "}",
+           capkit_errname(rc), capkit_reader_error_offset(r),
+           capkit_reader_error_record(r));
+  }
+  printf("}\n");
+}
+
+static int info_one(const char *path, int json) {
+  capkit_reader *r = capkit_reader_new();
+  if (!r) {
+    cli_err("info", "out of memory");
+    return EXIT_IO;
+  }
+  int rc = capkit_reader_open_path(r, path);
+  if (rc < 0) {
+    if (json) {
+      printf("{\"file\":");
+      cli_json_str(stdout, path);
+      printf(",\"error\":{\"message\":");
+      cli_json_str(stdout, capkit_reader_error(r));
+      printf(",\"code\":\"%s\",\"offset\":%" PRIu64 ",\"record\":0}}\n",
+             capkit_errname(rc), capkit_reader_error_offset(r));
+    }
+    cli_err("info", "%s", capkit_reader_error(r));
+    capkit_reader_free(r);
+    return cli_exit_for(rc);
+  }
+  stats st;
+  memset(&st, 0, sizeof st);
+  st.min_len = UINT32_MAX;
+  capkit_record rec;
+  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+    if (st.packets == 0) {
+      st.first_sec = rec.ts_sec;
+      st.first_nsec = rec.ts_nsec;
+    }
+    st.packets++;
+    st.cap_bytes += rec.caplen;
+    st.orig_bytes += rec.origlen;
+    if (rec.caplen < st.min_len)
+      st.min_len = rec.caplen;
+    if (rec.caplen > st.max_len)
+      st.max_len = rec.caplen;
+    st.last_sec = rec.ts_sec;
+    st.last_nsec = rec.ts_nsec;
+  }
+  if (json)
+    print_json(path, r, &st, rc);
+  else
+    print_text(path, r, &st, rc);
+  if (rc < 0)
+    cli_err("info", "%s", capkit_reader_error(r));
+  capkit_reader_free(r);
+  return rc < 0 ? cli_exit_for(rc) : EXIT_OK;
+}
+
+int cmd_info(int argc, char **argv) {
+  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int json = 0, c;
+  while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'j':
+      json = 1;
+      break;
+    case 'h':
+      fputs(info_usage, stdout);
+      return EXIT_OK;
+    default:
+      return cli_usage_error("info", "invalid option");
+    }
+  }
+  if (optind >= argc)
+    return cli_usage_error("info", "no file given");
+  int worst = EXIT_OK;
+  for (int i = optind; i < argc; i++) {
+    if (!json && i > optind)
+      putchar('\n');
+    int code = info_one(argv[i], json);
+    if (code > worst)
+      worst = code;
+  }
+  return worst;
+}

@@ -1,0 +1,82 @@
+/* main.c - the capkit tool: global options, the command table, and the
+ * check that standard output was written completely after each command. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_prog = "capkit";
+
+int cmd_info(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+static const cli_command commands[] = {
+    {"info", cmd_info, "summarize capture files (like capinfos)"},
+    {"dump", cmd_dump, "list records, optionally with a hex dump"},
+    {"convert", cmd_convert, "copy a capture, changing its format settings"},
+    {"verify", cmd_verify, "check capture files and list every problem"},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: capkit [--version] [--help] COMMAND [ARGS]\n\n"
+             "Read, check, convert and cut packet-capture files.\n\n"
+             "Commands:\n");
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f,
+          "\n'capkit COMMAND --help' describes a command. '-' means standard\n"
+          "input or output wherever a file is named.\n\n"
+          "Exit status:\n"
+          "  0  success\n"
+          "  1  invalid or damaged capture data (what came before the damage\n"
+          "     was still processed)\n"
+          "  2  usage error\n"
+          "  3  I/O or system error\n");
+}
+
+/* Like git: a command's output that could not be written is a failure. */
+static int check_stdout(int code) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (errno != EPIPE)
+      cli_err(NULL, "write error on standard output: %s", strerror(errno));
+    return code ? code : EXIT_IO;
+  }
+  return code;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+      strcmp(name, "help") == 0) {
+    if (argc > 2 && strcmp(name, "help") == 0) {
+      for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, argv[2]) == 0) {
+          char *hargv[] = {argv[2], "--help", NULL};
+          return check_stdout(commands[i].run(2, hargv));
+        }
+    }
+    usage(stdout);
+    return check_stdout(EXIT_OK);
+  }
+  if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+    printf("capkit %s (libcapkit %s)\n", CAPKIT_VERSION_STRING,
+           capkit_version());
+    return check_stdout(EXIT_OK);
+  }
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return check_stdout(commands[i].run(argc - 1, argv + 1));
+  fprintf(stderr, "capkit: '%s' is not a capkit command. See 'capkit --help'.\n",
+          name);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,190 @@
+/* util.c - shared helpers of the subcommands: messages, exit codes, number
+ * and time formatting, JSON strings. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli.h"
+
+void cli_err(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  if (cmd)
+    fprintf(stderr, "%s %s: ", cli_prog, cmd);
+  else
+    fprintf(stderr, "%s: ", cli_prog);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s %s: ", cli_prog, cmd);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+int cli_exit_for(int code) {
+  switch (capkit_error_class_of(code)) {
+  case CAPKIT_CLASS_NONE:
+    return EXIT_OK;
+  case CAPKIT_CLASS_DATA:
+    return EXIT_DATA;
+  case CAPKIT_CLASS_USAGE:
+    return EXIT_USAGE;
+  default:
+    return EXIT_IO;
+  }
+}
+
+int cli_parse_u64(const char *s, uint64_t *out) {
+  if (!s || !isdigit((unsigned char)*s))
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *out) {
+  if (!s || !isdigit((unsigned char)*s))
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno)
+    return -1;
+  uint64_t mult = 1;
+  if (*end) {
+    static const struct {
+      const char *suf;
+      uint64_t mult;
+    } sufs[] = {{"k", 1000ULL},         {"K", 1000ULL},
+                {"M", 1000000ULL},      {"G", 1000000000ULL},
+                {"KiB", 1ULL << 10},    {"MiB", 1ULL << 20},
+                {"GiB", 1ULL << 30},    {"KB", 1000ULL},
+                {"MB", 1000000ULL},     {"GB", 1000000000ULL}};
+    size_t i;
+    for (i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+      if (strcmp(end, sufs[i].suf) == 0)
+        break;
+    if (i == sizeof sufs / sizeof sufs[0])
+      return -1;
+    mult = sufs[i].mult;
+  }
+  if (v > UINT64_MAX / mult)
+    return -1;
+  *out = v * mult;
+  return 0;
+}
+
+int cli_parse_byte_order(const char *s, capkit_byte_order *out) {
+  if (strcmp(s, "little") == 0 || strcmp(s, "le") == 0)
+    *out = CAPKIT_BO_LITTLE;
+  else if (strcmp(s, "big") == 0 || strcmp(s, "be") == 0)
+    *out = CAPKIT_BO_BIG;
+  else if (strcmp(s, "native") == 0)
+    *out = CAPKIT_BO_NATIVE;
+  else
+    return -1;
+  return 0;
+}
+
+int cli_parse_precision(const char *s, unsigned *out) {
+  if (strcmp(s, "us") == 0 || strcmp(s, "usec") == 0 ||
+      strcmp(s, "micro") == 0 || strcmp(s, "6") == 0)
+    *out = 6;
+  else if (strcmp(s, "ns") == 0 || strcmp(s, "nsec") == 0 ||
+           strcmp(s, "nano") == 0 || strcmp(s, "9") == 0)
+    *out = 9;
+  else
+    return -1;
+  return 0;
+}
+
+static void fmt_common(char *out, size_t cap, int64_t sec, uint32_t nsec,
+                       unsigned digits, const char *datefmt, const char *zone) {
+  time_t t = (time_t)sec;
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) {
+    snprintf(out, cap, "%" PRId64 ".%09u", sec, nsec);
+    return;
+  }
+  char base[64];
+  strftime(base, sizeof base, datefmt, &tm);
+  if (digits == 9)
+    snprintf(out, cap, "%s.%09u%s", base, nsec, zone);
+  else if (digits == 6)
+    snprintf(out, cap, "%s.%06u%s", base, nsec / 1000, zone);
+  else
+    snprintf(out, cap, "%s%s", base, zone);
+}
+
+void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
+                  unsigned digits) {
+  fmt_common(out, cap, sec, nsec, digits, "%Y-%m-%d %H:%M:%S", "");
+}
+
+void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
+                      unsigned digits) {
+  fmt_common(out, cap, sec, nsec, digits, "%Y-%m-%dT%H:%M:%S", "Z");
+}
+
+void cli_json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    switch (*p) {
+    case '"':
+      fputs("\\\"", f);
+      break;
+    case '\\':
+      fputs("\\\\", f);
+      break;
+    case '\n':
+      fputs("\\n", f);
+      break;
+    case '\r':
+      fputs("\\r", f);
+      break;
+    case '\t':
+      fputs("\\t", f);
+      break;
+    default:
+      if (*p < 0x20)
+        fprintf(f, "\\u%04x", *p);
+      else
+        fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code) {
+  capkit_reader *r = capkit_reader_new();
+  if (!r) {
+    cli_err(cmd, "out of memory");
+    *code = EXIT_IO;
+    return NULL;
+  }
+  int rc = capkit_reader_open_path(r, path);
+  if (rc < 0) {
+    cli_err(cmd, "%s", capkit_reader_error(r));
+    *code = cli_exit_for(rc);
+    capkit_reader_free(r);
+    return NULL;
+  }
+  *code = EXIT_OK;
+  return r;
+}

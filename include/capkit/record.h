@@ -1,0 +1,61 @@
+/* record.h - the record: the one currency between readers, writers and
+ * everything in between, the same whatever format it came from. */
+#ifndef CAPKIT_RECORD_H
+#define CAPKIT_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An interface: what the bytes of a record are and how they were captured.
+ * A classic pcap file has exactly one; a pcapng file has one per Interface
+ * Description Block. Owned by the reader (or writer) that made it; valid
+ * until that handle is freed. */
+typedef struct capkit_iface {
+  uint32_t id;       /* index among the file's interfaces, from 0 */
+  uint32_t linktype; /* LINKTYPE_ value (see linktype.h) */
+  uint32_t snaplen;  /* as recorded; 0 means "no limit recorded" */
+  int32_t fcs_len;   /* FCS bytes at the end of each packet; -1 unknown */
+  uint32_t tsresol;  /* raw time resolution: pcap 6 (us) or 9 (ns);
+                        pcapng: the if_tsresol byte as written */
+  int64_t tsoffset;  /* seconds added to every timestamp (pcapng) */
+  const char *name;  /* interface name, or NULL */
+  const char *description; /* or NULL */
+  const char *filter;      /* capture filter as text, or NULL */
+  const char *os;          /* operating system, or NULL */
+  uint32_t section;        /* pcapng section number, from 0 */
+} capkit_iface;
+
+struct capkit_extra; /* format extras of one record; opaque */
+
+/* One record. Filled by capkit_reader_next(); every pointer in it is valid
+ * until the next call on that reader (zero copy). A caller building records
+ * for a writer sets the fields it knows and zeroes the rest. */
+typedef struct capkit_record {
+  int64_t ts_sec;   /* seconds since 1970-01-01 UTC */
+  uint32_t ts_nsec; /* 0..999999999, exact */
+  uint32_t caplen;  /* bytes in data */
+  uint32_t origlen; /* length on the wire */
+  uint32_t iface_id;
+  const capkit_iface *iface; /* may be NULL in records built by callers */
+  const uint8_t *data;       /* caplen bytes */
+  uint64_t number;           /* 1-based record number in the input */
+  uint64_t offset;           /* byte offset of the record in the input */
+  const char *comment;       /* first packet comment (pcapng), or NULL */
+  uint32_t flags;            /* pcapng epb_flags, 0 if none */
+  const struct capkit_extra *extra; /* format extras, or NULL */
+} capkit_record;
+
+/* Nanoseconds since the epoch of a record's timestamp (valid for years
+ * 1678..2262). */
+static inline int64_t capkit_record_time_ns(const capkit_record *r) {
+  return r->ts_sec * 1000000000 + (int64_t)r->ts_nsec;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,73 @@
+/* writer.h - write records to a capture file: set the options, open (to a
+ * temporary name), write, close (flush, check, rename into place). */
+#ifndef CAPKIT_WRITER_H
+#define CAPKIT_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capkit/reader.h>
+#include <capkit/record.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct capkit_writer capkit_writer;
+
+/* A new writer with the defaults: classic pcap, native byte order,
+ * microseconds, snaplen 262144 (no truncation), link type taken from the
+ * first record's interface (Ethernet if it has none). NULL if out of
+ * memory. */
+CAPKIT_API capkit_writer *capkit_writer_new(void);
+/* Frees; accepts NULL. A writer not closed successfully removes its
+ * temporary file: nothing half-written is left. */
+CAPKIT_API void capkit_writer_free(capkit_writer *w);
+
+/* Options, before open; each returns 0 or CAPKIT_EINVAL / CAPKIT_EMISUSE. */
+/* "pcap" or "pcapng" (and any other registered output format). */
+CAPKIT_API int capkit_writer_set_format(capkit_writer *w, const char *format);
+CAPKIT_API int capkit_writer_set_byte_order(capkit_writer *w,
+                                            capkit_byte_order bo);
+/* 6 (microseconds) or 9 (nanoseconds). Finer times are truncated. */
+CAPKIT_API int capkit_writer_set_precision(capkit_writer *w, unsigned digits);
+/* Header snaplen; records longer than it are truncated (original length
+ * kept). 0 is rejected. */
+CAPKIT_API int capkit_writer_set_snaplen(capkit_writer *w, uint32_t snaplen);
+/* Link type of the output; records are relabelled, not converted. */
+CAPKIT_API int capkit_writer_set_linktype(capkit_writer *w, uint32_t linktype);
+/* FCS length in bytes recorded in the header (even, 0..30); -1 none. */
+CAPKIT_API int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len);
+/* Take every header setting from an open reader (format, variant, byte
+ * order, version, precision, reserved fields, snaplen without truncating,
+ * link type field), so that an unchanged copy is byte-identical. */
+CAPKIT_API int capkit_writer_copy_settings(capkit_writer *w,
+                                           const capkit_reader *r);
+/* Fsync the file before renaming it into place (off by default). */
+CAPKIT_API int capkit_writer_set_sync(capkit_writer *w, int sync);
+
+/* Open for writing: path (written under a temporary name in the same
+ * directory and renamed on close) or "-" for standard output. Returns 0
+ * or a negative code (message in capkit_writer_error()). */
+CAPKIT_API int capkit_writer_open_path(capkit_writer *w, const char *path);
+/* Write to an open descriptor, which the writer does not close. */
+CAPKIT_API int capkit_writer_open_fd(capkit_writer *w, int fd,
+                                     const char *name);
+
+/* Append one record. Returns 0 or a negative code; after an error the
+ * writer is dead. rec->iface may be NULL (the file's interface is used). */
+CAPKIT_API int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
+/* Flush, check, rename into place. Returns 0 or a negative code; on error
+ * the temporary file is removed. */
+CAPKIT_API int capkit_writer_close(capkit_writer *w);
+
+/* Records and bytes (file bytes) written so far. */
+CAPKIT_API uint64_t capkit_writer_records(const capkit_writer *w);
+CAPKIT_API uint64_t capkit_writer_bytes(const capkit_writer *w);
+/* Last error message ("" if none); valid until the writer is freed. */
+CAPKIT_API const char *capkit_writer_error(const capkit_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,18 @@
+/* formats.c - the backend table: one line per format. */
+#include <string.h>
+
+#include "format/format.h"
+
+extern const capkit__format capkit__format_pcap;
+
+const capkit__format *const capkit__formats[] = {
+    &capkit__format_pcap,
+    NULL,
+};
+
+const capkit__format *capkit__format_by_name(const char *name) {
+  for (size_t i = 0; capkit__formats[i]; i++)
+    if (strcmp(capkit__formats[i]->name, name) == 0)
+      return capkit__formats[i];
+  return NULL;
+}

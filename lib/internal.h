@@ -1,0 +1,92 @@
+/* internal.h - the reader and writer handles as the library sees them, and
+ * the helpers backends use to report errors and warnings. */
+#ifndef CAPKIT_INTERNAL_H
+#define CAPKIT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capkit/capkit.h>
+
+#include "io/sink.h"
+#include "io/src.h"
+
+struct capkit__format;
+
+enum { CAPKIT__NEW, CAPKIT__OPEN, CAPKIT__END, CAPKIT__DEAD };
+
+#define CAPKIT__MSG 512
+
+struct capkit_reader {
+  capkit__src src;
+  const struct capkit__format *fmt;
+  void *fstate;
+  capkit_file_info info;
+  capkit_iface **ifaces;
+  size_t n_ifaces;
+  size_t cap_ifaces;
+  char *name;
+  int state;
+  int err;
+  uint64_t err_off;
+  uint64_t err_rec;
+  char errmsg[CAPKIT__MSG];
+  capkit_warning_fn warn_fn;
+  void *warn_user;
+  uint32_t max_caplen;
+  uint32_t max_caplen_set;
+  int no_mmap;
+  uint64_t nrec; /* records delivered so far */
+};
+
+/* Record an error: message "NAME: offset N, record M: <fmt>" (", record M"
+ * left out when record is 0). Kills the reader; returns code. */
+int capkit__reader_fail(capkit_reader *r, int code, uint64_t offset,
+                        uint64_t record, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Report a warning to the callback, if any (formatted only then). */
+void capkit__reader_warn(capkit_reader *r, int warning, uint64_t offset,
+                         uint64_t record, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static inline int capkit__reader_wants_warnings(const capkit_reader *r) {
+  return r->warn_fn != NULL;
+}
+/* Add an interface (copied, strings duplicated); returns it or NULL. */
+capkit_iface *capkit__reader_add_iface(capkit_reader *r,
+                                       const capkit_iface *ifc);
+/* The caplen bound for a link type and snaplen, unless the caller set one. */
+uint32_t capkit__reader_caplen_bound(const capkit_reader *r, uint32_t linktype,
+                                     uint32_t snaplen);
+
+/* Writer settings, as set by the caller or copied from a reader. */
+typedef struct capkit__wsettings {
+  capkit_byte_order byte_order;
+  unsigned precision; /* 6 or 9 */
+  uint32_t snaplen;
+  int truncate;     /* snaplen was set: cut longer records */
+  int linktype_set; /* linktype known before the first record */
+  int relabel;      /* set by the caller: records of any type relabelled */
+  uint32_t linktype;
+  int fcs_len; /* -1 none */
+  int copied;  /* settings copied from a reader: info is valid */
+  capkit_file_info info;
+} capkit__wsettings;
+
+struct capkit_writer {
+  capkit__sink sink;
+  const struct capkit__format *fmt;
+  void *fstate;
+  capkit__wsettings set;
+  int state;
+  int header_done;
+  char *name;
+  int err;
+  char errmsg[CAPKIT__MSG];
+  uint64_t nrec;
+};
+
+int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,174 @@
+/* sink.c - buffered output; paths are written to a temporary name in the
+ * same directory and renamed on close, so no half-written file remains. */
+#include "io/sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <capkit/capkit.h>
+
+#include "util/buf.h"
+
+#define SINK_BUF ((size_t)1 << 20)
+
+static int err_of(int e) {
+  if (e == ENOSPC || e == EDQUOT)
+    return CAPKIT_ENOSPACE;
+  if (e == EACCES || e == EPERM || e == EROFS)
+    return CAPKIT_EOPEN;
+  return CAPKIT_EIO;
+}
+
+static int init(capkit__sink *s) {
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  s->buf = malloc(SINK_BUF);
+  if (!s->buf)
+    return CAPKIT_ENOMEM;
+  s->cap = SINK_BUF;
+  return 0;
+}
+
+int capkit__sink_open_fd(capkit__sink *s, int fd) {
+  int rc = init(s);
+  if (rc)
+    return rc;
+  s->fd = fd;
+  return 0;
+}
+
+int capkit__sink_open_path(capkit__sink *s, const char *path) {
+  if (strcmp(path, "-") == 0)
+    return capkit__sink_open_fd(s, 1);
+  int rc = init(s);
+  if (rc)
+    return rc;
+  s->path = capkit__strdup(path);
+  size_t n = strlen(path);
+  s->tmp = malloc(n + 16);
+  if (!s->path || !s->tmp) {
+    capkit__sink_abort(s);
+    return CAPKIT_ENOMEM;
+  }
+  /* Same directory as the target, so the rename cannot cross devices. */
+  const char *slash = strrchr(path, '/');
+  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+  memcpy(s->tmp, path, dirlen);
+  snprintf(s->tmp + dirlen, n + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
+  s->fd = mkstemp(s->tmp);
+  if (s->fd < 0) {
+    s->sys_errno = errno;
+    free(s->tmp);
+    s->tmp = NULL;
+    capkit__sink_abort(s);
+    return err_of(s->sys_errno);
+  }
+  s->own_fd = 1;
+  /* mkstemp makes 0600; give the file the usual mode under the umask. */
+  mode_t um = umask(0);
+  umask(um);
+  if (fchmod(s->fd, 0666 & ~um) != 0) {
+    /* not fatal: the file is still written */
+  }
+  return 0;
+}
+
+int capkit__sink_raw_write(capkit__sink *s, const uint8_t *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(s->fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      s->sys_errno = errno;
+      return err_of(errno);
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static int out(capkit__sink *s, const uint8_t *p, size_t n) {
+  if (s->codec.write)
+    return s->codec.write(s->codec.ctx, p, n);
+  return capkit__sink_raw_write(s, p, n);
+}
+
+int capkit__sink_flush(capkit__sink *s) {
+  if (s->len == 0)
+    return 0;
+  int rc = out(s, s->buf, s->len);
+  s->len = 0;
+  return rc;
+}
+
+int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {
+  int rc = capkit__sink_flush(s);
+  if (rc)
+    return rc;
+  s->total += n;
+  if (n >= s->cap)
+    return out(s, p, n);
+  memcpy(s->buf, p, n);
+  s->len = n;
+  return 0;
+}
+
+int capkit__sink_close(capkit__sink *s) {
+  int rc = capkit__sink_flush(s);
+  if (!rc && s->codec.finish)
+    rc = s->codec.finish(s->codec.ctx);
+  if (!rc && s->sync && s->tmp && fsync(s->fd) != 0) {
+    s->sys_errno = errno;
+    rc = err_of(errno);
+  }
+  if (s->own_fd && s->fd >= 0) {
+    if (close(s->fd) != 0 && !rc) {
+      s->sys_errno = errno;
+      rc = err_of(errno);
+    }
+    s->own_fd = 0;
+  }
+  s->fd = -1;
+  if (!rc && s->tmp) {
+    if (rename(s->tmp, s->path) != 0) {
+      s->sys_errno = errno;
+      rc = err_of(errno);
+    } else {
+      free(s->tmp);
+      s->tmp = NULL;
+    }
+  }
+  if (rc) {
+    int e = s->sys_errno;
+    capkit__sink_abort(s);
+    s->sys_errno = e;
+    return rc;
+  }
+  if (s->codec.free)
+    s->codec.free(s->codec.ctx);
+  s->codec.free = NULL;
+  free(s->buf);
+  free(s->path);
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  return 0;
+}
+
+void capkit__sink_abort(capkit__sink *s) {
+  if (s->own_fd && s->fd >= 0)
+    close(s->fd);
+  if (s->tmp)
+    unlink(s->tmp);
+  if (s->codec.free)
+    s->codec.free(s->codec.ctx);
+  free(s->tmp);
+  free(s->buf);
+  free(s->path);
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+}

@@ -1,0 +1,163 @@
+/* src.c - byte sources: mmap for regular files (pages dropped behind the
+ * reader so memory stays constant), buffered read() for everything else. */
+#include "io/src.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <capkit/capkit.h>
+
+#define BUF_INITIAL ((size_t)1 << 20)
+
+static void reset(capkit__src *s) {
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+}
+
+int capkit__src_open_mem(capkit__src *s, const void *p, size_t n) {
+  reset(s);
+  s->kind = CAPKIT__SRC_MEM;
+  s->start = s->cur = s->pf = p ? p : (const uint8_t *)"";
+  s->end = s->start + (p ? n : 0);
+  s->size = n;
+  s->eof = 1;
+  return 0;
+}
+
+static int open_buffered(capkit__src *s) {
+  s->kind = CAPKIT__SRC_BUF;
+  s->buf = malloc(BUF_INITIAL);
+  if (!s->buf)
+    return CAPKIT_ENOMEM;
+  s->cap = BUF_INITIAL;
+  s->start = s->cur = s->end = s->pf = s->buf;
+  return 0;
+}
+
+int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap) {
+  reset(s);
+  s->fd = fd;
+  s->own_fd = own_fd;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    s->sys_errno = errno;
+    return CAPKIT_EIO;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    s->sys_errno = EISDIR;
+    return CAPKIT_EIO;
+  }
+  if (!no_mmap && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      (uint64_t)st.st_size <= (uint64_t)SIZE_MAX) {
+    off_t pos = lseek(fd, 0, SEEK_CUR);
+    if (pos >= 0 && pos < st.st_size) {
+      void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m != MAP_FAILED) {
+        madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+        s->kind = CAPKIT__SRC_MAP;
+        s->map = m;
+        s->map_len = (size_t)st.st_size;
+        s->start = m;
+        s->cur = s->released = s->pf = s->start + pos;
+        s->base = 0;
+        s->end = s->start + s->map_len;
+        s->size = (uint64_t)st.st_size;
+        s->eof = 1;
+        return 0;
+      }
+    }
+  }
+  if (S_ISREG(st.st_mode))
+    s->size = (uint64_t)st.st_size;
+  return open_buffered(s);
+}
+
+int capkit__src_open_pull(capkit__src *s, capkit__pull_fn pull, void *ctx,
+                          void (*pull_free)(void *)) {
+  /* Keep the descriptor (owned or not) so close releases it. */
+  int fd = s->fd, own = s->own_fd;
+  if (s->kind == CAPKIT__SRC_MAP)
+    munmap(s->map, s->map_len);
+  free(s->buf);
+  reset(s);
+  s->fd = fd;
+  s->own_fd = own;
+  s->pull = pull;
+  s->pull_ctx = ctx;
+  s->pull_free = pull_free;
+  return open_buffered(s);
+}
+
+void capkit__src_close(capkit__src *s) {
+  if (s->kind == CAPKIT__SRC_MAP && s->map)
+    munmap(s->map, s->map_len);
+  free(s->buf);
+  if (s->pull_free)
+    s->pull_free(s->pull_ctx);
+  if (s->own_fd && s->fd >= 0)
+    close(s->fd);
+  reset(s);
+}
+
+void capkit__src_release_slow(capkit__src *s) {
+  long pg = sysconf(_SC_PAGESIZE);
+  uintptr_t from = (uintptr_t)s->released & ~((uintptr_t)pg - 1);
+  uintptr_t to = (uintptr_t)s->cur & ~((uintptr_t)pg - 1);
+  if (to > from)
+    madvise((void *)from, to - from, MADV_DONTNEED);
+  s->released = (const uint8_t *)to;
+}
+
+int capkit__src_fill_slow(capkit__src *s, size_t need) {
+  if (s->kind != CAPKIT__SRC_BUF || s->eof)
+    return 0;
+  size_t have = (size_t)(s->end - s->cur);
+  /* Slide the unread bytes to the front, growing when a record is larger
+   * than the buffer (the caller bounds need). */
+  if (s->cur != s->buf) {
+    s->base += (uint64_t)(s->cur - s->start);
+    memmove(s->buf, s->cur, have);
+    s->start = s->cur = s->buf;
+    s->end = s->buf + have;
+  }
+  if (need > s->cap) {
+    size_t cap = s->cap;
+    while (cap < need)
+      cap *= 2;
+    uint8_t *nb = realloc(s->buf, cap);
+    if (!nb)
+      return CAPKIT_ENOMEM;
+    s->buf = nb;
+    s->cap = cap;
+    s->start = s->cur = nb;
+    s->end = nb + have;
+  }
+  while ((size_t)(s->end - s->cur) < need) {
+    size_t room = s->cap - (size_t)(s->end - s->buf);
+    long got;
+    if (s->pull) {
+      got = s->pull(s->pull_ctx, (uint8_t *)s->end, room);
+      if (got < 0)
+        return (int)got;
+    } else {
+      ssize_t r = read(s->fd, (uint8_t *)s->end, room);
+      if (r < 0) {
+        if (errno == EINTR)
+          continue;
+        s->sys_errno = errno;
+        return CAPKIT_EIO;
+      }
+      got = (long)r;
+    }
+    if (got == 0) {
+      s->eof = 1;
+      return 0;
+    }
+    s->end += got;
+  }
+  return 1;
+}

@@ -1,0 +1,82 @@
+/* src.h - byte sources for readers: a whole-file mapping, a buffered
+ * descriptor (pipes, stdin) or caller memory, behind one window API. */
+#ifndef CAPKIT_IO_SRC_H
+#define CAPKIT_IO_SRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CAPKIT__SRC_NONE, CAPKIT__SRC_MAP, CAPKIT__SRC_BUF, CAPKIT__SRC_MEM };
+
+/* Where a decompressing or other stream source gets its bytes: fills up to
+ * cap bytes, returns the count, 0 at the end, or a negative CAPKIT_E*. */
+typedef long (*capkit__pull_fn)(void *ctx, uint8_t *dst, size_t cap);
+
+typedef struct capkit__src {
+  const uint8_t *cur;   /* next unread byte */
+  const uint8_t *end;   /* end of the bytes available now */
+  const uint8_t *start; /* window start; its file offset is base */
+  uint64_t base;
+  int kind;
+  int fd;
+  int own_fd;
+  int eof;
+  uint64_t size; /* total size when known, else 0 */
+  /* mapping */
+  void *map;
+  size_t map_len;
+  const uint8_t *released; /* mapped bytes before this were dropped */
+  const uint8_t *pf;       /* prefetch point */
+  /* buffer */
+  uint8_t *buf;
+  size_t cap;
+  capkit__pull_fn pull; /* NULL: read(fd) */
+  void *pull_ctx;
+  void (*pull_free)(void *ctx);
+  int sys_errno; /* errno of the last failed system call */
+} capkit__src;
+
+/* Open sources. Return 0 or a negative CAPKIT_E* (errno in sys_errno). */
+int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap);
+int capkit__src_open_mem(capkit__src *s, const void *p, size_t n);
+/* Turn s into a stream over pull(ctx); buffered like a pipe. */
+int capkit__src_open_pull(capkit__src *s, capkit__pull_fn pull, void *ctx,
+                          void (*pull_free)(void *));
+void capkit__src_close(capkit__src *s);
+
+/* Make at least need bytes available at cur. 1 ok; 0 end of input with
+ * fewer bytes available (end - cur tells how many); negative on error.
+ * May move the window: pointers into it from before the call are invalid
+ * (except for mappings and memory). */
+int capkit__src_fill_slow(capkit__src *s, size_t need);
+static inline int capkit__src_fill(capkit__src *s, size_t need) {
+  if ((size_t)(s->end - s->cur) >= need)
+    return 1;
+  return capkit__src_fill_slow(s, need);
+}
+static inline uint64_t capkit__src_offset(const capkit__src *s) {
+  return s->base + (uint64_t)(s->cur - s->start);
+}
+/* Drop mapped pages behind cur, so a long walk keeps a small resident set.
+ * Called before a record is parsed (the previous one is no longer in use). */
+void capkit__src_release_slow(capkit__src *s);
+#define CAPKIT__RELEASE_CHUNK ((size_t)8 << 20)
+static inline void capkit__src_release(capkit__src *s) {
+  if (s->kind == CAPKIT__SRC_MAP &&
+      (size_t)(s->cur - s->released) >= CAPKIT__RELEASE_CHUNK)
+    capkit__src_release_slow(s);
+}
+/* Software prefetch a page ahead of cur (mappings and memory). */
+static inline void capkit__src_prefetch(capkit__src *s) {
+  if (s->kind == CAPKIT__SRC_BUF)
+    return;
+  const uint8_t *want = s->cur + 4096;
+  if (want > s->end)
+    want = s->end;
+  while (s->pf < want) {
+    __builtin_prefetch(s->pf);
+    s->pf += 64;
+  }
+}
+
+#endif

@@ -1,0 +1,235 @@
+/* writer.c - the format-blind front end of writing: settings, a sink that
+ * only becomes the named file on a successful close, and the backend. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/format.h"
+#include "internal.h"
+#include "util/buf.h"
+
+capkit_writer *capkit_writer_new(void) {
+  capkit_writer *w = calloc(1, sizeof *w);
+  if (!w)
+    return NULL;
+  w->sink.fd = -1;
+  w->fmt = capkit__format_by_name("pcap");
+  w->set.byte_order = CAPKIT_BO_NATIVE;
+  w->set.precision = 6;
+  w->set.snaplen = 262144;
+  w->set.fcs_len = -1;
+  return w;
+}
+
+void capkit_writer_free(capkit_writer *w) {
+  if (!w)
+    return;
+  if (w->fmt && w->fmt->wfree)
+    w->fmt->wfree(w);
+  if (w->sink.buf)
+    capkit__sink_abort(&w->sink);
+  free(w->name);
+  free(w);
+}
+
+int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...) {
+  int n = snprintf(w->errmsg, sizeof w->errmsg, "%s: ",
+                   w->name ? w->name : "output");
+  if (n < 0)
+    n = 0;
+  va_list ap;
+  va_start(ap, fmt);
+  if ((size_t)n < sizeof w->errmsg)
+    vsnprintf(w->errmsg + n, sizeof w->errmsg - (size_t)n, fmt, ap);
+  va_end(ap);
+  w->err = code;
+  w->state = CAPKIT__DEAD;
+  return code;
+}
+
+#define SETTER_GUARD(w)                                                        \
+  do {                                                                         \
+    if (!(w))                                                                  \
+      return CAPKIT_EINVAL;                                                    \
+    if ((w)->state != CAPKIT__NEW)                                             \
+      return CAPKIT_EMISUSE;                                                   \
+  } while (0)
+
+int capkit_writer_set_format(capkit_writer *w, const char *format) {
+  SETTER_GUARD(w);
+  const capkit__format *f = format ? capkit__format_by_name(format) : NULL;
+  if (!f || !f->write)
+    return CAPKIT_EINVAL;
+  w->fmt = f;
+  return 0;
+}
+
+int capkit_writer_set_byte_order(capkit_writer *w, capkit_byte_order bo) {
+  SETTER_GUARD(w);
+  if (bo != CAPKIT_BO_NATIVE && bo != CAPKIT_BO_LITTLE && bo != CAPKIT_BO_BIG)
+    return CAPKIT_EINVAL;
+  w->set.byte_order = bo;
+  return 0;
+}
+
+int capkit_writer_set_precision(capkit_writer *w, unsigned digits) {
+  SETTER_GUARD(w);
+  if (digits != 6 && digits != 9)
+    return CAPKIT_EINVAL;
+  w->set.precision = digits;
+  return 0;
+}
+
+int capkit_writer_set_snaplen(capkit_writer *w, uint32_t snaplen) {
+  SETTER_GUARD(w);
+  if (snaplen == 0)
+    return CAPKIT_EINVAL;
+  w->set.snaplen = snaplen;
+  w->set.truncate = 1;
+  return 0;
+}
+
+int capkit_writer_set_linktype(capkit_writer *w, uint32_t linktype) {
+  SETTER_GUARD(w);
+  if (linktype > 0xffff)
+    return CAPKIT_EINVAL;
+  w->set.linktype = linktype;
+  w->set.linktype_set = 1;
+  w->set.relabel = 1;
+  return 0;
+}
+
+int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len) {
+  SETTER_GUARD(w);
+  if (fcs_len < -1 || fcs_len > 30 || (fcs_len > 0 && fcs_len % 2))
+    return CAPKIT_EINVAL;
+  w->set.fcs_len = fcs_len;
+  return 0;
+}
+
+int capkit_writer_set_sync(capkit_writer *w, int sync) {
+  SETTER_GUARD(w);
+  w->sink.sync = sync;
+  return 0;
+}
+
+int capkit_writer_copy_settings(capkit_writer *w, const capkit_reader *r) {
+  SETTER_GUARD(w);
+  const capkit_file_info *in = capkit_reader_info(r);
+  if (!in)
+    return CAPKIT_EINVAL;
+  const capkit__format *f = capkit__format_by_name(in->format);
+  if (!f || !f->write)
+    return CAPKIT_EINVAL;
+  w->fmt = f;
+  w->set.info = *in;
+  w->set.copied = 1;
+  w->set.byte_order = in->byte_order;
+  w->set.precision = in->tsresol == 9 ? 9 : 6;
+  w->set.snaplen = in->snaplen;
+  w->set.truncate = 0;
+  w->set.linktype = in->linktype;
+  w->set.linktype_set = 1;
+  w->set.fcs_len = in->fcs_len;
+  return 0;
+}
+
+static int set_name(capkit_writer *w, const char *name) {
+  free(w->name);
+  w->name = capkit__strdup(name);
+  return w->name ? 0 : CAPKIT_ENOMEM;
+}
+
+static int opened(capkit_writer *w, int rc, const char *what) {
+  if (rc) {
+    int e = w->sink.sys_errno;
+    return capkit__writer_fail(w, rc, "cannot %s: %s", what,
+                               e ? strerror(e) : capkit_strerror(rc));
+  }
+  w->state = CAPKIT__OPEN;
+  return 0;
+}
+
+int capkit_writer_open_path(capkit_writer *w, const char *path) {
+  if (!w || !path)
+    return CAPKIT_EINVAL;
+  if (w->state != CAPKIT__NEW)
+    return CAPKIT_EMISUSE;
+  if (set_name(w, strcmp(path, "-") == 0 ? "stdout" : path))
+    return CAPKIT_ENOMEM;
+  return opened(w, capkit__sink_open_path(&w->sink, path), "create");
+}
+
+int capkit_writer_open_fd(capkit_writer *w, int fd, const char *name) {
+  if (!w)
+    return CAPKIT_EINVAL;
+  if (w->state != CAPKIT__NEW)
+    return CAPKIT_EMISUSE;
+  char tmp[32];
+  if (!name) {
+    snprintf(tmp, sizeof tmp, "fd %d", fd);
+    name = tmp;
+  }
+  if (set_name(w, name))
+    return CAPKIT_ENOMEM;
+  return opened(w, capkit__sink_open_fd(&w->sink, fd), "write");
+}
+
+static int header(capkit_writer *w, const capkit_record *first) {
+  int rc = w->fmt->wopen(w, first);
+  if (rc < 0)
+    return rc;
+  w->header_done = 1;
+  return 0;
+}
+
+int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
+  if (!w || !rec || (rec->caplen && !rec->data))
+    return CAPKIT_EINVAL;
+  if (w->state != CAPKIT__OPEN)
+    return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
+  if (!w->header_done) {
+    int rc = header(w, rec);
+    if (rc < 0)
+      return rc;
+  }
+  int rc = w->fmt->write(w, rec);
+  if (rc < 0)
+    return rc;
+  w->nrec++;
+  return 0;
+}
+
+int capkit_writer_close(capkit_writer *w) {
+  if (!w)
+    return CAPKIT_EINVAL;
+  if (w->state != CAPKIT__OPEN)
+    return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
+  int rc = 0;
+  if (!w->header_done)
+    rc = header(w, NULL);
+  if (!rc && w->fmt->wclose)
+    rc = w->fmt->wclose(w);
+  if (rc < 0) {
+    capkit__sink_abort(&w->sink);
+    return rc;
+  }
+  rc = capkit__sink_close(&w->sink);
+  if (rc) {
+    int e = w->sink.sys_errno;
+    return capkit__writer_fail(w, rc, "cannot finish writing: %s",
+                               e ? strerror(e) : capkit_strerror(rc));
+  }
+  w->state = CAPKIT__END;
+  return 0;
+}
+
+uint64_t capkit_writer_records(const capkit_writer *w) {
+  return w ? w->nrec : 0;
+}
+uint64_t capkit_writer_bytes(const capkit_writer *w) {
+  return w ? w->sink.total : 0;
+}
+const char *capkit_writer_error(const capkit_writer *w) {
+  return w ? w->errmsg : "";
+}
