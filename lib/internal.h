@@ -38,6 +38,10 @@ struct capkit_reader {
   uint32_t max_caplen_set;
   int no_mmap;
   uint64_t nrec; /* records delivered so far */
+  /* The writer whose settings were copied from this reader (see
+   * capkit_writer_copy_settings): a lossless copy of a pcapng file needs
+   * the blocks that follow the last record. Cleared when either is freed. */
+  struct capkit_writer *copy_to;
 };
 
 /* Record an error: message "NAME: offset N, record M: <fmt>" (", record M"
@@ -71,6 +75,10 @@ typedef struct capkit__wsettings {
   int fcs_len; /* -1 none */
   int copied;  /* settings copied from a reader: info is valid */
   capkit_file_info info;
+  int precision_set; /* set explicitly by the caller (not copied) */
+  int fcs_set;       /* set explicitly by the caller (not copied) */
+  char *comment;     /* section comment (pcapng), owned, or NULL */
+  int comment_set;   /* capkit_writer_set_comment was called */
 } capkit__wsettings;
 
 struct capkit_writer {
@@ -84,6 +92,10 @@ struct capkit_writer {
   int err;
   char errmsg[CAPKIT__MSG];
   uint64_t nrec;
+  /* The reader the settings were copied from while both are alive (the
+   * back link is capkit_reader.copy_to); a pcapng writer takes the blocks
+   * after the reader's last record from it on close. */
+  capkit_reader *copy_from;
 };
 
 int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...)

@@ -36,6 +36,8 @@ static void free_ifaces(capkit_reader *r) {
 void capkit_reader_free(capkit_reader *r) {
   if (!r)
     return;
+  if (r->copy_to)
+    r->copy_to->copy_from = NULL;
   if (r->fmt && r->fmt->close)
     r->fmt->close(r);
   capkit__src_close(&r->src);

@@ -28,6 +28,9 @@ void capkit_writer_free(capkit_writer *w) {
     w->fmt->wfree(w);
   if (w->sink.buf)
     capkit__sink_abort(&w->sink);
+  if (w->copy_from)
+    w->copy_from->copy_to = NULL;
+  free(w->set.comment);
   free(w->name);
   free(w);
 }
@@ -77,6 +80,7 @@ int capkit_writer_set_precision(capkit_writer *w, unsigned digits) {
   if (digits != 6 && digits != 9)
     return CAPKIT_EINVAL;
   w->set.precision = digits;
+  w->set.precision_set = 1;
   return 0;
 }
 
@@ -104,6 +108,7 @@ int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len) {
   if (fcs_len < -1 || fcs_len > 30 || (fcs_len > 0 && fcs_len % 2))
     return CAPKIT_EINVAL;
   w->set.fcs_len = fcs_len;
+  w->set.fcs_set = 1;
   return 0;
 }
 
@@ -131,6 +136,26 @@ int capkit_writer_copy_settings(capkit_writer *w, const capkit_reader *r) {
   w->set.linktype = in->linktype;
   w->set.linktype_set = 1;
   w->set.fcs_len = in->fcs_len;
+  /* Link the two so a pcapng writer can take the blocks after the last
+   * record (statistics, ...) on close; an earlier link is replaced. */
+  capkit_reader *rr = (capkit_reader *)r;
+  if (w->copy_from)
+    w->copy_from->copy_to = NULL;
+  if (rr->copy_to)
+    rr->copy_to->copy_from = NULL;
+  rr->copy_to = w;
+  w->copy_from = rr;
+  return 0;
+}
+
+int capkit_writer_set_comment(capkit_writer *w, const char *comment) {
+  SETTER_GUARD(w);
+  char *c = NULL;
+  if (comment && !(c = capkit__strdup(comment)))
+    return CAPKIT_ENOMEM;
+  free(w->set.comment);
+  w->set.comment = c;
+  w->set.comment_set = 1;
   return 0;
 }
 

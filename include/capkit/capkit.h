@@ -86,5 +86,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/record.h>
 #include <capkit/reader.h>
 #include <capkit/writer.h>
+#include <capkit/pcapng.h>
 
 #endif

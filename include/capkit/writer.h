@@ -40,9 +40,19 @@ CAPKIT_API int capkit_writer_set_linktype(capkit_writer *w, uint32_t linktype);
 CAPKIT_API int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len);
 /* Take every header setting from an open reader (format, variant, byte
  * order, version, precision, reserved fields, snaplen without truncating,
- * link type field), so that an unchanged copy is byte-identical. */
+ * link type field), so that an unchanged copy is byte-identical. For pcapng
+ * the writer also re-emits the reader's non-packet blocks (sections,
+ * interfaces, name resolution, statistics, secrets, custom blocks) in
+ * order, and those after the last record when the reader has reached its
+ * end before capkit_writer_close(); the reader may be freed first (those
+ * trailing blocks are then left out). */
 CAPKIT_API int capkit_writer_copy_settings(capkit_writer *w,
                                            const capkit_reader *r);
+/* Section comment (pcapng: opt_comment of the Section Header Block; on a
+ * copy it replaces the first section's comments). NULL removes it. The
+ * string is copied. Formats without comments ignore it. */
+CAPKIT_API int capkit_writer_set_comment(capkit_writer *w,
+                                         const char *comment);
 /* Fsync the file before renaming it into place (off by default). */
 CAPKIT_API int capkit_writer_set_sync(capkit_writer *w, int sync);
 

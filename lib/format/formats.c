@@ -4,9 +4,11 @@
 #include "format/format.h"
 
 extern const capkit__format capkit__format_pcap;
+extern const capkit__format capkit__format_pcapng;
 
 const capkit__format *const capkit__formats[] = {
     &capkit__format_pcap,
+    &capkit__format_pcapng,
     NULL,
 };
 
