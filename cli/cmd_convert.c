@@ -14,7 +14,12 @@ static const char convert_usage[] =
     "  -o, --output FILE         output file ('-' for standard output);\n"
     "                            written under a temporary name and renamed\n"
     "                            into place only when complete\n"
-    "  -F, --format FMT          output format: pcap (default: as input)\n"
+    "  -F, --format FMT          output format: pcap or pcapng (default: as\n"
+    "                            input). pcapng -> pcap needs one link type\n"
+    "                            (or --split-by-interface)\n"
+    "      --split-by-interface  one output per interface: OUT with the\n"
+    "                            interface number before the extension\n"
+    "                            (out.pcap -> out-0.pcap, out-1.pcap, ...)\n"
     "  -b, --byte-order ORDER    little, big or native\n"
     "  -p, --precision P         us or ns\n"
     "  -s, --snaplen N           snaplen; longer records are truncated\n"
@@ -25,8 +30,104 @@ static const char convert_usage[] =
     "  -h, --help                this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O error.\n";
 
+typedef struct conv_opts {
+  const char *format, *out;
+  int have_bo, have_prec, have_snap, have_lt, have_fcs, keep;
+  capkit_byte_order bo;
+  unsigned prec;
+  uint32_t snap, lt;
+  int fcs;
+} conv_opts;
+
+/* OUT with "-N" before the extension (the last '.' after the last '/'). */
+static char *split_name(const char *out, uint32_t n) {
+  const char *slash = strrchr(out, '/');
+  const char *dot = strrchr(out, '.');
+  if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : out))
+    dot = out + strlen(out);
+  size_t len = strlen(out) + 16;
+  char *p = malloc(len);
+  if (p)
+    snprintf(p, len, "%.*s-%" PRIu32 "%s", (int)(dot - out), out, n, dot);
+  return p;
+}
+
+/* One writer per input interface, each set up like that interface. */
+static int convert_split(capkit_reader *r, const conv_opts *o) {
+  const capkit_file_info *in = capkit_reader_info(r);
+  capkit_writer **ws = NULL;
+  size_t n_ws = 0;
+  capkit_record rec;
+  int rc, code = EXIT_OK;
+  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+    uint32_t id = rec.iface_id;
+    if (id >= n_ws) {
+      size_t n = id + 1;
+      capkit_writer **p = realloc(ws, n * sizeof *p);
+      if (!p) {
+        cli_err("convert", "out of memory");
+        code = EXIT_IO;
+        break;
+      }
+      memset(p + n_ws, 0, (n - n_ws) * sizeof *p);
+      ws = p;
+      n_ws = n;
+    }
+    if (!ws[id]) {
+      capkit_writer *w = ws[id] = capkit_writer_new();
+      const capkit_iface *f = rec.iface;
+      char *name = split_name(o->out, id);
+      int e = w && name ? 0 : CAPKIT_ENOMEM;
+      if (!e)
+        e = capkit_writer_set_format(w, o->format ? o->format : in->format);
+      if (!e)
+        e = capkit_writer_set_byte_order(w, o->have_bo ? o->bo
+                                                       : in->byte_order);
+      if (!e)
+        e = capkit_writer_set_precision(
+            w, o->have_prec ? o->prec : (f && f->tsresol == 9 ? 9 : 6));
+      if (!e && o->have_snap)
+        e = capkit_writer_set_snaplen(w, o->snap);
+      if (!e && (o->have_lt || f))
+        e = capkit_writer_set_linktype(w, o->have_lt ? o->lt : f->linktype);
+      if (!e && (o->have_fcs || (f && f->fcs_len >= 0)))
+        e = capkit_writer_set_fcs_len(w, o->have_fcs ? o->fcs : f->fcs_len);
+      if (!e && (e = capkit_writer_open_path(w, name)) < 0)
+        cli_err("convert", "%s", capkit_writer_error(w));
+      else if (e)
+        cli_err("convert", "%s: %s", name ? name : o->out,
+                capkit_strerror(e));
+      free(name);
+      if (e) {
+        code = cli_exit_for(e);
+        break;
+      }
+    }
+    if ((rc = capkit_writer_write(ws[id], &rec)) < 0) {
+      cli_err("convert", "%s", capkit_writer_error(ws[id]));
+      code = cli_exit_for(rc);
+      break;
+    }
+  }
+  if (rc < 0 && code == EXIT_OK) {
+    cli_err("convert", "%s", capkit_reader_error(r));
+    code = cli_exit_for(rc);
+  }
+  int close_all = code == EXIT_OK || (o->keep && rc < 0);
+  for (size_t i = 0; i < n_ws; i++) {
+    if (ws[i] && close_all && capkit_writer_close(ws[i]) < 0) {
+      cli_err("convert", "%s", capkit_writer_error(ws[i]));
+      code = code ? code : EXIT_IO;
+      close_all = 0;
+    }
+    capkit_writer_free(ws[i]);
+  }
+  free(ws);
+  return code;
+}
+
 int cmd_convert(int argc, char **argv) {
-  enum { OPT_FCS = 256, OPT_KEEP };
+  enum { OPT_FCS = 256, OPT_KEEP, OPT_SPLIT };
   static const struct option opts[] = {
       {"output", required_argument, NULL, 'o'},
       {"format", required_argument, NULL, 'F'},
@@ -36,11 +137,12 @@ int cmd_convert(int argc, char **argv) {
       {"linktype", required_argument, NULL, 'l'},
       {"fcs-len", required_argument, NULL, OPT_FCS},
       {"keep-partial", no_argument, NULL, OPT_KEEP},
+      {"split-by-interface", no_argument, NULL, OPT_SPLIT},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *out = NULL, *format = NULL;
   int have_bo = 0, have_prec = 0, have_snap = 0, have_lt = 0, have_fcs = 0;
-  int keep = 0, fcs = -1, c;
+  int keep = 0, split = 0, fcs = -1, c;
   capkit_byte_order bo = CAPKIT_BO_NATIVE;
   unsigned prec = 6;
   uint64_t snap = 0;
@@ -85,6 +187,9 @@ int cmd_convert(int argc, char **argv) {
     case OPT_KEEP:
       keep = 1;
       break;
+    case OPT_SPLIT:
+      split = 1;
+      break;
     case 'h':
       fputs(convert_usage, stdout);
       return EXIT_OK;
@@ -96,10 +201,20 @@ int cmd_convert(int argc, char **argv) {
     return cli_usage_error("convert", "expected exactly one input file");
   if (!out)
     return cli_usage_error("convert", "no output file (-o)");
+  if (split && strcmp(out, "-") == 0)
+    return cli_usage_error("convert",
+                           "--split-by-interface needs an output file name");
   int code;
   capkit_reader *r = cli_open_reader("convert", argv[optind], &code);
   if (!r)
     return code;
+  if (split) {
+    conv_opts o = {format, out,  have_bo,   have_prec, have_snap, have_lt,
+                   have_fcs, keep, bo, prec, (uint32_t)snap, lt, fcs};
+    code = convert_split(r, &o);
+    capkit_reader_free(r);
+    return code;
+  }
   capkit_writer *w = capkit_writer_new();
   int rc = w ? capkit_writer_copy_settings(w, r) : CAPKIT_ENOMEM;
   if (!rc && format && (rc = capkit_writer_set_format(w, format)))
@@ -134,6 +249,9 @@ int cmd_convert(int argc, char **argv) {
   code = EXIT_OK;
   if (wrc < 0) {
     cli_err("convert", "%s", capkit_writer_error(w));
+    if (wrc == CAPKIT_ELINKTYPE)
+      cli_err("convert", "hint: --format pcapng keeps every link type, "
+                         "--split-by-interface writes one file each");
     code = cli_exit_for(wrc);
   } else if (rc < 0) {
     cli_err("convert", "%s", capkit_reader_error(r));

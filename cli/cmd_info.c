@@ -12,13 +12,18 @@ static const char info_usage[] =
     "Summarize capture files: format and variant, byte order, version, time\n"
     "precision, snaplen, link type, FCS length, packet and byte counts, first\n"
     "and last time (UTC), duration, average rates and packet sizes.\n"
-    "A damaged file is summarized up to the damage and the error is shown.\n\n"
+    "A damaged file is summarized up to the damage and the error is shown.\n"
+    "For pcapng files the sections (byte order, version, comment, ...) and\n"
+    "the interfaces (link type, snaplen, time resolution, name, packets) are\n"
+    "listed too.\n\n"
     "  -j, --json   one JSON object per file, one per line\n"
     "  -h, --help   this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid data, 2 usage, 3 I/O error.\n";
 
 typedef struct stats {
   uint64_t packets, cap_bytes, orig_bytes;
+  uint64_t *per_iface; /* packets by interface id (pcapng) */
+  size_t n_per_iface;
   uint32_t min_len, max_len;
   int64_t first_sec, last_sec;
   uint32_t first_nsec, last_nsec;
@@ -26,6 +31,116 @@ typedef struct stats {
 
 static const char *bo_name(capkit_byte_order bo) {
   return bo == CAPKIT_BO_BIG ? "big-endian" : "little-endian";
+}
+
+/* A time resolution as text: pcapng's if_tsresol byte (decimal, or binary
+ * with the high bit), classic pcap's 6 or 9. */
+static void res_text(char *out, size_t cap, uint32_t res) {
+  if (res == 6)
+    snprintf(out, cap, "microseconds");
+  else if (res == 9)
+    snprintf(out, cap, "nanoseconds");
+  else if (res == 3)
+    snprintf(out, cap, "milliseconds");
+  else if (res & 0x80)
+    snprintf(out, cap, "2^-%u s", res & 0x7f);
+  else
+    snprintf(out, cap, "10^-%u s", res);
+}
+
+static uint64_t iface_packets(const stats *st, size_t i) {
+  return i < st->n_per_iface ? st->per_iface[i] : 0;
+}
+
+static void print_ng_text(const capkit_reader *r, const stats *st) {
+  size_t ns = capkit_reader_section_count(r);
+  size_t ni = capkit_reader_iface_count(r);
+  printf("Sections:           %zu\n", ns);
+  for (size_t i = 0; i < ns; i++) {
+    const capkit_section *s = capkit_reader_section(r, i);
+    char label[32];
+    snprintf(label, sizeof label, "Section %zu:", i);
+    printf("  %-18soffset %" PRIu64 ", %s, version %u.%u, %u interface%s",
+           label, s->offset, bo_name(s->byte_order), s->version_major,
+           s->version_minor, s->n_ifaces, s->n_ifaces == 1 ? "" : "s");
+    if (s->userappl)
+      printf(", application \"%s\"", s->userappl);
+    if (s->os)
+      printf(", OS \"%s\"", s->os);
+    if (s->hardware)
+      printf(", hardware \"%s\"", s->hardware);
+    if (s->comment)
+      printf(", comment \"%s\"", s->comment);
+    putchar('\n');
+  }
+  printf("Interfaces:         %zu\n", ni);
+  for (size_t i = 0; i < ni; i++) {
+    const capkit_iface *f = capkit_reader_iface(r, i);
+    const char *ltn = capkit_linktype_name(f->linktype);
+    char res[32];
+    res_text(res, sizeof res, f->tsresol);
+    char label[32];
+    snprintf(label, sizeof label, "Interface %zu:", i);
+    printf("  %-18ssection %u, link type %u %s, snaplen %u, %s", label,
+           f->section, f->linktype, ltn ? ltn : "unknown", f->snaplen,
+           res);
+    if (f->tsoffset)
+      printf(", offset %lld s", (long long)f->tsoffset);
+    if (f->fcs_len >= 0)
+      printf(", FCS %d bytes", f->fcs_len);
+    if (f->name)
+      printf(", name \"%s\"", f->name);
+    if (f->description)
+      printf(", description \"%s\"", f->description);
+    if (f->filter)
+      printf(", filter \"%s\"", f->filter);
+    if (f->os)
+      printf(", OS \"%s\"", f->os);
+    printf(", %" PRIu64 " packets\n", iface_packets(st, i));
+  }
+}
+
+static void json_opt_str(const char *key, const char *v) {
+  printf(",\"%s\":", key);
+  if (v)
+    cli_json_str(stdout, v);
+  else
+    printf("null");
+}
+
+static void print_ng_json(const capkit_reader *r, const stats *st) {
+  size_t ns = capkit_reader_section_count(r);
+  size_t ni = capkit_reader_iface_count(r);
+  printf(",\"sections\":[");
+  for (size_t i = 0; i < ns; i++) {
+    const capkit_section *s = capkit_reader_section(r, i);
+    printf("%s{\"index\":%zu,\"offset\":%" PRIu64
+           ",\"byte_order\":\"%s\",\"version\":\"%u.%u\",\"length\":%lld"
+           ",\"interfaces\":%u",
+           i ? "," : "", i, s->offset,
+           s->byte_order == CAPKIT_BO_BIG ? "big" : "little", s->version_major,
+           s->version_minor, (long long)s->length, s->n_ifaces);
+    json_opt_str("comment", s->comment);
+    json_opt_str("hardware", s->hardware);
+    json_opt_str("os", s->os);
+    json_opt_str("userappl", s->userappl);
+    putchar('}');
+  }
+  printf("],\"interfaces\":[");
+  for (size_t i = 0; i < ni; i++) {
+    const capkit_iface *f = capkit_reader_iface(r, i);
+    printf("%s{\"id\":%zu,\"section\":%u,\"linktype\":%u", i ? "," : "", i,
+           f->section, f->linktype);
+    json_opt_str("linktype_name", capkit_linktype_name(f->linktype));
+    printf(",\"snaplen\":%u,\"tsresol\":%u,\"tsoffset\":%lld,\"fcs_len\":%d",
+           f->snaplen, f->tsresol, (long long)f->tsoffset, f->fcs_len);
+    json_opt_str("name", f->name);
+    json_opt_str("description", f->description);
+    json_opt_str("filter", f->filter);
+    json_opt_str("os", f->os);
+    printf(",\"packets\":%" PRIu64 "}", iface_packets(st, i));
+  }
+  putchar(']');
 }
 
 static double duration_of(const stats *st) {
@@ -41,12 +156,13 @@ static void print_text(const char *path, const capkit_reader *r,
   const char *ltn = capkit_linktype_name(in->linktype);
   const char *ltd = capkit_linktype_description(in->linktype);
   unsigned digits = in->tsresol >= 9 ? 9 : 6;
+  char res[32];
+  res_text(res, sizeof res, in->tsresol);
   printf("File:               %s\n", path);
   printf("Format:             %s (%s)\n", in->format, in->variant);
   printf("Byte order:         %s\n", bo_name(in->byte_order));
   printf("Version:            %u.%u\n", in->version_major, in->version_minor);
-  printf("Precision:          %s\n",
-         in->tsresol == 9 ? "nanoseconds" : "microseconds");
+  printf("Precision:          %s\n", res);
   printf("Snaplen:            %" PRIu32 "\n", in->snaplen);
   printf("Link type:          %" PRIu32 " %s%s%s%s\n", in->linktype,
          ltn ? ltn : "unknown", ltd ? " (" : "", ltd ? ltd : "",
@@ -82,6 +198,8 @@ static void print_text(const char *path, const capkit_reader *r,
            st->min_len, st->max_len,
            (double)st->cap_bytes / (double)st->packets);
   }
+  if (capkit_reader_section_count(r))
+    print_ng_text(r, st);
   if (rc < 0)
     printf("Error:              %s\n", capkit_reader_error(r));
 }
@@ -134,6 +252,8 @@ static void print_json(const char *path, const capkit_reader *r,
   } else {
     printf(",\"first_time\":null,\"last_time\":null");
   }
+  if (capkit_reader_section_count(r))
+    print_ng_json(r, st);
   if (rc < 0) {
     printf(",\"error\":{\"message\":");
     cli_json_str(stdout, capkit_reader_error(r));
@@ -182,6 +302,19 @@ static int info_one(const char *path, int json) {
       st.max_len = rec.caplen;
     st.last_sec = rec.ts_sec;
     st.last_nsec = rec.ts_nsec;
+    if (rec.iface_id >= st.n_per_iface && rec.iface_id < (1u << 24)) {
+      size_t n = st.n_per_iface ? st.n_per_iface : 4;
+      while (n <= rec.iface_id)
+        n *= 2;
+      uint64_t *p = realloc(st.per_iface, n * sizeof *p);
+      if (p) {
+        memset(p + st.n_per_iface, 0, (n - st.n_per_iface) * sizeof *p);
+        st.per_iface = p;
+        st.n_per_iface = n;
+      }
+    }
+    if (rec.iface_id < st.n_per_iface)
+      st.per_iface[rec.iface_id]++;
   }
   if (json)
     print_json(path, r, &st, rc);
@@ -189,6 +322,7 @@ static int info_one(const char *path, int json) {
     print_text(path, r, &st, rc);
   if (rc < 0)
     cli_err("info", "%s", capkit_reader_error(r));
+  free(st.per_iface);
   capkit_reader_free(r);
   return rc < 0 ? cli_exit_for(rc) : EXIT_OK;
 }
