@@ -13,12 +13,14 @@ int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_comment(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
     {"dump", cmd_dump, "list records, optionally with a hex dump"},
     {"convert", cmd_convert, "copy a capture, changing its format settings"},
     {"verify", cmd_verify, "check capture files and list every problem"},
+    {"comment", cmd_comment, "set or remove packet and section comments"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
