@@ -9,7 +9,8 @@
 static const char dump_usage[] =
     "usage: capkit dump [-x] FILE\n\n"
     "One line per record: number, time (UTC), captured and original length,\n"
-    "interface when the file has several, and the packet comment if any.\n\n"
+    "interface when the file has several (always for pcapng), and the\n"
+    "packet comment if any.\n\n"
     "  -x, --hex    add a hex and ASCII dump of each record's bytes, in the\n"
     "               offset/hex layout text2pcap and 'capkit import' read\n"
     "  -h, --help   this help\n\n"
@@ -78,7 +79,8 @@ int cmd_dump(int argc, char **argv) {
     cli_fmt_time(t, sizeof t, rec.ts_sec, rec.ts_nsec, digits);
     printf("%" PRIu64 " %s caplen %" PRIu32 " origlen %" PRIu32, rec.number,
            t, rec.caplen, rec.origlen);
-    if (capkit_reader_iface_count(r) > 1)
+    /* pcapng: always (interfaces may be described later in the file). */
+    if (capkit_reader_iface_count(r) > 1 || capkit_reader_section_count(r))
       printf(" iface %" PRIu32, rec.iface_id);
     if (rec.comment) {
       printf(" comment ");
