@@ -86,8 +86,10 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
       if (!e)
         e = capkit_writer_set_precision(
             w, o->have_prec ? o->prec : (f && f->tsresol == 9 ? 9 : 6));
-      if (!e && o->have_snap)
-        e = capkit_writer_set_snaplen(w, o->snap);
+      /* Each output takes its interface's snaplen (records longer than
+       * it, which the input should not have, are cut to it). */
+      if (!e && (o->have_snap || (f && f->snaplen)))
+        e = capkit_writer_set_snaplen(w, o->have_snap ? o->snap : f->snaplen);
       if (!e && (o->have_lt || f))
         e = capkit_writer_set_linktype(w, o->have_lt ? o->lt : f->linktype);
       if (!e && (o->have_fcs || (f && f->fcs_len >= 0)))
