@@ -558,10 +558,16 @@ static int ts_encode(int64_t sec, uint32_t nsec, uint8_t res, int64_t off,
   }
   if (res > 19)
     return -1;
-  frac = res <= 9 ? nsec / pow10[9 - res] : nsec * pow10[res - 9];
-  if (s > (UINT64_MAX - frac) / pow10[res])
+  if (res == 6)
+    frac = nsec / 1000u;
+  else if (res == 9)
+    frac = nsec;
+  else
+    frac = res <= 9 ? nsec / pow10[9 - res] : nsec * pow10[res - 9];
+  if (__builtin_mul_overflow(s, pow10[res], &v) ||
+      __builtin_add_overflow(v, frac, &v))
     return -1;
-  *out = s * pow10[res] + frac;
+  *out = v;
   return 0;
 }
 
@@ -1280,6 +1286,28 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
   uint32_t caplen = rec->caplen;
   if (w->set.truncate && caplen > w->set.snaplen)
     caplen = w->set.snaplen;
+  uint8_t h[28];
+  if (!rec->comment && !rec->flags && (!px || !px->opts_len)) {
+    /* The common case: no options; header, data, padding and trailer. */
+    uint32_t padn = (4 - (caplen & 3)) & 3;
+    uint32_t total = 32 + caplen + padn;
+    if (caplen > UINT32_MAX - 36)
+      return capkit__writer_fail(w, CAPKIT_ETOOBIG, "record %llu too large",
+                                 (unsigned long long)(w->nrec + 1));
+    capkit__st32(h, BT_EPB, ws->swap);
+    capkit__st32(h + 4, total, ws->swap);
+    capkit__st32(h + 8, id, ws->swap);
+    capkit__st32(h + 12, (uint32_t)(ts >> 32), ws->swap);
+    capkit__st32(h + 16, (uint32_t)ts, ws->swap);
+    capkit__st32(h + 20, caplen, ws->swap);
+    capkit__st32(h + 24, rec->origlen, ws->swap);
+    uint8_t t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    capkit__st32(t + padn, total, ws->swap);
+    int rc;
+    if ((rc = put(w, h, 28)) || (caplen && (rc = put(w, rec->data, caplen))))
+      return rc;
+    return put(w, t, padn + 4);
+  }
   /* Options after the data, built in tmp; the header goes out first. */
   capkit__buf *b = &ws->tmp;
   b->len = 0;
@@ -1317,7 +1345,6 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
     rc = capkit__buf_append(b, tl, 4);
   if (rc)
     return wfail(w, rc);
-  uint8_t h[28];
   capkit__st32(h, BT_EPB, ws->swap);
   capkit__st32(h + 4, (uint32_t)total, ws->swap);
   capkit__st32(h + 8, id, ws->swap);
