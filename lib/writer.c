@@ -134,7 +134,10 @@ int capkit_writer_copy_settings(capkit_writer *w, const capkit_reader *r) {
   w->set.snaplen = in->snaplen;
   w->set.truncate = 0;
   w->set.linktype = in->linktype;
-  w->set.linktype_set = 1;
+  /* A pcapng file with several interfaces has no one link type: a writer
+   * holding one (pcap) takes it from the first record instead. */
+  w->set.linktype_set = strcmp(in->format, "pcapng") != 0 ||
+                        capkit_reader_iface_count(r) <= 1;
   w->set.fcs_len = in->fcs_len;
   /* Link the two so a pcapng writer can take the blocks after the last
    * record (statistics, ...) on close; an earlier link is replaced. */
