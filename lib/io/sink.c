@@ -154,8 +154,10 @@ int capkit__sink_close(capkit__sink *s) {
   s->codec.free = NULL;
   free(s->buf);
   free(s->path);
+  uint64_t total = s->total;
   memset(s, 0, sizeof *s);
   s->fd = -1;
+  s->total = total;
   return 0;
 }
 
