@@ -27,7 +27,9 @@ ls -l "$f"
 
 # warm the page cache, as the reference figures were taken warm
 cat "$f" > /dev/null
+# outputs are removed before each run, so no run pays for replacing a file
 hyperfine -N --warmup 1 --runs 5 --export-json "$out/core.json" \
+  --prepare "rm -f $out/copy.pcap $out/editcap.pcap $out/cp.pcap" \
   -n mmap_walk "$out/mmap_walk $f" \
   -n libpcap_loop "$out/libpcap_count $f" \
   -n capkit_info "$capkit info $f" \
