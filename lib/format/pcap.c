@@ -126,63 +126,62 @@ static inline void decode(const pcap_state *st, const uint8_t *h, rhdr *o) {
 }
 
 /* Wireshark's figure of merit for one layout: 0 is perfect, each oddity in
- * the first three records adds to it. Only bytes already available are
- * examined (files and memory hold them all). Lengths and fractions that do
- * not fit the layout weigh double: the values we expect in the extra fields
- * of the variants are only a hint, as writers such as editcap leave them
- * zero, and must not outweigh a layout whose records do not even parse. */
+ * the first three records adds one. Only bytes already available are
+ * examined (files and memory hold them all). The Nokia extra field is
+ * also accepted as zero: editcap writes it so. */
 static int score(const pcap_state *base, enum variant v, const uint8_t *p,
                  const uint8_t *end) {
   pcap_state st = *base;
   st.hdrlen = variants[v].hdrlen;
-  int bad = 0, hint = 0;
+  int merit = 0;
   for (int i = 0; i < 3; i++) {
     if (p == end)
       break;
     if ((size_t)(end - p) < st.hdrlen)
-      return 2 * (bad + 1) + hint;
+      return merit + 1;
     rhdr h;
     decode(&st, p, &h);
     if (h.frac >= 1000000)
-      bad++;
+      merit++;
     int incl_ok = h.incl <= st.bound;
     if (!incl_ok)
-      bad++;
+      merit++;
     if (st.snaplen && h.incl > st.snaplen)
-      bad++;
+      merit++;
     if (h.orig > (128u << 20))
-      bad++;
+      merit++;
     if (h.incl > h.orig)
-      bad++;
+      merit++;
     if (v == V_SS990417 || v == V_SS990915 || v == V_SS991029) {
       uint32_t ifindex = capkit__ld32(p + 16, st.swap);
       uint16_t proto = capkit__ld16(p + 20, st.swap);
       uint8_t pkt_type = p[22];
       if (ifindex > 10000)
-        hint++;
+        merit++;
       if (!(proto >= 0x0600 || proto == 0x0060 || proto == 0x0200 ||
             proto == 0x0400 || proto <= 0x0017))
-        hint++;
+        merit++;
       if (pkt_type > 4)
-        hint++;
+        merit++;
     } else if (v == V_NOKIA) {
       uint32_t ns = capkit__ld32(p + 16, st.swap);
       uint32_t p1 = ns & 0xF0000000u, p2 = ns & 0x0000F000u;
       uint32_t p3 = ns & 0x00000F00u, p4 = ns & 0x0000000Fu;
-      if (!((ns & 0x0FFF00F0u) == 0x0fbf0000u &&
+      if (ns != 0 &&
+          !((ns & 0x0FFF00F0u) == 0x0fbf0000u &&
             (p1 == 0x90000000u || p1 == 0xb0000000u) &&
             (p2 == 0x0000b000u || p2 == 0x0000d000u) &&
             (p3 == 0x00000600u || p3 == 0x00000900u) &&
             (p4 == 1 || p4 == 2)))
-        hint++;
+        merit++;
     }
     if (!incl_ok)
       break;
     if ((size_t)(end - p) - st.hdrlen < h.incl)
-      return 2 * (bad + 1) + hint;
+      return merit + 1;
     p += st.hdrlen + h.incl;
   }
-  return 2 * bad + hint;
+  return merit;
 }
 
 static enum variant guess(capkit_reader *r, pcap_state *st,
