@@ -2,7 +2,7 @@
 # writes, tcpdump, tshark, scapy and file(1) read alike; what they and
 # editcap write, capkit reads alike; unchanged copies are byte-identical.
 . "$CAPKIT_TESTLIB"
-need tcpdump tshark editcap file cmp
+need tcpdump tshark editcap text2pcap file cmp
 need_scapy
 
 cat >"$T/peers.py" <<'PEERS'
@@ -79,7 +79,7 @@ def gen(out, endian, prec, raw):
 
 
 def from_capkit(stream):
-    head = re.compile(r"^(\d+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))?"
+    head = re.compile(r"^(?:# )?(\d+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))?"
                       r" caplen (\d+) origlen (\d+)")
     recs = []
     for line in stream:
@@ -435,6 +435,15 @@ for f in 4 0 2; do
   rm -f "$T/back.pcap"
   "$CAPKIT" convert "$out" -o "$T/back.pcap" --fcs-len -1
   check "--fcs-len -1 restores the seed byte for byte" cmp -s "$SEED" "$T/back.pcap"
+done
+
+# capkit dump -x is text2pcap's input: the packets come back whole (an
+# empty record has no hex lines, so it cannot).
+for f in "$SEED" "$T/wide.pcap"; do
+  "$CAPKIT" dump -x "$f" | text2pcap - "$T/t2p.pcap" >/dev/null 2>&1
+  via_tshark "$T/t2p.pcap" | awk '{print $4}' >"$T/t2p.hex"
+  via_tshark "$f" | awk '$2 > 0 {print $4}' >"$T/t2p.want"
+  same "text2pcap reads capkit dump -x of $(basename "$f")" "$T/t2p.want" "$T/t2p.hex"
 done
 
 # ---- files the peers write, read by capkit ----
