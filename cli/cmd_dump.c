@@ -12,7 +12,8 @@ static const char dump_usage[] =
     "interface when the file has several (always for pcapng), and the\n"
     "packet comment if any.\n\n"
     "  -x, --hex    add a hex and ASCII dump of each record's bytes, in the\n"
-    "               offset/hex layout text2pcap and 'capkit import' read\n"
+    "               offset/hex layout text2pcap and 'capkit import' read;\n"
+    "               the record lines then start with '# ' (comments there)\n"
     "  -h, --help   this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid data (records before the damage\n"
     "are listed), 2 usage, 3 I/O error.\n";
@@ -77,6 +78,9 @@ int cmd_dump(int argc, char **argv) {
     unsigned digits = rec.iface && rec.iface->tsresol == 6 ? 6 : 9;
     char t[64];
     cli_fmt_time(t, sizeof t, rec.ts_sec, rec.ts_nsec, digits);
+    /* text2pcap would take the number and date for offsets and bytes. */
+    if (hex)
+      fputs("# ", stdout);
     printf("%" PRIu64 " %s caplen %" PRIu32 " origlen %" PRIu32, rec.number,
            t, rec.caplen, rec.origlen);
     /* pcapng: always (interfaces may be described later in the file). */

@@ -66,9 +66,12 @@ static int verify_one(const char *path, vstate *v, int strict) {
   if (rc < 0) {
     if (!v->quiet)
       printf("error: %s\n", capkit_reader_error(r));
-    printf("%s: DAMAGED: %" PRIu64 " good records before the damage, %" PRIu64
-           " warnings\n",
-           path, n, v->total);
+    if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)
+      printf("%s: DAMAGED: %" PRIu64
+             " good records before the damage, %" PRIu64 " warnings\n",
+             path, n, v->total);
+    else
+      printf("%s: FAILED: %s\n", path, capkit_strerror(rc));
     code = cli_exit_for(rc);
   } else {
     printf("%s: %s: %" PRIu64 " records, %" PRIu64 " warnings", path,

@@ -28,6 +28,7 @@ struct capkit_reader {
   size_t cap_ifaces;
   char *name;
   int state;
+  int opened; /* the header was parsed: info is valid */
   int err;
   uint64_t err_off;
   uint64_t err_rec;

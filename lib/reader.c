@@ -192,6 +192,7 @@ static int open_common(capkit_reader *r, int rc) {
     r->state = CAPKIT__DEAD;
     return rc;
   }
+  r->opened = 1;
   return 0;
 }
 
@@ -272,7 +273,7 @@ int capkit_reader_next(capkit_reader *r, capkit_record *rec) {
 }
 
 const capkit_file_info *capkit_reader_info(const capkit_reader *r) {
-  if (!r || !r->fmt || (r->state == CAPKIT__DEAD && !r->info.format))
+  if (!r || !r->opened)
     return NULL;
   return &r->info;
 }

@@ -46,8 +46,13 @@ struct capkit_extra {
   const uint8_t *raw; /* the record's on-disk header (pcap) or block */
   size_t raw_len;
   int swap;
+  int fd; /* the input file, when raw lies in a mapping of it; else -1 */
+  uint64_t src_id; /* unique per opened input (capkit__new_source_id) */
   const void *priv; /* backend-defined, e.g. the pcapng section/options */
 };
+
+/* A process-wide unique id for an opened input. */
+uint64_t capkit__new_source_id(void);
 
 /* The table of formats (formats.c), NULL-terminated. */
 extern const capkit__format *const capkit__formats[];

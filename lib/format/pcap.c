@@ -127,7 +127,8 @@ static inline void decode(const pcap_state *st, const uint8_t *h, rhdr *o) {
 
 /* Wireshark's figure of merit for one layout: 0 is perfect, each oddity in
  * the first three records adds one. Only bytes already available are
- * examined (files and memory hold them all). */
+ * examined (files and memory hold them all). The Nokia extra field is
+ * also accepted as zero: editcap writes it so. */
 static int score(const pcap_state *base, enum variant v, const uint8_t *p,
                  const uint8_t *end) {
   pcap_state st = *base;
@@ -166,7 +167,8 @@ static int score(const pcap_state *base, enum variant v, const uint8_t *p,
       uint32_t ns = capkit__ld32(p + 16, st.swap);
       uint32_t p1 = ns & 0xF0000000u, p2 = ns & 0x0000F000u;
       uint32_t p3 = ns & 0x00000F00u, p4 = ns & 0x0000000Fu;
-      if (!((ns & 0x0FFF00F0u) == 0x0fbf0000u &&
+      if (ns != 0 &&
+          !((ns & 0x0FFF00F0u) == 0x0fbf0000u &&
             (p1 == 0x90000000u || p1 == 0xb0000000u) &&
             (p2 == 0x0000b000u || p2 == 0x0000d000u) &&
             (p3 == 0x00000600u || p3 == 0x00000900u) &&
@@ -344,6 +346,8 @@ static int pcap_open(capkit_reader *r) {
   st->extra.fmt = &capkit__format_pcap;
   st->extra.raw_len = st->hdrlen;
   st->extra.swap = swap;
+  st->extra.fd = r->src.kind == CAPKIT__SRC_MAP ? r->src.fd : -1;
+  st->extra.src_id = capkit__new_source_id();
   return 0;
 }
 
@@ -450,6 +454,8 @@ typedef struct pcap_wstate {
   uint8_t hdr[28];
   uint32_t hlen;
   uint64_t records_bytes;
+  uint64_t last_src; /* input and end offset of the last unchanged record */
+  uint64_t last_end;
 } pcap_wstate;
 
 static int pcap_wopen(capkit_writer *w, const capkit_record *first) {
@@ -587,13 +593,26 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
     capkit__st32(hdr + 8, a, st->swap);
     capkit__st32(hdr + 12, b, st->swap);
   }
-  int rc = capkit__sink_write(&w->sink, out, st->hdrlen);
-  if (!rc && caplen)
-    rc = capkit__sink_write(&w->sink, rec->data, caplen);
+  int rc;
+  uint64_t rlen = (uint64_t)st->hdrlen + caplen;
+  int raw_data = done && x->fd >= 0 && rec->data == x->raw + st->hdrlen;
+  if (raw_data && x->src_id == ws->last_src && rec->offset == ws->last_end &&
+      capkit__sink_can_copy(&w->sink))
+    /* Unchanged records that follow each other in a mapped file: let the
+     * kernel copy them (a whole-file copy becomes a few calls). */
+    rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, rec->offset,
+                                 rlen);
+  else {
+    rc = capkit__sink_write(&w->sink, out, st->hdrlen);
+    if (!rc && caplen)
+      rc = capkit__sink_write(&w->sink, rec->data, caplen);
+  }
   if (rc)
     return capkit__writer_fail(w, rc, "write failed: %s",
                                capkit_strerror(rc));
-  ws->records_bytes += st->hdrlen + (uint64_t)caplen;
+  ws->last_src = raw_data ? x->src_id : 0;
+  ws->last_end = raw_data ? rec->offset + rlen : 0;
+  ws->records_bytes += rlen;
   return 0;
 }
 

@@ -98,12 +98,70 @@ static int out(capkit__sink *s, const uint8_t *p, size_t n) {
   return capkit__sink_raw_write(s, p, n);
 }
 
+/* The pending range first: the buffer only ever holds bytes that come
+ * after it (copy_range flushes the buffer before starting a range). */
+static int flush_range(capkit__sink *s) {
+  while (s->cr_len > 0) {
+    off_t off = (off_t)s->cr_off;
+    size_t want = s->cr_len > ((size_t)1 << 30) ? ((size_t)1 << 30)
+                                                : (size_t)s->cr_len;
+    ssize_t n = copy_file_range(s->cr_fd, &off, s->fd, NULL, want, 0);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      /* Not supported here (or the source shrank): copy by hand. */
+      uint8_t tmp[1 << 16];
+      size_t k = want < sizeof tmp ? want : sizeof tmp;
+      ssize_t r = pread(s->cr_fd, tmp, k, (off_t)s->cr_off);
+      if (r <= 0) {
+        s->sys_errno = r < 0 ? errno : EIO;
+        return CAPKIT_EIO;
+      }
+      int rc = capkit__sink_raw_write(s, tmp, (size_t)r);
+      if (rc)
+        return rc;
+      n = r;
+    }
+    s->cr_off += (uint64_t)n;
+    s->cr_len -= (uint64_t)n;
+  }
+  if (s->cr_fd > 0) {
+    close(s->cr_fd);
+    s->cr_fd = 0;
+  }
+  return 0;
+}
+
 int capkit__sink_flush(capkit__sink *s) {
-  if (s->len == 0)
-    return 0;
-  int rc = out(s, s->buf, s->len);
+  int rc = flush_range(s);
+  if (rc || s->len == 0)
+    return rc;
+  rc = out(s, s->buf, s->len);
   s->len = 0;
   return rc;
+}
+
+int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
+                            uint64_t off, uint64_t len) {
+  s->total += len;
+  if (s->cr_len && s->len == 0 && src == s->cr_src &&
+      s->cr_off + s->cr_len == off) {
+    s->cr_len += len;
+    return 0;
+  }
+  int rc = capkit__sink_flush(s);
+  if (rc)
+    return rc;
+  int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (d < 0) {
+    s->sys_errno = errno;
+    return CAPKIT_EIO;
+  }
+  s->cr_fd = d;
+  s->cr_src = src;
+  s->cr_off = off;
+  s->cr_len = len;
+  return 0;
 }
 
 int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {
@@ -154,14 +212,18 @@ int capkit__sink_close(capkit__sink *s) {
   s->codec.free = NULL;
   free(s->buf);
   free(s->path);
+  uint64_t total = s->total;
   memset(s, 0, sizeof *s);
   s->fd = -1;
+  s->total = total;
   return 0;
 }
 
 void capkit__sink_abort(capkit__sink *s) {
   if (s->own_fd && s->fd >= 0)
     close(s->fd);
+  if (s->cr_fd > 0)
+    close(s->cr_fd);
   if (s->tmp)
     unlink(s->tmp);
   if (s->codec.free)

@@ -29,6 +29,11 @@ typedef struct capkit__sink {
   int sync;
   int sys_errno;
   capkit__sink_codec codec; /* write == NULL: none */
+  /* A pending in-kernel copy from another file (see copy_range). */
+  int cr_fd;       /* our own duplicate of the source descriptor */
+  uint64_t cr_src; /* identity of the source, to merge ranges */
+  uint64_t cr_off;
+  uint64_t cr_len;
 } capkit__sink;
 
 /* Open path ("-" is standard output). 0 or a negative CAPKIT_E*. */
@@ -48,6 +53,17 @@ static inline int capkit__sink_write(capkit__sink *s, const void *p,
   }
   return capkit__sink_write_slow(s, p, n);
 }
+/* Whether copy_range can be used: a regular output file, no codec. */
+static inline int capkit__sink_can_copy(const capkit__sink *s) {
+  return s->tmp != NULL && s->codec.write == NULL;
+}
+/* Append len bytes of file fd at offset off, copied inside the kernel
+ * (copy_file_range) when the output is flushed. Ranges of the same source
+ * (src: a unique id of the input) that follow each other are merged, so an
+ * unchanged copy of a whole file is a handful of calls. The sink keeps its
+ * own duplicate of fd, so the input may be closed before the flush. */
+int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
+                            uint64_t off, uint64_t len);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */
 int capkit__sink_close(capkit__sink *s);
 /* Drop everything: close and remove the temporary file. */

@@ -23,6 +23,7 @@ int capkit__src_open_mem(capkit__src *s, const void *p, size_t n) {
   s->kind = CAPKIT__SRC_MEM;
   s->start = s->cur = s->pf = p ? p : (const uint8_t *)"";
   s->end = s->start + (p ? n : 0);
+  s->maint_at = UINTPTR_MAX;
   s->size = n;
   s->eof = 1;
   return 0;
@@ -35,6 +36,7 @@ static int open_buffered(capkit__src *s) {
     return CAPKIT_ENOMEM;
   s->cap = BUF_INITIAL;
   s->start = s->cur = s->end = s->pf = s->buf;
+  s->maint_at = UINTPTR_MAX;
   return 0;
 }
 
@@ -62,7 +64,8 @@ int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap) {
         s->map = m;
         s->map_len = (size_t)st.st_size;
         s->start = m;
-        s->cur = s->released = s->pf = s->start + pos;
+        s->cur = s->released = s->pf = s->populated = s->start + pos;
+        s->maint_at = (uintptr_t)s->cur;
         s->base = 0;
         s->end = s->start + s->map_len;
         s->size = (uint64_t)st.st_size;
@@ -103,13 +106,34 @@ void capkit__src_close(capkit__src *s) {
   reset(s);
 }
 
-void capkit__src_release_slow(capkit__src *s) {
-  long pg = sysconf(_SC_PAGESIZE);
-  uintptr_t from = (uintptr_t)s->released & ~((uintptr_t)pg - 1);
-  uintptr_t to = (uintptr_t)s->cur & ~((uintptr_t)pg - 1);
-  if (to > from)
+void capkit__src_maintain(capkit__src *s) {
+  if (s->kind != CAPKIT__SRC_MAP) {
+    s->maint_at = UINTPTR_MAX;
+    return;
+  }
+  uintptr_t mask = (uintptr_t)sysconf(_SC_PAGESIZE) - 1;
+  uintptr_t from = (uintptr_t)s->released & ~mask;
+  uintptr_t to = (uintptr_t)s->cur & ~mask;
+  if (to > from) {
     madvise((void *)from, to - from, MADV_DONTNEED);
-  s->released = (const uint8_t *)to;
+    s->released = (const uint8_t *)to;
+  }
+#ifdef MADV_POPULATE_READ
+  if ((size_t)(s->end - s->populated) > 0 &&
+      s->populated < s->cur + 2 * CAPKIT__WINDOW) {
+    uintptr_t p0 = (uintptr_t)s->populated & ~mask;
+    size_t len = (size_t)(s->end - s->populated);
+    if (len > 2 * CAPKIT__WINDOW)
+      len = 2 * CAPKIT__WINDOW;
+    /* Only a hint: on kernels without it the faults do the same work. */
+    madvise((void *)p0, (uintptr_t)s->populated + len - p0,
+            MADV_POPULATE_READ);
+    s->populated += len;
+  }
+#endif
+  size_t step = CAPKIT__WINDOW;
+  s->maint_at = (size_t)(s->end - s->cur) > step ? (uintptr_t)(s->cur + step)
+                                                : UINTPTR_MAX;
 }
 
 int capkit__src_fill_slow(capkit__src *s, size_t need) {

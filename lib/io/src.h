@@ -26,6 +26,8 @@ typedef struct capkit__src {
   void *map;
   size_t map_len;
   const uint8_t *released; /* mapped bytes before this were dropped */
+  const uint8_t *populated; /* page tables filled up to here */
+  uintptr_t maint_at;       /* next window maintenance when cur passes */
   const uint8_t *pf;       /* prefetch point */
   /* buffer */
   uint8_t *buf;
@@ -57,14 +59,15 @@ static inline int capkit__src_fill(capkit__src *s, size_t need) {
 static inline uint64_t capkit__src_offset(const capkit__src *s) {
   return s->base + (uint64_t)(s->cur - s->start);
 }
-/* Drop mapped pages behind cur, so a long walk keeps a small resident set.
- * Called before a record is parsed (the previous one is no longer in use). */
-void capkit__src_release_slow(capkit__src *s);
-#define CAPKIT__RELEASE_CHUNK ((size_t)8 << 20)
+/* Keep a mapping's resident window small and ready: drop the pages behind
+ * cur (a long walk keeps a constant resident set) and fill the page tables
+ * of the next stretch in one call instead of one fault per 64 KiB. Called
+ * before a record is parsed (the previous one is no longer in use). */
+void capkit__src_maintain(capkit__src *s);
+#define CAPKIT__WINDOW ((size_t)2 << 20)
 static inline void capkit__src_release(capkit__src *s) {
-  if (s->kind == CAPKIT__SRC_MAP &&
-      (size_t)(s->cur - s->released) >= CAPKIT__RELEASE_CHUNK)
-    capkit__src_release_slow(s);
+  if ((uintptr_t)s->cur >= s->maint_at)
+    capkit__src_maintain(s);
 }
 /* Software prefetch a page ahead of cur (mappings and memory). */
 static inline void capkit__src_prefetch(capkit__src *s) {
