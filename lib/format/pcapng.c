@@ -855,6 +855,8 @@ static int ng_open(capkit_reader *r) {
   r->fstate = st;
   st->extra.fmt = &capkit__format_pcapng;
   st->extra.priv = &st->px;
+  st->extra.fd = r->src.kind == CAPKIT__SRC_MAP ? r->src.fd : -1;
+  st->extra.src_id = capkit__new_source_id();
   blk b;
   int rc = get_block(r, st, &b);
   if (rc < 0)
@@ -960,6 +962,7 @@ typedef struct ng_wstate {
   ng_wif *ifs;
   size_t n_ifs, cap_ifs, last;
   capkit__buf tmp;
+  uint64_t last_src, last_end; /* the raw block written last, if any */
 } ng_wstate;
 
 static int wfail(capkit_writer *w, int rc) {
@@ -1357,12 +1360,35 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
   return put(w, b->data, b->len);
 }
 
+/* An input block written as it is. Blocks that follow each other in a
+ * mapped input are copied by the kernel (a whole unchanged file becomes a
+ * few calls). */
+static int put_raw(capkit_writer *w, ng_wstate *ws,
+                   const struct capkit_extra *x, uint64_t off) {
+  int rc;
+  if (x->fd >= 0 && x->src_id == ws->last_src && off == ws->last_end &&
+      capkit__sink_can_copy(&w->sink)) {
+    rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, off,
+                                 x->raw_len);
+    if (rc)
+      return wfail(w, rc);
+  } else if ((rc = put(w, x->raw, x->raw_len))) {
+    return rc;
+  }
+  ws->last_src = x->fd >= 0 ? x->src_id : 0;
+  ws->last_end = off + x->raw_len;
+  return 0;
+}
+
 static int ng_write(capkit_writer *w, const capkit_record *rec) {
   ng_wstate *ws = w->fstate;
   const struct capkit_extra *x = rec->extra;
   const ng_px *px =
       x && x->fmt == &capkit__format_pcapng ? (const ng_px *)x->priv : NULL;
   int rc;
+  /* Any bytes written here other than a raw block end a run of blocks the
+   * kernel may copy (last_src). */
+  uint64_t before = capkit_writer_bytes(w);
   if (ws->pass && px)
     for (size_t i = 0; i < px->n_ents; i++)
       if ((rc = emit_kept(w, ws, px->pre + px->ents[i].off, &px->ents[i])))
@@ -1372,10 +1398,12 @@ static int ng_write(capkit_writer *w, const capkit_record *rec) {
   int64_t id = map_iface(w, ws, rec);
   if (id < 0)
     return (int)id;
+  if (capkit_writer_bytes(w) != before)
+    ws->last_src = 0;
   if (ws->pass && px && x->swap == ws->swap && unchanged(rec, px) &&
       (px->type != BT_SPB || id == 0)) {
     if ((uint32_t)id == px->local_id)
-      return put(w, x->raw, x->raw_len);
+      return put_raw(w, ws, x, rec->offset);
     /* The same block under another interface number (the obsolete packet
      * block has 16 bits for it). */
     uint8_t n[4] = {0, 0, 0, 0};
@@ -1386,12 +1414,14 @@ static int ng_write(capkit_writer *w, const capkit_record *rec) {
       nl = 2;
       capkit__st16(n, (uint16_t)id, ws->swap);
     }
+    ws->last_src = 0;
     if (px->type == BT_EPB || id <= 0xffff) {
       if ((rc = put(w, x->raw, 8)) || (rc = put(w, n, nl)))
         return rc;
       return put(w, x->raw + 8 + nl, x->raw_len - 8 - nl);
     }
   }
+  ws->last_src = 0;
   return write_epb(w, ws, rec, (uint32_t)id, px, x ? x->swap : 0);
 }
 
@@ -1406,6 +1436,7 @@ static int ng_wclose(capkit_writer *w) {
     if (!st->clear_pend) {
       const ng_pend *e = (const ng_pend *)(const void *)st->pents.data;
       size_t n = st->pents.len / sizeof *e;
+      ws->last_src = 0;
       for (size_t i = 0; i < n; i++)
         if ((rc = emit_kept(w, ws, st->pend.data + e[i].off, &e[i])))
           return rc;

@@ -19,6 +19,8 @@ def capkit(path):
                      r'(?:\.(\d+))? caplen (\d+) origlen (\d+)'
                      r'(?: iface (\d+))?(?: comment (".*"))?$')
     for line in out.splitlines():
+        if line.startswith("# "):  # record lines of -x are comments
+            line = line[2:]
         m = hdr.match(line)
         if m:
             g = m.groups()
