@@ -174,7 +174,6 @@ def fixtures(d):
     for name, how, endian, prec in (
             ("wide", "gen", "<", "ns"),
             ("scapy_gen_big_us", "gen", ">", "us"),
-            ("scapy_gen_little_us", "gen", "<", "us"),
             ("scapy_wrpcap_little_us", "wrpcap", "<", "us"),
             ("scapy_wrpcap_little_ns", "wrpcap", "<", "ns"),
             ("scapy_wrpcap_big_us", "wrpcap", ">", "us"),
@@ -346,6 +345,7 @@ P xform --us <"$T/wide.truth" >"$T/wide_us.truth"
 
 for bo in little big native; do
   for p in us ns; do
+    [ "$bo" = native ] && [ "$p" = us ] && continue # native is little here
     out=$T/out_${bo}_$p.pcap
     check_exit "convert -b $bo -p $p" 0 \
       "$CAPKIT" convert "$T/wide.pcap" -o "$out" -b "$bo" -p "$p"
@@ -364,7 +364,7 @@ for bo in little big native; do
 done
 
 # Odd snaplens: records longer than N are cut to N, original lengths stay.
-for s in 1 59 1000; do
+for s in 1 59; do
   out=$T/snap_$s.pcap
   check_exit "convert -s $s" 0 "$CAPKIT" convert "$T/wide.pcap" -o "$out" -s "$s"
   P xform --snap "$s" <"$T/wide.truth" >"$T/snap_$s.want"
@@ -375,11 +375,13 @@ for s in 1 59 1000; do
   roundtrip "$out"
 done
 out=$T/snap_mix.pcap
-check_exit "convert -s 59 -b big -p us" 0 \
-  "$CAPKIT" convert "$T/wide.pcap" -o "$out" -s 59 -b big -p us
-P xform --us --snap 59 <"$T/wide.truth" >"$T/snap_mix.want"
+check_exit "convert -s 1000 -b big -p us" 0 \
+  "$CAPKIT" convert "$T/wide.pcap" -o "$out" -s 1000 -b big -p us
+P xform --us --snap 1000 <"$T/wide.truth" >"$T/snap_mix.want"
 read_by_all "$out" "$T/snap_mix.want"
-file_says "$out" microsecond big Ethernet 59
+check_eq "header of $out" "a1b2c3d4 big 2.4 1000 00000001" "$(P hdr "$out")"
+file_says "$out" microsecond big Ethernet 1000
+roundtrip "$out"
 
 # Relabelled link types: NAME NUMBER tcpdump's-name file's-name.
 while read -r name num tdname fname; do
@@ -439,11 +441,13 @@ done
 
 # capkit dump -x is text2pcap's input: the packets come back whole (an
 # empty record has no hex lines, so it cannot).
-for f in "$SEED" "$T/wide.pcap"; do
-  "$CAPKIT" dump -x "$f" | text2pcap - "$T/t2p.pcap" >/dev/null 2>&1
+for f in seed wide; do
+  in=$SEED
+  [ $f = wide ] && in=$T/wide.pcap
+  "$CAPKIT" dump -x "$in" | text2pcap - "$T/t2p.pcap" >/dev/null 2>&1
   via_tshark "$T/t2p.pcap" | awk '{print $4}' >"$T/t2p.hex"
-  via_tshark "$f" | awk '$2 > 0 {print $4}' >"$T/t2p.want"
-  same "text2pcap reads capkit dump -x of $(basename "$f")" "$T/t2p.want" "$T/t2p.hex"
+  awk '$2 > 0 {print $4}' "$T/$f.truth" >"$T/t2p.want"
+  same "text2pcap reads capkit dump -x of $f" "$T/t2p.want" "$T/t2p.hex"
 done
 
 # ---- files the peers write, read by capkit ----
@@ -469,6 +473,8 @@ roundtrip_pipe "$T/td_ns.pcap"
 
 while read -r fmt variant; do
   for src in wide seed; do
+    # the seed (real frames) only for the layouts that must be guessed
+    [ $src = seed ] && [[ $fmt == pcap || $fmt == nsecpcap ]] && continue
     in=$T/wide.pcap want=$T/wide_us.truth
     [ "$fmt" = nsecpcap ] && want=$T/wide.truth
     if [ $src = seed ]; then in=$SEED want=$T/seed.truth; fi
@@ -487,8 +493,7 @@ EDITCAP
 
 # scapy's RawPcapWriter (byte order and precision given) and PcapWriter
 # (wrpcap's writer, with endianness and nano).
-for n in scapy_gen_big_us scapy_gen_little_us scapy_wrpcap_little_us \
-  scapy_wrpcap_little_ns scapy_wrpcap_big_us scapy_wrpcap_big_ns; do
+for n in scapy_gen_big_us scapy_wrpcap_little_us scapy_wrpcap_little_ns scapy_wrpcap_big_us scapy_wrpcap_big_ns; do
   out=$T/$n.pcap
   variant=standard
   [ "${n##*_}" = ns ] && variant=nanosecond
