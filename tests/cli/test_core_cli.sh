@@ -334,6 +334,8 @@ for L in range(size + 1):
             bad.append("%d %s: error at %s/%s, want %s" % (L, kind, err["offset"], err["record"], want_err))
         elif "offset %d" % want_err[0] not in err["message"]:
             bad.append("%d %s: message %r" % (L, kind, err["message"]))
+        elif 0 < L < 4 and "too short" not in err["message"]:
+            bad.append("%d %s: message %r" % (L, kind, err["message"]))
     crc = rd("%s/cuts/%d.crc" % (T, L))
     out = "%s/out/%d.pcap" % (T, L)
     if crc != want_rc:
