@@ -492,6 +492,25 @@ rh6_1pcap ss990417_(Red_Hat_6.1)
 suse6_3pcap ss990915_(SuSE_6.3)
 EDITCAP
 
+# Converting the odd layouts with options: the layout is kept where it can
+# be, and tshark and capkit still read the same records.
+while read -r fmt opts xf variant; do
+  opts=${opts//_/ }
+  out=$T/conv_${fmt}_${opts// /}.pcap
+  # shellcheck disable=SC2086
+  check_exit "convert editcap -F $fmt $opts" 0 \
+    "$CAPKIT" convert "$T/editcap_${fmt}_wide.pcap" -o "$out" $opts
+  # shellcheck disable=SC2086
+  P xform ${xf//_/ } <"$T/wide_us.truth" >"$T/conv.want"
+  inbound "editcap -F $fmt, convert $opts" "$out" "$T/conv.want" "${variant//_/ }"
+done <<'CONV'
+modpcap -b_big --us modified_(ss991029,_Kuznetsov)
+nokiapcap -s_59 --snap_59 nokia
+rh6_1pcap -l_RAW --us ss990417_(Red_Hat_6.1)
+suse6_3pcap --fcs-len_4 --us ss990915_(SuSE_6.3)
+modpcap -p_ns --us nanosecond
+CONV
+
 # scapy's RawPcapWriter (byte order and precision given) and PcapWriter
 # (wrpcap's writer, with endianness and nano).
 for n in scapy_gen_big_us scapy_wrpcap_little_us scapy_wrpcap_little_ns scapy_wrpcap_big_us scapy_wrpcap_big_ns; do
