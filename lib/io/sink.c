@@ -61,11 +61,12 @@ int capkit__sink_open_path(capkit__sink *s, const char *path) {
   snprintf(s->tmp + dirlen, n + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
   s->fd = mkstemp(s->tmp);
   if (s->fd < 0) {
-    s->sys_errno = errno;
+    int e = errno;
     free(s->tmp);
     s->tmp = NULL;
-    capkit__sink_abort(s);
-    return err_of(s->sys_errno);
+    capkit__sink_abort(s); /* clears the sink, errno kept apart */
+    s->sys_errno = e;
+    return err_of(e);
   }
   s->own_fd = 1;
   /* mkstemp makes 0600; give the file the usual mode under the umask. */
