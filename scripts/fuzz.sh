@@ -2,7 +2,7 @@
 # Runs each libFuzzer target built in $1 for $2 seconds, seeded by (and
 # adding to a scratch copy of) its corpus; a crash fails the run.
 set -euo pipefail
-dir=$1; secs=${2:-20}
+dir=$(cd "$1" && pwd); secs=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 shopt -s nullglob
 for t in "$dir"/tests/fuzz_*; do
