@@ -1,4 +1,13 @@
-# External libraries, each for its job: none yet for the core.
-set(CAPKIT_DEP_LIBS "")
+# External libraries, each for its job:
+#   libpcap  BPF filters (compiled for each input's link type), live capture
+#            and injection: the reference implementation; no copy of it here.
+#   zlib     gzip-compressed captures (read as a stream, written by suffix).
+#   libzstd  zstd-compressed captures (multithreaded compression).
+pkg_check_modules(LIBPCAP REQUIRED IMPORTED_TARGET libpcap)
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+set(CAPKIT_DEP_LIBS PkgConfig::LIBPCAP PkgConfig::ZLIB PkgConfig::ZSTD)
 set(CAPKIT_DEP_INCLUDES "")
 set(CAPKIT_CLI_LIBS "")
+# For capkit.pc: a static link needs these too.
+set(CAPKIT_PC_REQUIRES_PRIVATE "libpcap zlib libzstd")
