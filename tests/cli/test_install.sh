@@ -19,9 +19,10 @@ check_eq "pkg-config version" "$(sed -n 's/^#define CAPKIT_VERSION_STRING "\(.*\
 # shellcheck disable=SC2046
 check "build with pkg-config" cc -Wall -Werror -o "$T/count" "$root/examples/count.c" $(pkg-config --cflags --libs capkit)
 check_eq "run (shared library)" "4 packets, 228 bytes" "$(LD_LIBRARY_PATH=$(dirname "$libdir") "$T/count" "$sample")"
-# A fully static link needs the private requirements the .pc file names.
+# libcapkit.a needs the private requirements its .pc file names (linked
+# here as shared libraries: not every distribution ships them static).
 # shellcheck disable=SC2046
-check "static link with pkg-config --static" cc -static-libgcc -o "$T/count_static" "$root/examples/count.c" -I"$T/prefix/include" "$(dirname "$libdir")/libcapkit.a" $(pkg-config --static --libs-only-l capkit | sed 's/-lcapkit//')
+check "link libcapkit.a with the .pc file's private requirements" cc -o "$T/count_static" "$root/examples/count.c" -I"$T/prefix/include" "$(dirname "$libdir")/libcapkit.a" $(pkg-config --libs $(pkg-config --print-requires-private capkit)) -lm
 check_eq "run (static, pkg-config)" "4 packets, 228 bytes" "$("$T/count_static" "$sample")"
 check "header compiles alone as C11 and C++-safe" cc -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$T/prefix/include" -x c - <<'C'
 #include <capkit/capkit.h>
