@@ -87,5 +87,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/reader.h>
 #include <capkit/writer.h>
 #include <capkit/pcapng.h>
+#include <capkit/filter.h>
 
 #endif

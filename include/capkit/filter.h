@@ -1,0 +1,43 @@
+/* filter.h - BPF filters (the tcpdump filter language), compiled by libpcap.
+ *
+ * A filter is made from an expression once and used on records of any link
+ * type: the expression is compiled by libpcap for each link type the first
+ * time a record of that type is matched (a pcapng file may hold several),
+ * and the compiled program is kept for the next records.
+ */
+#ifndef CAPKIT_FILTER_H
+#define CAPKIT_FILTER_H
+
+#include <capkit/capkit.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct capkit_filter capkit_filter;
+
+/* Makes a filter for EXPR (an empty or all-blank expression matches every
+ * record). Returns NULL only when memory runs out. Nothing is compiled yet. */
+CAPKIT_API capkit_filter *capkit_filter_new(const char *expr);
+CAPKIT_API void capkit_filter_free(capkit_filter *f);
+
+/* Compiles the expression for LINKTYPE now (0 on success, CAPKIT_EFILTER
+ * with libpcap's message in capkit_filter_error() otherwise), so that a bad
+ * expression is reported before any output is written. It also becomes the
+ * link type of records that carry no interface. */
+CAPKIT_API int capkit_filter_prepare(capkit_filter *f, uint32_t linktype);
+
+/* 1 when REC passes, 0 when it does not, CAPKIT_EFILTER when the
+ * expression does not compile for the record's link type (rec->iface's, or
+ * the last prepared one when the record has no interface). */
+CAPKIT_API int capkit_filter_match(capkit_filter *f, const capkit_record *rec);
+
+/* The expression, and libpcap's message for the last failed compile. */
+CAPKIT_API const char *capkit_filter_expr(const capkit_filter *f);
+CAPKIT_API const char *capkit_filter_error(const capkit_filter *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
