@@ -21,8 +21,10 @@ extern "C" {
 #define CAPKIT_LINKTYPE_IPV6 229
 #define CAPKIT_LINKTYPE_LINUX_SLL2 276
 
-/* Name without the LINKTYPE_ prefix ("EN10MB", "LINUX_SLL"), or NULL if the
- * number is not registered. Static storage. */
+/* The name libpcap and tcpdump use, without the DLT_ prefix ("EN10MB",
+ * "LINUX_SLL", "RAW"; where a type has no DLT_ name, its LINKTYPE_ name
+ * without the prefix), or NULL if the number is not registered. Static
+ * storage. */
 CAPKIT_API const char *capkit_linktype_name(uint32_t linktype);
 /* One-line description ("Ethernet"), or NULL if not registered. */
 CAPKIT_API const char *capkit_linktype_description(uint32_t linktype);
