@@ -39,6 +39,8 @@ hyperfine -N --warmup 1 --runs 5 --export-json "$out/core.json" \
   -n capkit_convert "$capkit convert $f -o $out/copy.pcap" \
   -n editcap_copy "editcap -F pcap $f $out/editcap.pcap" \
   -n cp "cp $f $out/cp.pcap" > "$out/core.txt" 2>&1 || { cat "$out/core.txt"; exit 1; }
+# (each run's --prepare removes every output, so copy once more to compare)
+"$capkit" convert "$f" -o "$out/copy.pcap"
 cmp "$f" "$out/copy.pcap" && echo "convert copy is byte-identical"
 
 /usr/bin/python3 - "$out/core.json" <<'PY'
@@ -62,7 +64,7 @@ echo
 echo "peak RSS (KiB):"
 for c in "info $f" "verify -q $f" "dump $f" "convert $f -o $out/copy.pcap" "dump -x $f"; do
   rss=$( { /usr/bin/time -f %M "$capkit" $c > /dev/null; } 2>&1 | tail -1)
-  echo "  capkit ${c%% *}: $rss"
+  echo "  capkit ${c%% /*}: $rss"
 done
 rm -f "$out/copy.pcap" "$out/editcap.pcap" "$out/cp.pcap"
 
