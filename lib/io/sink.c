@@ -99,21 +99,20 @@ static int out(capkit__sink *s, const uint8_t *p, size_t n) {
   return capkit__sink_raw_write(s, p, n);
 }
 
-/* The pending range first: the buffer only ever holds bytes that come
- * after it (copy_range flushes the buffer before starting a range). */
-static int flush_range(capkit__sink *s) {
-  while (s->cr_len > 0) {
-    off_t off = (off_t)s->cr_off;
-    size_t want = s->cr_len > ((size_t)1 << 30) ? ((size_t)1 << 30)
-                                                : (size_t)s->cr_len;
-    ssize_t n = copy_file_range(s->cr_fd, &off, s->fd, NULL, want, 0);
+/* Copies len bytes of fd from off to the output, in the kernel when it
+ * can, by hand otherwise. */
+static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
+  while (len > 0) {
+    off_t o = (off_t)off;
+    size_t want = len > ((uint64_t)1 << 30) ? ((size_t)1 << 30) : (size_t)len;
+    ssize_t n = copy_file_range(fd, &o, s->fd, NULL, want, 0);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
       /* Not supported here (or the source shrank): copy by hand. */
       uint8_t tmp[1 << 16];
       size_t k = want < sizeof tmp ? want : sizeof tmp;
-      ssize_t r = pread(s->cr_fd, tmp, k, (off_t)s->cr_off);
+      ssize_t r = pread(fd, tmp, k, (off_t)off);
       if (r <= 0) {
         s->sys_errno = r < 0 ? errno : EIO;
         return CAPKIT_EIO;
@@ -123,14 +122,43 @@ static int flush_range(capkit__sink *s) {
         return rc;
       n = r;
     }
-    s->cr_off += (uint64_t)n;
-    s->cr_len -= (uint64_t)n;
+    off += (uint64_t)n;
+    len -= (uint64_t)n;
   }
+  return 0;
+}
+
+static void *copy_thread(void *arg) {
+  capkit__sink *s = arg;
+  s->cp_rc = copy_out(s, s->cp_fd, s->cp_off, s->cp_len);
+  return NULL;
+}
+
+/* Waits for the background copy, if one runs; its result. */
+static int join_copy(capkit__sink *s) {
+  if (!s->cp_running)
+    return 0;
+  pthread_join(s->cp_thread, NULL);
+  s->cp_running = 0;
+  return s->cp_rc;
+}
+
+/* Below this a pending range is copied at the flush, in this thread. */
+#define ASYNC_COPY_MIN ((uint64_t)16 << 20)
+
+/* The pending range first: the buffer only ever holds bytes that come
+ * after it (copy_range flushes the buffer before starting a range). */
+static int flush_range(capkit__sink *s) {
+  int rc = join_copy(s);
+  if (!rc && s->cr_len > 0)
+    rc = copy_out(s, s->cr_fd, s->cr_off, s->cr_len);
+  s->cr_off += s->cr_len;
+  s->cr_len = 0;
   if (s->cr_fd > 0) {
     close(s->cr_fd);
     s->cr_fd = 0;
   }
-  return 0;
+  return rc;
 }
 
 int capkit__sink_flush(capkit__sink *s) {
@@ -145,9 +173,24 @@ int capkit__sink_flush(capkit__sink *s) {
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
                             uint64_t off, uint64_t len) {
   s->total += len;
-  if (s->cr_len && s->len == 0 && src == s->cr_src &&
+  if (s->cr_fd > 0 && s->len == 0 && src == s->cr_src &&
       s->cr_off + s->cr_len == off) {
     s->cr_len += len;
+    if (s->cr_len >= ASYNC_COPY_MIN) {
+      int rc = join_copy(s);
+      if (rc)
+        return rc;
+      s->cp_fd = s->cr_fd;
+      s->cp_off = s->cr_off;
+      s->cp_len = s->cr_len;
+      s->cp_rc = 0;
+      if (pthread_create(&s->cp_thread, NULL, copy_thread, s) == 0)
+        s->cp_running = 1;
+      else if ((rc = copy_out(s, s->cr_fd, s->cr_off, s->cr_len)) != 0)
+        return rc;
+      s->cr_off += s->cr_len;
+      s->cr_len = 0;
+    }
     return 0;
   }
   int rc = capkit__sink_flush(s);
@@ -221,6 +264,7 @@ int capkit__sink_close(capkit__sink *s) {
 }
 
 void capkit__sink_abort(capkit__sink *s) {
+  join_copy(s);
   if (s->own_fd && s->fd >= 0)
     close(s->fd);
   if (s->cr_fd > 0)

@@ -3,6 +3,7 @@
 #ifndef CAPKIT_IO_SINK_H
 #define CAPKIT_IO_SINK_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,6 +35,14 @@ typedef struct capkit__sink {
   uint64_t cr_src; /* identity of the source, to merge ranges */
   uint64_t cr_off;
   uint64_t cr_len;
+  /* A part of the pending copy already handed to a background thread, so
+   * that the kernel copies while the reader validates the next records. */
+  pthread_t cp_thread;
+  int cp_running;
+  int cp_fd;
+  uint64_t cp_off;
+  uint64_t cp_len;
+  int cp_rc;
 } capkit__sink;
 
 /* Open path ("-" is standard output). 0 or a negative CAPKIT_E*. */
@@ -61,7 +70,9 @@ static inline int capkit__sink_can_copy(const capkit__sink *s) {
  * (copy_file_range) when the output is flushed. Ranges of the same source
  * (src: a unique id of the input) that follow each other are merged, so an
  * unchanged copy of a whole file is a handful of calls. The sink keeps its
- * own duplicate of fd, so the input may be closed before the flush. */
+ * own duplicate of fd, so the input may be closed before the flush. Once
+ * a pending range is large, it is copied by a background thread while the
+ * caller goes on; every other output waits for that copy first. */
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
                             uint64_t off, uint64_t len);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */

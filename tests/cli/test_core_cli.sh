@@ -369,4 +369,27 @@ PYEOF
 check_eq "every cut length" "checked $((SIZE + 1)) lengths, 0 problems" "$(tail -1 "$T/cuts.report")"
 [ "$(tail -1 "$T/cuts.report")" = "checked $((SIZE + 1)) lengths, 0 problems" ] || head -20 "$T/cuts.report" >&2
 
+# A copy large enough that unchanged runs of records are copied by a
+# background thread while reading goes on: still byte-identical, and a
+# copy cut short by damage keeps exactly the records before it.
+$PY - "$T/large.pcap" <<'PYEOF'
+import struct, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(30000):
+        n = 60 + (i * 37) % 1400
+        f.write(struct.pack("<IIII", 1000 + i, i % 1000000, n, n))
+        f.write(bytes([i & 0xff]) * n)
+PYEOF
+check "large copy" "$CAPKIT" convert "$T/large.pcap" -o "$T/large-copy.pcap"
+check "large copy is byte-identical" cmp -s "$T/large.pcap" "$T/large-copy.pcap"
+lsize=$(stat -c %s "$T/large.pcap")
+head -c $((lsize - 1000)) "$T/large.pcap" > "$T/large-cut.pcap"
+check_exit "large damaged copy" 1 "$CAPKIT" convert "$T/large-cut.pcap" -o "$T/large-none.pcap"
+check "large damaged copy leaves nothing" test ! -e "$T/large-none.pcap"
+check_exit "large damaged copy, kept" 1 "$CAPKIT" convert --keep-partial "$T/large-cut.pcap" -o "$T/large-kept.pcap"
+ksize=$(stat -c %s "$T/large-kept.pcap")
+check "kept part is a prefix of the input" cmp -s -n "$ksize" "$T/large.pcap" "$T/large-kept.pcap"
+check_eq "kept part ends one record short" "29999" "$("$CAPKIT" info --json "$T/large-kept.pcap" | sed 's/.*"packets":\([0-9]*\).*/\1/')"
+
 finish
