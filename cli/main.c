@@ -15,6 +15,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_comment(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 
 static const cli_command commands[] = {
@@ -24,6 +25,7 @@ static const cli_command commands[] = {
     {"verify", cmd_verify, "check capture files and list every problem"},
     {"comment", cmd_comment, "set or remove packet and section comments"},
     {"gen", cmd_gen, "generate packets from a layered spec"},
+    {"import", cmd_import, "hex dumps (od, hexdump -C, xxd, tcpdump -xx) to a capture"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
