@@ -29,6 +29,8 @@ static const char import_usage[] =
     "                          by 1 microsecond (the first at the epoch)\n"
     "      --whole-file        the dump is of a whole capture file\n"
     "      --packets           the dump is of packets (no detection)\n"
+    "      --keep-partial      a damaged whole file: keep the records before\n"
+    "                          the damage (exit status still 1)\n"
     "  -F, --format FMT        pcap (default) or pcapng\n"
     "  -b, --byte-order ORDER  little, big or native\n"
     "  -p, --precision P       us or ns (default: ns when the times have\n"
@@ -84,7 +86,7 @@ static int is_magic(const uint8_t *b, size_t n) {
 
 typedef struct imp_opts {
   const char *out, *format;
-  int have_bo, have_prec, have_lt;
+  int have_bo, have_prec, have_lt, keep;
   capkit_byte_order bo;
   unsigned prec;
   uint64_t snap;
@@ -143,6 +145,9 @@ static int import_whole(const char *name, const uint8_t *b, size_t n,
   if (!code && rc < 0) {
     cli_err("import", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
+    if (o->keep && capkit_writer_close(w) == 0)
+      cli_err("import", "kept %llu records before the damage in %s",
+              (unsigned long long)capkit_writer_records(w), o->out);
   }
   code = finish(w, code);
   capkit_reader_free(r);
@@ -221,13 +226,14 @@ static int import_packets(const char *name, const char *text, size_t len,
 }
 
 int cmd_import(int argc, char **argv) {
-  enum { OPT_WHOLE = 256, OPT_PACKETS };
+  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP };
   static const struct option opts[] = {
       {"output", required_argument, NULL, 'o'},
       {"linktype", required_argument, NULL, 'l'},
       {"time-format", required_argument, NULL, 't'},
       {"whole-file", no_argument, NULL, OPT_WHOLE},
       {"packets", no_argument, NULL, OPT_PACKETS},
+      {"keep-partial", no_argument, NULL, OPT_KEEP},
       {"format", required_argument, NULL, 'F'},
       {"byte-order", required_argument, NULL, 'b'},
       {"precision", required_argument, NULL, 'p'},
@@ -249,6 +255,7 @@ int cmd_import(int argc, char **argv) {
     case 't': tfmt = optarg; break;
     case OPT_WHOLE: mode = 1; break;
     case OPT_PACKETS: mode = 2; break;
+    case OPT_KEEP: o.keep = 1; break;
     case 'F': o.format = optarg; break;
     case 'b':
       if (cli_parse_byte_order(optarg, &o.bo))

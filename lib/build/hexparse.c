@@ -240,10 +240,42 @@ static int time_line(capkit_hexparse *p, const char *s) {
   return 1;
 }
 
+/* A line at offset off of the packet: the previous line ended there (what
+ * followed was its ASCII column, and it tells where that column starts),
+ * or a '*' said lines repeat up to it. */
+static int at_offset(capkit_hexparse *p, uint64_t off) {
+  size_t len = p->cur.len;
+  if (off <= len) {
+    if (off < p->prev_start)
+      return fail(p, "offset 0x%llx goes backwards",
+                  (unsigned long long)off);
+    size_t w = (size_t)off - p->prev_start;
+    p->cur.len = (size_t)off;
+    if (w > 0 && w <= p->prev_n)
+      p->end_col = p->tok_end[w - 1] + 1;
+  } else if (p->star && p->nlast && (off - len) % p->nlast == 0 &&
+             off <= MAXPKT) {
+    while (p->cur.len < off) {
+      int rc = append(p, p->last, p->nlast);
+      if (rc)
+        return rc;
+    }
+  } else {
+    return fail(p, "offset 0x%llx, but 0x%zx bytes so far (a line "
+                   "missing?)", (unsigned long long)off, len);
+  }
+  p->star = 0;
+  return 0;
+}
+
 static int line(capkit_hexparse *p, char *s, size_t n) {
   int whole = (p->flags & CAPKIT_HEX_WHOLE) != 0;
   p->lineno++;
   s[n] = 0;
+  /* text copied from web pages has no-break spaces (UTF-8 c2 a0) */
+  for (size_t k = 0; k + 1 < n; k++)
+    if ((uint8_t)s[k] == 0xc2 && (uint8_t)s[k + 1] == 0xa0)
+      s[k] = s[k + 1] = ' ';
   size_t i = 0;
   while (s[i] == ' ' || s[i] == '\t')
     i++;
@@ -254,7 +286,14 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
     return 0;
   }
   if (s[i] == '*' && (s[i + 1] == 0 || isspace((unsigned char)s[i + 1]))) {
+    /* hexdump: the line before repeats */
     p->star = 1;
+    p->nlast = 0;
+    if (p->in_pkt && p->cur.len > p->prev_start) {
+      size_t k = p->cur.len - p->prev_start;
+      p->nlast = k < MAXLINEB ? k : MAXLINEB;
+      memcpy(p->last, p->cur.data + p->prev_start, p->nlast);
+    }
     return 0;
   }
   /* the offset: hex digits, maybe 0x before and ':' after */
@@ -286,6 +325,26 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
       /* text between packets: text2pcap ends the packet there too */
     }
     return 0;
+  }
+  if (has_off) {
+    if (whole && !p->base_set) {
+      p->base = off;
+      p->base_set = 1;
+    }
+    if (whole)
+      off = off >= p->base ? off - p->base : (uint64_t)-1;
+    if (off == 0 && p->in_pkt && p->cur.len && !whole) {
+      int rc = emit(p);
+      if (rc)
+        return rc;
+    }
+    if (!p->in_pkt && off == 0)
+      start(p);
+    if (p->in_pkt) {
+      int rc = at_offset(p, off);
+      if (rc)
+        return rc;
+    }
   }
   /* the bytes */
   uint8_t bytes[MAXLINEB];
@@ -325,53 +384,10 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
     p->prev_n = nb;
     return append(p, bytes, nb);
   }
-  if (whole && !p->base_set) {
-    p->base = off;
-    p->base_set = 1;
-  }
-  if (whole)
-    off = off >= p->base ? off - p->base : (uint64_t)-1;
-  if (off == 0 && p->in_pkt && p->cur.len && !whole) {
-    int rc = emit(p);
-    if (rc)
-      return rc;
-  }
-  if (!p->in_pkt) {
-    if (off != 0)
-      return nb ? fail(p, "a packet must start at offset 0, not 0x%llx",
-                       (unsigned long long)off)
-                : 0;
-    start(p);
-  }
-  size_t len = p->cur.len;
-  if (off < len) {
-    /* the previous line ended at off: what followed was its ASCII column */
-    if (off < p->prev_start)
-      return fail(p, "offset 0x%llx goes backwards",
-                  (unsigned long long)off);
-    size_t w = (size_t)off - p->prev_start;
-    p->cur.len = (size_t)off;
-    if (w > 0 && w <= p->prev_n)
-      p->end_col = p->tok_end[w - 1] + 1;
-  } else if (off > len) {
-    if (p->star && p->nlast && (off - len) % p->nlast == 0 &&
-        off <= MAXPKT) {
-      while (p->cur.len < off) {
-        int rc = append(p, p->last, p->nlast);
-        if (rc)
-          return rc;
-      }
-    } else {
-      return fail(p, "offset 0x%llx, but 0x%zx bytes so far (a line "
-                     "missing?)", (unsigned long long)off, len);
-    }
-  }
-  p->star = 0;
-  if (p->prev_n && p->cur.len >= p->prev_start + 1) {
-    size_t k = p->cur.len - p->prev_start;
-    p->nlast = k < MAXLINEB ? k : MAXLINEB;
-    memcpy(p->last, p->cur.data + p->prev_start, p->nlast);
-  }
+  if (!p->in_pkt)
+    return nb ? fail(p, "a packet must start at offset 0, not 0x%llx",
+                     (unsigned long long)off)
+              : 0;
   p->prev_start = p->cur.len;
   p->prev_n = nb;
   memcpy(p->tok_end, ends, nb * sizeof ends[0]);
