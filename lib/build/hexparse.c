@@ -41,6 +41,7 @@ struct capkit_hexparse {
   size_t prev_start, prev_n;
   int tok_end[MAXLINEB]; /* column after each byte's token, previous line */
   int end_col;           /* tokens starting at or after it are ASCII */
+  int cand_col;          /* end_col learned from the previous line */
   int star;
   uint8_t last[MAXLINEB];
   size_t nlast;
@@ -69,7 +70,7 @@ capkit_hexparse *capkit_hexparse_new(const char *time_fmt, unsigned flags) {
   if (!p)
     return NULL;
   p->flags = flags;
-  p->end_col = -1;
+  p->end_col = p->cand_col = -1;
   if (time_fmt && !(p->fmt = strdup(time_fmt))) {
     free(p);
     return NULL;
@@ -251,8 +252,10 @@ static int at_offset(capkit_hexparse *p, uint64_t off) {
                   (unsigned long long)off);
     size_t w = (size_t)off - p->prev_start;
     p->cur.len = (size_t)off;
+    /* taken only if this line has bytes too: the last line of a packet
+     * is short and says nothing about where the ASCII column starts */
     if (w > 0 && w <= p->prev_n)
-      p->end_col = p->tok_end[w - 1] + 1;
+      p->cand_col = p->tok_end[w - 1] + 1;
   } else if (p->star && p->nlast && (off - len) % p->nlast == 0 &&
              off <= MAXPKT) {
     while (p->cur.len < off) {
@@ -326,6 +329,7 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
     }
     return 0;
   }
+  p->cand_col = -1;
   if (has_off) {
     if (whole && !p->base_set) {
       p->base = off;
@@ -363,7 +367,8 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
     int ok = (tl == 2 || tl == 4) && nb + tl / 2 <= MAXLINEB;
     for (size_t c = t; ok && c < i; c++)
       ok = hexv((unsigned char)s[c]) >= 0;
-    if (ok && has_off && p->end_col >= 0 && (int)t >= p->end_col)
+    int lim = p->cand_col >= 0 ? p->cand_col : p->end_col;
+    if (ok && has_off && lim >= 0 && (int)t >= lim)
       ok = 0;
     if (!ok) {
       all_hex = 0;
@@ -393,6 +398,8 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
   memcpy(p->tok_end, ends, nb * sizeof ends[0]);
   if (!nb)
     return 0;
+  if (p->cand_col >= 0)
+    p->end_col = p->cand_col;
   return append(p, bytes, nb);
 }
 

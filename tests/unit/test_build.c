@@ -395,6 +395,12 @@ static void test_hexparse(void) {
   int n = parse_all(xxd, NULL, 7, pk, bufs, 4);
   CHECK_EQ(n, 1);
   CHECK(n == 1 && pk[0].len == 18 && pk[0].data[17] == 0x62);
+  /* a short packet first says nothing about the width of later lines */
+  const char *sh = "0000 01 02\n0002\n"
+                   "0000 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n"
+                   "0010 aa bb\n0012\n";
+  n = parse_all(sh, NULL, 1, pk, bufs, 4);
+  CHECK(n == 2 && pk[0].len == 2 && pk[1].len == 18 && pk[1].data[17] == 0xbb);
   /* tcpdump -xx with times; two packets */
   const char *td = "07:52:34.996790 IP 1.2.3.4 > 5.6.7.8: tcp\n"
                    "\t0x0000:  0012 cfe5 54a0\n"
