@@ -14,6 +14,9 @@ int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_comment(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -21,6 +24,8 @@ static const cli_command commands[] = {
     {"convert", cmd_convert, "copy a capture, changing its format settings"},
     {"verify", cmd_verify, "check capture files and list every problem"},
     {"comment", cmd_comment, "set or remove packet and section comments"},
+    {"gen", cmd_gen, "generate packets from a layered spec"},
+    {"import", cmd_import, "hex dumps (od, hexdump -C, xxd, tcpdump -xx) to a capture"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

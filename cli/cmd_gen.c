@@ -1,0 +1,583 @@
+/* cmd_gen.c - capkit gen: write packets built from layered specs, one or
+ * several streams interleaved by time, to any output format. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char gen_usage[] =
+    "usage: capkit gen [options] -o OUT SPEC...\n"
+    "       capkit gen [options] -o OUT -f SPECFILE\n\n"
+    "Write packets built from a layered spec (like scapy's Ether()/IP()/UDP()).\n"
+    "Lengths, checksums and next-protocol fields are computed unless the spec\n"
+    "sets them, so exactly-wrong packets are easy too. Each SPEC is a stream;\n"
+    "several streams are interleaved by time.\n\n"
+    "  SPEC     layer(field=value,...)/layer(...)/...\n"
+    "           layers: eth vlan qinq sll sll2 arp ipv4 ipv6 hbh rthdr frag6\n"
+    "           dstopts icmp icmpv6 udp tcp payload tcp-session\n"
+    "           values: 5  0x1f  10.0.0.1  2001:db8::1  02:00:00:00:00:01\n"
+    "                   V+ (increment) V+STEP@COUNT (step, wrap after COUNT)\n"
+    "                   A-B (range, in turn)  {a,b,c} (list, in turn)\n"
+    "                   rand  rand(A-B) (seeded random)\n"
+    "           payload(len=N, fill=B | hex=.. | text=\"..\" | pattern=.. |\n"
+    "                   file=PATH | rand)\n"
+    "           'capkit gen --help-spec' describes every layer and field.\n\n"
+    "  -o, --output FILE      output file ('-' for standard output); written\n"
+    "                         under a temporary name, nothing on error\n"
+    "  -c, --count N          rounds per stream: packets, or conversations for\n"
+    "                         tcp-session (default 1; 10k, 1M accepted)\n"
+    "  -f, --spec-file FILE   streams, one per line: [count=N] [rate=R]\n"
+    "                         [interval=D] [start=T] [jitter=D] SPEC;\n"
+    "                         '#' starts a comment line\n"
+    "  -r, --rate R           packets per second (10k, 2.5M) (default 1000)\n"
+    "  -i, --interval D       time between packets: 1ms, 20us, 100ns, 0.5s\n"
+    "      --start T          first timestamp: RFC 3339\n"
+    "                         (2024-05-01T12:00:00.25Z, ...+02:00) or epoch\n"
+    "                         seconds (1714564800.25); default 0 (the epoch)\n"
+    "      --jitter D         add a random 0..D to each timestamp\n"
+    "      --seed N           seed of rand values and random payloads\n"
+    "                         (default 1): the same seed, the same output\n"
+    "  -F, --format FMT       pcap (default) or pcapng\n"
+    "  -b, --byte-order ORDER little, big or native\n"
+    "  -p, --precision P      us (default) or ns\n"
+    "  -s, --snaplen N        snaplen; longer packets are cut\n"
+    "  -l, --linktype TYPE    link type instead of the one the first layer\n"
+    "                         implies (eth EN10MB, sll LINUX_SLL, sll2\n"
+    "                         LINUX_SLL2, ipv4/ipv6 RAW)\n"
+    "      --help-spec        the whole spec language with examples\n"
+    "  -h, --help             this help\n\n"
+    "Examples:\n"
+    "  capkit gen -c 1000 --rate 10k -o out.pcap \\\n"
+    "    'eth(dst=ff:ff:ff:ff:ff:ff)/ipv4(src=10.0.0.1+,dst=10.0.0.2)/"
+    "udp(dport=53)/payload(len=64,fill=0xaa)'\n"
+    "  capkit gen -o bad.pcap 'eth()/ipv4(chksum=0x1234)/udp()'\n"
+    "  capkit gen -o s.pcap 'eth()/ipv4()/tcp-session(dport=80,"
+    "req=\"GET / HTTP/1.0\\r\\n\\r\\n\",resplen=3000)'\n\n"
+    "Errors in a spec name the column and what was expected there.\n"
+    "Exit status: 0 ok, 2 usage or spec error (nothing written), 3 I/O error.\n";
+
+static const char gen_spec_help[] =
+    "capkit gen spec language\n"
+    "========================\n\n"
+    "SPEC   := LAYER ( '/' LAYER )*\n"
+    "LAYER  := NAME [ '(' [ PARAM ( ',' PARAM )* ] ')' ]\n"
+    "PARAM  := FIELD '=' VALUE | FLAG\n\n"
+    "The first layer sets the link type: eth (EN10MB), sll (LINUX_SLL),\n"
+    "sll2 (LINUX_SLL2), ipv4 or ipv6 (RAW). A field left out takes its\n"
+    "default; fields marked (auto) are computed from the layers around them\n"
+    "unless the spec sets them -- set them to build deliberately wrong\n"
+    "packets (bad checksum, wrong length, wrong next protocol).\n\n"
+    "Values\n"
+    "  42  0x2a                  numbers (decimal or hex)\n"
+    "  10.0.0.1  2001:db8::1     addresses; 02:00:00:00:00:01 MAC\n"
+    "  V+                        V, V+1, V+2, ... for successive packets\n"
+    "  V+STEP  V+STEP@COUNT      step; back to V after COUNT values\n"
+    "  A-B                       A, A+1, ..., B, then A again\n"
+    "  {a,b,c}                   a, b, c, a, ... in turn\n"
+    "  rand  rand(A-B)           random (the whole field, or A..B), from --seed\n"
+    "  IPv6 addresses vary in their low 64 bits. The TCP flags field also\n"
+    "  takes letters: F S R P A U E C N (\"SA\", \"PA\", \"FA\", \"R\").\n\n"
+    "Layers and fields (default)\n"
+    "  eth      dst (02:00:00:00:00:02) src (02:00:00:00:00:01) type (auto)\n"
+    "  vlan     802.1Q tag: pcp (0) dei (0) id|vid (1) type (auto)\n"
+    "  qinq     802.1ad tag (TPID 0x88a8), fields as vlan; alias dot1ad\n"
+    "  sll      pkttype (0) hatype (1) halen (6) addr (02:00:00:00:00:01)\n"
+    "           proto (auto)\n"
+    "  sll2     proto (auto) reserved (0) ifindex (1) hatype (1) pkttype (0)\n"
+    "           halen (6) addr (02:00:00:00:00:01)\n"
+    "  arp      htype (1) ptype (0x800) hlen (6) plen (4) op (1)\n"
+    "           sha (02:00:00:00:00:01) spa (192.0.2.1) tha (0) tpa (192.0.2.2)\n"
+    "  ipv4     version (4) ihl (auto) tos (0) dscp ecn len (auto) id (1)\n"
+    "           flags (3 bits) df mf frag (offset in 8-byte units) ttl (64)\n"
+    "           proto (auto) chksum (auto) src (192.0.2.1) dst (192.0.2.2)\n"
+    "           opts=HEX (options, padded to 4 bytes)\n"
+    "  ipv6     version (6) tc (0) fl (0) plen (auto) nh (auto) hlim (64)\n"
+    "           src (2001:db8::1) dst (2001:db8::2)\n"
+    "  hbh      hop-by-hop options: nh (auto) len (auto) opts=HEX (padded\n"
+    "           with Pad1/PadN to 8 bytes)\n"
+    "  dstopts  destination options, as hbh\n"
+    "  rthdr    routing header: nh len (auto) type (0) segleft (0)\n"
+    "           reserved (0) addr=IPV6 (repeat for each address)\n"
+    "  frag6    fragment header: nh (auto) res offset (8-byte units) res2 m\n"
+    "           id (1)\n"
+    "  icmp     type (8, echo request) code (0) chksum (auto) id seq rest\n"
+    "  icmpv6   type (128, echo request) code chksum (auto) id seq rest\n"
+    "  udp      sport (1024) dport (1024) len (auto) chksum (auto)\n"
+    "  tcp      sport (1024) dport (1024) seq (0) ack (0) off (auto) res\n"
+    "           flags (S) window (65535) chksum (auto) urgptr (0)\n"
+    "           options: mss=N wscale=N sackok ts=TSVAL[:TSECR] opts=HEX\n"
+    "  payload  len=N (variable: A-B, {..}, rand(A-B)) and one source:\n"
+    "           fill=BYTE  hex=HEX  pattern=HEX (repeated)  text=\"..\" (C\n"
+    "           escapes \\r \\n \\t \\xHH)  file=PATH  rand (random bytes\n"
+    "           per packet). Without len, the source's own length.\n"
+    "  tcp-session  a whole conversation after ipv4/ipv6: handshake, the\n"
+    "           request and the response in segments (each acknowledged),\n"
+    "           teardown. Fields: sport (40000) dport (7) isn (1000)\n"
+    "           risn (5000) window (65535) mss (1460) segsize (mss);\n"
+    "           req=\"..\" resp=\"..\" reqlen=N resplen=N close=fin|rst|none.\n"
+    "           The lower layers' src/dst are swapped for the replies;\n"
+    "           -c counts conversations (vary sport=40000+ to tell them\n"
+    "           apart).\n\n"
+    "Examples\n"
+    "  eth()/ipv4(src=10.0.0.1+,dst=10.0.0.2)/udp(dport=53)/payload(len=64)\n"
+    "  eth()/vlan(id=100)/qinq(id={1,2,3})/ipv6()/udp(sport=rand)\n"
+    "  sll2()/ipv4(df=1,ttl=1-255)/icmp(seq=1+)/payload(text=\"ping\")\n"
+    "  ipv4(mf=1,id=7)/udp()/payload(len=1000,rand)\n"
+    "  ipv6()/hbh(opts=050200000)/frag6(m=1)/udp()/payload(pattern=0001)\n"
+    "  eth()/ipv4()/tcp(flags=SA,mss=1460,wscale=7,sackok,ts=1:0)\n"
+    "  eth()/ipv4()/udp(chksum=0x1234)        (a bad checksum on purpose)\n"
+    "  eth()/ipv4(len=20)/udp()/payload(len=8) (a wrong IP length)\n"
+    "  eth()/ipv4()/tcp-session(dport=80,req=\"GET /\\r\\n\",resplen=4000)\n";
+
+typedef struct stream {
+  capkit_gen *g;
+  uint64_t count, sent; /* packets */
+  int64_t start_ns, interval_ns, jitter_ns;
+  uint64_t rng;
+  int64_t next_ns;
+} stream;
+
+/* Duration: NUMBER[ns|us|ms|s], seconds by default. */
+static int parse_dur(const char *s, int64_t *ns) {
+  char *end;
+  errno = 0;
+  if (!isdigit((unsigned char)*s) && *s != '.')
+    return -1;
+  double v = strtod(s, &end);
+  double mult = 1e9;
+  if (strcmp(end, "ns") == 0)
+    mult = 1;
+  else if (strcmp(end, "us") == 0)
+    mult = 1e3;
+  else if (strcmp(end, "ms") == 0)
+    mult = 1e6;
+  else if (strcmp(end, "s") != 0 && *end)
+    return -1;
+  if (errno || v < 0 || v * mult > 9e18)
+    return -1;
+  *ns = (int64_t)llround(v * mult);
+  return 0;
+}
+
+/* Rate: packets per second with k/M/G. */
+static int parse_rate(const char *s, int64_t *ns) {
+  char *end;
+  errno = 0;
+  if (!isdigit((unsigned char)*s) && *s != '.')
+    return -1;
+  double v = strtod(s, &end);
+  if (*end == 'k' || *end == 'K')
+    v *= 1e3, end++;
+  else if (*end == 'M')
+    v *= 1e6, end++;
+  else if (*end == 'G')
+    v *= 1e9, end++;
+  if (errno || *end || !(v > 0) || v > 1e9)
+    return -1;
+  *ns = (int64_t)llround(1e9 / v);
+  return 0;
+}
+
+static int parse_frac(const char **p, int64_t *ns) {
+  *ns = 0;
+  if (**p != '.')
+    return 0;
+  (*p)++;
+  int64_t scale = 100000000;
+  if (!isdigit((unsigned char)**p))
+    return -1;
+  while (isdigit((unsigned char)**p)) {
+    *ns += (**p - '0') * scale;
+    scale /= 10;
+    (*p)++;
+  }
+  return 0;
+}
+
+/* RFC 3339 or epoch seconds with a fraction. */
+static int parse_start(const char *s, int64_t *ns) {
+  const char *p = s;
+  int64_t frac;
+  if (strchr(s, '-') && strchr(s, ':')) {
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *q = strptime(p, "%Y-%m-%d", &tm);
+    if (!q || (*q != 'T' && *q != 't' && *q != ' '))
+      return -1;
+    q = strptime(q + 1, "%H:%M:%S", &tm);
+    if (!q || parse_frac(&q, &frac))
+      return -1;
+    int64_t off = 0;
+    if (*q == 'Z' || *q == 'z') {
+      q++;
+    } else if (*q == '+' || *q == '-') {
+      int sign = *q == '-' ? -1 : 1;
+      int hh, mm;
+      if (sscanf(q + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(q) != 6)
+        return -1;
+      off = sign * (hh * 3600 + mm * 60);
+      q += 6;
+    } else {
+      return -1;
+    }
+    if (*q)
+      return -1;
+    *ns = ((int64_t)timegm(&tm) - off) * 1000000000 + frac;
+    return 0;
+  }
+  if (!isdigit((unsigned char)*p))
+    return -1;
+  char *end;
+  errno = 0;
+  long long sec = strtoll(p, &end, 10);
+  p = end;
+  if (errno || parse_frac(&p, &frac) || *p || sec > 9000000000LL)
+    return -1;
+  *ns = sec * 1000000000 + frac;
+  return 0;
+}
+
+static uint64_t mix(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+static void set_next(stream *s) {
+  int64_t j = 0;
+  if (s->jitter_ns > 0)
+    j = (int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns);
+  s->next_ns = s->start_ns + (int64_t)s->sent * s->interval_ns + j;
+}
+
+/* Show a spec error with a caret under its column. */
+static void spec_error(const char *where, const char *spec,
+                       const capkit_spec_error *e) {
+  if (e->column)
+    cli_err("gen", "%s, column %zu: %s", where, e->column, e->message);
+  else
+    cli_err("gen", "%s: %s", where, e->message);
+  if (e->column && strlen(spec) < 300 && !strchr(spec, '\n'))
+    fprintf(stderr, "  %s\n  %*s^\n", spec, (int)e->column - 1, "");
+}
+
+typedef struct defaults {
+  uint64_t count;
+  int64_t start, interval, jitter;
+  uint64_t seed;
+} defaults;
+
+static int add_stream(stream **ss, size_t *n, const char *spec,
+                      const char *where, const defaults *d, uint64_t count,
+                      int64_t start, int64_t interval, int64_t jitter) {
+  capkit_gen *g;
+  capkit_spec_error e;
+  int rc = capkit_gen_new(spec, d->seed + *n * 0x1000193ull, &g, &e);
+  if (rc == CAPKIT_ESPEC) {
+    spec_error(where, spec, &e);
+    return EXIT_USAGE;
+  }
+  if (rc) {
+    cli_err("gen", "%s: %s", where,
+            rc == CAPKIT_EOPEN ? e.message : capkit_strerror(rc));
+    return cli_exit_for(rc);
+  }
+  stream *ns = realloc(*ss, (*n + 1) * sizeof *ns);
+  if (!ns) {
+    capkit_gen_free(g);
+    cli_err("gen", "out of memory");
+    return EXIT_IO;
+  }
+  *ss = ns;
+  stream *s = &ns[(*n)++];
+  memset(s, 0, sizeof *s);
+  s->g = g;
+  uint64_t per = capkit_gen_round_packets(g);
+  if (per && count > UINT64_MAX / per) {
+    cli_err("gen", "%s: too many packets", where);
+    return EXIT_USAGE;
+  }
+  s->count = count * per;
+  s->start_ns = start;
+  s->interval_ns = interval;
+  s->jitter_ns = jitter;
+  s->rng = d->seed ^ (0xa5a5a5a5ull + *n);
+  set_next(s);
+  return 0;
+}
+
+/* A spec file line: KEY=VALUE words, then the spec. */
+static int file_line(stream **ss, size_t *n, char *line, const char *where,
+                     const defaults *d) {
+  uint64_t count = d->count;
+  int64_t start = d->start, interval = d->interval, jitter = d->jitter;
+  char *p = line;
+  for (;;) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    static const char *keys[] = {"count=", "rate=", "interval=", "start=",
+                                 "jitter="};
+    size_t k;
+    for (k = 0; k < 5; k++)
+      if (strncmp(p, keys[k], strlen(keys[k])) == 0)
+        break;
+    if (k == 5)
+      break;
+    char *v = p + strlen(keys[k]), *e = v;
+    while (*e && *e != ' ' && *e != '\t')
+      e++;
+    char save = *e;
+    *e = 0;
+    int bad = 0;
+    switch (k) {
+    case 0: bad = cli_parse_size(v, &count); break;
+    case 1: bad = parse_rate(v, &interval); break;
+    case 2: bad = parse_dur(v, &interval); break;
+    case 3: bad = parse_start(v, &start); break;
+    default: bad = parse_dur(v, &jitter); break;
+    }
+    if (bad) {
+      cli_err("gen", "%s: bad %.*s'%s'", where, (int)strlen(keys[k]) - 1,
+              keys[k], v);
+      return EXIT_USAGE;
+    }
+    *e = save;
+    p = e;
+  }
+  return add_stream(ss, n, p, where, d, count, start, interval, jitter);
+}
+
+static int read_spec_file(stream **ss, size_t *n, const char *path,
+                          const defaults *d) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+  if (!f) {
+    cli_err("gen", "%s: %s", path, strerror(errno));
+    return EXIT_IO;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  int code = 0;
+  unsigned long no = 0;
+  while (!code && (len = getline(&line, &cap, f)) >= 0) {
+    no++;
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+      line[--len] = 0;
+    char *p = line;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (!*p || *p == '#')
+      continue;
+    char where[512];
+    snprintf(where, sizeof where, "%s line %lu", path, no);
+    code = file_line(ss, n, p, where, d);
+  }
+  if (!code && ferror(f)) {
+    cli_err("gen", "%s: %s", path, strerror(errno));
+    code = EXIT_IO;
+  }
+  free(line);
+  if (f != stdin)
+    fclose(f);
+  if (!code && *n == 0) {
+    cli_err("gen", "%s: no stream in the file", path);
+    code = EXIT_USAGE;
+  }
+  return code;
+}
+
+static int run(stream *ss, size_t n, capkit_writer *w) {
+  capkit_record rec;
+  memset(&rec, 0, sizeof rec);
+  for (;;) {
+    stream *s = NULL;
+    if (n == 1) {
+      s = ss[0].sent < ss[0].count ? &ss[0] : NULL;
+    } else {
+      for (size_t i = 0; i < n; i++)
+        if (ss[i].sent < ss[i].count && (!s || ss[i].next_ns < s->next_ns))
+          s = &ss[i];
+    }
+    if (!s)
+      return 0;
+    const uint8_t *data;
+    size_t len;
+    capkit_gen_next(s->g, &data, &len);
+    int64_t t = s->next_ns;
+    int64_t sec = t / 1000000000, ns = t % 1000000000;
+    if (ns < 0)
+      ns += 1000000000, sec--;
+    rec.ts_sec = sec;
+    rec.ts_nsec = (uint32_t)ns;
+    rec.caplen = rec.origlen = (uint32_t)len;
+    rec.data = data;
+    int rc = capkit_writer_write(w, &rec);
+    if (rc < 0) {
+      cli_err("gen", "%s", capkit_writer_error(w));
+      return cli_exit_for(rc);
+    }
+    s->sent++;
+    if (s->jitter_ns)
+      set_next(s);
+    else
+      s->next_ns += s->interval_ns;
+  }
+}
+
+int cmd_gen(int argc, char **argv) {
+  enum { OPT_START = 256, OPT_JITTER, OPT_SEED, OPT_HELPSPEC };
+  static const struct option opts[] = {
+      {"output", required_argument, NULL, 'o'},
+      {"count", required_argument, NULL, 'c'},
+      {"spec-file", required_argument, NULL, 'f'},
+      {"rate", required_argument, NULL, 'r'},
+      {"interval", required_argument, NULL, 'i'},
+      {"start", required_argument, NULL, OPT_START},
+      {"jitter", required_argument, NULL, OPT_JITTER},
+      {"seed", required_argument, NULL, OPT_SEED},
+      {"format", required_argument, NULL, 'F'},
+      {"byte-order", required_argument, NULL, 'b'},
+      {"precision", required_argument, NULL, 'p'},
+      {"snaplen", required_argument, NULL, 's'},
+      {"linktype", required_argument, NULL, 'l'},
+      {"help-spec", no_argument, NULL, OPT_HELPSPEC},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *out = NULL, *format = NULL, *specfile = NULL;
+  defaults d = {1, 0, 1000000, 0, 1};
+  int have_bo = 0, have_lt = 0, c;
+  capkit_byte_order bo = CAPKIT_BO_NATIVE;
+  unsigned prec = 6;
+  uint64_t snap = 0;
+  uint32_t lt = 0;
+  while ((c = getopt_long(argc, argv, "o:c:f:r:i:F:b:p:s:l:h", opts, NULL)) !=
+         -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 'c':
+      if (cli_parse_size(optarg, &d.count))
+        return cli_usage_error("gen", "bad count '%s'", optarg);
+      break;
+    case 'f': specfile = optarg; break;
+    case 'r':
+      if (parse_rate(optarg, &d.interval))
+        return cli_usage_error("gen", "bad rate '%s' (e.g. 1000, 10k, 2.5M)",
+                               optarg);
+      break;
+    case 'i':
+      if (parse_dur(optarg, &d.interval))
+        return cli_usage_error("gen", "bad interval '%s' (e.g. 1ms, 20us)",
+                               optarg);
+      break;
+    case OPT_START:
+      if (parse_start(optarg, &d.start))
+        return cli_usage_error("gen", "bad start time '%s' (RFC 3339 like "
+                               "2024-05-01T12:00:00Z, or epoch seconds)",
+                               optarg);
+      break;
+    case OPT_JITTER:
+      if (parse_dur(optarg, &d.jitter))
+        return cli_usage_error("gen", "bad jitter '%s'", optarg);
+      break;
+    case OPT_SEED:
+      if (cli_parse_u64(optarg, &d.seed))
+        return cli_usage_error("gen", "bad seed '%s'", optarg);
+      break;
+    case 'F': format = optarg; break;
+    case 'b':
+      if (cli_parse_byte_order(optarg, &bo))
+        return cli_usage_error("gen", "bad byte order '%s'", optarg);
+      have_bo = 1;
+      break;
+    case 'p':
+      if (cli_parse_precision(optarg, &prec))
+        return cli_usage_error("gen", "bad precision '%s'", optarg);
+      break;
+    case 's':
+      if (cli_parse_u64(optarg, &snap) || snap == 0 || snap > UINT32_MAX)
+        return cli_usage_error("gen", "bad snaplen '%s'", optarg);
+      break;
+    case 'l':
+      if (capkit_linktype_from_name(optarg, &lt))
+        return cli_usage_error("gen", "unknown link type '%s'", optarg);
+      have_lt = 1;
+      break;
+    case OPT_HELPSPEC:
+      fputs(gen_spec_help, stdout);
+      return EXIT_OK;
+    case 'h':
+      fputs(gen_usage, stdout);
+      return EXIT_OK;
+    default:
+      return cli_usage_error("gen", "invalid option");
+    }
+  }
+  if (!out)
+    return cli_usage_error("gen", "no output file (-o)");
+  if (!specfile && optind == argc)
+    return cli_usage_error("gen", "no spec given (a SPEC argument or -f)");
+  if (specfile && optind != argc)
+    return cli_usage_error("gen", "give specs as arguments or with -f, "
+                                  "not both");
+  stream *ss = NULL;
+  size_t n = 0;
+  int code = 0;
+  if (specfile) {
+    code = read_spec_file(&ss, &n, specfile, &d);
+  } else {
+    for (int i = optind; i < argc && !code; i++) {
+      char where[32];
+      snprintf(where, sizeof where, n || argc - optind > 1 ? "spec %zu"
+                                                           : "spec",
+               n + 1);
+      code = add_stream(&ss, &n, argv[i], where, &d, d.count, d.start,
+                        d.interval, d.jitter);
+    }
+  }
+  uint32_t link = n ? capkit_gen_linktype(ss[0].g) : 0;
+  for (size_t i = 1; i < n && !code && !have_lt; i++)
+    if (capkit_gen_linktype(ss[i].g) != link) {
+      cli_err("gen", "stream %zu implies link type %s but stream 1 %s; all "
+                     "streams of one output need the same first layer kind",
+              i + 1, capkit_linktype_name(capkit_gen_linktype(ss[i].g)),
+              capkit_linktype_name(link));
+      code = EXIT_USAGE;
+    }
+  capkit_writer *w = NULL;
+  if (!code) {
+    w = capkit_writer_new();
+    int rc = w ? 0 : CAPKIT_ENOMEM;
+    if (!rc && format && (rc = capkit_writer_set_format(w, format)))
+      cli_err("gen", "cannot write format '%s'", format);
+    if (!rc && have_bo)
+      rc = capkit_writer_set_byte_order(w, bo);
+    if (!rc)
+      rc = capkit_writer_set_precision(w, prec);
+    if (!rc && snap)
+      rc = capkit_writer_set_snaplen(w, (uint32_t)snap);
+    if (!rc)
+      rc = capkit_writer_set_linktype(w, have_lt ? lt : link);
+    if (!rc && (rc = capkit_writer_open_path(w, out)) < 0)
+      cli_err("gen", "%s", capkit_writer_error(w));
+    if (rc)
+      code = cli_exit_for(rc);
+  }
+  if (!code)
+    code = run(ss, n, w);
+  if (!code && capkit_writer_close(w) < 0) {
+    cli_err("gen", "%s", capkit_writer_error(w));
+    code = EXIT_IO;
+  }
+  capkit_writer_free(w);
+  for (size_t i = 0; i < n; i++)
+    capkit_gen_free(ss[i].g);
+  free(ss);
+  return code;
+}

@@ -1,0 +1,106 @@
+/* build.h - build packets from a compact layered spec
+ * ("eth()/ipv4(src=10.0.0.1+)/udp(dport=53)/payload(len=64)"), fast enough
+ * to write millions per second, and read hex dumps back into packets. */
+#ifndef CAPKIT_BUILD_H
+#define CAPKIT_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where a spec is wrong: 1-based column in the spec text (0 when the
+ * problem is not at one place, e.g. a payload file that cannot be read) and
+ * what was expected there. */
+typedef struct capkit_spec_error {
+  size_t column;
+  char message[240];
+} capkit_spec_error;
+
+typedef struct capkit_gen capkit_gen;
+
+/* Compile one stream spec (the language is described in capkit-gen(1) and
+ * `capkit gen --help-spec`) into a template. seed makes every `rand` value
+ * and random payload reproducible. Returns 0 and *out, CAPKIT_ESPEC (err,
+ * if not NULL, says where and what), CAPKIT_EOPEN (a payload file cannot
+ * be read; err says which) or CAPKIT_ENOMEM. */
+CAPKIT_API int capkit_gen_new(const char *spec, uint64_t seed,
+                              capkit_gen **out, capkit_spec_error *err);
+/* Frees; accepts NULL. */
+CAPKIT_API void capkit_gen_free(capkit_gen *g);
+/* The link type the first layer implies: eth EN10MB, sll LINUX_SLL, sll2
+ * LINUX_SLL2, ipv4 or ipv6 RAW. */
+CAPKIT_API uint32_t capkit_gen_linktype(const capkit_gen *g);
+/* Packets in one round: 1 for a packet spec, the whole conversation for a
+ * spec ending in tcp-session(...). A count of N rounds gives N times as
+ * many packets. */
+CAPKIT_API uint64_t capkit_gen_round_packets(const capkit_gen *g);
+/* Build the next packet into the generator's buffer: *data and *len stay
+ * valid until the next call or capkit_gen_free(). Varying fields advance by
+ * one packet (tcp-session: one conversation per round). Returns 0. Makes
+ * no allocation and no system call. */
+CAPKIT_API int capkit_gen_next(capkit_gen *g, const uint8_t **data,
+                               size_t *len);
+
+/* One packet from a spec into buf (cap bytes): the first packet the spec
+ * generates. Returns its length (which may exceed cap: then nothing useful
+ * is in buf), or a negative code as capkit_gen_new(). */
+CAPKIT_API long capkit_build(const char *spec, uint8_t *buf, size_t cap,
+                             capkit_spec_error *err);
+
+/* ---- hex dumps to packets ---- */
+
+/* A packet read from a hex dump. */
+typedef struct capkit_hex_packet {
+  const uint8_t *data; /* len bytes, valid until the next call */
+  size_t len;
+  int has_time;        /* a timestamp was found for it */
+  int64_t ts_sec;
+  uint32_t ts_nsec;
+  int has_origlen;     /* capkit dump -x record line: original length */
+  uint32_t origlen;
+  unsigned ts_digits;  /* fraction digits of the timestamp as written */
+  uint64_t line;       /* 1-based line where the packet starts */
+} capkit_hex_packet;
+
+/* capkit_hexparse_new() flags. WHOLE: the dump is of one byte stream (a
+ * whole capture file): lines need no offsets, offsets never split it, and
+ * the bytes are read with capkit_hexparse_bytes(). */
+#define CAPKIT_HEX_WHOLE 1u
+
+typedef struct capkit_hexparse capkit_hexparse;
+
+/* A parser for text dumps: offset/hex lines as written by od -Ax -tx1,
+ * text2pcap's input, hexdump -C, xxd, tcpdump -xx, Wireshark's "copy as hex
+ * dump" and capkit dump -x. A packet starts where the offset returns to 0;
+ * text after the hex bytes (the ASCII column) is ignored. time_fmt, if not
+ * NULL, is a strptime format (plus %f for fractional seconds) that a line
+ * of text before a packet may start with; capkit dump -x record lines
+ * ("# N DATE TIME caplen C origlen O") are always recognized. NULL if out
+ * of memory. */
+CAPKIT_API capkit_hexparse *capkit_hexparse_new(const char *time_fmt,
+                                                unsigned flags);
+CAPKIT_API void capkit_hexparse_free(capkit_hexparse *p);
+/* Feed text (any chunking; lines may span calls). Returns 0 or a negative
+ * code (message in capkit_hexparse_error()). */
+CAPKIT_API int capkit_hexparse_feed(capkit_hexparse *p, const char *text,
+                                    size_t len);
+/* Declare the end of the input (the last packet becomes available). */
+CAPKIT_API int capkit_hexparse_finish(capkit_hexparse *p);
+/* Take the next complete packet: 1 and *pkt, 0 none ready yet (feed more
+ * or finish), negative code on error. */
+CAPKIT_API int capkit_hexparse_next(capkit_hexparse *p,
+                                    capkit_hex_packet *pkt);
+/* WHOLE mode: all bytes of the input as one stream (for rebuilding a whole
+ * file from a dump of it); valid after finish, until free. */
+CAPKIT_API const uint8_t *capkit_hexparse_bytes(const capkit_hexparse *p,
+                                                size_t *len);
+/* "line N: what is wrong", or "" */
+CAPKIT_API const char *capkit_hexparse_error(const capkit_hexparse *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
