@@ -14,6 +14,7 @@ int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_comment(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -21,6 +22,8 @@ static const cli_command commands[] = {
     {"convert", cmd_convert, "copy a capture, changing its format settings"},
     {"verify", cmd_verify, "check capture files and list every problem"},
     {"comment", cmd_comment, "set or remove packet and section comments"},
+    {"print", cmd_print, "decode packets: one line each, fields, JSON"},
+    {"show", cmd_print, "same as print"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
