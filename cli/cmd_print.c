@@ -442,6 +442,8 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
         ob_c(o, (p[k] >= 0x20 && p[k] < 0x7f) ? (char)p[k] : '.');
       if (a->status & CAPKIT_LAYER_TRUNCATED)
         ob_s(o, " [|http]");
+    } else if (a->type == CAPKIT_LAYER_HTTP) {
+      ob_s(o, ": HTTP");
     } else if (a->type == CAPKIT_LAYER_DNS) {
       /* DNS over TCP: nothing more on the line, as tcpdump without -v */
     }
@@ -462,10 +464,12 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   unsigned aa = (d->flags >> 10) & 1, tc = (d->flags >> 9) & 1,
            rd = (d->flags >> 8) & 1, ra = (d->flags >> 7) & 1,
            ad = (d->flags >> 5) & 1, rcode = d->flags & 15;
-  static const char *const ops[] = {"",        " op1",  " op2",  " op3",
-                                    " notify", " update", " op6", " op7",
-                                    " op8",    " op9",  " op10", " op11",
-                                    " op12",   " op13", " op14", " op15"};
+  /* tcpdump's names, including the historic dynamic update opcodes */
+  static const char *const ops[] = {
+      "",          " inv_q",     " stat",     " op3",
+      " notify",   " update",    " op6",      " op7",
+      " op8",      " updateA",   " updateD",  " updateDA",
+      " updateM",  " updateMA",  " zoneInit", " zoneRef"};
   ob_u(o, d->id);
   if (qr) {
     ob_s(o, ops[opcode]);
@@ -662,8 +666,6 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     ob_s(o, ntp_mode_name(a->u.ntp.mode));
     ob_s(o, ", length ");
     ob_u(o, len);
-    if (a->status & CAPKIT_LAYER_TRUNCATED)
-      ob_s(o, " [|ntp]");
     return;
   }
   ob_s(o, "UDP, length ");

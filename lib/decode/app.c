@@ -196,10 +196,33 @@ static int is_token(const uint8_t *p, uint32_t n, const char *t) {
   return n >= k && memcmp(p, t, k) == 0;
 }
 
-static void http(dwalk *w, uint32_t off, uint32_t end) {
+/* 1 when the bytes start with an HTTP method or "HTTP/"; the first byte
+ * rules out most payloads before any string compare. */
+static int http_start(const uint8_t *d, uint32_t have, int *request) {
   static const char *const methods[] = {"GET ",     "POST ",   "HEAD ",
                                         "PUT ",     "DELETE ", "OPTIONS ",
                                         "CONNECT ", "TRACE ",  "PATCH "};
+  if (have < 4)
+    return 0;
+  switch (d[0]) {
+  case 'G': case 'P': case 'H': case 'D': case 'O': case 'C': case 'T':
+    break;
+  default:
+    return 0;
+  }
+  if (is_token(d, have, "HTTP/")) {
+    *request = 0;
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+    if (is_token(d, have, methods[i])) {
+      *request = 1;
+      return 1;
+    }
+  return 0;
+}
+
+static void http(dwalk *w, uint32_t off, uint32_t end) {
   capkit_layer *l = dw_push(w, CAPKIT_LAYER_HTTP, off);
   if (!l)
     return;
@@ -207,27 +230,19 @@ static void http(dwalk *w, uint32_t off, uint32_t end) {
   const uint8_t *d = w->d + off;
   uint32_t have = end - off;
   capkit_http *h = &l->u.http;
-  if (is_token(d, have, "HTTP/")) {
-    h->is_request = 0;
-  } else {
-    h->is_request = 2;
-    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
-      if (is_token(d, have, methods[i]))
-        h->is_request = 1;
-  }
-  uint32_t i = 0;
-  while (i < have && d[i] != '\r' && d[i] != '\n')
-    i++;
-  h->line_len = (uint16_t)(i > 0xffff ? 0xffff : i);
-  if (h->is_request == 2) {
+  int req = 0;
+  if (!http_start(d, have, &req)) {
     /* body bytes or a continuation: labelled, no first line */
-    h->is_request = 0;
-    h->line_len = 0;
-    l->len = 0;
     l->payload_len = have;
     return;
   }
-  if (i == have) {
+  h->is_request = (uint8_t)req;
+  const uint8_t *eol = memchr(d, '\n', have);
+  uint32_t i = eol ? (uint32_t)(eol - d) : have;
+  if (i && d[i - 1] == '\r' && eol)
+    i--;
+  h->line_len = (uint16_t)(i > 0xffff ? 0xffff : i);
+  if (!eol) {
     dw_trunc(w, l, have);
     return;
   }
