@@ -15,6 +15,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_comment(int argc, char **argv);
 int cmd_print(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -24,6 +25,7 @@ static const cli_command commands[] = {
     {"comment", cmd_comment, "set or remove packet and section comments"},
     {"print", cmd_print, "decode packets: one line each, fields, JSON"},
     {"show", cmd_print, "same as print"},
+    {"stats", cmd_stats, "protocol hierarchy, conversations, sizes, rates"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
