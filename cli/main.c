@@ -17,6 +17,8 @@ int cmd_comment(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
+int cmd_print(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -26,6 +28,9 @@ static const cli_command commands[] = {
     {"comment", cmd_comment, "set or remove packet and section comments"},
     {"gen", cmd_gen, "generate packets from a layered spec"},
     {"import", cmd_import, "hex dumps (od, hexdump -C, xxd, tcpdump -xx) to a capture"},
+    {"print", cmd_print, "decode packets: one line each, fields, JSON"},
+    {"show", cmd_print, "same as print"},
+    {"stats", cmd_stats, "protocol hierarchy, conversations, sizes, rates"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -89,5 +89,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/pcapng.h>
 #include <capkit/filter.h>
 #include <capkit/build.h>
+#include <capkit/decode.h>
 
 #endif
