@@ -70,7 +70,7 @@ int capkit_reader_set_window(capkit_reader *r, size_t bytes) {
     return CAPKIT_EINVAL;
   if (r->state != CAPKIT__NEW)
     return CAPKIT_EMISUSE;
-  r->window = bytes ? (bytes < 65536 ? 65536 : bytes) : 0;
+  r->window = bytes ? (bytes < 16384 ? 16384 : bytes) : 0;
   return 0;
 }
 

@@ -87,7 +87,7 @@ CAPKIT_API int capkit_reader_set_max_caplen(capkit_reader *r, uint32_t max);
 /* Before open: 1 to never mmap (read through a buffer instead). */
 CAPKIT_API int capkit_reader_set_no_mmap(capkit_reader *r, int no_mmap);
 /* Before open: how far ahead the reader keeps input ready, in bytes (0:
- * the default, 2 MiB; values below 64 KiB count as 64 KiB). A mapped file
+ * the default, 2 MiB; values below 16 KiB count as 16 KiB). A mapped file
  * holds about three windows resident at most; pipes and compressed inputs
  * use a buffer of this size. A program reading hundreds of files at once
  * (a merge) sets it small to keep its memory bounded. */

@@ -35,7 +35,7 @@ static int open_buffered(capkit__src *s) {
   s->kind = CAPKIT__SRC_BUF;
   size_t cap = BUF_INITIAL;
   if (s->window && s->window < cap)
-    cap = s->window < 65536 ? 65536 : s->window;
+    cap = s->window < 16384 ? 16384 : s->window;
   s->buf = malloc(cap);
   if (!s->buf)
     return CAPKIT_ENOMEM;
