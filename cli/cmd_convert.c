@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cut.h"
 
 static const char convert_usage[] =
     "usage: capkit convert IN -o OUT [options]\n\n"
@@ -14,6 +15,8 @@ static const char convert_usage[] =
     "  -o, --output FILE         output file ('-' for standard output);\n"
     "                            written under a temporary name and renamed\n"
     "                            into place only when complete\n"
+    "  -f, --filter EXPR         copy only the records matching EXPR\n"
+    "                            (tcpdump's filter language)\n"
     "  -F, --format FMT          output format: pcap or pcapng (default: as\n"
     "                            input). pcapng -> pcap needs one link type\n"
     "                            (or --split-by-interface)\n"
@@ -32,6 +35,7 @@ static const char convert_usage[] =
 
 typedef struct conv_opts {
   const char *format, *out;
+  capkit_filter *flt;
   int have_bo, have_prec, have_snap, have_lt, have_fcs, keep;
   capkit_byte_order bo;
   unsigned prec;
@@ -59,7 +63,7 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
   size_t n_ws = 0;
   capkit_record rec;
   int rc, code = EXIT_OK;
-  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+  while ((rc = cut_filter_next(r, o->flt, &rec)) > 0) {
     uint32_t id = rec.iface_id;
     if (id >= n_ws) {
       size_t n = id + 1;
@@ -112,7 +116,10 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
     }
   }
   if (rc < 0 && code == EXIT_OK) {
-    cli_err("convert", "%s", capkit_reader_error(r));
+    if (rc == CAPKIT_EFILTER)
+      cli_err("convert", "filter: %s", capkit_filter_error(o->flt));
+    else
+      cli_err("convert", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
   }
   int close_all = code == EXIT_OK || (o->keep && rc < 0);
@@ -133,6 +140,7 @@ int cmd_convert(int argc, char **argv) {
   static const struct option opts[] = {
       {"output", required_argument, NULL, 'o'},
       {"format", required_argument, NULL, 'F'},
+      {"filter", required_argument, NULL, 'f'},
       {"byte-order", required_argument, NULL, 'b'},
       {"precision", required_argument, NULL, 'p'},
       {"snaplen", required_argument, NULL, 's'},
@@ -142,15 +150,18 @@ int cmd_convert(int argc, char **argv) {
       {"split-by-interface", no_argument, NULL, OPT_SPLIT},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  const char *out = NULL, *format = NULL;
+  const char *out = NULL, *format = NULL, *expr = NULL;
   int have_bo = 0, have_prec = 0, have_snap = 0, have_lt = 0, have_fcs = 0;
   int keep = 0, split = 0, fcs = -1, c;
   capkit_byte_order bo = CAPKIT_BO_NATIVE;
   unsigned prec = 6;
   uint64_t snap = 0;
   uint32_t lt = 0;
-  while ((c = getopt_long(argc, argv, "o:F:b:p:s:l:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:F:f:b:p:s:l:h", opts, NULL)) != -1) {
     switch (c) {
+    case 'f':
+      expr = optarg;
+      break;
     case 'o':
       out = optarg;
       break;
@@ -210,10 +221,17 @@ int cmd_convert(int argc, char **argv) {
   capkit_reader *r = cli_open_reader("convert", argv[optind], &code);
   if (!r)
     return code;
+  capkit_filter *flt = cut_filter_for("convert", expr, r, &code);
+  if (code) {
+    capkit_reader_free(r);
+    return code;
+  }
   if (split) {
-    conv_opts o = {format, out,  have_bo,   have_prec, have_snap, have_lt,
-                   have_fcs, keep, bo, prec, (uint32_t)snap, lt, fcs};
+    conv_opts o = {format,   out,  flt, have_bo, have_prec,      have_snap,
+                   have_lt,  have_fcs, keep, bo, prec, (uint32_t)snap,
+                   lt,       fcs};
     code = convert_split(r, &o);
+    capkit_filter_free(flt);
     capkit_reader_free(r);
     return code;
   }
@@ -232,6 +250,7 @@ int cmd_convert(int argc, char **argv) {
   if (!rc && have_fcs)
     rc = capkit_writer_set_fcs_len(w, fcs);
   if (rc) {
+    capkit_filter_free(flt);
     capkit_writer_free(w);
     capkit_reader_free(r);
     return cli_exit_for(rc);
@@ -239,13 +258,14 @@ int cmd_convert(int argc, char **argv) {
   rc = capkit_writer_open_path(w, out);
   if (rc < 0) {
     cli_err("convert", "%s", capkit_writer_error(w));
+    capkit_filter_free(flt);
     capkit_writer_free(w);
     capkit_reader_free(r);
     return cli_exit_for(rc);
   }
   capkit_record rec;
   int wrc = 0;
-  while ((rc = capkit_reader_next(r, &rec)) > 0)
+  while ((rc = cut_filter_next(r, flt, &rec)) > 0)
     if ((wrc = capkit_writer_write(w, &rec)) < 0)
       break;
   code = EXIT_OK;
@@ -255,6 +275,9 @@ int cmd_convert(int argc, char **argv) {
       cli_err("convert", "hint: --format pcapng keeps every link type, "
                          "--split-by-interface writes one file each");
     code = cli_exit_for(wrc);
+  } else if (rc == CAPKIT_EFILTER) {
+    cli_err("convert", "filter: %s", capkit_filter_error(flt));
+    code = cli_exit_for(rc);
   } else if (rc < 0) {
     cli_err("convert", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
@@ -267,6 +290,7 @@ int cmd_convert(int argc, char **argv) {
     cli_err("convert", "%s", capkit_writer_error(w));
     code = EXIT_IO;
   }
+  capkit_filter_free(flt);
   capkit_writer_free(w);
   capkit_reader_free(r);
   return code;

@@ -5,15 +5,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cut.h"
 
 static const char dump_usage[] =
-    "usage: capkit dump [-x] FILE\n\n"
+    "usage: capkit dump [-x] [-f EXPR] FILE\n\n"
     "One line per record: number, time (UTC), captured and original length,\n"
     "interface when the file has several (always for pcapng), and the\n"
     "packet comment if any.\n\n"
     "  -x, --hex    add a hex and ASCII dump of each record's bytes, in the\n"
     "               offset/hex layout text2pcap and 'capkit import' read;\n"
     "               the record lines then start with '# ' (comments there)\n"
+    "  -f, --filter EXPR  only records matching EXPR (tcpdump's filter\n"
+    "               language, compiled by libpcap for each link type); the\n"
+    "               record numbers stay those of the file\n"
     "  -h, --help   this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid data (records before the damage\n"
     "are listed), 2 usage, 3 I/O error.\n";
@@ -51,13 +55,18 @@ static void hexdump(const uint8_t *p, uint32_t n) {
 
 int cmd_dump(int argc, char **argv) {
   static const struct option opts[] = {{"hex", no_argument, NULL, 'x'},
+                                       {"filter", required_argument, NULL, 'f'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   int hex = 0, c;
-  while ((c = getopt_long(argc, argv, "xh", opts, NULL)) != -1) {
+  const char *expr = NULL;
+  while ((c = getopt_long(argc, argv, "xf:h", opts, NULL)) != -1) {
     switch (c) {
     case 'x':
       hex = 1;
+      break;
+    case 'f':
+      expr = optarg;
       break;
     case 'h':
       fputs(dump_usage, stdout);
@@ -72,9 +81,14 @@ int cmd_dump(int argc, char **argv) {
   capkit_reader *r = cli_open_reader("dump", argv[optind], &code);
   if (!r)
     return code;
+  capkit_filter *flt = cut_filter_for("dump", expr, r, &code);
+  if (code) {
+    capkit_reader_free(r);
+    return code;
+  }
   capkit_record rec;
   int rc;
-  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+  while ((rc = cut_filter_next(r, flt, &rec)) > 0) {
     unsigned digits = rec.iface && rec.iface->tsresol == 6 ? 6 : 9;
     char t[64];
     cli_fmt_time(t, sizeof t, rec.ts_sec, rec.ts_nsec, digits);
@@ -97,9 +111,13 @@ int cmd_dump(int argc, char **argv) {
   code = EXIT_OK;
   if (rc < 0) {
     fflush(stdout);
-    cli_err("dump", "%s", capkit_reader_error(r));
+    if (rc == CAPKIT_EFILTER)
+      cli_err("dump", "filter '%s': %s", expr, capkit_filter_error(flt));
+    else
+      cli_err("dump", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
   }
+  capkit_filter_free(flt);
   capkit_reader_free(r);
   return code;
 }

@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cut.h"
 
 static const char info_usage[] =
-    "usage: capkit info [--json] FILE...\n\n"
+    "usage: capkit info [--json] [-f EXPR] FILE...\n\n"
     "Summarize capture files: format and variant, byte order, version, time\n"
     "precision, snaplen, link type, FCS length, packet and byte counts, first\n"
     "and last time (UTC), duration, average rates and packet sizes.\n"
@@ -17,6 +18,8 @@ static const char info_usage[] =
     "the interfaces (link type, snaplen, time resolution, name, packets) are\n"
     "listed too.\n\n"
     "  -j, --json   one JSON object per file, one per line\n"
+    "  -f, --filter EXPR  count only the records matching EXPR (tcpdump's\n"
+    "               filter language); sizes, times and rates are theirs\n"
     "  -h, --help   this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid data, 2 usage, 3 I/O error.\n";
 
@@ -264,7 +267,7 @@ static void print_json(const char *path, const capkit_reader *r,
   printf("}\n");
 }
 
-static int info_one(const char *path, int json) {
+static int info_one(const char *path, int json, const char *expr) {
   capkit_reader *r = capkit_reader_new();
   if (!r) {
     cli_err("info", "out of memory");
@@ -284,11 +287,17 @@ static int info_one(const char *path, int json) {
     capkit_reader_free(r);
     return cli_exit_for(rc);
   }
+  int code;
+  capkit_filter *flt = cut_filter_for("info", expr, r, &code);
+  if (code) {
+    capkit_reader_free(r);
+    return code;
+  }
   stats st;
   memset(&st, 0, sizeof st);
   st.min_len = UINT32_MAX;
   capkit_record rec;
-  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+  while ((rc = cut_filter_next(r, flt, &rec)) > 0) {
     if (st.packets == 0) {
       st.first_sec = rec.ts_sec;
       st.first_nsec = rec.ts_nsec;
@@ -317,11 +326,14 @@ static int info_one(const char *path, int json) {
       st.per_iface[rec.iface_id]++;
   }
   if (json)
-    print_json(path, r, &st, rc);
+    print_json(path, r, &st, rc == CAPKIT_EFILTER ? 0 : rc);
   else
-    print_text(path, r, &st, rc);
-  if (rc < 0)
+    print_text(path, r, &st, rc == CAPKIT_EFILTER ? 0 : rc);
+  if (rc == CAPKIT_EFILTER)
+    cli_err("info", "filter '%s': %s", expr, capkit_filter_error(flt));
+  else if (rc < 0)
     cli_err("info", "%s", capkit_reader_error(r));
+  capkit_filter_free(flt);
   free(st.per_iface);
   capkit_reader_free(r);
   return rc < 0 ? cli_exit_for(rc) : EXIT_OK;
@@ -329,11 +341,16 @@ static int info_one(const char *path, int json) {
 
 int cmd_info(int argc, char **argv) {
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                       {"filter", required_argument, NULL, 'f'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   int json = 0, c;
-  while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+  const char *expr = NULL;
+  while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
     switch (c) {
+    case 'f':
+      expr = optarg;
+      break;
     case 'j':
       json = 1;
       break;
@@ -350,7 +367,7 @@ int cmd_info(int argc, char **argv) {
   for (int i = optind; i < argc; i++) {
     if (!json && i > optind)
       putchar('\n');
-    int code = info_one(argv[i], json);
+    int code = info_one(argv[i], json, expr);
     if (code > worst)
       worst = code;
   }

@@ -19,6 +19,14 @@ int cmd_import(int argc, char **argv);
 
 int cmd_print(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_slice(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_sort(int argc, char **argv);
+int cmd_retime(int argc, char **argv);
+int cmd_snap(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -31,6 +39,14 @@ static const cli_command commands[] = {
     {"print", cmd_print, "decode packets: one line each, fields, JSON"},
     {"show", cmd_print, "same as print"},
     {"stats", cmd_stats, "protocol hierarchy, conversations, sizes, rates"},
+    {"merge", cmd_merge, "merge captures by time (like mergecap)"},
+    {"split", cmd_split, "split a capture by records, size, time or interface"},
+    {"slice", cmd_slice, "keep record ranges, the first/last N, a time window"},
+    {"filter", cmd_filter, "keep the records matching a BPF expression"},
+    {"dedup", cmd_dedup, "drop duplicate records (like editcap -D/-w)"},
+    {"sort", cmd_sort, "sort records by time in bounded memory"},
+    {"retime", cmd_retime, "shift, set, scale or respace record times"},
+    {"snap", cmd_snap, "truncate records to N bytes"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

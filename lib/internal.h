@@ -38,6 +38,8 @@ struct capkit_reader {
   uint32_t max_caplen;
   uint32_t max_caplen_set;
   int no_mmap;
+  size_t window; /* read-ahead setting, 0: default */
+  int codec;     /* CAPKIT__CODEC_* of the input */
   uint64_t nrec; /* records delivered so far */
   /* The writer whose settings were copied from this reader (see
    * capkit_writer_copy_settings): a lossless copy of a pcapng file needs
@@ -80,6 +82,9 @@ typedef struct capkit__wsettings {
   int fcs_set;       /* set explicitly by the caller (not copied) */
   char *comment;     /* section comment (pcapng), owned, or NULL */
   int comment_set;   /* capkit_writer_set_comment was called */
+  int codec;         /* compression, CAPKIT__CODEC_* */
+  int codec_set;     /* set by the caller, not told by the name */
+  int codec_level;   /* 0: the codec's default */
 } capkit__wsettings;
 
 struct capkit_writer {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "format/format.h"
+#include "io/compress.h"
 #include "internal.h"
 #include "util/buf.h"
 
@@ -61,6 +62,15 @@ int capkit_reader_set_max_caplen(capkit_reader *r, uint32_t max) {
     return CAPKIT_EMISUSE;
   r->max_caplen = max;
   r->max_caplen_set = max != 0;
+  return 0;
+}
+
+int capkit_reader_set_window(capkit_reader *r, size_t bytes) {
+  if (!r)
+    return CAPKIT_EINVAL;
+  if (r->state != CAPKIT__NEW)
+    return CAPKIT_EMISUSE;
+  r->window = bytes ? (bytes < 16384 ? 16384 : bytes) : 0;
   return 0;
 }
 
@@ -156,11 +166,22 @@ static int open_common(capkit_reader *r, int rc) {
     return capkit__reader_fail(r, rc, 0, 0, "%s",
                                e ? strerror(e) : capkit_strerror(rc));
   }
-  int fr = capkit__src_fill(&r->src, CAPKIT__PROBE_BYTES);
+  int fr = capkit__src_fill(&r->src, 4);
+  int codec = fr < 0 ? CAPKIT__CODEC_NONE
+                     : capkit__codec_of_magic(
+                           r->src.cur, (size_t)(r->src.end - r->src.cur));
+  if (codec != CAPKIT__CODEC_NONE) {
+    /* Compressed: the backends read the decompressed stream. */
+    int e = capkit__src_decompress(&r->src, codec);
+    if (e)
+      return capkit__reader_fail(r, e, 0, 0, "%s", capkit_strerror(e));
+    r->codec = codec;
+  }
+  if (fr >= 0)
+    fr = capkit__src_fill(&r->src, CAPKIT__PROBE_BYTES);
   if (fr < 0)
     return capkit__reader_fail(r, fr, 0, 0, "cannot read: %s",
-                               r->src.sys_errno ? strerror(r->src.sys_errno)
-                                                : capkit_strerror(fr));
+                               capkit__src_errtext(&r->src, fr));
   size_t n = (size_t)(r->src.end - r->src.cur);
   if (n > CAPKIT__PROBE_BYTES)
     n = CAPKIT__PROBE_BYTES;
@@ -200,6 +221,12 @@ static int open_common(capkit_reader *r, int rc) {
   return 0;
 }
 
+/* Apply the settings that live in the source before it is opened. */
+static capkit__src *src_of(capkit_reader *r) {
+  r->src.window = r->window;
+  return &r->src;
+}
+
 static int set_name(capkit_reader *r, const char *name) {
   free(r->name);
   r->name = capkit__strdup(name);
@@ -218,7 +245,7 @@ int capkit_reader_open_fd(capkit_reader *r, int fd, const char *name) {
   }
   if (set_name(r, name))
     return CAPKIT_ENOMEM;
-  return open_common(r, capkit__src_open_fd(&r->src, fd, 0, r->no_mmap));
+  return open_common(r, capkit__src_open_fd(src_of(r), fd, 0, r->no_mmap));
 }
 
 int capkit_reader_open_path(capkit_reader *r, const char *path) {
@@ -229,7 +256,7 @@ int capkit_reader_open_path(capkit_reader *r, const char *path) {
   if (strcmp(path, "-") == 0) {
     if (set_name(r, "stdin"))
       return CAPKIT_ENOMEM;
-    return open_common(r, capkit__src_open_fd(&r->src, 0, 0, r->no_mmap));
+    return open_common(r, capkit__src_open_fd(src_of(r), 0, 0, r->no_mmap));
   }
   if (set_name(r, path))
     return CAPKIT_ENOMEM;
@@ -239,7 +266,7 @@ int capkit_reader_open_path(capkit_reader *r, const char *path) {
     return capkit__reader_fail(r, e == ENOMEM ? CAPKIT_ENOMEM : CAPKIT_EOPEN,
                                0, 0, "cannot open: %s", strerror(e));
   }
-  return open_common(r, capkit__src_open_fd(&r->src, fd, 1, r->no_mmap));
+  return open_common(r, capkit__src_open_fd(src_of(r), fd, 1, r->no_mmap));
 }
 
 int capkit_reader_open_memory(capkit_reader *r, const void *buf, size_t len,
@@ -302,6 +329,30 @@ uint64_t capkit_reader_offset(const capkit_reader *r) {
 
 uint64_t capkit_reader_size(const capkit_reader *r) {
   return r ? r->src.size : 0;
+}
+
+const char *capkit_reader_compression(const capkit_reader *r) {
+  return r ? capkit__codec_name(r->codec) : NULL;
+}
+
+uint64_t capkit_reader_input_offset(const capkit_reader *r,
+                                    uint64_t *size) {
+  if (!r) {
+    if (size)
+      *size = 0;
+    return 0;
+  }
+  const capkit__src *s = &r->src;
+  if (r->codec) {
+    /* The compressed source sits inside the stream stage. */
+    const capkit__src *in = capkit__src_inner(s);
+    if (size)
+      *size = in ? in->size : 0;
+    return in ? capkit__src_offset(in) : 0;
+  }
+  if (size)
+    *size = s->size;
+  return capkit__src_offset(s);
 }
 
 const char *capkit_reader_error(const capkit_reader *r) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "format/format.h"
+#include "io/compress.h"
 #include "internal.h"
 #include "util/buf.h"
 
@@ -112,6 +113,19 @@ int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len) {
   return 0;
 }
 
+int capkit_writer_set_compression(capkit_writer *w, const char *codec,
+                                  int level) {
+  SETTER_GUARD(w);
+  int c = capkit__codec_by_name(codec);
+  if (c < 0 || level < 0 || level > 22 ||
+      (c == CAPKIT__CODEC_GZIP && level > 9))
+    return CAPKIT_EINVAL;
+  w->set.codec = c;
+  w->set.codec_set = 1;
+  w->set.codec_level = level;
+  return 0;
+}
+
 int capkit_writer_set_sync(capkit_writer *w, int sync) {
   SETTER_GUARD(w);
   w->sink.sync = sync;
@@ -169,6 +183,13 @@ static int set_name(capkit_writer *w, const char *name) {
 }
 
 static int opened(capkit_writer *w, int rc, const char *what) {
+  if (!rc && w->set.codec) {
+    rc = capkit__sink_compress(&w->sink, w->set.codec, w->set.codec_level);
+    if (rc) {
+      capkit__sink_abort(&w->sink);
+      w->sink.sys_errno = 0;
+    }
+  }
   if (rc) {
     int e = w->sink.sys_errno;
     return capkit__writer_fail(w, rc, "cannot %s: %s", what,
@@ -185,6 +206,8 @@ int capkit_writer_open_path(capkit_writer *w, const char *path) {
     return CAPKIT_EMISUSE;
   if (set_name(w, strcmp(path, "-") == 0 ? "stdout" : path))
     return CAPKIT_ENOMEM;
+  if (!w->set.codec_set)
+    w->set.codec = capkit__codec_of_name(path);
   return opened(w, capkit__sink_open_path(&w->sink, path), "create");
 }
 

@@ -86,6 +86,21 @@ CAPKIT_API void capkit_reader_set_warning_fn(capkit_reader *r,
 CAPKIT_API int capkit_reader_set_max_caplen(capkit_reader *r, uint32_t max);
 /* Before open: 1 to never mmap (read through a buffer instead). */
 CAPKIT_API int capkit_reader_set_no_mmap(capkit_reader *r, int no_mmap);
+/* Before open: how far ahead the reader keeps input ready, in bytes (0:
+ * the default, 2 MiB; values below 16 KiB count as 16 KiB). A mapped file
+ * holds about three windows resident at most; pipes and compressed inputs
+ * use a buffer of this size. A program reading hundreds of files at once
+ * (a merge) sets it small to keep its memory bounded. */
+CAPKIT_API int capkit_reader_set_window(capkit_reader *r, size_t bytes);
+
+/* Compressed input: a gzip (first bytes 1f 8b) or zstd (28 b5 2f fd)
+ * stream, from any kind of source, is decompressed as it is read, whatever
+ * the file's name; concatenated gzip members and zstd frames are one
+ * stream. Offsets in records and messages then count decompressed bytes;
+ * damage in the compressed data is an error (CAPKIT_EBADREC, or
+ * CAPKIT_ETRUNC for a stream cut short) whose message also gives the
+ * compressed byte offset, and the records before it are delivered first.
+ * Compressed inputs are never mapped whole: memory stays bounded. */
 
 /* Open a file ("-" is standard input). Regular files are mapped, pipes are
  * read through a buffer. Returns 0, or a negative CAPKIT_E* code with the
@@ -117,8 +132,16 @@ CAPKIT_API const capkit_iface *capkit_reader_iface(const capkit_reader *r,
 CAPKIT_API const char *capkit_reader_name(const capkit_reader *r);
 /* Byte offset just after the last record delivered (or the header). */
 CAPKIT_API uint64_t capkit_reader_offset(const capkit_reader *r);
-/* Size of the input when known (regular files, memory), else 0. */
+/* Size of the input when known (regular files, memory), else 0; 0 for
+ * compressed inputs (the decompressed size is not known). */
 CAPKIT_API uint64_t capkit_reader_size(const capkit_reader *r);
+/* "gzip" or "zstd" when the input is compressed, else NULL. */
+CAPKIT_API const char *capkit_reader_compression(const capkit_reader *r);
+/* Progress through the input as stored: bytes of the file consumed so far
+ * (compressed bytes for a compressed input), and in *size (may be NULL)
+ * the file's size, 0 when unknown (pipes). */
+CAPKIT_API uint64_t capkit_reader_input_offset(const capkit_reader *r,
+                                               uint64_t *size);
 
 /* The last error: full message "FILE: offset N, record M: what", its code,
  * byte offset and record number (0 when the error is not about a record).

@@ -53,6 +53,15 @@ CAPKIT_API int capkit_writer_copy_settings(capkit_writer *w,
  * string is copied. Formats without comments ignore it. */
 CAPKIT_API int capkit_writer_set_comment(capkit_writer *w,
                                          const char *comment);
+/* Compression of the output: "gzip", "zstd" or "none"; level 0 is the
+ * codec's default (gzip 6, zstd 3), else 1..9 (gzip) or 1..22 (zstd).
+ * Without this call a path ending in ".gz" is written gzip-compressed and
+ * one ending in ".zst" zstd-compressed (with a worker thread per processor,
+ * up to 8), anything else and descriptors uncompressed. The compressed
+ * file is written under a temporary name like any other: a failure leaves
+ * nothing behind. Readers recognise both by their first bytes. */
+CAPKIT_API int capkit_writer_set_compression(capkit_writer *w,
+                                             const char *codec, int level);
 /* Fsync the file before renaming it into place (off by default). */
 CAPKIT_API int capkit_writer_set_sync(capkit_writer *w, int sync);
 

@@ -221,7 +221,8 @@ static int pcap_open(capkit_reader *r) {
   int swap;
   int f = capkit__src_fill(s, 24);
   if (f < 0)
-    return capkit__reader_fail(r, f, 0, 0, "read error");
+    return capkit__reader_fail(r, f, 0, 0, "read error: %s",
+                                 capkit__src_errtext(s, f));
   size_t have = (size_t)(s->end - s->cur);
   if (have < 4 || !magic_of(s->cur, &magic, &swap))
     return capkit__reader_fail(r, CAPKIT_EFORMAT, 0, 0, "not a pcap file");
@@ -230,7 +231,8 @@ static int pcap_open(capkit_reader *r) {
     hlen = 28;
     f = capkit__src_fill(s, 28);
     if (f < 0)
-      return capkit__reader_fail(r, f, 0, 0, "read error");
+      return capkit__reader_fail(r, f, 0, 0, "read error: %s",
+                                 capkit__src_errtext(s, f));
     have = (size_t)(s->end - s->cur);
   }
   if (have < hlen)
@@ -392,7 +394,7 @@ static int pcap_next(capkit_reader *r, capkit_record *rec) {
     size_t have = (size_t)(s->end - s->cur);
     if (f < 0)
       return capkit__reader_fail(r, f, capkit__src_offset(s), number,
-                                 "read error");
+                                 "read error: %s", capkit__src_errtext(s, f));
     if (have == 0)
       return 0;
     return fail_trunc(r, capkit__src_offset(s), number, "record header",
@@ -410,7 +412,7 @@ static int pcap_next(capkit_reader *r, capkit_record *rec) {
   if (f <= 0) {
     if (f < 0)
       return capkit__reader_fail(r, f, capkit__src_offset(s), number,
-                                 "read error");
+                                 "read error: %s", capkit__src_errtext(s, f));
     size_t have = (size_t)(s->end - s->cur) - st->hdrlen;
     return fail_trunc(r, capkit__src_offset(s), number, "record data", have,
                       h.incl);

@@ -166,7 +166,8 @@ static uint64_t recno(const capkit_reader *r) { return r->nrec + 1; }
 
 static int read_error(capkit_reader *r, int code) {
   return capkit__reader_fail(r, code, capkit__src_offset(&r->src), 0,
-                             "read error: %s", capkit_strerror(code));
+                             "read error: %s",
+                             capkit__src_errtext(&r->src, code));
 }
 
 /* The next block at the source's cursor, checked at both ends; the cursor

@@ -14,8 +14,10 @@
 #define BUF_INITIAL ((size_t)1 << 20)
 
 static void reset(capkit__src *s) {
+  size_t window = s->window;
   memset(s, 0, sizeof *s);
   s->fd = -1;
+  s->window = window;
 }
 
 int capkit__src_open_mem(capkit__src *s, const void *p, size_t n) {
@@ -31,10 +33,13 @@ int capkit__src_open_mem(capkit__src *s, const void *p, size_t n) {
 
 static int open_buffered(capkit__src *s) {
   s->kind = CAPKIT__SRC_BUF;
-  s->buf = malloc(BUF_INITIAL);
+  size_t cap = BUF_INITIAL;
+  if (s->window && s->window < cap)
+    cap = s->window < 16384 ? 16384 : s->window;
+  s->buf = malloc(cap);
   if (!s->buf)
     return CAPKIT_ENOMEM;
-  s->cap = BUF_INITIAL;
+  s->cap = cap;
   s->start = s->cur = s->end = s->pf = s->buf;
   s->maint_at = UINTPTR_MAX;
   return 0;
@@ -95,6 +100,15 @@ int capkit__src_open_pull(capkit__src *s, capkit__pull_fn pull, void *ctx,
   return open_buffered(s);
 }
 
+const char *capkit__src_errtext(const capkit__src *s, int code) {
+  const char *m = s->pull_msg ? s->pull_msg(s->pull_ctx) : NULL;
+  if (m && *m)
+    return m;
+  if (s->sys_errno)
+    return strerror(s->sys_errno);
+  return capkit_strerror(code);
+}
+
 void capkit__src_close(capkit__src *s) {
   if (s->kind == CAPKIT__SRC_MAP && s->map)
     munmap(s->map, s->map_len);
@@ -120,18 +134,18 @@ void capkit__src_maintain(capkit__src *s) {
   }
 #ifdef MADV_POPULATE_READ
   if ((size_t)(s->end - s->populated) > 0 &&
-      s->populated < s->cur + 2 * CAPKIT__WINDOW) {
+      s->populated < s->cur + 2 * capkit__src_window(s)) {
     uintptr_t p0 = (uintptr_t)s->populated & ~mask;
     size_t len = (size_t)(s->end - s->populated);
-    if (len > 2 * CAPKIT__WINDOW)
-      len = 2 * CAPKIT__WINDOW;
+    if (len > 2 * capkit__src_window(s))
+      len = 2 * capkit__src_window(s);
     /* Only a hint: on kernels without it the faults do the same work. */
     madvise((void *)p0, (uintptr_t)s->populated + len - p0,
             MADV_POPULATE_READ);
     s->populated += len;
   }
 #endif
-  size_t step = CAPKIT__WINDOW;
+  size_t step = capkit__src_window(s);
   s->maint_at = (size_t)(s->end - s->cur) > step ? (uintptr_t)(s->cur + step)
                                                 : UINTPTR_MAX;
 }

@@ -35,7 +35,11 @@ typedef struct capkit__src {
   capkit__pull_fn pull; /* NULL: read(fd) */
   void *pull_ctx;
   void (*pull_free)(void *ctx);
+  /* The stream's own account of its last failure ("gzip data damaged at
+   * compressed byte N: ..."), or NULL. */
+  const char *(*pull_msg)(void *ctx);
   int sys_errno; /* errno of the last failed system call */
+  size_t window; /* read-ahead of mappings / buffer size; 0: default */
 } capkit__src;
 
 /* Open sources. Return 0 or a negative CAPKIT_E* (errno in sys_errno). */
@@ -45,6 +49,9 @@ int capkit__src_open_mem(capkit__src *s, const void *p, size_t n);
 int capkit__src_open_pull(capkit__src *s, capkit__pull_fn pull, void *ctx,
                           void (*pull_free)(void *));
 void capkit__src_close(capkit__src *s);
+/* Text for a failed fill: the stream's message, else the system error,
+ * else the code's message. */
+const char *capkit__src_errtext(const capkit__src *s, int code);
 
 /* Make at least need bytes available at cur. 1 ok; 0 end of input with
  * fewer bytes available (end - cur tells how many); negative on error.
@@ -65,6 +72,9 @@ static inline uint64_t capkit__src_offset(const capkit__src *s) {
  * before a record is parsed (the previous one is no longer in use). */
 void capkit__src_maintain(capkit__src *s);
 #define CAPKIT__WINDOW ((size_t)2 << 20)
+static inline size_t capkit__src_window(const capkit__src *s) {
+  return s->window ? s->window : CAPKIT__WINDOW;
+}
 static inline void capkit__src_release(capkit__src *s) {
   if ((uintptr_t)s->cur >= s->maint_at)
     capkit__src_maintain(s);

@@ -1,0 +1,247 @@
+/* cmd_merge.c - capkit merge: k-way merge of captures by time through a
+ * binary heap (stable: equal times keep the argument order), or --append
+ * one after the other. Hundreds of inputs at once: each reader then keeps
+ * a small read window, so memory stays bounded. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cut.h"
+
+static const char merge_usage[] =
+    "usage: capkit merge -o OUT IN... [options]\n\n"
+    "Merge captures into one, in time order (records with equal times keep\n"
+    "the order of the inputs on the command line), like mergecap. Inputs\n"
+    "may mix formats and be compressed. The output takes the first input's\n"
+    "format; when the inputs have different link types it is pcapng with\n"
+    "one interface each (-F pcap then fails with a clear message).\n\n"
+    "  -a, --append           concatenate in argument order instead\n"
+    "      --ties last        records with equal times from different inputs\n"
+    "                         come from the last input first, as mergecap\n"
+    "                         orders them (default: first, a stable merge)\n"
+    "      --window SIZE      read-ahead per input (default: 2 MiB for up to\n"
+    "                         32 inputs, less beyond, 16 MiB in all)\n";
+
+typedef struct merge {
+  int append;
+  int ties_last;
+  uint64_t window;
+} merge;
+
+static int own(void *ctx, int opt, const char *arg) {
+  merge *m = ctx;
+  switch (opt) {
+  case 'a':
+    m->append = 1;
+    return 0;
+  case CUT_OPT_OWN:
+    if (cli_parse_size(arg, &m->window) || m->window == 0)
+      return cli_usage_error("merge", "bad window '%s'", arg), -1;
+    return 0;
+  case CUT_OPT_OWN + 1:
+    if (strcmp(arg, "first") && strcmp(arg, "last"))
+      return cli_usage_error("merge", "--ties takes first or last"), -1;
+    m->ties_last = strcmp(arg, "last") == 0;
+    return 0;
+  }
+  return cli_usage_error("merge", "invalid option"), -1;
+}
+
+typedef struct src {
+  cut_in in;
+  capkit_record rec;
+  int64_t t;
+} src;
+
+/* Heap of input indices by (time, index); with ties_last by (time,
+ * -index). */
+static int ties_last;
+static int before(const src *s, size_t a, size_t b) {
+  if (s[a].t != s[b].t)
+    return s[a].t < s[b].t;
+  return ties_last ? a > b : a < b;
+}
+
+static void sift_down(const src *s, size_t *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < n && before(s, h[l], h[m]))
+      m = l;
+    if (l + 1 < n && before(s, h[l + 1], h[m]))
+      m = l + 1;
+    if (m == i)
+      return;
+    size_t t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+/* The output's settings from all inputs. Returns an exit code. */
+static int open_output(cut_out *o, const cut_common *c, src *s, size_t n) {
+  const capkit_file_info *f0 = capkit_reader_info(s[0].in.r);
+  int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
+  uint32_t lt = f0->linktype, snap = 0;
+  const char *other = NULL;
+  uint32_t other_lt = 0;
+  for (size_t i = 0; i < n; i++) {
+    capkit_reader *r = s[i].in.r;
+    const capkit_file_info *f = capkit_reader_info(r);
+    if (strcmp(f->format, "pcap") != 0)
+      all_pcap = 0;
+    if (f->fcs_len != f0->fcs_len)
+      same_fcs = 0;
+    size_t ni = capkit_reader_iface_count(r);
+    for (size_t k = 0; k < ni; k++) {
+      const capkit_iface *ifc = capkit_reader_iface(r, k);
+      if (ifc->linktype != lt && same_lt) {
+        same_lt = 0;
+        other = s[i].in.path;
+        other_lt = ifc->linktype;
+      }
+      if (ifc->tsresol != 6)
+        ns = 1;
+      if (ifc->snaplen > snap)
+        snap = ifc->snaplen;
+    }
+  }
+  if (c->have_lt)
+    same_lt = 1; /* everything is relabelled anyway */
+  const char *format = c->format ? c->format : f0->format;
+  if (!same_lt && strcmp(format, "pcap") == 0) {
+    if (c->format) {
+      cli_err("merge",
+              "%s has link type %" PRIu32 " but %s has %" PRIu32
+              ": a classic pcap file holds one link type; use -F pcapng",
+              s[0].in.path, lt, other, other_lt);
+      return EXIT_USAGE;
+    }
+    format = "pcapng";
+  }
+  if (n == 1 || (all_pcap && same_lt && strcmp(format, "pcap") == 0 &&
+                 same_fcs && !ns)) {
+    /* Like the first input (one header the others agree with). */
+    int code = cut_out_open_like("merge", o, c->out, s[0].in.r, c,
+                                 snap > f0->snaplen ? snap : 0);
+    return code;
+  }
+  int pcapng = strcmp(format, "pcapng") == 0;
+  return cut_out_open_spec("merge", o, c->out, c, format, ns ? 9 : 6,
+                           pcapng ? 0 : snap, !pcapng && same_lt, lt,
+                           same_fcs ? f0->fcs_len : -1);
+}
+
+static void raise_fd_limit(size_t need) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need + 64) {
+    rl.rlim_cur = rl.rlim_max < need + 64 ? rl.rlim_max : need + 64;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+int cmd_merge(int argc, char **argv) {
+  static const struct option opts[] = {
+      CUT_COMMON_LONGOPTS,
+      {"append", no_argument, NULL, 'a'},
+      {"window", required_argument, NULL, CUT_OPT_OWN},
+      {"ties", required_argument, NULL, CUT_OPT_OWN + 1},
+      {NULL, 0, NULL, 0}};
+  cut_common c;
+  memset(&c, 0, sizeof c);
+  merge m;
+  memset(&m, 0, sizeof m);
+  int code = cut_parse("merge", argc, argv, opts, CUT_COMMON_SHORT "a", &c,
+                       merge_usage, own, &m);
+  if (code != CUT_GO)
+    return code;
+  size_t n = (size_t)(argc - optind);
+  if (n == 0)
+    return cli_usage_error("merge", "no input files");
+  if (!c.out)
+    return cli_usage_error("merge", "no output file (-o)");
+  raise_fd_limit(n);
+  ties_last = m.ties_last;
+  size_t window = (size_t)m.window;
+  if (!window && n > 32)
+    window = ((size_t)16 << 20) / n;
+  src *s = calloc(n, sizeof *s);
+  size_t *heap = calloc(n, sizeof *heap);
+  if (!s || !heap) {
+    free(s);
+    free(heap);
+    cli_err("merge", "out of memory");
+    return EXIT_IO;
+  }
+  size_t opened = 0;
+  for (; opened < n; opened++) {
+    code = cut_in_open("merge", &s[opened].in, argv[optind + opened],
+                       c.filter, window);
+    if (code)
+      break;
+  }
+  cut_out o;
+  memset(&o, 0, sizeof o);
+  if (!code)
+    code = open_output(&o, &c, s, n);
+  progress *pg = code ? NULL : progress_new("merge");
+  uint64_t ticks = 0;
+  capkit_record rec;
+  int rc = 0;
+  if (!code && m.append) {
+    for (size_t i = 0; i < n && !code; i++) {
+      s[i].in.pg = pg;
+      while ((rc = cut_in_next(&s[i].in, &rec)) > 0)
+        if ((code = cut_out_write("merge", &o, &rec)))
+          break;
+      if (rc < 0 && !code)
+        code = cut_in_report("merge", &s[i].in, rc);
+    }
+  } else if (!code) {
+    size_t hn = 0;
+    for (size_t i = 0; i < n && !code; i++) {
+      rc = cut_in_next(&s[i].in, &s[i].rec);
+      if (rc < 0)
+        code = cut_in_report("merge", &s[i].in, rc);
+      else if (rc > 0) {
+        s[i].t = capkit_record_time_ns(&s[i].rec);
+        heap[hn++] = i;
+      }
+    }
+    for (size_t i = hn / 2; i-- > 0;)
+      sift_down(s, heap, hn, i);
+    while (hn > 0 && !code) {
+      size_t i = heap[0];
+      if ((code = cut_out_write("merge", &o, &s[i].rec)))
+        break;
+      rc = cut_in_next(&s[i].in, &s[i].rec);
+      if (rc < 0) {
+        code = cut_in_report("merge", &s[i].in, rc);
+        break;
+      }
+      if (rc > 0) {
+        s[i].t = capkit_record_time_ns(&s[i].rec);
+      } else {
+        heap[0] = heap[--hn];
+      }
+      sift_down(s, heap, hn, 0);
+      if (pg && (++ticks & 4095) == 0) {
+        uint64_t done = 0, total = 0;
+        for (size_t k = 0; k < n; k++) {
+          uint64_t sz;
+          done += capkit_reader_input_offset(s[k].in.r, &sz);
+          total += sz;
+        }
+        progress_update(pg, done, total);
+      }
+    }
+  }
+  progress_done(pg);
+  code = cut_out_finish("merge", &o, code);
+  for (size_t i = 0; i < opened; i++)
+    cut_in_close(&s[i].in);
+  free(s);
+  free(heap);
+  return code;
+}

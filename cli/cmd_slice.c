@@ -1,0 +1,252 @@
+/* cmd_slice.c - capkit slice: keep records by number ranges, the first or
+ * last N, or a time window (like editcap -r, -A, -B), in one pass; --last
+ * keeps a ring of N records, nothing more. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cut.h"
+
+static const char slice_usage[] =
+    "usage: capkit slice IN -o OUT [RANGES...] [options]\n\n"
+    "Keep part of a capture. Records are numbered from 1 in the input.\n"
+    "Selections combine: -f first, then ranges, then the time window, then\n"
+    "--first/--last among what is left.\n\n"
+    "  RANGES, -r, --records RANGES\n"
+    "                         record numbers: '1-100,250,1000-' (open ends\n"
+    "                         allowed); several operands or -r add up\n"
+    "      --first N          the first N records\n"
+    "      --last N           the last N records (kept in memory: N records)\n"
+    "      --from TIME        records at or after TIME\n"
+    "      --to TIME          records before TIME (TIME itself excluded)\n"
+    "                         TIME: RFC 3339 ('2024-05-01T10:00:00.5Z',\n"
+    "                         '+02:00' offsets), '@SECONDS' since the epoch,\n"
+    "                         or '+DURATION' after the first record\n"
+    "                         ('+1.5s', '+250ms', '+2m')\n";
+
+typedef struct range {
+  uint64_t lo, hi; /* inclusive; hi UINT64_MAX: open */
+} range;
+
+typedef struct held {
+  capkit_record rec;
+  uint8_t *buf;
+  size_t cap;
+  char *comment;
+} held;
+
+typedef struct slice {
+  range *ranges;
+  size_t n_ranges;
+  uint64_t max_number; /* beyond it no range matches */
+  uint64_t first, last;
+  int have_first, have_last;
+  const char *from_s, *to_s;
+  int64_t from, to;
+  int have_from, have_to, rel_from, rel_to;
+  int have_t0;
+  int64_t t0;
+  uint64_t kept;
+  held *ring;
+  size_t ring_n, ring_pos;
+} slice;
+
+static int add_ranges(slice *s, const char *spec) {
+  const char *p = spec;
+  while (*p) {
+    char *end;
+    range r;
+    if (*p == '-') {
+      r.lo = 1;
+    } else {
+      if (*p < '0' || *p > '9')
+        return -1;
+      r.lo = strtoull(p, &end, 10);
+      p = end;
+    }
+    if (*p == '-') {
+      p++;
+      if (*p >= '0' && *p <= '9') {
+        r.hi = strtoull(p, &end, 10);
+        p = end;
+      } else {
+        r.hi = UINT64_MAX;
+      }
+    } else {
+      r.hi = r.lo;
+    }
+    if (r.lo == 0 || r.hi < r.lo)
+      return -1;
+    if (*p == ',')
+      p++;
+    else if (*p)
+      return -1;
+    range *n = realloc(s->ranges, (s->n_ranges + 1) * sizeof *n);
+    if (!n)
+      return -1;
+    s->ranges = n;
+    s->ranges[s->n_ranges++] = r;
+    if (r.hi > s->max_number)
+      s->max_number = r.hi;
+  }
+  return 0;
+}
+
+static int own(void *ctx, int opt, const char *arg) {
+  slice *s = ctx;
+  switch (opt) {
+  case 'r':
+    if (add_ranges(s, arg))
+      return cli_usage_error("slice", "bad record ranges '%s'", arg), -1;
+    return 0;
+  case CUT_OPT_OWN:
+    if (cli_parse_u64(arg, &s->first))
+      return cli_usage_error("slice", "bad --first '%s'", arg), -1;
+    s->have_first = 1;
+    return 0;
+  case CUT_OPT_OWN + 1:
+    if (cli_parse_u64(arg, &s->last) || s->last == 0 || s->last > 100000000)
+      return cli_usage_error("slice", "bad --last '%s'", arg), -1;
+    s->have_last = 1;
+    return 0;
+  case CUT_OPT_OWN + 2:
+  case CUT_OPT_OWN + 3: {
+    int is_from = opt == CUT_OPT_OWN + 2;
+    int64_t v;
+    int rel = arg[0] == '+';
+    if (rel ? cut_parse_duration(arg, &v) : cut_parse_time(arg, &v))
+      return cli_usage_error("slice", "bad time '%s'", arg), -1;
+    if (is_from) {
+      s->from = v;
+      s->have_from = 1;
+      s->rel_from = rel;
+    } else {
+      s->to = v;
+      s->have_to = 1;
+      s->rel_to = rel;
+    }
+    return 0;
+  }
+  }
+  return cli_usage_error("slice", "invalid option"), -1;
+}
+
+static int in_ranges(const slice *s, uint64_t n) {
+  if (!s->n_ranges)
+    return 1;
+  for (size_t i = 0; i < s->n_ranges; i++)
+    if (n >= s->ranges[i].lo && n <= s->ranges[i].hi)
+      return 1;
+  return 0;
+}
+
+static int hold(held *h, const capkit_record *rec) {
+  if (h->cap < rec->caplen) {
+    size_t cap = rec->caplen < 256 ? 256 : rec->caplen;
+    uint8_t *b = realloc(h->buf, cap);
+    if (!b)
+      return -1;
+    h->buf = b;
+    h->cap = cap;
+  }
+  if (rec->caplen)
+    memcpy(h->buf, rec->data, rec->caplen);
+  free(h->comment);
+  h->comment = NULL;
+  if (rec->comment && !(h->comment = strdup(rec->comment)))
+    return -1;
+  h->rec = *rec;
+  h->rec.data = h->buf;
+  h->rec.comment = h->comment;
+  h->rec.extra = NULL; /* the input's extras do not outlive the record */
+  return 0;
+}
+
+static int each(void *ctx, capkit_record *rec) {
+  slice *s = ctx;
+  if (s->n_ranges && rec->number > s->max_number)
+    return 2;
+  int64_t t = capkit_record_time_ns(rec);
+  if (!s->have_t0) {
+    s->t0 = t; /* the first record of the input sets relative times */
+    s->have_t0 = 1;
+    if (s->rel_from)
+      s->from += t;
+    if (s->rel_to)
+      s->to += t;
+  }
+  if (!in_ranges(s, rec->number))
+    return 0;
+  if ((s->have_from && t < s->from) || (s->have_to && t >= s->to))
+    return 0;
+  if (s->have_last) {
+    if (s->ring_n < s->last) {
+      held *n = realloc(s->ring, (s->ring_n + 1) * sizeof *n);
+      if (!n)
+        goto oom;
+      s->ring = n;
+      memset(&s->ring[s->ring_n], 0, sizeof *n);
+      if (hold(&s->ring[s->ring_n++], rec))
+        goto oom;
+    } else {
+      if (hold(&s->ring[s->ring_pos], rec))
+        goto oom;
+      s->ring_pos = (s->ring_pos + 1) % s->ring_n;
+    }
+    return 0;
+  }
+  if (s->have_first && s->kept >= s->first)
+    return 2;
+  s->kept++;
+  return 1;
+oom:
+  cli_err("slice", "out of memory");
+  return -EXIT_IO;
+}
+
+static int end(void *ctx, const char *cmd, cut_out *o) {
+  slice *s = ctx;
+  for (size_t i = 0; i < s->ring_n; i++) {
+    held *h = &s->ring[(s->ring_pos + i) % s->ring_n];
+    if (s->have_first && s->kept >= s->first)
+      break;
+    s->kept++;
+    int code = cut_out_write(cmd, o, &h->rec);
+    if (code)
+      return code;
+  }
+  return 0;
+}
+
+int cmd_slice(int argc, char **argv) {
+  static const struct option opts[] = {
+      CUT_COMMON_LONGOPTS,
+      {"records", required_argument, NULL, 'r'},
+      {"first", required_argument, NULL, CUT_OPT_OWN},
+      {"last", required_argument, NULL, CUT_OPT_OWN + 1},
+      {"from", required_argument, NULL, CUT_OPT_OWN + 2},
+      {"to", required_argument, NULL, CUT_OPT_OWN + 3},
+      {NULL, 0, NULL, 0}};
+  cut_common c;
+  memset(&c, 0, sizeof c);
+  slice s;
+  memset(&s, 0, sizeof s);
+  int code = cut_parse("slice", argc, argv, opts, CUT_COMMON_SHORT "r:", &c,
+                       slice_usage, own, &s);
+  if (code == CUT_GO && optind >= argc)
+    code = cli_usage_error("slice", "no input file");
+  for (int i = optind + 1; code == CUT_GO && i < argc; i++)
+    if (add_ranges(&s, argv[i]))
+      code = cli_usage_error("slice", "bad record ranges '%s'", argv[i]);
+  if (code == CUT_GO) {
+    cut_ops ops = {each, end, 0};
+    code = cut_run("slice", &c, argv[optind], &ops, &s);
+  }
+  for (size_t i = 0; i < s.ring_n; i++) {
+    free(s.ring[i].buf);
+    free(s.ring[i].comment);
+  }
+  free(s.ring);
+  free(s.ranges);
+  return code;
+}

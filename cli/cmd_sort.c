@@ -1,0 +1,489 @@
+/* cmd_sort.c - capkit sort: records in time order (stable), in bounded
+ * memory. A heap of at most --memory bytes streams the input straight to
+ * the output while the disorder is local (replacement selection); a
+ * record older than one already written means it is not, and the input
+ * is sorted again externally: sorted runs of --memory bytes in temporary
+ * files, merged by a heap. Standard input goes straight to the external
+ * sort, as it cannot be read twice. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cut.h"
+
+static const char sort_usage[] =
+    "usage: capkit sort IN -o OUT [options]\n\n"
+    "Sort records by time; records with equal times keep their order (like\n"
+    "reordercap). Memory stays bounded for any input: local disorder is\n"
+    "sorted on the fly in one pass; otherwise the input is read again and\n"
+    "sorted through temporary files.\n\n"
+    "  -m, --memory SIZE      memory for records (default 16MiB)\n"
+    "  -T, --tmpdir DIR       temporary files there (default $TMPDIR or /tmp)\n"
+    "  -v, --verbose          say which method was used\n";
+
+typedef struct item {
+  int64_t t;
+  uint64_t seq;
+  uint32_t caplen, origlen, iface_id, flags;
+  uint32_t comment_len; /* with the NUL; 0: none */
+  uint8_t data[];       /* caplen bytes, then the comment */
+} item;
+
+/* Bytes of an item before its data, as written to a run. */
+#define HDR offsetof(item, data)
+
+typedef struct sorter {
+  uint64_t memory;
+  const char *tmpdir;
+  int verbose;
+} sorter;
+
+static int own(void *ctx, int opt, const char *arg) {
+  sorter *s = ctx;
+  switch (opt) {
+  case 'm':
+    if (cli_parse_size(arg, &s->memory) || s->memory < 65536)
+      return cli_usage_error("sort", "bad memory size '%s' (at least 64KiB)",
+                             arg),
+             -1;
+    return 0;
+  case 'T':
+    s->tmpdir = arg;
+    return 0;
+  case 'v':
+    s->verbose = 1;
+    return 0;
+  }
+  return cli_usage_error("sort", "invalid option"), -1;
+}
+
+static size_t item_cost(const item *it) {
+  return sizeof *it + it->caplen + it->comment_len + 32;
+}
+
+static item *item_of(const capkit_record *rec, uint64_t seq) {
+  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
+  item *it = malloc(sizeof *it + rec->caplen + cl);
+  if (!it)
+    return NULL;
+  it->t = capkit_record_time_ns(rec);
+  it->seq = seq;
+  it->caplen = rec->caplen;
+  it->origlen = rec->origlen;
+  it->iface_id = rec->iface_id;
+  it->flags = rec->flags;
+  it->comment_len = (uint32_t)cl;
+  if (rec->caplen)
+    memcpy(it->data, rec->data, rec->caplen);
+  if (cl)
+    memcpy(it->data + rec->caplen, rec->comment, cl);
+  return it;
+}
+
+static void record_of(const item *it, capkit_reader *r, capkit_record *rec) {
+  memset(rec, 0, sizeof *rec);
+  cut_set_time(rec, it->t);
+  rec->caplen = it->caplen;
+  rec->origlen = it->origlen;
+  rec->iface_id = it->iface_id;
+  rec->iface = capkit_reader_iface(r, it->iface_id);
+  rec->flags = it->flags;
+  rec->data = it->data;
+  rec->comment = it->comment_len ? (const char *)it->data + it->caplen : NULL;
+  rec->number = it->seq + 1;
+}
+
+static int item_before(const item *a, const item *b) {
+  return a->t != b->t ? a->t < b->t : a->seq < b->seq;
+}
+
+static void heap_up(item **h, size_t i) {
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!item_before(h[i], h[p]))
+      return;
+    item *t = h[i];
+    h[i] = h[p];
+    h[p] = t;
+    i = p;
+  }
+}
+
+static void heap_down(item **h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < n && item_before(h[l], h[m]))
+      m = l;
+    if (l + 1 < n && item_before(h[l + 1], h[m]))
+      m = l + 1;
+    if (m == i)
+      return;
+    item *t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+/* Output settings: like the input for classic pcap; for pcapng our own
+ * blocks (records come from memory, not from the input's blocks). */
+static int open_out(cut_out *o, const cut_common *c, capkit_reader *r) {
+  const capkit_file_info *f = capkit_reader_info(r);
+  if (strcmp(f->format, "pcap") == 0 && (!c->format ||
+                                          strcmp(c->format, "pcap") == 0))
+    return cut_out_open_like("sort", o, c->out, r, c, 0);
+  int ns = 0;
+  for (size_t i = 0; i < capkit_reader_iface_count(r); i++)
+    if (capkit_reader_iface(r, i)->tsresol != 6)
+      ns = 1;
+  return cut_out_open_spec("sort", o, c->out, c, "pcapng", ns ? 9 : 6, 0, 0, 0,
+                           -1);
+}
+
+static int cmp_items(const void *a, const void *b) {
+  const item *x = *(item *const *)a, *y = *(item *const *)b;
+  if (x->t != y->t)
+    return x->t < y->t ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+typedef struct run {
+  FILE *f;
+  item *cur;
+  size_t cur_cap;
+  char *buf;
+} run;
+
+static int run_write(FILE *f, item **v, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const item *it = v[i];
+    if (fwrite(it, HDR + it->caplen + it->comment_len, 1, f) != 1)
+      return -1;
+  }
+  return fflush(f) == 0 ? 0 : -1;
+}
+
+/* Next item of a run: 1, 0 at its end, -1 on a read error. */
+static int run_next(run *r) {
+  item h;
+  size_t got = fread(&h, HDR, 1, r->f);
+  if (got != 1)
+    return ferror(r->f) ? -1 : 0;
+  size_t need = sizeof h + h.caplen + h.comment_len;
+  if (need > r->cur_cap) {
+    item *n = realloc(r->cur, need);
+    if (!n)
+      return -1;
+    r->cur = n;
+    r->cur_cap = need;
+  }
+  *r->cur = h;
+  if (h.caplen + h.comment_len &&
+      fread(r->cur->data, h.caplen + h.comment_len, 1, r->f) != 1)
+    return -1;
+  return 1;
+}
+
+static FILE *tmp_file(const char *dir) {
+  const char *d = dir ? dir : getenv("TMPDIR");
+  if (!d || !*d)
+    d = "/tmp";
+  size_t n = strlen(d) + 32;
+  char *path = malloc(n);
+  if (!path)
+    return NULL;
+  snprintf(path, n, "%s/capkit-sort-XXXXXX", d);
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    free(path);
+    return NULL;
+  }
+  unlink(path); /* gone when closed, whatever happens */
+  free(path);
+  FILE *f = fdopen(fd, "w+b");
+  if (!f)
+    close(fd);
+  return f;
+}
+
+static void free_items(item **v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(v[i]);
+}
+
+/* Stream pass. Returns an exit code, or -1 when the disorder is not local
+ * (nothing is kept of the output then). */
+static int sort_stream(const char *path, const cut_common *c, const sorter *s) {
+  cut_in in;
+  int code = cut_in_open("sort", &in, path, c->filter, 0);
+  if (code)
+    return code;
+  cut_out o;
+  code = open_out(&o, c, in.r);
+  if (code) {
+    cut_in_close(&in);
+    return code;
+  }
+  in.pg = progress_new("sort");
+  item **heap = NULL;
+  size_t hn = 0, hcap = 0, used = 0;
+  int64_t last = INT64_MIN;
+  uint64_t seq = 0;
+  capkit_record rec;
+  int rc;
+  while ((rc = cut_in_next(&in, &rec)) > 0) {
+    if (capkit_record_time_ns(&rec) < last) {
+      code = -1;
+      break;
+    }
+    item *it = item_of(&rec, seq++);
+    if (!it || (hn == hcap && !(heap = realloc(heap, (hcap = hcap ? hcap * 2
+                                                                 : 1024) *
+                                                         sizeof *heap)))) {
+      free(it);
+      cli_err("sort", "out of memory");
+      code = EXIT_IO;
+      break;
+    }
+    heap[hn++] = it;
+    heap_up(heap, hn - 1);
+    used += item_cost(it);
+    while (used > s->memory && hn > 0) {
+      item *top = heap[0];
+      heap[0] = heap[--hn];
+      heap_down(heap, hn, 0);
+      used -= item_cost(top);
+      last = top->t;
+      capkit_record out;
+      record_of(top, in.r, &out);
+      code = cut_out_write("sort", &o, &out);
+      free(top);
+      if (code)
+        break;
+    }
+    if (code)
+      break;
+  }
+  if (rc < 0 && !code)
+    code = cut_in_report("sort", &in, rc);
+  if (code == 0 || code == EXIT_DATA) {
+    /* Drain: everything left is newer than what was written. */
+    while (hn > 0) {
+      item *top = heap[0];
+      heap[0] = heap[--hn];
+      heap_down(heap, hn, 0);
+      capkit_record out;
+      record_of(top, in.r, &out);
+      int e = cut_out_write("sort", &o, &out);
+      free(top);
+      if (e) {
+        code = e;
+        break;
+      }
+    }
+  }
+  free_items(heap, hn);
+  free(heap);
+  progress_done(in.pg);
+  if (code == -1) {
+    cut_out_finish("sort", &o, EXIT_IO); /* discarded */
+  } else {
+    code = cut_out_finish("sort", &o, code);
+    if (s->verbose && code == 0)
+      fprintf(stderr, "capkit sort: sorted in one pass\n");
+  }
+  cut_in_close(&in);
+  return code;
+}
+
+static void run_heap_down(run *runs, size_t *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < n && item_before(runs[h[l]].cur, runs[h[m]].cur))
+      m = l;
+    if (l + 1 < n && item_before(runs[h[l + 1]].cur, runs[h[m]].cur))
+      m = l + 1;
+    if (m == i)
+      return;
+    size_t t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+static int sort_external(const char *path, const cut_common *c,
+                         const sorter *s) {
+  cut_in in;
+  int code = cut_in_open("sort", &in, path, c->filter, 0);
+  if (code)
+    return code;
+  in.pg = progress_new("sort");
+  item **v = NULL;
+  size_t n = 0, cap = 0, used = 0;
+  run *runs = NULL;
+  size_t n_runs = 0;
+  uint64_t seq = 0;
+  capkit_record rec;
+  int rc;
+  for (;;) {
+    rc = cut_in_next(&in, &rec);
+    if (rc > 0) {
+      item *it = item_of(&rec, seq++);
+      if (!it || (n == cap && !(v = realloc(v, (cap = cap ? cap * 2 : 1024) *
+                                                   sizeof *v)))) {
+        free(it);
+        cli_err("sort", "out of memory");
+        code = EXIT_IO;
+        break;
+      }
+      v[n++] = it;
+      used += item_cost(it);
+    }
+    if (rc <= 0 && rc != 0 && !code)
+      code = cut_in_report("sort", &in, rc);
+    int spill = used > s->memory || (rc <= 0 && n_runs > 0 && n > 0);
+    if (spill && (code == 0 || code == EXIT_DATA)) {
+      qsort(v, n, sizeof *v, cmp_items);
+      run *nr = realloc(runs, (n_runs + 1) * sizeof *nr);
+      FILE *f = nr ? tmp_file(s->tmpdir) : NULL;
+      if (nr)
+        runs = nr;
+      if (!f || run_write(f, v, n)) {
+        cli_err("sort", "cannot write a temporary file in %s: %s",
+                s->tmpdir ? s->tmpdir : "$TMPDIR", strerror(errno));
+        if (f)
+          fclose(f);
+        code = EXIT_IO;
+        break;
+      }
+      memset(&runs[n_runs], 0, sizeof *runs);
+      runs[n_runs++].f = f;
+      free_items(v, n);
+      n = 0;
+      used = 0;
+    }
+    if (rc <= 0 || code)
+      break;
+  }
+  progress_done(in.pg);
+  cut_out o;
+  memset(&o, 0, sizeof o);
+  if (code == 0 || code == EXIT_DATA) {
+    int e = open_out(&o, c, in.r);
+    if (e)
+      code = e;
+  }
+  if ((code == 0 || code == EXIT_DATA) && n_runs == 0) {
+    /* It all fitted in memory. */
+    qsort(v, n, sizeof *v, cmp_items);
+    for (size_t i = 0; i < n && o.w; i++) {
+      capkit_record out;
+      record_of(v[i], in.r, &out);
+      int e = cut_out_write("sort", &o, &out);
+      if (e) {
+        code = e;
+        break;
+      }
+    }
+  } else if ((code == 0 || code == EXIT_DATA) && o.w) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n_runs + 64) {
+      rl.rlim_cur = rl.rlim_max < n_runs + 64 ? rl.rlim_max : n_runs + 64;
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    size_t bufsz = (size_t)(s->memory / (n_runs + 1));
+    if (bufsz < 4096)
+      bufsz = 4096;
+    if (bufsz > ((size_t)1 << 20))
+      bufsz = (size_t)1 << 20;
+    size_t *h = calloc(n_runs, sizeof *h);
+    size_t hn = 0;
+    for (size_t i = 0; h && i < n_runs; i++) {
+      rewind(runs[i].f);
+      runs[i].buf = malloc(bufsz);
+      if (runs[i].buf)
+        setvbuf(runs[i].f, runs[i].buf, _IOFBF, bufsz);
+      int k = run_next(&runs[i]);
+      if (k < 0) {
+        code = EXIT_IO;
+        break;
+      }
+      if (k > 0)
+        h[hn++] = i;
+    }
+    if (!h)
+      code = EXIT_IO;
+    for (size_t i = hn / 2; i-- > 0;)
+      run_heap_down(runs, h, hn, i);
+    while (hn > 0 && code != EXIT_IO) {
+      run *r = &runs[h[0]];
+      capkit_record out;
+      record_of(r->cur, in.r, &out);
+      int e = cut_out_write("sort", &o, &out);
+      if (e) {
+        code = e;
+        break;
+      }
+      int k = run_next(r);
+      if (k < 0) {
+        cli_err("sort", "cannot read a temporary file: %s", strerror(errno));
+        code = EXIT_IO;
+        break;
+      }
+      if (k == 0)
+        h[0] = h[--hn];
+      run_heap_down(runs, h, hn, 0);
+    }
+    free(h);
+  }
+  if (s->verbose && code == 0)
+    fprintf(stderr, "capkit sort: sorted through %zu temporary run%s\n",
+            n_runs, n_runs == 1 ? "" : "s");
+  code = cut_out_finish("sort", &o, code);
+  for (size_t i = 0; i < n_runs; i++) {
+    fclose(runs[i].f);
+    free(runs[i].buf);
+    free(runs[i].cur);
+  }
+  free(runs);
+  free_items(v, n);
+  free(v);
+  cut_in_close(&in);
+  return code;
+}
+
+int cmd_sort(int argc, char **argv) {
+  static const struct option opts[] = {
+      CUT_COMMON_LONGOPTS,
+      {"memory", required_argument, NULL, 'm'},
+      {"tmpdir", required_argument, NULL, 'T'},
+      {"verbose", no_argument, NULL, 'v'},
+      {NULL, 0, NULL, 0}};
+  cut_common c;
+  memset(&c, 0, sizeof c);
+  sorter s = {(uint64_t)16 << 20, NULL, 0};
+  int code = cut_parse("sort", argc, argv, opts, CUT_COMMON_SHORT "m:T:v", &c,
+                       sort_usage, own, &s);
+  if (code != CUT_GO)
+    return code;
+  if (argc - optind != 1)
+    return cli_usage_error("sort", "expected one input file");
+  if (!c.out)
+    return cli_usage_error("sort", "no output file (-o)");
+  const char *path = argv[optind];
+  if (strcmp(path, "-") != 0) {
+    code = sort_stream(path, &c, &s);
+    if (code != -1)
+      return code;
+    if (s.verbose)
+      fprintf(stderr, "capkit sort: disorder beyond %" PRIu64
+                      " bytes: sorting through temporary files\n",
+              s.memory);
+  }
+  return sort_external(path, &c, &s);
+}

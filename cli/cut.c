@@ -1,0 +1,494 @@
+/* cut.c - shared machinery of the cutting commands: common options,
+ * filtered input, outputs like their input, the damage policy (stop at
+ * the damage; keep the output only with --keep-partial) and the driver of
+ * the one-input, one-output commands. */
+#include "cut.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char cut_common_help[] =
+    "  -o, --output FILE      output ('-': standard output); written under a\n"
+    "                         temporary name, renamed into place when complete;\n"
+    "                         a name ending .gz or .zst is compressed\n"
+    "  -f, --filter EXPR      only records matching EXPR (tcpdump's filter\n"
+    "                         language, compiled by libpcap per link type)\n"
+    "  -F, --format FMT       output format pcap or pcapng (default: as input)\n"
+    "      --linktype TYPE    relabel records with link type TYPE (name or\n"
+    "                         number); the bytes are not converted\n"
+    "      --strip-fcs[=N]    remove N FCS bytes from the end of each record\n"
+    "                         (default: the interface's FCS length, else 4)\n"
+    "      --compress C[:L]   compress the output: gzip, zstd or none, level L\n"
+    "                         (default: by the output name)\n"
+    "      --keep-partial     on damaged input, keep the output up to the\n"
+    "                         damage (complete and valid); default: none\n"
+    "  -h, --help             this help\n";
+
+int cut_common_opt(const char *cmd, cut_common *c, int opt, const char *arg,
+                   const char *help) {
+  switch (opt) {
+  case 'o':
+    c->out = arg;
+    return 1;
+  case 'f':
+    c->filter = arg;
+    return 1;
+  case 'F':
+    if (strcmp(arg, "pcap") != 0 && strcmp(arg, "pcapng") != 0) {
+      cli_usage_error(cmd, "unknown output format '%s' (pcap or pcapng)", arg);
+      return -1;
+    }
+    c->format = arg;
+    return 1;
+  case CUT_OPT_KEEP:
+    c->keep_partial = 1;
+    return 1;
+  case CUT_OPT_LT:
+    if (capkit_linktype_from_name(arg, &c->lt)) {
+      cli_usage_error(cmd, "unknown link type '%s'", arg);
+      return -1;
+    }
+    c->have_lt = 1;
+    return 1;
+  case CUT_OPT_FCS:
+    c->strip_fcs = 1;
+    c->fcs_bytes = -1;
+    if (arg) {
+      uint64_t v;
+      if (cli_parse_u64(arg, &v) || v > 64) {
+        cli_usage_error(cmd, "bad FCS length '%s'", arg);
+        return -1;
+      }
+      c->fcs_bytes = (int)v;
+    }
+    return 1;
+  case CUT_OPT_COMPRESS: {
+    static char name[16];
+    const char *colon = strchr(arg, ':');
+    size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+    uint64_t lv = 0;
+    if (n >= sizeof name || (colon && cli_parse_u64(colon + 1, &lv)) ||
+        lv > 22) {
+      cli_usage_error(cmd, "bad compression '%s'", arg);
+      return -1;
+    }
+    memcpy(name, arg, n);
+    name[n] = 0;
+    if (strcmp(name, "gzip") && strcmp(name, "zstd") && strcmp(name, "none")) {
+      cli_usage_error(cmd, "unknown compression '%s' (gzip, zstd, none)",
+                      name);
+      return -1;
+    }
+    if (strcmp(name, "gzip") == 0 && lv > 9) {
+      cli_usage_error(cmd, "gzip levels are 1 to 9");
+      return -1;
+    }
+    c->compress = name;
+    c->level = (int)lv;
+    return 1;
+  }
+  case 'h':
+    fputs(help, stdout);
+    fputs(cut_common_help, stdout);
+    fputs("\nExit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O "
+          "error.\n",
+          stdout);
+    return 2;
+  }
+  return 0;
+}
+
+int cut_parse(const char *cmd, int argc, char **argv,
+              const struct option *opts, const char *shortopts,
+              cut_common *c, const char *help,
+              int (*own)(void *ctx, int opt, const char *arg), void *ctx) {
+  int ch;
+  while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+    int k = cut_common_opt(cmd, c, ch, optarg, help);
+    if (k == 2)
+      return EXIT_OK;
+    if (k < 0)
+      return EXIT_USAGE;
+    if (k == 1)
+      continue;
+    if (ch == '?' || ch == ':' || !own)
+      return cli_usage_error(cmd, "invalid option");
+    if (own(ctx, ch, optarg) < 0)
+      return EXIT_USAGE;
+  }
+  return CUT_GO;
+}
+
+/* ---- input ---- */
+
+capkit_filter *cut_filter_for(const char *cmd, const char *expr,
+                              capkit_reader *r, int *code) {
+  *code = EXIT_OK;
+  if (!expr || !*expr)
+    return NULL;
+  capkit_filter *f = capkit_filter_new(expr);
+  if (!f) {
+    cli_err(cmd, "out of memory");
+    *code = EXIT_IO;
+    return NULL;
+  }
+  const capkit_iface *ifc = capkit_reader_iface(r, 0);
+  const capkit_file_info *in = capkit_reader_info(r);
+  uint32_t lt = ifc ? ifc->linktype : in ? in->linktype : 1;
+  int rc = capkit_filter_prepare(f, lt);
+  if (rc < 0) {
+    cli_err(cmd, "bad filter '%s': %s", expr, capkit_filter_error(f));
+    *code = cli_exit_for(rc);
+    capkit_filter_free(f);
+    return NULL;
+  }
+  return f;
+}
+
+int cut_filter_next(capkit_reader *r, capkit_filter *f, capkit_record *rec) {
+  int rc;
+  while ((rc = capkit_reader_next(r, rec)) > 0) {
+    if (!f)
+      return 1;
+    int m = capkit_filter_match(f, rec);
+    if (m != 0)
+      return m;
+  }
+  return rc;
+}
+
+int cut_in_open(const char *cmd, cut_in *in, const char *path,
+                const char *expr, size_t window) {
+  memset(in, 0, sizeof *in);
+  in->path = path;
+  in->r = capkit_reader_new();
+  if (!in->r) {
+    cli_err(cmd, "out of memory");
+    return EXIT_IO;
+  }
+  if (window) {
+    capkit_reader_set_window(in->r, window);
+    /* A small window is for many inputs at once: buffered reads then
+     * keep exactly one window each, where a mapping also keeps the pages
+     * the kernel maps around each fault. */
+    if (window < ((size_t)256 << 10))
+      capkit_reader_set_no_mmap(in->r, 1);
+  }
+  int rc = capkit_reader_open_path(in->r, path);
+  if (rc < 0) {
+    cli_err(cmd, "%s", capkit_reader_error(in->r));
+    capkit_reader_free(in->r);
+    in->r = NULL;
+    return cli_exit_for(rc);
+  }
+  int code;
+  in->f = cut_filter_for(cmd, expr, in->r, &code);
+  if (code) {
+    capkit_reader_free(in->r);
+    in->r = NULL;
+  }
+  return code;
+}
+
+int cut_in_next(cut_in *in, capkit_record *rec) {
+  if (in->pg && (++in->tick & 1023) == 0) {
+    uint64_t size, done = capkit_reader_input_offset(in->r, &size);
+    progress_update(in->pg, done, size);
+  }
+  return cut_filter_next(in->r, in->f, rec);
+}
+
+int cut_in_report(const char *cmd, const cut_in *in, int rc) {
+  if (rc == CAPKIT_EFILTER)
+    cli_err(cmd, "%s: filter '%s' does not compile for a record's link "
+                 "type: %s",
+            in->path, capkit_filter_expr(in->f), capkit_filter_error(in->f));
+  else
+    cli_err(cmd, "%s", capkit_reader_error(in->r));
+  return cli_exit_for(rc);
+}
+
+void cut_in_close(cut_in *in) {
+  capkit_filter_free(in->f);
+  capkit_reader_free(in->r);
+  in->f = NULL;
+  in->r = NULL;
+}
+
+/* ---- output ---- */
+
+static int out_fail(const char *cmd, cut_out *o, int rc) {
+  cli_err(cmd, "%s", o->w && *capkit_writer_error(o->w)
+                         ? capkit_writer_error(o->w)
+                         : capkit_strerror(rc));
+  capkit_writer_free(o->w);
+  o->w = NULL;
+  free(o->path);
+  o->path = NULL;
+  return cli_exit_for(rc);
+}
+
+static int out_common(const char *cmd, cut_out *o, const char *path,
+                      const cut_common *c, int rc) {
+  if (!rc && c->have_lt)
+    rc = capkit_writer_set_linktype(o->w, c->lt);
+  if (!rc && c->strip_fcs)
+    rc = capkit_writer_set_fcs_len(o->w, -1);
+  if (!rc && c->compress)
+    rc = capkit_writer_set_compression(o->w, c->compress, c->level);
+  if (rc)
+    return out_fail(cmd, o, rc);
+  rc = capkit_writer_open_path(o->w, path);
+  if (rc < 0)
+    return out_fail(cmd, o, rc);
+  o->path = strdup(path);
+  return EXIT_OK;
+}
+
+int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
+                      capkit_reader *r, const cut_common *c,
+                      uint32_t snaplen) {
+  memset(o, 0, sizeof *o);
+  o->c = c;
+  o->w = capkit_writer_new();
+  if (!o->w)
+    return out_fail(cmd, o, CAPKIT_ENOMEM);
+  int rc = capkit_writer_copy_settings(o->w, r);
+  if (!rc && c->format && (rc = capkit_writer_set_format(o->w, c->format)))
+    cli_err(cmd, "cannot write format '%s'", c->format);
+  if (!rc && snaplen)
+    rc = capkit_writer_set_snaplen(o->w, snaplen);
+  return out_common(cmd, o, path, c, rc);
+}
+
+int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
+                      const cut_common *c, const char *format,
+                      unsigned precision, uint32_t snaplen, int have_lt,
+                      uint32_t lt, int fcs_len) {
+  memset(o, 0, sizeof *o);
+  o->c = c;
+  o->w = capkit_writer_new();
+  if (!o->w)
+    return out_fail(cmd, o, CAPKIT_ENOMEM);
+  int rc = capkit_writer_set_format(o->w, c->format ? c->format : format);
+  if (!rc)
+    rc = capkit_writer_set_precision(o->w, precision);
+  if (!rc && snaplen)
+    rc = capkit_writer_set_snaplen(o->w, snaplen);
+  if (!rc && have_lt)
+    rc = capkit_writer_set_linktype(o->w, lt);
+  if (!rc && fcs_len >= 0)
+    rc = capkit_writer_set_fcs_len(o->w, fcs_len);
+  return out_common(cmd, o, path, c, rc);
+}
+
+int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec) {
+  int rc;
+  if (o->c->strip_fcs) {
+    capkit_record r2 = *rec;
+    uint32_t n = o->c->fcs_bytes >= 0 ? (uint32_t)o->c->fcs_bytes
+                 : rec->iface && rec->iface->fcs_len > 0
+                     ? (uint32_t)rec->iface->fcs_len
+                     : 4;
+    /* The FCS is at the end of the frame: only a complete capture has
+     * it; the original length loses it either way. */
+    if (r2.caplen == r2.origlen)
+      r2.caplen = r2.caplen > n ? r2.caplen - n : 0;
+    r2.origlen = r2.origlen > n ? r2.origlen - n : 0;
+    if (r2.caplen > r2.origlen)
+      r2.caplen = r2.origlen;
+    rc = capkit_writer_write(o->w, &r2);
+  } else {
+    rc = capkit_writer_write(o->w, rec);
+  }
+  if (rc < 0) {
+    cli_err(cmd, "%s", capkit_writer_error(o->w));
+    if (rc == CAPKIT_ELINKTYPE)
+      cli_err(cmd, "hint: -F pcapng keeps every link type");
+    o->failed = 1;
+    return cli_exit_for(rc);
+  }
+  return EXIT_OK;
+}
+
+int cut_out_finish(const char *cmd, cut_out *o, int code) {
+  if (!o->w)
+    return code;
+  int keep = code == EXIT_OK || (code == EXIT_DATA && o->c->keep_partial &&
+                                 !o->failed);
+  if (keep && capkit_writer_close(o->w) < 0) {
+    cli_err(cmd, "%s", capkit_writer_error(o->w));
+    code = code ? code : EXIT_IO;
+  } else if (keep && code) {
+    cli_err(cmd, "kept %" PRIu64 " records before the damage in %s",
+            capkit_writer_records(o->w), o->path);
+  }
+  capkit_writer_free(o->w);
+  o->w = NULL;
+  free(o->path);
+  o->path = NULL;
+  return code;
+}
+
+/* ---- the driver ---- */
+
+int cut_run(const char *cmd, const cut_common *c, const char *in_path,
+            const cut_ops *ops, void *ctx) {
+  if (!c->out)
+    return cli_usage_error(cmd, "no output file (-o)");
+  cut_in in;
+  int code = cut_in_open(cmd, &in, in_path, c->filter, 0);
+  if (code)
+    return code;
+  cut_out o;
+  code = cut_out_open_like(cmd, &o, c->out, in.r, c, ops->snaplen);
+  if (code) {
+    cut_in_close(&in);
+    return code;
+  }
+  in.pg = progress_new(cmd);
+  capkit_record rec;
+  int rc;
+  while ((rc = cut_in_next(&in, &rec)) > 0) {
+    int k = ops->each(ctx, &rec);
+    if (k < 0) {
+      code = -k;
+      break;
+    }
+    if (k == 1 && (code = cut_out_write(cmd, &o, &rec)))
+      break;
+    if (k == 2)
+      break;
+  }
+  if (rc < 0 && !code)
+    code = cut_in_report(cmd, &in, rc);
+  if (ops->end && (code == EXIT_OK || code == EXIT_DATA) && !o.failed) {
+    int e = ops->end(ctx, cmd, &o);
+    if (e)
+      code = e;
+  }
+  progress_done(in.pg);
+  code = cut_out_finish(cmd, &o, code);
+  cut_in_close(&in);
+  return code;
+}
+
+/* ---- times ---- */
+
+static int parse_frac(const char **pp, int64_t *ns) {
+  const char *p = *pp;
+  *ns = 0;
+  if (*p != '.')
+    return 0;
+  p++;
+  if (!isdigit((unsigned char)*p))
+    return -1;
+  int64_t scale = 100000000;
+  while (isdigit((unsigned char)*p)) {
+    *ns += (*p - '0') * scale;
+    scale /= 10;
+    p++;
+  }
+  *pp = p;
+  return 0;
+}
+
+int cut_parse_time(const char *s, int64_t *ns) {
+  if (*s == '@') {
+    int64_t d;
+    if (cut_parse_duration(s + 1, &d))
+      return -1;
+    *ns = d;
+    return 0;
+  }
+  int Y, M, D, h, m, sec, n = 0;
+  if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3 || n != 10)
+    return -1;
+  const char *p = s + 10;
+  h = m = sec = 0;
+  int64_t frac = 0;
+  if (*p == 'T' || *p == 't' || *p == ' ') {
+    n = 0;
+    if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &m, &sec, &n) != 3 || n != 8)
+      return -1;
+    p += 9;
+    if (parse_frac(&p, &frac))
+      return -1;
+  }
+  int64_t off = 0;
+  if (*p == 'Z' || *p == 'z') {
+    p++;
+  } else if (*p == '+' || *p == '-') {
+    int oh, om;
+    n = 0;
+    if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
+      return -1;
+    off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+    p += 6;
+  }
+  if (*p || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 ||
+      sec > 60)
+    return -1;
+  /* Days from the civil date (Howard Hinnant's algorithm). */
+  int y = Y - (M <= 2);
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (M + (M > 2 ? -3 : 9)) + 2) / 5 + D - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = (int64_t)era * 146097 + doe - 719468;
+  int64_t t = days * 86400 + h * 3600 + m * 60 + sec - off;
+  *ns = t * 1000000000 + frac;
+  return 0;
+}
+
+int cut_parse_duration(const char *s, int64_t *ns) {
+  const char *p = s;
+  int neg = 0;
+  if (*p == '+' || *p == '-')
+    neg = *p++ == '-';
+  if (!isdigit((unsigned char)*p))
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long whole = strtoull(p, &end, 10);
+  if (errno || whole > 9000000000ULL)
+    return -1;
+  p = end;
+  int64_t frac;
+  if (parse_frac(&p, &frac))
+    return -1;
+  int64_t mult = 1000000000; /* seconds by default */
+  if (strcmp(p, "ns") == 0)
+    mult = 1;
+  else if (strcmp(p, "us") == 0)
+    mult = 1000;
+  else if (strcmp(p, "ms") == 0)
+    mult = 1000000;
+  else if (strcmp(p, "s") == 0 || !*p)
+    mult = 1000000000;
+  else if (strcmp(p, "m") == 0 || strcmp(p, "min") == 0)
+    mult = 60LL * 1000000000;
+  else if (strcmp(p, "h") == 0)
+    mult = 3600LL * 1000000000;
+  else
+    return -1;
+  if (whole > (unsigned long long)(INT64_MAX / mult) - 1)
+    return -1;
+  int64_t v = (int64_t)whole * mult + (int64_t)((double)frac / 1e9 * mult);
+  *ns = neg ? -v : v;
+  return 0;
+}
+
+void cut_set_time(capkit_record *rec, int64_t ns) {
+  int64_t s = ns / 1000000000, f = ns % 1000000000;
+  if (f < 0) {
+    f += 1000000000;
+    s--;
+  }
+  rec->ts_sec = s;
+  rec->ts_nsec = (uint32_t)f;
+}
