@@ -80,6 +80,7 @@ typedef struct capkit__wsettings {
   int fcs_set;       /* set explicitly by the caller (not copied) */
   char *comment;     /* section comment (pcapng), owned, or NULL */
   int comment_set;   /* capkit_writer_set_comment was called */
+  char *shb_strs[3]; /* shb_hardware, shb_os, shb_userappl, owned, or NULL */
 } capkit__wsettings;
 
 struct capkit_writer {

@@ -88,5 +88,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/writer.h>
 #include <capkit/pcapng.h>
 #include <capkit/filter.h>
+#include <capkit/live.h>
 
 #endif
