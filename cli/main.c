@@ -14,6 +14,8 @@ int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_comment(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -21,6 +23,8 @@ static const cli_command commands[] = {
     {"convert", cmd_convert, "copy a capture, changing its format settings"},
     {"verify", cmd_verify, "check capture files and list every problem"},
     {"comment", cmd_comment, "set or remove packet and section comments"},
+    {"capture", cmd_capture, "capture packets from an interface to files"},
+    {"replay", cmd_replay, "send captured packets out of an interface"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
