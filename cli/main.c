@@ -27,6 +27,8 @@ int cmd_dedup(int argc, char **argv);
 int cmd_sort(int argc, char **argv);
 int cmd_retime(int argc, char **argv);
 int cmd_snap(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -47,6 +49,8 @@ static const cli_command commands[] = {
     {"sort", cmd_sort, "sort records by time in bounded memory"},
     {"retime", cmd_retime, "shift, set, scale or respace record times"},
     {"snap", cmd_snap, "truncate records to N bytes"},
+    {"capture", cmd_capture, "capture packets from an interface to files"},
+    {"replay", cmd_replay, "send captured packets out of an interface"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

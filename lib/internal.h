@@ -85,6 +85,7 @@ typedef struct capkit__wsettings {
   int codec;         /* compression, CAPKIT__CODEC_* */
   int codec_set;     /* set by the caller, not told by the name */
   int codec_level;   /* 0: the codec's default */
+  char *shb_strs[3]; /* shb_hardware, shb_os, shb_userappl, owned, or NULL */
 } capkit__wsettings;
 
 struct capkit_writer {

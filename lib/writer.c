@@ -32,6 +32,8 @@ void capkit_writer_free(capkit_writer *w) {
   if (w->copy_from)
     w->copy_from->copy_to = NULL;
   free(w->set.comment);
+  for (int i = 0; i < 3; i++)
+    free(w->set.shb_strs[i]);
   free(w->name);
   free(w);
 }
@@ -176,6 +178,24 @@ int capkit_writer_set_comment(capkit_writer *w, const char *comment) {
   return 0;
 }
 
+int capkit_writer_set_section_info(capkit_writer *w, const char *hardware,
+                                   const char *os, const char *userappl) {
+  SETTER_GUARD(w);
+  const char *in[3] = {hardware, os, userappl};
+  char *c[3] = {NULL, NULL, NULL};
+  for (int i = 0; i < 3; i++)
+    if (in[i] && !(c[i] = capkit__strdup(in[i]))) {
+      free(c[0]);
+      free(c[1]);
+      return CAPKIT_ENOMEM;
+    }
+  for (int i = 0; i < 3; i++) {
+    free(w->set.shb_strs[i]);
+    w->set.shb_strs[i] = c[i];
+  }
+  return 0;
+}
+
 static int set_name(capkit_writer *w, const char *name) {
   free(w->name);
   w->name = capkit__strdup(name);
@@ -249,6 +269,45 @@ int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
     return rc;
   w->nrec++;
   return 0;
+}
+
+int capkit_writer_flush(capkit_writer *w) {
+  if (!w)
+    return CAPKIT_EINVAL;
+  if (w->state != CAPKIT__OPEN)
+    return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
+  if (!w->header_done)
+    return 0;
+  int rc = capkit__sink_flush(&w->sink);
+  if (rc) {
+    int e = w->sink.sys_errno;
+    return capkit__writer_fail(w, rc, "write failed: %s",
+                               e ? strerror(e) : capkit_strerror(rc));
+  }
+  return 0;
+}
+
+int capkit_writer_write_stats(capkit_writer *w, const capkit_iface *iface,
+                              uint32_t iface_id,
+                              const capkit_iface_stats *st) {
+  if (!w || !st)
+    return CAPKIT_EINVAL;
+  if (w->state != CAPKIT__OPEN)
+    return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
+  if (!w->fmt->wstats)
+    return 0;
+  if (!w->header_done) {
+    /* The header as if a record of this interface came first, so that no
+     * anonymous interface is described before it. */
+    capkit_record first;
+    memset(&first, 0, sizeof first);
+    first.iface = iface;
+    first.iface_id = iface_id;
+    int rc = header(w, &first);
+    if (rc < 0)
+      return rc;
+  }
+  return w->fmt->wstats(w, iface, iface_id, st);
 }
 
 int capkit_writer_close(capkit_writer *w) {

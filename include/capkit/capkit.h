@@ -90,5 +90,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/filter.h>
 #include <capkit/build.h>
 #include <capkit/decode.h>
+#include <capkit/live.h>
 
 #endif

@@ -62,6 +62,14 @@ CAPKIT_API int capkit_writer_set_comment(capkit_writer *w,
  * nothing behind. Readers recognise both by their first bytes. */
 CAPKIT_API int capkit_writer_set_compression(capkit_writer *w,
                                              const char *codec, int level);
+/* Strings of the writer's own pcapng section header: shb_hardware,
+ * shb_os and shb_userappl (default: none, none, "capkit VERSION"). NULL
+ * keeps the default. Copied. Formats without sections ignore them, and a
+ * lossless pcapng copy keeps the input's own section headers. */
+CAPKIT_API int capkit_writer_set_section_info(capkit_writer *w,
+                                              const char *hardware,
+                                              const char *os,
+                                              const char *userappl);
 /* Fsync the file before renaming it into place (off by default). */
 CAPKIT_API int capkit_writer_set_sync(capkit_writer *w, int sync);
 
@@ -76,6 +84,35 @@ CAPKIT_API int capkit_writer_open_fd(capkit_writer *w, int fd,
 /* Append one record. Returns 0 or a negative code; after an error the
  * writer is dead. rec->iface may be NULL (the file's interface is used). */
 CAPKIT_API int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
+/* Hand what is buffered to the file now (no fsync), so that a process
+ * killed later leaves every record written so far in the temporary file,
+ * at most the last one cut short. Before the first record (or statistics)
+ * there is nothing to flush. Returns 0 or a negative code (the writer is
+ * then dead). */
+CAPKIT_API int capkit_writer_flush(capkit_writer *w);
+
+/* Interface statistics, as pcapng's Interface Statistics Block holds them.
+ * present says which counters are set (CAPKIT_STAT_* bits). */
+#define CAPKIT_STAT_IFRECV 0x01u       /* isb_ifrecv */
+#define CAPKIT_STAT_IFDROP 0x02u       /* isb_ifdrop */
+#define CAPKIT_STAT_FILTERACCEPT 0x04u /* isb_filteraccept */
+#define CAPKIT_STAT_OSDROP 0x08u       /* isb_osdrop */
+#define CAPKIT_STAT_USRDELIV 0x10u     /* isb_usrdeliv */
+typedef struct capkit_iface_stats {
+  int64_t ts_sec; /* when the counters were taken */
+  uint32_t ts_nsec;
+  uint32_t present;
+  uint64_t ifrecv, ifdrop, filteraccept, osdrop, usrdeliv;
+} capkit_iface_stats;
+/* Append statistics for an interface, named as in records (iface, or
+ * iface_id when iface is NULL); a pcapng writer describes the interface
+ * first if no record of it was written yet. Formats without statistics
+ * (pcap) accept and ignore them. Returns 0 or a negative code. */
+CAPKIT_API int capkit_writer_write_stats(capkit_writer *w,
+                                         const capkit_iface *iface,
+                                         uint32_t iface_id,
+                                         const capkit_iface_stats *st);
+
 /* Flush, check, rename into place. Returns 0 or a negative code; on error
  * the temporary file is removed. */
 CAPKIT_API int capkit_writer_close(capkit_writer *w);

@@ -35,6 +35,9 @@ typedef struct capkit__format {
   int (*write)(capkit_writer *w, const capkit_record *rec);
   int (*wclose)(capkit_writer *w);
   void (*wfree)(capkit_writer *w);
+  /* Interface statistics after the header; NULL: the format has none. */
+  int (*wstats)(capkit_writer *w, const capkit_iface *iface,
+                uint32_t iface_id, const capkit_iface_stats *st);
 } capkit__format;
 
 /* Format extras of one record, owned by the reader's backend: the on-disk

@@ -1052,9 +1052,15 @@ static int write_shb(capkit_writer *w, ng_wstate *ws, const uint8_t *orig,
       any = 1;
     }
   } else {
+    /* shb_hardware (2), shb_os (3), shb_userappl (4). */
     static const char appl[] = "capkit " CAPKIT_VERSION_STRING;
-    if (!rc)
-      rc = add_opt(&ws->tmp, 4, appl, sizeof appl - 1, ws->swap);
+    for (int i = 0; i < 3 && !rc; i++) {
+      const char *v = set->shb_strs[i];
+      if (!v && i == 2)
+        v = appl;
+      if (v)
+        rc = add_opt(&ws->tmp, (uint16_t)(2 + i), v, strlen(v), ws->swap);
+    }
     any = 1;
   }
   if (!rc)
@@ -1446,6 +1452,52 @@ static int ng_wclose(capkit_writer *w) {
   return ensure_section(w, ws);
 }
 
+/* An Interface Statistics Block for the interface records name so. */
+static int ng_wstats(capkit_writer *w, const capkit_iface *iface,
+                     uint32_t iface_id, const capkit_iface_stats *st) {
+  ng_wstate *ws = w->fstate;
+  int rc = ensure_section(w, ws);
+  if (rc)
+    return rc;
+  capkit_record like;
+  memset(&like, 0, sizeof like);
+  like.iface = iface;
+  like.iface_id = iface_id;
+  int64_t id = map_iface(w, ws, &like);
+  if (id < 0)
+    return (int)id;
+  const ng_wif *f = &ws->ifs[id];
+  uint64_t ts = 0;
+  if (ts_encode(st->ts_sec, st->ts_nsec, f->tsresol, f->tsoffset, &ts))
+    ts = 0;
+  if ((rc = tmp_start(ws, 12)))
+    return wfail(w, rc);
+  uint8_t *h = ws->tmp.data + 8;
+  capkit__st32(h, (uint32_t)id, ws->swap);
+  capkit__st32(h + 4, (uint32_t)(ts >> 32), ws->swap);
+  capkit__st32(h + 8, (uint32_t)ts, ws->swap);
+  /* isb_ifrecv 4, isb_ifdrop 5, isb_filteraccept 6, isb_osdrop 7,
+   * isb_usrdeliv 8: each a 64-bit counter. */
+  const uint64_t v[5] = {st->ifrecv, st->ifdrop, st->filteraccept,
+                         st->osdrop, st->usrdeliv};
+  static const uint32_t bit[5] = {CAPKIT_STAT_IFRECV, CAPKIT_STAT_IFDROP,
+                                  CAPKIT_STAT_FILTERACCEPT,
+                                  CAPKIT_STAT_OSDROP, CAPKIT_STAT_USRDELIV};
+  int any = 0;
+  for (int i = 0; i < 5 && !rc; i++)
+    if (st->present & bit[i]) {
+      uint8_t b[8];
+      capkit__st64(b, v[i], ws->swap);
+      rc = add_opt(&ws->tmp, (uint16_t)(4 + i), b, 8, ws->swap);
+      any = 1;
+    }
+  if (!rc)
+    rc = add_end(&ws->tmp, any);
+  if (rc)
+    return wfail(w, rc);
+  return put_block(w, ws, BT_ISB);
+}
+
 static void ng_wfree(capkit_writer *w) {
   ng_wstate *ws = w->fstate;
   if (!ws)
@@ -1466,4 +1518,5 @@ const capkit__format capkit__format_pcapng = {
     .write = ng_write,
     .wclose = ng_wclose,
     .wfree = ng_wfree,
+    .wstats = ng_wstats,
 };

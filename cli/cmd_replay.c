@@ -1,0 +1,327 @@
+/* cmd_replay.c - capkit replay: send the packets of capture files out of an
+ * interface, with their original timing (scaled), at a fixed packet or bit
+ * rate, or as fast as the interface takes them. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char replay_usage[] =
+    "usage: capkit replay -i IFACE [options] FILE...\n\n"
+    "Send the packets of pcap or pcapng files out of a network interface,\n"
+    "in order. Needs root or the CAP_NET_RAW capability.\n\n"
+    "  -i, --interface IFACE  interface to send on\n"
+    "  -x, --speed X          original timing, X times faster (0.5: half\n"
+    "                         speed); the default is X = 1\n"
+    "  -p, --pps N            N packets per second, evenly spaced\n"
+    "  -M, --mbps N           N megabits per second of frame bytes\n"
+    "  -t, --topspeed         as fast as the interface takes them\n"
+    "  -l, --loop N           send the files N times (0: until interrupted)\n"
+    "  -q, --quiet            no summary\n"
+    "  -h, --help             this help\n\n"
+    "Timing: each packet is due at a deadline computed from the start (the\n"
+    "file's time stamps, the packet rate or the bit rate), so delays do not\n"
+    "add up. The sender sleeps until shortly before a deadline, then waits\n"
+    "the last microseconds actively. Several files (and loops) follow each\n"
+    "other without a gap.\n\n"
+    "The frames must be of the interface's link type (an Ethernet capture\n"
+    "on an Ethernet interface, ...): other files are refused before\n"
+    "anything is sent. Frames the interface rejects (too large, ...) are\n"
+    "counted as failures; the others are still sent. A summary (packets,\n"
+    "bytes, achieved rate, failures) goes to standard error.\n\n"
+    "Exit status: 0 ok, 1 damaged input or frames that could not be sent,\n"
+    "2 usage (including a link type the interface cannot carry), 3 I/O or\n"
+    "system error (including missing privileges).\n";
+
+enum { MODE_TIMED, MODE_PPS, MODE_MBPS, MODE_TOP };
+
+typedef struct rp {
+  capkit_live *tx;
+  const capkit_iface *ifc;
+  int mode;
+  double speed, pps, mbps;
+  int64_t start;      /* monotonic ns at the first packet */
+  int64_t base;       /* MODE_TIMED: when the current file's first is due */
+  int64_t file_t0;    /* its time stamp */
+  int64_t last_due;
+  int have_t0;
+  uint64_t sent, bytes, failed, index, bits;
+  char lasterr[512];
+} rp;
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) { stop_signal = sig; }
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Sleep to a little before the deadline, then spin the rest: the kernel
+ * wakes a sleeper tens of microseconds late. */
+#define SPIN_NS 60000
+static void wait_until(int64_t due) {
+  int64_t now = mono_ns();
+  if (due - now > SPIN_NS) {
+    int64_t t = due - SPIN_NS;
+    struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+               EINTR &&
+           !stop_signal) {
+    }
+  }
+  while (!stop_signal && mono_ns() < due) {
+  }
+}
+
+static int parse_pos(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !(v > 0) || v > 1e12)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int linktype_ok(const rp *r, const char *path, uint32_t lt) {
+  if (lt == r->ifc->linktype)
+    return 1;
+  const char *a = capkit_linktype_name(lt);
+  const char *b = capkit_linktype_name(r->ifc->linktype);
+  cli_err("replay",
+          "%s: link type %s (%" PRIu32 ") cannot be sent on %s, which "
+          "carries %s (%" PRIu32 ") frames",
+          path, a ? a : "?", lt, r->ifc->name, b ? b : "?",
+          r->ifc->linktype);
+  return 0;
+}
+
+/* Before sending anything: every file opens and has the right link type
+ * (the interfaces a pcapng file describes before its first packet; later
+ * ones are checked as they come). */
+static int check_files(rp *r, int n, char **paths) {
+  for (int i = 0; i < n; i++) {
+    int code;
+    capkit_reader *rd = cli_open_reader("replay", paths[i], &code);
+    if (!rd)
+      return code;
+    const capkit_file_info *in = capkit_reader_info(rd);
+    size_t ni = capkit_reader_iface_count(rd);
+    int ok = 1;
+    if (strcmp(in->format, "pcapng") != 0)
+      ok = linktype_ok(r, paths[i], in->linktype);
+    /* pcapng: the interfaces are read with the first record. */
+    capkit_record rec;
+    if (ok && ni == 0 && capkit_reader_next(rd, &rec) > 0)
+      ni = capkit_reader_iface_count(rd);
+    for (size_t k = 0; ok && k < ni; k++)
+      ok = linktype_ok(r, paths[i], capkit_reader_iface(rd, k)->linktype);
+    capkit_reader_free(rd);
+    if (!ok)
+      return EXIT_USAGE;
+  }
+  return 0;
+}
+
+static int64_t due_of(rp *r, const capkit_record *rec) {
+  switch (r->mode) {
+  case MODE_TOP:
+    return 0;
+  case MODE_PPS:
+    return r->start + (int64_t)((double)r->index * 1e9 / r->pps);
+  case MODE_MBPS:
+    return r->start + (int64_t)((double)r->bits * 1e3 / r->mbps);
+  default: {
+    int64_t t = capkit_record_time_ns(rec);
+    if (!r->have_t0) {
+      r->file_t0 = t;
+      r->have_t0 = 1;
+    }
+    int64_t due = r->base + (int64_t)((double)(t - r->file_t0) / r->speed);
+    /* Time stamps going back are sent at once, never before the last. */
+    if (due < r->last_due)
+      due = r->last_due;
+    r->last_due = due;
+    return due;
+  }
+  }
+}
+
+static int send_file(rp *r, const char *path) {
+  int code;
+  capkit_reader *rd = cli_open_reader("replay", path, &code);
+  if (!rd)
+    return code;
+  capkit_record rec;
+  int rc = 0;
+  const capkit_iface *checked = NULL;
+  r->have_t0 = 0;
+  code = 0;
+  while (!stop_signal && (rc = capkit_reader_next(rd, &rec)) > 0) {
+    if (rec.iface && rec.iface != checked) {
+      if (!linktype_ok(r, path, rec.iface->linktype)) {
+        code = EXIT_USAGE;
+        break;
+      }
+      checked = rec.iface;
+    }
+    if (r->start == 0) {
+      r->start = mono_ns();
+      r->base = r->start;
+      r->last_due = r->start;
+    }
+    int64_t due = due_of(r, &rec);
+    if (due)
+      wait_until(due);
+    if (stop_signal)
+      break;
+    if (capkit_live_inject(r->tx, rec.data, rec.caplen) == 0) {
+      r->sent++;
+      r->bytes += rec.caplen;
+    } else {
+      if (r->failed == 0)
+        snprintf(r->lasterr, sizeof r->lasterr, "%s, record %" PRIu64 ": %s",
+                 path, rec.number, capkit_live_error(r->tx));
+      r->failed++;
+    }
+    r->index++;
+    r->bits += (uint64_t)rec.caplen * 8;
+  }
+  if (!code && rc < 0 && !stop_signal) {
+    cli_err("replay", "%s", capkit_reader_error(rd));
+    code = cli_exit_for(rc);
+  }
+  /* The next file (or loop) starts where this one ended. */
+  if (r->mode == MODE_TIMED && r->have_t0)
+    r->base = r->last_due;
+  capkit_reader_free(rd);
+  return code;
+}
+
+int cmd_replay(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"interface", required_argument, NULL, 'i'},
+      {"speed", required_argument, NULL, 'x'},
+      {"multiplier", required_argument, NULL, 'x'},
+      {"pps", required_argument, NULL, 'p'},
+      {"mbps", required_argument, NULL, 'M'},
+      {"topspeed", no_argument, NULL, 't'},
+      {"loop", required_argument, NULL, 'l'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  rp r;
+  memset(&r, 0, sizeof r);
+  r.speed = 1;
+  const char *iface = NULL;
+  int modes = 0, quiet = 0, c;
+  uint64_t loops = 1;
+  while ((c = getopt_long(argc, argv, "i:x:p:M:tl:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'i':
+      iface = optarg;
+      break;
+    case 'x':
+      if (parse_pos(optarg, &r.speed))
+        return cli_usage_error("replay", "bad speed '%s'", optarg);
+      break;
+    case 'p':
+      if (parse_pos(optarg, &r.pps))
+        return cli_usage_error("replay", "bad packet rate '%s'", optarg);
+      r.mode = MODE_PPS;
+      modes++;
+      break;
+    case 'M':
+      if (parse_pos(optarg, &r.mbps))
+        return cli_usage_error("replay", "bad bit rate '%s'", optarg);
+      r.mode = MODE_MBPS;
+      modes++;
+      break;
+    case 't':
+      r.mode = MODE_TOP;
+      modes++;
+      break;
+    case 'l':
+      if (cli_parse_u64(optarg, &loops))
+        return cli_usage_error("replay", "bad loop count '%s'", optarg);
+      break;
+    case 'q':
+      quiet = 1;
+      break;
+    case 'h':
+      fputs(replay_usage, stdout);
+      return EXIT_OK;
+    default:
+      return cli_usage_error("replay", "invalid option");
+    }
+  }
+  if (!iface)
+    return cli_usage_error("replay", "no interface (-i)");
+  if (optind >= argc)
+    return cli_usage_error("replay", "no capture file");
+  if (modes > 1)
+    return cli_usage_error("replay",
+                           "choose one of --pps, --mbps and --topspeed");
+  if (modes && r.speed != 1)
+    return cli_usage_error("replay", "--speed scales the original timing; "
+                                     "it does not combine with --pps, "
+                                     "--mbps or --topspeed");
+  for (int i = optind; i < argc; i++)
+    if (strcmp(argv[i], "-") == 0 && (loops != 1 || argc - optind > 1))
+      return cli_usage_error("replay", "standard input can be sent only "
+                                       "once, alone");
+  r.tx = capkit_live_new();
+  if (!r.tx) {
+    cli_err("replay", "out of memory");
+    return EXIT_IO;
+  }
+  int rc = capkit_live_open_inject(r.tx, iface);
+  if (rc < 0) {
+    cli_err("replay", "%s", capkit_live_error(r.tx));
+    capkit_live_free(r.tx);
+    return rc == CAPKIT_ENOTFOUND ? EXIT_USAGE : cli_exit_for(rc);
+  }
+  r.ifc = capkit_live_iface(r.tx);
+  int code = 0;
+  /* Standard input cannot be read twice: it is checked as it is sent. */
+  if (!(argc - optind == 1 && strcmp(argv[optind], "-") == 0))
+    code = check_files(&r, argc - optind, argv + optind);
+  if (code) {
+    capkit_live_free(r.tx);
+    return code;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  for (uint64_t l = 0; !code && !stop_signal && (loops == 0 || l < loops);
+       l++)
+    for (int i = optind; !code && !stop_signal && i < argc; i++)
+      code = send_file(&r, argv[i]);
+  int64_t end = mono_ns();
+  double secs = r.start ? (double)(end - r.start) / 1e9 : 0;
+  if (!quiet) {
+    fprintf(stderr,
+            "sent %" PRIu64 " packets (%" PRIu64 " bytes) in %.3f s: "
+            "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
+            r.sent, r.bytes, secs, secs > 0 ? (double)r.sent / secs : 0.0,
+            secs > 0 ? (double)r.bytes * 8 / secs / 1e6 : 0.0, r.failed);
+  }
+  if (r.failed) {
+    cli_err("replay", "first failure: %s", r.lasterr);
+    if (!code)
+      code = EXIT_DATA;
+  }
+  capkit_live_free(r.tx);
+  return code;
+}

@@ -1,0 +1,105 @@
+/* live.h - capture from and inject into a network interface, through
+ * libpcap: records come out as the same capkit_record a file reader gives,
+ * so a capture is written with capkit_writer like any copy.
+ *
+ *   l = capkit_live_new(); capkit_live_set_snaplen(l, 65535);
+ *   rc = capkit_live_open(l, "eth0");            (needs the privileges below)
+ *   rc = capkit_live_set_filter(l, "tcp port 80");
+ *   while ((n = capkit_live_dispatch(l, -1, cb, user)) >= 0) ...
+ *
+ * Capturing and injecting need root, or the CAP_NET_RAW capability (and
+ * CAP_NET_ADMIN for promiscuous mode and buffer sizes): without them open
+ * fails with CAPKIT_EPERM and a message saying so.
+ */
+#ifndef CAPKIT_LIVE_H
+#define CAPKIT_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capkit/capkit.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct capkit_live capkit_live;
+
+/* A new, unopened handle with the defaults: snaplen 262144, immediate mode
+ * on (each packet is delivered as soon as it arrives), a 32 MiB kernel
+ * buffer, promiscuous mode on, nanosecond timestamps when the system has
+ * them, a 100 ms read timeout. NULL if out of memory. */
+CAPKIT_API capkit_live *capkit_live_new(void);
+/* Closes and frees; accepts NULL. */
+CAPKIT_API void capkit_live_free(capkit_live *l);
+
+/* Settings, before open; each returns 0, CAPKIT_EINVAL or CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_live_set_snaplen(capkit_live *l, uint32_t snaplen);
+/* Kernel buffer in bytes (ring of TPACKET_V3 blocks on Linux); >= 64 KiB. */
+CAPKIT_API int capkit_live_set_buffer_size(capkit_live *l, size_t bytes);
+CAPKIT_API int capkit_live_set_immediate(capkit_live *l, int on);
+CAPKIT_API int capkit_live_set_promisc(capkit_live *l, int on);
+/* How long capkit_live_dispatch waits for packets before returning 0, in
+ * milliseconds (> 0). */
+CAPKIT_API int capkit_live_set_timeout(capkit_live *l, int ms);
+/* Link type to capture as (LINKTYPE_ value), e.g. LINUX_SLL or LINUX_SLL2
+ * on the "any" device; 0 (default) takes the interface's own. Checked at
+ * open: CAPKIT_ELINKTYPE when the interface cannot give it. */
+CAPKIT_API int capkit_live_set_linktype(capkit_live *l, uint32_t linktype);
+
+/* Open and activate the interface IFACE ("any" on Linux: every
+ * interface). Returns 0, or CAPKIT_ENOTFOUND (no such interface),
+ * CAPKIT_EPERM (privileges missing; the message names what is needed),
+ * CAPKIT_ELINKTYPE, CAPKIT_EIO (anything else, with libpcap's message). */
+CAPKIT_API int capkit_live_open(capkit_live *l, const char *iface);
+/* Open IFACE only to inject packets: no capture buffer worth the name and
+ * a kernel filter that keeps nothing. Same errors as capkit_live_open. */
+CAPKIT_API int capkit_live_open_inject(capkit_live *l, const char *iface);
+
+/* After open: keep only the packets EXPR matches (tcpdump's language),
+ * filtered in the kernel. "" or NULL removes the filter. Returns 0 or
+ * CAPKIT_EFILTER with libpcap's message. The expression is recorded in
+ * the interface (capkit_live_iface()->filter). */
+CAPKIT_API int capkit_live_set_filter(capkit_live *l, const char *expr);
+
+/* Called with each packet. The record and its bytes are valid only during
+ * the call; rec->iface is capkit_live_iface(l). */
+typedef void (*capkit_live_fn)(void *user, const capkit_record *rec);
+/* Deliver up to MAX packets (MAX <= 0: whatever has arrived, one kernel
+ * block at a time), waiting up to the timeout for the first. Returns the
+ * number delivered (0: timeout or interrupted by capkit_live_break), or a
+ * negative code (CAPKIT_EIO: the interface went away, ...). */
+CAPKIT_API int capkit_live_dispatch(capkit_live *l, int max,
+                                    capkit_live_fn fn, void *user);
+/* Make a running capkit_live_dispatch return as soon as possible. Safe to
+ * call from a signal handler. */
+CAPKIT_API void capkit_live_break(capkit_live *l);
+
+/* Counters since open, as the kernel keeps them. */
+typedef struct capkit_live_stats {
+  uint64_t received;  /* packets that passed the filter (ps_recv) */
+  uint64_t dropped;   /* dropped by the kernel, buffer full (ps_drop) */
+  uint64_t ifdropped; /* dropped by the interface or driver (ps_ifdrop) */
+  uint64_t delivered; /* handed to the callback by this handle */
+} capkit_live_stats;
+/* 0 or CAPKIT_EIO / CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_live_stats_get(capkit_live *l, capkit_live_stats *st);
+
+/* Send one frame (its link-layer header included, of the handle's link
+ * type). Returns 0, or CAPKIT_EIO with the system's reason (the message is
+ * kept; ENOBUFS is transient: try again). */
+CAPKIT_API int capkit_live_inject(capkit_live *l, const void *frame,
+                                  size_t len);
+
+/* The open interface as records name it: name, link type, snaplen,
+ * tsresol (9 or 6), filter, os. NULL before open. */
+CAPKIT_API const capkit_iface *capkit_live_iface(const capkit_live *l);
+/* A descriptor that becomes readable when packets arrive, or -1. */
+CAPKIT_API int capkit_live_fd(const capkit_live *l);
+/* Last error message ("" if none). */
+CAPKIT_API const char *capkit_live_error(const capkit_live *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
