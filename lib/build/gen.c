@@ -321,14 +321,16 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
     }
     switch (d->type) {
     case L_IP4:
-      memcpy(h + 20, l->opts, l->nopts);
+      if (l->nopts)
+        memcpy(h + 20, l->opts, l->nopts);
       break;
     case L_TCP:
       tcp_opts(l, h + 20);
       break;
     case L_HBH:
     case L_DST:
-      memcpy(h + 2, l->opts, l->nopts);
+      if (l->nopts)
+        memcpy(h + 2, l->opts, l->nopts);
       ext_pad(h + 2 + l->nopts, l->hlen - 2 - l->nopts);
       break;
     case L_RT:
