@@ -21,11 +21,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 best=
 for i in $(seq "$RUNS"); do
+  rm -f "$tmp/gen.pcap"
   /usr/bin/time -v "$CAPKIT" gen -c "$N" --rate 1M -o "$tmp/gen.pcap" "$SPEC" 2>"$tmp/time.txt"
   el=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tmp/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$tmp/time.txt")
-  echo "capkit gen run $i: ${el} s, peak RSS ${rss} KiB"
-  if [ -z "$best" ] || awk -v a="$el" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$el; best_rss=$rss; fi
+  cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{print s}' "$tmp/time.txt")
+  echo "capkit gen run $i: ${el} s wall, ${cpu} s CPU (user+sys), peak RSS ${rss} KiB"
+  if [ -z "$best" ] || awk -v a="$el" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$el; best_rss=$rss; best_cpu=$cpu; fi
 done
 size=$(stat -c %s "$tmp/gen.pcap")
 pkts=$("$CAPKIT" info --json "$tmp/gen.pcap" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["packets"])')
@@ -49,12 +51,14 @@ wrpcap(sys.argv[2], pkts)
 print(time.perf_counter() - t)
 P
 sel=$(cat "$tmp/scapy.txt")
-"$PY" - "$N" "$best" "$best_rss" "$size" "$SCAPY_N" "$sel" <<'P'
+"$PY" - "$N" "$best" "$best_rss" "$size" "$SCAPY_N" "$sel" "$best_cpu" <<'P'
 import sys
 n, el, rss, size, sn, sel = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+cpu = float(sys.argv[7])
 rate, srate = n / el, sn / sel
 print("capkit gen : %d packets (%d bytes) in %.2f s = %.2f M packets/s, peak RSS %.1f MiB"
       % (n, size, el, rate / 1e6, rss / 1024))
+print("             (%.2f s of CPU = %.2f M packets/s per busy core)" % (cpu, n / cpu / 1e6))
 print("scapy      : %d packets (crafted + wrpcap) in %.2f s = %.0f packets/s" % (sn, sel, srate))
 print("ratio      : capkit gen is %.0fx faster" % (rate / srate))
 P
