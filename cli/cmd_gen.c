@@ -45,7 +45,8 @@ static const char gen_usage[] =
     "                         (default 1): the same seed, the same output\n"
     "  -F, --format FMT       pcap (default) or pcapng\n"
     "  -b, --byte-order ORDER little, big or native\n"
-    "  -p, --precision P      us (default) or ns\n"
+    "  -p, --precision P      us or ns (default: us, ns when the start or\n"
+    "                         interval has a finer part)\n"
     "  -s, --snaplen N        snaplen; longer packets are cut\n"
     "  -l, --linktype TYPE    link type instead of the one the first layer\n"
     "                         implies (eth EN10MB, sll LINUX_SLL, sll2\n"
@@ -452,7 +453,7 @@ int cmd_gen(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   const char *out = NULL, *format = NULL, *specfile = NULL;
   defaults d = {1, 0, 1000000, 0, 1};
-  int have_bo = 0, have_lt = 0, c;
+  int have_bo = 0, have_lt = 0, have_prec = 0, c;
   capkit_byte_order bo = CAPKIT_BO_NATIVE;
   unsigned prec = 6;
   uint64_t snap = 0;
@@ -499,6 +500,7 @@ int cmd_gen(int argc, char **argv) {
     case 'p':
       if (cli_parse_precision(optarg, &prec))
         return cli_usage_error("gen", "bad precision '%s'", optarg);
+      have_prec = 1;
       break;
     case 's':
       if (cli_parse_u64(optarg, &snap) || snap == 0 || snap > UINT32_MAX)
@@ -558,6 +560,10 @@ int cmd_gen(int argc, char **argv) {
       cli_err("gen", "cannot write format '%s'", format);
     if (!rc && have_bo)
       rc = capkit_writer_set_byte_order(w, bo);
+    /* times finer than microseconds need nanoseconds */
+    for (size_t i = 0; i < n && !have_prec; i++)
+      if (ss[i].start_ns % 1000 || ss[i].interval_ns % 1000)
+        prec = 9;
     if (!rc)
       rc = capkit_writer_set_precision(w, prec);
     if (!rc && snap)

@@ -321,14 +321,16 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
     }
     switch (d->type) {
     case L_IP4:
-      memcpy(h + 20, l->opts, l->nopts);
+      if (l->nopts)
+        memcpy(h + 20, l->opts, l->nopts);
       break;
     case L_TCP:
       tcp_opts(l, h + 20);
       break;
     case L_HBH:
     case L_DST:
-      memcpy(h + 2, l->opts, l->nopts);
+      if (l->nopts)
+        memcpy(h + 2, l->opts, l->nopts);
       ext_pad(h + 2 + l->nopts, l->hlen - 2 - l->nopts);
       break;
     case L_RT:
@@ -374,9 +376,24 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
           c.seg_off[0] = L[ip].off + 8;
           c.seg_len[0] = 32;
         }
+        c.nseg = 1;
+        /* a routing header with segments left: the pseudo header has the
+         * final destination, its last address (RFC 8200 8.1) */
+        for (int r = ip + 1; r < i && L[ip].d->type == L_IP6; r++) {
+          const blayer *rt = &L[r];
+          int sl = capkit__field_index(rt->d, "segleft");
+          if (rt->d->type != L_RT || !rt->naddrs)
+            continue;
+          uint64_t left = rt->f[sl].set ? rt->cur_lo[sl] : 0;
+          if (!left)
+            continue;
+          c.seg_len[0] = 16;
+          c.seg_off[1] = rt->off + 8 + 16 * (rt->naddrs - 1);
+          c.seg_len[1] = 16;
+          c.nseg = 2;
+        }
         c.konst = (uint32_t)proto + (uint32_t)(len >> 16) +
                   (uint32_t)(len & 0xffff);
-        c.nseg = 1;
       }
       c.seg_off[c.nseg] = l->off;
       c.seg_len[c.nseg] = len;

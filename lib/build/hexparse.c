@@ -11,7 +11,8 @@
 
 #include <capkit/capkit.h>
 
-#define MAXPKT (1u << 26)
+#define MAXPKT (1u << 20)       /* a packet */
+#define MAXWHOLE (1u << 28)     /* a whole file */
 #define MAXLINEB 256
 
 typedef struct qpkt {
@@ -103,8 +104,10 @@ static int hexv(int c) {
 }
 
 static int append(capkit_hexparse *p, const uint8_t *b, size_t n) {
-  if (p->cur.len + n > MAXPKT)
-    return fail(p, "packet larger than %u bytes", MAXPKT);
+  size_t mx = p->flags & CAPKIT_HEX_WHOLE ? MAXWHOLE : MAXPKT;
+  if (p->cur.len + n > mx)
+    return fail(p, "%s larger than %zu bytes",
+                p->flags & CAPKIT_HEX_WHOLE ? "dump" : "packet", mx);
   if (p->cur.len + n > p->cap) {
     size_t nc = p->cap ? p->cap : 256;
     while (nc < p->cur.len + n)
@@ -115,7 +118,8 @@ static int append(capkit_hexparse *p, const uint8_t *b, size_t n) {
     p->cur.data = nd;
     p->cap = nc;
   }
-  memcpy(p->cur.data + p->cur.len, b, n);
+  if (b)
+    memcpy(p->cur.data + p->cur.len, b, n);
   p->cur.len += n;
   return 0;
 }
@@ -256,13 +260,20 @@ static int at_offset(capkit_hexparse *p, uint64_t off) {
      * is short and says nothing about where the ASCII column starts */
     if (w > 0 && w <= p->prev_n)
       p->cand_col = p->tok_end[w - 1] + 1;
-  } else if (p->star && p->nlast && (off - len) % p->nlast == 0 &&
-             off <= MAXPKT) {
-    while (p->cur.len < off) {
-      int rc = append(p, p->last, p->nlast);
-      if (rc)
-        return rc;
+  } else if (p->star && p->nlast && (off - len) % p->nlast == 0) {
+    /* the repeated line once, then the repeated part doubled */
+    if (off - len > MAXWHOLE)
+      return fail(p, "offset 0x%llx too far", (unsigned long long)off);
+    int rc = append(p, p->last, p->nlast);
+    while (!rc && p->cur.len < off) {
+      size_t have = p->cur.len - len, n = (size_t)off - p->cur.len;
+      rc = append(p, NULL, n < have ? n : have);
+      if (!rc)
+        memmove(p->cur.data + p->cur.len - (n < have ? n : have),
+                p->cur.data + len, n < have ? n : have);
     }
+    if (rc)
+      return rc;
   } else {
     return fail(p, "offset 0x%llx, but 0x%zx bytes so far (a line "
                    "missing?)", (unsigned long long)off, len);
