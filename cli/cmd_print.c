@@ -694,6 +694,18 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
       ob_u(o, m->id);
       ob_s(o, ", seq ");
       ob_u(o, m->seq);
+    } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
+      /* port unreachable: the offending datagram's destination and port */
+      const uint8_t *d = c->pkt->data + l->offset + 8;
+      uint32_t have = c->pkt->caplen - l->offset;
+      ob_s(o, ", unreachable port");
+      if (have >= 8 + 40 + 4 && (d[0] >> 4) == 6 &&
+          (d[6] == 17 || d[6] == 6)) {
+        ob_s(o, ", ");
+        ob_ip6(o, d + 24);
+        ob_s(o, d[6] == 17 ? " udp port " : " tcp port ");
+        ob_u(o, rd16(d + 40 + 2));
+      }
     } else if (m->type == 135 && l->len >= 24) {
       ob_s(o, ", who has ");
       ob_ip6(o, m->target);
@@ -862,9 +874,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     return;
   }
-  if (!v6 && l->u.ipv4.total_len > p->caplen - l->offset) {
+  /* longer than the packet on the wire (not just the captured part) */
+  if (!v6 && p->origlen >= p->caplen &&
+      l->u.ipv4.total_len > p->origlen - l->offset) {
     ob_s(o, "truncated-ip - ");
-    ob_u(o, l->u.ipv4.total_len - (p->caplen - l->offset));
+    ob_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     ob_s(o, " bytes missing! ");
   }
   /* skip IPv6 extension headers: they show as "frag" only */
@@ -1374,7 +1388,7 @@ static void layer_fields(pctx *c, fs *s, const capkit_layer *l) {
       break;
     f_x(s, "tclass", ip->tclass, 2);
     f_x(s, "flow", ip->flow, 5);
-    f_u(s, "payload_len", ip->payload_len);
+    f_u(s, "plen", ip->payload_len);
     f_u(s, "next", ip->next);
     f_u(s, "hlim", ip->hlim);
     f_ip6(s, "src", ip->src);
@@ -1708,7 +1722,9 @@ static int one_line(pctx *c, const capkit_record *rec) {
     ob_s(o, ", length ");
     ob_u(o, rec->origlen);
   } else {
-    line_from(c, 0, 1);
+    if (c->link && p->linktype == CAPKIT_LINKTYPE_RAW)
+      ob_s(o, "ip: "); /* tcpdump's -e for raw IP */
+    line_from(c, 0, !(c->link && p->linktype == CAPKIT_LINKTYPE_RAW));
   }
   ob_c(o, '\n');
   return 0;
