@@ -510,7 +510,6 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         bad = 1;
     }
     for (unsigned a = 0; a < d->ancount && !bad; a++) {
-      uint32_t n0 = off;
       while (off < end && p[off] && (p[off] & 0xc0) != 0xc0)
         off += 1u + p[off];
       if (off >= end) {
@@ -518,7 +517,6 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         break;
       }
       off += (p[off] & 0xc0) == 0xc0 ? 2 : 1;
-      (void)n0;
       if (off + 10 > end) {
         bad = 1;
         break;
@@ -912,10 +910,10 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   if (j >= p->count) {
     put_endpoints(o, l, 0, 0, 0);
     uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
-    ob_s(o, v6 ? "ip-proto-" : "ip-proto-");
+    ob_s(o, "ip-proto-");
     ob_u(o, proto);
     ob_c(o, ' ');
-    ob_u(o, v6 ? l->payload_len : l->payload_len);
+    ob_u(o, l->payload_len);
     return;
   }
   const capkit_layer *t = &p->layers[j];
@@ -1016,8 +1014,10 @@ static const char *sll_pkttype(uint16_t t) {
   return t < 5 ? n[t] : "?";
 }
 
-/* Prints layer i and the ones after it. Returns nothing useful; prefix says
- * whether the network protocol name starts the text (not after -e link). */
+/* Prints layer i and the ones after it; returns the index of the last
+ * layer printed. prefix says whether the network protocol name ("IP",
+ * "ARP") starts the text: not right after a link header shown by -e, as in
+ * tcpdump. */
 static size_t line_from(pctx *c, size_t i, int prefix) {
   obuf *o = &c->o;
   const capkit_packet *p = c->pkt;
