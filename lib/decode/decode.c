@@ -873,6 +873,15 @@ size_t capkit_decode(capkit_packet *pkt, uint32_t linktype,
   return pkt->count;
 }
 
+size_t capkit_packet_verify(capkit_packet *pkt) {
+  /* the options are not kept; NO_APP shows as a packet without app */
+  unsigned opt = CAPKIT_DECODE_CHECKSUMS;
+  if (pkt->app < 0)
+    opt |= CAPKIT_DECODE_NO_APP;
+  return capkit_decode(pkt, pkt->linktype, pkt->data, pkt->caplen,
+                       pkt->origlen, opt);
+}
+
 size_t capkit_decode_record(capkit_packet *pkt, const capkit_record *rec,
                             unsigned options) {
   uint32_t lt = rec->iface ? rec->iface->linktype : 1;
