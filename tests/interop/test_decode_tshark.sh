@@ -7,7 +7,8 @@
 #  - capkit stats: protocol hierarchy and IP/TCP/UDP conversations equal
 #    tshark's -z io,phs and -z conv,* (clean captures; one tshark run per
 #    capture does both);
-#  - the one-line output equals tcpdump -nn -S where the formats coincide.
+#  - the one-line output equals tcpdump -nn (and -nn -S) where the formats
+#    coincide.
 . "$CAPKIT_TESTLIB"
 need tshark tcpdump
 D=$CAPKIT_TESTDATA/decode
@@ -41,24 +42,25 @@ for f in "$D"/*.pcap; do
   fi
 done
 
-# one-line output against tcpdump (times in UTC, absolute sequence numbers)
+# one-line output against tcpdump (times in UTC), with relative and with
+# absolute (-S) sequence numbers
 for spec in tcp: udp: icmp: arp: frag: vlan: sll: null_le: null_be: loop: \
   raw: ipv4: ipv6raw: tcp:-e udp:-e icmp:-e arp:-e vlan:-e sll:-e null_le:-e \
-  raw:-e frag:-e; do
+  raw:-e frag:-e tcp:-S sll:-S tcp:-eS; do
   b=${spec%%:*} opt=${spec#*:}
   # shellcheck disable=SC2086
-  TZ=UTC tcpdump -nn -S $opt -r "$D/$b.pcap" >"$T/td.out" 2>/dev/null
+  TZ=UTC tcpdump -nn $opt -r "$D/$b.pcap" >"$T/td.out" 2>/dev/null
   # shellcheck disable=SC2086
   "$CAPKIT" print $opt "$D/$b.pcap" >"$T/ck.out"
   if cmp -s "$T/td.out" "$T/ck.out"; then ok; else
-    not_ok "print $opt $b.pcap differs from tcpdump -nn -S $opt"
+    not_ok "print $opt $b.pcap differs from tcpdump -nn $opt"
     diff "$T/td.out" "$T/ck.out" | head -4 >&2
   fi
 done
 # truncated captures: the packets whose TCP (or UDP) header tcpdump finds
 # cut, [|tcp], are the ones capkit finds cut
 for b in tcp_trunc udp_trunc; do
-  TZ=UTC tcpdump -nn -S -r "$D/$b.pcap" 2>/dev/null | grep -n '\[|\(tcp\|udp\)\]' | cut -d: -f1 >"$T/td.n"
+  TZ=UTC tcpdump -nn -r "$D/$b.pcap" 2>/dev/null | grep -n '\[|\(tcp\|udp\)\]' | cut -d: -f1 >"$T/td.n"
   "$CAPKIT" print "$D/$b.pcap" | grep -n '\[|\(tcp\|udp\)\]' | cut -d: -f1 >"$T/ck.n"
   check_eq "$b: truncated transport lines" "$(cat "$T/td.n")" "$(cat "$T/ck.n")"
 done
