@@ -14,9 +14,12 @@ static const char print_usage[] =
     "usage: capkit print [OPTIONS] FILE...\n"
     "       capkit show  [OPTIONS] FILE...\n\n"
     "Decode every packet and print one line per packet, in the style of\n"
-    "'tcpdump -nn -S' (absolute TCP sequence numbers, times in UTC).\n\n"
+    "'tcpdump -nn' (times in UTC).\n\n"
     "  -e, --link          show link-layer headers (MAC addresses, VLAN tags,\n"
     "                      EtherType, SLL and loopback headers)\n"
+    "  -S, --absolute      absolute TCP sequence numbers (by default, as in\n"
+    "                      tcpdump, they are relative to the first packet of\n"
+    "                      each connection, or its latest SYN)\n"
     "  -v, --verbose       add one indented line per layer with every field,\n"
     "                      checksums verified\n"
     "  -x, --hex           add a hex dump of each packet\n"
@@ -47,8 +50,20 @@ static inline uint32_t rd32(const uint8_t *p) {
 
 enum { T_ABS, T_DATE, T_EPOCH, T_REL, T_DELTA, T_NONE };
 
+/* tcpdump's relative sequence numbers: the first numbers seen of each TCP
+ * connection (or those of its latest SYN), per direction. */
+typedef struct tseq {
+  uint8_t src[16], dst[16]; /* in tcpdump's order: src <= dst */
+  uint32_t ports;           /* sport << 16 | dport in that order */
+  uint8_t v6, used;
+  uint32_t seq, ack;
+} tseq;
+
 typedef struct pctx {
   obuf o;
+  int absolute;       /* -S: raw sequence numbers */
+  tseq *ts;           /* open addressing */
+  size_t nts, cts;
   int link, verbose, hex, json, tfmt, nano;
   int64_t first_ns, prev_ns;
   int have_first;
@@ -328,7 +343,8 @@ static void put_endpoints(obuf *o, const capkit_layer *net, int ports,
 
 static size_t line_from(pctx *c, size_t i, int prefix);
 
-static void tcp_options(obuf *o, const uint8_t *d, uint32_t n) {
+static void tcp_options(obuf *o, const uint8_t *d, uint32_t n,
+                        uint32_t sack_base) {
   ob_s(o, ", options [");
   uint32_t i = 0;
   int first = 1;
@@ -367,9 +383,9 @@ static void tcp_options(obuf *o, const uint8_t *d, uint32_t n) {
       ob_c(o, ' ');
       for (unsigned b = 0; b < nb; b++) {
         ob_c(o, '{');
-        ob_u(o, rd32(p + 8 * b));
+        ob_u(o, (uint32_t)(rd32(p + 8 * b) - sack_base));
         ob_c(o, ':');
-        ob_u(o, rd32(p + 8 * b + 4));
+        ob_u(o, (uint32_t)(rd32(p + 8 * b + 4) - sack_base));
         ob_c(o, '}');
       }
     } else if (k == 8 && l == 10) {
@@ -384,6 +400,96 @@ static void tcp_options(obuf *o, const uint8_t *d, uint32_t n) {
     i += l;
   }
   ob_c(o, ']');
+}
+
+static uint64_t tseq_hash(const tseq *k) {
+  uint64_t h = 0xcbf29ce484222325ull ^ k->ports ^ ((uint64_t)k->v6 << 40);
+  for (int i = 0; i < 16; i++)
+    h = (h ^ k->src[i] ^ ((uint64_t)k->dst[i] << 8)) * 0x100000001b3ull;
+  return h ^ (h >> 31);
+}
+
+/* The entry for the key K (its slot, new ones marked unused), or NULL when
+ * memory runs out. */
+static tseq *tseq_find(pctx *c, const tseq *k) {
+  if ((c->nts + 1) * 2 > c->cts) {
+    size_t nc = c->cts ? c->cts * 2 : 4096;
+    tseq *v = calloc(nc, sizeof *v);
+    if (!v)
+      return NULL;
+    for (size_t i = 0; i < c->cts; i++) {
+      if (!c->ts[i].used)
+        continue;
+      size_t j = tseq_hash(&c->ts[i]) & (nc - 1);
+      while (v[j].used)
+        j = (j + 1) & (nc - 1);
+      v[j] = c->ts[i];
+    }
+    free(c->ts);
+    c->ts = v;
+    c->cts = nc;
+  }
+  size_t j = tseq_hash(k) & (c->cts - 1);
+  while (c->ts[j].used) {
+    tseq *e = &c->ts[j];
+    if (e->ports == k->ports && e->v6 == k->v6 &&
+        !memcmp(e->src, k->src, 16) && !memcmp(e->dst, k->dst, 16))
+      return e;
+    j = (j + 1) & (c->cts - 1);
+  }
+  return &c->ts[j];
+}
+
+/* Relative sequence and acknowledgment numbers the way tcpdump makes them
+ * (print-tcp.c): the first ACK-bearing packet of a connection, and every
+ * SYN-ACK, set the base and print absolute numbers; later ones print
+ * offsets from it. SACK edges are offsets in the other direction's space. */
+static void tcp_relative(pctx *c, const capkit_layer *net,
+                         const capkit_tcp *t, uint32_t *seq, uint32_t *ack,
+                         uint32_t *sack_base) {
+  *seq = t->seq;
+  *ack = t->ack;
+  *sack_base = 0;
+  /* tcpdump keeps no state for segments without ACK (a first SYN, a bare
+   * RST): they print absolute numbers */
+  if (c->absolute || !(t->flags & CAPKIT_TCP_ACK))
+    return;
+  tseq k;
+  memset(&k, 0, sizeof k);
+  const uint8_t *src, *dst;
+  size_t al;
+  if (net->type == CAPKIT_LAYER_IPV4) {
+    src = net->u.ipv4.src, dst = net->u.ipv4.dst, al = 4;
+  } else {
+    src = net->u.ipv6.src, dst = net->u.ipv6.dst, al = 16;
+    k.v6 = 1;
+  }
+  int rev = memcmp(src, dst, al) > 0;
+  memcpy(k.src, rev ? dst : src, al);
+  memcpy(k.dst, rev ? src : dst, al);
+  k.ports = rev ? (uint32_t)t->dport << 16 | t->sport
+                : (uint32_t)t->sport << 16 | t->dport;
+  tseq *e = tseq_find(c, &k);
+  if (!e)
+    return;
+  if (!e->used || (t->flags & CAPKIT_TCP_SYN)) {
+    if (!e->used) {
+      *e = k;
+      e->used = 1;
+      c->nts++;
+    }
+    if (rev) {
+      e->ack = t->seq;
+      e->seq = t->ack - 1;
+    } else {
+      e->seq = t->seq;
+      e->ack = t->ack - 1;
+    }
+  } else {
+    *seq = t->seq - (rev ? e->ack : e->seq);
+    *ack = t->ack - (rev ? e->seq : e->ack);
+  }
+  *sack_base = rev ? e->seq : e->ack;
 }
 
 static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
@@ -409,19 +515,20 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   ob_s(o, "Flags [");
   tcp_flags(o, t->flags);
   ob_c(o, ']');
-  uint32_t len = l->payload_len;
+  uint32_t len = l->payload_len, seq, ack, sack_base;
+  tcp_relative(c, net, t, &seq, &ack, &sack_base);
   if ((t->flags & (CAPKIT_TCP_SYN | CAPKIT_TCP_FIN | CAPKIT_TCP_RST)) ||
       len) {
     ob_s(o, ", seq ");
-    ob_u(o, t->seq);
+    ob_u(o, seq);
     if (len) {
       ob_c(o, ':');
-      ob_u(o, (uint32_t)(t->seq + len));
+      ob_u(o, (uint32_t)(seq + len));
     }
   }
   if (t->flags & CAPKIT_TCP_ACK) {
     ob_s(o, ", ack ");
-    ob_u(o, t->ack);
+    ob_u(o, ack);
   }
   ob_s(o, ", win ");
   ob_u(o, t->window);
@@ -430,7 +537,7 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     ob_u(o, t->urg);
   }
   if (t->doff > 20)
-    tcp_options(o, c->pkt->data + l->offset + 20, t->doff - 20u);
+    tcp_options(o, c->pkt->data + l->offset + 20, t->doff - 20u, sack_base);
   ob_s(o, ", length ");
   ob_u(o, len);
   if (i + 1 < c->pkt->count) {
@@ -510,7 +617,6 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         bad = 1;
     }
     for (unsigned a = 0; a < d->ancount && !bad; a++) {
-      uint32_t n0 = off;
       while (off < end && p[off] && (p[off] & 0xc0) != 0xc0)
         off += 1u + p[off];
       if (off >= end) {
@@ -518,7 +624,6 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         break;
       }
       off += (p[off] & 0xc0) == 0xc0 ? 2 : 1;
-      (void)n0;
       if (off + 10 > end) {
         bad = 1;
         break;
@@ -694,6 +799,18 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
       ob_u(o, m->id);
       ob_s(o, ", seq ");
       ob_u(o, m->seq);
+    } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
+      /* port unreachable: the offending datagram's destination and port */
+      const uint8_t *d = c->pkt->data + l->offset + 8;
+      uint32_t have = c->pkt->caplen - l->offset;
+      ob_s(o, ", unreachable port");
+      if (have >= 8 + 40 + 4 && (d[0] >> 4) == 6 &&
+          (d[6] == 17 || d[6] == 6)) {
+        ob_s(o, ", ");
+        ob_ip6(o, d + 24);
+        ob_s(o, d[6] == 17 ? " udp port " : " tcp port ");
+        ob_u(o, rd16(d + 40 + 2));
+      }
     } else if (m->type == 135 && l->len >= 24) {
       ob_s(o, ", who has ");
       ob_ip6(o, m->target);
@@ -862,9 +979,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     return;
   }
-  if (!v6 && l->u.ipv4.total_len > p->caplen - l->offset) {
+  /* longer than the packet on the wire (not just the captured part) */
+  if (!v6 && p->origlen >= p->caplen &&
+      l->u.ipv4.total_len > p->origlen - l->offset) {
     ob_s(o, "truncated-ip - ");
-    ob_u(o, l->u.ipv4.total_len - (p->caplen - l->offset));
+    ob_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     ob_s(o, " bytes missing! ");
   }
   /* skip IPv6 extension headers: they show as "frag" only */
@@ -898,10 +1017,10 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   if (j >= p->count) {
     put_endpoints(o, l, 0, 0, 0);
     uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
-    ob_s(o, v6 ? "ip-proto-" : "ip-proto-");
+    ob_s(o, "ip-proto-");
     ob_u(o, proto);
     ob_c(o, ' ');
-    ob_u(o, v6 ? l->payload_len : l->payload_len);
+    ob_u(o, l->payload_len);
     return;
   }
   const capkit_layer *t = &p->layers[j];
@@ -1002,8 +1121,10 @@ static const char *sll_pkttype(uint16_t t) {
   return t < 5 ? n[t] : "?";
 }
 
-/* Prints layer i and the ones after it. Returns nothing useful; prefix says
- * whether the network protocol name starts the text (not after -e link). */
+/* Prints layer i and the ones after it; returns the index of the last
+ * layer printed. prefix says whether the network protocol name ("IP",
+ * "ARP") starts the text: not right after a link header shown by -e, as in
+ * tcpdump. */
 static size_t line_from(pctx *c, size_t i, int prefix) {
   obuf *o = &c->o;
   const capkit_packet *p = c->pkt;
@@ -1374,7 +1495,7 @@ static void layer_fields(pctx *c, fs *s, const capkit_layer *l) {
       break;
     f_x(s, "tclass", ip->tclass, 2);
     f_x(s, "flow", ip->flow, 5);
-    f_u(s, "payload_len", ip->payload_len);
+    f_u(s, "plen", ip->payload_len);
     f_u(s, "next", ip->next);
     f_u(s, "hlim", ip->hlim);
     f_ip6(s, "src", ip->src);
@@ -1708,7 +1829,9 @@ static int one_line(pctx *c, const capkit_record *rec) {
     ob_s(o, ", length ");
     ob_u(o, rec->origlen);
   } else {
-    line_from(c, 0, 1);
+    if (c->link && p->linktype == CAPKIT_LINKTYPE_RAW)
+      ob_s(o, "ip: "); /* tcpdump's -e for raw IP */
+    line_from(c, 0, !(c->link && p->linktype == CAPKIT_LINKTYPE_RAW));
   }
   ob_c(o, '\n');
   return 0;
@@ -1717,6 +1840,7 @@ static int one_line(pctx *c, const capkit_record *rec) {
 int cmd_print(int argc, char **argv) {
   static const struct option opts[] = {
       {"link", no_argument, NULL, 'e'},
+      {"absolute", no_argument, NULL, 'S'},
       {"verbose", no_argument, NULL, 'v'},
       {"hex", no_argument, NULL, 'x'},
       {"json", no_argument, NULL, 'J'},
@@ -1733,8 +1857,11 @@ int cmd_print(int argc, char **argv) {
   const char *filter = NULL;
   int ch;
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "evxt:c:f:h", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "eSvxt:c:f:h", opts, NULL)) != -1) {
     switch (ch) {
+    case 'S':
+      c.absolute = 1;
+      break;
     case 'e':
       c.link = 1;
       break;
@@ -1861,5 +1988,6 @@ int cmd_print(int argc, char **argv) {
   if (ob_close(&c.o) != 0 && !code)
     code = EXIT_IO;
   capkit_filter_free(flt);
+  free(c.ts);
   return code;
 }

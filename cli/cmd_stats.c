@@ -292,6 +292,14 @@ static int count_packet(stats *s, const capkit_record *rec,
       s->ph[node].bytes += len;
     }
   }
+  if (p->count == 0) {
+    /* a link type the decoder does not know: undecoded bytes */
+    node = ph_child(s, -1, "data");
+    if (node >= 0) {
+      s->ph[node].pkts++;
+      s->ph[node].bytes += len;
+    }
+  }
   const capkit_layer *net = NULL;
   int frag = 0;
   for (size_t i = 0; i < p->count; i++) {

@@ -328,6 +328,13 @@ CAPKIT_API size_t capkit_decode_record(capkit_packet *pkt,
                                        const capkit_record *rec,
                                        unsigned options);
 
+/* Checksums on demand, for a packet decoded without
+ * CAPKIT_DECODE_CHECKSUMS: fills every layer's csum verdict (decoding the
+ * packet's bytes again with that option, so they must still be valid).
+ * Cheap enough to call only for the packets a caller cares about. Returns
+ * the number of layers, as capkit_decode(). */
+CAPKIT_API size_t capkit_packet_verify(capkit_packet *pkt);
+
 /* 1 when LINKTYPE is one capkit_decode() understands. */
 CAPKIT_API int capkit_decode_supports(uint32_t linktype);
 

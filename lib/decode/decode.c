@@ -54,6 +54,12 @@ static void ethertype(dwalk *w, uint16_t type, uint32_t off, uint32_t end);
 static void ipv4(dwalk *w, uint32_t off, uint32_t end);
 static void ipv6(dwalk *w, uint32_t off, uint32_t end);
 
+/* 1 when the bytes up to END are all there was: nothing was cut by the
+ * snapshot length, so a length field reaching past END is wrong. */
+static inline int frame_whole(const dwalk *w, uint32_t end) {
+  return end == w->pkt->caplen && w->pkt->caplen >= w->pkt->origlen;
+}
+
 static inline void mark(dwalk *w, int8_t *slot) {
   if (*slot < 0)
     *slot = (int8_t)(w->pkt->count - 1);
@@ -356,6 +362,8 @@ static void udp(dwalk *w, const pseudo *ph, uint32_t off, uint32_t end) {
   uint32_t pend = end;
   if (ulen <= have)
     pend = off + ulen;
+  else if (!ph->frag && frame_whole(w, end))
+    dw_bad(w, l);
   if (u->dport == 4789 || u->sport == 4789) {
     /* VXLAN: 8 bytes, then an Ethernet frame */
     capkit_layer *x = dw_push(w, CAPKIT_LAYER_VXLAN, off + 8);
@@ -396,6 +404,10 @@ static void tcp(dwalk *w, const pseudo *ph, uint32_t off, uint32_t end,
     }
     if (have >= 8)
       t->seq = be32(d + 4);
+    if (have >= 13) {
+      t->doff = (uint8_t)((d[12] >> 4) * 4);
+      l->payload_len = seglen > t->doff ? seglen - t->doff : 0;
+    }
     return;
   }
   t->sport = be16(d);
@@ -415,6 +427,7 @@ static void tcp(dwalk *w, const pseudo *ph, uint32_t off, uint32_t end,
   }
   if (have < t->doff) {
     dw_trunc(w, l, have);
+    l->payload_len = seglen > t->doff ? seglen - t->doff : 0;
     return;
   }
   l->len = t->doff;
@@ -684,6 +697,8 @@ static void ipv4(dwalk *w, uint32_t off, uint32_t end) {
   uint32_t pend = end;
   if (ip->total_len <= have)
     pend = off + ip->total_len;
+  else if (frame_whole(w, end))
+    dw_bad(w, l); /* longer than the whole frame: the length is wrong */
   if (ip->mf || ip->frag_off) {
     l->status |= CAPKIT_LAYER_FRAGMENT;
     w->pkt->status |= CAPKIT_LAYER_FRAGMENT;
@@ -728,6 +743,8 @@ static void ipv6(dwalk *w, uint32_t off, uint32_t end) {
   uint32_t pend = end;
   if (ip->payload_len <= have - 40)
     pend = off + 40 + ip->payload_len;
+  else if (frame_whole(w, end))
+    dw_bad(w, l);
   /* A jumbogram (payload length 0) takes what was captured. */
   uint32_t plen = ip->payload_len ? ip->payload_len : have - 40;
   pseudo ph;
@@ -773,6 +790,18 @@ static void ipv6(dwalk *w, uint32_t off, uint32_t end) {
     } else if (nh == 43) {
       e->rt_type = h[2];
       e->segleft = h[3];
+      /* Transport checksums use the final destination (RFC 8200 8.1):
+       * the last address of type 0/2 headers, the first segment of a
+       * segment routing header. */
+      if (e->segleft && xl >= 24) {
+        const uint8_t *fin = NULL;
+        if (e->rt_type == 0 || e->rt_type == 2)
+          fin = h + 8 + ((xl - 8) / 16 - 1) * 16;
+        else if (e->rt_type == 4)
+          fin = h + 8;
+        if (fin)
+          ph.sum = capkit__sum(d + 8, 16) + capkit__sum(fin, 16);
+      }
     }
     if (plen < xl) {
       dw_bad(w, x);
@@ -842,6 +871,15 @@ size_t capkit_decode(capkit_packet *pkt, uint32_t linktype,
     break;
   }
   return pkt->count;
+}
+
+size_t capkit_packet_verify(capkit_packet *pkt) {
+  /* the options are not kept; NO_APP shows as a packet without app */
+  unsigned opt = CAPKIT_DECODE_CHECKSUMS;
+  if (pkt->app < 0)
+    opt |= CAPKIT_DECODE_NO_APP;
+  return capkit_decode(pkt, pkt->linktype, pkt->data, pkt->caplen,
+                       pkt->origlen, opt);
 }
 
 size_t capkit_decode_record(capkit_packet *pkt, const capkit_record *rec,

@@ -79,6 +79,15 @@ check_eq "filter" "$("$CAPKIT" print -f udp "$D/udp.pcap" | wc -l)" \
 check_eq "filter port" 2 \
   "$("$CAPKIT" stats --json -f 'port 123' "$D/udp.pcap" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["packets"])')"
 
+# a link type the decoder does not know: counted as data, printed by name
+"$PY" -c 'import struct,sys
+open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0,
+    65535, 147) + struct.pack("<IIII", 1, 2, 4, 4) + b"abcd")' "$T/user0.pcap"
+check_eq "unknown link type in the hierarchy" "data,data,0,1,4" \
+  "$("$CAPKIT" stats --csv hierarchy "$T/user0.pcap" | tail -n +2)"
+check_eq "unknown link type printed" "00:00:01.000002 USER0, length 4" \
+  "$("$CAPKIT" print "$T/user0.pcap")"
+
 # errors
 check_exit "stats --help" 0 "$CAPKIT" stats --help
 check_exit "stats without file" 2 "$CAPKIT" stats

@@ -119,9 +119,10 @@ def udp_pkts():
         DHCP(options=[("message-type", "request"),
                       ("requested_addr", "10.0.0.77"), "end"]),
         IP(src=c, dst="10.0.0.123", id=27) / UDP(sport=123, dport=123) /
-        NTP(version=4, mode=3),
+        NTP(version=4, mode=3, ref=0, orig=0, recv=0, sent=3900000000),
         IP(src="10.0.0.123", dst=c, id=28) / UDP(sport=123, dport=123) /
-        NTP(version=4, mode=4, stratum=2),
+        NTP(version=4, mode=4, stratum=2, ref=3899999000, orig=3900000000,
+            recv=3900000001, sent=3900000002),
         IP(src=c, dst="10.0.0.9", id=29) / UDP(sport=5000, dport=6000) /
         Raw(b"u" * 100),
         IP(src=c, dst="10.0.0.9", id=30) / UDP(sport=5001, dport=6000,
@@ -414,6 +415,32 @@ def main():
                [(null_bytes(p, "<")[:n], None) for p in net
                 for n in (2, 5)] +
                [(struct.pack("<I", 99) + bytes(net[0]), None)])
+    fuzz_corpus(out, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "fuzz", "corpus", "decode"))
+
+
+def fuzz_corpus(datadir, out):
+    """One file per packet of the golden captures: a link type selector
+    byte (the index in fuzz_decode.c's table), then the packet."""
+    sel = {1: 0, 0: 1, 108: 2, 113: 3, 276: 4, 101: 5, 228: 6, 229: 7}
+    os.makedirs(out, exist_ok=True)
+    for name in sorted(os.listdir(datadir)):
+        if not name.endswith(".pcap"):
+            continue
+        raw = open(os.path.join(datadir, name), "rb").read()
+        lt = struct.unpack_from("<I", raw, 20)[0]
+        off, i = 24, 0
+        while off + 16 <= len(raw):
+            cap = struct.unpack_from("<I", raw, off + 8)[0]
+            pkt = raw[off + 16:off + 16 + cap]
+            off += 16 + cap
+            i += 1
+            # every third packet of the variants keeps the corpus small
+            if ("_trunc" in name or "_bad" in name) and i % 3:
+                continue
+            with open(os.path.join(out, "%s-%03d" % (name[:-5], i)),
+                      "wb") as f:
+                f.write(bytes([sel[lt]]) + pkt)
 
 
 if __name__ == "__main__":

@@ -97,9 +97,13 @@ static void test_tcp(void) {
     CHECK_EQ(t->csum, CAPKIT_CSUM_GOOD);
     CHECK_EQ(t->payload_len, 5);
   }
-  /* without the option nothing is verified */
-  dec(1, b, n, 0);
+  /* without the option nothing is verified, until asked */
+  capkit_decode(&P, 1, b, (uint32_t)n, (uint32_t)n, 0);
   CHECK_EQ(P.layers[2].csum, CAPKIT_CSUM_UNCHECKED);
+  CHECK_EQ(capkit_packet_verify(&P), 4);
+  CHECK_EQ(P.layers[1].csum, CAPKIT_CSUM_GOOD);
+  CHECK_EQ(P.layers[2].csum, CAPKIT_CSUM_GOOD);
+  CHECK_EQ(P.layers[3].type, CAPKIT_LAYER_HTTP);
   /* a flipped payload byte: TCP bad, IP still good */
   b[n - 1] ^= 1;
   dec(1, b, n, CAPKIT_DECODE_CHECKSUMS);

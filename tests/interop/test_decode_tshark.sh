@@ -1,0 +1,67 @@
+# test_decode_tshark.sh - the decoder against the peers, on every golden
+# capture of tests/data/decode:
+#  - per packet, addresses, ports, protocol, lengths, TCP flags/seq/ack,
+#    checksum verdicts and more equal tshark's -T fields (capkit print
+#    --json); strictly (every field tshark has) on the clean captures, on the
+#    fields both report for the truncated and corrupted ones;
+#  - capkit stats: protocol hierarchy and IP/TCP/UDP conversations equal
+#    tshark's -z io,phs and -z conv,* (clean captures; one tshark run per
+#    capture does both);
+#  - the one-line output equals tcpdump -nn (and -nn -S) where the formats
+#    coincide.
+. "$CAPKIT_TESTLIB"
+need tshark tcpdump
+D=$CAPKIT_TESTDATA/decode
+CMP=$(dirname "$CAPKIT_TESTLIB")/interop/decode_compare.py
+# shellcheck disable=SC2207
+FIELDS=($("$PY" "$CMP" --fields))
+# IPv6 conversations through routing headers and fragments are counted
+# differently by tshark (final destination, fragments): fields only there.
+NOSTATS=" ipv6 "
+
+for f in "$D"/*.pcap; do
+  b=$(basename "$f" .pcap)
+  strict=1
+  case $b in *_trunc | *_bad) strict=0 ;; esac
+  "$CAPKIT" print --json "$f" >"$T/$b.json"
+  "$CAPKIT" stats --json -n 0 "$f" >"$T/$b.stats.json"
+  tshark -r "$f" -o tcp.relative_sequence_numbers:FALSE \
+    -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+    -o tcp.check_checksum:TRUE -o ip.defragment:FALSE \
+    -o ipv6.defragment:FALSE -T fields -E occurrence=f "${FIELDS[@]}" \
+    -z io,phs -z conv,ip -z conv,ipv6 -z conv,tcp -z conv,udp \
+    >"$T/$b.tshark" 2>/dev/null
+  stats=("$T/$b.stats.json")
+  if [ $strict = 0 ] || [[ $NOSTATS == *" $b "* ]]; then stats=(); fi
+  if "$PY" "$CMP" "$T/$b.json" "$T/$b.tshark" $strict "${stats[@]}" >"$T/$b.cmp"; then
+    n=$(sed -n 's/^checked //p' "$T/$b.cmp")
+    if [ "${n:-0}" -gt 10 ]; then ok; else not_ok "$b: only ${n:-0} values compared"; fi
+  else
+    not_ok "$b: capkit and tshark differ"
+    head -5 "$T/$b.cmp" >&2
+  fi
+done
+
+# one-line output against tcpdump (times in UTC), with relative and with
+# absolute (-S) sequence numbers
+for spec in tcp: udp: icmp: arp: frag: vlan: sll: null_le: null_be: loop: \
+  raw: ipv4: ipv6raw: tcp:-e udp:-e icmp:-e arp:-e vlan:-e sll:-e null_le:-e \
+  raw:-e frag:-e tcp:-S sll:-S tcp:-eS; do
+  b=${spec%%:*} opt=${spec#*:}
+  # shellcheck disable=SC2086
+  TZ=UTC tcpdump -nn $opt -r "$D/$b.pcap" >"$T/td.out" 2>/dev/null
+  # shellcheck disable=SC2086
+  "$CAPKIT" print $opt "$D/$b.pcap" >"$T/ck.out"
+  if cmp -s "$T/td.out" "$T/ck.out"; then ok; else
+    not_ok "print $opt $b.pcap differs from tcpdump -nn $opt"
+    diff "$T/td.out" "$T/ck.out" | head -4 >&2
+  fi
+done
+# truncated captures: the packets whose TCP (or UDP) header tcpdump finds
+# cut, [|tcp], are the ones capkit finds cut
+for b in tcp_trunc udp_trunc; do
+  TZ=UTC tcpdump -nn -r "$D/$b.pcap" 2>/dev/null | grep -n '\[|\(tcp\|udp\)\]' | cut -d: -f1 >"$T/td.n"
+  "$CAPKIT" print "$D/$b.pcap" | grep -n '\[|\(tcp\|udp\)\]' | cut -d: -f1 >"$T/ck.n"
+  check_eq "$b: truncated transport lines" "$(cat "$T/td.n")" "$(cat "$T/ck.n")"
+done
+finish
