@@ -14,6 +14,7 @@ struct progress {
   const char *label;
   double start, last;
   int drawn;
+  int force; /* CAPKIT_PROGRESS=always: draw from the first update */
 };
 
 static double now(void) {
@@ -31,7 +32,9 @@ progress *progress_new(const char *label) {
   if (!p)
     return NULL;
   p->label = label;
-  p->start = p->last = now();
+  p->force = force;
+  p->start = now();
+  p->last = force ? 0 : p->start;
   return p;
 }
 
@@ -53,8 +56,10 @@ void progress_update(progress *p, uint64_t done, uint64_t total) {
     return;
   p->last = t;
   double el = t - p->start;
-  if (el < 0.5)
+  if (el < 0.5 && !p->force)
     return; /* short jobs show nothing */
+  if (el <= 0)
+    el = 1e-9;
   double rate = (double)done / el;
   char d[32], r[32];
   human(d, sizeof d, (double)done);
