@@ -215,6 +215,103 @@ static void free_items(item **v, size_t n) {
     free(v[i]);
 }
 
+/* Records that arrive in order wait in a ring of bytes (no allocation, no
+ * heap work: the common case); the others wait in a heap. The next record
+ * out is the earlier of the ring's head and the heap's top. */
+typedef struct ring {
+  uint8_t *buf;
+  size_t cap, head, tail, wrap, count, used;
+  int64_t last_t; /* time of the newest record in the ring */
+} ring;
+
+static size_t item_size(uint32_t caplen, uint32_t cl) {
+  return (HDR + caplen + cl + 7) & ~(size_t)7;
+}
+
+/* Room for n bytes at the tail, or NULL. */
+static item *ring_alloc(ring *r, size_t n) {
+  if (r->count == 0)
+    r->head = r->tail = r->wrap = 0;
+  size_t at;
+  if (r->tail >= r->head) {
+    if (r->cap - r->tail >= n) {
+      at = r->tail;
+    } else if (r->head > n) {
+      r->wrap = r->tail; /* the data before it ends here */
+      at = 0;
+    } else {
+      return NULL;
+    }
+  } else if (r->head - r->tail > n) {
+    at = r->tail;
+  } else {
+    return NULL;
+  }
+  r->tail = at + n;
+  r->count++;
+  r->used += n;
+  return (item *)(void *)(r->buf + at);
+}
+
+static item *ring_head(const ring *r) {
+  return r->count ? (item *)(void *)(r->buf + r->head) : NULL;
+}
+
+static void ring_pop(ring *r) {
+  item *it = ring_head(r);
+  size_t n = item_size(it->caplen, it->comment_len);
+  r->head += n;
+  r->used -= n;
+  r->count--;
+  if (r->wrap && r->head == r->wrap) {
+    r->head = 0;
+    r->wrap = 0;
+  }
+}
+
+static void fill_item(item *it, const capkit_record *rec, uint64_t seq) {
+  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
+  it->t = capkit_record_time_ns(rec);
+  it->seq = seq;
+  it->caplen = rec->caplen;
+  it->origlen = rec->origlen;
+  it->iface_id = rec->iface_id;
+  it->flags = rec->flags;
+  it->comment_len = (uint32_t)cl;
+  if (rec->caplen)
+    memcpy(it->data, rec->data, rec->caplen);
+  if (cl)
+    memcpy(it->data + rec->caplen, rec->comment, cl);
+}
+
+typedef struct stream {
+  ring r;
+  item **heap;
+  size_t hn, hcap, hused;
+  int64_t last; /* time of the last record written */
+} stream;
+
+/* Write the earliest waiting record. */
+static int emit_one(stream *st, cut_out *o, capkit_reader *rd) {
+  item *a = ring_head(&st->r);
+  item *b = st->hn ? st->heap[0] : NULL;
+  int from_heap = b && (!a || item_before(b, a));
+  item *it = from_heap ? b : a;
+  capkit_record out;
+  record_of(it, rd, &out);
+  st->last = it->t;
+  int code = cut_out_write("sort", o, &out);
+  if (from_heap) {
+    st->heap[0] = st->heap[--st->hn];
+    heap_down(st->heap, st->hn, 0);
+    st->hused -= item_cost(it);
+    free(it);
+  } else {
+    ring_pop(&st->r);
+  }
+  return code;
+}
+
 /* Stream pass. Returns an exit code, or -1 when the disorder is not local
  * (nothing is kept of the output then). */
 static int sort_stream(const char *path, const cut_common *c, const sorter *s) {
@@ -229,65 +326,67 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s) {
     return code;
   }
   in.pg = progress_new("sort");
-  item **heap = NULL;
-  size_t hn = 0, hcap = 0, used = 0;
-  int64_t last = INT64_MIN;
+  stream st;
+  memset(&st, 0, sizeof st);
+  st.last = INT64_MIN;
+  st.r.last_t = INT64_MIN;
+  st.r.cap = (size_t)s->memory;
+  st.r.buf = malloc(st.r.cap);
+  if (!st.r.buf) {
+    cli_err("sort", "out of memory");
+    code = EXIT_IO;
+  }
   uint64_t seq = 0;
   capkit_record rec;
-  int rc;
-  while ((rc = cut_in_next(&in, &rec)) > 0) {
-    if (capkit_record_time_ns(&rec) < last) {
+  int rc = 0;
+  while (!code && (rc = cut_in_next(&in, &rec)) > 0) {
+    int64_t t = capkit_record_time_ns(&rec);
+    if (t < st.last) {
       code = -1;
       break;
     }
-    item *it = item_of(&rec, seq++);
-    if (!it || (hn == hcap && !(heap = realloc(heap, (hcap = hcap ? hcap * 2
-                                                                 : 1024) *
-                                                         sizeof *heap)))) {
-      free(it);
-      cli_err("sort", "out of memory");
-      code = EXIT_IO;
-      break;
-    }
-    heap[hn++] = it;
-    heap_up(heap, hn - 1);
-    used += item_cost(it);
-    while (used > s->memory && hn > 0) {
-      item *top = heap[0];
-      heap[0] = heap[--hn];
-      heap_down(heap, hn, 0);
-      used -= item_cost(top);
-      last = top->t;
-      capkit_record out;
-      record_of(top, in.r, &out);
-      code = cut_out_write("sort", &o, &out);
-      free(top);
+    size_t need = item_size(rec.caplen,
+                            rec.comment ? (uint32_t)strlen(rec.comment) + 1
+                                        : 0);
+    item *it = NULL;
+    if (t >= st.r.last_t && need <= st.r.cap / 4) {
+      /* In order: into the ring, making room by writing out. */
+      while (!(it = ring_alloc(&st.r, need)) && !code)
+        code = emit_one(&st, &o, in.r);
       if (code)
         break;
+      fill_item(it, &rec, seq++);
+      st.r.last_t = t;
+    } else {
+      it = item_of(&rec, seq++);
+      if (!it || (st.hn == st.hcap &&
+                  !(st.heap = realloc(st.heap, (st.hcap = st.hcap ? st.hcap * 2
+                                                                  : 1024) *
+                                                    sizeof *st.heap)))) {
+        free(it);
+        cli_err("sort", "out of memory");
+        code = EXIT_IO;
+        break;
+      }
+      st.heap[st.hn++] = it;
+      heap_up(st.heap, st.hn - 1);
+      st.hused += item_cost(it);
     }
-    if (code)
-      break;
+    while (!code && st.r.used + st.hused > s->memory)
+      code = emit_one(&st, &o, in.r);
   }
   if (rc < 0 && !code)
     code = cut_in_report("sort", &in, rc);
-  if (code == 0 || code == EXIT_DATA) {
-    /* Drain: everything left is newer than what was written. */
-    while (hn > 0) {
-      item *top = heap[0];
-      heap[0] = heap[--hn];
-      heap_down(heap, hn, 0);
-      capkit_record out;
-      record_of(top, in.r, &out);
-      int e = cut_out_write("sort", &o, &out);
-      free(top);
-      if (e) {
-        code = e;
-        break;
-      }
-    }
+  /* Drain: everything left is newer than what was written. */
+  while ((code == 0 || code == EXIT_DATA) && !o.failed &&
+         (st.r.count || st.hn)) {
+    int e = emit_one(&st, &o, in.r);
+    if (e)
+      code = e;
   }
-  free_items(heap, hn);
-  free(heap);
+  free_items(st.heap, st.hn);
+  free(st.heap);
+  free(st.r.buf);
   progress_done(in.pg);
   if (code == -1) {
     cut_out_finish("sort", &o, EXIT_IO); /* discarded */

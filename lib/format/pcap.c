@@ -603,7 +603,7 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
     /* Unchanged records that follow each other in a mapped file: let the
      * kernel copy them (a whole-file copy becomes a few calls). */
     rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, rec->offset,
-                                 rlen);
+                                 rlen, x->raw);
   else {
     rc = capkit__sink_write(&w->sink, out, st->hdrlen);
     if (!rc && caplen)

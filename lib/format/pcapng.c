@@ -1376,7 +1376,7 @@ static int put_raw(capkit_writer *w, ng_wstate *ws,
   if (x->fd >= 0 && x->src_id == ws->last_src && off == ws->last_end &&
       capkit__sink_can_copy(&w->sink)) {
     rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, off,
-                                 x->raw_len);
+                                 x->raw_len, x->raw);
     if (rc)
       return wfail(w, rc);
   } else if ((rc = put(w, x->raw, x->raw_len))) {

@@ -44,6 +44,26 @@ int capkit__sink_open_fd(capkit__sink *s, int fd) {
 int capkit__sink_open_path(capkit__sink *s, const char *path) {
   if (strcmp(path, "-") == 0)
     return capkit__sink_open_fd(s, 1);
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    /* A device or a pipe (/dev/null, a FIFO): written in place. A
+     * temporary file renamed over it would replace the device itself. */
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      int e = errno;
+      memset(s, 0, sizeof *s);
+      s->fd = -1;
+      s->sys_errno = e;
+      return err_of(e);
+    }
+    int rc = capkit__sink_open_fd(s, fd);
+    if (rc) {
+      close(fd);
+      return rc;
+    }
+    s->own_fd = 1;
+    return 0;
+  }
   int rc = init(s);
   if (rc)
     return rc;
@@ -171,10 +191,10 @@ int capkit__sink_flush(capkit__sink *s) {
 }
 
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
-                            uint64_t off, uint64_t len) {
-  s->total += len;
+                            uint64_t off, uint64_t len, const void *p) {
   if (s->cr_fd > 0 && s->len == 0 && src == s->cr_src &&
       s->cr_off + s->cr_len == off) {
+    s->total += len;
     s->cr_len += len;
     if (s->cr_len >= ASYNC_COPY_MIN) {
       int rc = join_copy(s);
@@ -193,6 +213,15 @@ int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
     }
     return 0;
   }
+  if (src != s->run_src || off != s->run_end) {
+    s->run_src = src;
+    s->run_len = 0;
+  }
+  s->run_len += len;
+  s->run_end = off + len;
+  if (s->run_len < CAPKIT__CR_MIN)
+    return capkit__sink_write(s, p, (size_t)len);
+  s->total += len;
   int rc = capkit__sink_flush(s);
   if (rc)
     return rc;

@@ -43,6 +43,9 @@ typedef struct capkit__sink {
   uint64_t cp_off;
   uint64_t cp_len;
   int cp_rc;
+  /* The run of adjacent source bytes offered to copy_range so far: short
+   * runs go through the buffer, long ones to the kernel. */
+  uint64_t run_src, run_end, run_len;
 } capkit__sink;
 
 /* Open path ("-" is standard output). 0 or a negative CAPKIT_E*. */
@@ -66,15 +69,19 @@ static inline int capkit__sink_write(capkit__sink *s, const void *p,
 static inline int capkit__sink_can_copy(const capkit__sink *s) {
   return s->tmp != NULL && s->codec.write == NULL;
 }
-/* Append len bytes of file fd at offset off, copied inside the kernel
- * (copy_file_range) when the output is flushed. Ranges of the same source
- * (src: a unique id of the input) that follow each other are merged, so an
- * unchanged copy of a whole file is a handful of calls. The sink keeps its
- * own duplicate of fd, so the input may be closed before the flush. Once
- * a pending range is large, it is copied by a background thread while the
- * caller goes on; every other output waits for that copy first. */
+/* Append len bytes of file fd at offset off (also mapped in memory at p),
+ * copied inside the kernel (copy_file_range) when the output is flushed.
+ * Ranges of the same source (src: a unique id of the input) that follow
+ * each other are merged, so an unchanged copy of a whole file is a handful
+ * of calls. Until a run of adjacent bytes reaches CAPKIT__CR_MIN they are
+ * copied from p through the buffer instead: interleaved short runs (a
+ * merge, a filter) would cost several system calls each. The sink keeps
+ * its own duplicate of fd, so the input may be closed before the flush.
+ * Once a pending range is large, it is copied by a background thread while
+ * the caller goes on; every other output waits for that copy first. */
+#define CAPKIT__CR_MIN ((uint64_t)1 << 20)
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
-                            uint64_t off, uint64_t len);
+                            uint64_t off, uint64_t len, const void *p);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */
 int capkit__sink_close(capkit__sink *s);
 /* Drop everything: close and remove the temporary file. */
