@@ -9,6 +9,9 @@ for c in $cmds; do
   out=$("$CAPKIT" "$c" --help)
   case "$out" in usage:*) ok ;; *) not_ok "capkit $c --help prints usage" ;; esac
   check "man page has capkit $c" grep -q "^\.SS capkit $c\b" "$root/docs/capkit.1"
+  # aliases ("same as ...") share their command's part of the README tour
+  "$CAPKIT" --help | grep -q "^  $c  *same as" ||
+    check "README tours capkit $c" grep -q "^### $c\b" "$root/README.md"
 done
 check_exit "unknown command" 2 "$CAPKIT" no-such-command
 check_exit "no command" 2 "$CAPKIT"
@@ -18,5 +21,8 @@ cp "$root/docs/capkit.1" "$T/before.1"
 tmp=$(mktemp -d); cp -r "$root/docs" "$root/scripts" "$root/include" "$tmp/"
 bash "$tmp/scripts/mkman.sh"
 check "docs/capkit.1 is assembled from its parts (run scripts/mkman.sh)" cmp -s "$T/before.1" "$tmp/docs/capkit.1"
+cp "$root/README.md" "$tmp/README.before"
+bash "$tmp/scripts/mkreadme.sh"
+check "README.md is assembled from its parts (run scripts/mkreadme.sh)" cmp -s "$tmp/README.before" "$tmp/README.md"
 rm -rf "$tmp"
 finish
