@@ -2,8 +2,8 @@
 # cut.sh - the cutting commands against their peers in one run, on the same
 # inputs: merge vs mergecap, slice vs editcap -r, dedup vs editcap -D,
 # sort vs reordercap (in order, and two files appended: the external
-# sort), filter vs tcpdump -r -w, a compressed merge, and cp of the same
-# bytes as the floor. Wall time and peak RSS come from /usr/bin/time -v
+# sort), filter vs tcpdump -r -w, 500 inputs merged at once, a compressed
+# merge, and cp of the same bytes as the floor. Wall time and peak RSS come from /usr/bin/time -v
 # (one run each: the machine may be shared; repeat with RUNS=3 for the
 # best of three).
 #
@@ -65,6 +65,10 @@ run "capkit sort b+a (external, 16 MiB)" "$CAPKIT" sort -T "$tmp" "$tmp/ba.pcap"
 run "reordercap b+a" reordercap "$tmp/ba.pcap" "$tmp/out.pcap"
 run "capkit filter 'udp'" "$CAPKIT" filter udp "$tmp/a.pcap" -o "$tmp/out.pcap"
 run "tcpdump -r -w 'udp'" tcpdump -r "$tmp/a.pcap" -w "$tmp/out.pcap" udp
+mkdir "$tmp/parts"
+"$CAPKIT" split "$tmp/a.pcap" --packets $(((n + 499) / 500)) -o "$tmp/parts/p-%03d.pcap"
+run "capkit merge of 500 inputs" "$CAPKIT" merge -o "$tmp/out.pcap" "$tmp/parts"/*.pcap
+run "mergecap of 500 inputs" mergecap -F pcap -w "$tmp/out.pcap" "$tmp/parts"/*.pcap
 run "capkit merge a b -> .zst" "$CAPKIT" merge -o "$tmp/out.pcap.zst" "$tmp/a.pcap" "$tmp/b.pcap"
 
 echo
@@ -81,3 +85,4 @@ pair "capkit dedup (window 4)" "editcap -D 5"
 pair "capkit sort (in order: one pass)" "reordercap (in order)"
 pair "capkit sort b+a (external, 16 MiB)" "reordercap b+a"
 pair "capkit filter 'udp'" "tcpdump -r -w 'udp'"
+pair "capkit merge of 500 inputs" "mergecap of 500 inputs"

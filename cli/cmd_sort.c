@@ -1,16 +1,17 @@
 /* cmd_sort.c - capkit sort: records in time order (stable), in bounded
- * memory. A heap of at most --memory bytes streams the input straight to
- * the output while the disorder is local (replacement selection); a
- * record older than one already written means it is not, and the input
- * is sorted again externally: sorted runs of --memory bytes in temporary
- * files, merged by a heap. Standard input goes straight to the external
- * sort, as it cannot be read twice. */
+ * memory. At most --memory bytes of records wait (in-order ones in a ring,
+ * the rest in a heap) while the input streams to the output; a record
+ * older than one already written means the disorder is not local, and the
+ * input is sorted again externally: sorted runs of --memory bytes in
+ * temporary files, merged by a heap. Inputs that are not regular files go
+ * straight to the external sort, as they cannot be read twice. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cut.h"
@@ -20,7 +21,7 @@ static const char sort_usage[] =
     "Sort records by time; records with equal times keep their order (like\n"
     "reordercap). Memory stays bounded for any input: local disorder is\n"
     "sorted on the fly in one pass; otherwise the input is read again and\n"
-    "sorted through temporary files.\n\n"
+    "sorted through temporary files (at once for pipes and standard input).\n\n"
     "  -m, --memory SIZE      memory for records (default 16MiB)\n"
     "  -T, --tmpdir DIR       temporary files there (default $TMPDIR or /tmp)\n"
     "  -v, --verbose          say which method was used\n";
@@ -575,7 +576,10 @@ int cmd_sort(int argc, char **argv) {
   if (!c.out)
     return cli_usage_error("sort", "no output file (-o)");
   const char *path = argv[optind];
-  if (strcmp(path, "-") != 0) {
+  /* Only a regular file can be read a second time; pipes, process
+   * substitutions and standard input go to the external sort at once. */
+  struct stat st;
+  if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
     code = sort_stream(path, &c, &s);
     if (code != -1)
       return code;

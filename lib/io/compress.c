@@ -368,9 +368,11 @@ int capkit__sink_compress(capkit__sink *s, int codec, int level) {
     /* Worker threads compress while the caller keeps producing; a
      * library built without them refuses, and one thread does it all. */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    if (ncpu > 1)
-      (void)ZSTD_CCtx_setParameter(c->zc, ZSTD_c_nbWorkers,
-                                   (int)(ncpu > 8 ? 8 : ncpu));
+    if (ncpu > 1 &&
+        !ZSTD_isError(ZSTD_CCtx_setParameter(c->zc, ZSTD_c_nbWorkers,
+                                             (int)(ncpu > 8 ? 8 : ncpu))))
+      /* Small jobs keep the memory of the workers bounded. */
+      (void)ZSTD_CCtx_setParameter(c->zc, ZSTD_c_jobSize, 1 << 20);
     (void)ZSTD_CCtx_setParameter(c->zc, ZSTD_c_checksumFlag, 1);
   }
   if (s->codec.free)
