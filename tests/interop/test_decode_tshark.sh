@@ -57,6 +57,22 @@ for spec in tcp: udp: icmp: arp: frag: vlan: sll: null_le: null_be: loop: \
     diff "$T/td.out" "$T/ck.out" | head -4 >&2
   fi
 done
+# the hex dump is tcpdump's -xx (link header included)
+for b in tcp udp arp icmp_trunc; do
+  TZ=UTC tcpdump -nn -xx -r "$D/$b.pcap" >"$T/td.out" 2>/dev/null
+  "$CAPKIT" print -x "$D/$b.pcap" >"$T/ck.out"
+  if [ "$b" = icmp_trunc ]; then
+    # lines of partial headers differ in wording; the dumps must not
+    grep -v '^[0-9]' "$T/td.out" >"$T/td.x"
+    grep -v '^[0-9]' "$T/ck.out" >"$T/ck.x"
+    mv "$T/td.x" "$T/td.out"
+    mv "$T/ck.x" "$T/ck.out"
+  fi
+  if cmp -s "$T/td.out" "$T/ck.out"; then ok; else
+    not_ok "print -x $b.pcap differs from tcpdump -nn -xx"
+    diff "$T/td.out" "$T/ck.out" | head -4 >&2
+  fi
+done
 # truncated captures: the packets whose TCP (or UDP) header tcpdump finds
 # cut, [|tcp], are the ones capkit finds cut
 for b in tcp_trunc udp_trunc; do
