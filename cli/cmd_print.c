@@ -1396,6 +1396,51 @@ static void f_mac(fs *s, const char *k, const uint8_t *a, size_t n) {
   f_q(s);
 }
 
+/* The kinds of the IPv4 options, by name, as a list. */
+static void ipv4_options(fs *s, const uint8_t *d, uint32_t n) {
+  fk(s, "options");
+  ob_c(s->o, '[');
+  for (uint32_t i = 0, k = 0; i < n; k++) {
+    uint8_t t = d[i];
+    const char *name = NULL;
+    switch (t) {
+    case 0: name = "eol"; break;
+    case 1: name = "nop"; break;
+    case 7: name = "rr"; break;
+    case 68: name = "ts"; break;
+    case 130: name = "sec"; break;
+    case 131: name = "lsrr"; break;
+    case 137: name = "ssrr"; break;
+    case 148: name = "ra"; break;
+    default: break;
+    }
+    if (k)
+      ob_c(s->o, ',');
+    if (s->json)
+      ob_c(s->o, '"');
+    if (name)
+      ob_s(s->o, name);
+    else {
+      ob_s(s->o, "opt-");
+      ob_u(s->o, t);
+    }
+    if (s->json)
+      ob_c(s->o, '"');
+    if (t == 0)
+      break;
+    if (t == 1) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= n || d[i + 1] < 2 || d[i + 1] > n - i) {
+      ob_s(s->o, s->json ? ",\"bad\"" : ",bad");
+      break;
+    }
+    i += d[i + 1];
+  }
+  ob_c(s->o, ']');
+}
+
 static void layer_fields(pctx *c, fs *s, const capkit_layer *l) {
   const capkit_packet *p = c->pkt;
   int hdr = !(l->status & CAPKIT_LAYER_TRUNCATED);
@@ -1488,6 +1533,8 @@ static void layer_fields(pctx *c, fs *s, const capkit_layer *l) {
     f_ip4(s, "src", ip->src);
     f_ip4(s, "dst", ip->dst);
     f_u(s, "options_len", ip->opt_len);
+    if (ip->opt_len && hdr)
+      ipv4_options(s, p->data + l->offset + 20, ip->opt_len);
     break;
   }
   case CAPKIT_LAYER_IPV6: {
