@@ -403,6 +403,8 @@ static void tcp_options(obuf *o, const uint8_t *d, uint32_t n,
   ob_c(o, ']');
 }
 
+static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen);
+
 static uint64_t tseq_hash(const tseq *k) {
   uint64_t h = 0xcbf29ce484222325ull ^ k->ports ^ ((uint64_t)k->v6 << 40);
   for (int i = 0; i < 16; i++)
@@ -552,8 +554,19 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
         ob_s(o, " [|http]");
     } else if (a->type == CAPKIT_LAYER_HTTP) {
       ob_s(o, ": HTTP");
-    } else if (a->type == CAPKIT_LAYER_DNS) {
-      /* DNS over TCP: nothing more on the line, as tcpdump without -v */
+    } else if (a->type == CAPKIT_LAYER_DNS && len >= 2) {
+      /* DNS over TCP: a 2-byte length, then the message */
+      uint32_t pl = rd16(c->pkt->data + a->offset - 2);
+      if (pl != len - 2) {
+        ob_s(o, " [prefix length(");
+        ob_u(o, pl);
+        ob_s(o, ") != length(");
+        ob_u(o, len - 2);
+        ob_s(o, ")] (invalid)");
+      } else {
+        ob_c(o, ' ');
+        dns_line(c, a, len - 2);
+      }
     }
   }
   if (l->status & CAPKIT_LAYER_MALFORMED)
