@@ -63,6 +63,7 @@ typedef struct tseq {
 typedef struct pctx {
   obuf o;
   int absolute;       /* -S: raw sequence numbers */
+  int ext_shown;      /* IPv6 extension headers printed: ports only */
   tseq *ts;           /* open addressing */
   size_t nts, cts;
   int link, verbose, hex, json, tfmt, nano;
@@ -326,8 +327,20 @@ static void put_addr(obuf *o, const capkit_layer *net, int dst) {
     ob_ip6(o, dst ? net->u.ipv6.dst : net->u.ipv6.src);
 }
 
-static void put_endpoints(obuf *o, const capkit_layer *net, int ports,
+/* "src.port > dst.port: ". After IPv6 extension headers tcpdump has
+ * already shown the addresses: then only the ports, or nothing. */
+static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
                           uint16_t sp, uint16_t dp) {
+  obuf *o = &c->o;
+  if (c->ext_shown) {
+    if (ports) {
+      ob_u(o, sp);
+      ob_s(o, " > ");
+      ob_u(o, dp);
+      ob_s(o, ": ");
+    }
+    return;
+  }
   put_addr(o, net, 0);
   if (ports) {
     ob_c(o, '.');
@@ -501,12 +514,12 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   const capkit_tcp *t = &l->u.tcp;
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     if (l->len < 4)
-      put_endpoints(o, net, 0, 0, 0), ob_s(o, "[|tcp]");
+      put_endpoints(c, net, 0, 0, 0), ob_s(o, "[|tcp]");
     else
-      put_endpoints(o, net, 1, t->sport, t->dport), ob_s(o, " [|tcp]");
+      put_endpoints(c, net, 1, t->sport, t->dport), ob_s(o, " [|tcp]");
     return;
   }
-  put_endpoints(o, net, 1, t->sport, t->dport);
+  put_endpoints(c, net, 1, t->sport, t->dport);
   if ((l->status & CAPKIT_LAYER_MALFORMED) && t->doff < 20) {
     ob_s(o, " tcp ");
     ob_u(o, l->payload_len + 20 - t->doff);
@@ -721,12 +734,12 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   const capkit_udp *u = &l->u.udp;
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     if (l->len < 4)
-      put_endpoints(o, net, 0, 0, 0), ob_s(o, " [|udp]");
+      put_endpoints(c, net, 0, 0, 0), ob_s(o, " [|udp]");
     else
-      put_endpoints(o, net, 1, u->sport, u->dport), ob_s(o, " [|udp]");
+      put_endpoints(c, net, 1, u->sport, u->dport), ob_s(o, " [|udp]");
     return;
   }
-  put_endpoints(o, net, 1, u->sport, u->dport);
+  put_endpoints(c, net, 1, u->sport, u->dport);
   if (l->status & CAPKIT_LAYER_MALFORMED) {
     ob_s(o, "[bad udp length ");
     ob_u(o, u->len);
@@ -960,14 +973,61 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
   ob_u(o, l->len + l->payload_len);
 }
 
+/* One IPv6 extension header in tcpdump's words, with a trailing space. */
+static void ipv6_ext_text(pctx *c, const capkit_layer *x) {
+  obuf *o = &c->o;
+  const capkit_ipv6_ext *e = &x->u.ipv6_ext;
+  const uint8_t *h = c->pkt->data + x->offset;
+  switch (e->type) {
+  case 0:
+    ob_s(o, "HBH ");
+    break;
+  case 60:
+    ob_s(o, "DSTOPT ");
+    break;
+  case 51:
+    ob_s(o, "AH ");
+    break;
+  case 44:
+    ob_s(o, "frag (");
+    ob_u(o, e->frag_off);
+    ob_c(o, '|');
+    ob_u(o, x->payload_len);
+    ob_s(o, ") ");
+    break;
+  case 43:
+    ob_s(o, "RT6 (len=");
+    ob_u(o, h[1]);
+    ob_s(o, ", type=");
+    ob_u(o, e->rt_type);
+    if (e->rt_type == 0)
+      ob_s(o, " [Deprecated]");
+    ob_s(o, ", segleft=");
+    ob_u(o, e->segleft);
+    if (e->rt_type == 0 || e->rt_type == 2) {
+      for (uint32_t a = 0; 8 + 16 * (a + 1) <= x->len; a++) {
+        ob_s(o, ", [");
+        ob_u(o, a);
+        ob_c(o, ']');
+        ob_ip6(o, h + 8 + 16 * a);
+      }
+    }
+    ob_s(o, ") ");
+    break;
+  default:
+    break;
+  }
+}
+
 /* The IP layer at index i and what it carries. */
 static void line_ip(pctx *c, size_t i, int prefix) {
   obuf *o = &c->o;
   const capkit_packet *p = c->pkt;
   const capkit_layer *l = &p->layers[i];
   int v6 = l->type == CAPKIT_LAYER_IPV6;
-  if (prefix)
-    ob_s(o, v6 ? "IP6 " : "IP ");
+  c->ext_shown = 0;
+  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)))
+    ob_s(o, v6 ? "IP6 " : "IP "); /* tcpdump: "IP  [|ip]", " [|ip6]" */
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     ob_s(o, v6 ? " [|ip6]" : " [|ip]");
     return;
@@ -988,7 +1048,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       ob_s(o, "bad-len ");
       ob_u(o, l->u.ipv4.total_len);
     } else {
-      put_endpoints(o, l, 0, 0, 0);
+      put_endpoints(c, l, 0, 0, 0);
       ob_s(o, v6 ? "[bad ip6]" : "[bad ip length]");
     }
     return;
@@ -1007,14 +1067,14 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     if (p->layers[j].u.ipv6_ext.type == 44)
       frag = &p->layers[j];
     if (p->layers[j].status & CAPKIT_LAYER_TRUNCATED) {
-      put_endpoints(o, l, 0, 0, 0);
+      put_endpoints(c, l, 0, 0, 0);
       ob_s(o, "[|ip6]");
       return;
     }
     j++;
   }
   if (frag && frag->u.ipv6_ext.frag_off) {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     ob_s(o, "frag (");
     ob_u(o, frag->u.ipv6_ext.frag_off);
     ob_c(o, '|');
@@ -1022,14 +1082,22 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     ob_c(o, ')');
     return;
   }
+  if (j > i + 1) {
+    /* extension headers, as tcpdump shows them, then the transport with
+     * ports only */
+    put_endpoints(c, l, 0, 0, 0);
+    for (size_t k = i + 1; k < j; k++)
+      ipv6_ext_text(c, &p->layers[k]);
+    c->ext_shown = 1;
+  }
   if (!v6 && l->u.ipv4.frag_off) {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     ob_s(o, "ip-proto-");
     ob_u(o, l->u.ipv4.proto);
     return;
   }
   if (j >= p->count) {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
     ob_s(o, "ip-proto-");
     ob_u(o, proto);
@@ -1047,11 +1115,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     break;
   case CAPKIT_LAYER_ICMP:
   case CAPKIT_LAYER_ICMPV6:
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     line_icmp(c, t);
     break;
   case CAPKIT_LAYER_GRE: {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     const capkit_gre *g = &t->u.gre;
     ob_s(o, "GREv");
     ob_u(o, g->version);
@@ -1090,11 +1158,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   }
   case CAPKIT_LAYER_IPV4:
   case CAPKIT_LAYER_IPV6:
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     line_from(c, j, !c->link);
     break;
   default:
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     break;
   }
 }
