@@ -22,7 +22,8 @@ static const char print_usage[] =
     "                      each connection, or its latest SYN)\n"
     "  -v, --verbose       add one indented line per layer with every field,\n"
     "                      checksums verified\n"
-    "  -x, --hex           add a hex dump of each packet\n"
+    "  -x, --hex           add a hex dump of each packet (all captured bytes,\n"
+    "                      laid out as by tcpdump -xx)\n"
     "      --json          one JSON object per packet (NDJSON) with every\n"
     "                      decoded field instead of lines\n"
     "  -t, --time FMT      abs (HH:MM:SS.ffffff, the default), date (with the\n"
@@ -62,6 +63,7 @@ typedef struct tseq {
 typedef struct pctx {
   obuf o;
   int absolute;       /* -S: raw sequence numbers */
+  int ext_shown;      /* IPv6 extension headers printed: ports only */
   tseq *ts;           /* open addressing */
   size_t nts, cts;
   int link, verbose, hex, json, tfmt, nano;
@@ -325,8 +327,20 @@ static void put_addr(obuf *o, const capkit_layer *net, int dst) {
     ob_ip6(o, dst ? net->u.ipv6.dst : net->u.ipv6.src);
 }
 
-static void put_endpoints(obuf *o, const capkit_layer *net, int ports,
+/* "src.port > dst.port: ". After IPv6 extension headers tcpdump has
+ * already shown the addresses: then only the ports, or nothing. */
+static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
                           uint16_t sp, uint16_t dp) {
+  obuf *o = &c->o;
+  if (c->ext_shown) {
+    if (ports) {
+      ob_u(o, sp);
+      ob_s(o, " > ");
+      ob_u(o, dp);
+      ob_s(o, ": ");
+    }
+    return;
+  }
   put_addr(o, net, 0);
   if (ports) {
     ob_c(o, '.');
@@ -401,6 +415,8 @@ static void tcp_options(obuf *o, const uint8_t *d, uint32_t n,
   }
   ob_c(o, ']');
 }
+
+static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen);
 
 static uint64_t tseq_hash(const tseq *k) {
   uint64_t h = 0xcbf29ce484222325ull ^ k->ports ^ ((uint64_t)k->v6 << 40);
@@ -498,12 +514,12 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   const capkit_tcp *t = &l->u.tcp;
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     if (l->len < 4)
-      put_endpoints(o, net, 0, 0, 0), ob_s(o, "[|tcp]");
+      put_endpoints(c, net, 0, 0, 0), ob_s(o, "[|tcp]");
     else
-      put_endpoints(o, net, 1, t->sport, t->dport), ob_s(o, " [|tcp]");
+      put_endpoints(c, net, 1, t->sport, t->dport), ob_s(o, " [|tcp]");
     return;
   }
-  put_endpoints(o, net, 1, t->sport, t->dport);
+  put_endpoints(c, net, 1, t->sport, t->dport);
   if ((l->status & CAPKIT_LAYER_MALFORMED) && t->doff < 20) {
     ob_s(o, " tcp ");
     ob_u(o, l->payload_len + 20 - t->doff);
@@ -551,8 +567,19 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
         ob_s(o, " [|http]");
     } else if (a->type == CAPKIT_LAYER_HTTP) {
       ob_s(o, ": HTTP");
-    } else if (a->type == CAPKIT_LAYER_DNS) {
-      /* DNS over TCP: nothing more on the line, as tcpdump without -v */
+    } else if (a->type == CAPKIT_LAYER_DNS && len >= 2) {
+      /* DNS over TCP: a 2-byte length, then the message */
+      uint32_t pl = rd16(c->pkt->data + a->offset - 2);
+      if (pl != len - 2) {
+        ob_s(o, " [prefix length(");
+        ob_u(o, pl);
+        ob_s(o, ") != length(");
+        ob_u(o, len - 2);
+        ob_s(o, ")] (invalid)");
+      } else {
+        ob_c(o, ' ');
+        dns_line(c, a, len - 2);
+      }
     }
   }
   if (l->status & CAPKIT_LAYER_MALFORMED)
@@ -707,12 +734,12 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   const capkit_udp *u = &l->u.udp;
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     if (l->len < 4)
-      put_endpoints(o, net, 0, 0, 0), ob_s(o, " [|udp]");
+      put_endpoints(c, net, 0, 0, 0), ob_s(o, " [|udp]");
     else
-      put_endpoints(o, net, 1, u->sport, u->dport), ob_s(o, " [|udp]");
+      put_endpoints(c, net, 1, u->sport, u->dport), ob_s(o, " [|udp]");
     return;
   }
-  put_endpoints(o, net, 1, u->sport, u->dport);
+  put_endpoints(c, net, 1, u->sport, u->dport);
   if (l->status & CAPKIT_LAYER_MALFORMED) {
     ob_s(o, "[bad udp length ");
     ob_u(o, u->len);
@@ -946,14 +973,61 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
   ob_u(o, l->len + l->payload_len);
 }
 
+/* One IPv6 extension header in tcpdump's words, with a trailing space. */
+static void ipv6_ext_text(pctx *c, const capkit_layer *x) {
+  obuf *o = &c->o;
+  const capkit_ipv6_ext *e = &x->u.ipv6_ext;
+  const uint8_t *h = c->pkt->data + x->offset;
+  switch (e->type) {
+  case 0:
+    ob_s(o, "HBH ");
+    break;
+  case 60:
+    ob_s(o, "DSTOPT ");
+    break;
+  case 51:
+    ob_s(o, "AH ");
+    break;
+  case 44:
+    ob_s(o, "frag (");
+    ob_u(o, e->frag_off);
+    ob_c(o, '|');
+    ob_u(o, x->payload_len);
+    ob_s(o, ") ");
+    break;
+  case 43:
+    ob_s(o, "RT6 (len=");
+    ob_u(o, h[1]);
+    ob_s(o, ", type=");
+    ob_u(o, e->rt_type);
+    if (e->rt_type == 0)
+      ob_s(o, " [Deprecated]");
+    ob_s(o, ", segleft=");
+    ob_u(o, e->segleft);
+    if (e->rt_type == 0 || e->rt_type == 2) {
+      for (uint32_t a = 0; 8 + 16 * (a + 1) <= x->len; a++) {
+        ob_s(o, ", [");
+        ob_u(o, a);
+        ob_c(o, ']');
+        ob_ip6(o, h + 8 + 16 * a);
+      }
+    }
+    ob_s(o, ") ");
+    break;
+  default:
+    break;
+  }
+}
+
 /* The IP layer at index i and what it carries. */
 static void line_ip(pctx *c, size_t i, int prefix) {
   obuf *o = &c->o;
   const capkit_packet *p = c->pkt;
   const capkit_layer *l = &p->layers[i];
   int v6 = l->type == CAPKIT_LAYER_IPV6;
-  if (prefix)
-    ob_s(o, v6 ? "IP6 " : "IP ");
+  c->ext_shown = 0;
+  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)))
+    ob_s(o, v6 ? "IP6 " : "IP "); /* tcpdump: "IP  [|ip]", " [|ip6]" */
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     ob_s(o, v6 ? " [|ip6]" : " [|ip]");
     return;
@@ -974,7 +1048,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       ob_s(o, "bad-len ");
       ob_u(o, l->u.ipv4.total_len);
     } else {
-      put_endpoints(o, l, 0, 0, 0);
+      put_endpoints(c, l, 0, 0, 0);
       ob_s(o, v6 ? "[bad ip6]" : "[bad ip length]");
     }
     return;
@@ -993,14 +1067,14 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     if (p->layers[j].u.ipv6_ext.type == 44)
       frag = &p->layers[j];
     if (p->layers[j].status & CAPKIT_LAYER_TRUNCATED) {
-      put_endpoints(o, l, 0, 0, 0);
+      put_endpoints(c, l, 0, 0, 0);
       ob_s(o, "[|ip6]");
       return;
     }
     j++;
   }
   if (frag && frag->u.ipv6_ext.frag_off) {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     ob_s(o, "frag (");
     ob_u(o, frag->u.ipv6_ext.frag_off);
     ob_c(o, '|');
@@ -1008,14 +1082,22 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     ob_c(o, ')');
     return;
   }
+  if (j > i + 1) {
+    /* extension headers, as tcpdump shows them, then the transport with
+     * ports only */
+    put_endpoints(c, l, 0, 0, 0);
+    for (size_t k = i + 1; k < j; k++)
+      ipv6_ext_text(c, &p->layers[k]);
+    c->ext_shown = 1;
+  }
   if (!v6 && l->u.ipv4.frag_off) {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     ob_s(o, "ip-proto-");
     ob_u(o, l->u.ipv4.proto);
     return;
   }
   if (j >= p->count) {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
     ob_s(o, "ip-proto-");
     ob_u(o, proto);
@@ -1033,11 +1115,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     break;
   case CAPKIT_LAYER_ICMP:
   case CAPKIT_LAYER_ICMPV6:
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     line_icmp(c, t);
     break;
   case CAPKIT_LAYER_GRE: {
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     const capkit_gre *g = &t->u.gre;
     ob_s(o, "GREv");
     ob_u(o, g->version);
@@ -1076,11 +1158,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   }
   case CAPKIT_LAYER_IPV4:
   case CAPKIT_LAYER_IPV6:
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     line_from(c, j, !c->link);
     break;
   default:
-    put_endpoints(o, l, 0, 0, 0);
+    put_endpoints(c, l, 0, 0, 0);
     break;
   }
 }
@@ -1395,6 +1477,51 @@ static void f_mac(fs *s, const char *k, const uint8_t *a, size_t n) {
   f_q(s);
 }
 
+/* The kinds of the IPv4 options, by name, as a list. */
+static void ipv4_options(fs *s, const uint8_t *d, uint32_t n) {
+  fk(s, "options");
+  ob_c(s->o, '[');
+  for (uint32_t i = 0, k = 0; i < n; k++) {
+    uint8_t t = d[i];
+    const char *name = NULL;
+    switch (t) {
+    case 0: name = "eol"; break;
+    case 1: name = "nop"; break;
+    case 7: name = "rr"; break;
+    case 68: name = "ts"; break;
+    case 130: name = "sec"; break;
+    case 131: name = "lsrr"; break;
+    case 137: name = "ssrr"; break;
+    case 148: name = "ra"; break;
+    default: break;
+    }
+    if (k)
+      ob_c(s->o, ',');
+    if (s->json)
+      ob_c(s->o, '"');
+    if (name)
+      ob_s(s->o, name);
+    else {
+      ob_s(s->o, "opt-");
+      ob_u(s->o, t);
+    }
+    if (s->json)
+      ob_c(s->o, '"');
+    if (t == 0)
+      break;
+    if (t == 1) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= n || d[i + 1] < 2 || d[i + 1] > n - i) {
+      ob_s(s->o, s->json ? ",\"bad\"" : ",bad");
+      break;
+    }
+    i += d[i + 1];
+  }
+  ob_c(s->o, ']');
+}
+
 static void layer_fields(pctx *c, fs *s, const capkit_layer *l) {
   const capkit_packet *p = c->pkt;
   int hdr = !(l->status & CAPKIT_LAYER_TRUNCATED);
@@ -1487,6 +1614,8 @@ static void layer_fields(pctx *c, fs *s, const capkit_layer *l) {
     f_ip4(s, "src", ip->src);
     f_ip4(s, "dst", ip->dst);
     f_u(s, "options_len", ip->opt_len);
+    if (ip->opt_len && hdr)
+      ipv4_options(s, p->data + l->offset + 20, ip->opt_len);
     break;
   }
   case CAPKIT_LAYER_IPV6: {

@@ -1,5 +1,5 @@
 /* obuf.h - a large output buffer for commands that print a line per packet:
- * text is appended with cheap inline helpers and written with one fwrite
+ * text is appended with cheap inline functions and written with one fwrite
  * per buffer-full instead of one stdio call per field. */
 #ifndef CAPKIT_CLI_OBUF_H
 #define CAPKIT_CLI_OBUF_H

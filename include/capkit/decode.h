@@ -260,7 +260,8 @@ typedef struct capkit_layer {
   uint8_t csum;    /* CAPKIT_CSUM_* */
   uint8_t depth;   /* tunnel depth: 0 outer, 1 inside GRE/VXLAN, ... */
   uint32_t offset; /* where the layer starts in the packet */
-  uint32_t len;    /* bytes of its header (what was captured of it) */
+  uint32_t len;    /* bytes of its header; when TRUNCATED, what was
+                      captured of it (the rest of the packet) */
   uint32_t payload_len; /* bytes the layer says follow its header (from its
                            length fields when it has them), else what was
                            captured after it */
@@ -299,7 +300,7 @@ typedef struct capkit_packet {
   const uint8_t *data;  /* the bytes decoded */
   uint32_t caplen, origlen;
   uint32_t linktype;
-  uint32_t status;  /* OR of every layer's status bits, plus the bits below */
+  uint32_t status;  /* OR of every layer's status bits */
   uint8_t more;     /* 1: the layer array was full, decoding stopped */
   int8_t link, net, trans, app; /* index of the first layer of each kind
                                    (outermost), -1 when absent */

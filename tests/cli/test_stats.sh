@@ -56,21 +56,24 @@ check_eq "csv tcp rows = JSON count" \
   "$(($(wc -l <"$T/tcp.csv") - 1))"
 
 # text: the sections are there, and -n limits the rows
+ntcp=$("$CAPKIT" print "$D/tcp.pcap" | wc -l)
+nconv=$(($("$CAPKIT" stats --csv tcp "$D/tcp.pcap" | wc -l) - 1))
 "$CAPKIT" stats "$D/tcp.pcap" >"$T/s.txt"
 for h in "Protocol hierarchy" "IP conversations" "TCP conversations" \
   "UDP conversations" "Top talkers" "Packet sizes" "Throughput"; do
   grep -q "^$h" "$T/s.txt" && ok || not_ok "text has $h"
 done
-check_eq "text packets" "Packets: 13" "$(head -1 "$T/s.txt")"
-check "-n 1 limits rows" grep -q '^\.\.\. 5 more' <("$CAPKIT" stats -n 1 "$D/tcp.pcap")
+check_eq "text packets" "Packets: $ntcp" "$(head -1 "$T/s.txt")"
+check "-n 1 limits rows" grep -q "^\.\.\. $((nconv - 1)) more" <("$CAPKIT" stats -n 1 "$D/tcp.pcap")
 
 # --interval: finer buckets, same totals; a tiny interval over a long span
-# is coarsened to at most 100000 buckets
+# is coarsened to at most 100000 buckets. The golden captures hold one
+# packet every quarter second.
 b1=$("$CAPKIT" stats --csv throughput -i 0.25 "$D/tcp.pcap" | tail -n +2 | wc -l)
-check_eq "quarter-second buckets" 13 "$b1"
+check_eq "quarter-second buckets" "$ntcp" "$b1"
 b2=$("$CAPKIT" stats --csv throughput -i 0.000000001 "$D/tcp.pcap" | tail -n +2 | wc -l)
 check "bucket count is bounded" test "$b2" -le 100000
-check_eq "bounded buckets keep the total" 13 \
+check_eq "bounded buckets keep the total" "$ntcp" \
   "$("$CAPKIT" stats --csv throughput -i 0.000000001 "$D/tcp.pcap" | awk -F, 'NR>1{s+=$2} END{print s}')"
 
 # -f: the same as counting what print -f prints

@@ -80,6 +80,11 @@ def tcp_pkts():
         IP(src=c, dst=s, id=11, flags="DF", tos=0x10, ttl=3) /
         TCP(sport=40003, dport=8080, flags="SEC", seq=99, window=1024),
     ]
+    # DNS over TCP: a 2-byte length, then the message
+    q = bytes(DNS(id=0x4242, rd=1, qd=DNSQR(qname="example.com", qtype="MX")))
+    pk.append(IP(src=c, dst="10.0.0.53", id=14) /
+              TCP(sport=40006, dport=53, flags="PA", seq=11, ack=12,
+                  window=512) / Raw(struct.pack(">H", len(q)) + q))
     pk = [eth(p) for p in pk]
     # a bad TCP checksum and a bad IP checksum
     pk.append(eth(IP(src=c, dst=s, id=12) /
