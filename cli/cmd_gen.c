@@ -82,6 +82,7 @@ static const char gen_spec_help[] =
     "  A-B                       A, A+1, ..., B, then A again\n"
     "  {a,b,c}                   a, b, c, a, ... in turn\n"
     "  rand  rand(A-B)           random (the whole field, or A..B), from --seed\n"
+    "                            (IPv6: rand varies the low 64 bits of 2001:db8::)\n"
     "  IPv6 addresses vary in their low 64 bits. The TCP flags field also\n"
     "  takes letters: F S R P A U E C N (\"SA\", \"PA\", \"FA\", \"R\").\n\n"
     "Layers and fields (default)\n"

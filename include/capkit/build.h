@@ -21,8 +21,8 @@ typedef struct capkit_spec_error {
 
 typedef struct capkit_gen capkit_gen;
 
-/* Compile one stream spec (the language is described in capkit-gen(1) and
- * `capkit gen --help-spec`) into a template. seed makes every `rand` value
+/* Compile one stream spec (the language is described under "capkit gen"
+ * in capkit(1) and by `capkit gen --help-spec`) into a template. seed makes every `rand` value
  * and random payload reproducible. Returns 0 and *out, CAPKIT_ESPEC (err,
  * if not NULL, says where and what), CAPKIT_EOPEN (a payload file cannot
  * be read; err says which) or CAPKIT_ENOMEM. */

@@ -372,6 +372,7 @@ static int field_value(P *p, const bfield *f, fval *v, size_t b, size_t e) {
     v->mode = M_RAND;
     v->rlo = 0;
     v->rhi = width_mask(f);
+    v->hi = f->def_hi; /* IPv6: random in the default /64 */
     if (n > 4) {
       if (s[e - 1] != ')')
         return fail(p, e, "expected ')' after the rand range");

@@ -47,6 +47,7 @@ check_eq "spec file error exit" 2 $?
 check "spec file error names line and column" grep -q "bad.spec line 4, column 10:.*8 bits of 'ttl'" "$T/err"
 check "nothing written for a bad second stream" test ! -e "$T/y.pcap"
 check_exit "payload file missing: exit 3" 3 "$CAPKIT" gen -o "$T/y.pcap" "ipv4()/payload(file=$T/none.bin)"
+check_exit "unwritable output: exit 3" 3 "$CAPKIT" gen -o "$T/no/such/dir/x.pcap" "$U"
 check_exit "mixed link types" 2 "$CAPKIT" gen -o "$T/y.pcap" 'eth()/ipv4()' 'ipv6()'
 
 # ---- counts, link types, output settings ----
