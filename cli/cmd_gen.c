@@ -43,7 +43,8 @@ static const char gen_usage[] =
     "      --jitter D         add a random 0..D to each timestamp\n"
     "      --seed N           seed of rand values and random payloads\n"
     "                         (default 1): the same seed, the same output\n"
-    "  -F, --format FMT       pcap (default) or pcapng\n"
+    "  -F, --format FMT       pcap (default) or pcapng; pcapng takes streams\n"
+    "                         of several link types (an interface each)\n"
     "  -b, --byte-order ORDER little, big or native\n"
     "  -p, --precision P      us or ns (default: us, ns when the start or\n"
     "                         interval has a finer part)\n"
@@ -139,6 +140,7 @@ static const char gen_spec_help[] =
 
 typedef struct stream {
   capkit_gen *g;
+  capkit_iface iface; /* pcapng with several link types: one each */
   uint64_t count, sent; /* packets */
   int64_t start_ns, interval_ns, jitter_ns;
   uint64_t rng;
@@ -395,7 +397,7 @@ static int read_spec_file(stream **ss, size_t *n, const char *path,
   return code;
 }
 
-static int run(stream *ss, size_t n, capkit_writer *w) {
+static int run(stream *ss, size_t n, capkit_writer *w, int ifaces) {
   capkit_record rec;
   memset(&rec, 0, sizeof rec);
   for (;;) {
@@ -420,6 +422,10 @@ static int run(stream *ss, size_t n, capkit_writer *w) {
     rec.ts_nsec = (uint32_t)ns;
     rec.caplen = rec.origlen = (uint32_t)len;
     rec.data = data;
+    if (ifaces) {
+      rec.iface = &s->iface;
+      rec.iface_id = s->iface.id;
+    }
     int rc = capkit_writer_write(w, &rec);
     if (rc < 0) {
       cli_err("gen", "%s", capkit_writer_error(w));
@@ -545,14 +551,26 @@ int cmd_gen(int argc, char **argv) {
     }
   }
   uint32_t link = n ? capkit_gen_linktype(ss[0].g) : 0;
+  int ifaces = 0; /* pcapng: an interface per stream of its link type */
   for (size_t i = 1; i < n && !code && !have_lt; i++)
     if (capkit_gen_linktype(ss[i].g) != link) {
-      cli_err("gen", "stream %zu implies link type %s but stream 1 %s; all "
-                     "streams of one output need the same first layer kind",
+      if (format && strcmp(format, "pcapng") == 0) {
+        ifaces = 1;
+        continue;
+      }
+      cli_err("gen", "stream %zu implies link type %s but stream 1 %s: a "
+                     "pcap file has one link type (-F pcapng takes several)",
               i + 1, capkit_linktype_name(capkit_gen_linktype(ss[i].g)),
               capkit_linktype_name(link));
       code = EXIT_USAGE;
     }
+  for (size_t i = 0; i < n && ifaces; i++) {
+    ss[i].iface.id = (uint32_t)i;
+    ss[i].iface.linktype = capkit_gen_linktype(ss[i].g);
+    ss[i].iface.snaplen = snap ? (uint32_t)snap : 262144;
+    ss[i].iface.fcs_len = -1;
+    ss[i].iface.tsresol = prec;
+  }
   capkit_writer *w = NULL;
   if (!code) {
     w = capkit_writer_new();
@@ -569,7 +587,7 @@ int cmd_gen(int argc, char **argv) {
       rc = capkit_writer_set_precision(w, prec);
     if (!rc && snap)
       rc = capkit_writer_set_snaplen(w, (uint32_t)snap);
-    if (!rc)
+    if (!rc && !ifaces)
       rc = capkit_writer_set_linktype(w, have_lt ? lt : link);
     if (!rc && (rc = capkit_writer_open_path(w, out)) < 0)
       cli_err("gen", "%s", capkit_writer_error(w));
@@ -577,7 +595,7 @@ int cmd_gen(int argc, char **argv) {
       code = cli_exit_for(rc);
   }
   if (!code)
-    code = run(ss, n, w);
+    code = run(ss, n, w, ifaces);
   if (!code && capkit_writer_close(w) < 0) {
     cli_err("gen", "%s", capkit_writer_error(w));
     code = EXIT_IO;

@@ -48,7 +48,10 @@ check "spec file error names line and column" grep -q "bad.spec line 4, column 1
 check "nothing written for a bad second stream" test ! -e "$T/y.pcap"
 check_exit "payload file missing: exit 3" 3 "$CAPKIT" gen -o "$T/y.pcap" "ipv4()/payload(file=$T/none.bin)"
 check_exit "unwritable output: exit 3" 3 "$CAPKIT" gen -o "$T/no/such/dir/x.pcap" "$U"
-check_exit "mixed link types" 2 "$CAPKIT" gen -o "$T/y.pcap" 'eth()/ipv4()' 'ipv6()'
+check_exit "mixed link types in pcap" 2 "$CAPKIT" gen -o "$T/y.pcap" 'eth()/ipv4()' 'ipv6()'
+"$CAPKIT" gen -c 2 -F pcapng -o "$T/mix.pcapng" 'eth()/ipv4()' 'ipv6()' 'sll2()/arp()'
+check_eq "mixed link types in pcapng: an interface each" "1 EN10MB,101 RAW,276 LINUX_SLL2," \
+  "$("$CAPKIT" info "$T/mix.pcapng" | sed -n 's/.*Interface [0-9]:.*link type \([0-9]* [A-Z0-9_]*\),.*/\1/p' | tr '\n' ',')"
 
 # ---- counts, link types, output settings ----
 "$CAPKIT" gen -c 1k -o "$T/u.pcap" "$U"
