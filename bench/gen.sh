@@ -57,7 +57,8 @@ sel=$(cat "$tmp/scapy.txt")
 "$PY" - "$N" "$best" "$best_rss" "$size" "$SCAPY_N" "$sel" "$best_cpu" <<'P'
 import sys
 n, el, rss, size, sn, sel = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
-cpu = float(sys.argv[7])
+cpu = max(float(sys.argv[7]), 0.01)
+el = max(el, 0.01)
 rate, srate = n / el, sn / sel
 print("capkit gen : %d packets (%d bytes) in %.2f s = %.2f M packets/s, peak RSS %.1f MiB"
       % (n, size, el, rate / 1e6, rss / 1024))
