@@ -88,6 +88,8 @@ static const char gen_spec_help[] =
     "  takes letters: F S R P A U E C N (\"SA\", \"PA\", \"FA\", \"R\").\n\n"
     "Layers and fields (default)\n"
     "  eth      dst (02:00:00:00:00:02) src (02:00:00:00:00:01) type (auto)\n"
+    "           pad[=N]: zero trailer up to an N-byte frame (60 without N),\n"
+    "           outside every length and checksum\n"
     "  vlan     802.1Q tag: pcp (0) dei (0) id|vid (1) type (auto)\n"
     "  qinq     802.1ad tag (TPID 0x88a8), fields as vlan; alias dot1ad\n"
     "  sll      pkttype (0) hatype (1) halen (6) addr (02:00:00:00:00:01)\n"

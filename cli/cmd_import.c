@@ -20,7 +20,12 @@ static const char import_usage[] =
     "dump is of a whole capture file (like 'hexdump -C file.pcap', with or\n"
     "without the offsets): the file is rebuilt from it and checked.\n\n"
     "  -o, --output FILE       output file ('-' for standard output)\n"
-    "  -l, --linktype TYPE     link type of the packets (default EN10MB)\n"
+    "  -l, --linktype TYPE     link type of the packets (default EN10MB, or\n"
+    "                          the one --wrap implies)\n"
+    "      --wrap SPEC         put headers built from a capkit gen spec\n"
+    "                          before each packet, lengths and checksums\n"
+    "                          computed (like text2pcap -e/-i/-u/-T/-4):\n"
+    "                          --wrap 'eth()/ipv4()/udp(dport=53)'\n"
     "  -t, --time-format FMT   a line before a packet starting with a time in\n"
     "                          this strptime(3) format stamps it; %f (or a\n"
     "                          format ending in '.') reads the fraction of a\n"
@@ -73,6 +78,7 @@ static int is_magic(const uint8_t *b, size_t n) {
 typedef struct imp_opts {
   const char *out, *format;
   int have_bo, have_prec, have_lt, keep;
+  capkit_gen *wrap;
   capkit_byte_order bo;
   unsigned prec;
   uint64_t snap;
@@ -184,7 +190,8 @@ static int import_packets(const char *name, FILE *f, const char *head,
       }
       if (!o->have_lt) {
         o->have_lt = 1;
-        o->lt = CAPKIT_LINKTYPE_ETHERNET;
+        o->lt = o->wrap ? capkit_gen_linktype(o->wrap)
+                        : CAPKIT_LINKTYPE_ETHERNET;
       }
       w = capkit_writer_new();
       int orc = w ? open_out(w, o) : CAPKIT_ENOMEM;
@@ -209,6 +216,20 @@ static int import_packets(const char *name, FILE *f, const char *head,
     rec.origlen = pk.has_origlen && pk.origlen >= pk.len ? pk.origlen
                                                          : (uint32_t)pk.len;
     rec.data = pk.data;
+    if (o->wrap) {
+      const uint8_t *d;
+      size_t n;
+      int grc = capkit_gen_wrap(o->wrap, pk.data, pk.len, &d, &n);
+      if (grc) {
+        cli_err("import", "%s: line %llu: the packet with its headers is "
+                "too large", name, (unsigned long long)pk.line);
+        code = EXIT_DATA;
+        break;
+      }
+      rec.data = d;
+      rec.origlen += (uint32_t)(n - pk.len);
+      rec.caplen = (uint32_t)n;
+    }
     int wrc = capkit_writer_write(w, &rec);
     if (wrc < 0) {
       cli_err("import", "%s", capkit_writer_error(w));
@@ -242,7 +263,7 @@ static int import_packets(const char *name, FILE *f, const char *head,
 }
 
 int cmd_import(int argc, char **argv) {
-  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP };
+  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP, OPT_WRAP };
   static const struct option opts[] = {
       {"output", required_argument, NULL, 'o'},
       {"linktype", required_argument, NULL, 'l'},
@@ -250,6 +271,7 @@ int cmd_import(int argc, char **argv) {
       {"whole-file", no_argument, NULL, OPT_WHOLE},
       {"packets", no_argument, NULL, OPT_PACKETS},
       {"keep-partial", no_argument, NULL, OPT_KEEP},
+      {"wrap", required_argument, NULL, OPT_WRAP},
       {"format", required_argument, NULL, 'F'},
       {"byte-order", required_argument, NULL, 'b'},
       {"precision", required_argument, NULL, 'p'},
@@ -258,7 +280,7 @@ int cmd_import(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   imp_opts o;
   memset(&o, 0, sizeof o);
-  const char *tfmt = NULL;
+  const char *tfmt = NULL, *wrap = NULL;
   int mode = 0, c; /* 0 detect, 1 whole, 2 packets */
   while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:h", opts, NULL)) != -1) {
     switch (c) {
@@ -272,6 +294,7 @@ int cmd_import(int argc, char **argv) {
     case OPT_WHOLE: mode = 1; break;
     case OPT_PACKETS: mode = 2; break;
     case OPT_KEEP: o.keep = 1; break;
+    case OPT_WRAP: wrap = optarg; break;
     case 'F': o.format = optarg; break;
     case 'b':
       if (cli_parse_byte_order(optarg, &o.bo))
@@ -299,10 +322,39 @@ int cmd_import(int argc, char **argv) {
     return cli_usage_error("import", "expected at most one input file");
   if (!o.out)
     return cli_usage_error("import", "no output file (-o)");
+  if (wrap) {
+    capkit_spec_error e;
+    int rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
+    if (rc == 0 && capkit_gen_round_packets(o.wrap) != 1)
+      rc = CAPKIT_ESPEC, e.column = 1,
+      snprintf(e.message, sizeof e.message, "tcp-session cannot wrap");
+    if (rc == 0) {
+      const uint8_t *d;
+      size_t n;
+      if (capkit_gen_wrap(o.wrap, NULL, 0, &d, &n)) {
+        rc = CAPKIT_ESPEC;
+        e.column = 1;
+        snprintf(e.message, sizeof e.message,
+                 "a --wrap spec cannot end in payload or tcp-session");
+      }
+      capkit_gen_free(o.wrap); /* fresh, so varying fields start over */
+      o.wrap = NULL;
+      if (!rc)
+        rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
+    }
+    if (rc) {
+      cli_err("import", "--wrap, column %zu: %s", e.column, e.message);
+      capkit_gen_free(o.wrap);
+      return rc == CAPKIT_ESPEC ? EXIT_USAGE : cli_exit_for(rc);
+    }
+    if (mode == 0)
+      mode = 2;
+  }
   const char *in = optind < argc ? argv[optind] : "-";
   FILE *f = strcmp(in, "-") == 0 ? stdin : fopen(in, "rb");
   if (!f) {
     cli_err("import", "%s: %s", in, strerror(errno));
+    capkit_gen_free(o.wrap);
     return EXIT_IO;
   }
   /* The head of the text tells a dump of a whole file (its first bytes are
@@ -315,6 +367,7 @@ int cmd_import(int argc, char **argv) {
     free(text);
     if (f != stdin)
       fclose(f);
+    capkit_gen_free(o.wrap);
     return EXIT_IO;
   }
   if (mode != 2) {
@@ -356,6 +409,7 @@ int cmd_import(int argc, char **argv) {
     }
   }
   code = import_packets(in, f, text, len, tfmt, &o);
+  capkit_gen_free(o.wrap);
   free(text);
   if (f != stdin)
     fclose(f);

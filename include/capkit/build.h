@@ -44,6 +44,13 @@ CAPKIT_API uint64_t capkit_gen_round_packets(const capkit_gen *g);
 CAPKIT_API int capkit_gen_next(capkit_gen *g, const uint8_t **data,
                                size_t *len);
 
+/* Like capkit_gen_next(), with the n given bytes as the payload after the
+ * spec's last layer, which must not be payload or tcp-session (lengths
+ * and checksums cover them): wrap imported bytes in headers. Returns 0,
+ * CAPKIT_EINVAL for such a spec, CAPKIT_ETOOBIG past 262144 bytes. */
+CAPKIT_API int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload,
+                               size_t n, const uint8_t **data, size_t *len);
+
 /* One packet from a spec into buf (cap bytes): the first packet the spec
  * generates. Returns its length (which may exceed cap: then nothing useful
  * is in buf), or a negative code as capkit_gen_new(). */

@@ -138,6 +138,14 @@ check "corrected listing rebuilds the capture" cmp -s "$T/w2.pcap" "$SEED"
 "$CAPKIT" import --packets -o "$T/pk.pcap" "$T/hd.txt"
 check_eq "--packets reads a file dump as one packet" 1 "$(info "$T/pk.pcap" packets)"
 
+# ---- import --wrap ----
+"$CAPKIT" import --wrap 'sll2()/ipv6()/udp(dport=9,sport=100+)' -o "$T/wr.pcap" "$T/d.txt"
+check_eq "--wrap sets the link type" LINUX_SLL2 "$(info "$T/wr.pcap" linktype_name)"
+check_eq "--wrap adds 68 bytes to each packet" "122 128 128 122" "$("$CAPKIT" dump "$T/wr.pcap" | awk '{print $5}' | tr '\n' ' ' | sed 's/ $//')"
+check_exit "--wrap with a payload layer" 2 "$CAPKIT" import --wrap 'ipv4()/payload(len=1)' -o "$T/wr2.pcap" "$T/d.txt"
+check_exit "--wrap with a bad spec" 2 "$CAPKIT" import --wrap 'ipv4(ttl=999)' -o "$T/wr2.pcap" "$T/d.txt"
+check "nothing written for a bad --wrap" test ! -e "$T/wr2.pcap"
+
 # ---- import errors ----
 printf '0000 01 02\n0010 03\n' >"$T/gap.txt"
 "$CAPKIT" import -o "$T/g.pcap" "$T/gap.txt" 2>"$T/err"
