@@ -322,6 +322,8 @@ int cmd_import(int argc, char **argv) {
     return cli_usage_error("import", "expected at most one input file");
   if (!o.out)
     return cli_usage_error("import", "no output file (-o)");
+  if (wrap && mode == 1)
+    return cli_usage_error("import", "--wrap is for packets, not --whole-file");
   if (wrap) {
     capkit_spec_error e;
     int rc = capkit_gen_new(wrap, 1, &o.wrap, &e);

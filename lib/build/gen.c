@@ -282,7 +282,7 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
         }
       } else if (l->nsrc == 1) {
         memset(h, l->src[0], l->hlen);
-      } else if (l->nsrc >= l->hlen) {
+      } else if (l->hlen && l->nsrc >= l->hlen) {
         memcpy(h, l->src, l->hlen);
       } else if (l->nsrc) {
         for (size_t k = 0; k < l->hlen; k++)
@@ -835,7 +835,8 @@ long capkit_build(const char *spec, uint8_t *buf, size_t cap,
   const uint8_t *d;
   size_t n;
   capkit_gen_next(g, &d, &n);
-  memcpy(buf, d, n < cap ? n : cap);
+  if (buf && cap)
+    memcpy(buf, d, n < cap ? n : cap);
   capkit_gen_free(g);
   return (long)n;
 }
