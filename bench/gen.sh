@@ -5,6 +5,8 @@
 # /usr/bin/time -v), against scapy crafting the same packets and writing
 # them with wrpcap on a smaller count (SCAPY_N, default 20 k), in the same
 # run, with the ratio. Goal: >= 5 M packets/s in constant memory.
+# Then capkit import against text2pcap on the same capkit dump -x text of
+# IMPORT_N (default 200 k) packets (0 skips it).
 #   N=10000000 SCAPY_N=20000 RUNS=3 CAPKIT=build/capkit bash bench/gen.sh
 set -euo pipefail
 here=$(dirname "$0")
@@ -12,6 +14,7 @@ root=$(cd "$here/.." && pwd)
 CAPKIT=${CAPKIT:-"$root/build/capkit"}
 N=${N:-10000000}
 SCAPY_N=${SCAPY_N:-20000}
+IMPORT_N=${IMPORT_N:-200000}
 RUNS=${RUNS:-3}
 PY=/usr/bin/python3
 SPEC='eth(dst=02:00:00:00:00:02)/ipv4(src=10.0.0.1+,dst=10.128.0.1+)/udp(sport=1024,dport=9)/payload(len=22,fill=0xaa)'
@@ -54,7 +57,8 @@ sel=$(cat "$tmp/scapy.txt")
 "$PY" - "$N" "$best" "$best_rss" "$size" "$SCAPY_N" "$sel" "$best_cpu" <<'P'
 import sys
 n, el, rss, size, sn, sel = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
-cpu = float(sys.argv[7])
+cpu = max(float(sys.argv[7]), 0.01)
+el = max(el, 0.01)
 rate, srate = n / el, sn / sel
 print("capkit gen : %d packets (%d bytes) in %.2f s = %.2f M packets/s, peak RSS %.1f MiB"
       % (n, size, el, rate / 1e6, rss / 1024))
@@ -62,3 +66,16 @@ print("             (%.2f s of CPU = %.2f M packets/s per busy core)" % (cpu, n 
 print("scapy      : %d packets (crafted + wrpcap) in %.2f s = %.0f packets/s" % (sn, sel, srate))
 print("ratio      : capkit gen is %.0fx faster" % (rate / srate))
 P
+
+[ "$IMPORT_N" -gt 0 ] || exit 0
+command -v text2pcap >/dev/null || { echo "text2pcap not installed: import comparison skipped"; exit 0; }
+"$CAPKIT" gen -c "$IMPORT_N" -o "$tmp/i.pcap" 'eth()/ipv4(src=10.0.0.1+)/udp(dport=9)/payload(len=rand(10-300),rand)'
+"$CAPKIT" dump -x "$tmp/i.pcap" >"$tmp/i.txt"
+echo "import of $(stat -c %s "$tmp/i.txt") bytes of capkit dump -x text, $IMPORT_N packets:"
+for tool in capkit text2pcap; do
+  if [ $tool = capkit ]; then cmd=("$CAPKIT" import -o "$tmp/o.pcap" "$tmp/i.txt")
+  else cmd=(text2pcap -q "$tmp/i.txt" "$tmp/o.pcap"); fi
+  /usr/bin/time -f "%e %M" -o "$tmp/t" "${cmd[@]}" >/dev/null 2>&1
+  read -r el rss <"$tmp/t"
+  awk -v t="$tool" -v e="$el" -v r="$rss" 'BEGIN{printf "  %-10s %6.2f s, peak RSS %.1f MiB\n", t, e, r / 1024}'
+done

@@ -43,7 +43,8 @@ static const char gen_usage[] =
     "      --jitter D         add a random 0..D to each timestamp\n"
     "      --seed N           seed of rand values and random payloads\n"
     "                         (default 1): the same seed, the same output\n"
-    "  -F, --format FMT       pcap (default) or pcapng\n"
+    "  -F, --format FMT       pcap (default) or pcapng; pcapng takes streams\n"
+    "                         of several link types (an interface each)\n"
     "  -b, --byte-order ORDER little, big or native\n"
     "  -p, --precision P      us or ns (default: us, ns when the start or\n"
     "                         interval has a finer part)\n"
@@ -82,10 +83,13 @@ static const char gen_spec_help[] =
     "  A-B                       A, A+1, ..., B, then A again\n"
     "  {a,b,c}                   a, b, c, a, ... in turn\n"
     "  rand  rand(A-B)           random (the whole field, or A..B), from --seed\n"
+    "                            (IPv6: rand varies the low 64 bits of 2001:db8::)\n"
     "  IPv6 addresses vary in their low 64 bits. The TCP flags field also\n"
     "  takes letters: F S R P A U E C N (\"SA\", \"PA\", \"FA\", \"R\").\n\n"
     "Layers and fields (default)\n"
     "  eth      dst (02:00:00:00:00:02) src (02:00:00:00:00:01) type (auto)\n"
+    "           pad[=N]: zero trailer up to an N-byte frame (60 without N),\n"
+    "           outside every length and checksum\n"
     "  vlan     802.1Q tag: pcp (0) dei (0) id|vid (1) type (auto)\n"
     "  qinq     802.1ad tag (TPID 0x88a8), fields as vlan; alias dot1ad\n"
     "  sll      pkttype (0) hatype (1) halen (6) addr (02:00:00:00:00:01)\n"
@@ -138,6 +142,7 @@ static const char gen_spec_help[] =
 
 typedef struct stream {
   capkit_gen *g;
+  capkit_iface iface; /* pcapng with several link types: one each */
   uint64_t count, sent; /* packets */
   int64_t start_ns, interval_ns, jitter_ns;
   uint64_t rng;
@@ -394,7 +399,7 @@ static int read_spec_file(stream **ss, size_t *n, const char *path,
   return code;
 }
 
-static int run(stream *ss, size_t n, capkit_writer *w) {
+static int run(stream *ss, size_t n, capkit_writer *w, int ifaces) {
   capkit_record rec;
   memset(&rec, 0, sizeof rec);
   for (;;) {
@@ -419,6 +424,10 @@ static int run(stream *ss, size_t n, capkit_writer *w) {
     rec.ts_nsec = (uint32_t)ns;
     rec.caplen = rec.origlen = (uint32_t)len;
     rec.data = data;
+    if (ifaces) {
+      rec.iface = &s->iface;
+      rec.iface_id = s->iface.id;
+    }
     int rc = capkit_writer_write(w, &rec);
     if (rc < 0) {
       cli_err("gen", "%s", capkit_writer_error(w));
@@ -544,14 +553,26 @@ int cmd_gen(int argc, char **argv) {
     }
   }
   uint32_t link = n ? capkit_gen_linktype(ss[0].g) : 0;
+  int ifaces = 0; /* pcapng: an interface per stream of its link type */
   for (size_t i = 1; i < n && !code && !have_lt; i++)
     if (capkit_gen_linktype(ss[i].g) != link) {
-      cli_err("gen", "stream %zu implies link type %s but stream 1 %s; all "
-                     "streams of one output need the same first layer kind",
+      if (format && strcmp(format, "pcapng") == 0) {
+        ifaces = 1;
+        continue;
+      }
+      cli_err("gen", "stream %zu implies link type %s but stream 1 %s: a "
+                     "pcap file has one link type (-F pcapng takes several)",
               i + 1, capkit_linktype_name(capkit_gen_linktype(ss[i].g)),
               capkit_linktype_name(link));
       code = EXIT_USAGE;
     }
+  for (size_t i = 0; i < n && ifaces; i++) {
+    ss[i].iface.id = (uint32_t)i;
+    ss[i].iface.linktype = capkit_gen_linktype(ss[i].g);
+    ss[i].iface.snaplen = snap ? (uint32_t)snap : 262144;
+    ss[i].iface.fcs_len = -1;
+    ss[i].iface.tsresol = prec;
+  }
   capkit_writer *w = NULL;
   if (!code) {
     w = capkit_writer_new();
@@ -568,7 +589,7 @@ int cmd_gen(int argc, char **argv) {
       rc = capkit_writer_set_precision(w, prec);
     if (!rc && snap)
       rc = capkit_writer_set_snaplen(w, (uint32_t)snap);
-    if (!rc)
+    if (!rc && !ifaces)
       rc = capkit_writer_set_linktype(w, have_lt ? lt : link);
     if (!rc && (rc = capkit_writer_open_path(w, out)) < 0)
       cli_err("gen", "%s", capkit_writer_error(w));
@@ -576,7 +597,7 @@ int cmd_gen(int argc, char **argv) {
       code = cli_exit_for(rc);
   }
   if (!code)
-    code = run(ss, n, w);
+    code = run(ss, n, w, ifaces);
   if (!code && capkit_writer_close(w) < 0) {
     cli_err("gen", "%s", capkit_writer_error(w));
     code = EXIT_IO;

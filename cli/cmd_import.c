@@ -20,7 +20,12 @@ static const char import_usage[] =
     "dump is of a whole capture file (like 'hexdump -C file.pcap', with or\n"
     "without the offsets): the file is rebuilt from it and checked.\n\n"
     "  -o, --output FILE       output file ('-' for standard output)\n"
-    "  -l, --linktype TYPE     link type of the packets (default EN10MB)\n"
+    "  -l, --linktype TYPE     link type of the packets (default EN10MB, or\n"
+    "                          the one --wrap implies)\n"
+    "      --wrap SPEC         put headers built from a capkit gen spec\n"
+    "                          before each packet, lengths and checksums\n"
+    "                          computed (like text2pcap -e/-i/-u/-T/-4):\n"
+    "                          --wrap 'eth()/ipv4()/udp(dport=53)'\n"
     "  -t, --time-format FMT   a line before a packet starting with a time in\n"
     "                          this strptime(3) format stamps it; %f (or a\n"
     "                          format ending in '.') reads the fraction of a\n"
@@ -40,38 +45,24 @@ static const char import_usage[] =
     "Exit status: 0 ok, 1 the text is not a valid dump (nothing written),\n"
     "2 usage, 3 I/O error.\n";
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f)
-    return NULL;
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (cap - n < 65536) {
-      cap = cap ? cap * 2 : 1 << 16;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        errno = ENOMEM;
-        break;
-      }
-      buf = nb;
+/* Read up to cap more bytes of f into *buf (grown), from *len on. */
+static int read_more(FILE *f, char **buf, size_t *len, size_t *cap,
+                     size_t want) {
+  if (*cap - *len < want) {
+    size_t nc = *cap ? *cap : 1 << 16;
+    while (nc - *len < want)
+      nc *= 2;
+    char *nb = realloc(*buf, nc);
+    if (!nb) {
+      errno = ENOMEM;
+      return -1;
     }
-    size_t r = fread(buf + n, 1, cap - n, f);
-    n += r;
-    if (r == 0) {
-      if (ferror(f)) {
-        free(buf);
-        buf = NULL;
-      }
-      break;
-    }
+    *buf = nb;
+    *cap = nc;
   }
-  if (f != stdin)
-    fclose(f);
-  *len = n;
-  return buf;
+  size_t r = fread(*buf + *len, 1, want, f);
+  *len += r;
+  return ferror(f) ? -1 : (int)(r > 0);
 }
 
 static int is_magic(const uint8_t *b, size_t n) {
@@ -87,6 +78,7 @@ static int is_magic(const uint8_t *b, size_t n) {
 typedef struct imp_opts {
   const char *out, *format;
   int have_bo, have_prec, have_lt, keep;
+  capkit_gen *wrap;
   capkit_byte_order bo;
   unsigned prec;
   uint64_t snap;
@@ -154,40 +146,60 @@ static int import_whole(const char *name, const uint8_t *b, size_t n,
   return code;
 }
 
-static int import_packets(const char *name, const char *text, size_t len,
-                          const char *tfmt, imp_opts *o) {
+/* Packets from the text already read (head) and then the rest of f,
+ * chunk by chunk: constant memory whatever the size of the dump. */
+static int import_packets(const char *name, FILE *f, const char *head,
+                          size_t hlen, const char *tfmt, imp_opts *o) {
   capkit_hexparse *p = capkit_hexparse_new(tfmt, 0);
-  if (!p) {
+  char *chunk = malloc(1 << 16);
+  if (!p || !chunk) {
+    capkit_hexparse_free(p);
+    free(chunk);
     cli_err("import", "out of memory");
     return EXIT_IO;
   }
-  int rc = capkit_hexparse_feed(p, text, len);
-  if (!rc)
-    rc = capkit_hexparse_finish(p);
+  int rc = capkit_hexparse_feed(p, head, hlen), eof = 0, ioerr = 0;
   capkit_hex_packet pk;
-  int got = rc ? rc : capkit_hexparse_next(p, &pk);
-  if (got < 0) {
-    cli_err("import", "%s: %s", name, capkit_hexparse_error(p));
-    capkit_hexparse_free(p);
-    return got == CAPKIT_ENOMEM ? EXIT_IO : EXIT_DATA;
-  }
-  if (!got)
-    cli_err("import", "%s: warning: no hex dump found", name);
-  if (!o->have_prec && got && pk.has_time && pk.ts_digits > 6) {
-    o->have_prec = 1;
-    o->prec = 9;
-  }
-  if (!o->have_lt) {
-    o->have_lt = 1;
-    o->lt = CAPKIT_LINKTYPE_ETHERNET;
-  }
-  capkit_writer *w = capkit_writer_new();
-  rc = w ? open_out(w, o) : CAPKIT_ENOMEM;
-  int code = rc ? cli_exit_for(rc) : EXIT_OK;
+  int got = 0;
+  capkit_writer *w = NULL;
+  int code = EXIT_OK;
   int64_t sec = 0;
   uint32_t nsec = 0;
   int first = 1;
-  while (!code && got > 0) {
+  while (!rc && !code) {
+    got = capkit_hexparse_next(p, &pk);
+    if (got < 0)
+      break;
+    if (got == 0) {
+      if (eof)
+        break;
+      size_t n = fread(chunk, 1, 1 << 16, f);
+      if (n)
+        rc = capkit_hexparse_feed(p, chunk, n);
+      else if (ferror(f))
+        ioerr = 1, eof = 1;
+      else
+        eof = 1, rc = capkit_hexparse_finish(p);
+      continue;
+    }
+    if (!w) {
+      /* the first packet decides the defaults */
+      if (!o->have_prec && pk.has_time && pk.ts_digits > 6) {
+        o->have_prec = 1;
+        o->prec = 9;
+      }
+      if (!o->have_lt) {
+        o->have_lt = 1;
+        o->lt = o->wrap ? capkit_gen_linktype(o->wrap)
+                        : CAPKIT_LINKTYPE_ETHERNET;
+      }
+      w = capkit_writer_new();
+      int orc = w ? open_out(w, o) : CAPKIT_ENOMEM;
+      if (orc) {
+        code = cli_exit_for(orc);
+        break;
+      }
+    }
     if (pk.has_time) {
       sec = pk.ts_sec;
       nsec = pk.ts_nsec;
@@ -196,12 +208,6 @@ static int import_packets(const char *name, const char *text, size_t len,
       sec++;
     }
     first = 0;
-    if (pk.len > UINT32_MAX) {
-      cli_err("import", "%s: line %llu: packet too large", name,
-              (unsigned long long)pk.line);
-      code = EXIT_DATA;
-      break;
-    }
     capkit_record rec;
     memset(&rec, 0, sizeof rec);
     rec.ts_sec = sec;
@@ -210,23 +216,54 @@ static int import_packets(const char *name, const char *text, size_t len,
     rec.origlen = pk.has_origlen && pk.origlen >= pk.len ? pk.origlen
                                                          : (uint32_t)pk.len;
     rec.data = pk.data;
-    if ((rc = capkit_writer_write(w, &rec)) < 0) {
-      cli_err("import", "%s", capkit_writer_error(w));
-      code = cli_exit_for(rc);
-      break;
+    if (o->wrap) {
+      const uint8_t *d;
+      size_t n;
+      int grc = capkit_gen_wrap(o->wrap, pk.data, pk.len, &d, &n);
+      if (grc) {
+        cli_err("import", "%s: line %llu: the packet with its headers is "
+                "too large", name, (unsigned long long)pk.line);
+        code = EXIT_DATA;
+        break;
+      }
+      rec.data = d;
+      rec.origlen += (uint32_t)(n - pk.len);
+      rec.caplen = (uint32_t)n;
     }
-    got = capkit_hexparse_next(p, &pk);
+    int wrc = capkit_writer_write(w, &rec);
+    if (wrc < 0) {
+      cli_err("import", "%s", capkit_writer_error(w));
+      code = cli_exit_for(wrc);
+    }
   }
-  if (!code && got < 0) {
+  if (!code && ioerr) {
+    cli_err("import", "%s: %s", name, strerror(errno));
+    code = EXIT_IO;
+  } else if (!code && (rc < 0 || got < 0)) {
+    int e = rc < 0 ? rc : got;
     cli_err("import", "%s: %s", name, capkit_hexparse_error(p));
-    code = EXIT_DATA;
+    code = e == CAPKIT_ENOMEM ? EXIT_IO : EXIT_DATA;
+  }
+  if (!code && !w) {
+    cli_err("import", "%s: warning: no hex dump found", name);
+    if (!o->have_lt) {
+      o->have_lt = 1;
+      o->lt = CAPKIT_LINKTYPE_ETHERNET;
+    }
+    w = capkit_writer_new();
+    int orc = w ? open_out(w, o) : CAPKIT_ENOMEM;
+    if (orc)
+      code = cli_exit_for(orc);
   }
   capkit_hexparse_free(p);
+  free(chunk);
+  if (!w)
+    return code;
   return finish(w, code);
 }
 
 int cmd_import(int argc, char **argv) {
-  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP };
+  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP, OPT_WRAP };
   static const struct option opts[] = {
       {"output", required_argument, NULL, 'o'},
       {"linktype", required_argument, NULL, 'l'},
@@ -234,6 +271,7 @@ int cmd_import(int argc, char **argv) {
       {"whole-file", no_argument, NULL, OPT_WHOLE},
       {"packets", no_argument, NULL, OPT_PACKETS},
       {"keep-partial", no_argument, NULL, OPT_KEEP},
+      {"wrap", required_argument, NULL, OPT_WRAP},
       {"format", required_argument, NULL, 'F'},
       {"byte-order", required_argument, NULL, 'b'},
       {"precision", required_argument, NULL, 'p'},
@@ -242,7 +280,7 @@ int cmd_import(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   imp_opts o;
   memset(&o, 0, sizeof o);
-  const char *tfmt = NULL;
+  const char *tfmt = NULL, *wrap = NULL;
   int mode = 0, c; /* 0 detect, 1 whole, 2 packets */
   while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:h", opts, NULL)) != -1) {
     switch (c) {
@@ -256,6 +294,7 @@ int cmd_import(int argc, char **argv) {
     case OPT_WHOLE: mode = 1; break;
     case OPT_PACKETS: mode = 2; break;
     case OPT_KEEP: o.keep = 1; break;
+    case OPT_WRAP: wrap = optarg; break;
     case 'F': o.format = optarg; break;
     case 'b':
       if (cli_parse_byte_order(optarg, &o.bo))
@@ -283,37 +322,98 @@ int cmd_import(int argc, char **argv) {
     return cli_usage_error("import", "expected at most one input file");
   if (!o.out)
     return cli_usage_error("import", "no output file (-o)");
+  if (wrap && mode == 1)
+    return cli_usage_error("import", "--wrap is for packets, not --whole-file");
+  if (wrap) {
+    capkit_spec_error e;
+    int rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
+    if (rc == 0 && capkit_gen_round_packets(o.wrap) != 1)
+      rc = CAPKIT_ESPEC, e.column = 1,
+      snprintf(e.message, sizeof e.message, "tcp-session cannot wrap");
+    if (rc == 0) {
+      const uint8_t *d;
+      size_t n;
+      if (capkit_gen_wrap(o.wrap, NULL, 0, &d, &n)) {
+        rc = CAPKIT_ESPEC;
+        e.column = 1;
+        snprintf(e.message, sizeof e.message,
+                 "a --wrap spec cannot end in payload or tcp-session");
+      }
+      capkit_gen_free(o.wrap); /* fresh, so varying fields start over */
+      o.wrap = NULL;
+      if (!rc)
+        rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
+    }
+    if (rc) {
+      cli_err("import", "--wrap, column %zu: %s", e.column, e.message);
+      capkit_gen_free(o.wrap);
+      return rc == CAPKIT_ESPEC ? EXIT_USAGE : cli_exit_for(rc);
+    }
+    if (mode == 0)
+      mode = 2;
+  }
   const char *in = optind < argc ? argv[optind] : "-";
-  size_t len;
-  char *text = slurp(in, &len);
-  if (!text) {
+  FILE *f = strcmp(in, "-") == 0 ? stdin : fopen(in, "rb");
+  if (!f) {
     cli_err("import", "%s: %s", in, strerror(errno));
+    capkit_gen_free(o.wrap);
     return EXIT_IO;
   }
-  int code;
+  /* The head of the text tells a dump of a whole file (its first bytes are
+   * a capture magic); only that case needs the whole text at once. */
+  char *text = NULL;
+  size_t len = 0, cap = 0;
+  int r = read_more(f, &text, &len, &cap, 1 << 16), code;
+  if (r < 0) {
+    cli_err("import", "%s: %s", in, strerror(errno));
+    free(text);
+    if (f != stdin)
+      fclose(f);
+    capkit_gen_free(o.wrap);
+    return EXIT_IO;
+  }
   if (mode != 2) {
     capkit_hexparse *p = capkit_hexparse_new(NULL, CAPKIT_HEX_WHOLE);
-    int rc = p ? capkit_hexparse_feed(p, text, len) : CAPKIT_ENOMEM;
+    size_t head = len;
+    if (mode == 0) /* whole lines only */
+      while (head > 0 && text[head - 1] != '\n' && !feof(f))
+        head--;
+    int rc = p ? capkit_hexparse_feed(p, text, head) : CAPKIT_ENOMEM;
     if (!rc)
       rc = capkit_hexparse_finish(p);
     size_t n = 0;
     const uint8_t *b = rc ? NULL : capkit_hexparse_bytes(p, &n);
-    if (b && (mode == 1 || is_magic(b, n))) {
-      code = import_whole(in, b, n, &o);
+    int whole = mode == 1 || (b && is_magic(b, n));
+    capkit_hexparse_free(p);
+    if (whole) {
+      while ((r = read_more(f, &text, &len, &cap, 1 << 20)) > 0)
+        ;
+      p = r < 0 ? NULL : capkit_hexparse_new(NULL, CAPKIT_HEX_WHOLE);
+      rc = p ? capkit_hexparse_feed(p, text, len) : CAPKIT_ENOMEM;
+      if (!rc)
+        rc = capkit_hexparse_finish(p);
+      b = rc ? NULL : capkit_hexparse_bytes(p, &n);
+      if (r < 0) {
+        cli_err("import", "%s: %s", in, strerror(errno));
+        code = EXIT_IO;
+      } else if (b && n) {
+        code = import_whole(in, b, n, &o);
+      } else {
+        cli_err("import", "%s: %s", in,
+                rc ? capkit_hexparse_error(p) : "no hex bytes found");
+        code = rc == CAPKIT_ENOMEM ? EXIT_IO : EXIT_DATA;
+      }
       capkit_hexparse_free(p);
       free(text);
+      if (f != stdin)
+        fclose(f);
       return code;
     }
-    if (mode == 1) {
-      cli_err("import", "%s: %s", in,
-              rc ? capkit_hexparse_error(p) : "no hex bytes found");
-      capkit_hexparse_free(p);
-      free(text);
-      return rc == CAPKIT_ENOMEM ? EXIT_IO : EXIT_DATA;
-    }
-    capkit_hexparse_free(p);
   }
-  code = import_packets(in, text, len, tfmt, &o);
+  code = import_packets(in, f, text, len, tfmt, &o);
+  capkit_gen_free(o.wrap);
   free(text);
+  if (f != stdin)
+    fclose(f);
   return code;
 }

@@ -21,8 +21,8 @@ typedef struct capkit_spec_error {
 
 typedef struct capkit_gen capkit_gen;
 
-/* Compile one stream spec (the language is described in capkit-gen(1) and
- * `capkit gen --help-spec`) into a template. seed makes every `rand` value
+/* Compile one stream spec (the language is described under "capkit gen"
+ * in capkit(1) and by `capkit gen --help-spec`) into a template. seed makes every `rand` value
  * and random payload reproducible. Returns 0 and *out, CAPKIT_ESPEC (err,
  * if not NULL, says where and what), CAPKIT_EOPEN (a payload file cannot
  * be read; err says which) or CAPKIT_ENOMEM. */
@@ -43,6 +43,13 @@ CAPKIT_API uint64_t capkit_gen_round_packets(const capkit_gen *g);
  * no allocation and no system call. */
 CAPKIT_API int capkit_gen_next(capkit_gen *g, const uint8_t **data,
                                size_t *len);
+
+/* Like capkit_gen_next(), with the n given bytes as the payload after the
+ * spec's last layer, which must not be payload or tcp-session (lengths
+ * and checksums cover them): wrap imported bytes in headers. Returns 0,
+ * CAPKIT_EINVAL for such a spec, CAPKIT_ETOOBIG past 262144 bytes. */
+CAPKIT_API int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload,
+                               size_t n, const uint8_t **data, size_t *len);
 
 /* One packet from a spec into buf (cap bytes): the first packet the spec
  * generates. Returns its length (which may exceed cap: then nothing useful

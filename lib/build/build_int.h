@@ -70,6 +70,7 @@ typedef struct blayer {
   uint8_t *req, *resp;
   size_t nreq, nresp, reqlen, resplen;
   int close_rst, close_none;
+  size_t pad; /* eth: zero bytes after the packet up to this frame length */
   /* filled by assembly */
   size_t off, hlen;
 } blayer;

@@ -282,6 +282,8 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
         }
       } else if (l->nsrc == 1) {
         memset(h, l->src[0], l->hlen);
+      } else if (l->hlen && l->nsrc >= l->hlen) {
+        memcpy(h, l->src, l->hlen);
       } else if (l->nsrc) {
         for (size_t k = 0; k < l->hlen; k++)
           h[k] = l->src[k % l->nsrc];
@@ -414,6 +416,11 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
   }
   if (nchk)
     *nchk = nc;
+  /* Ethernet padding: a trailer, outside every length and checksum */
+  if (n && L[0].d->type == L_ETH && L[0].pad > total) {
+    memset(buf + total, 0, L[0].pad - total);
+    total = L[0].pad;
+  }
   return total;
 }
 
@@ -792,6 +799,33 @@ int capkit_gen_next(capkit_gen *g, const uint8_t **data, size_t *len) {
   return 0;
 }
 
+int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload, size_t n,
+                    const uint8_t **data, size_t *len) {
+  if (!g || !data || !len || (n && !payload))
+    return CAPKIT_EINVAL;
+  int last = g->s.l[g->s.n - 1].d->type;
+  if (g->plan || last == L_PAYLOAD || g->s.n >= BF_MAXL)
+    return CAPKIT_EINVAL;
+  size_t hl = 0;
+  for (int i = 0; i < g->s.n; i++)
+    hl += hdr_len(&g->s.l[i]);
+  if (n > BF_MAXPKT || hl + n > BF_MAXPKT)
+    return CAPKIT_ETOOBIG;
+  update_vars_all(g, g->s.l, g->s.n);
+  blayer L[BF_MAXL + 1];
+  memcpy(L, g->s.l, (size_t)g->s.n * sizeof *L);
+  blayer *pl = &L[g->s.n];
+  memset(pl, 0, sizeof *pl);
+  pl->d = capkit__layer_desc(L_PAYLOAD);
+  pl->src = (uint8_t *)(uintptr_t)payload;
+  pl->nsrc = n;
+  pl->cur_lo[0] = n;
+  g->len = assemble(L, g->s.n + 1, g->buf, &g->rng, NULL, NULL);
+  *data = g->buf;
+  *len = g->len;
+  return 0;
+}
+
 long capkit_build(const char *spec, uint8_t *buf, size_t cap,
                   capkit_spec_error *err) {
   capkit_gen *g;
@@ -801,7 +835,8 @@ long capkit_build(const char *spec, uint8_t *buf, size_t cap,
   const uint8_t *d;
   size_t n;
   capkit_gen_next(g, &d, &n);
-  memcpy(buf, d, n < cap ? n : cap);
+  if (buf && cap)
+    memcpy(buf, d, n < cap ? n : cap);
   capkit_gen_free(g);
   return (long)n;
 }

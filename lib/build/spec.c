@@ -372,6 +372,7 @@ static int field_value(P *p, const bfield *f, fval *v, size_t b, size_t e) {
     v->mode = M_RAND;
     v->rlo = 0;
     v->rhi = width_mask(f);
+    v->hi = f->def_hi; /* IPv6: random in the default /64 */
     if (n > 4) {
       if (s[e - 1] != ')')
         return fail(p, e, "expected ')' after the rand range");
@@ -581,6 +582,7 @@ static int extra_param(P *p, blayer *l, const char *name, size_t nb, int has,
   int t = l->d->type;
   uint64_t v;
   if (!has && !(strcmp(name, "rand") == 0 || strcmp(name, "sackok") == 0 ||
+                strcmp(name, "pad") == 0 ||
                 strcmp(name, "rst") == 0 || strcmp(name, "fin") == 0))
     return fail(p, nb, "expected '=' and a value after '%s'", name);
   if ((t == L_IP4 || t == L_TCP || t == L_HBH || t == L_DST) &&
@@ -627,6 +629,15 @@ static int extra_param(P *p, blayer *l, const char *name, size_t nb, int has,
       l->tsecr = (uint32_t)r;
       return 0;
     }
+  }
+  if (t == L_ETH && strcmp(name, "pad") == 0) {
+    v = 60;
+    if (has && parse_u64(p, b, e, &v, "a frame length for 'pad'"))
+      return -1;
+    if (v > 65535)
+      return fail(p, b, "'pad' is a frame length of at most 65535");
+    l->pad = (size_t)v;
+    return 0;
   }
   if (t == L_RT && strcmp(name, "addr") == 0) {
     bfield f = {"addr", 0, 128, K_IP6, A_NONE, 0, 0};

@@ -47,7 +47,11 @@ check_eq "spec file error exit" 2 $?
 check "spec file error names line and column" grep -q "bad.spec line 4, column 10:.*8 bits of 'ttl'" "$T/err"
 check "nothing written for a bad second stream" test ! -e "$T/y.pcap"
 check_exit "payload file missing: exit 3" 3 "$CAPKIT" gen -o "$T/y.pcap" "ipv4()/payload(file=$T/none.bin)"
-check_exit "mixed link types" 2 "$CAPKIT" gen -o "$T/y.pcap" 'eth()/ipv4()' 'ipv6()'
+check_exit "unwritable output: exit 3" 3 "$CAPKIT" gen -o "$T/no/such/dir/x.pcap" "$U"
+check_exit "mixed link types in pcap" 2 "$CAPKIT" gen -o "$T/y.pcap" 'eth()/ipv4()' 'ipv6()'
+"$CAPKIT" gen -c 2 -F pcapng -o "$T/mix.pcapng" 'eth()/ipv4()' 'ipv6()' 'sll2()/arp()'
+check_eq "mixed link types in pcapng: an interface each" "1 EN10MB,101 RAW,276 LINUX_SLL2," \
+  "$("$CAPKIT" info "$T/mix.pcapng" | sed -n 's/.*Interface [0-9]:.*link type \([0-9]* [A-Z0-9_]*\),.*/\1/p' | tr '\n' ',')"
 
 # ---- counts, link types, output settings ----
 "$CAPKIT" gen -c 1k -o "$T/u.pcap" "$U"
@@ -133,6 +137,14 @@ sed 's/^\(cd 4f 60 04 00 00 3c 00.*3c 00 00 00 00\)$/\1 1f/' "$LISTING" >"$T/fix
 check "corrected listing rebuilds the capture" cmp -s "$T/w2.pcap" "$SEED"
 "$CAPKIT" import --packets -o "$T/pk.pcap" "$T/hd.txt"
 check_eq "--packets reads a file dump as one packet" 1 "$(info "$T/pk.pcap" packets)"
+
+# ---- import --wrap ----
+"$CAPKIT" import --wrap 'sll2()/ipv6()/udp(dport=9,sport=100+)' -o "$T/wr.pcap" "$T/d.txt"
+check_eq "--wrap sets the link type" LINUX_SLL2 "$(info "$T/wr.pcap" linktype_name)"
+check_eq "--wrap adds 68 bytes to each packet" "122 128 128 122" "$("$CAPKIT" dump "$T/wr.pcap" | awk '{print $5}' | tr '\n' ' ' | sed 's/ $//')"
+check_exit "--wrap with a payload layer" 2 "$CAPKIT" import --wrap 'ipv4()/payload(len=1)' -o "$T/wr2.pcap" "$T/d.txt"
+check_exit "--wrap with a bad spec" 2 "$CAPKIT" import --wrap 'ipv4(ttl=999)' -o "$T/wr2.pcap" "$T/d.txt"
+check "nothing written for a bad --wrap" test ! -e "$T/wr2.pcap"
 
 # ---- import errors ----
 printf '0000 01 02\n0010 03\n' >"$T/gap.txt"

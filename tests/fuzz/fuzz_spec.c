@@ -27,6 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       for (size_t k = 0; k < n; k++)
         sum += d[k];
     }
+    const uint8_t *d;
+    size_t n;
+    if (capkit_gen_wrap(g, data, size, &d, &n) == 0)
+      for (size_t k = 0; k < n; k++)
+        sum += d[k];
     (void)sum;
     capkit_gen_free(g);
   } else if (!strstr(s, "file")) {

@@ -64,6 +64,11 @@ check_eq "RST conversations end in RST" 2 "$(awk -F'|' '$6=="1"' "$T/r.txt" | wc
 "${TS[@]}" -r "$T/s.pcap" -q -z conv,tcp 2>/dev/null | grep -c '<->' >"$T/conv"
 check_eq "tshark sees three conversations" 3 "$(cat "$T/conv")"
 
+# the teardown is the one of the seed's "connection termination" capture
+"$CAPKIT" gen -o "$T/ct.pcap" 'eth(src=00:1f:3c:23:db:d3,dst=00:12:cf:e5:54:a0)/ipv4(src=192.168.10.226,dst=192.168.11.12)/tcp-session(sport=19707,dport=23)'
+flags() { tshark -r "$1" -T fields -E separator=' ' -e eth.src -e ip.src -e tcp.srcport -e tcp.dstport -e tcp.flags 2>/dev/null | tail -n 4; }
+check_eq "teardown as in the seed capture" "$(flags "$CAPKIT_TESTDATA/connection_termination.pcap")" "$(flags "$T/ct.pcap")"
+
 # ---- deliberately broken packets: flagged exactly as intended ----
 cat >"$T/bad.spec" <<'S'
 start=1 ipv4(chksum=0x1234)/udp(dport=9)/payload(len=4)

@@ -48,6 +48,12 @@ text2pcap -q -t "%Y-%m-%d %H:%M:%S.%f" "$T/od.txt" "$T/od.t2p" >/dev/null 2>&1 |
 check_eq "od with times: 30 packets" 30 "$("$CAPKIT" dump "$T/od.ck" | wc -l)"
 check_eq "od with times: same packets and timestamps as text2pcap" "$("$CAPKIT" dump -x "$T/od.t2p" | cut -d' ' -f3-)" "$("$CAPKIT" dump -x "$T/od.ck" | cut -d' ' -f3-)"
 
+# ---- dummy headers: --wrap with text2pcap's -u values, byte for byte ----
+text2pcap -q -u 1000,69 "$T/od.txt" "$T/u.t2p" >/dev/null 2>&1 || not_ok "text2pcap -u"
+"$CAPKIT" import -o "$T/u.ck" --wrap 'eth(dst=20:52:45:43:56:00,src=20:53:45:4e:44:00,pad)/ipv4(id=0x1234,ttl=255,src=10.1.1.1,dst=10.2.2.2)/udp(sport=1000,dport=69)' "$T/od.txt" || not_ok "import --wrap"
+check_eq "--wrap: the same packets as text2pcap -u" "$(hexof "$T/u.t2p")" "$(hexof "$T/u.ck")"
+check_eq "--wrap: 30 packets" 30 "$("$CAPKIT" dump "$T/u.ck" | wc -l)"
+
 # ---- hexdump -C of each packet, link type RAW ----
 "$CAPKIT" gen -c 5 -o "$T/r.pcap" 'ipv4(src=10.9.0.1+)/udp(dport=9)/payload(len=rand(10-90),rand)'
 : >"$T/hd.txt"

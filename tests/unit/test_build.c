@@ -189,6 +189,16 @@ static void test_overrides(void) {
   CHECK_EQ(b[0], 0x44);
   CHECK_EQ(be16(b + 24), 3);
   CHECK_EQ(be16(b + 26), 0);
+  /* Ethernet padding is a trailer: outside lengths and checksums */
+  memset(b, 0xee, sizeof b);
+  n = capkit_build("eth(pad)/ipv4()/udp()/payload(len=2)", b, sizeof b, &e);
+  CHECK_EQ(n, 60);
+  CHECK_EQ(be16(b + 16), 30);
+  CHECK_EQ(be16(b + 38), 10);
+  CHECK(checksums_ok(b + 14, 30));
+  CHECK(b[44] == 0 && b[59] == 0);
+  n = capkit_build("eth(pad=20)/ipv4()", b, sizeof b, &e);
+  CHECK_EQ(n, 34);
   n = capkit_build("eth(type=0x1234)/ipv4()", b, sizeof b, &e);
   CHECK_EQ(be16(b + 12), 0x1234);
   n = capkit_build("ipv4()/tcp(chksum=0xbeef,off=15)", b, sizeof b, &e);
