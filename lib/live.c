@@ -43,7 +43,7 @@ capkit_live *capkit_live_new(void) {
     return NULL;
   l->snaplen = 262144;
   l->bufsize = (size_t)32 << 20;
-  l->immediate = 1;
+  l->immediate = 0;
   l->promisc = 1;
   l->timeout_ms = 100;
   return l;
