@@ -285,6 +285,9 @@ static void on_packet(void *user, const capkit_record *rec) {
     return;
   if (c->rotate_ns) {
     int64_t t = capkit_record_time_ns(rec);
+    /* A clock jump far ahead: one new file, not one per interval missed. */
+    if (t - c->file_end_ns > 16 * c->rotate_ns)
+      c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
     while (t >= c->file_end_ns && !c->err) {
       c->err = rotate(c);
       c->file_end_ns += c->rotate_ns;
@@ -470,6 +473,8 @@ static int run(cap *c) {
     if (c->rotate_ns) {
       /* Idle intervals end too (judged by the clock when no packet came). */
       int64_t t = now_ns(CLOCK_REALTIME);
+      if (t - c->file_end_ns > 16 * c->rotate_ns)
+        c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
       while (!code && t >= c->file_end_ns) {
         code = rotate(c);
         c->file_end_ns += c->rotate_ns;

@@ -77,8 +77,8 @@ typedef void (*capkit_live_fn)(void *user, const capkit_record *rec);
  * negative code (CAPKIT_EIO: the interface went away, ...). */
 CAPKIT_API int capkit_live_dispatch(capkit_live *l, int max,
                                     capkit_live_fn fn, void *user);
-/* Make a running capkit_live_dispatch return as soon as possible. Safe to
- * call from a signal handler. */
+/* Make a running capkit_live_dispatch return as soon as possible (or the
+ * next one, if none is running). Safe to call from a signal handler. */
 CAPKIT_API void capkit_live_break(capkit_live *l);
 
 /* Counters since open, as the kernel keeps them. */

@@ -314,6 +314,19 @@ if start_capture "$T/c7.err" -i "$B" -w "$T/empty.pcap"; then
   check "empty capture: tcpdump reads it" sh -c 'tcpdump -nr "$1" -w /dev/null 2>/dev/null' - "$T/empty.pcap"
 fi
 
+# ---- --duration on an idle interface; -G still gives a file per interval ----
+rm -rf "$T/rot" && mkdir -p "$T/rot"
+t0=$(date +%s%N)
+X "$CAPKIT" capture -i "$B" -w "$T/rot/idle.pcap" -G 0.2 --duration 0.7 2>"$T/idle.err"
+check_eq "idle capture with --duration: exit 0" 0 $?
+el=$((($(date +%s%N) - t0) / 1000000))
+check "--duration 0.7 on an idle interface stops in time (${el} ms)" test "$el" -lt 3000
+nf=$(ls "$T/rot" | wc -l)
+check "-G 0.2 over 0.7 s idle: 3 to 5 files ($nf)" test "$nf" -ge 3 -a "$nf" -le 5
+for f in "$T"/rot/*; do
+  check "idle file $f valid for tcpdump" sh -c 'tcpdump -r "$1" -w /dev/null 2>/dev/null' - "$f"
+done
+
 # ---- -i any: LINUX_SLL and LINUX_SLL2 that tcpdump reads ----
 # Each frame is seen leaving one end and arriving at the other: twice.
 "$PY" - "$T" <<'EOF'
