@@ -38,6 +38,9 @@ static const char capture_usage[] =
     "      --linktype TYPE      link type to capture as; on 'any':\n"
     "                           LINUX_SLL (default) or LINUX_SLL2\n"
     "  -B, --buffer-size SIZE   kernel buffer (default 32MiB)\n"
+    "      --immediate          hand each packet over as it arrives (by\n"
+    "                           default packets come in blocks, at least\n"
+    "                           every 100 ms: faster, and fewer drops)\n"
     "  -p, --no-promiscuous-mode\n"
     "                           do not put the interface in promiscuous "
     "mode\n"
@@ -79,7 +82,7 @@ typedef struct cap {
   double duration;
   int64_t rotate_ns; /* -G in ns, 0 none */
   uint32_t ring;     /* -W, 0 none */
-  int quiet, promisc, precision, have_size;
+  int quiet, promisc, precision, immediate;
   /* state */
   capkit_live *live;
   const capkit_iface *ifc;
@@ -282,6 +285,9 @@ static void on_packet(void *user, const capkit_record *rec) {
     return;
   if (c->rotate_ns) {
     int64_t t = capkit_record_time_ns(rec);
+    /* A clock jump far ahead: one new file, not one per interval missed. */
+    if (t - c->file_end_ns > 16 * c->rotate_ns)
+      c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
     while (t >= c->file_end_ns && !c->err) {
       c->err = rotate(c);
       c->file_end_ns += c->rotate_ns;
@@ -388,6 +394,7 @@ static int run(cap *c) {
   capkit_live_set_snaplen(l, c->snaplen);
   capkit_live_set_buffer_size(l, (size_t)c->bufsize);
   capkit_live_set_promisc(l, c->promisc);
+  capkit_live_set_immediate(l, c->immediate);
   capkit_live_set_timeout(l, 100);
   uint32_t lt = c->linktype;
   if (!lt && strcmp(c->iface, "any") == 0)
@@ -466,6 +473,8 @@ static int run(cap *c) {
     if (c->rotate_ns) {
       /* Idle intervals end too (judged by the clock when no packet came). */
       int64_t t = now_ns(CLOCK_REALTIME);
+      if (t - c->file_end_ns > 16 * c->rotate_ns)
+        c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
       while (!code && t >= c->file_end_ns) {
         code = rotate(c);
         c->file_end_ns += c->rotate_ns;
@@ -499,7 +508,7 @@ static int run(cap *c) {
 }
 
 int cmd_capture(int argc, char **argv) {
-  enum { OPT_DURATION = 256, OPT_LINKTYPE, OPT_PRECISION };
+  enum { OPT_DURATION = 256, OPT_LINKTYPE, OPT_PRECISION, OPT_IMMEDIATE };
   static const struct option opts[] = {
       {"interface", required_argument, NULL, 'i'},
       {"write", required_argument, NULL, 'w'},
@@ -514,6 +523,7 @@ int cmd_capture(int argc, char **argv) {
       {"linktype", required_argument, NULL, OPT_LINKTYPE},
       {"buffer-size", required_argument, NULL, 'B'},
       {"no-promiscuous-mode", no_argument, NULL, 'p'},
+      {"immediate", no_argument, NULL, OPT_IMMEDIATE},
       {"precision", required_argument, NULL, OPT_PRECISION},
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
@@ -590,6 +600,9 @@ int cmd_capture(int argc, char **argv) {
       break;
     case 'p':
       c.promisc = 0;
+      break;
+    case OPT_IMMEDIATE:
+      c.immediate = 1;
       break;
     case OPT_PRECISION: {
       unsigned p;

@@ -3,7 +3,9 @@
  * packet becomes a capkit_record, so the writer takes it like any other. */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@ struct capkit_live {
   char os[160];
   int nano;
   /* dispatch */
+  volatile sig_atomic_t breaking; /* set by capkit_live_break */
+  int nonblock;                   /* we wait in poll(), not libpcap */
   capkit_live_fn fn;
   void *user;
   uint64_t delivered;
@@ -43,7 +47,7 @@ capkit_live *capkit_live_new(void) {
     return NULL;
   l->snaplen = 262144;
   l->bufsize = (size_t)32 << 20;
-  l->immediate = 1;
+  l->immediate = 0;
   l->promisc = 1;
   l->timeout_ms = 100;
   return l;
@@ -228,6 +232,13 @@ static int do_open(capkit_live *l, const char *iface, int inject) {
     struct bpf_program prog = {1, &none};
     (void)pcap_setfilter(l->p, &prog);
   }
+  /* With a TPACKET_V3 ring libpcap waits in poll() without a timeout
+   * (the kernel retires a block after the timeout, but only a block that
+   * holds packets), so an idle interface would never return. We wait
+   * ourselves, up to the timeout, and let libpcap read without blocking. */
+  if (!inject && pcap_get_selectable_fd(l->p) >= 0 &&
+      pcap_setnonblock(l->p, 1, eb) == 0)
+    l->nonblock = 1;
 #ifdef PCAP_TSTAMP_PRECISION_NANO
   l->nano = pcap_get_tstamp_precision(l->p) == PCAP_TSTAMP_PRECISION_NANO;
 #endif
@@ -314,10 +325,30 @@ int capkit_live_dispatch(capkit_live *l, int max, capkit_live_fn fn,
     return CAPKIT_EMISUSE;
   l->fn = fn;
   l->user = user;
+  if (l->breaking) {
+    l->breaking = 0;
+    return 0;
+  }
   int n = pcap_dispatch(l->p, max > 0 ? max : -1, on_packet,
                         (u_char *)(void *)l);
-  if (n == PCAP_ERROR_BREAK)
+  if (n == 0 && l->nonblock) {
+    struct pollfd pfd = {pcap_get_selectable_fd(l->p), POLLIN, 0};
+    int pr = poll(&pfd, 1, l->timeout_ms);
+    if (pr < 0 && errno != EINTR)
+      return fail(l, CAPKIT_EIO, "%s: capture failed: %s", l->name,
+                  strerror(errno));
+    if (l->breaking) {
+      l->breaking = 0;
+      return 0;
+    }
+    if (pr > 0)
+      n = pcap_dispatch(l->p, max > 0 ? max : -1, on_packet,
+                        (u_char *)(void *)l);
+  }
+  if (n == PCAP_ERROR_BREAK) {
+    l->breaking = 0;
     return 0;
+  }
   if (n < 0)
     return fail(l, CAPKIT_EIO, "%s: capture failed: %s", l->name,
                 pcap_geterr(l->p));
@@ -325,8 +356,10 @@ int capkit_live_dispatch(capkit_live *l, int max, capkit_live_fn fn,
 }
 
 void capkit_live_break(capkit_live *l) {
-  if (l && l->p)
+  if (l && l->p) {
+    l->breaking = 1;
     pcap_breakloop(l->p);
+  }
 }
 
 int capkit_live_stats_get(capkit_live *l, capkit_live_stats *st) {

@@ -25,10 +25,15 @@ extern "C" {
 
 typedef struct capkit_live capkit_live;
 
-/* A new, unopened handle with the defaults: snaplen 262144, immediate mode
- * on (each packet is delivered as soon as it arrives), a 32 MiB kernel
- * buffer, promiscuous mode on, nanosecond timestamps when the system has
- * them, a 100 ms read timeout. NULL if out of memory. */
+/* A new, unopened handle with the defaults: snaplen 262144, a 32 MiB
+ * kernel buffer, promiscuous mode on, nanosecond timestamps when the system
+ * has them, a 100 ms read timeout, immediate mode off. Off, libpcap packs
+ * packets of any size into the blocks of a TPACKET_V3 ring, delivered when
+ * a block is full or the timeout expires: the fastest way to capture. In
+ * immediate mode each packet is delivered as it arrives, but libpcap then
+ * uses a TPACKET_V2 ring of slots of the snaplen's size (fewer packets fit
+ * in the buffer: lower the snaplen for high rates). NULL if out of
+ * memory. */
 CAPKIT_API capkit_live *capkit_live_new(void);
 /* Closes and frees; accepts NULL. */
 CAPKIT_API void capkit_live_free(capkit_live *l);
@@ -37,6 +42,7 @@ CAPKIT_API void capkit_live_free(capkit_live *l);
 CAPKIT_API int capkit_live_set_snaplen(capkit_live *l, uint32_t snaplen);
 /* Kernel buffer in bytes (ring of TPACKET_V3 blocks on Linux); >= 64 KiB. */
 CAPKIT_API int capkit_live_set_buffer_size(capkit_live *l, size_t bytes);
+/* Immediate mode (see capkit_live_new). */
 CAPKIT_API int capkit_live_set_immediate(capkit_live *l, int on);
 CAPKIT_API int capkit_live_set_promisc(capkit_live *l, int on);
 /* How long capkit_live_dispatch waits for packets before returning 0, in
@@ -71,8 +77,8 @@ typedef void (*capkit_live_fn)(void *user, const capkit_record *rec);
  * negative code (CAPKIT_EIO: the interface went away, ...). */
 CAPKIT_API int capkit_live_dispatch(capkit_live *l, int max,
                                     capkit_live_fn fn, void *user);
-/* Make a running capkit_live_dispatch return as soon as possible. Safe to
- * call from a signal handler. */
+/* Make a running capkit_live_dispatch return as soon as possible (or the
+ * next one, if none is running). Safe to call from a signal handler. */
 CAPKIT_API void capkit_live_break(capkit_live *l);
 
 /* Counters since open, as the kernel keeps them. */

@@ -328,6 +328,15 @@ static void loopback(void) {
   CHECK(strstr(capkit_live_error(a), "IEEE802_11") != NULL);
   capkit_live_free(a);
 
+  /* Nothing arrives: dispatch returns 0 after about the timeout. */
+  CHECK_EQ(capkit_live_set_filter(l, "udp and dst port 45873"), 0);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  CHECK_EQ(capkit_live_dispatch(l, -1, on_rec, &g), 0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double el = (double)(t1.tv_sec - t0.tv_sec) +
+              (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  CHECK(el > 0.05 && el < 2.0);
   capkit_live_break(l);
   CHECK_EQ(capkit_live_dispatch(l, -1, on_rec, &g), 0); /* broken: returns */
   capkit_live_free(l);
