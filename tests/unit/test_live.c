@@ -337,6 +337,8 @@ static void loopback(void) {
   double el = (double)(t1.tv_sec - t0.tv_sec) +
               (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   CHECK(el > 0.05 && el < 2.0);
+  CHECK_EQ(capkit_live_set_filter(l, NULL), 0); /* removed */
+  CHECK(capkit_live_iface(l)->filter == NULL);
   capkit_live_break(l);
   CHECK_EQ(capkit_live_dispatch(l, -1, on_rec, &g), 0); /* broken: returns */
   capkit_live_free(l);
