@@ -116,6 +116,8 @@ check "test captures generated" test -s "$T/many.pcap" -a -s "$T/timed.pcap"
 # when it says it is listening (its pid in $CPID).
 start_capture() {
   local err=$1 i; shift
+  # A file left by an earlier capture would say "listening" too early.
+  rm -f "$err"
   # ip netns exec becomes capkit (exec), so $! is the capture itself.
   ip netns exec "$NS" "$CAPKIT" capture "$@" 2>"$err" &
   CPID=$!
@@ -328,6 +330,13 @@ for f in "$T"/rot/*; do
   check "idle file $f valid for tcpdump" sh -c 'tcpdump -r "$1" -w /dev/null 2>/dev/null' - "$f"
 done
 
+# ---- the live counter: on a terminal only ----
+check "no live counter when stderr is a file" test -z "$(grep -a ' bytes, .* dropped' "$T/c1.err")"
+if command -v script >/dev/null 2>&1; then
+  script -qec "ip netns exec $NS $CAPKIT capture -i $B -w $T/tty.pcap --duration 0.6" /dev/null >"$T/tty.out" 2>&1
+  check "live counter on a terminal" grep -aq "0 packets, 0 bytes, 0 dropped" "$T/tty.out"
+fi
+
 # ---- -i any: LINUX_SLL and LINUX_SLL2 that tcpdump reads ----
 # Each frame is seen leaving one end and arriving at the other: twice.
 "$PY" - "$T" <<'EOF'
@@ -343,8 +352,10 @@ for lt in LINUX_SLL:113:16 LINUX_SLL2:276:20; do
   if start_capture "$T/any.err" -i any $opt -w "$T/any-$name.pcap" -c 80 --duration 10 udp and port 47001; then
     X "$CAPKIT" replay -q -i "$A" --pps 20000 "$T/big.pcap"
     wait_capture
+    wait_rc=$?
     check_eq "any as $name: link type" "# linktype $num" "$(frames "$T/any-$name.pcap" | sed -n 1p)"
     tcpdump -nr "$T/any-$name.pcap" >"$T/any.txt" 2>"$T/any.tcpdump.err"
+    check_eq "any as $name: capture exit" 0 "$wait_rc"
     check_eq "any as $name: tcpdump reads 80 packets" 80 "$(wc -l <"$T/any.txt")"
     check "any as $name: tcpdump names the link type" grep -q "$name" "$T/any.tcpdump.err"
     data "$T/any-$name.pcap" | cut -c$((hl * 2 + 1))- | sort | uniq -c | awk '{print $1}' | sort -u >"$T/anyc"
