@@ -37,6 +37,25 @@ static void settings(void) {
   capkit_live_break(l); /* harmless before open */
   capkit_live_free(l);
   capkit_live_free(NULL);
+
+  /* The writer additions, on their error paths. */
+  capkit_writer *w = capkit_writer_new();
+  capkit_iface_stats is;
+  memset(&is, 0, sizeof is);
+  CHECK_EQ(capkit_writer_write_stats(w, NULL, 0, &is), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_writer_write_stats(w, NULL, 0, NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_write_stats(NULL, NULL, 0, &is), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_flush(NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_set_section_info(NULL, "a", "b", "c"),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_set_section_info(w, NULL, NULL, "app"), 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/settings.pcap", tap_tmpdir());
+  CHECK_EQ(capkit_writer_open_path(w, path), 0);
+  CHECK_EQ(capkit_writer_set_section_info(w, "a", "b", "c"), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_writer_close(w), 0);
+  CHECK_EQ(capkit_writer_flush(w), CAPKIT_EMISUSE);
+  capkit_writer_free(w);
 }
 
 static void missing_interface(void) {
