@@ -300,8 +300,10 @@ static void on_packet(void *user, const capkit_record *rec) {
     uint64_t caplen = rec->caplen;
     if (caplen > c->ifc->snaplen && c->ifc->snaplen)
       caplen = c->ifc->snaplen;
+    /* pcapng: an enhanced packet block, and room for the statistics
+     * block that ends the file (76 bytes with its four counters). */
     uint64_t need = strcmp(c->format, "pcapng") == 0
-                        ? 32 + ((caplen + 3) & ~(uint64_t)3)
+                        ? 32 + ((caplen + 3) & ~(uint64_t)3) + 76
                         : 16 + caplen;
     if (capkit_writer_bytes(c->w) + need > c->size_limit)
       c->err = rotate(c);

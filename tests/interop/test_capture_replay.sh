@@ -268,11 +268,16 @@ fi
 
 # ---- rotation by time (-G) with a %N template, and a ring (-W) ----
 rm -rf "$T/rot" && mkdir -p "$T/rot"
-if start_capture "$T/c4.err" -i "$B" -w "$T/rot/t_%N.pcapng" -G 0.25 -c 300 --duration 15; then
+# with -C as well: whichever limit comes first (here -G for the first
+# file, -C for the next), pcapng files with their statistics within -C.
+if start_capture "$T/c4.err" -i "$B" -w "$T/rot/t_%N.pcapng" -G 0.25 -C 60k -c 300 --duration 15; then
   X "$CAPKIT" replay -q -i "$A" --pps 400 "$T/many.pcap" # 0.75 s
   wait_capture
   nf=$(ls "$T/rot" | wc -l)
-  check "-G 0.25 over 0.75 s made 3 to 6 files ($nf)" test "$nf" -ge 3 -a "$nf" -le 6
+  check "-G 0.25 -C 60k over 0.75 s made 4 to 10 files ($nf)" test "$nf" -ge 4 -a "$nf" -le 10
+  big=0
+  for f in "$T"/rot/*; do [ "$(stat -c %s "$f")" -le 60000 ] || big=$((big + 1)); done
+  check_eq "no pcapng file past -C (statistics included)" 0 "$big"
   for i in $(seq 0 $((nf - 1))); do data "$T/rot/t_$i.pcapng"; done >"$T/got4"
   check "union of the -G files is the whole capture" cmp -s "$T/want1" "$T/got4"
 fi
