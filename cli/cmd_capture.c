@@ -71,8 +71,9 @@ static const char capture_usage[] =
     "the kernel's counts at the end (received, dropped by the kernel,\n"
     "dropped by the interface). pcapng files name the interface, filter and\n"
     "system, and end with interface statistics.\n\n"
-    "Exit status: 0 ok, 2 usage, 3 I/O or system error (including missing\n"
-    "privileges).\n";
+    "Exit status: 0 ok, 2 usage (including an unknown interface, link type\n"
+    "or a filter that does not compile), 3 I/O or system error (including\n"
+    "missing privileges).\n";
 
 typedef struct cap {
   /* options */
@@ -98,11 +99,12 @@ typedef struct cap {
   char hw[128], os[160];
 } cap;
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, n_signals;
 static capkit_live *sig_live;
 
 static void on_signal(int sig) {
   stop_signal = sig;
+  n_signals++;
   capkit_live_break(sig_live);
 }
 
@@ -298,8 +300,10 @@ static void on_packet(void *user, const capkit_record *rec) {
     uint64_t caplen = rec->caplen;
     if (caplen > c->ifc->snaplen && c->ifc->snaplen)
       caplen = c->ifc->snaplen;
+    /* pcapng: an enhanced packet block, and room for the statistics
+     * block that ends the file (76 bytes with its four counters). */
     uint64_t need = strcmp(c->format, "pcapng") == 0
-                        ? 32 + ((caplen + 3) & ~(uint64_t)3)
+                        ? 32 + ((caplen + 3) & ~(uint64_t)3) + 76
                         : 16 + caplen;
     if (capkit_writer_bytes(c->w) + need > c->size_limit)
       c->err = rotate(c);
@@ -483,6 +487,28 @@ static int run(cap *c) {
     if (counter && mono >= next_show) {
       show_counter(c, 0);
       next_show = mono + 250000000;
+    }
+  }
+  /* Stopped by a signal or --duration: the kernel hands over a block of
+   * the ring when it is full or the timeout has passed, so the packets it
+   * had received at the stop are fetched before closing (a second signal
+   * or a second of waiting cuts this short). */
+  capkit_live_stats st0;
+  if (!code && !c->err && !(c->count && c->packets >= c->count) &&
+      capkit_live_stats_get(l, &st0) == 0) {
+    uint64_t want = st0.received; /* what the kernel had at the stop */
+    int signals = n_signals;
+    int64_t until = now_ns(CLOCK_MONOTONIC) + 1000000000;
+    while (st0.delivered < want && n_signals == signals && !c->err &&
+           !(c->count && c->packets >= c->count) &&
+           now_ns(CLOCK_MONOTONIC) < until) {
+      if (capkit_live_dispatch(l, -1, on_packet, c) < 0 ||
+          capkit_live_stats_get(l, &st0) != 0)
+        break;
+    }
+    if (capkit_writer_flush(c->w) < 0) {
+      cli_err("capture", "%s", capkit_writer_error(c->w));
+      code = EXIT_IO;
     }
   }
   if (!code)

@@ -280,8 +280,10 @@ int capkit_live_set_filter(capkit_live *l, const char *expr) {
   for (const char *c = expr; c && *c; c++)
     if (*c != ' ' && *c != '\t' && *c != '\n')
       blank = 0;
+  if (blank)
+    expr = "";
   struct bpf_program prog;
-  if (pcap_compile(l->p, &prog, blank ? "" : expr, 1,
+  if (pcap_compile(l->p, &prog, expr, 1,
                    PCAP_NETMASK_UNKNOWN) != 0)
     return fail(l, CAPKIT_EFILTER, "filter '%s': %s", expr,
                 pcap_geterr(l->p));

@@ -116,6 +116,8 @@ check "test captures generated" test -s "$T/many.pcap" -a -s "$T/timed.pcap"
 # when it says it is listening (its pid in $CPID).
 start_capture() {
   local err=$1 i; shift
+  # A file left by an earlier capture would say "listening" too early.
+  rm -f "$err"
   # ip netns exec becomes capkit (exec), so $! is the capture itself.
   ip netns exec "$NS" "$CAPKIT" capture "$@" 2>"$err" &
   CPID=$!
@@ -266,11 +268,16 @@ fi
 
 # ---- rotation by time (-G) with a %N template, and a ring (-W) ----
 rm -rf "$T/rot" && mkdir -p "$T/rot"
-if start_capture "$T/c4.err" -i "$B" -w "$T/rot/t_%N.pcapng" -G 0.25 -c 300 --duration 15; then
+# with -C as well: whichever limit comes first (here -G for the first
+# file, -C for the next), pcapng files with their statistics within -C.
+if start_capture "$T/c4.err" -i "$B" -w "$T/rot/t_%N.pcapng" -G 0.25 -C 60k -c 300 --duration 15; then
   X "$CAPKIT" replay -q -i "$A" --pps 400 "$T/many.pcap" # 0.75 s
   wait_capture
   nf=$(ls "$T/rot" | wc -l)
-  check "-G 0.25 over 0.75 s made 3 to 6 files ($nf)" test "$nf" -ge 3 -a "$nf" -le 6
+  check "-G 0.25 -C 60k over 0.75 s made 4 to 10 files ($nf)" test "$nf" -ge 4 -a "$nf" -le 10
+  big=0
+  for f in "$T"/rot/*; do [ "$(stat -c %s "$f")" -le 60000 ] || big=$((big + 1)); done
+  check_eq "no pcapng file past -C (statistics included)" 0 "$big"
   for i in $(seq 0 $((nf - 1))); do data "$T/rot/t_$i.pcapng"; done >"$T/got4"
   check "union of the -G files is the whole capture" cmp -s "$T/want1" "$T/got4"
 fi
@@ -296,7 +303,8 @@ fi
 # ---- SIGINT mid-capture loses nothing already received ----
 if start_capture "$T/c6.err" -i "$B" -w "$T/sig.pcapng"; then
   X "$CAPKIT" replay -q -i "$A" --pps 5000 "$T/many.pcap"
-  sleep 0.3
+  # At once: the last packets may still be in a ring block the kernel has
+  # not handed over yet; the capture fetches them before closing.
   kill -INT "$CPID"
   wait_capture
   check_eq "capture stopped by SIGINT exits 0" 0 $?
@@ -327,6 +335,13 @@ for f in "$T"/rot/*; do
   check "idle file $f valid for tcpdump" sh -c 'tcpdump -r "$1" -w /dev/null 2>/dev/null' - "$f"
 done
 
+# ---- the live counter: on a terminal only ----
+check "no live counter when stderr is a file" test -z "$(grep -a ' bytes, .* dropped' "$T/c1.err")"
+if command -v script >/dev/null 2>&1; then
+  script -qec "ip netns exec $NS $CAPKIT capture -i $B -w $T/tty.pcap --duration 0.6" /dev/null >"$T/tty.out" 2>&1
+  check "live counter on a terminal" grep -aq "0 packets, 0 bytes, 0 dropped" "$T/tty.out"
+fi
+
 # ---- -i any: LINUX_SLL and LINUX_SLL2 that tcpdump reads ----
 # Each frame is seen leaving one end and arriving at the other: twice.
 "$PY" - "$T" <<'EOF'
@@ -342,8 +357,10 @@ for lt in LINUX_SLL:113:16 LINUX_SLL2:276:20; do
   if start_capture "$T/any.err" -i any $opt -w "$T/any-$name.pcap" -c 80 --duration 10 udp and port 47001; then
     X "$CAPKIT" replay -q -i "$A" --pps 20000 "$T/big.pcap"
     wait_capture
+    wait_rc=$?
     check_eq "any as $name: link type" "# linktype $num" "$(frames "$T/any-$name.pcap" | sed -n 1p)"
     tcpdump -nr "$T/any-$name.pcap" >"$T/any.txt" 2>"$T/any.tcpdump.err"
+    check_eq "any as $name: capture exit" 0 "$wait_rc"
     check_eq "any as $name: tcpdump reads 80 packets" 80 "$(wc -l <"$T/any.txt")"
     check "any as $name: tcpdump names the link type" grep -q "$name" "$T/any.tcpdump.err"
     data "$T/any-$name.pcap" | cut -c$((hl * 2 + 1))- | sort | uniq -c | awk '{print $1}' | sort -u >"$T/anyc"

@@ -37,6 +37,25 @@ static void settings(void) {
   capkit_live_break(l); /* harmless before open */
   capkit_live_free(l);
   capkit_live_free(NULL);
+
+  /* The writer additions, on their error paths. */
+  capkit_writer *w = capkit_writer_new();
+  capkit_iface_stats is;
+  memset(&is, 0, sizeof is);
+  CHECK_EQ(capkit_writer_write_stats(w, NULL, 0, &is), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_writer_write_stats(w, NULL, 0, NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_write_stats(NULL, NULL, 0, &is), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_flush(NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_set_section_info(NULL, "a", "b", "c"),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_set_section_info(w, NULL, NULL, "app"), 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/settings.pcap", tap_tmpdir());
+  CHECK_EQ(capkit_writer_open_path(w, path), 0);
+  CHECK_EQ(capkit_writer_set_section_info(w, "a", "b", "c"), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_writer_close(w), 0);
+  CHECK_EQ(capkit_writer_flush(w), CAPKIT_EMISUSE);
+  capkit_writer_free(w);
 }
 
 static void missing_interface(void) {
@@ -337,6 +356,8 @@ static void loopback(void) {
   double el = (double)(t1.tv_sec - t0.tv_sec) +
               (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   CHECK(el > 0.05 && el < 2.0);
+  CHECK_EQ(capkit_live_set_filter(l, NULL), 0); /* removed */
+  CHECK(capkit_live_iface(l)->filter == NULL);
   capkit_live_break(l);
   CHECK_EQ(capkit_live_dispatch(l, -1, on_rec, &g), 0); /* broken: returns */
   capkit_live_free(l);
