@@ -121,7 +121,7 @@ start_capture() {
   # ip netns exec becomes capkit (exec), so $! is the capture itself.
   ip netns exec "$NS" "$CAPKIT" capture "$@" 2>"$err" &
   CPID=$!
-  for i in $(seq 100); do
+  for i in $(seq 200); do
     grep -q "listening on" "$err" 2>/dev/null && return 0
     kill -0 "$CPID" 2>/dev/null || break
     sleep 0.05
@@ -230,18 +230,24 @@ for mode in "orig:1:" "speed2:2:--speed 2" "pps:x:--pps 200"; do
   # Recorded on the sending end: the time stamps are taken as each frame
   # leaves (on the receiving end of a veth they wait for the softirq, which
   # a busy machine defers by milliseconds).
-  if start_capture "$T/t.err" -i "$A" -w "$T/t-$name.pcap" -c 25 --duration 10 udp port 47002; then
+  # A machine busy with other work can delay one run by milliseconds;
+  # a second run is allowed, and both failing fails the test.
+  for attempt in 1 2; do
+    start_capture "$T/t.err" -i "$A" -w "$T/t-$name.pcap" -c 25 --duration 10 udp port 47002 || break
     # shellcheck disable=SC2086
     X "$CAPKIT" replay -q -i "$A" --realtime $opt "$T/timed.pcap"
     wait_capture
     gaps "$T/t-$name.pcap" >"$T/gg"
+    sc=$scale
     if [ "$scale" = x ]; then
-      awk '{ print 5000 }' "$T/gg" >"$T/gw2"; want=$T/gw2; scale=1
+      awk '{ print 5000 }' "$T/gg" >"$T/gw2"; want=$T/gw2; sc=1
     else
       want=$T/gw
     fi
-    msg=$(timing_ok "$want" "$T/gg" "$scale") && ok || not_ok "timing $name: $msg"
-  fi
+    if msg=$(timing_ok "$want" "$T/gg" "$sc"); then ok; break; fi
+    [ "$attempt" = 2 ] && not_ok "timing $name (two runs): $msg"
+    echo "timing $name: $msg; once more" >&2
+  done
 done
 
 # ---- rotation by size (-C): complete files whose union is everything ----
@@ -301,10 +307,15 @@ if start_capture "$T/c5.err" -i "$B" -w "$T/rot/ring.pcap" -C 20k -W 3 -c 300 --
 fi
 
 # ---- SIGINT mid-capture loses nothing already received ----
+rx_packets() { X cat "/sys/class/net/$B/statistics/rx_packets"; }
 if start_capture "$T/c6.err" -i "$B" -w "$T/sig.pcapng"; then
+  rx0=$(rx_packets)
   X "$CAPKIT" replay -q -i "$A" --pps 5000 "$T/many.pcap"
-  # At once: the last packets may still be in a ring block the kernel has
-  # not handed over yet; the capture fetches them before closing.
+  # As soon as the interface has received all 300 (a busy machine may hold
+  # the last ones in the veth backlog a moment): the last packets may still
+  # be in a ring block the kernel has not handed over yet; the capture
+  # fetches them before closing.
+  for _ in $(seq 100); do [ $(($(rx_packets) - rx0)) -ge 300 ] && break; sleep 0.05; done
   kill -INT "$CPID"
   wait_capture
   check_eq "capture stopped by SIGINT exits 0" 0 $?
