@@ -55,4 +55,27 @@ void cli_json_str(FILE *f, const char *s);
  * sets *code to the exit code. */
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);
 
+/* One input of a command that reads several files with one filter (print,
+ * stats): its reader, and the filter, shared and not owned (NULL: every
+ * record), prepared for the reader's link type. */
+typedef struct cli_input {
+  const char *cmd, *path;
+  capkit_reader *r;
+  capkit_filter *flt;
+  const char *expr; /* flt's expression, for messages */
+} cli_input;
+
+/* Open path and prepare flt for its link type. Prints the error; returns
+ * an exit code (0 ok; EXIT_USAGE only when flt does not compile), and
+ * leaves no reader open on failure. */
+int cli_input_open(cli_input *in, const char *cmd, const char *path,
+                   capkit_filter *flt, const char *expr);
+/* Next record that passes the filter: 1, 0 at the end, or a negative code
+ * (the reader's, or CAPKIT_EFILTER) to hand to cli_input_report. */
+int cli_input_next(cli_input *in, capkit_record *rec);
+/* Print the error of a failed cli_input_next (rec: the record it was
+ * reading) and return its exit code. */
+int cli_input_report(const cli_input *in, const capkit_record *rec, int rc);
+void cli_input_close(cli_input *in);
+
 #endif

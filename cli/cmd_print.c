@@ -355,6 +355,24 @@ static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
   ob_s(o, ": ");
 }
 
+/* The endpoints of a TCP or UDP header; when the header was cut, they
+ * (without ports when even those were cut, then cut_noports follows)
+ * and cut; returns 1 then, the line being complete. */
+static int transport_endpoints(pctx *c, const capkit_layer *net,
+                               const capkit_layer *l, uint16_t sp,
+                               uint16_t dp, const char *cut_noports,
+                               const char *cut) {
+  if (!(l->status & CAPKIT_LAYER_TRUNCATED)) {
+    put_endpoints(c, net, 1, sp, dp);
+    return 0;
+  }
+  if (l->len < 4)
+    put_endpoints(c, net, 0, 0, 0), ob_s(&c->o, cut_noports);
+  else
+    put_endpoints(c, net, 1, sp, dp), ob_s(&c->o, cut);
+  return 1;
+}
+
 static size_t line_from(pctx *c, size_t i, int prefix);
 
 static void tcp_options(obuf *o, const uint8_t *d, uint32_t n,
@@ -512,14 +530,9 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                      size_t i) {
   obuf *o = &c->o;
   const capkit_tcp *t = &l->u.tcp;
-  if (l->status & CAPKIT_LAYER_TRUNCATED) {
-    if (l->len < 4)
-      put_endpoints(c, net, 0, 0, 0), ob_s(o, "[|tcp]");
-    else
-      put_endpoints(c, net, 1, t->sport, t->dport), ob_s(o, " [|tcp]");
+  if (transport_endpoints(c, net, l, t->sport, t->dport, "[|tcp]",
+                          " [|tcp]"))
     return;
-  }
-  put_endpoints(c, net, 1, t->sport, t->dport);
   if ((l->status & CAPKIT_LAYER_MALFORMED) && t->doff < 20) {
     ob_s(o, " tcp ");
     ob_u(o, l->payload_len + 20 - t->doff);
@@ -732,14 +745,9 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                      size_t i) {
   obuf *o = &c->o;
   const capkit_udp *u = &l->u.udp;
-  if (l->status & CAPKIT_LAYER_TRUNCATED) {
-    if (l->len < 4)
-      put_endpoints(c, net, 0, 0, 0), ob_s(o, " [|udp]");
-    else
-      put_endpoints(c, net, 1, u->sport, u->dport), ob_s(o, " [|udp]");
+  if (transport_endpoints(c, net, l, u->sport, u->dport, " [|udp]",
+                          " [|udp]"))
     return;
-  }
-  put_endpoints(c, net, 1, u->sport, u->dport);
   if (l->status & CAPKIT_LAYER_MALFORMED) {
     ob_s(o, "[bad udp length ");
     ob_u(o, u->len);
@@ -2059,38 +2067,20 @@ int cmd_print(int argc, char **argv) {
   int code = EXIT_OK;
   uint64_t shown = 0;
   for (int fi = optind; fi < argc && shown < count; fi++) {
-    int oc;
     ob_flush(&c.o);
-    capkit_reader *r = cli_open_reader("print", argv[fi], &oc);
-    if (!r) {
+    cli_input in;
+    int oc = cli_input_open(&in, "print", argv[fi], flt, filter);
+    if (oc == EXIT_USAGE) {
+      code = oc;
+      break;
+    }
+    if (oc) {
       code = code ? code : oc;
       continue;
     }
-    if (flt) {
-      const capkit_file_info *inf = capkit_reader_info(r);
-      if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
-        cli_err("print", "filter '%s': %s", filter, capkit_filter_error(flt));
-        capkit_reader_free(r);
-        code = EXIT_USAGE;
-        break;
-      }
-    }
     capkit_record rec;
     int rc = 0;
-    while (shown < count && (rc = capkit_reader_next(r, &rec)) > 0) {
-      if (flt) {
-        int m = capkit_filter_match(flt, &rec);
-        if (m < 0) {
-          ob_flush(&c.o);
-          cli_err("print", "%s: record %" PRIu64 ": filter '%s': %s",
-                  argv[fi], rec.number, filter, capkit_filter_error(flt));
-          code = EXIT_USAGE;
-          rc = 0;
-          break;
-        }
-        if (!m)
-          continue;
-      }
+    while (shown < count && (rc = cli_input_next(&in, &rec)) > 0) {
       shown++;
       capkit_decode_record(&pkt, &rec, dopt);
       if (c.json) {
@@ -2106,11 +2096,11 @@ int cmd_print(int argc, char **argv) {
     if (rc < 0) {
       ob_flush(&c.o);
       fflush(stdout);
-      cli_err("print", "%s", capkit_reader_error(r));
-      if (!code)
-        code = cli_exit_for(rc);
+      int e = cli_input_report(&in, &rec, rc);
+      if (!code || rc == CAPKIT_EFILTER)
+        code = e;
     }
-    capkit_reader_free(r);
+    cli_input_close(&in);
     if (code == EXIT_USAGE)
       break;
   }

@@ -1028,40 +1028,29 @@ int cmd_stats(int argc, char **argv) {
   }
   s->interval_ns = interval;
   capkit_filter *flt = filter ? capkit_filter_new(filter) : NULL;
+  if (filter && !flt) {
+    free(s);
+    cli_err("stats", "out of memory");
+    return EXIT_IO;
+  }
   capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
   capkit_packet pkt;
   capkit_packet_init(&pkt, layers, CAPKIT_DECODE_MAX_LAYERS);
   int code = EXIT_OK;
   for (int fi = optind; fi < argc; fi++) {
-    int oc;
-    capkit_reader *r = cli_open_reader("stats", argv[fi], &oc);
-    if (!r) {
+    cli_input in;
+    int oc = cli_input_open(&in, "stats", argv[fi], flt, filter);
+    if (oc == EXIT_USAGE) {
+      code = oc;
+      break;
+    }
+    if (oc) {
       code = code ? code : oc;
       continue;
     }
-    if (flt) {
-      const capkit_file_info *inf = capkit_reader_info(r);
-      if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
-        cli_err("stats", "filter '%s': %s", filter, capkit_filter_error(flt));
-        capkit_reader_free(r);
-        code = EXIT_USAGE;
-        break;
-      }
-    }
     capkit_record rec;
     int rc;
-    while ((rc = capkit_reader_next(r, &rec)) > 0) {
-      if (flt) {
-        int m = capkit_filter_match(flt, &rec);
-        if (m < 0) {
-          cli_err("stats", "%s: record %" PRIu64 ": filter '%s': %s",
-                  argv[fi], rec.number, filter, capkit_filter_error(flt));
-          code = EXIT_USAGE;
-          break;
-        }
-        if (!m)
-          continue;
-      }
+    while ((rc = cli_input_next(&in, &rec)) > 0) {
       capkit_decode_record(&pkt, &rec, 0);
       if (count_packet(s, &rec, &pkt) != 0) {
         cli_err("stats", "out of memory");
@@ -1070,11 +1059,11 @@ int cmd_stats(int argc, char **argv) {
       }
     }
     if (rc < 0) {
-      cli_err("stats", "%s", capkit_reader_error(r));
-      if (!code)
-        code = cli_exit_for(rc);
+      int e = cli_input_report(&in, &rec, rc);
+      if (!code || rc == CAPKIT_EFILTER)
+        code = e;
     }
-    capkit_reader_free(r);
+    cli_input_close(&in);
     if (code == EXIT_USAGE || code == EXIT_IO)
       break;
   }

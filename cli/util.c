@@ -188,3 +188,51 @@ capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code) {
   *code = EXIT_OK;
   return r;
 }
+
+int cli_input_open(cli_input *in, const char *cmd, const char *path,
+                   capkit_filter *flt, const char *expr) {
+  int code;
+  in->cmd = cmd;
+  in->path = path;
+  in->flt = flt;
+  in->expr = expr;
+  in->r = cli_open_reader(cmd, path, &code);
+  if (!in->r)
+    return code;
+  if (flt) {
+    const capkit_file_info *inf = capkit_reader_info(in->r);
+    if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
+      cli_err(cmd, "filter '%s': %s", expr, capkit_filter_error(flt));
+      cli_input_close(in);
+      return EXIT_USAGE;
+    }
+  }
+  return EXIT_OK;
+}
+
+int cli_input_next(cli_input *in, capkit_record *rec) {
+  int rc;
+  while ((rc = capkit_reader_next(in->r, rec)) > 0) {
+    if (!in->flt)
+      return 1;
+    int m = capkit_filter_match(in->flt, rec);
+    if (m != 0)
+      return m;
+  }
+  return rc;
+}
+
+int cli_input_report(const cli_input *in, const capkit_record *rec, int rc) {
+  if (rc == CAPKIT_EFILTER) {
+    cli_err(in->cmd, "%s: record %" PRIu64 ": filter '%s': %s", in->path,
+            rec->number, in->expr, capkit_filter_error(in->flt));
+    return EXIT_USAGE;
+  }
+  cli_err(in->cmd, "%s", capkit_reader_error(in->r));
+  return cli_exit_for(rc);
+}
+
+void cli_input_close(cli_input *in) {
+  capkit_reader_free(in->r);
+  in->r = NULL;
+}
