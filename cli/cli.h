@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <capkit/capkit.h>
 
@@ -40,6 +41,15 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_size(const char *s, uint64_t *out);
 int cli_parse_byte_order(const char *s, capkit_byte_order *out);
 int cli_parse_precision(const char *s, unsigned *out);
+/* Parse a plain decimal number above 0 and at most max (fractions and
+ * exponents allowed, no suffix). 0 on success. */
+int cli_parse_positive(const char *s, double max, double *out);
+
+/* clock c now, in nanoseconds. */
+int64_t cli_clock_ns(clockid_t c);
+/* Call handler on SIGINT and SIGTERM (and SIGHUP when hup is set), which
+ * then no longer end the process: the command stops cleanly. */
+void cli_catch_stop_signals(void (*handler)(int), int hup);
 
 /* Format a timestamp as "YYYY-MM-DD HH:MM:SS.ffffff" UTC with digits
  * fraction digits (0, 6 or 9). */

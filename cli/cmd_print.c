@@ -599,6 +599,13 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     ob_s(o, " [bad tcp]");
 }
 
+/* A section count as tcpdump shows it: " [3a]". */
+static void dns_count(obuf *o, uint32_t n, const char *tag) {
+  ob_s(o, " [");
+  ob_u(o, n);
+  ob_s(o, tag);
+}
+
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   obuf *o = &c->o;
   const capkit_dns *d = &l->u.dns;
@@ -704,26 +711,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       ob_c(o, '|');
     if (ad)
       ob_c(o, '$');
-    if (d->qdcount != 1) {
-      ob_s(o, " [");
-      ob_u(o, d->qdcount);
-      ob_s(o, "q]");
-    }
-    if (d->ancount) {
-      ob_s(o, " [");
-      ob_u(o, d->ancount);
-      ob_s(o, "a]");
-    }
-    if (d->nscount) {
-      ob_s(o, " [");
-      ob_u(o, d->nscount);
-      ob_s(o, "n]");
-    }
-    if (d->arcount) {
-      ob_s(o, " [");
-      ob_u(o, d->arcount);
-      ob_s(o, "au]");
-    }
+    if (d->qdcount != 1)
+      dns_count(o, d->qdcount, "q]");
+    if (d->ancount)
+      dns_count(o, d->ancount, "a]");
+    if (d->nscount)
+      dns_count(o, d->nscount, "n]");
+    if (d->arcount)
+      dns_count(o, d->arcount, "au]");
     if (d->qdcount) {
       if (l->status & CAPKIT_LAYER_TRUNCATED) {
         ob_s(o, " [|domain]");

@@ -959,9 +959,8 @@ static int csv_report(stats *s, obuf *o, const char *table) {
 }
 
 static int parse_interval(const char *a, int64_t *ns) {
-  char *end;
-  double v = strtod(a, &end);
-  if (end == a || *end || !(v > 0) || v > 1e9)
+  double v;
+  if (cli_parse_positive(a, 1e9, &v))
     return -1;
   *ns = (int64_t)llround(v * 1e9);
   return *ns > 0 ? 0 : -1;

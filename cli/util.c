@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,33 @@ int cli_parse_byte_order(const char *s, capkit_byte_order *out) {
     *out = CAPKIT_BO_NATIVE;
   else
     return -1;
+  return 0;
+}
+
+int64_t cli_clock_ns(clockid_t c) {
+  struct timespec ts;
+  clock_gettime(c, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void cli_catch_stop_signals(void (*handler)(int), int hup) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  if (hup)
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int cli_parse_positive(const char *s, double max, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !(v > 0) || v > max)
+    return -1;
+  *out = v;
   return 0;
 }
 
