@@ -61,6 +61,25 @@ void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
 /* Write s as a JSON string (with quotes). */
 void cli_json_str(FILE *f, const char *s);
 
+/* The output settings of the commands that make captures from scratch
+ * (gen, import): -F FORMAT, -b ORDER, -p PRECISION, -s SNAPLEN, -l TYPE. */
+typedef struct cli_out_opts {
+  const char *format; /* NULL: the writer's default */
+  int have_bo, have_prec, have_lt;
+  capkit_byte_order bo;
+  unsigned prec;
+  uint64_t snap; /* 0: the writer's default */
+  uint32_t lt;
+} cli_out_opts;
+/* Take option opt, one of F b p s l, with its argument: 0, or -1 after a
+ * usage error was printed (return EXIT_USAGE). */
+int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
+/* Give w the settings of o that were set and open it on path ("-":
+ * standard output). Prints the error for a bad format and a failed open;
+ * returns 0 or a negative CAPKIT_E* code. */
+int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
+                 const char *path);
+
 /* Open a reader on path, printing the error; returns NULL on failure and
  * sets *code to the exit code. */
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);

@@ -264,3 +264,49 @@ void cli_input_close(cli_input *in) {
   capkit_reader_free(in->r);
   in->r = NULL;
 }
+
+int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg) {
+  switch (opt) {
+  case 'F':
+    o->format = arg;
+    return 0;
+  case 'b':
+    if (cli_parse_byte_order(arg, &o->bo))
+      return cli_usage_error(cmd, "bad byte order '%s'", arg), -1;
+    o->have_bo = 1;
+    return 0;
+  case 'p':
+    if (cli_parse_precision(arg, &o->prec))
+      return cli_usage_error(cmd, "bad precision '%s'", arg), -1;
+    o->have_prec = 1;
+    return 0;
+  case 's':
+    if (cli_parse_u64(arg, &o->snap) || o->snap == 0 || o->snap > UINT32_MAX)
+      return cli_usage_error(cmd, "bad snaplen '%s'", arg), -1;
+    return 0;
+  case 'l':
+    if (capkit_linktype_from_name(arg, &o->lt))
+      return cli_usage_error(cmd, "unknown link type '%s'", arg), -1;
+    o->have_lt = 1;
+    return 0;
+  }
+  return cli_usage_error(cmd, "invalid option"), -1;
+}
+
+int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
+                 const char *path) {
+  int rc = 0;
+  if (o->format && (rc = capkit_writer_set_format(w, o->format)))
+    cli_err(cmd, "cannot write format '%s'", o->format);
+  if (!rc && o->have_bo)
+    rc = capkit_writer_set_byte_order(w, o->bo);
+  if (!rc && o->have_prec)
+    rc = capkit_writer_set_precision(w, o->prec);
+  if (!rc && o->snap)
+    rc = capkit_writer_set_snaplen(w, (uint32_t)o->snap);
+  if (!rc && o->have_lt)
+    rc = capkit_writer_set_linktype(w, o->lt);
+  if (!rc && (rc = capkit_writer_open_path(w, path)) < 0)
+    cli_err(cmd, "%s", capkit_writer_error(w));
+  return rc;
+}
