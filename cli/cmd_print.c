@@ -355,6 +355,15 @@ static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
   ob_s(o, ": ");
 }
 
+/* ", proto IPv4 (0x0800)" */
+static void gre_proto(obuf *o, uint16_t proto) {
+  ob_s(o, ", proto ");
+  ob_s(o, ethertype_name(proto));
+  ob_s(o, " (0x");
+  ob_x(o, proto, 4);
+  ob_c(o, ')');
+}
+
 /* The endpoints of a TCP or UDP header; when the header was cut, they
  * (without ports when even those were cut, then cut_noports follows)
  * and cut; returns 1 then, the line being complete. */
@@ -606,6 +615,18 @@ static void dns_count(obuf *o, uint32_t n, const char *tag) {
   ob_s(o, tag);
 }
 
+/* Step over the name at *off (labels up to a zero byte or a compression
+ * pointer): 0, or -1 when it runs past end. */
+static int dns_skip_name(const uint8_t *p, uint32_t *off, uint32_t end) {
+  uint32_t o = *off;
+  while (o < end && p[o] && (p[o] & 0xc0) != 0xc0)
+    o += 1u + p[o];
+  if (o >= end)
+    return -1;
+  *off = o + ((p[o] & 0xc0) == 0xc0 ? 2 : 1);
+  return 0;
+}
+
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   obuf *o = &c->o;
   const capkit_dns *d = &l->u.dns;
@@ -636,11 +657,8 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       ob_c(o, '|');
     if (ad)
       ob_c(o, '$');
-    if (d->qdcount != 1) {
-      ob_s(o, " [");
-      ob_u(o, d->qdcount);
-      ob_s(o, "q]");
-    }
+    if (d->qdcount != 1)
+      dns_count(o, d->qdcount, "q]");
     ob_c(o, ' ');
     ob_u(o, d->ancount);
     ob_c(o, '/');
@@ -652,25 +670,19 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
     uint32_t end = c->pkt->caplen, off = l->offset + 12;
     int bad = 0;
     for (unsigned q = 0; q < d->qdcount && !bad; q++) {
-      while (off < end && p[off] && (p[off] & 0xc0) != 0xc0)
-        off += 1u + p[off];
-      if (off >= end) {
+      if (dns_skip_name(p, &off, end)) {
         bad = 1;
         break;
       }
-      off += (p[off] & 0xc0) == 0xc0 ? 2 : 1;
       off += 4;
       if (off > end)
         bad = 1;
     }
     for (unsigned a = 0; a < d->ancount && !bad; a++) {
-      while (off < end && p[off] && (p[off] & 0xc0) != 0xc0)
-        off += 1u + p[off];
-      if (off >= end) {
+      if (dns_skip_name(p, &off, end)) {
         bad = 1;
         break;
       }
-      off += (p[off] & 0xc0) == 0xc0 ? 2 : 1;
       if (off + 10 > end) {
         bad = 1;
         break;
@@ -1139,11 +1151,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       ob_u(o, g->seq);
     }
     if (c->link) {
-      ob_s(o, ", proto ");
-      ob_s(o, ethertype_name(g->proto));
-      ob_s(o, " (0x");
-      ob_x(o, g->proto, 4);
-      ob_c(o, ')');
+      gre_proto(o, g->proto);
     }
     ob_s(o, ", length ");
     ob_u(o, t->len + t->payload_len);
@@ -1151,11 +1159,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       ob_s(o, ": ");
       line_from(c, j + 1, !c->link);
     } else if (!c->link) {
-      ob_s(o, ", proto ");
-      ob_s(o, ethertype_name(g->proto));
-      ob_s(o, " (0x");
-      ob_x(o, g->proto, 4);
-      ob_c(o, ')');
+      gre_proto(o, g->proto);
     }
     break;
   }
