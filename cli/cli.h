@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <capkit/capkit.h>
 
@@ -40,6 +41,15 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_size(const char *s, uint64_t *out);
 int cli_parse_byte_order(const char *s, capkit_byte_order *out);
 int cli_parse_precision(const char *s, unsigned *out);
+/* Parse a plain decimal number above 0 and at most max (fractions and
+ * exponents allowed, no suffix). 0 on success. */
+int cli_parse_positive(const char *s, double max, double *out);
+
+/* clock c now, in nanoseconds. */
+int64_t cli_clock_ns(clockid_t c);
+/* Call handler on SIGINT and SIGTERM (and SIGHUP when hup is set), which
+ * then no longer end the process: the command stops cleanly. */
+void cli_catch_stop_signals(void (*handler)(int), int hup);
 
 /* Format a timestamp as "YYYY-MM-DD HH:MM:SS.ffffff" UTC with digits
  * fraction digits (0, 6 or 9). */
@@ -51,8 +61,50 @@ void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
 /* Write s as a JSON string (with quotes). */
 void cli_json_str(FILE *f, const char *s);
 
+/* The output settings of the commands that make captures from scratch
+ * (gen, import): -F FORMAT, -b ORDER, -p PRECISION, -s SNAPLEN, -l TYPE. */
+typedef struct cli_out_opts {
+  const char *format; /* NULL: the writer's default */
+  int have_bo, have_prec, have_lt;
+  capkit_byte_order bo;
+  unsigned prec;
+  uint64_t snap; /* 0: the writer's default */
+  uint32_t lt;
+} cli_out_opts;
+/* Take option opt, one of F b p s l, with its argument: 0, or -1 after a
+ * usage error was printed (return EXIT_USAGE). */
+int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
+/* Give w the settings of o that were set and open it on path ("-":
+ * standard output). Prints the error for a bad format and a failed open;
+ * returns 0 or a negative CAPKIT_E* code. */
+int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
+                 const char *path);
+
 /* Open a reader on path, printing the error; returns NULL on failure and
  * sets *code to the exit code. */
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);
+
+/* One input of a command that reads several files with one filter (print,
+ * stats): its reader, and the filter, shared and not owned (NULL: every
+ * record), prepared for the reader's link type. */
+typedef struct cli_input {
+  const char *cmd, *path;
+  capkit_reader *r;
+  capkit_filter *flt;
+  const char *expr; /* flt's expression, for messages */
+} cli_input;
+
+/* Open path and prepare flt for its link type. Prints the error; returns
+ * an exit code (0 ok; EXIT_USAGE only when flt does not compile), and
+ * leaves no reader open on failure. */
+int cli_input_open(cli_input *in, const char *cmd, const char *path,
+                   capkit_filter *flt, const char *expr);
+/* Next record that passes the filter: 1, 0 at the end, or a negative code
+ * (the reader's, or CAPKIT_EFILTER) to hand to cli_input_report. */
+int cli_input_next(cli_input *in, capkit_record *rec);
+/* Print the error of a failed cli_input_next (rec: the record it was
+ * reading) and return its exit code. */
+int cli_input_report(const cli_input *in, const capkit_record *rec, int rc);
+void cli_input_close(cli_input *in);
 
 #endif

@@ -108,12 +108,6 @@ static void on_signal(int sig) {
   capkit_live_break(sig_live);
 }
 
-static int64_t now_ns(clockid_t c) {
-  struct timespec ts;
-  clock_gettime(c, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The name of file number n: strftime, then %N. */
 static char *file_name(const cap *c, uint64_t n) {
   const char *t = c->tmpl;
@@ -216,7 +210,7 @@ static int write_stats(cap *c) {
     return 0;
   capkit_iface_stats is;
   memset(&is, 0, sizeof is);
-  int64_t t = now_ns(CLOCK_REALTIME);
+  int64_t t = cli_clock_ns(CLOCK_REALTIME);
   is.ts_sec = t / 1000000000;
   is.ts_nsec = (uint32_t)(t % 1000000000);
   is.present = CAPKIT_STAT_IFRECV | CAPKIT_STAT_IFDROP | CAPKIT_STAT_OSDROP |
@@ -335,16 +329,6 @@ static void show_counter(cap *c, int final) {
   fflush(stderr);
 }
 
-static int parse_seconds(const char *s, double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || !(v > 0) || v > 1e9)
-    return -1;
-  *out = v;
-  return 0;
-}
-
 /* -C SIZE: a plain number is millions of bytes (tcpdump); "B" bytes. */
 static int parse_file_size(const char *s, uint64_t *out) {
   size_t n = strlen(s);
@@ -430,18 +414,12 @@ static int run(cap *c) {
 
   /* Signals stop the loop; the current file is then closed properly. */
   sig_live = l;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  cli_catch_stop_signals(on_signal, 1);
 
-  c->start_ns = now_ns(CLOCK_REALTIME);
+  c->start_ns = cli_clock_ns(CLOCK_REALTIME);
   c->file_end_ns = c->start_ns + c->rotate_ns;
   int code = open_file(c);
-  int64_t mono0 = now_ns(CLOCK_MONOTONIC);
+  int64_t mono0 = cli_clock_ns(CLOCK_MONOTONIC);
   int64_t stop_at = c->duration > 0 ? mono0 + (int64_t)(c->duration * 1e9)
                                     : INT64_MAX;
   int counter = !c->quiet && isatty(2);
@@ -471,12 +449,12 @@ static int run(cap *c) {
       code = EXIT_IO;
       break;
     }
-    int64_t mono = now_ns(CLOCK_MONOTONIC);
+    int64_t mono = cli_clock_ns(CLOCK_MONOTONIC);
     if (mono >= stop_at)
       break;
     if (c->rotate_ns) {
       /* Idle intervals end too (judged by the clock when no packet came). */
-      int64_t t = now_ns(CLOCK_REALTIME);
+      int64_t t = cli_clock_ns(CLOCK_REALTIME);
       if (t - c->file_end_ns > 16 * c->rotate_ns)
         c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
       while (!code && t >= c->file_end_ns) {
@@ -498,10 +476,10 @@ static int run(cap *c) {
       capkit_live_stats_get(l, &st0) == 0) {
     uint64_t want = st0.received; /* what the kernel had at the stop */
     int signals = n_signals;
-    int64_t until = now_ns(CLOCK_MONOTONIC) + 1000000000;
+    int64_t until = cli_clock_ns(CLOCK_MONOTONIC) + 1000000000;
     while (st0.delivered < want && n_signals == signals && !c->err &&
            !(c->count && c->packets >= c->count) &&
-           now_ns(CLOCK_MONOTONIC) < until) {
+           cli_clock_ns(CLOCK_MONOTONIC) < until) {
       if (capkit_live_dispatch(l, -1, on_packet, c) < 0 ||
           capkit_live_stats_get(l, &st0) != 0)
         break;
@@ -588,7 +566,7 @@ int cmd_capture(int argc, char **argv) {
       c.count = v;
       break;
     case OPT_DURATION:
-      if (parse_seconds(optarg, &d))
+      if (cli_parse_positive(optarg, 1e9, &d))
         return cli_usage_error("capture", "bad duration '%s'", optarg);
       c.duration = d;
       break;
@@ -599,7 +577,7 @@ int cmd_capture(int argc, char **argv) {
       c.size_limit = v;
       break;
     case 'G':
-      if (parse_seconds(optarg, &d))
+      if (cli_parse_positive(optarg, 1e9, &d))
         return cli_usage_error("capture", "bad rotation interval '%s'",
                                optarg);
       c.rotate_ns = (int64_t)(d * 1e9);

@@ -460,13 +460,10 @@ int cmd_gen(int argc, char **argv) {
       {"help-spec", no_argument, NULL, OPT_HELPSPEC},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  const char *out = NULL, *format = NULL, *specfile = NULL;
+  const char *out = NULL, *specfile = NULL;
   defaults d = {1, 0, 1000000, 0, 1};
-  int have_bo = 0, have_lt = 0, have_prec = 0, c;
-  capkit_byte_order bo = CAPKIT_BO_NATIVE;
-  unsigned prec = 6;
-  uint64_t snap = 0;
-  uint32_t lt = 0;
+  cli_out_opts wo = {.bo = CAPKIT_BO_NATIVE, .prec = 6};
+  int c;
   while ((c = getopt_long(argc, argv, "o:c:f:r:i:F:b:p:s:l:h", opts, NULL)) !=
          -1) {
     switch (c) {
@@ -500,25 +497,13 @@ int cmd_gen(int argc, char **argv) {
       if (cli_parse_u64(optarg, &d.seed))
         return cli_usage_error("gen", "bad seed '%s'", optarg);
       break;
-    case 'F': format = optarg; break;
+    case 'F':
     case 'b':
-      if (cli_parse_byte_order(optarg, &bo))
-        return cli_usage_error("gen", "bad byte order '%s'", optarg);
-      have_bo = 1;
-      break;
     case 'p':
-      if (cli_parse_precision(optarg, &prec))
-        return cli_usage_error("gen", "bad precision '%s'", optarg);
-      have_prec = 1;
-      break;
     case 's':
-      if (cli_parse_u64(optarg, &snap) || snap == 0 || snap > UINT32_MAX)
-        return cli_usage_error("gen", "bad snaplen '%s'", optarg);
-      break;
     case 'l':
-      if (capkit_linktype_from_name(optarg, &lt))
-        return cli_usage_error("gen", "unknown link type '%s'", optarg);
-      have_lt = 1;
+      if (cli_out_opt("gen", &wo, c, optarg))
+        return EXIT_USAGE;
       break;
     case OPT_HELPSPEC:
       fputs(gen_spec_help, stdout);
@@ -554,9 +539,9 @@ int cmd_gen(int argc, char **argv) {
   }
   uint32_t link = n ? capkit_gen_linktype(ss[0].g) : 0;
   int ifaces = 0; /* pcapng: an interface per stream of its link type */
-  for (size_t i = 1; i < n && !code && !have_lt; i++)
+  for (size_t i = 1; i < n && !code && !wo.have_lt; i++)
     if (capkit_gen_linktype(ss[i].g) != link) {
-      if (format && strcmp(format, "pcapng") == 0) {
+      if (wo.format && strcmp(wo.format, "pcapng") == 0) {
         ifaces = 1;
         continue;
       }
@@ -569,30 +554,24 @@ int cmd_gen(int argc, char **argv) {
   for (size_t i = 0; i < n && ifaces; i++) {
     ss[i].iface.id = (uint32_t)i;
     ss[i].iface.linktype = capkit_gen_linktype(ss[i].g);
-    ss[i].iface.snaplen = snap ? (uint32_t)snap : 262144;
+    ss[i].iface.snaplen = wo.snap ? (uint32_t)wo.snap : 262144;
     ss[i].iface.fcs_len = -1;
-    ss[i].iface.tsresol = prec;
+    ss[i].iface.tsresol = wo.prec;
   }
   capkit_writer *w = NULL;
   if (!code) {
     w = capkit_writer_new();
     int rc = w ? 0 : CAPKIT_ENOMEM;
-    if (!rc && format && (rc = capkit_writer_set_format(w, format)))
-      cli_err("gen", "cannot write format '%s'", format);
-    if (!rc && have_bo)
-      rc = capkit_writer_set_byte_order(w, bo);
     /* times finer than microseconds need nanoseconds */
-    for (size_t i = 0; i < n && !have_prec; i++)
+    for (size_t i = 0; i < n && !wo.have_prec; i++)
       if (ss[i].start_ns % 1000 || ss[i].interval_ns % 1000)
-        prec = 9;
+        wo.prec = 9;
+    cli_out_opts set = wo;
+    set.have_prec = 1;
+    set.have_lt = !ifaces;
+    set.lt = wo.have_lt ? wo.lt : link;
     if (!rc)
-      rc = capkit_writer_set_precision(w, prec);
-    if (!rc && snap)
-      rc = capkit_writer_set_snaplen(w, (uint32_t)snap);
-    if (!rc && !ifaces)
-      rc = capkit_writer_set_linktype(w, have_lt ? lt : link);
-    if (!rc && (rc = capkit_writer_open_path(w, out)) < 0)
-      cli_err("gen", "%s", capkit_writer_error(w));
+      rc = cli_out_open("gen", w, &set, out);
     if (rc)
       code = cli_exit_for(rc);
   }

@@ -76,30 +76,14 @@ static int is_magic(const uint8_t *b, size_t n) {
 }
 
 typedef struct imp_opts {
-  const char *out, *format;
-  int have_bo, have_prec, have_lt, keep;
+  const char *out;
+  int keep;
   capkit_gen *wrap;
-  capkit_byte_order bo;
-  unsigned prec;
-  uint64_t snap;
-  uint32_t lt;
+  cli_out_opts wo;
 } imp_opts;
 
 static int open_out(capkit_writer *w, const imp_opts *o) {
-  int rc = 0;
-  if (o->format && (rc = capkit_writer_set_format(w, o->format)))
-    cli_err("import", "cannot write format '%s'", o->format);
-  if (!rc && o->have_bo)
-    rc = capkit_writer_set_byte_order(w, o->bo);
-  if (!rc && o->have_prec)
-    rc = capkit_writer_set_precision(w, o->prec);
-  if (!rc && o->snap)
-    rc = capkit_writer_set_snaplen(w, (uint32_t)o->snap);
-  if (!rc && o->have_lt)
-    rc = capkit_writer_set_linktype(w, o->lt);
-  if (!rc && (rc = capkit_writer_open_path(w, o->out)) < 0)
-    cli_err("import", "%s", capkit_writer_error(w));
-  return rc;
+  return cli_out_open("import", w, &o->wo, o->out);
 }
 
 static int finish(capkit_writer *w, int code) {
@@ -184,13 +168,13 @@ static int import_packets(const char *name, FILE *f, const char *head,
     }
     if (!w) {
       /* the first packet decides the defaults */
-      if (!o->have_prec && pk.has_time && pk.ts_digits > 6) {
-        o->have_prec = 1;
-        o->prec = 9;
+      if (!o->wo.have_prec && pk.has_time && pk.ts_digits > 6) {
+        o->wo.have_prec = 1;
+        o->wo.prec = 9;
       }
-      if (!o->have_lt) {
-        o->have_lt = 1;
-        o->lt = o->wrap ? capkit_gen_linktype(o->wrap)
+      if (!o->wo.have_lt) {
+        o->wo.have_lt = 1;
+        o->wo.lt = o->wrap ? capkit_gen_linktype(o->wrap)
                         : CAPKIT_LINKTYPE_ETHERNET;
       }
       w = capkit_writer_new();
@@ -246,9 +230,9 @@ static int import_packets(const char *name, FILE *f, const char *head,
   }
   if (!code && !w) {
     cli_err("import", "%s: warning: no hex dump found", name);
-    if (!o->have_lt) {
-      o->have_lt = 1;
-      o->lt = CAPKIT_LINKTYPE_ETHERNET;
+    if (!o->wo.have_lt) {
+      o->wo.have_lt = 1;
+      o->wo.lt = CAPKIT_LINKTYPE_ETHERNET;
     }
     w = capkit_writer_new();
     int orc = w ? open_out(w, o) : CAPKIT_ENOMEM;
@@ -285,31 +269,18 @@ int cmd_import(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:h", opts, NULL)) != -1) {
     switch (c) {
     case 'o': o.out = optarg; break;
-    case 'l':
-      if (capkit_linktype_from_name(optarg, &o.lt))
-        return cli_usage_error("import", "unknown link type '%s'", optarg);
-      o.have_lt = 1;
-      break;
     case 't': tfmt = optarg; break;
     case OPT_WHOLE: mode = 1; break;
     case OPT_PACKETS: mode = 2; break;
     case OPT_KEEP: o.keep = 1; break;
     case OPT_WRAP: wrap = optarg; break;
-    case 'F': o.format = optarg; break;
+    case 'F':
     case 'b':
-      if (cli_parse_byte_order(optarg, &o.bo))
-        return cli_usage_error("import", "bad byte order '%s'", optarg);
-      o.have_bo = 1;
-      break;
     case 'p':
-      if (cli_parse_precision(optarg, &o.prec))
-        return cli_usage_error("import", "bad precision '%s'", optarg);
-      o.have_prec = 1;
-      break;
     case 's':
-      if (cli_parse_u64(optarg, &o.snap) || o.snap == 0 ||
-          o.snap > UINT32_MAX)
-        return cli_usage_error("import", "bad snaplen '%s'", optarg);
+    case 'l':
+      if (cli_out_opt("import", &o.wo, c, optarg))
+        return EXIT_USAGE;
       break;
     case 'h':
       fputs(import_usage, stdout);

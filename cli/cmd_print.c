@@ -355,6 +355,33 @@ static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
   ob_s(o, ": ");
 }
 
+/* ", proto IPv4 (0x0800)" */
+static void gre_proto(obuf *o, uint16_t proto) {
+  ob_s(o, ", proto ");
+  ob_s(o, ethertype_name(proto));
+  ob_s(o, " (0x");
+  ob_x(o, proto, 4);
+  ob_c(o, ')');
+}
+
+/* The endpoints of a TCP or UDP header; when the header was cut, they
+ * (without ports when even those were cut, then cut_noports follows)
+ * and cut; returns 1 then, the line being complete. */
+static int transport_endpoints(pctx *c, const capkit_layer *net,
+                               const capkit_layer *l, uint16_t sp,
+                               uint16_t dp, const char *cut_noports,
+                               const char *cut) {
+  if (!(l->status & CAPKIT_LAYER_TRUNCATED)) {
+    put_endpoints(c, net, 1, sp, dp);
+    return 0;
+  }
+  if (l->len < 4)
+    put_endpoints(c, net, 0, 0, 0), ob_s(&c->o, cut_noports);
+  else
+    put_endpoints(c, net, 1, sp, dp), ob_s(&c->o, cut);
+  return 1;
+}
+
 static size_t line_from(pctx *c, size_t i, int prefix);
 
 static void tcp_options(obuf *o, const uint8_t *d, uint32_t n,
@@ -512,14 +539,9 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                      size_t i) {
   obuf *o = &c->o;
   const capkit_tcp *t = &l->u.tcp;
-  if (l->status & CAPKIT_LAYER_TRUNCATED) {
-    if (l->len < 4)
-      put_endpoints(c, net, 0, 0, 0), ob_s(o, "[|tcp]");
-    else
-      put_endpoints(c, net, 1, t->sport, t->dport), ob_s(o, " [|tcp]");
+  if (transport_endpoints(c, net, l, t->sport, t->dport, "[|tcp]",
+                          " [|tcp]"))
     return;
-  }
-  put_endpoints(c, net, 1, t->sport, t->dport);
   if ((l->status & CAPKIT_LAYER_MALFORMED) && t->doff < 20) {
     ob_s(o, " tcp ");
     ob_u(o, l->payload_len + 20 - t->doff);
@@ -586,6 +608,25 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     ob_s(o, " [bad tcp]");
 }
 
+/* A section count as tcpdump shows it: " [3a]". */
+static void dns_count(obuf *o, uint32_t n, const char *tag) {
+  ob_s(o, " [");
+  ob_u(o, n);
+  ob_s(o, tag);
+}
+
+/* Step over the name at *off (labels up to a zero byte or a compression
+ * pointer): 0, or -1 when it runs past end. */
+static int dns_skip_name(const uint8_t *p, uint32_t *off, uint32_t end) {
+  uint32_t o = *off;
+  while (o < end && p[o] && (p[o] & 0xc0) != 0xc0)
+    o += 1u + p[o];
+  if (o >= end)
+    return -1;
+  *off = o + ((p[o] & 0xc0) == 0xc0 ? 2 : 1);
+  return 0;
+}
+
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   obuf *o = &c->o;
   const capkit_dns *d = &l->u.dns;
@@ -616,11 +657,8 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       ob_c(o, '|');
     if (ad)
       ob_c(o, '$');
-    if (d->qdcount != 1) {
-      ob_s(o, " [");
-      ob_u(o, d->qdcount);
-      ob_s(o, "q]");
-    }
+    if (d->qdcount != 1)
+      dns_count(o, d->qdcount, "q]");
     ob_c(o, ' ');
     ob_u(o, d->ancount);
     ob_c(o, '/');
@@ -632,25 +670,19 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
     uint32_t end = c->pkt->caplen, off = l->offset + 12;
     int bad = 0;
     for (unsigned q = 0; q < d->qdcount && !bad; q++) {
-      while (off < end && p[off] && (p[off] & 0xc0) != 0xc0)
-        off += 1u + p[off];
-      if (off >= end) {
+      if (dns_skip_name(p, &off, end)) {
         bad = 1;
         break;
       }
-      off += (p[off] & 0xc0) == 0xc0 ? 2 : 1;
       off += 4;
       if (off > end)
         bad = 1;
     }
     for (unsigned a = 0; a < d->ancount && !bad; a++) {
-      while (off < end && p[off] && (p[off] & 0xc0) != 0xc0)
-        off += 1u + p[off];
-      if (off >= end) {
+      if (dns_skip_name(p, &off, end)) {
         bad = 1;
         break;
       }
-      off += (p[off] & 0xc0) == 0xc0 ? 2 : 1;
       if (off + 10 > end) {
         bad = 1;
         break;
@@ -691,26 +723,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       ob_c(o, '|');
     if (ad)
       ob_c(o, '$');
-    if (d->qdcount != 1) {
-      ob_s(o, " [");
-      ob_u(o, d->qdcount);
-      ob_s(o, "q]");
-    }
-    if (d->ancount) {
-      ob_s(o, " [");
-      ob_u(o, d->ancount);
-      ob_s(o, "a]");
-    }
-    if (d->nscount) {
-      ob_s(o, " [");
-      ob_u(o, d->nscount);
-      ob_s(o, "n]");
-    }
-    if (d->arcount) {
-      ob_s(o, " [");
-      ob_u(o, d->arcount);
-      ob_s(o, "au]");
-    }
+    if (d->qdcount != 1)
+      dns_count(o, d->qdcount, "q]");
+    if (d->ancount)
+      dns_count(o, d->ancount, "a]");
+    if (d->nscount)
+      dns_count(o, d->nscount, "n]");
+    if (d->arcount)
+      dns_count(o, d->arcount, "au]");
     if (d->qdcount) {
       if (l->status & CAPKIT_LAYER_TRUNCATED) {
         ob_s(o, " [|domain]");
@@ -732,14 +752,9 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                      size_t i) {
   obuf *o = &c->o;
   const capkit_udp *u = &l->u.udp;
-  if (l->status & CAPKIT_LAYER_TRUNCATED) {
-    if (l->len < 4)
-      put_endpoints(c, net, 0, 0, 0), ob_s(o, " [|udp]");
-    else
-      put_endpoints(c, net, 1, u->sport, u->dport), ob_s(o, " [|udp]");
+  if (transport_endpoints(c, net, l, u->sport, u->dport, " [|udp]",
+                          " [|udp]"))
     return;
-  }
-  put_endpoints(c, net, 1, u->sport, u->dport);
   if (l->status & CAPKIT_LAYER_MALFORMED) {
     ob_s(o, "[bad udp length ");
     ob_u(o, u->len);
@@ -1136,11 +1151,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       ob_u(o, g->seq);
     }
     if (c->link) {
-      ob_s(o, ", proto ");
-      ob_s(o, ethertype_name(g->proto));
-      ob_s(o, " (0x");
-      ob_x(o, g->proto, 4);
-      ob_c(o, ')');
+      gre_proto(o, g->proto);
     }
     ob_s(o, ", length ");
     ob_u(o, t->len + t->payload_len);
@@ -1148,11 +1159,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       ob_s(o, ": ");
       line_from(c, j + 1, !c->link);
     } else if (!c->link) {
-      ob_s(o, ", proto ");
-      ob_s(o, ethertype_name(g->proto));
-      ob_s(o, " (0x");
-      ob_x(o, g->proto, 4);
-      ob_c(o, ')');
+      gre_proto(o, g->proto);
     }
     break;
   }
@@ -2059,38 +2066,20 @@ int cmd_print(int argc, char **argv) {
   int code = EXIT_OK;
   uint64_t shown = 0;
   for (int fi = optind; fi < argc && shown < count; fi++) {
-    int oc;
     ob_flush(&c.o);
-    capkit_reader *r = cli_open_reader("print", argv[fi], &oc);
-    if (!r) {
+    cli_input in;
+    int oc = cli_input_open(&in, "print", argv[fi], flt, filter);
+    if (oc == EXIT_USAGE) {
+      code = oc;
+      break;
+    }
+    if (oc) {
       code = code ? code : oc;
       continue;
     }
-    if (flt) {
-      const capkit_file_info *inf = capkit_reader_info(r);
-      if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
-        cli_err("print", "filter '%s': %s", filter, capkit_filter_error(flt));
-        capkit_reader_free(r);
-        code = EXIT_USAGE;
-        break;
-      }
-    }
     capkit_record rec;
     int rc = 0;
-    while (shown < count && (rc = capkit_reader_next(r, &rec)) > 0) {
-      if (flt) {
-        int m = capkit_filter_match(flt, &rec);
-        if (m < 0) {
-          ob_flush(&c.o);
-          cli_err("print", "%s: record %" PRIu64 ": filter '%s': %s",
-                  argv[fi], rec.number, filter, capkit_filter_error(flt));
-          code = EXIT_USAGE;
-          rc = 0;
-          break;
-        }
-        if (!m)
-          continue;
-      }
+    while (shown < count && (rc = cli_input_next(&in, &rec)) > 0) {
       shown++;
       capkit_decode_record(&pkt, &rec, dopt);
       if (c.json) {
@@ -2106,11 +2095,11 @@ int cmd_print(int argc, char **argv) {
     if (rc < 0) {
       ob_flush(&c.o);
       fflush(stdout);
-      cli_err("print", "%s", capkit_reader_error(r));
-      if (!code)
-        code = cli_exit_for(rc);
+      int e = cli_input_report(&in, &rec, rc);
+      if (!code || rc == CAPKIT_EFILTER)
+        code = e;
     }
-    capkit_reader_free(r);
+    cli_input_close(&in);
     if (code == EXIT_USAGE)
       break;
   }

@@ -65,17 +65,11 @@ typedef struct rp {
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
-static int64_t mono_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Sleep to a little before the deadline, then spin the rest: the kernel
  * wakes a sleeper tens of microseconds late. */
 #define SPIN_NS 60000
 static void wait_until(int64_t due) {
-  int64_t now = mono_ns();
+  int64_t now = cli_clock_ns(CLOCK_MONOTONIC);
   if (due - now > SPIN_NS) {
     int64_t t = due - SPIN_NS;
     struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
@@ -84,18 +78,8 @@ static void wait_until(int64_t due) {
            !stop_signal) {
     }
   }
-  while (!stop_signal && mono_ns() < due) {
+  while (!stop_signal && cli_clock_ns(CLOCK_MONOTONIC) < due) {
   }
-}
-
-static int parse_pos(const char *s, double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || !(v > 0) || v > 1e12)
-    return -1;
-  *out = v;
-  return 0;
 }
 
 static int linktype_ok(const rp *r, const char *path, uint32_t lt) {
@@ -181,7 +165,7 @@ static int send_file(rp *r, const char *path) {
       checked = rec.iface;
     }
     if (r->start == 0) {
-      r->start = mono_ns();
+      r->start = cli_clock_ns(CLOCK_MONOTONIC);
       r->base = r->start;
       r->last_due = r->start;
     }
@@ -238,17 +222,17 @@ int cmd_replay(int argc, char **argv) {
       iface = optarg;
       break;
     case 'x':
-      if (parse_pos(optarg, &r.speed))
+      if (cli_parse_positive(optarg, 1e12, &r.speed))
         return cli_usage_error("replay", "bad speed '%s'", optarg);
       break;
     case 'p':
-      if (parse_pos(optarg, &r.pps))
+      if (cli_parse_positive(optarg, 1e12, &r.pps))
         return cli_usage_error("replay", "bad packet rate '%s'", optarg);
       r.mode = MODE_PPS;
       modes++;
       break;
     case 'M':
-      if (parse_pos(optarg, &r.mbps))
+      if (cli_parse_positive(optarg, 1e12, &r.mbps))
         return cli_usage_error("replay", "bad bit rate '%s'", optarg);
       r.mode = MODE_MBPS;
       modes++;
@@ -318,17 +302,12 @@ int cmd_replay(int argc, char **argv) {
                         "suffer on a busy machine",
               strerror(errno));
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  cli_catch_stop_signals(on_signal, 0);
   for (uint64_t l = 0; !code && !stop_signal && (loops == 0 || l < loops);
        l++)
     for (int i = optind; !code && !stop_signal && i < argc; i++)
       code = send_file(&r, argv[i]);
-  int64_t end = mono_ns();
+  int64_t end = cli_clock_ns(CLOCK_MONOTONIC);
   double secs = r.start ? (double)(end - r.start) / 1e9 : 0;
   if (!quiet) {
     fprintf(stderr,

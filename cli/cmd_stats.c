@@ -256,6 +256,17 @@ static int tp_add(stats *s, int64_t ns, uint32_t bytes) {
 
 /* ---- one packet ------------------------------------------------------- */
 
+/* Count a packet of len bytes in the hierarchy node name under parent;
+ * returns the node, or -1 when the hierarchy is full (not counted). */
+static int ph_count(stats *s, int parent, const char *name, uint32_t len) {
+  int n = ph_child(s, parent, name);
+  if (n >= 0) {
+    s->ph[n].pkts++;
+    s->ph[n].bytes += len;
+  }
+  return n;
+}
+
 static int count_packet(stats *s, const capkit_record *rec,
                         const capkit_packet *p) {
   int64_t ns = capkit_record_time_ns(rec);
@@ -286,19 +297,11 @@ static int count_packet(stats *s, const capkit_record *rec,
   int node = -1;
   if (p->linktype == CAPKIT_LINKTYPE_RAW) {
     /* tshark shows raw IP under a "raw" node */
-    node = ph_child(s, -1, "raw");
-    if (node >= 0) {
-      s->ph[node].pkts++;
-      s->ph[node].bytes += len;
-    }
+    node = ph_count(s, -1, "raw", len);
   }
   if (p->count == 0) {
     /* a link type the decoder does not know: undecoded bytes */
-    node = ph_child(s, -1, "data");
-    if (node >= 0) {
-      s->ph[node].pkts++;
-      s->ph[node].bytes += len;
-    }
+    node = ph_count(s, -1, "data", len);
   }
   const capkit_layer *net = NULL;
   int frag = 0;
@@ -306,35 +309,22 @@ static int count_packet(stats *s, const capkit_record *rec,
     const capkit_layer *l = &p->layers[i];
     const char *name = ph_name(l);
     if (name) {
-      int n = ph_child(s, node, name);
-      if (n >= 0) {
+      int n = ph_count(s, node, name, len);
+      if (n >= 0)
         node = n;
-        s->ph[n].pkts++;
-        s->ph[n].bytes += len;
-      }
     }
     int whole = !(l->status & CAPKIT_LAYER_TRUNCATED);
     switch (l->type) {
     case CAPKIT_LAYER_IPV4:
-      if (whole && !(l->status & CAPKIT_LAYER_MALFORMED)) {
-        net = l;
-        frag = (l->status & CAPKIT_LAYER_FRAGMENT) != 0;
-        if (conv_add(s, C_IP, 0, l->u.ipv4.src, l->u.ipv4.dst, 0, 0, len,
-                     ns) != 0)
-          return -1;
-      } else {
-        net = NULL;
-      }
-      break;
     case CAPKIT_LAYER_IPV6:
+      net = NULL;
       if (whole && !(l->status & CAPKIT_LAYER_MALFORMED)) {
+        int v6 = l->type == CAPKIT_LAYER_IPV6;
         net = l;
         frag = (l->status & CAPKIT_LAYER_FRAGMENT) != 0;
-        if (conv_add(s, C_IP, 1, l->u.ipv6.src, l->u.ipv6.dst, 0, 0, len,
-                     ns) != 0)
+        if (conv_add(s, C_IP, v6, v6 ? l->u.ipv6.src : l->u.ipv4.src,
+                     v6 ? l->u.ipv6.dst : l->u.ipv4.dst, 0, 0, len, ns) != 0)
           return -1;
-      } else {
-        net = NULL;
       }
       break;
     case CAPKIT_LAYER_TCP:
@@ -362,20 +352,12 @@ static int count_packet(stats *s, const capkit_record *rec,
     const capkit_layer *l = &p->layers[p->count - 1];
     if (l->type == CAPKIT_LAYER_IPV4 && frag && l->u.ipv4.frag_off &&
         l->offset + l->len < p->caplen) {
-      int n = ph_child(s, node, "data");
-      if (n >= 0) {
-        s->ph[n].pkts++;
-        s->ph[n].bytes += len;
-      }
+      ph_count(s, node, "data", len);
     }
     if ((l->type == CAPKIT_LAYER_UDP || l->type == CAPKIT_LAYER_TCP) &&
         !(l->status & (CAPKIT_LAYER_TRUNCATED | CAPKIT_LAYER_MALFORMED)) &&
         l->offset + l->len < p->caplen && l->payload_len) {
-      int n = ph_child(s, node, "data");
-      if (n >= 0) {
-        s->ph[n].pkts++;
-        s->ph[n].bytes += len;
-      }
+      ph_count(s, node, "data", len);
     }
   }
   return 0;
@@ -959,9 +941,8 @@ static int csv_report(stats *s, obuf *o, const char *table) {
 }
 
 static int parse_interval(const char *a, int64_t *ns) {
-  char *end;
-  double v = strtod(a, &end);
-  if (end == a || *end || !(v > 0) || v > 1e9)
+  double v;
+  if (cli_parse_positive(a, 1e9, &v))
     return -1;
   *ns = (int64_t)llround(v * 1e9);
   return *ns > 0 ? 0 : -1;
@@ -1028,40 +1009,29 @@ int cmd_stats(int argc, char **argv) {
   }
   s->interval_ns = interval;
   capkit_filter *flt = filter ? capkit_filter_new(filter) : NULL;
+  if (filter && !flt) {
+    free(s);
+    cli_err("stats", "out of memory");
+    return EXIT_IO;
+  }
   capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
   capkit_packet pkt;
   capkit_packet_init(&pkt, layers, CAPKIT_DECODE_MAX_LAYERS);
   int code = EXIT_OK;
   for (int fi = optind; fi < argc; fi++) {
-    int oc;
-    capkit_reader *r = cli_open_reader("stats", argv[fi], &oc);
-    if (!r) {
+    cli_input in;
+    int oc = cli_input_open(&in, "stats", argv[fi], flt, filter);
+    if (oc == EXIT_USAGE) {
+      code = oc;
+      break;
+    }
+    if (oc) {
       code = code ? code : oc;
       continue;
     }
-    if (flt) {
-      const capkit_file_info *inf = capkit_reader_info(r);
-      if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
-        cli_err("stats", "filter '%s': %s", filter, capkit_filter_error(flt));
-        capkit_reader_free(r);
-        code = EXIT_USAGE;
-        break;
-      }
-    }
     capkit_record rec;
     int rc;
-    while ((rc = capkit_reader_next(r, &rec)) > 0) {
-      if (flt) {
-        int m = capkit_filter_match(flt, &rec);
-        if (m < 0) {
-          cli_err("stats", "%s: record %" PRIu64 ": filter '%s': %s",
-                  argv[fi], rec.number, filter, capkit_filter_error(flt));
-          code = EXIT_USAGE;
-          break;
-        }
-        if (!m)
-          continue;
-      }
+    while ((rc = cli_input_next(&in, &rec)) > 0) {
       capkit_decode_record(&pkt, &rec, 0);
       if (count_packet(s, &rec, &pkt) != 0) {
         cli_err("stats", "out of memory");
@@ -1070,11 +1040,11 @@ int cmd_stats(int argc, char **argv) {
       }
     }
     if (rc < 0) {
-      cli_err("stats", "%s", capkit_reader_error(r));
-      if (!code)
-        code = cli_exit_for(rc);
+      int e = cli_input_report(&in, &rec, rc);
+      if (!code || rc == CAPKIT_EFILTER)
+        code = e;
     }
-    capkit_reader_free(r);
+    cli_input_close(&in);
     if (code == EXIT_USAGE || code == EXIT_IO)
       break;
   }

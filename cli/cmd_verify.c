@@ -44,6 +44,8 @@ static void on_warning(void *user, int warning, uint64_t offset,
 }
 
 static int verify_one(const char *path, vstate *v, int strict) {
+  /* The summary names the input as the reader's messages do. */
+  const char *name = strcmp(path, "-") ? path : "stdin";
   memset(v->by_kind, 0, sizeof v->by_kind);
   v->total = 0;
   capkit_reader *r = capkit_reader_new();
@@ -69,12 +71,12 @@ static int verify_one(const char *path, vstate *v, int strict) {
     if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)
       printf("%s: DAMAGED: %" PRIu64
              " good records before the damage, %" PRIu64 " warnings\n",
-             path, n, v->total);
+             name, n, v->total);
     else
-      printf("%s: FAILED: %s\n", path, capkit_strerror(rc));
+      printf("%s: FAILED: %s\n", name, capkit_strerror(rc));
     code = cli_exit_for(rc);
   } else {
-    printf("%s: %s: %" PRIu64 " records, %" PRIu64 " warnings", path,
+    printf("%s: %s: %" PRIu64 " records, %" PRIu64 " warnings", name,
            v->total ? "WARNINGS" : "OK", n, v->total);
     const char *sep = " (";
     for (int k = 1; k < N_WARN_KINDS; k++)

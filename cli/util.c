@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,33 @@ int cli_parse_byte_order(const char *s, capkit_byte_order *out) {
   return 0;
 }
 
+int64_t cli_clock_ns(clockid_t c) {
+  struct timespec ts;
+  clock_gettime(c, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void cli_catch_stop_signals(void (*handler)(int), int hup) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  if (hup)
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int cli_parse_positive(const char *s, double max, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !(v > 0) || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
 int cli_parse_precision(const char *s, unsigned *out) {
   if (strcmp(s, "us") == 0 || strcmp(s, "usec") == 0 ||
       strcmp(s, "micro") == 0 || strcmp(s, "6") == 0)
@@ -187,4 +215,98 @@ capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code) {
   }
   *code = EXIT_OK;
   return r;
+}
+
+int cli_input_open(cli_input *in, const char *cmd, const char *path,
+                   capkit_filter *flt, const char *expr) {
+  int code;
+  in->cmd = cmd;
+  in->path = path;
+  in->flt = flt;
+  in->expr = expr;
+  in->r = cli_open_reader(cmd, path, &code);
+  if (!in->r)
+    return code;
+  if (flt) {
+    const capkit_file_info *inf = capkit_reader_info(in->r);
+    if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
+      cli_err(cmd, "filter '%s': %s", expr, capkit_filter_error(flt));
+      cli_input_close(in);
+      return EXIT_USAGE;
+    }
+  }
+  return EXIT_OK;
+}
+
+int cli_input_next(cli_input *in, capkit_record *rec) {
+  int rc;
+  while ((rc = capkit_reader_next(in->r, rec)) > 0) {
+    if (!in->flt)
+      return 1;
+    int m = capkit_filter_match(in->flt, rec);
+    if (m != 0)
+      return m;
+  }
+  return rc;
+}
+
+int cli_input_report(const cli_input *in, const capkit_record *rec, int rc) {
+  if (rc == CAPKIT_EFILTER) {
+    cli_err(in->cmd, "%s: record %" PRIu64 ": filter '%s': %s", in->path,
+            rec->number, in->expr, capkit_filter_error(in->flt));
+    return EXIT_USAGE;
+  }
+  cli_err(in->cmd, "%s", capkit_reader_error(in->r));
+  return cli_exit_for(rc);
+}
+
+void cli_input_close(cli_input *in) {
+  capkit_reader_free(in->r);
+  in->r = NULL;
+}
+
+int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg) {
+  switch (opt) {
+  case 'F':
+    o->format = arg;
+    return 0;
+  case 'b':
+    if (cli_parse_byte_order(arg, &o->bo))
+      return cli_usage_error(cmd, "bad byte order '%s'", arg), -1;
+    o->have_bo = 1;
+    return 0;
+  case 'p':
+    if (cli_parse_precision(arg, &o->prec))
+      return cli_usage_error(cmd, "bad precision '%s'", arg), -1;
+    o->have_prec = 1;
+    return 0;
+  case 's':
+    if (cli_parse_u64(arg, &o->snap) || o->snap == 0 || o->snap > UINT32_MAX)
+      return cli_usage_error(cmd, "bad snaplen '%s'", arg), -1;
+    return 0;
+  case 'l':
+    if (capkit_linktype_from_name(arg, &o->lt))
+      return cli_usage_error(cmd, "unknown link type '%s'", arg), -1;
+    o->have_lt = 1;
+    return 0;
+  }
+  return cli_usage_error(cmd, "invalid option"), -1;
+}
+
+int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
+                 const char *path) {
+  int rc = 0;
+  if (o->format && (rc = capkit_writer_set_format(w, o->format)))
+    cli_err(cmd, "cannot write format '%s'", o->format);
+  if (!rc && o->have_bo)
+    rc = capkit_writer_set_byte_order(w, o->bo);
+  if (!rc && o->have_prec)
+    rc = capkit_writer_set_precision(w, o->prec);
+  if (!rc && o->snap)
+    rc = capkit_writer_set_snaplen(w, (uint32_t)o->snap);
+  if (!rc && o->have_lt)
+    rc = capkit_writer_set_linktype(w, o->lt);
+  if (!rc && (rc = capkit_writer_open_path(w, path)) < 0)
+    cli_err(cmd, "%s", capkit_writer_error(w));
+  return rc;
 }
