@@ -104,6 +104,14 @@ reordercap "$T/rev.pcap" "$T/rc2.pcap" >/dev/null
 check "sort = reordercap (external, temporary files)" cmp -s "$T/rc2.pcap" "$T/so2.pcap"
 check "sort says it used temporary files" grep -q "temporary runs" "$T/sort.err"
 check_eq "no temporary files left" "" "$(ls "$T" | grep capkit-sort)"
+# Captures appended to each other: their sorted stretches are merged.
+{ cat "$T/a.pcap"; tail -c +25 "$T/a.pcap"; tail -c +25 "$T/a.pcap"; } >"$T/aaa.pcap"
+reordercap "$T/aaa.pcap" "$T/rc3.pcap" >/dev/null
+"$CAPKIT" sort -v -m 64KiB "$T/aaa.pcap" -o "$T/so4.pcap" 2>"$T/sort4.err"
+check "sort of appended captures = reordercap" cmp -s "$T/rc3.pcap" "$T/so4.pcap"
+check "sort says it merged 3 sorted stretches" grep -q "merged 3 sorted" "$T/sort4.err"
+"$CAPKIT" sort -m 64KiB - -o "$T/so5.pcap" <"$T/aaa.pcap"
+check "the same as the external sort" cmp -s "$T/so5.pcap" "$T/so4.pcap"
 "$CAPKIT" sort -m 64KiB - -o "$T/so3.pcap.zst" <"$T/rev.pcap"
 check "sort of standard input to zstd = reordercap" same "$T/rc2.pcap" "$T/so3.pcap.zst"
 
