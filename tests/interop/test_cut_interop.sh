@@ -86,6 +86,12 @@ check "filter to .gz = tcpdump (after decompression)" cmp -s "$T/td3.pcap" <(gzi
 check_eq "info -f counts what tcpdump keeps" "$(count "$T/td.pcap")" \
   "$("$CAPKIT" info -f "ip src net 10.0.1.0/24 and greater 200" "$T/a.pcap" | sed -n 's/^Packets: *//p')"
 
+# The variants that share the standard magic are told apart when the
+# cutting commands read a file too.
+editcap -F rh6_1pcap "$T/a.pcap" "$T/rh.pcap"
+"$CAPKIT" slice "$T/rh.pcap" -o "$T/rh2.pcap" 1-
+check "slice 1- of a Red Hat 6.1 pcap is an identical copy" cmp -s "$T/rh.pcap" "$T/rh2.pcap"
+
 # ---- sort ----
 reordercap "$T/jumble.pcap" "$T/rc.pcap" >/dev/null
 "$CAPKIT" sort "$T/jumble.pcap" -o "$T/so.pcap"
