@@ -5,7 +5,7 @@
 # sort), filter vs tcpdump -r -w, 500 inputs merged at once, a compressed
 # merge, and cp of the same bytes as the floor. Wall time and peak RSS come from /usr/bin/time -v
 # (one run each: the machine may be shared; repeat with RUNS=3 for the
-# best of three).
+# best of three). Each run starts after a sync, with no dirty pages.
 #
 # Inputs: two interleaving captures of SIZE each (default 100M) from the
 # shared generator, ../shared/bench/gen_corpus.c seen from the repository
@@ -31,6 +31,10 @@ n=$("$CAPKIT" info "$tmp/a.pcap" | sed -n 's/^Packets: *//p')
 cat "$tmp/b.pcap" >"$tmp/ba.pcap"
 tail -c +25 "$tmp/a.pcap" >>"$tmp/ba.pcap" # b then a: disorder everywhere
 ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
+# The inputs just written would otherwise go to disk during the first
+# measurements (the kernel's write-back starts after 30 s), slowing
+# whichever tools run then; every run below starts with nothing dirty.
+sync
 
 # run NAME CMD...: best wall time and its peak RSS over RUNS runs.
 results=()
@@ -39,6 +43,7 @@ run() {
   shift
   for ((i = 0; i < RUNS; i++)); do
     rm -f "$tmp"/out*
+    sync
     /usr/bin/time -v -o "$tmp/tv" "$@" >/dev/null 2>"$tmp/err" ||
       { echo "$name failed:" >&2; cat "$tmp/err" >&2; exit 1; }
     w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/tv" |

@@ -20,8 +20,8 @@ static const char merge_usage[] =
     "      --ties last        records with equal times from different inputs\n"
     "                         come from the last input first, as mergecap\n"
     "                         orders them (default: first, a stable merge)\n"
-    "      --window SIZE      read-ahead per input (default: 2 MiB for up to\n"
-    "                         32 inputs, less beyond, 16 MiB in all)\n";
+    "      --window SIZE      read buffer per input (default: 1 MiB for up to\n"
+    "                         16 inputs, less beyond, 16 MiB in all)\n";
 
 typedef struct merge {
   int append;
@@ -164,7 +164,7 @@ int cmd_merge(int argc, char **argv) {
   raise_fd_limit(n);
   ties_last = m.ties_last;
   size_t window = (size_t)m.window;
-  if (!window && n > 32)
+  if (!window && n > 16)
     window = ((size_t)16 << 20) / n;
   src *s = calloc(n, sizeof *s);
   size_t *heap = calloc(n, sizeof *heap);

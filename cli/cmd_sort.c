@@ -313,9 +313,21 @@ static int emit_one(stream *st, cut_out *o, capkit_reader *rd) {
   return code;
 }
 
+/* Where the input's sorted stretches start: the numbers of the records
+ * that are older than the record before them. An input made of a few long
+ * sorted stretches (captures appended to each other) is merged straight
+ * from the input, without temporary files. */
+#define MAX_STRETCHES 16
+typedef struct stretches {
+  uint64_t start[MAX_STRETCHES]; /* record number of each stretch's first */
+  size_t n;                      /* 0: unknown or too many */
+} stretches;
+
 /* Stream pass. Returns an exit code, or -1 when the disorder is not local
- * (nothing is kept of the output then). */
-static int sort_stream(const char *path, const cut_common *c, const sorter *s) {
+ * (nothing is kept of the output then); *sx then tells the sorted
+ * stretches of a regular, uncompressed pcap input when there are few. */
+static int sort_stream(const char *path, const cut_common *c, const sorter *s,
+                       stretches *sx) {
   cut_in in;
   int code = cut_in_open("sort", &in, path, c->filter, 0);
   if (code)
@@ -340,8 +352,19 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s) {
   uint64_t seq = 0;
   capkit_record rec;
   int rc = 0;
+  int64_t prev = INT64_MIN;
+  memset(sx, 0, sizeof *sx);
+  const char *fmt = capkit_reader_info(in.r)->format;
+  int track = strcmp(fmt, "pcap") == 0 && !capkit_reader_compression(in.r);
   while (!code && (rc = cut_in_next(&in, &rec)) > 0) {
     int64_t t = capkit_record_time_ns(&rec);
+    if (track && (sx->n == 0 || t < prev)) {
+      if (sx->n < MAX_STRETCHES)
+        sx->start[sx->n++] = rec.number;
+      else
+        track = 0;
+    }
+    prev = t;
     if (t < st.last) {
       code = -1;
       break;
@@ -391,6 +414,20 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s) {
   progress_done(in.pg);
   if (code == -1) {
     cut_out_finish("sort", &o, EXIT_IO); /* discarded */
+    /* Find the rest of the stretches: headers only, nothing written. A
+     * damaged input is left to the external sort, which reports it. */
+    while (track && (rc = cut_in_next(&in, &rec)) > 0) {
+      int64_t t = capkit_record_time_ns(&rec);
+      if (t < prev) {
+        if (sx->n < MAX_STRETCHES)
+          sx->start[sx->n++] = rec.number;
+        else
+          track = 0;
+      }
+      prev = t;
+    }
+    if (!track || rc < 0)
+      sx->n = 0;
   } else {
     code = cut_out_finish("sort", &o, code);
     if (s->verbose && code == 0)
@@ -557,6 +594,131 @@ static int sort_external(const char *path, const cut_common *c,
   return code;
 }
 
+/* Merge the sorted stretches of a pcap input, each read by its own reader
+ * of the same file: equal times keep their order (the earlier stretch
+ * first), as in the external sort, whose output this is byte for byte. */
+typedef struct stretch {
+  cut_in in;
+  capkit_record rec;
+  uint64_t end; /* number of the first record past it; 0: the input's end */
+  int64_t t;
+} stretch;
+
+/* Next record of stretch x into x->rec: 1, 0 at its end, or a negative
+ * code. */
+static int stretch_next(stretch *x) {
+  int rc = cut_in_next(&x->in, &x->rec);
+  if (rc > 0 && x->end && x->rec.number >= x->end)
+    return 0;
+  if (rc > 0)
+    x->t = capkit_record_time_ns(&x->rec);
+  return rc;
+}
+
+static int stretch_before(const stretch *a, const stretch *b) {
+  return a->t != b->t ? a->t < b->t : a < b;
+}
+
+static void stretch_down(const stretch *v, size_t *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < n && stretch_before(&v[h[l]], &v[h[m]]))
+      m = l;
+    if (l + 1 < n && stretch_before(&v[h[l + 1]], &v[h[m]]))
+      m = l + 1;
+    if (m == i)
+      return;
+    size_t t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+static int sort_stretches(const char *path, const cut_common *c,
+                          const sorter *s, const stretches *sx) {
+  size_t k = sx->n;
+  stretch *v = calloc(k, sizeof *v);
+  size_t *h = calloc(k, sizeof *h);
+  size_t opened = 0, hn = 0;
+  int code = v && h ? EXIT_OK : EXIT_IO;
+  if (code)
+    cli_err("sort", "out of memory");
+  /* A small read-ahead each keeps memory bounded. */
+  size_t window = ((size_t)4 << 20) / k;
+  if (window > ((size_t)2 << 20))
+    window = (size_t)2 << 20;
+  if (window < ((size_t)256 << 10))
+    window = (size_t)256 << 10;
+  for (; !code && opened < k; opened++) {
+    stretch *x = &v[opened];
+    code = cut_in_open("sort", &x->in, path, c->filter, window);
+    if (code)
+      break;
+    x->end = opened + 1 < k ? sx->start[opened + 1] : 0;
+    int rc;
+    while ((rc = cut_in_next(&x->in, &x->rec)) > 0 &&
+           x->rec.number < sx->start[opened])
+      ;
+    if (rc < 0) {
+      code = cut_in_report("sort", &x->in, rc);
+      break;
+    }
+    if (rc > 0) {
+      x->t = capkit_record_time_ns(&x->rec);
+      h[hn++] = opened;
+    }
+  }
+  if (code) {
+    for (size_t i = 0; i < opened; i++)
+      cut_in_close(&v[i].in);
+    free(v);
+    free(h);
+    return code;
+  }
+  cut_out o;
+  code = open_out(&o, c, v[0].in.r);
+  for (size_t i = hn / 2; !code && i-- > 0;)
+    stretch_down(v, h, hn, i);
+  v[0].in.pg = code ? NULL : progress_new("sort");
+  while (!code && hn > 0) {
+    stretch *x = &v[h[0]];
+    /* As the external sort writes it: the record's values, not its
+     * on-disk header. */
+    capkit_record out;
+    memset(&out, 0, sizeof out);
+    out.ts_sec = x->rec.ts_sec;
+    out.ts_nsec = x->rec.ts_nsec;
+    out.caplen = x->rec.caplen;
+    out.origlen = x->rec.origlen;
+    out.iface_id = x->rec.iface_id;
+    out.iface = capkit_reader_iface(v[0].in.r, x->rec.iface_id);
+    out.flags = x->rec.flags;
+    out.data = x->rec.data;
+    code = cut_out_write("sort", &o, &out);
+    if (code)
+      break;
+    int rc = stretch_next(x);
+    if (rc < 0) {
+      code = cut_in_report("sort", &x->in, rc);
+      break;
+    }
+    if (rc == 0)
+      h[0] = h[--hn];
+    stretch_down(v, h, hn, 0);
+  }
+  progress_done(v[0].in.pg);
+  code = cut_out_finish("sort", &o, code); /* no writer: code stands */
+  if (s->verbose && code == 0)
+    fprintf(stderr, "capkit sort: merged %zu sorted stretches of the input\n",
+            k);
+  for (size_t i = 0; i < k; i++)
+    cut_in_close(&v[i].in);
+  free(v);
+  free(h);
+  return code;
+}
+
 int cmd_sort(int argc, char **argv) {
   static const struct option opts[] = {
       CUT_COMMON_LONGOPTS,
@@ -580,9 +742,17 @@ int cmd_sort(int argc, char **argv) {
    * substitutions and standard input go to the external sort at once. */
   struct stat st;
   if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-    code = sort_stream(path, &c, &s);
+    stretches sx;
+    code = sort_stream(path, &c, &s, &sx);
     if (code != -1)
       return code;
+    if (sx.n > 1) {
+      if (s.verbose)
+        fprintf(stderr, "capkit sort: disorder beyond %" PRIu64
+                        " bytes: merging the input's sorted stretches\n",
+                s.memory);
+      return sort_stretches(path, &c, &s, &sx);
+    }
     if (s.verbose)
       fprintf(stderr, "capkit sort: disorder beyond %" PRIu64
                       " bytes: sorting through temporary files\n",

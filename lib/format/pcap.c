@@ -307,12 +307,18 @@ static int pcap_open(capkit_reader *r) {
   s->cur += hlen;
 
   /* Layouts that share a magic: score the first records. A pipe's buffer
-   * holds what has arrived; never wait for more just to guess. */
-  if (v == V_STANDARD && st->lengths == LEN_NORMAL &&
-      r->src.kind != CAPKIT__SRC_BUF) {
+   * holds what has arrived; never wait for more just to guess. A regular
+   * file read through a buffer is scored on a full buffer. */
+  int whole = r->src.kind != CAPKIT__SRC_BUF;
+  if (!whole && r->src.size && !r->src.pull) {
+    uint64_t left = r->src.size - capkit__src_offset(s);
+    if (capkit__src_fill(s, left < s->cap ? (size_t)left : s->cap) >= 0)
+      whole = 1;
+  }
+  if (v == V_STANDARD && st->lengths == LEN_NORMAL && whole) {
     static const enum variant std[] = {V_STANDARD, V_SS990417, V_NOKIA};
     v = guess(r, st, std, 3);
-  } else if (v == V_SS991029 && r->src.kind != CAPKIT__SRC_BUF) {
+  } else if (v == V_SS991029 && whole) {
     static const enum variant mod[] = {V_SS991029, V_SS990915};
     v = guess(r, st, mod, 2);
   }

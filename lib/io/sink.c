@@ -150,7 +150,10 @@ static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
 
 static void *copy_thread(void *arg) {
   capkit__sink *s = arg;
-  s->cp_rc = copy_out(s, s->cp_fd, s->cp_off, s->cp_len);
+  if (s->cp_buf)
+    s->cp_rc = out(s, s->cp_buf, (size_t)s->cp_len);
+  else
+    s->cp_rc = copy_out(s, s->cp_fd, s->cp_off, s->cp_len);
   return NULL;
 }
 
@@ -181,6 +184,30 @@ static int flush_range(capkit__sink *s) {
   return rc;
 }
 
+/* Hand the full buffer to a background thread and go on in the other
+ * one (the previous output is complete: flush_range waited for it). */
+static int flush_async(capkit__sink *s) {
+  if (!s->buf2 && !(s->buf2 = malloc(s->cap))) {
+    int rc = out(s, s->buf, s->len); /* no second buffer: at once */
+    s->len = 0;
+    return rc;
+  }
+  s->cp_buf = s->buf;
+  s->cp_len = s->len;
+  s->cp_rc = 0;
+  if (pthread_create(&s->cp_thread, NULL, copy_thread, s) != 0) {
+    s->cp_buf = NULL;
+    int rc = out(s, s->buf, s->len);
+    s->len = 0;
+    return rc;
+  }
+  s->cp_running = 1;
+  s->buf = s->buf2;
+  s->buf2 = (uint8_t *)(uintptr_t)s->cp_buf;
+  s->len = 0;
+  return 0;
+}
+
 int capkit__sink_flush(capkit__sink *s) {
   int rc = flush_range(s);
   if (rc || s->len == 0)
@@ -204,6 +231,7 @@ int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
       s->cp_off = s->cr_off;
       s->cp_len = s->cr_len;
       s->cp_rc = 0;
+      s->cp_buf = NULL;
       if (pthread_create(&s->cp_thread, NULL, copy_thread, s) == 0)
         s->cp_running = 1;
       else if ((rc = copy_out(s, s->cr_fd, s->cr_off, s->cr_len)) != 0)
@@ -238,12 +266,14 @@ int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
 }
 
 int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {
-  int rc = capkit__sink_flush(s);
+  int rc = flush_range(s);
+  if (!rc && s->len)
+    rc = flush_async(s);
   if (rc)
     return rc;
   s->total += n;
   if (n >= s->cap)
-    return out(s, p, n);
+    return (rc = join_copy(s)) ? rc : out(s, p, n);
   memcpy(s->buf, p, n);
   s->len = n;
   return 0;
@@ -284,6 +314,7 @@ int capkit__sink_close(capkit__sink *s) {
     s->codec.free(s->codec.ctx);
   s->codec.free = NULL;
   free(s->buf);
+  free(s->buf2);
   free(s->path);
   uint64_t total = s->total;
   memset(s, 0, sizeof *s);
@@ -304,6 +335,7 @@ void capkit__sink_abort(capkit__sink *s) {
     s->codec.free(s->codec.ctx);
   free(s->tmp);
   free(s->buf);
+  free(s->buf2);
   free(s->path);
   memset(s, 0, sizeof *s);
   s->fd = -1;

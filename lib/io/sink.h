@@ -35,14 +35,19 @@ typedef struct capkit__sink {
   uint64_t cr_src; /* identity of the source, to merge ranges */
   uint64_t cr_off;
   uint64_t cr_len;
-  /* A part of the pending copy already handed to a background thread, so
-   * that the kernel copies while the reader validates the next records. */
+  /* Output handed to a background thread, so that the kernel copies
+   * while the caller reads the next records: a part of the pending copy
+   * (cp_buf NULL), or a full buffer (cp_buf, cp_len bytes; the caller
+   * goes on in the other buffer, buf2). One at a time, in order: every
+   * other output waits for it first. */
   pthread_t cp_thread;
   int cp_running;
   int cp_fd;
   uint64_t cp_off;
   uint64_t cp_len;
   int cp_rc;
+  const uint8_t *cp_buf;
+  uint8_t *buf2;
   /* The run of adjacent source bytes offered to copy_range so far: short
    * runs go through the buffer, long ones to the kernel. */
   uint64_t run_src, run_end, run_len;

@@ -86,6 +86,12 @@ check "filter to .gz = tcpdump (after decompression)" cmp -s "$T/td3.pcap" <(gzi
 check_eq "info -f counts what tcpdump keeps" "$(count "$T/td.pcap")" \
   "$("$CAPKIT" info -f "ip src net 10.0.1.0/24 and greater 200" "$T/a.pcap" | sed -n 's/^Packets: *//p')"
 
+# The variants that share the standard magic are told apart when the
+# cutting commands read a file too.
+editcap -F rh6_1pcap "$T/a.pcap" "$T/rh.pcap"
+"$CAPKIT" slice "$T/rh.pcap" -o "$T/rh2.pcap" 1-
+check "slice 1- of a Red Hat 6.1 pcap is an identical copy" cmp -s "$T/rh.pcap" "$T/rh2.pcap"
+
 # ---- sort ----
 reordercap "$T/jumble.pcap" "$T/rc.pcap" >/dev/null
 "$CAPKIT" sort "$T/jumble.pcap" -o "$T/so.pcap"
@@ -104,6 +110,14 @@ reordercap "$T/rev.pcap" "$T/rc2.pcap" >/dev/null
 check "sort = reordercap (external, temporary files)" cmp -s "$T/rc2.pcap" "$T/so2.pcap"
 check "sort says it used temporary files" grep -q "temporary runs" "$T/sort.err"
 check_eq "no temporary files left" "" "$(ls "$T" | grep capkit-sort)"
+# Captures appended to each other: their sorted stretches are merged.
+{ cat "$T/a.pcap"; tail -c +25 "$T/a.pcap"; tail -c +25 "$T/a.pcap"; } >"$T/aaa.pcap"
+reordercap "$T/aaa.pcap" "$T/rc3.pcap" >/dev/null
+"$CAPKIT" sort -v -m 64KiB "$T/aaa.pcap" -o "$T/so4.pcap" 2>"$T/sort4.err"
+check "sort of appended captures = reordercap" cmp -s "$T/rc3.pcap" "$T/so4.pcap"
+check "sort says it merged 3 sorted stretches" grep -q "merged 3 sorted" "$T/sort4.err"
+"$CAPKIT" sort -m 64KiB - -o "$T/so5.pcap" <"$T/aaa.pcap"
+check "the same as the external sort" cmp -s "$T/so5.pcap" "$T/so4.pcap"
 "$CAPKIT" sort -m 64KiB - -o "$T/so3.pcap.zst" <"$T/rev.pcap"
 check "sort of standard input to zstd = reordercap" same "$T/rc2.pcap" "$T/so3.pcap.zst"
 
