@@ -150,10 +150,7 @@ static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
 
 static void *copy_thread(void *arg) {
   capkit__sink *s = arg;
-  if (s->cp_buf)
-    s->cp_rc = out(s, s->cp_buf, (size_t)s->cp_len);
-  else
-    s->cp_rc = copy_out(s, s->cp_fd, s->cp_off, s->cp_len);
+  s->cp_rc = out(s, s->cp_buf, (size_t)s->cp_len);
   return NULL;
 }
 
@@ -165,9 +162,6 @@ static int join_copy(capkit__sink *s) {
   s->cp_running = 0;
   return s->cp_rc;
 }
-
-/* Below this a pending range is copied at the flush, in this thread. */
-#define ASYNC_COPY_MIN ((uint64_t)16 << 20)
 
 /* The pending range first: the buffer only ever holds bytes that come
  * after it (copy_range flushes the buffer before starting a range). */
@@ -223,22 +217,6 @@ int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
       s->cr_off + s->cr_len == off) {
     s->total += len;
     s->cr_len += len;
-    if (s->cr_len >= ASYNC_COPY_MIN) {
-      int rc = join_copy(s);
-      if (rc)
-        return rc;
-      s->cp_fd = s->cr_fd;
-      s->cp_off = s->cr_off;
-      s->cp_len = s->cr_len;
-      s->cp_rc = 0;
-      s->cp_buf = NULL;
-      if (pthread_create(&s->cp_thread, NULL, copy_thread, s) == 0)
-        s->cp_running = 1;
-      else if ((rc = copy_out(s, s->cr_fd, s->cr_off, s->cr_len)) != 0)
-        return rc;
-      s->cr_off += s->cr_len;
-      s->cr_len = 0;
-    }
     return 0;
   }
   if (src != s->run_src || off != s->run_end) {

@@ -35,15 +35,12 @@ typedef struct capkit__sink {
   uint64_t cr_src; /* identity of the source, to merge ranges */
   uint64_t cr_off;
   uint64_t cr_len;
-  /* Output handed to a background thread, so that the kernel copies
-   * while the caller reads the next records: a part of the pending copy
-   * (cp_buf NULL), or a full buffer (cp_buf, cp_len bytes; the caller
-   * goes on in the other buffer, buf2). One at a time, in order: every
-   * other output waits for it first. */
+  /* A full buffer handed to a background thread (cp_buf, cp_len bytes),
+   * so that the kernel writes while the caller fills the other buffer,
+   * buf2. One at a time, in order: every other output waits for it
+   * first. */
   pthread_t cp_thread;
   int cp_running;
-  int cp_fd;
-  uint64_t cp_off;
   uint64_t cp_len;
   int cp_rc;
   const uint8_t *cp_buf;
@@ -81,9 +78,7 @@ static inline int capkit__sink_can_copy(const capkit__sink *s) {
  * of calls. Until a run of adjacent bytes reaches CAPKIT__CR_MIN they are
  * copied from p through the buffer instead: interleaved short runs (a
  * merge, a filter) would cost several system calls each. The sink keeps
- * its own duplicate of fd, so the input may be closed before the flush.
- * Once a pending range is large, it is copied by a background thread while
- * the caller goes on; every other output waits for that copy first. */
+ * its own duplicate of fd, so the input may be closed before the flush. */
 #define CAPKIT__CR_MIN ((uint64_t)1 << 20)
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
                             uint64_t off, uint64_t len, const void *p);

@@ -369,9 +369,9 @@ PYEOF
 check_eq "every cut length" "checked $((SIZE + 1)) lengths, 0 problems" "$(tail -1 "$T/cuts.report")"
 [ "$(tail -1 "$T/cuts.report")" = "checked $((SIZE + 1)) lengths, 0 problems" ] || head -20 "$T/cuts.report" >&2
 
-# A copy large enough that unchanged runs of records are copied by a
-# background thread while reading goes on: still byte-identical, and a
-# copy cut short by damage keeps exactly the records before it.
+# A copy large enough to go through several output buffers and kernel
+# copies: still byte-identical, and a copy cut short by damage keeps
+# exactly the records before it.
 $PY - "$T/large.pcap" <<'PYEOF'
 import struct, sys
 with open(sys.argv[1], "wb") as f:
