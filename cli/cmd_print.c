@@ -2068,7 +2068,7 @@ int cmd_print(int argc, char **argv) {
   for (int fi = optind; fi < argc && shown < count; fi++) {
     ob_flush(&c.o);
     cli_input in;
-    int oc = cli_input_open(&in, "print", argv[fi], flt, filter);
+    int oc = cli_input_open(&in, "print", argv[fi], flt);
     if (oc == EXIT_USAGE) {
       code = oc;
       break;

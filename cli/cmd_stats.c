@@ -1020,7 +1020,7 @@ int cmd_stats(int argc, char **argv) {
   int code = EXIT_OK;
   for (int fi = optind; fi < argc; fi++) {
     cli_input in;
-    int oc = cli_input_open(&in, "stats", argv[fi], flt, filter);
+    int oc = cli_input_open(&in, "stats", argv[fi], flt);
     if (oc == EXIT_USAGE) {
       code = oc;
       break;
