@@ -80,6 +80,10 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
 int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
                  const char *path);
 
+/* Usage error (returns EXIT_USAGE) when standard input ('-') is named more
+ * than once among the n paths: the second would read nothing; else 0. */
+int cli_stdin_once(const char *cmd, int n, char **paths);
+
 /* Open a reader on path, printing the error; returns NULL on failure and
  * sets *code to the exit code. */
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);

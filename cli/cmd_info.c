@@ -363,6 +363,8 @@ int cmd_info(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("info", "no file given");
+  if (cli_stdin_once("info", argc - optind, argv + optind))
+    return EXIT_USAGE;
   int worst = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     if (!json && i > optind)

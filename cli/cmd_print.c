@@ -2045,6 +2045,8 @@ int cmd_print(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("print", "expected at least one FILE");
+  if (cli_stdin_once("print", argc - optind, argv + optind))
+    return EXIT_USAGE;
   capkit_filter *flt = NULL;
   if (filter) {
     flt = capkit_filter_new(filter);

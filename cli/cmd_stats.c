@@ -990,6 +990,8 @@ int cmd_stats(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("stats", "expected at least one FILE");
+  if (cli_stdin_once("stats", argc - optind, argv + optind))
+    return EXIT_USAGE;
   static const char *const tables[] = {"hierarchy", "ip",    "tcp",
                                        "udp",       "talkers", "sizes",
                                        "throughput"};

@@ -314,3 +314,11 @@ int cli_filter_failed(const char *cmd, const capkit_reader *r,
           capkit_filter_error(flt));
   return EXIT_USAGE;
 }
+
+int cli_stdin_once(const char *cmd, int n, char **paths) {
+  int seen = 0;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(paths[i], "-") && seen++)
+      return cli_usage_error(cmd, "standard input ('-') named twice");
+  return 0;
+}
