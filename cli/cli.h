@@ -80,6 +80,10 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
 int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
                  const char *path);
 
+/* Usage error (returns EXIT_USAGE) when standard input ('-') is named more
+ * than once among the n paths: the second would read nothing; else 0. */
+int cli_stdin_once(const char *cmd, int n, char **paths);
+
 /* Open a reader on path, printing the error; returns NULL on failure and
  * sets *code to the exit code. */
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);
@@ -88,17 +92,16 @@ capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);
  * stats): its reader, and the filter, shared and not owned (NULL: every
  * record), prepared for the reader's link type. */
 typedef struct cli_input {
-  const char *cmd, *path;
+  const char *cmd;
   capkit_reader *r;
   capkit_filter *flt;
-  const char *expr; /* flt's expression, for messages */
 } cli_input;
 
 /* Open path and prepare flt for its link type. Prints the error; returns
  * an exit code (0 ok; EXIT_USAGE only when flt does not compile), and
  * leaves no reader open on failure. */
 int cli_input_open(cli_input *in, const char *cmd, const char *path,
-                   capkit_filter *flt, const char *expr);
+                   capkit_filter *flt);
 /* Next record that passes the filter: 1, 0 at the end, or a negative code
  * (the reader's, or CAPKIT_EFILTER) to hand to cli_input_report. */
 int cli_input_next(cli_input *in, capkit_record *rec);
@@ -106,5 +109,9 @@ int cli_input_next(cli_input *in, capkit_record *rec);
  * reading) and return its exit code. */
 int cli_input_report(const cli_input *in, const capkit_record *rec, int rc);
 void cli_input_close(cli_input *in);
+/* Print "CMD: FILE: record N: filter 'EXPR': why" for a record of r that
+ * flt could not match (CAPKIT_EFILTER); returns EXIT_USAGE. */
+int cli_filter_failed(const char *cmd, const capkit_reader *r,
+                      const capkit_record *rec, const capkit_filter *flt);
 
 #endif

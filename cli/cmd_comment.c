@@ -114,7 +114,8 @@ int cmd_comment(int argc, char **argv) {
   /* Sorted, later options winning for the same record. */
   for (size_t i = 0; i < n_edits; i++)
     edits[i].used = (int)i;
-  qsort(edits, n_edits, sizeof *edits, by_number);
+  if (n_edits) /* edits is NULL then, which qsort must not get */
+    qsort(edits, n_edits, sizeof *edits, by_number);
   size_t k = 0;
   for (size_t i = 0; i < n_edits; i++) {
     if (k && edits[k - 1].number == edits[i].number) {

@@ -117,7 +117,7 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
   }
   if (rc < 0 && code == EXIT_OK) {
     if (rc == CAPKIT_EFILTER)
-      cli_err("convert", "filter: %s", capkit_filter_error(o->flt));
+      cli_filter_failed("convert", r, &rec, o->flt);
     else
       cli_err("convert", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
@@ -276,7 +276,7 @@ int cmd_convert(int argc, char **argv) {
                          "--split-by-interface writes one file each");
     code = cli_exit_for(wrc);
   } else if (rc == CAPKIT_EFILTER) {
-    cli_err("convert", "filter: %s", capkit_filter_error(flt));
+    cli_filter_failed("convert", r, &rec, flt);
     code = cli_exit_for(rc);
   } else if (rc < 0) {
     cli_err("convert", "%s", capkit_reader_error(r));

@@ -330,7 +330,7 @@ static int info_one(const char *path, int json, const char *expr) {
   else
     print_text(path, r, &st, rc == CAPKIT_EFILTER ? 0 : rc);
   if (rc == CAPKIT_EFILTER)
-    cli_err("info", "filter '%s': %s", expr, capkit_filter_error(flt));
+    cli_filter_failed("info", r, &rec, flt);
   else if (rc < 0)
     cli_err("info", "%s", capkit_reader_error(r));
   capkit_filter_free(flt);
@@ -363,6 +363,8 @@ int cmd_info(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("info", "no file given");
+  if (cli_stdin_once("info", argc - optind, argv + optind))
+    return EXIT_USAGE;
   int worst = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     if (!json && i > optind)

@@ -2045,6 +2045,8 @@ int cmd_print(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("print", "expected at least one FILE");
+  if (cli_stdin_once("print", argc - optind, argv + optind))
+    return EXIT_USAGE;
   capkit_filter *flt = NULL;
   if (filter) {
     flt = capkit_filter_new(filter);
@@ -2068,7 +2070,7 @@ int cmd_print(int argc, char **argv) {
   for (int fi = optind; fi < argc && shown < count; fi++) {
     ob_flush(&c.o);
     cli_input in;
-    int oc = cli_input_open(&in, "print", argv[fi], flt, filter);
+    int oc = cli_input_open(&in, "print", argv[fi], flt);
     if (oc == EXIT_USAGE) {
       code = oc;
       break;

@@ -990,6 +990,8 @@ int cmd_stats(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("stats", "expected at least one FILE");
+  if (cli_stdin_once("stats", argc - optind, argv + optind))
+    return EXIT_USAGE;
   static const char *const tables[] = {"hierarchy", "ip",    "tcp",
                                        "udp",       "talkers", "sizes",
                                        "throughput"};
@@ -1020,7 +1022,7 @@ int cmd_stats(int argc, char **argv) {
   int code = EXIT_OK;
   for (int fi = optind; fi < argc; fi++) {
     cli_input in;
-    int oc = cli_input_open(&in, "stats", argv[fi], flt, filter);
+    int oc = cli_input_open(&in, "stats", argv[fi], flt);
     if (oc == EXIT_USAGE) {
       code = oc;
       break;

@@ -124,6 +124,8 @@ int cmd_verify(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("verify", "no file given");
+  if (cli_stdin_once("verify", argc - optind, argv + optind))
+    return EXIT_USAGE;
   int worst = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     int code = verify_one(argv[i], &v, strict);

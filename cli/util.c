@@ -218,19 +218,18 @@ capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code) {
 }
 
 int cli_input_open(cli_input *in, const char *cmd, const char *path,
-                   capkit_filter *flt, const char *expr) {
+                   capkit_filter *flt) {
   int code;
   in->cmd = cmd;
-  in->path = path;
   in->flt = flt;
-  in->expr = expr;
   in->r = cli_open_reader(cmd, path, &code);
   if (!in->r)
     return code;
   if (flt) {
     const capkit_file_info *inf = capkit_reader_info(in->r);
     if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
-      cli_err(cmd, "filter '%s': %s", expr, capkit_filter_error(flt));
+      cli_err(cmd, "bad filter '%s': %s", capkit_filter_expr(flt),
+              capkit_filter_error(flt));
       cli_input_close(in);
       return EXIT_USAGE;
     }
@@ -251,11 +250,8 @@ int cli_input_next(cli_input *in, capkit_record *rec) {
 }
 
 int cli_input_report(const cli_input *in, const capkit_record *rec, int rc) {
-  if (rc == CAPKIT_EFILTER) {
-    cli_err(in->cmd, "%s: record %" PRIu64 ": filter '%s': %s", in->path,
-            rec->number, in->expr, capkit_filter_error(in->flt));
-    return EXIT_USAGE;
-  }
+  if (rc == CAPKIT_EFILTER)
+    return cli_filter_failed(in->cmd, in->r, rec, in->flt);
   cli_err(in->cmd, "%s", capkit_reader_error(in->r));
   return cli_exit_for(rc);
 }
@@ -309,4 +305,20 @@ int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
   if (!rc && (rc = capkit_writer_open_path(w, path)) < 0)
     cli_err(cmd, "%s", capkit_writer_error(w));
   return rc;
+}
+
+int cli_filter_failed(const char *cmd, const capkit_reader *r,
+                      const capkit_record *rec, const capkit_filter *flt) {
+  cli_err(cmd, "%s: record %" PRIu64 ": filter '%s': %s",
+          capkit_reader_name(r), rec->number, capkit_filter_expr(flt),
+          capkit_filter_error(flt));
+  return EXIT_USAGE;
+}
+
+int cli_stdin_once(const char *cmd, int n, char **paths) {
+  int seen = 0;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(paths[i], "-") && seen++)
+      return cli_usage_error(cmd, "standard input ('-') named twice");
+  return 0;
 }

@@ -170,4 +170,36 @@ check_eq "merge with a damaged second input: exit" 1 $?
 check "merge names the damaged input" grep -q "record_data_cut.pcap: offset" "$T/err"
 check_eq "merge with a damaged input: no output" "" "$(ls -A "$T/o")"
 
+# a filter that compiles for the first interface but not for a later
+# record's (Ethernet addresses on raw IP): exit 2, one line naming the
+# file and the record, no output left
+"$CAPKIT" gen -F pcapng -o "$T/two.pcapng" 'eth()/ipv4()/udp()' 'ipv4()/udp()'
+F='ether host 1:2:3:4:5:6 or udp'
+for cmd in info dump print stats $WRITERS; do
+  [ "$cmd" = comment ] && continue # no -f
+  rm -rf "$T/o" && mkdir "$T/o"
+  case $cmd in
+  info | dump | print | stats) args="$cmd -f EXPR $T/two.pcapng" ;;
+  filter) args="filter EXPR $T/two.pcapng -o $T/o/out.pcapng" ;;
+  *) args="$(argv "$cmd" "$T/two.pcapng" "$T/o/out.pcapng") -f EXPR" ;;
+  esac
+  # shellcheck disable=SC2086
+  set -- $args
+  for i in $(seq $#); do
+    a=${!i}
+    [ "$a" = EXPR ] && a=$F
+    set -- "$@" "$a"
+  done
+  shift $(($# / 2))
+  "$CAPKIT" "$@" >/dev/null 2>"$T/err"
+  check_eq "$cmd -f (not for every link type): exit" 2 $?
+  check_eq "$cmd -f (not for every link type): one line" 1 "$(wc -l <"$T/err")"
+  check "$cmd -f (not for every link type): names the file" grep -q "two.pcapng: " "$T/err"
+  check_eq "$cmd -f (not for every link type): no output" "" "$(ls -A "$T/o")"
+  case $cmd in info | dump | print | stats | convert)
+    check "$cmd -f (not for every link type): names the record" \
+      grep -q "^capkit $cmd: $T/two.pcapng: record 2: filter '$F': " "$T/err" ;;
+  esac
+done
+
 finish

@@ -189,6 +189,13 @@ check "empty stdin: not a capture" grep -q 'stdin: offset 0: empty file' "$T/d.e
 check_exit "convert -o - to a full device: exit 3" 3 sh -c '"$1" convert "$2" -o - >/dev/full' - "$CAPKIT" "$SEED"
 check_exit "dump to a full device: exit 3" 3 sh -c '"$1" dump "$2" >/dev/full' - "$CAPKIT" "$SEED"
 
+# standard input named twice: the second would be empty
+for cmd in info verify print stats; do
+  cat "$SEED" | "$CAPKIT" "$cmd" - "$SEED" - >/dev/null 2>"$T/twice.err"
+  check_eq "$cmd - FILE -: usage error" 2 $?
+  check "$cmd - FILE -: says why" grep -q "standard input ('-') named twice" "$T/twice.err"
+done
+
 # ---- capture -w - and replay - (in a network namespace of our own) ----
 NS=capkit-pipes-$$
 if [ "$(id -u)" = 0 ] && ip netns add "$NS" 2>/dev/null; then
