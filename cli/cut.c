@@ -198,15 +198,20 @@ int cut_in_next(cut_in *in, capkit_record *rec) {
     uint64_t size, done = capkit_reader_input_offset(in->r, &size);
     progress_update(in->pg, done, size);
   }
-  return cut_filter_next(in->r, in->f, rec);
+  int rc = cut_filter_next(in->r, in->f, rec);
+  if (rc == CAPKIT_EFILTER)
+    in->filter_failed_at = rec->number;
+  return rc;
 }
 
 int cut_in_report(const char *cmd, const cut_in *in, int rc) {
-  if (rc == CAPKIT_EFILTER)
-    cli_err(cmd, "%s: filter '%s' does not compile for a record's link "
-                 "type: %s",
-            in->path, capkit_filter_expr(in->f), capkit_filter_error(in->f));
-  else
+  if (rc == CAPKIT_EFILTER) {
+    /* worded as the other commands word it (cli_filter_failed) */
+    cli_err(cmd, "%s: record %" PRIu64 ": filter '%s': %s",
+            capkit_reader_name(in->r), in->filter_failed_at,
+            capkit_filter_expr(in->f), capkit_filter_error(in->f));
+    return EXIT_USAGE;
+  } else
     cli_err(cmd, "%s", capkit_reader_error(in->r));
   return cli_exit_for(rc);
 }

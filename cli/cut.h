@@ -78,6 +78,7 @@ typedef struct cut_in {
   const char *path;
   progress *pg; /* shared, not owned */
   uint32_t tick;
+  uint64_t filter_failed_at; /* record whose link type the filter missed */
 } cut_in;
 
 /* Open path and prepare the filter expr (NULL: none) for its link type.
