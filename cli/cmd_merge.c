@@ -161,6 +161,8 @@ int cmd_merge(int argc, char **argv) {
     return cli_usage_error("merge", "no input files");
   if (!c.out)
     return cli_usage_error("merge", "no output file (-o)");
+  if (cli_stdin_once("merge", argc - optind, argv + optind))
+    return EXIT_USAGE;
   raise_fd_limit(n);
   ties_last = m.ties_last;
   size_t window = (size_t)m.window;

@@ -11,10 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-const char cut_common_help[] =
+static const char cut_output_help[] =
     "  -o, --output FILE      output ('-': standard output); written under a\n"
     "                         temporary name, renamed into place when complete;\n"
-    "                         a name ending .gz or .zst is compressed\n"
+    "                         a name ending .gz or .zst is compressed\n";
+const char cut_common_help[] =
     "  -f, --filter EXPR      only records matching EXPR (tcpdump's filter\n"
     "                         language, compiled by libpcap per link type)\n"
     "  -F, --format FMT       output format pcap or pcapng (default: as input)\n"
@@ -93,6 +94,9 @@ int cut_common_opt(const char *cmd, cut_common *c, int opt, const char *arg,
   }
   case 'h':
     fputs(help, stdout);
+    /* split describes its own -o (a name template, files only) */
+    if (!strstr(help, "  -o TEMPLATE"))
+      fputs(cut_output_help, stdout);
     fputs(cut_common_help, stdout);
     fputs("\nExit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O "
           "error.\n",

@@ -195,6 +195,10 @@ for cmd in info verify print stats; do
   check_eq "$cmd - FILE -: usage error" 2 $?
   check "$cmd - FILE -: says why" grep -q "standard input ('-') named twice" "$T/twice.err"
 done
+cat "$SEED" | "$CAPKIT" merge -o "$T/twice.pcap" - "$SEED" - >/dev/null 2>"$T/twice.err"
+check_eq "merge - FILE -: usage error" 2 $?
+check "merge - FILE -: says why" grep -q "standard input ('-') named twice" "$T/twice.err"
+check "merge - FILE -: no output" test ! -e "$T/twice.pcap"
 
 # ---- capture -w - and replay - (in a network namespace of our own) ----
 NS=capkit-pipes-$$
