@@ -66,11 +66,8 @@ static size_t item_cost(const item *it) {
   return sizeof *it + it->caplen + it->comment_len + 32;
 }
 
-static item *item_of(const capkit_record *rec, uint64_t seq) {
+static void fill_item(item *it, const capkit_record *rec, uint64_t seq) {
   size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
-  item *it = malloc(sizeof *it + rec->caplen + cl);
-  if (!it)
-    return NULL;
   it->t = capkit_record_time_ns(rec);
   it->seq = seq;
   it->caplen = rec->caplen;
@@ -82,6 +79,13 @@ static item *item_of(const capkit_record *rec, uint64_t seq) {
     memcpy(it->data, rec->data, rec->caplen);
   if (cl)
     memcpy(it->data + rec->caplen, rec->comment, cl);
+}
+
+static item *item_of(const capkit_record *rec, uint64_t seq) {
+  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
+  item *it = malloc(sizeof *it + rec->caplen + cl);
+  if (it)
+    fill_item(it, rec, seq);
   return it;
 }
 
@@ -270,20 +274,6 @@ static void ring_pop(ring *r) {
   }
 }
 
-static void fill_item(item *it, const capkit_record *rec, uint64_t seq) {
-  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
-  it->t = capkit_record_time_ns(rec);
-  it->seq = seq;
-  it->caplen = rec->caplen;
-  it->origlen = rec->origlen;
-  it->iface_id = rec->iface_id;
-  it->flags = rec->flags;
-  it->comment_len = (uint32_t)cl;
-  if (rec->caplen)
-    memcpy(it->data, rec->data, rec->caplen);
-  if (cl)
-    memcpy(it->data + rec->caplen, rec->comment, cl);
-}
 
 typedef struct stream {
   ring r;
