@@ -57,26 +57,11 @@ typedef struct src {
 /* Heap of input indices by (time, index); with ties_last by (time,
  * -index). */
 static int ties_last;
-static int before(const src *s, size_t a, size_t b) {
+static int before(const void *ctx, size_t a, size_t b) {
+  const src *s = ctx;
   if (s[a].t != s[b].t)
     return s[a].t < s[b].t;
   return ties_last ? a > b : a < b;
-}
-
-static void sift_down(const src *s, size_t *h, size_t n, size_t i) {
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    if (l < n && before(s, h[l], h[m]))
-      m = l;
-    if (l + 1 < n && before(s, h[l + 1], h[m]))
-      m = l + 1;
-    if (m == i)
-      return;
-    size_t t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
 }
 
 /* The output's settings from all inputs. Returns an exit code. */
@@ -212,7 +197,7 @@ int cmd_merge(int argc, char **argv) {
       }
     }
     for (size_t i = hn / 2; i-- > 0;)
-      sift_down(s, heap, hn, i);
+      cut_heap_down(heap, hn, i, before, s);
     while (hn > 0 && !code) {
       size_t i = heap[0];
       if ((code = cut_out_write("merge", &o, &s[i].rec)))
@@ -227,7 +212,7 @@ int cmd_merge(int argc, char **argv) {
       } else {
         heap[0] = heap[--hn];
       }
-      sift_down(s, heap, hn, 0);
+      cut_heap_down(heap, hn, 0, before, s);
       if (pg && (++ticks & 4095) == 0) {
         uint64_t done = 0, total = 0;
         for (size_t k = 0; k < n; k++) {

@@ -427,20 +427,9 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s,
   return code;
 }
 
-static void run_heap_down(run *runs, size_t *h, size_t n, size_t i) {
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    if (l < n && item_before(runs[h[l]].cur, runs[h[m]].cur))
-      m = l;
-    if (l + 1 < n && item_before(runs[h[l + 1]].cur, runs[h[m]].cur))
-      m = l + 1;
-    if (m == i)
-      return;
-    size_t t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
+static int run_before(const void *ctx, size_t a, size_t b) {
+  const run *runs = ctx;
+  return item_before(runs[a].cur, runs[b].cur);
 }
 
 static int sort_external(const char *path, const cut_common *c,
@@ -546,7 +535,7 @@ static int sort_external(const char *path, const cut_common *c,
     if (!h)
       code = EXIT_IO;
     for (size_t i = hn / 2; i-- > 0;)
-      run_heap_down(runs, h, hn, i);
+      cut_heap_down(h, hn, i, run_before, runs);
     while (hn > 0 && code != EXIT_IO) {
       run *r = &runs[h[0]];
       capkit_record out;
@@ -564,7 +553,7 @@ static int sort_external(const char *path, const cut_common *c,
       }
       if (k == 0)
         h[0] = h[--hn];
-      run_heap_down(runs, h, hn, 0);
+      cut_heap_down(h, hn, 0, run_before, runs);
     }
     free(h);
   }
@@ -605,24 +594,9 @@ static int stretch_next(stretch *x) {
   return rc;
 }
 
-static int stretch_before(const stretch *a, const stretch *b) {
-  return a->t != b->t ? a->t < b->t : a < b;
-}
-
-static void stretch_down(const stretch *v, size_t *h, size_t n, size_t i) {
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    if (l < n && stretch_before(&v[h[l]], &v[h[m]]))
-      m = l;
-    if (l + 1 < n && stretch_before(&v[h[l + 1]], &v[h[m]]))
-      m = l + 1;
-    if (m == i)
-      return;
-    size_t t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
+static int stretch_before(const void *ctx, size_t a, size_t b) {
+  const stretch *v = ctx;
+  return v[a].t != v[b].t ? v[a].t < v[b].t : a < b;
 }
 
 static int sort_stretches(const char *path, const cut_common *c,
@@ -669,7 +643,7 @@ static int sort_stretches(const char *path, const cut_common *c,
   cut_out o;
   code = open_out(&o, c, v[0].in.r);
   for (size_t i = hn / 2; !code && i-- > 0;)
-    stretch_down(v, h, hn, i);
+    cut_heap_down(h, hn, i, stretch_before, v);
   v[0].in.pg = code ? NULL : progress_new("sort");
   while (!code && hn > 0) {
     stretch *x = &v[h[0]];
@@ -695,7 +669,7 @@ static int sort_stretches(const char *path, const cut_common *c,
     }
     if (rc == 0)
       h[0] = h[--hn];
-    stretch_down(v, h, hn, 0);
+    cut_heap_down(h, hn, 0, stretch_before, v);
   }
   progress_done(v[0].in.pg);
   code = cut_out_finish("sort", &o, code); /* no writer: code stands */
