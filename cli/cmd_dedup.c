@@ -268,7 +268,7 @@ static int own(void *ctx, int opt, const char *arg) {
     d->by_time = 0;
     return 0;
   case 't':
-    if (cut_parse_duration(arg, &d->twin) || d->twin < 0)
+    if (cli_parse_duration(arg, &d->twin) || d->twin < 0)
       return cli_usage_error("dedup", "bad time window '%s'", arg), -1;
     d->by_time = 1;
     return 0;

@@ -190,60 +190,19 @@ static int parse_rate(const char *s, int64_t *ns) {
   return 0;
 }
 
-static int parse_frac(const char **p, int64_t *ns) {
-  *ns = 0;
-  if (**p != '.')
-    return 0;
-  (*p)++;
-  int64_t scale = 100000000;
-  if (!isdigit((unsigned char)**p))
-    return -1;
-  while (isdigit((unsigned char)**p)) {
-    *ns += (**p - '0') * scale;
-    scale /= 10;
-    (*p)++;
-  }
-  return 0;
-}
-
 /* RFC 3339 or epoch seconds with a fraction. */
 static int parse_start(const char *s, int64_t *ns) {
   const char *p = s;
   int64_t frac;
-  if (strchr(s, '-') && strchr(s, ':')) {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *q = strptime(p, "%Y-%m-%d", &tm);
-    if (!q || (*q != 'T' && *q != 't' && *q != ' '))
-      return -1;
-    q = strptime(q + 1, "%H:%M:%S", &tm);
-    if (!q || parse_frac(&q, &frac))
-      return -1;
-    int64_t off = 0;
-    if (*q == 'Z' || *q == 'z') {
-      q++;
-    } else if (*q == '+' || *q == '-') {
-      int sign = *q == '-' ? -1 : 1;
-      int hh, mm;
-      if (sscanf(q + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(q) != 6)
-        return -1;
-      off = sign * (hh * 3600 + mm * 60);
-      q += 6;
-    } else {
-      return -1;
-    }
-    if (*q)
-      return -1;
-    *ns = ((int64_t)timegm(&tm) - off) * 1000000000 + frac;
-    return 0;
-  }
+  if (strchr(s, '-') && strchr(s, ':'))
+    return cli_parse_time(s, ns);
   if (!isdigit((unsigned char)*p))
     return -1;
   char *end;
   errno = 0;
   long long sec = strtoll(p, &end, 10);
   p = end;
-  if (errno || parse_frac(&p, &frac) || *p || sec > 9000000000LL)
+  if (errno || cli_parse_frac(&p, &frac) || *p || sec > 9000000000LL)
     return -1;
   *ns = sec * 1000000000 + frac;
   return 0;

@@ -33,11 +33,11 @@ static int own(void *ctx, int opt, const char *arg) {
   char *end;
   switch (opt) {
   case 's':
-    if (cut_parse_duration(arg, &r->shift))
+    if (cli_parse_duration(arg, &r->shift))
       return cli_usage_error("retime", "bad duration '%s'", arg), -1;
     return 0;
   case 'S':
-    if (cut_parse_time(arg, &r->start))
+    if (cli_parse_time(arg, &r->start))
       return cli_usage_error("retime", "bad time '%s'", arg), -1;
     r->have_start = 1;
     return 0;

@@ -114,7 +114,7 @@ static int own(void *ctx, int opt, const char *arg) {
     int is_from = opt == CUT_OPT_OWN + 2;
     int64_t v;
     int rel = arg[0] == '+';
-    if (rel ? cut_parse_duration(arg, &v) : cut_parse_time(arg, &v))
+    if (rel ? cli_parse_duration(arg, &v) : cli_parse_time(arg, &v))
       return cli_usage_error("slice", "bad time '%s'", arg), -1;
     if (is_from) {
       s->from = v;

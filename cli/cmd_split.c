@@ -53,7 +53,7 @@ static int own(void *ctx, int opt, const char *arg) {
     s->by = BY_BYTES;
     break;
   case CUT_OPT_OWN + 2:
-    if (cut_parse_duration(arg, &s->secs) || s->secs <= 0)
+    if (cli_parse_duration(arg, &s->secs) || s->secs <= 0)
       return cli_usage_error("split", "bad --seconds '%s'", arg), -1;
     s->by = BY_SECONDS;
     break;

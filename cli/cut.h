@@ -143,12 +143,6 @@ typedef struct cut_ops {
 int cut_run(const char *cmd, const cut_common *c, const char *in_path,
             const cut_ops *ops, void *ctx);
 
-/* Times: "2024-05-01T10:00:00.5Z" / "+01:00" offsets (RFC 3339), or
- * "@SECONDS" since the epoch, as nanoseconds since the epoch. 0 ok. */
-int cut_parse_time(const char *s, int64_t *ns);
-/* Durations: "1.5", "1.5s", "250ms", "10us", "5ns", "2m", "1h", with an
- * optional sign. 0 ok. */
-int cut_parse_duration(const char *s, int64_t *ns);
 /* Set a record's time from nanoseconds since the epoch. */
 void cut_set_time(capkit_record *rec, int64_t ns);
 
