@@ -121,6 +121,6 @@ void cli_input_close(cli_input *in);
 /* Print "CMD: FILE: record N: filter 'EXPR': why" for a record of r that
  * flt could not match (CAPKIT_EFILTER); returns EXIT_USAGE. */
 int cli_filter_failed(const char *cmd, const capkit_reader *r,
-                      const capkit_record *rec, const capkit_filter *flt);
+                      uint64_t record, const capkit_filter *flt);
 
 #endif

@@ -117,7 +117,7 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
   }
   if (rc < 0 && code == EXIT_OK) {
     if (rc == CAPKIT_EFILTER)
-      cli_filter_failed("convert", r, &rec, o->flt);
+      cli_filter_failed("convert", r, rec.number, o->flt);
     else
       cli_err("convert", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
@@ -276,7 +276,7 @@ int cmd_convert(int argc, char **argv) {
                          "--split-by-interface writes one file each");
     code = cli_exit_for(wrc);
   } else if (rc == CAPKIT_EFILTER) {
-    cli_filter_failed("convert", r, &rec, flt);
+    cli_filter_failed("convert", r, rec.number, flt);
     code = cli_exit_for(rc);
   } else if (rc < 0) {
     cli_err("convert", "%s", capkit_reader_error(r));

@@ -112,7 +112,7 @@ int cmd_dump(int argc, char **argv) {
   if (rc < 0) {
     fflush(stdout);
     if (rc == CAPKIT_EFILTER)
-      cli_filter_failed("dump", r, &rec, flt);
+      cli_filter_failed("dump", r, rec.number, flt);
     else
       cli_err("dump", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);

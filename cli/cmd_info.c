@@ -330,7 +330,7 @@ static int info_one(const char *path, int json, const char *expr) {
   else
     print_text(path, r, &st, rc == CAPKIT_EFILTER ? 0 : rc);
   if (rc == CAPKIT_EFILTER)
-    cli_filter_failed("info", r, &rec, flt);
+    cli_filter_failed("info", r, rec.number, flt);
   else if (rc < 0)
     cli_err("info", "%s", capkit_reader_error(r));
   capkit_filter_free(flt);

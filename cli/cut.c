@@ -209,14 +209,9 @@ int cut_in_next(cut_in *in, capkit_record *rec) {
 }
 
 int cut_in_report(const char *cmd, const cut_in *in, int rc) {
-  if (rc == CAPKIT_EFILTER) {
-    /* worded as the other commands word it (cli_filter_failed) */
-    cli_err(cmd, "%s: record %" PRIu64 ": filter '%s': %s",
-            capkit_reader_name(in->r), in->filter_failed_at,
-            capkit_filter_expr(in->f), capkit_filter_error(in->f));
-    return EXIT_USAGE;
-  } else
-    cli_err(cmd, "%s", capkit_reader_error(in->r));
+  if (rc == CAPKIT_EFILTER)
+    return cli_filter_failed(cmd, in->r, in->filter_failed_at, in->f);
+  cli_err(cmd, "%s", capkit_reader_error(in->r));
   return cli_exit_for(rc);
 }
 

@@ -251,7 +251,7 @@ int cli_input_next(cli_input *in, capkit_record *rec) {
 
 int cli_input_report(const cli_input *in, const capkit_record *rec, int rc) {
   if (rc == CAPKIT_EFILTER)
-    return cli_filter_failed(in->cmd, in->r, rec, in->flt);
+    return cli_filter_failed(in->cmd, in->r, rec->number, in->flt);
   cli_err(in->cmd, "%s", capkit_reader_error(in->r));
   return cli_exit_for(rc);
 }
@@ -308,9 +308,9 @@ int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
 }
 
 int cli_filter_failed(const char *cmd, const capkit_reader *r,
-                      const capkit_record *rec, const capkit_filter *flt) {
+                      uint64_t record, const capkit_filter *flt) {
   cli_err(cmd, "%s: record %" PRIu64 ": filter '%s': %s",
-          capkit_reader_name(r), rec->number, capkit_filter_expr(flt),
+          capkit_reader_name(r), record, capkit_filter_expr(flt),
           capkit_filter_error(flt));
   return EXIT_USAGE;
 }
