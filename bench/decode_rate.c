@@ -40,7 +40,7 @@ int main(int argc, char **argv) {
   pk *v = malloc(cap * sizeof *v);
   uint8_t *buf = malloc(bcap);
   size_t *offs = malloc(cap * sizeof *offs);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc;
   while ((rc = capkit_reader_next(r, &rec)) > 0) {
     if (n == cap) {

@@ -150,7 +150,7 @@ int cmd_comment(int argc, char **argv) {
     free(edits);
     return cli_exit_for(rc);
   }
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   size_t next = 0;
   int wrc = 0;
   while ((rc = capkit_reader_next(r, &rec)) > 0) {

@@ -61,7 +61,7 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
   const capkit_file_info *in = capkit_reader_info(r);
   capkit_writer **ws = NULL;
   size_t n_ws = 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc, code = EXIT_OK;
   while ((rc = cut_filter_next(r, o->flt, &rec)) > 0) {
     uint32_t id = rec.iface_id;
@@ -263,7 +263,7 @@ int cmd_convert(int argc, char **argv) {
     capkit_reader_free(r);
     return cli_exit_for(rc);
   }
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int wrc = 0;
   while ((rc = cut_filter_next(r, flt, &rec)) > 0)
     if ((wrc = capkit_writer_write(w, &rec)) < 0)

@@ -86,7 +86,7 @@ int cmd_dump(int argc, char **argv) {
     capkit_reader_free(r);
     return code;
   }
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc;
   while ((rc = cut_filter_next(r, flt, &rec)) > 0) {
     unsigned digits = rec.iface && rec.iface->tsresol == 6 ? 6 : 9;

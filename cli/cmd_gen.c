@@ -359,8 +359,8 @@ static int read_spec_file(stream **ss, size_t *n, const char *path,
 }
 
 static int run(stream *ss, size_t n, capkit_writer *w, int ifaces) {
-  capkit_record rec;
-  memset(&rec, 0, sizeof rec);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  capkit_record_init(&rec);
   for (;;) {
     stream *s = NULL;
     if (n == 1) {

@@ -111,7 +111,7 @@ static int import_whole(const char *name, const uint8_t *b, size_t n,
   rc = capkit_writer_copy_settings(w, r);
   if (!rc)
     rc = open_out(w, o);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int code = rc ? cli_exit_for(rc) : EXIT_OK;
   while (!code && (rc = capkit_reader_next(r, &rec)) > 0)
     if ((rc = capkit_writer_write(w, &rec)) < 0) {
@@ -192,8 +192,8 @@ static int import_packets(const char *name, FILE *f, const char *head,
       sec++;
     }
     first = 0;
-    capkit_record rec;
-    memset(&rec, 0, sizeof rec);
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    capkit_record_init(&rec);
     rec.ts_sec = sec;
     rec.ts_nsec = nsec;
     rec.caplen = (uint32_t)pk.len;

@@ -296,7 +296,7 @@ static int info_one(const char *path, int json, const char *expr) {
   stats st;
   memset(&st, 0, sizeof st);
   st.min_len = UINT32_MAX;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   while ((rc = cut_filter_next(r, flt, &rec)) > 0) {
     if (st.packets == 0) {
       st.first_sec = rec.ts_sec;

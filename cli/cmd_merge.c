@@ -163,6 +163,7 @@ int cmd_merge(int argc, char **argv) {
   }
   size_t opened = 0;
   for (; opened < n; opened++) {
+    capkit_record_init(&s[opened].rec);
     code = cut_in_open("merge", &s[opened].in, argv[optind + opened],
                        c.filter, window);
     if (code)
@@ -174,7 +175,7 @@ int cmd_merge(int argc, char **argv) {
     code = open_output(&o, &c, s, n);
   progress *pg = code ? NULL : progress_new("merge");
   uint64_t ticks = 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc = 0;
   if (!code && m.append) {
     for (size_t i = 0; i < n && !code; i++) {

@@ -2079,7 +2079,7 @@ int cmd_print(int argc, char **argv) {
       code = code ? code : oc;
       continue;
     }
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     int rc = 0;
     while (shown < count && (rc = cli_input_next(&in, &rec)) > 0) {
       shown++;

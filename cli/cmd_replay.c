@@ -110,7 +110,7 @@ static int check_files(rp *r, int n, char **paths) {
     if (strcmp(in->format, "pcapng") != 0)
       ok = linktype_ok(r, paths[i], in->linktype);
     /* pcapng: the interfaces are read with the first record. */
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     if (ok && ni == 0 && capkit_reader_next(rd, &rec) > 0)
       ni = capkit_reader_iface_count(rd);
     for (size_t k = 0; ok && k < ni; k++)
@@ -151,7 +151,7 @@ static int send_file(rp *r, const char *path) {
   capkit_reader *rd = cli_open_reader("replay", path, &code);
   if (!rd)
     return code;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc = 0;
   const capkit_iface *checked = NULL;
   r->have_t0 = 0;

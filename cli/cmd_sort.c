@@ -90,7 +90,7 @@ static item *item_of(const capkit_record *rec, uint64_t seq) {
 }
 
 static void record_of(const item *it, capkit_reader *r, capkit_record *rec) {
-  memset(rec, 0, sizeof *rec);
+  capkit_record_init(rec);
   cut_set_time(rec, it->t);
   rec->caplen = it->caplen;
   rec->origlen = it->origlen;
@@ -288,7 +288,7 @@ static int emit_one(stream *st, cut_out *o, capkit_reader *rd) {
   item *b = st->hn ? st->heap[0] : NULL;
   int from_heap = b && (!a || item_before(b, a));
   item *it = from_heap ? b : a;
-  capkit_record out;
+  capkit_record out = CAPKIT_RECORD_INIT;
   record_of(it, rd, &out);
   st->last = it->t;
   int code = cut_out_write("sort", o, &out);
@@ -340,7 +340,7 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s,
     code = EXIT_IO;
   }
   uint64_t seq = 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc = 0;
   int64_t prev = INT64_MIN;
   memset(sx, 0, sizeof *sx);
@@ -444,7 +444,7 @@ static int sort_external(const char *path, const cut_common *c,
   run *runs = NULL;
   size_t n_runs = 0;
   uint64_t seq = 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc;
   for (;;) {
     rc = cut_in_next(&in, &rec);
@@ -498,7 +498,7 @@ static int sort_external(const char *path, const cut_common *c,
     /* It all fitted in memory. */
     qsort(v, n, sizeof *v, cmp_items);
     for (size_t i = 0; i < n && o.w; i++) {
-      capkit_record out;
+      capkit_record out = CAPKIT_RECORD_INIT;
       record_of(v[i], in.r, &out);
       int e = cut_out_write("sort", &o, &out);
       if (e) {
@@ -538,7 +538,7 @@ static int sort_external(const char *path, const cut_common *c,
       cut_heap_down(h, hn, i, run_before, runs);
     while (hn > 0 && code != EXIT_IO) {
       run *r = &runs[h[0]];
-      capkit_record out;
+      capkit_record out = CAPKIT_RECORD_INIT;
       record_of(r->cur, in.r, &out);
       int e = cut_out_write("sort", &o, &out);
       if (e) {
@@ -616,6 +616,7 @@ static int sort_stretches(const char *path, const cut_common *c,
     window = (size_t)256 << 10;
   for (; !code && opened < k; opened++) {
     stretch *x = &v[opened];
+    capkit_record_init(&x->rec);
     code = cut_in_open("sort", &x->in, path, c->filter, window);
     if (code)
       break;
@@ -649,8 +650,7 @@ static int sort_stretches(const char *path, const cut_common *c,
     stretch *x = &v[h[0]];
     /* As the external sort writes it: the record's values, not its
      * on-disk header. */
-    capkit_record out;
-    memset(&out, 0, sizeof out);
+    capkit_record out = CAPKIT_RECORD_INIT;
     out.ts_sec = x->rec.ts_sec;
     out.ts_nsec = x->rec.ts_nsec;
     out.caplen = x->rec.caplen;

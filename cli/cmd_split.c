@@ -208,7 +208,7 @@ int cmd_split(int argc, char **argv) {
   uint64_t k = 0, count = 0, bytes = 0;
   int64_t t_start = 0;
   int have_start = 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc;
   while ((rc = cut_in_next(&in, &rec)) > 0) {
     size_t slot = 0;

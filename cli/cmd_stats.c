@@ -1031,7 +1031,7 @@ int cmd_stats(int argc, char **argv) {
       code = code ? code : oc;
       continue;
     }
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     int rc;
     while ((rc = cli_input_next(&in, &rec)) > 0) {
       capkit_decode_record(&pkt, &rec, 0);

@@ -57,7 +57,7 @@ static int verify_one(const char *path, vstate *v, int strict) {
   int rc = capkit_reader_open_path(r, path);
   uint64_t n = 0;
   if (rc == 0) {
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     while ((rc = capkit_reader_next(r, &rec)) > 0)
       n++;
   }

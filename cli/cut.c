@@ -354,7 +354,7 @@ int cut_run(const char *cmd, const cut_common *c, const char *in_path,
     return code;
   }
   in.pg = progress_new(cmd);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc;
   while ((rc = cut_in_next(&in, &rec)) > 0) {
     int k = ops->each(ctx, &rec);

@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
   capkit_reader *r = capkit_reader_new();
   int rc = capkit_reader_open_path(r, argv[1]);
   uint64_t packets = 0, bytes = 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   if (rc == 0)
     while ((rc = capkit_reader_next(r, &rec)) > 0) {
       packets++;

@@ -18,6 +18,12 @@ enum { CAPKIT__NEW, CAPKIT__OPEN, CAPKIT__END, CAPKIT__DEAD };
 
 #define CAPKIT__MSG 512
 
+/* The size of the first version of capkit_record: the smallest a caller
+ * may pass (see record.h). Fields added later lie beyond it and are read
+ * or filled only when rec->size covers them. */
+#define CAPKIT__RECORD_V1_SIZE                                                 \
+  (offsetof(capkit_record, extra) + sizeof(const struct capkit_extra *))
+
 struct capkit_reader {
   capkit__src src;
   const struct capkit__format *fmt;

@@ -304,8 +304,8 @@ int capkit_live_set_filter(capkit_live *l, const char *expr) {
 static void on_packet(u_char *u, const struct pcap_pkthdr *h,
                       const u_char *bytes) {
   capkit_live *l = (capkit_live *)(void *)u;
-  capkit_record rec;
-  memset(&rec, 0, sizeof rec);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  capkit_record_init(&rec);
   rec.ts_sec = (int64_t)h->ts.tv_sec;
   uint64_t frac = (uint64_t)h->ts.tv_usec;
   rec.ts_nsec = (uint32_t)(l->nano ? frac : frac * 1000);

@@ -283,6 +283,8 @@ int capkit_reader_open_memory(capkit_reader *r, const void *buf, size_t len,
 int capkit_reader_next(capkit_reader *r, capkit_record *rec) {
   if (!r || !rec)
     return CAPKIT_EINVAL;
+  if (rec->size < CAPKIT__RECORD_V1_SIZE)
+    return CAPKIT_EMISUSE;
   switch (r->state) {
   case CAPKIT__OPEN:
     break;

@@ -257,6 +257,8 @@ static int header(capkit_writer *w, const capkit_record *first) {
 int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
   if (!w || !rec || (rec->caplen && !rec->data))
     return CAPKIT_EINVAL;
+  if (rec->size < CAPKIT__RECORD_V1_SIZE)
+    return CAPKIT_EMISUSE;
   if (w->state != CAPKIT__OPEN)
     return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
   if (!w->header_done) {
@@ -299,8 +301,7 @@ int capkit_writer_write_stats(capkit_writer *w, const capkit_iface *iface,
   if (!w->header_done) {
     /* The header as if a record of this interface came first, so that no
      * anonymous interface is described before it. */
-    capkit_record first;
-    memset(&first, 0, sizeof first);
+    capkit_record first = CAPKIT_RECORD_INIT;
     first.iface = iface;
     first.iface_id = iface_id;
     int rc = header(w, &first);

@@ -33,8 +33,16 @@ struct capkit_extra; /* format extras of one record; opaque */
 
 /* One record. Filled by capkit_reader_next(); every pointer in it is valid
  * until the next call on that reader (zero copy). A caller building records
- * for a writer sets the fields it knows and zeroes the rest. */
+ * for a writer sets the fields it knows and zeroes the rest.
+ *
+ * The struct may gain fields at its end in later versions without breaking
+ * programs built against this one: `size` carries the size of the struct as
+ * the caller's program knows it, and the library reads and fills only the
+ * fields that lie within it. Always start from CAPKIT_RECORD_INIT or
+ * capkit_record_init(); a record whose size is too small for the first
+ * version is refused with CAPKIT_EMISUSE. */
 typedef struct capkit_record {
+  uint32_t size;    /* sizeof(capkit_record) of the caller's headers */
   int64_t ts_sec;   /* seconds since 1970-01-01 UTC */
   uint32_t ts_nsec; /* 0..999999999, exact */
   uint32_t caplen;  /* bytes in data */
@@ -48,6 +56,15 @@ typedef struct capkit_record {
   uint32_t flags;            /* pcapng epb_flags, 0 if none */
   const struct capkit_extra *extra; /* format extras, or NULL */
 } capkit_record;
+
+/* An empty record of the current size, for declarations:
+ *   capkit_record rec = CAPKIT_RECORD_INIT; */
+#define CAPKIT_RECORD_INIT {.size = (uint32_t)sizeof(capkit_record)}
+
+/* The same for a record already declared: zeroes it and sets its size. */
+static inline void capkit_record_init(capkit_record *r) {
+  *r = (capkit_record)CAPKIT_RECORD_INIT;
+}
 
 /* Nanoseconds since the epoch of a record's timestamp (valid for years
  * 1678..2262). */

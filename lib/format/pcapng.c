@@ -1459,8 +1459,7 @@ static int ng_wstats(capkit_writer *w, const capkit_iface *iface,
   int rc = ensure_section(w, ws);
   if (rc)
     return rc;
-  capkit_record like;
-  memset(&like, 0, sizeof like);
+  capkit_record like = CAPKIT_RECORD_INIT;
   like.iface = iface;
   like.iface_id = iface_id;
   int64_t id = map_iface(w, ws, &like);

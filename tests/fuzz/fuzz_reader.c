@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     capkit_writer *w = capkit_writer_new();
     capkit_writer_copy_settings(w, r);
     int wok = capkit_writer_open_fd(w, null_fd(), "null") == 0;
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     unsigned sum = 0;
     int n = 0;
     while (capkit_reader_next(r, &rec) > 0 && n++ < 100000) {

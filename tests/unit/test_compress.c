@@ -34,8 +34,7 @@ static int write_capture(const char *path, const char *format,
     rc = capkit_writer_open_path(w, path);
   uint8_t data[1600];
   for (uint32_t i = 0; !rc && i < NREC; i++) {
-    capkit_record r;
-    memset(&r, 0, sizeof r);
+    capkit_record r = CAPKIT_RECORD_INIT;
     r.ts_sec = 1700000000 + i / 10;
     r.ts_nsec = (i % 10) * 1000;
     r.caplen = r.origlen = 60 + (i * 37) % 1400;
@@ -53,7 +52,7 @@ static int write_capture(const char *path, const char *format,
  * count, or the negative error code (the count before it in *n). */
 static int compare = 1;
 static int read_back(capkit_reader *r, uint64_t *n) {
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   uint8_t data[1600];
   int rc;
   *n = 0;

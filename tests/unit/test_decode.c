@@ -306,7 +306,7 @@ static void test_golden(void) {
     snprintf(path, sizeof path, "decode/%s.pcap", clean[i]);
     capkit_reader *r = capkit_reader_new();
     CHECK(capkit_reader_open_path(r, tap_data(path)) == 0);
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     int n = 0, bad = 0;
     while (capkit_reader_next(r, &rec) > 0) {
       n++;
@@ -322,7 +322,7 @@ static void test_golden(void) {
   /* the tunnel capture: inner layers at depth 1 */
   capkit_reader *r = capkit_reader_new();
   CHECK(capkit_reader_open_path(r, tap_data("decode/tunnel.pcap")) == 0);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int vx = 0, gre = 0;
   while (capkit_reader_next(r, &rec) > 0) {
     capkit_decode_record(&P, &rec, 0);

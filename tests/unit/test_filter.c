@@ -13,8 +13,7 @@ static const uint8_t eth_udp[] = {
 
 static capkit_record rec_of(const uint8_t *d, uint32_t n,
                             const capkit_iface *ifc) {
-  capkit_record r;
-  memset(&r, 0, sizeof r);
+  capkit_record r = CAPKIT_RECORD_INIT;
   r.data = d;
   r.caplen = r.origlen = n;
   r.iface = ifc;

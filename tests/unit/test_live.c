@@ -261,7 +261,7 @@ static void loopback(void) {
 
   capkit_reader *r = capkit_reader_new();
   CHECK_EQ(capkit_reader_open_path(r, path), 0);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int n = 0;
   while ((rc = capkit_reader_next(r, &rec)) > 0)
     n++;

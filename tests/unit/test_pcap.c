@@ -74,7 +74,7 @@ static capkit_reader *open_mem(const fb *f) {
 }
 
 static int count_records(capkit_reader *r, int *last_rc) {
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int n = 0, rc;
   while ((rc = capkit_reader_next(r, &rec)) > 0)
     n++;
@@ -88,7 +88,7 @@ static int copy_to(capkit_reader *r, const char *path) {
   int rc = capkit_writer_copy_settings(w, r);
   if (!rc)
     rc = capkit_writer_open_path(w, path);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   while (!rc && (rc = capkit_reader_next(r, &rec)) > 0)
     rc = capkit_writer_write(w, &rec);
   if (rc >= 0)
@@ -135,7 +135,7 @@ static void test_seed_empty_and_five_frames(void) {
   for (uint32_t i = 0; i < 5; i++)
     record(&f, i, 0, 60, 60, NULL, 0, 60, (uint8_t)i);
   r = open_mem(&f);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   for (uint32_t i = 0; i < 5; i++) {
     CHECK_EQ(capkit_reader_next(r, &rec), 1);
     CHECK_EQ(rec.ts_sec, (int64_t)i);
@@ -171,7 +171,7 @@ static void test_seed_connection_termination(void) {
   CHECK_EQ(in->fcs_len, -1);
   CHECK(strcmp(in->variant, "standard") == 0);
   static const uint32_t lens[] = {54, 60, 60, 54};
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   for (int i = 0; i < 4; i++) {
     CHECK_EQ(capkit_reader_next(r, &rec), 1);
     CHECK_EQ(rec.caplen, lens[i]);
@@ -279,7 +279,7 @@ static void test_variants(void) {
       CHECK_EQ(in->record_header_len, 16u + vc->extra);
       if (vc->network & 0x04000000u)
         CHECK_EQ(in->fcs_len, 4);
-      capkit_record rec;
+      capkit_record rec = CAPKIT_RECORD_INIT;
       for (uint32_t i = 0; i < 4; i++) {
         CHECK_EQ(capkit_reader_next(r, &rec), 1);
         CHECK_EQ(rec.ts_sec, 1000 + (int64_t)i);
@@ -320,7 +320,7 @@ static void test_ixia(void) {
     const capkit_file_info *in = capkit_reader_info(r);
     CHECK(in && strcmp(in->variant, "ixia-hw") == 0);
     CHECK(in && in->header_len == 28);
-    capkit_record rec;
+    capkit_record rec = CAPKIT_RECORD_INIT;
     CHECK_EQ(capkit_reader_next(r, &rec), 1);
     CHECK_EQ(rec.ts_nsec, 999999999u);
     CHECK_EQ(rec.caplen, 30u);
@@ -364,7 +364,7 @@ static void test_warnings_and_odd_values(void) {
   CHECK_EQ(capkit_reader_open_memory(r, f.b, f.n, "odd.pcap"), 0);
   CHECK_EQ(capkit_reader_info(r)->thiszone, 1);
   CHECK_EQ(capkit_reader_info(r)->sigfigs, 2u);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   CHECK_EQ(capkit_reader_next(r, &rec), 1);
   CHECK_EQ(rec.ts_sec, 11); /* exact: 10 s + 1 500 000 us */
   CHECK_EQ(rec.ts_nsec, 500000000u);
@@ -433,7 +433,7 @@ static void test_truncation_everywhere(void) {
       snprintf(want, sizeof want, "cut.pcap: offset %zu, record %d: ",
                ends[whole], whole + 1);
       CHECK(strncmp(capkit_reader_error(r), want, strlen(want)) == 0);
-      capkit_record rec;
+      capkit_record rec = CAPKIT_RECORD_INIT;
       CHECK_EQ(capkit_reader_next(r, &rec), CAPKIT_ETRUNC); /* stays dead */
     }
     capkit_reader_free(r);
@@ -449,7 +449,7 @@ static void test_bad_files(void) {
   capkit_reader *r = capkit_reader_new();
   CHECK_EQ(capkit_reader_open_memory(r, f.b, f.n, "g"), CAPKIT_EFORMAT);
   CHECK(strstr(capkit_reader_error(r), "g: offset 0: ") != NULL);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   CHECK_EQ(capkit_reader_next(r, &rec), CAPKIT_EFORMAT);
   capkit_reader_free(r);
   /* caplen beyond the bound, after a good record */
@@ -531,7 +531,7 @@ static void test_sources(void) {
   close(p[1]);
   capkit_reader *r = capkit_reader_new();
   CHECK_EQ(capkit_reader_open_fd(r, p[0], "pipe"), 0);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   CHECK_EQ(capkit_reader_next(r, &rec), 1);
   CHECK_EQ(rec.ts_nsec, 996790000u);
   CHECK_EQ(count_records(r, &rc), 3);
@@ -556,8 +556,8 @@ static void test_writer_options(void) {
   uint8_t data[100];
   for (int i = 0; i < 100; i++)
     data[i] = (uint8_t)i;
-  capkit_record rec;
-  memset(&rec, 0, sizeof rec);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  capkit_record_init(&rec);
   rec.data = data;
   rec.caplen = 100;
   rec.origlen = 120;
@@ -588,7 +588,7 @@ static void test_writer_options(void) {
       CHECK_EQ(in->snaplen, 64u);
       CHECK_EQ(in->linktype, 113u);
       CHECK_EQ(in->fcs_len, 4);
-      capkit_record got;
+      capkit_record got = CAPKIT_RECORD_INIT;
       CHECK_EQ(capkit_reader_next(r, &got), 1);
       CHECK_EQ(got.caplen, 64u);
       CHECK_EQ(got.origlen, 120u);
@@ -651,7 +651,7 @@ static void test_convert_changes(void) {
   CHECK_EQ(capkit_writer_set_byte_order(w, CAPKIT_BO_BIG), 0);
   CHECK_EQ(capkit_writer_set_precision(w, 9), 0);
   CHECK_EQ(capkit_writer_open_path(w, tmp("be-ns.pcap")), 0);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   while (capkit_reader_next(r, &rec) > 0)
     CHECK_EQ(capkit_writer_write(w, &rec), 0);
   CHECK_EQ(capkit_writer_close(w), 0);
@@ -662,7 +662,7 @@ static void test_convert_changes(void) {
   CHECK_EQ(capkit_reader_open_path(b, tmp("be-ns.pcap")), 0);
   CHECK_EQ(capkit_reader_info(b)->byte_order, CAPKIT_BO_BIG);
   CHECK_EQ(capkit_reader_info(b)->magic, 0xa1b23c4du);
-  capkit_record ra, rb;
+  capkit_record ra = CAPKIT_RECORD_INIT, rb = CAPKIT_RECORD_INIT;
   int n = 0;
   while (capkit_reader_next(a, &ra) > 0) {
     CHECK_EQ(capkit_reader_next(b, &rb), 1);

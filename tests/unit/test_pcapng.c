@@ -273,7 +273,7 @@ static int read_all(const bld *b, got *g, capkit_reader **keep) {
     capkit_reader_free(r);
     return rc;
   }
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   while ((rc = capkit_reader_next(r, &rec)) > 0 && g->n < 16) {
     int i = g->n++;
     g->sec[i] = rec.ts_sec;
@@ -308,7 +308,7 @@ static int copy_identical(const bld *b) {
   capkit_writer *w = capkit_writer_new();
   int ok = capkit_writer_copy_settings(w, r) == 0 &&
            capkit_writer_open_path(w, path) == 0;
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int rc;
   while (ok && (rc = capkit_reader_next(r, &rec)) > 0)
     ok = capkit_writer_write(w, &rec) == 0;
@@ -580,8 +580,8 @@ static void test_writer(capkit_byte_order bo, unsigned prec) {
   CHECK_EQ(capkit_writer_set_precision(w, prec), 0);
   CHECK_EQ(capkit_writer_set_comment(w, "made by a test"), 0);
   CHECK_EQ(capkit_writer_open_path(w, path), 0);
-  capkit_record rec;
-  memset(&rec, 0, sizeof rec);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  capkit_record_init(&rec);
   for (int i = 0; i < 6; i++) {
     rec.ts_sec = 1700000000 + i;
     rec.ts_nsec = 123456789u;
@@ -641,7 +641,7 @@ static void test_edit_copy(void) {
   CHECK_EQ(capkit_writer_copy_settings(w, r), 0);
   CHECK_EQ(capkit_writer_set_comment(w, "new section comment"), 0);
   CHECK_EQ(capkit_writer_open_path(w, path), 0);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   int i = 0;
   while (capkit_reader_next(r, &rec) > 0) {
     rec.comment = i++ == 0 ? NULL : "added";
@@ -684,7 +684,7 @@ static void test_to_pcap(void) {
   CHECK_EQ(capkit_writer_copy_settings(w, r), 0);
   CHECK_EQ(capkit_writer_set_format(w, "pcap"), 0);
   CHECK_EQ(capkit_writer_open_path(w, path), 0);
-  capkit_record rec;
+  capkit_record rec = CAPKIT_RECORD_INIT;
   CHECK_EQ(capkit_reader_next(r, &rec), 1);
   CHECK_EQ(capkit_writer_write(w, &rec), 0);
   CHECK_EQ(capkit_reader_next(r, &rec), 1);
