@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(cmake make gcc clang pkg-config libclang-rt-14-dev
       libpcap-dev zlib1g-dev libzstd-dev
       tcpdump tshark wireshark-common python3-scapy python3-dpkt file
-      iproute2 tcpreplay xxd bsdextrautils zstd gzip)
+      iproute2 tcpreplay xxd bsdextrautils zstd gzip
+      abigail-tools pcapfix python3-pytest python3-hypothesis python3-cffi)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
