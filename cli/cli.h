@@ -123,4 +123,39 @@ void cli_input_close(cli_input *in);
 int cli_filter_failed(const char *cmd, const capkit_reader *r,
                       uint64_t record, const capkit_filter *flt);
 
+/* The packet-rewriting options (tcprewrite's names), shared by rewrite and
+ * replay: X(index, long name, has_arg, short option or 0-free code). The
+ * long options get codes CLI_OPT_REWRITE + index. */
+#define CLI_OPT_REWRITE 2000
+#define CLI_REWRITE_OPTIONS(X)                                                 \
+  X(0, "enet-smac", required_argument, CLI_OPT_REWRITE + 0)                    \
+  X(1, "enet-dmac", required_argument, CLI_OPT_REWRITE + 1)                    \
+  X(2, "enet-subsmac", required_argument, CLI_OPT_REWRITE + 2)                 \
+  X(3, "skipl2broadcast", no_argument, CLI_OPT_REWRITE + 3)                    \
+  X(4, "enet-vlan", required_argument, CLI_OPT_REWRITE + 4)                    \
+  X(5, "enet-vlan-tag", required_argument, CLI_OPT_REWRITE + 5)                \
+  X(6, "enet-vlan-pri", required_argument, CLI_OPT_REWRITE + 6)                \
+  X(7, "enet-vlan-cfi", required_argument, CLI_OPT_REWRITE + 7)                \
+  X(8, "enet-vlan-proto", required_argument, CLI_OPT_REWRITE + 8)              \
+  X(9, "srcipmap", required_argument, 'S')                                     \
+  X(10, "dstipmap", required_argument, 'D')                                    \
+  X(11, "pnat", required_argument, 'N')                                        \
+  X(12, "seed", required_argument, 's')                                        \
+  X(13, "skipbroadcast", no_argument, 'b')                                     \
+  X(14, "portmap", required_argument, 'r')                                     \
+  X(15, "ttl", required_argument, CLI_OPT_REWRITE + 15)                        \
+  X(16, "mtu", required_argument, 'm')                                         \
+  X(17, "mtu-trunc", no_argument, CLI_OPT_REWRITE + 17)                        \
+  X(18, "fixcsum", no_argument, 'C')
+#define CLI__RW_LONGOPT(i, name, has, code) {name, has, NULL, code},
+#define CLI_REWRITE_LONGOPTS CLI_REWRITE_OPTIONS(CLI__RW_LONGOPT)
+#define CLI_REWRITE_SHORT "S:D:N:s:br:m:C"
+extern const char cli_rewrite_help[];
+/* Handle one rewriting option into *rw (created on first use): 1 handled,
+ * 0 not a rewriting option, -1 error (printed). */
+int cli_rewrite_opt(const char *cmd, capkit_rewriter **rw, int opt,
+                    const char *arg);
+/* "CMD: N packets, M changed, ..." on standard error; rw may be NULL. */
+void cli_rewrite_summary(const char *cmd, const capkit_rewriter *rw);
+
 #endif

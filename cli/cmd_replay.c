@@ -29,6 +29,10 @@ static const char replay_usage[] =
     "                         CAP_SYS_NICE)\n"
     "  -q, --quiet            no summary\n"
     "  -h, --help             this help\n\n"
+    "Packets can be rewritten on the fly with the rewrite command's options\n"
+    "(see capkit rewrite --help): --enet-smac, --enet-dmac, --pnat,\n"
+    "--srcipmap, --dstipmap, --portmap, --enet-vlan, --ttl, --mtu-trunc,\n"
+    "--seed, --fixcsum ...\n\n"
     "Timing: each packet is due at a deadline computed from the start (the\n"
     "file's time stamps, the packet rate or the bit rate), so delays do not\n"
     "add up. The sender sleeps until shortly before a deadline, then waits\n"
@@ -53,13 +57,14 @@ typedef struct rp {
   const capkit_iface *ifc;
   int mode;
   double speed, pps, mbps;
-  int64_t start;      /* monotonic ns at the first packet */
-  int64_t base;       /* MODE_TIMED: when the current file's first is due */
-  int64_t file_t0;    /* its time stamp */
+  int64_t start;   /* monotonic ns at the first packet */
+  int64_t base;    /* MODE_TIMED: when the current file's first is due */
+  int64_t file_t0; /* its time stamp */
   int64_t last_due;
   int have_t0;
   uint64_t sent, bytes, failed, index, bits;
   char lasterr[512];
+  capkit_rewriter *rw; /* rewriting options, or NULL */
 } rp;
 
 static volatile sig_atomic_t stop_signal;
@@ -90,8 +95,7 @@ static int linktype_ok(const rp *r, const char *path, uint32_t lt) {
   cli_err("replay",
           "%s: link type %s (%" PRIu32 ") cannot be sent on %s, which "
           "carries %s (%" PRIu32 ") frames",
-          path, a ? a : "?", lt, r->ifc->name, b ? b : "?",
-          r->ifc->linktype);
+          path, a ? a : "?", lt, r->ifc->name, b ? b : "?", r->ifc->linktype);
   return 0;
 }
 
@@ -174,9 +178,21 @@ static int send_file(rp *r, const char *path) {
       wait_until(due);
     if (stop_signal)
       break;
-    if (capkit_live_inject(r->tx, rec.data, rec.caplen) == 0) {
+    const capkit_record *send = &rec;
+    capkit_record edited = CAPKIT_RECORD_INIT;
+    if (r->rw) {
+      int k = capkit_rewriter_apply(r->rw, &rec, &edited);
+      if (k < 0) {
+        cli_err("replay", "%s, record %" PRIu64 ": %s", path, rec.number,
+                capkit_strerror(k));
+        code = cli_exit_for(k);
+        break;
+      }
+      send = &edited;
+    }
+    if (capkit_live_inject(r->tx, send->data, send->caplen) == 0) {
       r->sent++;
-      r->bytes += rec.caplen;
+      r->bytes += send->caplen;
     } else {
       if (r->failed == 0)
         snprintf(r->lasterr, sizeof r->lasterr, "%s, record %" PRIu64 ": %s",
@@ -184,7 +200,7 @@ static int send_file(rp *r, const char *path) {
       r->failed++;
     }
     r->index++;
-    r->bits += (uint64_t)rec.caplen * 8;
+    r->bits += (uint64_t)send->caplen * 8;
   }
   if (!code && rc < 0 && !stop_signal) {
     cli_err("replay", "%s", capkit_reader_error(rd));
@@ -194,6 +210,78 @@ static int send_file(rp *r, const char *path) {
   if (r->mode == MODE_TIMED && r->have_t0)
     r->base = r->last_due;
   capkit_reader_free(rd);
+  return code;
+}
+
+/* Everything after the options: checks, then the sending loop. */
+static int replay_files(rp *r, const char *iface, int modes, int quiet,
+                        int realtime, uint64_t loops, int argc, char **argv) {
+  if (!iface)
+    return cli_usage_error("replay", "no interface (-i)");
+  if (optind >= argc)
+    return cli_usage_error("replay", "no capture file");
+  if (modes > 1)
+    return cli_usage_error("replay",
+                           "choose one of --pps, --mbps and --topspeed");
+  if (modes && r->speed != 1)
+    return cli_usage_error("replay", "--speed scales the original timing; "
+                                     "it does not combine with --pps, "
+                                     "--mbps or --topspeed");
+  for (int i = optind; i < argc; i++)
+    if (strcmp(argv[i], "-") == 0 && (loops != 1 || argc - optind > 1))
+      return cli_usage_error("replay", "standard input can be sent only "
+                                       "once, alone");
+  r->tx = capkit_live_new();
+  if (!r->tx) {
+    cli_err("replay", "out of memory");
+    return EXIT_IO;
+  }
+  int rc = capkit_live_open_inject(r->tx, iface);
+  if (rc < 0) {
+    cli_err("replay", "%s", capkit_live_error(r->tx));
+    capkit_live_free(r->tx);
+    return rc == CAPKIT_ENOTFOUND ? EXIT_USAGE : cli_exit_for(rc);
+  }
+  r->ifc = capkit_live_iface(r->tx);
+  int code = 0;
+  /* Standard input cannot be read twice: it is checked as it is sent. */
+  if (!(argc - optind == 1 && strcmp(argv[optind], "-") == 0))
+    code = check_files(r, argc - optind, argv + optind);
+  if (code) {
+    capkit_live_free(r->tx);
+    return code;
+  }
+  if (realtime) {
+    struct sched_param sp;
+    memset(&sp, 0, sizeof sp);
+    sp.sched_priority = 10;
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
+      cli_err("replay",
+              "--realtime: cannot use SCHED_FIFO (%s); timing may "
+              "suffer on a busy machine",
+              strerror(errno));
+  }
+  cli_catch_stop_signals(on_signal, 0);
+  for (uint64_t l = 0; !code && !stop_signal && (loops == 0 || l < loops); l++)
+    for (int i = optind; !code && !stop_signal && i < argc; i++)
+      code = send_file(r, argv[i]);
+  int64_t end = cli_clock_ns(CLOCK_MONOTONIC);
+  double secs = r->start ? (double)(end - r->start) / 1e9 : 0;
+  if (!quiet) {
+    fprintf(stderr,
+            "sent %" PRIu64 " packets (%" PRIu64 " bytes) in %.3f s: "
+            "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
+            r->sent, r->bytes, secs, secs > 0 ? (double)r->sent / secs : 0.0,
+            secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0.0, r->failed);
+  }
+  if (r->failed) {
+    cli_err("replay", "first failure: %s", r->lasterr);
+    if (!code)
+      code = EXIT_DATA;
+  }
+  if (!quiet)
+    cli_rewrite_summary("replay", r->rw);
+  capkit_live_free(r->tx);
   return code;
 }
 
@@ -209,14 +297,15 @@ int cmd_replay(int argc, char **argv) {
       {"realtime", no_argument, NULL, 'R'},
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+      CLI_REWRITE_LONGOPTS{NULL, 0, NULL, 0}};
   rp r;
   memset(&r, 0, sizeof r);
   r.speed = 1;
   const char *iface = NULL;
   int modes = 0, quiet = 0, realtime = 0, c;
   uint64_t loops = 1;
-  while ((c = getopt_long(argc, argv, "i:x:p:M:tl:Rqh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "i:x:p:M:tl:Rqh" CLI_REWRITE_SHORT, opts,
+                          NULL)) != -1) {
     switch (c) {
     case 'i':
       iface = optarg;
@@ -253,74 +342,19 @@ int cmd_replay(int argc, char **argv) {
       break;
     case 'h':
       fputs(replay_usage, stdout);
+      fputs(cli_rewrite_help, stdout);
+      capkit_rewriter_free(r.rw);
       return EXIT_OK;
-    default:
-      return cli_usage_error("replay", "invalid option");
+    default: {
+      int k = cli_rewrite_opt("replay", &r.rw, c, optarg);
+      if (k <= 0) {
+        capkit_rewriter_free(r.rw);
+        return k < 0 ? EXIT_USAGE : cli_usage_error("replay", "invalid option");
+      }
+    }
     }
   }
-  if (!iface)
-    return cli_usage_error("replay", "no interface (-i)");
-  if (optind >= argc)
-    return cli_usage_error("replay", "no capture file");
-  if (modes > 1)
-    return cli_usage_error("replay",
-                           "choose one of --pps, --mbps and --topspeed");
-  if (modes && r.speed != 1)
-    return cli_usage_error("replay", "--speed scales the original timing; "
-                                     "it does not combine with --pps, "
-                                     "--mbps or --topspeed");
-  for (int i = optind; i < argc; i++)
-    if (strcmp(argv[i], "-") == 0 && (loops != 1 || argc - optind > 1))
-      return cli_usage_error("replay", "standard input can be sent only "
-                                       "once, alone");
-  r.tx = capkit_live_new();
-  if (!r.tx) {
-    cli_err("replay", "out of memory");
-    return EXIT_IO;
-  }
-  int rc = capkit_live_open_inject(r.tx, iface);
-  if (rc < 0) {
-    cli_err("replay", "%s", capkit_live_error(r.tx));
-    capkit_live_free(r.tx);
-    return rc == CAPKIT_ENOTFOUND ? EXIT_USAGE : cli_exit_for(rc);
-  }
-  r.ifc = capkit_live_iface(r.tx);
-  int code = 0;
-  /* Standard input cannot be read twice: it is checked as it is sent. */
-  if (!(argc - optind == 1 && strcmp(argv[optind], "-") == 0))
-    code = check_files(&r, argc - optind, argv + optind);
-  if (code) {
-    capkit_live_free(r.tx);
-    return code;
-  }
-  if (realtime) {
-    struct sched_param sp;
-    memset(&sp, 0, sizeof sp);
-    sp.sched_priority = 10;
-    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
-      cli_err("replay", "--realtime: cannot use SCHED_FIFO (%s); timing may "
-                        "suffer on a busy machine",
-              strerror(errno));
-  }
-  cli_catch_stop_signals(on_signal, 0);
-  for (uint64_t l = 0; !code && !stop_signal && (loops == 0 || l < loops);
-       l++)
-    for (int i = optind; !code && !stop_signal && i < argc; i++)
-      code = send_file(&r, argv[i]);
-  int64_t end = cli_clock_ns(CLOCK_MONOTONIC);
-  double secs = r.start ? (double)(end - r.start) / 1e9 : 0;
-  if (!quiet) {
-    fprintf(stderr,
-            "sent %" PRIu64 " packets (%" PRIu64 " bytes) in %.3f s: "
-            "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
-            r.sent, r.bytes, secs, secs > 0 ? (double)r.sent / secs : 0.0,
-            secs > 0 ? (double)r.bytes * 8 / secs / 1e6 : 0.0, r.failed);
-  }
-  if (r.failed) {
-    cli_err("replay", "first failure: %s", r.lasterr);
-    if (!code)
-      code = EXIT_DATA;
-  }
-  capkit_live_free(r.tx);
+  int code = replay_files(&r, iface, modes, quiet, realtime, loops, argc, argv);
+  capkit_rewriter_free(r.rw);
   return code;
 }

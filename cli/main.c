@@ -29,6 +29,7 @@ int cmd_retime(int argc, char **argv);
 int cmd_snap(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_rewrite(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -50,6 +51,7 @@ static const cli_command commands[] = {
     {"retime", cmd_retime, "shift, set, scale or respace record times"},
     {"snap", cmd_snap, "truncate records to N bytes"},
     {"capture", cmd_capture, "capture packets from an interface to files"},
+    {"rewrite", cmd_rewrite, "rewrite MACs, VLANs, addresses, ports (like tcprewrite)"},
     {"replay", cmd_replay, "send captured packets out of an interface"},
 };
 
