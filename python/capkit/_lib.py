@@ -1,0 +1,153 @@
+"""The C declarations the package binds, and where libcapkit is found.
+
+cffi in ABI mode: nothing is compiled at install time, any build of
+libcapkit.so with the same major version works. Structs the package
+allocates (capkit_record) carry their size, so a newer library that grew
+them still reads this package's records correctly.
+"""
+import os
+
+from cffi import FFI
+
+ffi = FFI()
+ffi.cdef(r"""
+typedef struct capkit_reader capkit_reader;
+typedef struct capkit_writer capkit_writer;
+typedef struct capkit_filter capkit_filter;
+typedef struct capkit_gen capkit_gen;
+typedef struct capkit_rewriter capkit_rewriter;
+typedef enum { CAPKIT_BO_NATIVE = 0, CAPKIT_BO_LITTLE = 1,
+               CAPKIT_BO_BIG = 2 } capkit_byte_order;
+
+typedef struct capkit_iface {
+  uint32_t id, linktype, snaplen;
+  int32_t fcs_len;
+  uint32_t tsresol;
+  int64_t tsoffset;
+  const char *name, *description, *filter, *os;
+  uint32_t section;
+} capkit_iface;
+
+typedef struct capkit_record {
+  uint32_t size;
+  int64_t ts_sec;
+  uint32_t ts_nsec, caplen, origlen, iface_id;
+  const capkit_iface *iface;
+  const uint8_t *data;
+  uint64_t number, offset;
+  const char *comment;
+  uint32_t flags;
+  const void *extra;
+} capkit_record;
+
+typedef struct capkit_file_info {
+  const char *format, *variant;
+  capkit_byte_order byte_order;
+  uint32_t magic;
+  uint16_t version_major, version_minor;
+  int32_t thiszone;
+  uint32_t sigfigs, snaplen, linktype, linktype_field;
+  int32_t fcs_len;
+  uint32_t tsresol, header_len, record_header_len;
+  int lengths_swapped;
+} capkit_file_info;
+
+const char *capkit_strerror(int code);
+const char *capkit_errname(int code);
+int capkit_error_class_of(int code);
+const char *capkit_version(void);
+const char *capkit_warning_name(int warning);
+const char *capkit_linktype_name(uint32_t linktype);
+int capkit_linktype_from_name(const char *name, uint32_t *out);
+
+typedef void (*capkit_warning_fn)(void *user, int warning, uint64_t offset,
+                                  uint64_t record, const char *message);
+capkit_reader *capkit_reader_new(void);
+void capkit_reader_free(capkit_reader *r);
+void capkit_reader_set_warning_fn(capkit_reader *r, capkit_warning_fn fn,
+                                  void *user);
+int capkit_reader_open_path(capkit_reader *r, const char *path);
+int capkit_reader_open_fd(capkit_reader *r, int fd, const char *name);
+int capkit_reader_open_memory(capkit_reader *r, const void *buf, size_t len,
+                              const char *name);
+int capkit_reader_next(capkit_reader *r, capkit_record *rec);
+const capkit_file_info *capkit_reader_info(const capkit_reader *r);
+size_t capkit_reader_iface_count(const capkit_reader *r);
+const capkit_iface *capkit_reader_iface(const capkit_reader *r, size_t i);
+const char *capkit_reader_name(const capkit_reader *r);
+uint64_t capkit_reader_size(const capkit_reader *r);
+const char *capkit_reader_compression(const capkit_reader *r);
+const char *capkit_reader_error(const capkit_reader *r);
+int capkit_reader_error_code(const capkit_reader *r);
+uint64_t capkit_reader_error_offset(const capkit_reader *r);
+uint64_t capkit_reader_error_record(const capkit_reader *r);
+
+capkit_writer *capkit_writer_new(void);
+void capkit_writer_free(capkit_writer *w);
+int capkit_writer_set_format(capkit_writer *w, const char *format);
+int capkit_writer_set_byte_order(capkit_writer *w, capkit_byte_order bo);
+int capkit_writer_set_precision(capkit_writer *w, unsigned digits);
+int capkit_writer_set_snaplen(capkit_writer *w, uint32_t snaplen);
+int capkit_writer_set_linktype(capkit_writer *w, uint32_t linktype);
+int capkit_writer_set_comment(capkit_writer *w, const char *comment);
+int capkit_writer_set_compression(capkit_writer *w, const char *codec,
+                                  int level);
+int capkit_writer_copy_settings(capkit_writer *w, const capkit_reader *r);
+int capkit_writer_open_path(capkit_writer *w, const char *path);
+int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
+int capkit_writer_close(capkit_writer *w);
+uint64_t capkit_writer_records(const capkit_writer *w);
+const char *capkit_writer_error(const capkit_writer *w);
+
+capkit_filter *capkit_filter_new(const char *expr);
+void capkit_filter_free(capkit_filter *f);
+int capkit_filter_prepare(capkit_filter *f, uint32_t linktype);
+int capkit_filter_match(capkit_filter *f, const capkit_record *rec);
+const char *capkit_filter_error(const capkit_filter *f);
+
+int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
+                   void *err);
+void capkit_gen_free(capkit_gen *g);
+uint32_t capkit_gen_linktype(const capkit_gen *g);
+int capkit_gen_next(capkit_gen *g, const uint8_t **data, size_t *len);
+long capkit_build(const char *spec, uint8_t *buf, size_t cap, void *err);
+
+capkit_rewriter *capkit_rewriter_new(void);
+void capkit_rewriter_free(capkit_rewriter *rw);
+int capkit_rewriter_set(capkit_rewriter *rw, const char *name,
+                        const char *value);
+int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
+                          capkit_record *out);
+const char *capkit_rewriter_error(const capkit_rewriter *rw);
+""")
+
+
+def _candidates():
+    env = os.environ.get("CAPKIT_LIBRARY")
+    if env:
+        yield env
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:  # installed by cmake --install: next to the headers' library
+        from ._libpath import LIBDIR_FROM_PACKAGE
+        yield os.path.join(here, LIBDIR_FROM_PACKAGE, "libcapkit.so.0")
+    except ImportError:
+        pass
+    # in the source tree right after `make`: python/capkit -> build/
+    yield os.path.join(here, "..", "..", "build", "libcapkit.so")
+    yield "libcapkit.so.0"
+    yield "libcapkit.so"
+
+
+def _load():
+    errors = []
+    for path in _candidates():
+        try:
+            return ffi.dlopen(path)
+        except OSError as e:
+            errors.append("%s: %s" % (path, e))
+    raise ImportError("capkit: cannot load libcapkit (set CAPKIT_LIBRARY "
+                      "to its path): " + "; ".join(errors))
+
+
+lib = _load()
