@@ -1287,12 +1287,20 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
       px->tsoffset == f->tsoffset)
     ts = px->ts; /* exact, even below a nanosecond */
   else if (ts_encode(rec->ts_sec, rec->ts_nsec, f->tsresol, f->tsoffset,
-                     &ts))
+                     &ts)) {
+    char t[CAPKIT_TIME_FMT_MAX];
+    if (capkit_time_format(t, sizeof t, capkit_record_time(rec), 9, 0) < 0)
+      return capkit__writer_fail(w, CAPKIT_EINVAL,
+                                 "record %llu: nanoseconds %u not below 10^9",
+                                 (unsigned long long)(w->nrec + 1),
+                                 rec->ts_nsec);
     return capkit__writer_fail(
-        w, CAPKIT_EINVAL,
-        "record %llu: time %lld.%09u does not fit a pcapng timestamp",
-        (unsigned long long)(w->nrec + 1), (long long)rec->ts_sec,
-        rec->ts_nsec);
+        w, CAPKIT_ERANGE,
+        "record %llu: time %s does not fit a pcapng timestamp of interface "
+        "%u (resolution byte 0x%02x, offset %lld s)",
+        (unsigned long long)(w->nrec + 1), t, id, f->tsresol,
+        (long long)f->tsoffset);
+  }
   uint32_t caplen = rec->caplen;
   if (w->set.truncate && caplen > w->set.snaplen)
     caplen = w->set.snaplen;
