@@ -1170,6 +1170,15 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
     rc = add_opt(&ws->tmp, 13, &fl, 1, ws->swap);
     any = 1;
   }
+  /* if_tsoffset: the input's base of time stays, so that its times (even
+   * before 1970) keep fitting and its raw timestamps keep their meaning. */
+  int64_t off = f ? f->tsoffset : 0;
+  if (!rc && off) {
+    uint8_t v[8];
+    capkit__st64(v, (uint64_t)off, ws->swap);
+    rc = add_opt(&ws->tmp, 14, v, 8, ws->swap);
+    any = 1;
+  }
   if (!rc)
     rc = add_end(&ws->tmp, any);
   if (rc)
@@ -1177,7 +1186,7 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
   rc = put_block(w, ws, BT_IDB);
   if (rc)
     return rc;
-  return add_wif(w, ws, f, in_id, res, 0);
+  return add_wif(w, ws, f, in_id, res, off);
 }
 
 /* The output interface of a record, writing its description when it is
@@ -1416,7 +1425,9 @@ static int ng_write(capkit_writer *w, const capkit_record *rec) {
   if (capkit_writer_bytes(w) != before)
     ws->last_src = 0;
   if (ws->pass && px && x->swap == ws->swap && unchanged(rec, px) &&
-      (px->type != BT_SPB || id == 0)) {
+      (px->type != BT_SPB || id == 0) &&
+      ws->ifs[id].tsresol == px->tsresol &&
+      ws->ifs[id].tsoffset == px->tsoffset) { /* raw times mean the same */
     if ((uint32_t)id == px->local_id)
       return put_raw(w, ws, x, rec->offset);
     /* The same block under another interface number (the obsolete packet

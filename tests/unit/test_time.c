@@ -521,6 +521,36 @@ static void test_writers(void) {
   CHECK_EQ(write_at("pcapng", 6, past, m, sizeof m), 0);
   CHECK_EQ(write_at("pcapng", 6, neg, m, sizeof m), CAPKIT_ERANGE);
   CHECK(capkit_error_class_of(CAPKIT_ERANGE) == CAPKIT_CLASS_DATA);
+
+  /* An interface's if_tsoffset is written with it, so that its times
+   * before 1970 fit the unsigned pcapng timestamp and read back exact. */
+  char path[512];
+  snprintf(path, sizeof path, "%s/off.pcapng", tap_tmpdir());
+  capkit_iface old = {.linktype = 1, .fcs_len = -1, .tsresol = 6,
+                      .tsoffset = -12000000000};
+  capkit_time t1600 = {-11670969600, 1000}; /* 1600-02-29T08:00:00.000001Z */
+  static const uint8_t data[14];
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.caplen = rec.origlen = sizeof data;
+  rec.data = data;
+  rec.iface = &old;
+  capkit_record_set_time(&rec, t1600);
+  capkit_writer *w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_set_format(w, "pcapng"), 0);
+  CHECK_EQ(capkit_writer_open_path(w, path), 0);
+  int rc = capkit_writer_write(w, &rec);
+  if (rc)
+    fprintf(stderr, "%s\n", capkit_writer_error(w));
+  CHECK_EQ(rc, 0);
+  CHECK_EQ(capkit_writer_close(w), 0);
+  capkit_writer_free(w);
+  capkit_reader *r = capkit_reader_new();
+  capkit_record back = CAPKIT_RECORD_INIT;
+  CHECK_EQ(capkit_reader_open_path(r, path), 0);
+  CHECK_EQ(capkit_reader_next(r, &back), 1);
+  CHECK(same(capkit_record_time(&back), t1600));
+  CHECK(back.iface && back.iface->tsoffset == -12000000000);
+  capkit_reader_free(r);
 }
 
 int main(void) {
