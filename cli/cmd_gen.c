@@ -144,7 +144,9 @@ typedef struct stream {
   capkit_gen *g;
   capkit_iface iface; /* pcapng with several link types: one each */
   uint64_t count, sent; /* packets */
-  capkit_time start, interval, next;
+  capkit_time start, interval;
+  capkit_time base, next; /* packet `sent`: start + sent * interval, and
+                             that plus its jitter */
   int64_t jitter_ns;
   int next_bad; /* the next time is past the end of time */
   uint64_t rng;
@@ -193,18 +195,24 @@ static uint64_t mix(uint64_t *s) {
   return z ^ (z >> 31);
 }
 
-/* The time of packet s->sent: start + sent * interval + a random 0..jitter,
+/* The time of packet s->sent from its base: plus a random 0..jitter,
  * exactly; past the end of time it is flagged, to fail only when that
  * packet is written. */
 static void set_next(stream *s) {
-  capkit_time j = capkit_time_from_ns(0), t;
+  capkit_time j = {0, 0};
   if (s->jitter_ns > 0)
     j = capkit_time_from_ns((int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns));
-  s->next_bad = s->sent > (uint64_t)INT64_MAX ||
-                capkit_time_scale_ratio(s->interval, (int64_t)s->sent, 1,
-                                        &t) ||
-                capkit_time_add(t, s->start, &t) ||
-                capkit_time_add(t, j, &s->next);
+  if (!s->next_bad)
+    s->next_bad = capkit_time_add(s->base, j, &s->next) != 0;
+}
+
+/* On to the next packet: the base moves by one interval (exact: the same
+ * as start + sent * interval). */
+static void advance(stream *s) {
+  s->sent++;
+  if (!s->next_bad)
+    s->next_bad = capkit_time_add(s->base, s->interval, &s->base) != 0;
+  set_next(s);
 }
 
 /* Show a spec error with a caret under its column. */
@@ -263,6 +271,7 @@ static int add_stream(stream **ss, size_t *n, const char *spec,
     return EXIT_USAGE;
   }
   s->rng = d->seed ^ (0xa5a5a5a5ull + *n);
+  s->base = start;
   set_next(s);
   return 0;
 }
@@ -389,12 +398,8 @@ static int run(stream *ss, size_t n, capkit_writer *w, int ifaces,
       cli_err("gen", "%s", capkit_writer_error(w));
       return cli_exit_for(rc);
     }
-    s->sent++;
     nrec++;
-    if (s->jitter_ns)
-      set_next(s);
-    else
-      s->next_bad = capkit_time_add(s->next, s->interval, &s->next) != 0;
+    advance(s);
   }
 }
 

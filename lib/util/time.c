@@ -271,13 +271,8 @@ static void w_from_time(capkit_time t, wide *w, int *neg) {
   }
 }
 
-static int w_to_time(wide *w, int neg, capkit_time *out) {
-  if (w_bits(w) > 128)
-    return CAPKIT_ERANGE;
-  uint32_t r = w_div32(w, NS_U);
-  if (w_bits(w) > 64)
-    return CAPKIT_ERANGE;
-  uint64_t q = (uint64_t)w->l[0] | (uint64_t)w->l[1] << 32;
+/* The time of sign neg and magnitude q * 10^9 + r nanoseconds. */
+static int qr_to_time(uint64_t q, uint32_t r, int neg, capkit_time *out) {
   capkit_time t;
   if (!neg || (q == 0 && r == 0)) {
     if (q > (uint64_t)INT64_MAX)
@@ -285,8 +280,11 @@ static int w_to_time(wide *w, int neg, capkit_time *out) {
     t.sec = (int64_t)q;
     t.nsec = r;
   } else {
-    if (r)
-      q++; /* q <= 2^63 before, so no wrap */
+    if (r) {
+      if (q == UINT64_MAX)
+        return CAPKIT_ERANGE;
+      q++;
+    }
     if (q > (uint64_t)INT64_MAX + 1)
       return CAPKIT_ERANGE;
     t.sec = q == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)q;
@@ -296,6 +294,29 @@ static int w_to_time(wide *w, int neg, capkit_time *out) {
   return 0;
 }
 
+static int w_to_time(wide *w, int neg, capkit_time *out) {
+  if (w_bits(w) > 128)
+    return CAPKIT_ERANGE;
+  uint32_t r = w_div32(w, NS_U);
+  if (w_bits(w) > 64)
+    return CAPKIT_ERANGE;
+  return qr_to_time((uint64_t)w->l[0] | (uint64_t)w->l[1] << 32, r, neg,
+                    out);
+}
+
+#ifdef __SIZEOF_INT128__
+/* The common case, a time within int64 nanoseconds, in the compiler's
+ * 128-bit integers: the same results, several times faster. */
+typedef unsigned __int128 u128;
+
+static int u128_to_time(u128 p, int neg, capkit_time *out) {
+  u128 q = p / NS_U;
+  if (q > UINT64_MAX)
+    return CAPKIT_ERANGE;
+  return qr_to_time((uint64_t)q, (uint32_t)(p % NS_U), neg, out);
+}
+#endif
+
 static uint64_t mag64(int64_t v) {
   return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
@@ -304,13 +325,26 @@ int capkit_time_scale_ratio(capkit_time t, int64_t num, int64_t den,
                             capkit_time *out) {
   if (!out || den == 0 || t.nsec >= NS_U)
     return CAPKIT_EINVAL;
+  int neg = (num < 0) ^ (den < 0);
+#ifdef __SIZEOF_INT128__
+  int64_t ns;
+  if (capkit_time_to_ns(t, &ns) == 0) {
+    u128 p = (u128)mag64(ns) * mag64(num); /* below 2^126 */
+    uint64_t d = mag64(den);
+    if (d != 1) {
+      u128 r = p % d;
+      p = p / d + (r >= d - r); /* halves away from zero */
+    }
+    return u128_to_time(p, neg ^ (ns < 0), out);
+  }
+#endif
   wide w;
-  int neg;
-  w_from_time(t, &w, &neg);
+  int tneg;
+  w_from_time(t, &w, &tneg);
   w_mul64(&w, mag64(num));
   if (den != 1 && den != -1)
     w_div_round(&w, mag64(den));
-  return w_to_time(&w, neg ^ (num < 0) ^ (den < 0), out);
+  return w_to_time(&w, neg ^ tneg, out);
 }
 
 int capkit_time_scale(capkit_time t, double f, capkit_time *out) {
@@ -320,6 +354,17 @@ int capkit_time_scale(capkit_time t, double f, capkit_time *out) {
   double m = frexp(fabs(f), &e); /* |f| = m * 2^e, 0.5 <= m < 1 */
   uint64_t mi = (uint64_t)ldexp(m, 53); /* exact: 53 bits of mantissa */
   e -= 53;
+#ifdef __SIZEOF_INT128__
+  int64_t ns;
+  if (e <= 0 && e > -127 && capkit_time_to_ns(t, &ns) == 0) {
+    u128 p = (u128)mag64(ns) * mi; /* below 2^116 */
+    if (e < 0) {
+      int half = (int)(p >> (-e - 1)) & 1;
+      p = (p >> -e) + (unsigned)half;
+    }
+    return u128_to_time(p, (ns < 0) ^ (f < 0), out);
+  }
+#endif
   wide w;
   int neg;
   w_from_time(t, &w, &neg);
