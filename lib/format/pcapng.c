@@ -107,7 +107,7 @@ typedef struct ng_state {
   capkit__buf cbuf;
   struct capkit_extra extra;
   ng_px px;
-  int64_t last_ns;
+  capkit_time last; /* time of the previous record */
   int have_last;
 } ng_state;
 
@@ -583,12 +583,18 @@ static void warn_record(capkit_reader *r, ng_state *st, const ng_if *f,
     capkit__reader_warn(r, CAPKIT_W_CAPLEN_GT_SNAPLEN, off, n,
                         "captured length %u larger than snaplen %u",
                         rec->caplen, f->snaplen);
-  int64_t t = capkit_record_time_ns(rec);
-  if (st->have_last && t < st->last_ns)
-    capkit__reader_warn(r, CAPKIT_W_TS_BACKWARDS, off, n,
-                        "time goes backwards by %lld ns",
-                        (long long)(st->last_ns - t));
-  st->last_ns = t;
+  /* pcapng times span far more than int64 nanoseconds: compare exactly */
+  capkit_time t = capkit_record_time(rec), d;
+  int64_t ns;
+  if (st->have_last && capkit_time_cmp(t, st->last) < 0) {
+    if (capkit_time_sub(st->last, t, &d) || capkit_time_to_ns(d, &ns))
+      capkit__reader_warn(r, CAPKIT_W_TS_BACKWARDS, off, n,
+                          "time goes backwards by more than 292 years");
+    else
+      capkit__reader_warn(r, CAPKIT_W_TS_BACKWARDS, off, n,
+                          "time goes backwards by %lld ns", (long long)ns);
+  }
+  st->last = t;
   st->have_last = 1;
 }
 

@@ -94,6 +94,15 @@ check "... (cmp)" cmp -s "$T/y1600.pcapng" "$T/s8.pcapng"
 check_exit "slice: an impossible date is a usage error" 2 \
   "$CAPKIT" slice "$T/y1600.pcapng" -o "$T/x.pcapng" --from 1600-02-30
 
+# Records that go back in time across centuries: warned exactly, no
+# overflow (microseconds and an if_tsoffset hold 1600 to 2300 at once).
+mkng "$T/mix.pcapng" 6 -12000000000 2300-01-01T00:00:00Z 1600-01-01T00:00:00Z \
+  1700-01-01T00:00:00Z 1699-12-31T23:59:59.999999Z
+w=$("$CAPKIT" verify "$T/mix.pcapng" 2>&1)
+check "verify: record 2 goes back 700 years" grep -q "record 2: time goes backwards by more than 292 years" <<<"$w"
+check "verify: record 4 goes back 1000 ns" grep -q "record 4: time goes backwards by 1000 ns" <<<"$w"
+check_eq "verify: two records go back" 2 "$(grep -c "goes backwards" <<<"$w")"
+
 # retime on far times: exact, and refused (exit 1, record named) where the
 # output cannot hold the time.
 "$CAPKIT" retime "$T/y2300.pcapng" -o "$T/r1.pcapng" --shift=-1h
