@@ -199,9 +199,12 @@ static uint64_t mix(uint64_t *s) {
  * exactly; past the end of time it is flagged, to fail only when that
  * packet is written. */
 static void set_next(stream *s) {
-  capkit_time j = {0, 0};
-  if (s->jitter_ns > 0)
-    j = capkit_time_from_ns((int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns));
+  if (s->jitter_ns <= 0) {
+    s->next = s->base;
+    return;
+  }
+  capkit_time j =
+      capkit_time_from_ns((int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns));
   if (!s->next_bad)
     s->next_bad = capkit_time_add(s->base, j, &s->next) != 0;
 }

@@ -310,6 +310,9 @@ static int w_to_time(wide *w, int neg, capkit_time *out) {
 typedef unsigned __int128 u128;
 
 static int u128_to_time(u128 p, int neg, capkit_time *out) {
+  if (!(p >> 64)) /* a 64-bit division is much cheaper */
+    return qr_to_time((uint64_t)p / NS_U, (uint32_t)((uint64_t)p % NS_U),
+                      neg, out);
   u128 q = p / NS_U;
   if (q > UINT64_MAX)
     return CAPKIT_ERANGE;
@@ -352,7 +355,7 @@ int capkit_time_scale(capkit_time t, double f, capkit_time *out) {
     return CAPKIT_EINVAL;
   int e;
   double m = frexp(fabs(f), &e); /* |f| = m * 2^e, 0.5 <= m < 1 */
-  uint64_t mi = (uint64_t)ldexp(m, 53); /* exact: 53 bits of mantissa */
+  uint64_t mi = (uint64_t)(m * 9007199254740992.0); /* m * 2^53, exact */
   e -= 53;
 #ifdef __SIZEOF_INT128__
   int64_t ns;
