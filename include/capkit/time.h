@@ -44,7 +44,8 @@ CAPKIT_API capkit_time capkit_time_from_ns(int64_t ns);
  * 1677-09-21T00:12:43.145224192Z .. 2262-04-11T23:47:16.854775807Z. */
 CAPKIT_API int capkit_time_to_ns(capkit_time t, int64_t *ns);
 /* t as nanoseconds, saturated to INT64_MIN / INT64_MAX outside that range
- * (order is kept, the exact value is not). */
+ * (order is kept, the exact value is not; an nsec of 10^9 or more counts
+ * as 999999999). */
 CAPKIT_API int64_t capkit_time_to_ns_sat(capkit_time t);
 
 /* -1, 0 or 1 as a is before, equal to or after b. Both must be normalized
