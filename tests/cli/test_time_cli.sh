@@ -171,6 +171,92 @@ check_exit "gen before 1970 into pcapng: exit 1" 1 \
   "$CAPKIT" gen -c 2 -i 1h --start 1969-12-31T22:00:00Z -F pcapng -o "$T/g4.pcapng" 'eth()'
 check "... no output" test ! -e "$T/g4.pcapng"
 
+# Seeded property test: random pcapng files (resolution us or ns, a random
+# if_tsoffset, times anywhere from 1600 to 2500), random windows given as
+# RFC 3339 with random zone offsets and fractions, and random shifts; the
+# records kept and their times must be the ones Python's datetime computes,
+# as both capkit and tshark read them, and a shift the interface cannot
+# hold must fail with exit 1.
+prop() {
+  $PY - "$@" <<'EOF2'
+import random, struct, sys
+from datetime import datetime, timedelta
+seed, out, exp = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rnd = random.Random(seed)
+E = datetime(1970, 1, 1)
+res = rnd.choice([6, 9])
+unit = 10 ** (9 - res)  # ns per unit
+lo = int((datetime(1600, 1, 1) - E).total_seconds())
+hi = int((datetime(2500, 1, 1) - E).total_seconds())
+off = rnd.randint(lo, hi - 86400 * 365 * 300)
+span = min(hi - off, (2**64 - 1) // 10**res - 1)  # seconds the units hold
+n = rnd.randint(1, 12)
+# times in ns, multiples of the unit; sometimes bunched within a second
+base = rnd.randint(0, span // 2)
+ts = sorted(rnd.choice([rnd.randint(0, span), base + rnd.randint(0, 2)]) *
+            10**9 + rnd.randint(0, 10**9 // unit - 1) * unit for _ in range(n))
+def blk(t, body):
+    body += b'\0' * (-len(body) % 4)
+    return struct.pack('<II', t, 12 + len(body)) + body + struct.pack('<I', 12 + len(body))
+def opt(code, v):
+    return struct.pack('<HH', code, len(v)) + v + b'\0' * (-len(v) % 4)
+f = blk(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1))
+f += blk(1, struct.pack('<HHI', 1, 0, 0) + opt(9, bytes([res])) +
+         opt(14, struct.pack('<q', off)) + opt(0, b''))
+for t in ts:
+    u = t // unit
+    f += blk(6, struct.pack('<IIIII', 0, u >> 32, u & 0xffffffff, 4, 4) + b'abcd')
+open(out, 'wb').write(f)
+def text(ns):  # RFC 3339 with a random zone and a fraction to the ns
+    z = rnd.randint(-1439, 1439) if rnd.random() < 0.5 else 0
+    d = E + timedelta(seconds=(off * 10**9 + ns) // 10**9 + z * 60)
+    f = '%09d' % ((off * 10**9 + ns) % 10**9)
+    zs = 'Z' if not z else '%s%02d:%02d' % ('-' if z < 0 else '+', abs(z) // 60, abs(z) % 60)
+    return d.isoformat() + '.' + f + zs
+def show(ns):  # what capkit dump and tshark -t ud print
+    a = off * 10**9 + ns
+    d = E + timedelta(seconds=a // 10**9)
+    return d.isoformat(sep=' ') + '.' + ('%09d' % (a % 10**9))[:res]
+# a window around random records, nudged by up to a microsecond
+a = rnd.choice(ts) + rnd.randint(-1000, 1000)
+b = rnd.choice(ts) + rnd.randint(-1000, 1000)
+a, b = min(a, b), max(a, b) + rnd.randint(0, 1)
+shift = rnd.randint(-400 * 365 * 86400, 400 * 365 * 86400) * 10**9 + rnd.randint(0, 10**9 // unit - 1) * unit
+sh = '%d.%09ds' % divmod(shift, 10**9) if shift >= 0 else '-%d.%09ds' % divmod(-shift, 10**9)
+fits = all(0 <= t + shift and (t + shift) // unit < 2**64 for t in ts)
+with open(exp, 'w') as e:
+    e.write(text(a) + '\n' + text(b) + '\n' + sh + '\n' + str(int(fits)) + '\n')
+    for t in ts:
+        if a <= t < b:
+            e.write('K ' + show(t) + '\n')
+    for t in ts:
+        if fits:
+            e.write('S ' + show(t + shift) + '\n')
+EOF2
+}
+for seed in $(seq 1 25); do
+  prop "$seed" "$T/p.pcapng" "$T/p.exp"
+  from=$(sed -n 1p "$T/p.exp"); to=$(sed -n 2p "$T/p.exp")
+  shift_by=$(sed -n 3p "$T/p.exp"); fits=$(sed -n 4p "$T/p.exp")
+  rm -f "$T/p1.pcapng" "$T/p2.pcapng"
+  if "$CAPKIT" slice "$T/p.pcapng" -o "$T/p1.pcapng" --from "$from" --to "$to"; then
+    same "seed $seed: slice --from $from --to $to" "$T/p1.pcapng" \
+      "$(sed -n 's/^K //p' "$T/p.exp")"
+  else
+    not_ok "seed $seed: slice --from $from --to $to failed"
+  fi
+  code=0
+  "$CAPKIT" retime "$T/p.pcapng" -o "$T/p2.pcapng" "--shift=$shift_by" 2>"$T/p.err" || code=$?
+  if [ "$fits" = 1 ]; then
+    check_eq "seed $seed: retime --shift $shift_by exit" 0 "$code"
+    same "seed $seed: retime --shift $shift_by" "$T/p2.pcapng" "$(sed -n 's/^S //p' "$T/p.exp")"
+  else
+    check_eq "seed $seed: retime --shift $shift_by out of range: exit" 1 "$code"
+    check "seed $seed: ... the message names a record" grep -q "record [0-9]*: time .* does not fit a pcapng timestamp" "$T/p.err"
+    check "seed $seed: ... no output" test ! -e "$T/p2.pcapng"
+  fi
+done
+
 # --last keeps the last N whatever N (the ring grows by doubling)
 "$CAPKIT" gen -c 300 -o "$T/many.pcap" 'eth()/ipv4(id=1+)'
 "$CAPKIT" slice "$T/many.pcap" -o "$T/l1.pcap" --last 150
