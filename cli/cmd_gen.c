@@ -36,7 +36,8 @@ static const char gen_usage[] =
     "                         [interval=D] [start=T] [jitter=D] SPEC;\n"
     "                         '#' starts a comment line\n"
     "  -r, --rate R           packets per second (10k, 2.5M) (default 1000)\n"
-    "  -i, --interval D       time between packets: 1ms, 20us, 100ns, 0.5s\n"
+    "  -i, --interval D       time between packets: 1ms, 20us, 100ns, 0.5s,\n"
+    "                         2m, 1h (exact to the nanosecond)\n"
     "      --start T          first timestamp: RFC 3339\n"
     "                         (2024-05-01T12:00:00.25Z, ...+02:00) or epoch\n"
     "                         seconds (1714564800.25); default 0 (the epoch)\n"
@@ -144,37 +145,26 @@ typedef struct stream {
   capkit_gen *g;
   capkit_iface iface; /* pcapng with several link types: one each */
   uint64_t count, sent; /* packets */
-  int64_t start_ns, interval_ns, jitter_ns;
+  capkit_time start, interval;
+  capkit_time base, next; /* packet `sent`: start + sent * interval, and
+                             that plus its jitter */
+  int64_t jitter_ns;
+  int next_bad; /* the next time is past the end of time */
   uint64_t rng;
-  int64_t next_ns;
 } stream;
 
-/* Duration: NUMBER[ns|us|ms|s], seconds by default. */
-static int parse_dur(const char *s, int64_t *ns) {
-  char *end;
-  errno = 0;
-  if (!isdigit((unsigned char)*s) && *s != '.')
+/* Duration: NUMBER[ns|us|ms|s|m|h], seconds by default, never negative. */
+static int parse_dur(const char *s, capkit_time *t) {
+  if (!isdigit((unsigned char)*s))
     return -1;
-  double v = strtod(s, &end);
-  double mult = 1e9;
-  if (strcmp(end, "ns") == 0)
-    mult = 1;
-  else if (strcmp(end, "us") == 0)
-    mult = 1e3;
-  else if (strcmp(end, "ms") == 0)
-    mult = 1e6;
-  else if (strcmp(end, "s") != 0 && *end)
-    return -1;
-  if (errno || v < 0 || v * mult > 9e18)
-    return -1;
-  *ns = (int64_t)llround(v * mult);
-  return 0;
+  return capkit_time_parse_duration(s, t) ? -1 : 0;
 }
 
-/* Rate: packets per second with k/M/G. */
-static int parse_rate(const char *s, int64_t *ns) {
+/* Rate: packets per second with k/M/G, as the time between packets:
+ * 0, -1 for bad text, -2 for a rate so low that the interval does not
+ * fit. */
+static int parse_rate(const char *s, capkit_time *t) {
   char *end;
-  errno = 0;
   if (!isdigit((unsigned char)*s) && *s != '.')
     return -1;
   double v = strtod(s, &end);
@@ -184,28 +174,19 @@ static int parse_rate(const char *s, int64_t *ns) {
     v *= 1e6, end++;
   else if (*end == 'G')
     v *= 1e9, end++;
-  if (errno || *end || !(v > 0) || v > 1e9)
+  if (*end || !(v > 0) || v > 1e9) /* below 2^-1074 reads as 0 */
     return -1;
-  *ns = (int64_t)llround(1e9 / v);
-  return 0;
+  capkit_time one_ns = {0, 1}; /* 10^9 / v ns rounded, or out of range */
+  return capkit_time_scale(one_ns, 1e9 / v, t) ? -2 : 0;
 }
 
-/* RFC 3339 or epoch seconds with a fraction. */
-static int parse_start(const char *s, int64_t *ns) {
-  const char *p = s;
-  int64_t frac;
-  if (strchr(s, '-') && strchr(s, ':'))
-    return cli_parse_time(s, ns);
-  if (!isdigit((unsigned char)*p))
+/* RFC 3339, or epoch seconds with a fraction. */
+static int parse_start(const char *s, capkit_time *t) {
+  if (capkit_time_parse(s, t) == 0)
+    return 0;
+  if (!isdigit((unsigned char)*s) || s[strspn(s, "0123456789.")])
     return -1;
-  char *end;
-  errno = 0;
-  long long sec = strtoll(p, &end, 10);
-  p = end;
-  if (errno || cli_parse_frac(&p, &frac) || *p || sec > 9000000000LL)
-    return -1;
-  *ns = sec * 1000000000 + frac;
-  return 0;
+  return capkit_time_parse_duration(s, t) ? -1 : 0;
 }
 
 static uint64_t mix(uint64_t *s) {
@@ -215,11 +196,27 @@ static uint64_t mix(uint64_t *s) {
   return z ^ (z >> 31);
 }
 
+/* The time of packet s->sent from its base: plus a random 0..jitter,
+ * exactly; past the end of time it is flagged, to fail only when that
+ * packet is written. */
 static void set_next(stream *s) {
-  int64_t j = 0;
-  if (s->jitter_ns > 0)
-    j = (int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns);
-  s->next_ns = s->start_ns + (int64_t)s->sent * s->interval_ns + j;
+  if (s->jitter_ns <= 0) {
+    s->next = s->base;
+    return;
+  }
+  capkit_time j =
+      capkit_time_from_ns((int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns));
+  if (!s->next_bad)
+    s->next_bad = capkit_time_add(s->base, j, &s->next) != 0;
+}
+
+/* On to the next packet: the base moves by one interval (exact: the same
+ * as start + sent * interval). */
+static void advance(stream *s) {
+  s->sent++;
+  if (!s->next_bad)
+    s->next_bad = capkit_time_add(s->base, s->interval, &s->base) != 0;
+  set_next(s);
 }
 
 /* Show a spec error with a caret under its column. */
@@ -235,13 +232,14 @@ static void spec_error(const char *where, const char *spec,
 
 typedef struct defaults {
   uint64_t count;
-  int64_t start, interval, jitter;
+  capkit_time start, interval, jitter;
   uint64_t seed;
 } defaults;
 
 static int add_stream(stream **ss, size_t *n, const char *spec,
                       const char *where, const defaults *d, uint64_t count,
-                      int64_t start, int64_t interval, int64_t jitter) {
+                      capkit_time start, capkit_time interval,
+                      capkit_time jitter) {
   capkit_gen *g;
   capkit_spec_error e;
   int rc = capkit_gen_new(spec, d->seed + *n * 0x1000193ull, &g, &e);
@@ -270,10 +268,14 @@ static int add_stream(stream **ss, size_t *n, const char *spec,
     return EXIT_USAGE;
   }
   s->count = count * per;
-  s->start_ns = start;
-  s->interval_ns = interval;
-  s->jitter_ns = jitter;
+  s->start = start;
+  s->interval = interval;
+  if (capkit_time_to_ns(jitter, &s->jitter_ns)) {
+    cli_err("gen", "%s: jitter too large (at most 292 years)", where);
+    return EXIT_USAGE;
+  }
   s->rng = d->seed ^ (0xa5a5a5a5ull + *n);
+  s->base = start;
   set_next(s);
   return 0;
 }
@@ -282,7 +284,7 @@ static int add_stream(stream **ss, size_t *n, const char *spec,
 static int file_line(stream **ss, size_t *n, char *line, const char *where,
                      const defaults *d) {
   uint64_t count = d->count;
-  int64_t start = d->start, interval = d->interval, jitter = d->jitter;
+  capkit_time start = d->start, interval = d->interval, jitter = d->jitter;
   char *p = line;
   for (;;) {
     while (*p == ' ' || *p == '\t')
@@ -309,8 +311,10 @@ static int file_line(stream **ss, size_t *n, char *line, const char *where,
     default: bad = parse_dur(v, &jitter); break;
     }
     if (bad) {
-      cli_err("gen", "%s: bad %.*s'%s'", where, (int)strlen(keys[k]) - 1,
-              keys[k], v);
+      cli_err("gen", "%s: bad %.*s'%s'%s", where, (int)strlen(keys[k]) - 1,
+              keys[k], v,
+              bad == -2 ? ": too low, the time between packets does not fit"
+                        : "");
       return EXIT_USAGE;
     }
     *e = save;
@@ -358,29 +362,35 @@ static int read_spec_file(stream **ss, size_t *n, const char *path,
   return code;
 }
 
-static int run(stream *ss, size_t n, capkit_writer *w, int ifaces) {
+static int run(stream *ss, size_t n, capkit_writer *w, int ifaces,
+               const char *out) {
   capkit_record rec = CAPKIT_RECORD_INIT;
   capkit_record_init(&rec);
+  uint64_t nrec = 0;
   for (;;) {
     stream *s = NULL;
     if (n == 1) {
       s = ss[0].sent < ss[0].count ? &ss[0] : NULL;
     } else {
       for (size_t i = 0; i < n; i++)
-        if (ss[i].sent < ss[i].count && (!s || ss[i].next_ns < s->next_ns))
+        if (ss[i].sent < ss[i].count &&
+            (!s || (!ss[i].next_bad &&
+                    (s->next_bad || capkit_time_cmp(ss[i].next, s->next) < 0))))
           s = &ss[i];
     }
     if (!s)
       return 0;
+    if (s->next_bad) {
+      cli_err("gen", "%s: record %llu: time out of range (past year "
+                     "292277026596)",
+              strcmp(out, "-") ? out : "stdout",
+              (unsigned long long)(nrec + 1));
+      return EXIT_DATA;
+    }
     const uint8_t *data;
     size_t len;
     capkit_gen_next(s->g, &data, &len);
-    int64_t t = s->next_ns;
-    int64_t sec = t / 1000000000, ns = t % 1000000000;
-    if (ns < 0)
-      ns += 1000000000, sec--;
-    rec.ts_sec = sec;
-    rec.ts_nsec = (uint32_t)ns;
+    capkit_record_set_time(&rec, s->next);
     rec.caplen = rec.origlen = (uint32_t)len;
     rec.data = data;
     if (ifaces) {
@@ -392,11 +402,8 @@ static int run(stream *ss, size_t n, capkit_writer *w, int ifaces) {
       cli_err("gen", "%s", capkit_writer_error(w));
       return cli_exit_for(rc);
     }
-    s->sent++;
-    if (s->jitter_ns)
-      set_next(s);
-    else
-      s->next_ns += s->interval_ns;
+    nrec++;
+    advance(s);
   }
 }
 
@@ -420,7 +427,7 @@ int cmd_gen(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *out = NULL, *specfile = NULL;
-  defaults d = {1, 0, 1000000, 0, 1};
+  defaults d = {1, {0, 0}, {0, 1000000}, {0, 0}, 1};
   cli_out_opts wo = {.bo = CAPKIT_BO_NATIVE, .prec = 6};
   int c;
   while ((c = getopt_long(argc, argv, "o:c:f:r:i:F:b:p:s:l:h", opts, NULL)) !=
@@ -433,7 +440,10 @@ int cmd_gen(int argc, char **argv) {
       break;
     case 'f': specfile = optarg; break;
     case 'r':
-      if (parse_rate(optarg, &d.interval))
+      if ((c = parse_rate(optarg, &d.interval)) == -2)
+        return cli_usage_error("gen", "rate '%s' too low: the time between "
+                               "packets does not fit", optarg);
+      if (c)
         return cli_usage_error("gen", "bad rate '%s' (e.g. 1000, 10k, 2.5M)",
                                optarg);
       break;
@@ -523,7 +533,7 @@ int cmd_gen(int argc, char **argv) {
     int rc = w ? 0 : CAPKIT_ENOMEM;
     /* times finer than microseconds need nanoseconds */
     for (size_t i = 0; i < n && !wo.have_prec; i++)
-      if (ss[i].start_ns % 1000 || ss[i].interval_ns % 1000)
+      if (ss[i].start.nsec % 1000 || ss[i].interval.nsec % 1000)
         wo.prec = 9;
     cli_out_opts set = wo;
     set.have_prec = 1;
@@ -535,7 +545,7 @@ int cmd_gen(int argc, char **argv) {
       code = cli_exit_for(rc);
   }
   if (!code)
-    code = run(ss, n, w, ifaces);
+    code = run(ss, n, w, ifaces, out);
   if (!code && capkit_writer_close(w) < 0) {
     cli_err("gen", "%s", capkit_writer_error(w));
     code = EXIT_IO;

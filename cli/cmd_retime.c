@@ -19,11 +19,14 @@ static const char retime_usage[] =
     "                         by FACTOR ('0.5' plays twice as fast)\n"
     "      --rate PPS         space the records evenly, PPS records a second\n"
     "                         from the first record's time\n"
-    "Times before 1970 or past 2106 do not fit classic pcap files.\n";
+    "Times are exact to the nanosecond in any year. A time the output cannot\n"
+    "hold (classic pcap: 1970 to 2106) is an error naming the record (exit\n"
+    "1); nothing wraps.\n";
 
 typedef struct retime {
-  int64_t shift, start, t0;
-  double scale, rate;
+  const char *in;     /* input name, for messages */
+  capkit_time shift, start, t0;
+  double scale, per;  /* per: nanoseconds between records at --rate */
   int have_start, have_scale, have_rate, have_t0;
   uint64_t i;
 } retime;
@@ -33,44 +36,62 @@ static int own(void *ctx, int opt, const char *arg) {
   char *end;
   switch (opt) {
   case 's':
-    if (cli_parse_duration(arg, &r->shift))
+    if (capkit_time_parse_duration(arg, &r->shift))
       return cli_usage_error("retime", "bad duration '%s'", arg), -1;
     return 0;
   case 'S':
-    if (cli_parse_time(arg, &r->start))
+    if (capkit_time_parse(arg, &r->start))
       return cli_usage_error("retime", "bad time '%s'", arg), -1;
     r->have_start = 1;
     return 0;
   case CUT_OPT_OWN:
     r->scale = strtod(arg, &end);
-    if (*end || !(r->scale >= 0) || !isfinite(r->scale))
+    if (end == arg || *end || !(r->scale >= 0) || !isfinite(r->scale))
       return cli_usage_error("retime", "bad factor '%s'", arg), -1;
     r->have_scale = 1;
     return 0;
-  case CUT_OPT_OWN + 1:
-    r->rate = strtod(arg, &end);
-    if (*end || !(r->rate > 0) || !isfinite(r->rate))
+  case CUT_OPT_OWN + 1: {
+    double rate = strtod(arg, &end);
+    if (end == arg || *end || !(rate > 0) || !isfinite(1e9 / rate))
       return cli_usage_error("retime", "bad rate '%s'", arg), -1;
+    r->per = 1e9 / rate;
     r->have_rate = 1;
     return 0;
+  }
   }
   return cli_usage_error("retime", "invalid option"), -1;
 }
 
+/* The new time: base + the (scaled or evenly spaced) offset from the first
+ * record + the shift, each step exact and checked. */
 static int each(void *ctx, capkit_record *rec) {
   retime *r = ctx;
-  int64_t t = capkit_record_time_ns(rec);
+  capkit_time t = capkit_record_time(rec), d, n;
   if (!r->have_t0) {
     r->t0 = t;
     r->have_t0 = 1;
   }
-  int64_t d = t - r->t0;
-  if (r->have_rate)
-    d = (int64_t)llround((double)r->i * 1e9 / r->rate);
-  else if (r->have_scale)
-    d = (int64_t)llround((double)d * r->scale);
-  int64_t base = r->have_start ? r->start : r->t0;
-  cut_set_time(rec, base + d + r->shift);
+  /* record i at i * per ns; i is below 2^63: records are counted */
+  capkit_time i = capkit_time_from_ns((int64_t)r->i);
+  int rc = r->have_rate ? capkit_time_scale(i, r->per, &d)
+                        : capkit_time_sub(t, r->t0, &d);
+  if (!rc && r->have_scale)
+    rc = capkit_time_scale(d, r->scale, &d);
+  if (!rc)
+    rc = capkit_time_add(r->have_start ? r->start : r->t0, d, &n);
+  if (!rc)
+    rc = capkit_time_add(n, r->shift, &n);
+  if (!rc)
+    rc = capkit_record_set_time(rec, n);
+  if (rc) {
+    char was[CAPKIT_TIME_FMT_MAX];
+    capkit_time_format(was, sizeof was, t, 9, 0);
+    cli_err("retime", "%s: offset %llu, record %llu: the new time of %s is "
+                      "out of range",
+            r->in, (unsigned long long)rec->offset,
+            (unsigned long long)rec->number, was);
+    return -EXIT_DATA;
+  }
   r->i++;
   return 1;
 }
@@ -95,6 +116,7 @@ int cmd_retime(int argc, char **argv) {
     return cli_usage_error("retime", "expected one input file");
   if (r.have_scale && r.have_rate)
     return cli_usage_error("retime", "--scale and --rate exclude each other");
+  r.in = strcmp(argv[optind], "-") ? argv[optind] : "stdin";
   cut_ops ops = {each, NULL, 0};
   return cut_run("retime", &c, argv[optind], &ops, &r);
 }

@@ -41,14 +41,12 @@ typedef struct slice {
   uint64_t max_number; /* beyond it no range matches */
   uint64_t first, last;
   int have_first, have_last;
-  const char *from_s, *to_s;
-  int64_t from, to;
+  capkit_time from, to;
   int have_from, have_to, rel_from, rel_to;
   int have_t0;
-  int64_t t0;
   uint64_t kept;
   held *ring;
-  size_t ring_n, ring_pos;
+  size_t ring_n, ring_cap, ring_pos;
 } slice;
 
 static int add_ranges(slice *s, const char *spec) {
@@ -112,9 +110,10 @@ static int own(void *ctx, int opt, const char *arg) {
   case CUT_OPT_OWN + 2:
   case CUT_OPT_OWN + 3: {
     int is_from = opt == CUT_OPT_OWN + 2;
-    int64_t v;
-    int rel = arg[0] == '+';
-    if (rel ? cli_parse_duration(arg, &v) : cli_parse_time(arg, &v))
+    capkit_time v;
+    /* '+DURATION' is relative; '+10000-01-01' an expanded-year date */
+    int rel = arg[0] == '+' && capkit_time_parse_duration(arg, &v) == 0;
+    if (!rel && capkit_time_parse(arg, &v))
       return cli_usage_error("slice", "bad time '%s'", arg), -1;
     if (is_from) {
       s->from = v;
@@ -162,30 +161,46 @@ static int hold(held *h, const capkit_record *rec) {
   return 0;
 }
 
+/* *v = t0 + the duration *v; past the ends of time it stays the farthest
+ * time, which keeps its meaning for the comparisons. */
+static void relative(capkit_time *v, capkit_time t0) {
+  capkit_time d = *v;
+  if (capkit_time_add(t0, d, v)) {
+    v->sec = d.sec < 0 ? INT64_MIN : INT64_MAX;
+    v->nsec = d.sec < 0 ? 0 : 999999999;
+  }
+}
+
 static int each(void *ctx, capkit_record *rec) {
   slice *s = ctx;
   if (s->n_ranges && rec->number > s->max_number)
     return 2;
-  int64_t t = capkit_record_time_ns(rec);
+  capkit_time t = capkit_record_time(rec);
   if (!s->have_t0) {
-    s->t0 = t; /* the first record of the input sets relative times */
-    s->have_t0 = 1;
+    s->have_t0 = 1; /* the first record of the input sets relative times */
     if (s->rel_from)
-      s->from += t;
+      relative(&s->from, t);
     if (s->rel_to)
-      s->to += t;
+      relative(&s->to, t);
   }
   if (!in_ranges(s, rec->number))
     return 0;
-  if ((s->have_from && t < s->from) || (s->have_to && t >= s->to))
+  if ((s->have_from && capkit_time_cmp(t, s->from) < 0) ||
+      (s->have_to && capkit_time_cmp(t, s->to) >= 0))
     return 0;
   if (s->have_last) {
     if (s->ring_n < s->last) {
-      held *n = realloc(s->ring, (s->ring_n + 1) * sizeof *n);
-      if (!n)
-        goto oom;
-      s->ring = n;
-      memset(&s->ring[s->ring_n], 0, sizeof *n);
+      if (s->ring_n == s->ring_cap) { /* grow geometrically, up to N */
+        size_t cap = s->ring_cap ? s->ring_cap * 2 : 64;
+        if (cap > s->last)
+          cap = (size_t)s->last;
+        held *n = realloc(s->ring, cap * sizeof *n);
+        if (!n)
+          goto oom;
+        s->ring = n;
+        s->ring_cap = cap;
+      }
+      memset(&s->ring[s->ring_n], 0, sizeof *s->ring);
       if (hold(&s->ring[s->ring_n++], rec))
         goto oom;
     } else {

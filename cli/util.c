@@ -105,8 +105,10 @@ int cli_parse_byte_order(const char *s, capkit_byte_order *out) {
 
 int64_t cli_clock_ns(clockid_t c) {
   struct timespec ts;
-  clock_gettime(c, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+  if (clock_gettime(c, &ts))
+    return 0;
+  capkit_time t = {(int64_t)ts.tv_sec, (uint32_t)ts.tv_nsec};
+  return capkit_time_to_ns_sat(t);
 }
 
 void cli_catch_stop_signals(void (*handler)(int), int hup) {
@@ -142,32 +144,16 @@ int cli_parse_precision(const char *s, unsigned *out) {
   return 0;
 }
 
-static void fmt_common(char *out, size_t cap, int64_t sec, uint32_t nsec,
-                       unsigned digits, const char *datefmt, const char *zone) {
-  time_t t = (time_t)sec;
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) {
-    snprintf(out, cap, "%" PRId64 ".%09u", sec, nsec);
-    return;
-  }
-  char base[64];
-  strftime(base, sizeof base, datefmt, &tm);
-  if (digits == 9)
-    snprintf(out, cap, "%s.%09u%s", base, nsec, zone);
-  else if (digits == 6)
-    snprintf(out, cap, "%s.%06u%s", base, nsec / 1000, zone);
-  else
-    snprintf(out, cap, "%s%s", base, zone);
-}
-
 void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
                   unsigned digits) {
-  fmt_common(out, cap, sec, nsec, digits, "%Y-%m-%d %H:%M:%S", "");
+  capkit_time t = {sec, nsec};
+  capkit_time_format(out, cap, t, digits, CAPKIT_TIME_FMT_SPACE);
 }
 
 void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
                       unsigned digits) {
-  fmt_common(out, cap, sec, nsec, digits, "%Y-%m-%dT%H:%M:%S", "Z");
+  capkit_time t = {sec, nsec};
+  capkit_time_format(out, cap, t, digits, 0);
 }
 
 void cli_json_str(FILE *f, const char *s) {
@@ -323,109 +309,23 @@ int cli_stdin_once(const char *cmd, int n, char **paths) {
   return 0;
 }
 
-/* ---- times ---- */
+/* ---- times: wrappers over <capkit/time.h> for nanosecond counts ---- */
 
 int cli_parse_frac(const char **pp, int64_t *ns) {
-  const char *p = *pp;
-  *ns = 0;
-  if (*p != '.')
-    return 0;
-  p++;
-  if (!isdigit((unsigned char)*p))
+  uint32_t v;
+  if (capkit_time_parse_frac(pp, &v))
     return -1;
-  int64_t scale = 100000000;
-  while (isdigit((unsigned char)*p)) {
-    *ns += (*p - '0') * scale;
-    scale /= 10;
-    p++;
-  }
-  *pp = p;
+  *ns = v;
   return 0;
 }
 
 int cli_parse_time(const char *s, int64_t *ns) {
-  if (*s == '@') {
-    int64_t d;
-    if (cli_parse_duration(s + 1, &d))
-      return -1;
-    *ns = d;
-    return 0;
-  }
-  int Y, M, D, h, m, sec, n = 0;
-  if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3 || n != 10)
-    return -1;
-  const char *p = s + 10;
-  h = m = sec = 0;
-  int64_t frac = 0;
-  if (*p == 'T' || *p == 't' || *p == ' ') {
-    n = 0;
-    if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &m, &sec, &n) != 3 || n != 8)
-      return -1;
-    p += 9;
-    if (cli_parse_frac(&p, &frac))
-      return -1;
-  }
-  int64_t off = 0;
-  if (*p == 'Z' || *p == 'z') {
-    p++;
-  } else if (*p == '+' || *p == '-') {
-    int oh, om;
-    n = 0;
-    if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
-      return -1;
-    off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
-    p += 6;
-  }
-  if (*p || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 ||
-      sec > 60)
-    return -1;
-  /* Days from the civil date (Howard Hinnant's algorithm). */
-  int y = Y - (M <= 2);
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (M + (M > 2 ? -3 : 9)) + 2) / 5 + D - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = (int64_t)era * 146097 + doe - 719468;
-  int64_t t = days * 86400 + h * 3600 + m * 60 + sec - off;
-  *ns = t * 1000000000 + frac;
-  return 0;
+  capkit_time t;
+  return capkit_time_parse(s, &t) || capkit_time_to_ns(t, ns) ? -1 : 0;
 }
 
-
 int cli_parse_duration(const char *s, int64_t *ns) {
-  const char *p = s;
-  int neg = 0;
-  if (*p == '+' || *p == '-')
-    neg = *p++ == '-';
-  if (!isdigit((unsigned char)*p))
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long whole = strtoull(p, &end, 10);
-  if (errno || whole > 9000000000ULL)
-    return -1;
-  p = end;
-  int64_t frac;
-  if (cli_parse_frac(&p, &frac))
-    return -1;
-  int64_t mult = 1000000000; /* seconds by default */
-  if (strcmp(p, "ns") == 0)
-    mult = 1;
-  else if (strcmp(p, "us") == 0)
-    mult = 1000;
-  else if (strcmp(p, "ms") == 0)
-    mult = 1000000;
-  else if (strcmp(p, "s") == 0 || !*p)
-    mult = 1000000000;
-  else if (strcmp(p, "m") == 0 || strcmp(p, "min") == 0)
-    mult = 60LL * 1000000000;
-  else if (strcmp(p, "h") == 0)
-    mult = 3600LL * 1000000000;
-  else
-    return -1;
-  if (whole > (unsigned long long)(INT64_MAX / mult) - 1)
-    return -1;
-  int64_t v = (int64_t)whole * mult + (int64_t)((double)frac / 1e9 * mult);
-  *ns = neg ? -v : v;
-  return 0;
+  capkit_time t;
+  return capkit_time_parse_duration(s, &t) || capkit_time_to_ns(t, ns) ? -1
+                                                                       : 0;
 }

@@ -47,7 +47,8 @@ extern "C" {
   X(ESPEC, -14, USAGE, "invalid specification")                                \
   X(ENOTFOUND, -15, USAGE, "no such item")                                     \
   X(EFILTER, -16, USAGE, "filter expression does not compile")                \
-  X(EPERM, -17, SYSTEM, "operation not permitted")
+  X(EPERM, -17, SYSTEM, "operation not permitted")                            \
+  X(ERANGE, -18, DATA, "value out of range")
 
 typedef enum capkit_error {
   CAPKIT_OK = 0,
@@ -84,6 +85,7 @@ CAPKIT_API int capkit_version_number(void);
 
 #include <capkit/linktype.h>
 #include <capkit/record.h>
+#include <capkit/time.h>
 #include <capkit/reader.h>
 #include <capkit/writer.h>
 #include <capkit/pcapng.h>

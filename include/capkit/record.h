@@ -66,11 +66,12 @@ static inline void capkit_record_init(capkit_record *r) {
   *r = (capkit_record)CAPKIT_RECORD_INIT;
 }
 
-/* Nanoseconds since the epoch of a record's timestamp (valid for years
- * 1678..2262). */
-static inline int64_t capkit_record_time_ns(const capkit_record *r) {
-  return r->ts_sec * 1000000000 + (int64_t)r->ts_nsec;
-}
+/* Nanoseconds since the epoch of a record's timestamp, saturated: times
+ * before 1677-09-21 give INT64_MIN and times after 2262-04-11 INT64_MAX
+ * (order is kept, the exact value is not). Exact arithmetic on any time:
+ * capkit_record_time() and the functions of <capkit/time.h>. Reads r only;
+ * safe from any thread. */
+CAPKIT_API int64_t capkit_record_time_ns(const capkit_record *r);
 
 #ifdef __cplusplus
 }

@@ -553,13 +553,20 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
         ws->linktype,
         capkit_linktype_name(ws->linktype) ? capkit_linktype_name(ws->linktype)
                                            : "unknown");
-  if (rec->ts_sec < 0 || rec->ts_sec > (int64_t)UINT32_MAX ||
-      rec->ts_nsec >= 1000000000u)
+  if (rec->ts_nsec >= 1000000000u)
+    return capkit__writer_fail(w, CAPKIT_EINVAL,
+                               "record %llu: nanoseconds %u not below 10^9",
+                               (unsigned long long)(w->nrec + 1),
+                               rec->ts_nsec);
+  if (rec->ts_sec < 0 || rec->ts_sec > (int64_t)UINT32_MAX) {
+    char t[CAPKIT_TIME_FMT_MAX];
+    capkit_time_format(t, sizeof t, capkit_record_time(rec), 9, 0);
     return capkit__writer_fail(
-        w, CAPKIT_EINVAL,
-        "record %llu: time %lld.%09u does not fit a pcap timestamp",
-        (unsigned long long)(w->nrec + 1), (long long)rec->ts_sec,
-        rec->ts_nsec);
+        w, CAPKIT_ERANGE,
+        "record %llu: time %s does not fit a pcap timestamp (1970-01-01 to "
+        "2106-02-07)",
+        (unsigned long long)(w->nrec + 1), t);
+  }
   uint32_t caplen = rec->caplen;
   if (w->set.truncate && caplen > w->set.snaplen)
     caplen = w->set.snaplen;

@@ -107,7 +107,7 @@ typedef struct ng_state {
   capkit__buf cbuf;
   struct capkit_extra extra;
   ng_px px;
-  int64_t last_ns;
+  capkit_time last; /* time of the previous record */
   int have_last;
 } ng_state;
 
@@ -583,12 +583,18 @@ static void warn_record(capkit_reader *r, ng_state *st, const ng_if *f,
     capkit__reader_warn(r, CAPKIT_W_CAPLEN_GT_SNAPLEN, off, n,
                         "captured length %u larger than snaplen %u",
                         rec->caplen, f->snaplen);
-  int64_t t = capkit_record_time_ns(rec);
-  if (st->have_last && t < st->last_ns)
-    capkit__reader_warn(r, CAPKIT_W_TS_BACKWARDS, off, n,
-                        "time goes backwards by %lld ns",
-                        (long long)(st->last_ns - t));
-  st->last_ns = t;
+  /* pcapng times span far more than int64 nanoseconds: compare exactly */
+  capkit_time t = capkit_record_time(rec), d;
+  int64_t ns;
+  if (st->have_last && capkit_time_cmp(t, st->last) < 0) {
+    if (capkit_time_sub(st->last, t, &d) || capkit_time_to_ns(d, &ns))
+      capkit__reader_warn(r, CAPKIT_W_TS_BACKWARDS, off, n,
+                          "time goes backwards by more than 292 years");
+    else
+      capkit__reader_warn(r, CAPKIT_W_TS_BACKWARDS, off, n,
+                          "time goes backwards by %lld ns", (long long)ns);
+  }
+  st->last = t;
   st->have_last = 1;
 }
 
@@ -1170,6 +1176,15 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
     rc = add_opt(&ws->tmp, 13, &fl, 1, ws->swap);
     any = 1;
   }
+  /* if_tsoffset: the input's base of time stays, so that its times (even
+   * before 1970) keep fitting and its raw timestamps keep their meaning. */
+  int64_t off = f ? f->tsoffset : 0;
+  if (!rc && off) {
+    uint8_t v[8];
+    capkit__st64(v, (uint64_t)off, ws->swap);
+    rc = add_opt(&ws->tmp, 14, v, 8, ws->swap);
+    any = 1;
+  }
   if (!rc)
     rc = add_end(&ws->tmp, any);
   if (rc)
@@ -1177,7 +1192,7 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
   rc = put_block(w, ws, BT_IDB);
   if (rc)
     return rc;
-  return add_wif(w, ws, f, in_id, res, 0);
+  return add_wif(w, ws, f, in_id, res, off);
 }
 
 /* The output interface of a record, writing its description when it is
@@ -1287,12 +1302,20 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
       px->tsoffset == f->tsoffset)
     ts = px->ts; /* exact, even below a nanosecond */
   else if (ts_encode(rec->ts_sec, rec->ts_nsec, f->tsresol, f->tsoffset,
-                     &ts))
+                     &ts)) {
+    char t[CAPKIT_TIME_FMT_MAX];
+    if (capkit_time_format(t, sizeof t, capkit_record_time(rec), 9, 0) < 0)
+      return capkit__writer_fail(w, CAPKIT_EINVAL,
+                                 "record %llu: nanoseconds %u not below 10^9",
+                                 (unsigned long long)(w->nrec + 1),
+                                 rec->ts_nsec);
     return capkit__writer_fail(
-        w, CAPKIT_EINVAL,
-        "record %llu: time %lld.%09u does not fit a pcapng timestamp",
-        (unsigned long long)(w->nrec + 1), (long long)rec->ts_sec,
-        rec->ts_nsec);
+        w, CAPKIT_ERANGE,
+        "record %llu: time %s does not fit a pcapng timestamp of interface "
+        "%u (resolution byte 0x%02x, offset %lld s)",
+        (unsigned long long)(w->nrec + 1), t, id, f->tsresol,
+        (long long)f->tsoffset);
+  }
   uint32_t caplen = rec->caplen;
   if (w->set.truncate && caplen > w->set.snaplen)
     caplen = w->set.snaplen;
@@ -1408,7 +1431,9 @@ static int ng_write(capkit_writer *w, const capkit_record *rec) {
   if (capkit_writer_bytes(w) != before)
     ws->last_src = 0;
   if (ws->pass && px && x->swap == ws->swap && unchanged(rec, px) &&
-      (px->type != BT_SPB || id == 0)) {
+      (px->type != BT_SPB || id == 0) &&
+      ws->ifs[id].tsresol == px->tsresol &&
+      ws->ifs[id].tsoffset == px->tsoffset) { /* raw times mean the same */
     if ((uint32_t)id == px->local_id)
       return put_raw(w, ws, x, rec->offset);
     /* The same block under another interface number (the obsolete packet
