@@ -134,7 +134,7 @@ static const char gen_spec_help[] =
     "  eth()/vlan(id=100)/qinq(id={1,2,3})/ipv6()/udp(sport=rand)\n"
     "  sll2()/ipv4(df=1,ttl=1-255)/icmp(seq=1+)/payload(text=\"ping\")\n"
     "  ipv4(mf=1,id=7)/udp()/payload(len=1000,rand)\n"
-    "  ipv6()/hbh(opts=050200000)/frag6(m=1)/udp()/payload(pattern=0001)\n"
+    "  ipv6()/hbh(opts=05020000)/frag6(m=1)/udp()/payload(pattern=0001)\n"
     "  eth()/ipv4()/tcp(flags=SA,mss=1460,wscale=7,sackok,ts=1:0)\n"
     "  eth()/ipv4()/udp(chksum=0x1234)        (a bad checksum on purpose)\n"
     "  eth()/ipv4(len=20)/udp()/payload(len=8) (a wrong IP length)\n"
