@@ -348,6 +348,21 @@ head -c 3000 "$good" >"$D/capture-as-spec"
 run "$C" gen -o o.pcap -f "$D/capture-as-spec"
 expect "gen -f on a capture file" 2 "^capkit gen: .*capture-as-spec line [0-9]+: "
 
+# a wrapped payload longer than the spec's own packets grows gen's buffer:
+# a 60000-byte packet behind eth/ipv4/udp, lengths as tshark reads them
+if command -v tshark >/dev/null; then
+  $PY -c '
+d = bytes(range(256)) * 235
+for o in range(0, 60000, 16):
+    print("%06x " % o + " ".join("%02x" % b for b in d[o:o + 16]))' >"$D/big.txt"
+  run "$C" import --wrap 'eth()/ipv4()/udp()' "$D/big.txt" -o o.pcap
+  check_eq "import --wrap of 60000 bytes" 0 "$rc"
+  check_eq "the wrapped packet, as tshark reads it (1: checksum good)" "60028,60008,1" \
+    "$(tshark -r "$O/o.pcap" -o udp.check_checksum:TRUE -T fields -E separator=, \
+       -e ip.len -e udp.length -e udp.checksum.status 2>/dev/null)"
+  rm -f "$O/o.pcap"
+fi
+
 # ---- comment: pcapng comments hold at most 65535 bytes ----
 big=$(head -c 65536 /dev/zero | tr '\0' c)
 run "$C" comment "$good" -o o.pcapng -a "1:$big"
