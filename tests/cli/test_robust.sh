@@ -461,6 +461,13 @@ if command -v apt-cache >/dev/null && command -v dpkg-query >/dev/null; then
   PATH=$T/bin:$PATH bash "$deps" >/dev/null 2>&1
   check "install-deps with nothing missing runs no apt-get" test ! -e "$T/apt.log"
 fi
+# the demo runs, and fails when a step does not give its exit status
+bash "$root/scripts/demo.sh" "$C" >"$T/demo.out" 2>&1
+check_eq "scripts/demo.sh" 0 "$?"
+printf '#!/bin/sh\nexit 3\n' >"$T/broken"
+chmod +x "$T/broken"
+bash "$root/scripts/demo.sh" "$T/broken" >/dev/null 2>&1
+check_eq "scripts/demo.sh with a tool that fails" 1 "$?"
 # make demo installs the build packages first, like make check all of them
 make -n -C "$root" demo 2>/dev/null | grep -q 'install-deps.sh --build' && ok ||
   not_ok "make demo does not install the build packages"
