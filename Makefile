@@ -1,24 +1,34 @@
 # The two commands of the README, and the builds behind them.
 #   make        build build/capkit, build/libcapkit.so, build/libcapkit.a
-#   make demo   build, then run the main job on the bundled sample capture
+#   make demo   install missing build packages, build, then run the main
+#               job on the bundled sample capture
 #   make check  install missing packages, build, run every test (also
 #               under AddressSanitizer + UBSan, and a clang build)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
 
-.PHONY: all build demo check deps test test-asan test-clang fuzz bench clean
+.PHONY: all build demo check deps deps-build test test-asan test-clang fuzz bench clean
 
 all: build
 
+# cmake's report is kept, and shown when configuring fails: it names a
+# missing package.
 build:
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@mkdir -p build
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) \
+	  >build/configure.log 2>&1 || { cat build/configure.log >&2; \
+	  echo "make: configuring failed (above); 'make deps-build' installs the build packages" >&2; exit 1; }
 	cmake --build build -j $(JOBS)
 
 deps:
 	bash scripts/install-deps.sh
 
-demo: build
+deps-build:
+	bash scripts/install-deps.sh --build
+
+demo: deps-build
+	$(MAKE) build
 	bash scripts/demo.sh build/capkit
 
 test: build

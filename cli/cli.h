@@ -29,6 +29,8 @@ extern const char *cli_prog;
 /* Print "capkit CMD: message" to stderr. */
 void cli_err(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The plural ending of a count in a message: "1 record", "2 records". */
+static inline const char *cli_s(uint64_t n) { return n == 1 ? "" : "s"; }
 /* Exit code for a library error code. */
 int cli_exit_for(int code);
 /* Usage error: message plus "see capkit CMD --help"; returns EXIT_USAGE. */

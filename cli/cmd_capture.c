@@ -323,9 +323,10 @@ static void show_counter(cap *c, int final) {
   capkit_live_stats st;
   memset(&st, 0, sizeof st);
   (void)capkit_live_stats_get(c->live, &st);
-  fprintf(stderr, "\r%" PRIu64 " packets, %" PRIu64 " bytes, %" PRIu64
+  fprintf(stderr, "\r%" PRIu64 " packet%s, %" PRIu64 " byte%s, %" PRIu64
           " dropped   %s",
-          c->packets, c->bytes, st.dropped + st.ifdropped, final ? "\n" : "");
+          c->packets, cli_s(c->packets), c->bytes, cli_s(c->bytes),
+          st.dropped + st.ifdropped, final ? "\n" : "");
   fflush(stderr);
 }
 
@@ -499,12 +500,14 @@ static int run(cap *c) {
   capkit_live_stats st;
   if (!c->quiet && capkit_live_stats_get(l, &st) == 0) {
     fprintf(stderr,
-            "%" PRIu64 " packets captured\n"
-            "%" PRIu64 " packets received by filter\n"
-            "%" PRIu64 " packets dropped by kernel\n"
-            "%" PRIu64 " packets dropped by interface\n",
-            c->packets, st.received, st.dropped, st.ifdropped);
-    if (c->file_no > 0)
+            "%" PRIu64 " packet%s captured\n"
+            "%" PRIu64 " packet%s received by filter\n"
+            "%" PRIu64 " packet%s dropped by kernel\n"
+            "%" PRIu64 " packet%s dropped by interface\n",
+            c->packets, cli_s(c->packets), st.received, cli_s(st.received),
+            st.dropped, cli_s(st.dropped), st.ifdropped,
+            cli_s(st.ifdropped));
+    if (c->file_no > 0) /* two at least */
       fprintf(stderr, "%" PRIu64 " files written\n", c->file_no + 1);
   }
   sig_live = NULL;

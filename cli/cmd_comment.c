@@ -23,8 +23,12 @@ static const char comment_usage[] =
     "                             remove the comments of the first section\n"
     "  -h, --help                 this help\n\n"
     "A record number past the end of IN is a usage error and no output is\n"
-    "left behind.\n"
+    "left behind. A comment is at most 65535 bytes (the longest a pcapng\n"
+    "option can be); a longer one is a usage error, never cut.\n"
     "Exit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O error.\n";
+
+/* A pcapng option holds at most this many bytes. */
+#define MAX_COMMENT 65535u
 
 typedef struct edit {
   uint64_t number;
@@ -69,6 +73,13 @@ int cmd_comment(int argc, char **argv) {
                                optarg);
       }
       e.text = colon + 1;
+      if (strlen(e.text) > MAX_COMMENT) {
+        free(edits);
+        return cli_usage_error("comment",
+                               "the comment for record %s is %zu bytes; a "
+                               "pcapng comment is at most %u",
+                               optarg, strlen(e.text), MAX_COMMENT);
+      }
       break;
     }
     case 'd':
@@ -81,6 +92,13 @@ int cmd_comment(int argc, char **argv) {
       del_all = 1;
       continue;
     case 's':
+      if (strlen(optarg) > MAX_COMMENT) {
+        free(edits);
+        return cli_usage_error("comment",
+                               "the section comment is %zu bytes; a pcapng "
+                               "comment is at most %u",
+                               strlen(optarg), MAX_COMMENT);
+      }
       section = optarg;
       set_section = 1;
       continue;

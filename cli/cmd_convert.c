@@ -284,8 +284,8 @@ int cmd_convert(int argc, char **argv) {
     if (keep && capkit_writer_close(w) < 0)
       cli_err("convert", "%s", capkit_writer_error(w));
     else if (keep)
-      cli_err("convert", "kept %" PRIu64 " records before the damage in %s",
-              capkit_writer_records(w), out);
+      cli_err("convert", "kept %" PRIu64 " record%s before the damage in %s",
+              capkit_writer_records(w), cli_s(capkit_writer_records(w)), out);
   } else if (capkit_writer_close(w) < 0) {
     cli_err("convert", "%s", capkit_writer_error(w));
     code = EXIT_IO;

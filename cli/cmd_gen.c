@@ -34,7 +34,8 @@ static const char gen_usage[] =
     "                         tcp-session (default 1; 10k, 1M accepted)\n"
     "  -f, --spec-file FILE   streams, one per line: [count=N] [rate=R]\n"
     "                         [interval=D] [start=T] [jitter=D] SPEC;\n"
-    "                         '#' starts a comment line\n"
+    "                         '#' starts a comment line. At most 16 MiB,\n"
+    "                         lines of at most 1 MiB, 100000 streams\n"
     "  -r, --rate R           packets per second (10k, 2.5M) (default 1000)\n"
     "  -i, --interval D       time between packets: 1ms, 20us, 100ns, 0.5s,\n"
     "                         2m, 1h (exact to the nanosecond)\n"
@@ -135,7 +136,7 @@ static const char gen_spec_help[] =
     "  eth()/vlan(id=100)/qinq(id={1,2,3})/ipv6()/udp(sport=rand)\n"
     "  sll2()/ipv4(df=1,ttl=1-255)/icmp(seq=1+)/payload(text=\"ping\")\n"
     "  ipv4(mf=1,id=7)/udp()/payload(len=1000,rand)\n"
-    "  ipv6()/hbh(opts=050200000)/frag6(m=1)/udp()/payload(pattern=0001)\n"
+    "  ipv6()/hbh(opts=05020000)/frag6(m=1)/udp()/payload(pattern=0001)\n"
     "  eth()/ipv4()/tcp(flags=SA,mss=1460,wscale=7,sackok,ts=1:0)\n"
     "  eth()/ipv4()/udp(chksum=0x1234)        (a bad checksum on purpose)\n"
     "  eth()/ipv4(len=20)/udp()/payload(len=8) (a wrong IP length)\n"
@@ -236,6 +237,12 @@ typedef struct defaults {
   uint64_t seed;
 } defaults;
 
+/* Bounds of a spec file, so that a wrong file (/dev/zero, a capture) is
+ * refused early instead of filling memory; documented in --help. */
+#define SPEC_FILE_MAX (16u << 20)
+#define SPEC_LINE_MAX (1u << 20)
+#define STREAMS_MAX 100000u
+
 static int add_stream(stream **ss, size_t *n, const char *spec,
                       const char *where, const defaults *d, uint64_t count,
                       capkit_time start, capkit_time interval,
@@ -252,13 +259,16 @@ static int add_stream(stream **ss, size_t *n, const char *spec,
             rc == CAPKIT_EOPEN ? e.message : capkit_strerror(rc));
     return cli_exit_for(rc);
   }
-  stream *ns = realloc(*ss, (*n + 1) * sizeof *ns);
-  if (!ns) {
-    capkit_gen_free(g);
-    cli_err("gen", "out of memory");
-    return EXIT_IO;
+  stream *ns = *ss;
+  if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4, ...: room doubles */
+    ns = realloc(*ss, (*n ? 2 * *n : 1) * sizeof *ns);
+    if (!ns) {
+      capkit_gen_free(g);
+      cli_err("gen", "out of memory");
+      return EXIT_IO;
+    }
+    *ss = ns;
   }
-  *ss = ns;
   stream *s = &ns[(*n)++];
   memset(s, 0, sizeof *s);
   s->g = g;
@@ -323,6 +333,40 @@ static int file_line(stream **ss, size_t *n, char *line, const char *where,
   return add_stream(ss, n, p, where, d, count, start, interval, jitter);
 }
 
+/* The next line of f into *line (grown, at most SPEC_LINE_MAX bytes, NUL
+ * terminated, without its newline): 1, 0 at the end, -1 read error, -2
+ * too long, -3 a NUL byte (not a text file). *total counts the bytes. */
+static int spec_line(FILE *f, char **line, size_t *cap, size_t *len,
+                     size_t *total) {
+  int c;
+  *len = 0;
+  while ((c = getc(f)) != EOF) {
+    if (++*total > SPEC_FILE_MAX)
+      return -2;
+    if (c == '\n')
+      break;
+    if (c == 0)
+      return -3;
+    if (*len == SPEC_LINE_MAX)
+      return -2;
+    if (*len + 1 >= *cap) {
+      size_t nc = *cap ? 2 * *cap : 256;
+      if (nc > SPEC_LINE_MAX + 1)
+        nc = SPEC_LINE_MAX + 1;
+      char *nl = realloc(*line, nc);
+      if (!nl)
+        return -1;
+      *line = nl;
+      *cap = nc;
+    }
+    (*line)[(*len)++] = (char)c;
+  }
+  if (c == EOF && (ferror(f) || *len == 0))
+    return ferror(f) ? -1 : 0;
+  (*line)[*len] = 0;
+  return 1;
+}
+
 static int read_spec_file(stream **ss, size_t *n, const char *path,
                           const defaults *d) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -331,13 +375,27 @@ static int read_spec_file(stream **ss, size_t *n, const char *path,
     return EXIT_IO;
   }
   char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  int code = 0;
+  size_t cap = 0, len, total = 0;
+  int code = 0, got;
   unsigned long no = 0;
-  while (!code && (len = getline(&line, &cap, f)) >= 0) {
+  while (!code && (got = spec_line(f, &line, &cap, &len, &total)) != 0) {
     no++;
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    if (got == -2 || got == -3) {
+      cli_err("gen", "%s line %lu: %s", path, no,
+              got == -3 ? "a NUL byte: not a text file of specs"
+              : total > SPEC_FILE_MAX
+                  ? "the spec file is longer than 16 MiB"
+                  : "longer than 1 MiB (a spec line is at most 1 MiB)");
+      code = EXIT_USAGE;
+      break;
+    }
+    if (got < 0) {
+      cli_err("gen", "%s: %s", path,
+              ferror(f) ? strerror(errno) : "out of memory");
+      code = EXIT_IO;
+      break;
+    }
+    while (len > 0 && line[len - 1] == '\r')
       line[--len] = 0;
     char *p = line;
     while (*p == ' ' || *p == '\t')
@@ -346,11 +404,12 @@ static int read_spec_file(stream **ss, size_t *n, const char *path,
       continue;
     char where[512];
     snprintf(where, sizeof where, "%s line %lu", path, no);
+    if (*n == STREAMS_MAX) {
+      cli_err("gen", "%s: more than %u streams", where, STREAMS_MAX);
+      code = EXIT_USAGE;
+      break;
+    }
     code = file_line(ss, n, p, where, d);
-  }
-  if (!code && ferror(f)) {
-    cli_err("gen", "%s: %s", path, strerror(errno));
-    code = EXIT_IO;
   }
   free(line);
   if (f != stdin)

@@ -122,8 +122,9 @@ static int import_whole(const char *name, const uint8_t *b, size_t n,
     cli_err("import", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
     if (o->keep && capkit_writer_close(w) == 0)
-      cli_err("import", "kept %llu records before the damage in %s",
-              (unsigned long long)capkit_writer_records(w), o->out);
+      cli_err("import", "kept %llu record%s before the damage in %s",
+              (unsigned long long)capkit_writer_records(w),
+              cli_s(capkit_writer_records(w)), o->out);
   }
   code = finish(w, code);
   capkit_reader_free(r);

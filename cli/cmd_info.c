@@ -99,7 +99,8 @@ static void print_ng_text(const capkit_reader *r, const stats *st) {
       printf(", filter \"%s\"", f->filter);
     if (f->os)
       printf(", OS \"%s\"", f->os);
-    printf(", %" PRIu64 " packets\n", iface_packets(st, i));
+    printf(", %" PRIu64 " packet%s\n", iface_packets(st, i),
+           cli_s(iface_packets(st, i)));
   }
 }
 

@@ -269,9 +269,10 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
   double secs = r->start ? (double)(end - r->start) / 1e9 : 0;
   if (!quiet) {
     fprintf(stderr,
-            "sent %" PRIu64 " packets (%" PRIu64 " bytes) in %.3f s: "
+            "sent %" PRIu64 " packet%s (%" PRIu64 " byte%s) in %.3f s: "
             "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
-            r->sent, r->bytes, secs, secs > 0 ? (double)r->sent / secs : 0.0,
+            r->sent, cli_s(r->sent), r->bytes, cli_s(r->bytes), secs,
+            secs > 0 ? (double)r->sent / secs : 0.0,
             secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0.0, r->failed);
   }
   if (r->failed) {

@@ -70,14 +70,15 @@ static int verify_one(const char *path, vstate *v, int strict) {
       printf("error: %s\n", capkit_reader_error(r));
     if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)
       printf("%s: DAMAGED: %" PRIu64
-             " good records before the damage, %" PRIu64 " warnings\n",
-             name, n, v->total);
+             " good record%s before the damage, %" PRIu64 " warning%s\n",
+             name, n, cli_s(n), v->total, cli_s(v->total));
     else
       printf("%s: FAILED: %s\n", name, capkit_strerror(rc));
     code = cli_exit_for(rc);
   } else {
-    printf("%s: %s: %" PRIu64 " records, %" PRIu64 " warnings", name,
-           v->total ? "WARNINGS" : "OK", n, v->total);
+    printf("%s: %s: %" PRIu64 " record%s, %" PRIu64 " warning%s", name,
+           v->total ? "WARNINGS" : "OK", n, cli_s(n), v->total,
+           cli_s(v->total));
     const char *sep = " (";
     for (int k = 1; k < N_WARN_KINDS; k++)
       if (v->by_kind[k]) {

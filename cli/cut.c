@@ -327,8 +327,9 @@ int cut_out_finish(const char *cmd, cut_out *o, int code) {
     cli_err(cmd, "%s", capkit_writer_error(o->w));
     code = code ? code : EXIT_IO;
   } else if (keep && code) {
-    cli_err(cmd, "kept %" PRIu64 " records before the damage in %s",
-            capkit_writer_records(o->w), o->path);
+    cli_err(cmd, "kept %" PRIu64 " record%s before the damage in %s",
+            capkit_writer_records(o->w), cli_s(capkit_writer_records(o->w)),
+            o->path);
   }
   capkit_writer_free(o->w);
   o->w = NULL;

@@ -108,8 +108,15 @@ int main(int argc, char **argv) {
     return check_stdout(EXIT_OK);
   }
   for (size_t i = 0; i < N_COMMANDS; i++)
-    if (strcmp(commands[i].name, name) == 0)
+    if (strcmp(commands[i].name, name) == 0) {
+      /* An option error is reported once: getopt's own line (it names the
+       * option and what is wrong with it) under the command's full name,
+       * then the command's cli_usage_error() adds only the --help hint. */
+      char prog[64];
+      snprintf(prog, sizeof prog, "%s %s", cli_prog, name);
+      argv[1] = prog;
       return check_stdout(commands[i].run(argc - 1, argv + 1));
+    }
   fprintf(stderr, "capkit: '%s' is not a capkit command. See 'capkit --help'.\n",
           name);
   return EXIT_USAGE;

@@ -27,9 +27,13 @@ void cli_err(const char *cmd, const char *fmt, ...) {
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "%s %s: ", cli_prog, cmd);
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
+  /* getopt has already said which option and why (see main.c) */
+  if (strcmp(fmt, "invalid option") != 0) {
+    fprintf(stderr, "%s %s: ", cli_prog, cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+  }
+  fprintf(stderr, "Try '%s %s --help'.\n", cli_prog, cmd);
   va_end(ap);
   return EXIT_USAGE;
 }

@@ -200,8 +200,8 @@ static int open_common(capkit_reader *r, int rc) {
                                  "empty file: not a capture file");
     if (n < 4) /* no magic to show; padding it with zeros would mislead */
       return capkit__reader_fail(r, CAPKIT_EFORMAT, 0, 0,
-                                 "only %zu bytes: too short for a capture file",
-                                 n);
+                                 "only %zu byte%s: too short for a capture "
+                                 "file", n, n == 1 ? "" : "s");
     uint8_t m[4] = {0, 0, 0, 0};
     memcpy(m, r->src.cur, n < 4 ? n : 4);
     return capkit__reader_fail(

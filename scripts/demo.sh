@@ -2,7 +2,8 @@
 # make demo: the main job on the bundled sample (the four-packet TCP
 # "connection termination" capture): summarize, check, list, decode,
 # convert, see what happens to a damaged copy, and generate test packets
-# straight into the decoder through a pipe.
+# straight into the decoder through a pipe. Each step shows its exit status;
+# the demo fails (exit 1) when one is not what the step should give.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 capkit=$(cd "$root" && realpath "${1:-build/capkit}")
@@ -11,19 +12,34 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$root/tests/data/connection_termination.pcap" "$tmp/sample.pcap"
 cd "$tmp"
 sample=sample.pcap
-run() { echo; echo "\$ capkit $*"; "$capkit" "$@"; echo "(exit $?)"; }
-run info "$sample"
-run verify "$sample"
-run dump -x "$sample"
-run print "$sample"
-run convert "$sample" -o "be-ns.pcap" --byte-order big --precision ns
-run info --json "be-ns.pcap"
+wrong=0
+# run WANT ARGS...: one step, which should exit with status WANT
+run() {
+  local want=$1 got
+  shift
+  echo; echo "\$ capkit $*"
+  "$capkit" "$@"
+  got=$?
+  echo "(exit $got)"
+  if [ "$got" -ne "$want" ]; then
+    echo "demo: 'capkit $*' should exit $want" >&2
+    wrong=1
+  fi
+}
+run 0 info "$sample"
+run 0 verify "$sample"
+run 0 dump -x "$sample"
+run 0 print "$sample"
+run 0 convert "$sample" -o "be-ns.pcap" --byte-order big --precision ns
+run 0 info --json "be-ns.pcap"
 head -c 200 "$sample" > "damaged.pcap"
-run verify "damaged.pcap"
-run convert "damaged.pcap" -o "rescued.pcap" --keep-partial
-run info "rescued.pcap"
+run 1 verify "damaged.pcap"
+run 1 convert "damaged.pcap" -o "rescued.pcap" --keep-partial
+run 0 info "rescued.pcap"
 spec='eth(pad)/ipv4(src=10.0.0.1+,dst=10.0.0.2)/udp(dport=9)/payload(text="hello")'
 echo; echo "\$ capkit gen -c 3 -o - '$spec' | capkit print -e -"
 "$capkit" gen -c 3 -o - "$spec" | "$capkit" print -e -
-echo "(exit $?)"
-exit 0
+got=$?
+echo "(exit $got)"
+[ "$got" -eq 0 ] || wrong=1
+exit "$wrong"

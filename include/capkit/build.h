@@ -47,7 +47,9 @@ CAPKIT_API int capkit_gen_next(capkit_gen *g, const uint8_t **data,
 /* Like capkit_gen_next(), with the n given bytes as the payload after the
  * spec's last layer, which must not be payload or tcp-session (lengths
  * and checksums cover them): wrap imported bytes in headers. Returns 0,
- * CAPKIT_EINVAL for such a spec, CAPKIT_ETOOBIG past 262144 bytes. */
+ * CAPKIT_EINVAL for such a spec, CAPKIT_ETOOBIG past 262144 bytes,
+ * CAPKIT_ENOMEM when the generator's buffer (sized for the spec's own
+ * packets) cannot grow to the longer packet. */
 CAPKIT_API int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload,
                                size_t n, const uint8_t **data, size_t *len);
 

@@ -75,9 +75,10 @@ typedef struct blayer {
   size_t off, hlen;
 } blayer;
 
-/* A parsed spec: layers, outermost first. */
+/* A parsed spec: layers, outermost first (n of them, allocated to fit: a
+ * stream costs what its spec needs, not BF_MAXL layers). */
 typedef struct bspec {
-  blayer l[BF_MAXL];
+  blayer *l;
   int n;
 } bspec;
 

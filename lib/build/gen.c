@@ -48,11 +48,12 @@ struct capkit_gen {
   uint32_t linktype;
   uint64_t rng;
   uint8_t *buf;
+  size_t cap; /* buf holds cap (+64) bytes: the longest packet made */
   size_t len;
   int fast;
   var *vars;
   size_t nvars;
-  chk chks[BF_MAXL];
+  chk *chks; /* one per layer at most */
   int nchk;
   /* random payload bytes in the fast path */
   size_t rnd_off, rnd_len;
@@ -254,17 +255,17 @@ static void ext_pad(uint8_t *p, size_t n) {
   }
 }
 
-/* Assemble the packet from the layers' current values into buf (cap at
- * least BF_MAXPKT); returns its length. chks/nchk, if given, receive the
- * automatic checksums, innermost first. */
-static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
-                       chk *chks, int *nchk) {
+/* Assemble the packet from the layers' current values into buf (cap
+ * bytes, sized by buf_room()); returns its length. chks/nchk, if given,
+ * receive the automatic checksums, innermost first. */
+static size_t assemble(blayer *L, int n, uint8_t *buf, size_t cap,
+                       uint64_t *rng, chk *chks, int *nchk) {
   size_t off = 0;
   for (int i = 0; i < n; i++) {
     L[i].off = off;
     L[i].hlen = hdr_len(&L[i]);
-    if (off + L[i].hlen > BF_MAXPKT)
-      L[i].hlen = BF_MAXPKT - off; /* checked at compile time */
+    if (off + L[i].hlen > cap)
+      L[i].hlen = cap - off; /* checked at compile time */
     off += L[i].hlen;
   }
   size_t total = off;
@@ -418,8 +419,9 @@ static size_t assemble(blayer *L, int n, uint8_t *buf, uint64_t *rng,
     *nchk = nc;
   /* Ethernet padding: a trailer, outside every length and checksum */
   if (n && L[0].d->type == L_ETH && L[0].pad > total) {
-    memset(buf + total, 0, L[0].pad - total);
-    total = L[0].pad;
+    size_t pad = L[0].pad < cap ? L[0].pad : cap;
+    memset(buf + total, 0, pad - total);
+    total = pad;
   }
   return total;
 }
@@ -614,13 +616,35 @@ static void session_next(capkit_gen *g) {
   pl->src = (p->dir ? g->respb : g->reqb) + p->doff;
   pl->nsrc = p->dlen;
   pl->cur_lo[0] = p->dlen;
-  g->len = assemble(L, n + 2, g->buf, &g->rng, NULL, NULL);
+  g->len = assemble(L, n + 2, g->buf, g->cap, &g->rng, NULL, NULL);
   if (++g->k == g->nplan)
     g->k = 0;
 #undef SV
 }
 
 /* ---- public ---- */
+
+/* Make buf hold a packet of n bytes (and an Ethernet trailer), at most
+ * BF_MAXPKT: it grows only when a longer packet is asked for, so a stream
+ * costs about its own packet size. */
+static int buf_room(capkit_gen *g, size_t n) {
+  if (g->s.n && g->s.l[0].d->type == L_ETH && g->s.l[0].pad > n)
+    n = g->s.l[0].pad;
+  if (n > BF_MAXPKT)
+    n = BF_MAXPKT;
+  if (g->buf && n <= g->cap)
+    return 0;
+  if (g->buf && n < 2 * g->cap)
+    n = 2 * g->cap < BF_MAXPKT ? 2 * g->cap : BF_MAXPKT;
+  size_t had = g->buf ? g->cap + 64 : 0;
+  uint8_t *b = realloc(g->buf, n + 64); /* 64: slack for put_bits */
+  if (!b)
+    return CAPKIT_ENOMEM;
+  memset(b + had, 0, n + 64 - had);
+  g->buf = b;
+  g->cap = n;
+  return 0;
+}
 
 int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
                    capkit_spec_error *err) {
@@ -634,11 +658,6 @@ int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
     return rc;
   }
   g->rng = seed;
-  g->buf = calloc(1, BF_MAXPKT + 64);
-  if (!g->buf) {
-    capkit_gen_free(g);
-    return CAPKIT_ENOMEM;
-  }
   switch (g->s.l[0].d->type) {
   case L_ETH: g->linktype = CAPKIT_LINKTYPE_ETHERNET; break;
   case L_SLL: g->linktype = CAPKIT_LINKTYPE_LINUX_SLL; break;
@@ -659,6 +678,15 @@ int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
       snprintf(err->message, sizeof err->message,
                "segsize of tcp-session must be a fixed number above 0");
     }
+    /* the lower layers, TCP with MSS, and the longest segment */
+    size_t seg = last->f[6].set ? (size_t)last->f[6].lo
+                 : last->f[5].set ? (size_t)last->f[5].lo : 1460;
+    size_t data = last->reqlen > last->resplen ? last->reqlen : last->resplen;
+    size_t room = 24 + (seg < data ? seg : data);
+    for (int i = 0; i + 1 < g->s.n; i++)
+      room += hdr_len(&g->s.l[i]);
+    if (!rc)
+      rc = buf_room(g, room);
     if (rc) {
       capkit_gen_free(g);
       return rc;
@@ -691,10 +719,21 @@ int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
     capkit_gen_free(g);
     return CAPKIT_ESPEC;
   }
+  rc = buf_room(g, total);
+  if (rc) {
+    capkit_gen_free(g);
+    return rc;
+  }
   g->fast = !(last->d->type == L_PAYLOAD && last->f[0].mode != M_FIX);
   if (!g->fast)
     return *out = g, 0;
-  g->len = assemble(g->s.l, g->s.n, g->buf, &g->rng, g->chks, &g->nchk);
+  g->chks = calloc((size_t)g->s.n, sizeof *g->chks);
+  if (!g->chks) {
+    capkit_gen_free(g);
+    return CAPKIT_ENOMEM;
+  }
+  g->len =
+      assemble(g->s.l, g->s.n, g->buf, g->cap, &g->rng, g->chks, &g->nchk);
   size_t nv = 0;
   for (int i = 0; i < g->s.n; i++)
     for (int f = 0; f < g->s.l[i].d->nfields; f++)
@@ -742,6 +781,7 @@ void capkit_gen_free(capkit_gen *g) {
     free(g->chks[c].pc_len);
     free(g->chks[c].pc_odd);
   }
+  free(g->chks);
   capkit__spec_free(&g->s);
   free(g->vars);
   free(g->buf);
@@ -766,7 +806,7 @@ int capkit_gen_next(capkit_gen *g, const uint8_t **data, size_t *len) {
     session_next(g);
   } else if (!g->fast) {
     update_vars_all(g, g->s.l, g->s.n);
-    g->len = assemble(g->s.l, g->s.n, g->buf, &g->rng, NULL, NULL);
+    g->len = assemble(g->s.l, g->s.n, g->buf, g->cap, &g->rng, NULL, NULL);
   } else {
     uint8_t *b = g->buf;
     for (size_t k = 0; k < g->nvars; k++) {
@@ -811,6 +851,8 @@ int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload, size_t n,
     hl += hdr_len(&g->s.l[i]);
   if (n > BF_MAXPKT || hl + n > BF_MAXPKT)
     return CAPKIT_ETOOBIG;
+  if (buf_room(g, hl + n))
+    return CAPKIT_ENOMEM;
   update_vars_all(g, g->s.l, g->s.n);
   blayer L[BF_MAXL + 1];
   memcpy(L, g->s.l, (size_t)g->s.n * sizeof *L);
@@ -820,7 +862,7 @@ int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload, size_t n,
   pl->src = (uint8_t *)(uintptr_t)payload;
   pl->nsrc = n;
   pl->cur_lo[0] = n;
-  g->len = assemble(L, g->s.n + 1, g->buf, &g->rng, NULL, NULL);
+  g->len = assemble(L, g->s.n + 1, g->buf, g->cap, &g->rng, NULL, NULL);
   *data = g->buf;
   *len = g->len;
   return 0;

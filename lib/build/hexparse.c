@@ -442,8 +442,10 @@ int capkit_hexparse_feed(capkit_hexparse *p, const char *text, size_t len) {
     }
     if (p->nline + 2 > p->capline) {
       size_t nc = p->capline ? p->capline * 2 : 256;
-      if (nc > (1u << 20))
+      if (nc > (1u << 20)) {
+        p->lineno++; /* the line being read: its number, from 1 */
         return fail(p, "line longer than 1 MiB");
+      }
       char *nl = realloc(p->line, nc);
       if (!nl)
         return p->err = CAPKIT_ENOMEM;

@@ -913,6 +913,13 @@ int capkit__spec_parse(const char *text, bspec *s, capkit_spec_error *err) {
     err->column = 0;
     err->message[0] = 0;
   }
+  /* room for the most layers while parsing; cut to fit at the end */
+  s->l = calloc(BF_MAXL, sizeof *s->l);
+  if (!s->l) {
+    if (err)
+      snprintf(err->message, sizeof err->message, "out of memory");
+    return CAPKIT_ENOMEM;
+  }
   skip_ws(&p);
   for (;;) {
     if (s->n == BF_MAXL) {
@@ -932,8 +939,12 @@ int capkit__spec_parse(const char *text, bspec *s, capkit_spec_error *err) {
       continue;
     }
     if (text[p.i] == 0 || text[p.i] == '\n' || text[p.i] == '\r') {
-      if (check_stack(&p, s) == 0)
+      if (check_stack(&p, s) == 0) {
+        blayer *fit = realloc(s->l, (size_t)s->n * sizeof *fit);
+        if (fit) /* else the larger block serves as well */
+          s->l = fit;
         return 0;
+      }
       break;
     }
     fail(&p, p.i, "expected '/' and the next layer, '(' or the end of the "
@@ -955,5 +966,6 @@ void capkit__spec_free(bspec *s) {
     free(l->req);
     free(l->resp);
   }
+  free(s->l);
   memset(s, 0, sizeof *s);
 }
