@@ -348,6 +348,7 @@ static int pcap_open(capkit_reader *r) {
   ifc.snaplen = in->snaplen;
   ifc.fcs_len = in->fcs_len;
   ifc.tsresol = in->tsresol;
+  ifc.byte_order = in->byte_order;
   st->iface = capkit__reader_add_iface(r, &ifc);
   if (!st->iface)
     return capkit__reader_fail(r, CAPKIT_ENOMEM, 0, 0, "out of memory");

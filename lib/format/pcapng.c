@@ -398,6 +398,8 @@ static int parse_idb(capkit_reader *r, ng_state *st, const blk *b) {
   ifc.fcs_len = -1;
   ifc.tsresol = 6;
   ifc.section = (uint32_t)(st->n_secs - 1);
+  ifc.byte_order = capkit__host_is_le() != b->swap ? CAPKIT_BO_LITTLE
+                                                   : CAPKIT_BO_BIG;
   char *strs[4] = {NULL, NULL, NULL, NULL}; /* name, descr, filter, os */
   optit it = {b->body + 8, b->body + b->body_len, b->swap};
   uint16_t code, len;
