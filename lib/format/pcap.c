@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "format/format.h"
+#include "format/pseudo.h"
+#include "util/buf.h"
 #include "util/bytes.h"
 
 extern const capkit__format capkit__format_pcap;
@@ -465,6 +467,7 @@ typedef struct pcap_wstate {
   uint64_t records_bytes;
   uint64_t last_src; /* input and end offset of the last unchanged record */
   uint64_t last_end;
+  capkit__buf scratch; /* a record whose pseudo-header changes byte order */
 } pcap_wstate;
 
 static int pcap_wopen(capkit_writer *w, const capkit_record *first) {
@@ -602,9 +605,13 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
     capkit__st32(hdr + 8, a, st->swap);
     capkit__st32(hdr + 12, b, st->swap);
   }
+  const uint8_t *data = capkit__pseudo_output(
+      rec, caplen, capkit__host_is_le() != st->swap, &ws->scratch);
+  if (!data)
+    return capkit__writer_fail(w, CAPKIT_ENOMEM, "out of memory");
   int rc;
   uint64_t rlen = (uint64_t)st->hdrlen + caplen;
-  int raw_data = done && x->fd >= 0 && rec->data == x->raw + st->hdrlen;
+  int raw_data = done && x->fd >= 0 && data == x->raw + st->hdrlen;
   if (raw_data && x->src_id == ws->last_src && rec->offset == ws->last_end &&
       capkit__sink_can_copy(&w->sink))
     /* Unchanged records that follow each other in a mapped file: let the
@@ -614,7 +621,7 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
   else {
     rc = capkit__sink_write(&w->sink, out, st->hdrlen);
     if (!rc && caplen)
-      rc = capkit__sink_write(&w->sink, rec->data, caplen);
+      rc = capkit__sink_write(&w->sink, data, caplen);
   }
   if (rc)
     return capkit__writer_fail(w, rc, "write failed: %s",
@@ -642,6 +649,9 @@ static int pcap_wclose(capkit_writer *w) {
 }
 
 static void pcap_wfree(capkit_writer *w) {
+  pcap_wstate *ws = w->fstate;
+  if (ws)
+    capkit__buf_free(&ws->scratch);
   free(w->fstate);
   w->fstate = NULL;
 }

@@ -5,6 +5,8 @@
  * family, which libpcap leaves to its filter compiler instead. */
 #include "format/pseudo.h"
 
+#include <capkit/capkit.h>
+
 #include "util/bytes.h"
 
 #define LT_NULL 0u
@@ -145,4 +147,24 @@ void capkit__pseudo_swap(uint32_t linktype, int use, uint8_t *data,
     swap_nflog(data, caplen, origlen, src_le);
     return;
   }
+}
+
+const uint8_t *capkit__pseudo_output(const capkit_record *rec,
+                                     uint32_t caplen, int out_le,
+                                     capkit__buf *scratch) {
+  const capkit_iface *ifc = rec->iface;
+  if (!ifc || !caplen ||
+      (ifc->byte_order != CAPKIT_BO_LITTLE &&
+       ifc->byte_order != CAPKIT_BO_BIG))
+    return rec->data;
+  int src_le = ifc->byte_order == CAPKIT_BO_LITTLE;
+  if (src_le == out_le ||
+      !capkit__pseudo_swaps(ifc->linktype, CAPKIT__PSEUDO_CONVERT))
+    return rec->data;
+  if (capkit__buf_reserve(scratch, caplen))
+    return NULL;
+  memcpy(scratch->data, rec->data, caplen);
+  capkit__pseudo_swap(ifc->linktype, CAPKIT__PSEUDO_CONVERT, scratch->data,
+                      caplen, rec->origlen, src_le);
+  return scratch->data;
 }

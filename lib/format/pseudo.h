@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#include <capkit/capkit.h>
+
+#include "util/buf.h"
+
 /* Who needs the swap. libpcap itself swaps USB, NFLOG and Linux cooked CAN
  * headers into the reading host's order before a filter runs, but leaves
  * the NULL address family to the filter compiler; a file converted to the
@@ -23,5 +27,15 @@ int capkit__pseudo_swaps(uint32_t linktype, int use);
  * as libpcap does. */
 void capkit__pseudo_swap(uint32_t linktype, int use, uint8_t *data,
                          uint32_t caplen, uint32_t origlen, int src_le);
+
+/* The bytes a writer whose output is little-endian (out_le 1) or
+ * big-endian (0) writes for the first caplen bytes of rec: rec->data when
+ * nothing needs swapping (the record's interface says its byte order, and
+ * it is the output's, or the link type has no host-order fields), else a
+ * swapped copy in scratch, which only grows (no allocation per record once
+ * it is large enough). NULL when memory runs out. */
+const uint8_t *capkit__pseudo_output(const capkit_record *rec,
+                                     uint32_t caplen, int out_le,
+                                     capkit__buf *scratch);
 
 #endif
