@@ -161,10 +161,12 @@ const uint8_t *capkit__pseudo_output(const capkit_record *rec,
   if (src_le == out_le ||
       !capkit__pseudo_swaps(ifc->linktype, CAPKIT__PSEUDO_CONVERT))
     return rec->data;
-  if (capkit__buf_reserve(scratch, caplen))
+  /* Swapped whole, then cut: a field the cut splits is still turned. */
+  uint32_t n = rec->caplen > caplen ? rec->caplen : caplen;
+  if (capkit__buf_reserve(scratch, n))
     return NULL;
-  memcpy(scratch->data, rec->data, caplen);
-  capkit__pseudo_swap(ifc->linktype, CAPKIT__PSEUDO_CONVERT, scratch->data,
-                      caplen, rec->origlen, src_le);
+  memcpy(scratch->data, rec->data, n);
+  capkit__pseudo_swap(ifc->linktype, CAPKIT__PSEUDO_CONVERT, scratch->data, n,
+                      rec->origlen, src_le);
   return scratch->data;
 }

@@ -29,7 +29,8 @@ void capkit__pseudo_swap(uint32_t linktype, int use, uint8_t *data,
                          uint32_t caplen, uint32_t origlen, int src_le);
 
 /* The bytes a writer whose output is little-endian (out_le 1) or
- * big-endian (0) writes for the first caplen bytes of rec: rec->data when
+ * big-endian (0) writes for the first caplen (at most rec->caplen) bytes
+ * of rec, swapped as the whole record would be: rec->data when
  * nothing needs swapping (the record's interface says its byte order, and
  * it is the output's, or the link type has no host-order fields), else a
  * swapped copy in scratch, which only grows (no allocation per record once

@@ -187,8 +187,13 @@ static inline void mk_packet(mk_buf *f, uint64_t *s, uint32_t lt) {
     mk_u32(f, mk_below(s, 2) ? 0u : 0xffffff8du); /* status */
     mk_u32(f, 64u << mk_below(s, 4));          /* urb length */
     mk_u32(f, 16);                             /* data length */
-    mk_u32(f, mk_below(s, 4));                 /* error count / setup */
-    mk_u32(f, ndesc);                          /* numdesc / setup */
+    if (type == 0) { /* isochronous: error count, descriptors */
+      mk_u32(f, mk_below(s, 4));
+      mk_u32(f, ndesc);
+    } else { /* the setup packet, bytes */
+      for (int i = 0; i < 8; i++)
+        mk_u8(f, (uint8_t)mk_rand(s));
+    }
     if (lt == 220) {
       mk_u32(f, mk_below(s, 16)); /* interval */
       mk_u32(f, mk_below(s, 70000)); /* start frame */
