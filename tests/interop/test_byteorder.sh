@@ -5,8 +5,9 @@
 # host's file byte for byte; tcpdump -nn must print the same for the
 # original and capkit's copy (pcap and pcapng); capkit's filters must
 # match what tcpdump -r FILE EXPR matches on every file; merge of both
-# orders must print as mergecap's merge does; convert -b must keep the
-# EPB options tshark shows.
+# orders must print as mergecap's merge does; every writer setting must
+# read in tshark as the original; convert -b must keep the EPB options
+# tshark shows.
 . "$CAPKIT_TESTLIB"
 need tcpdump mergecap tshark capinfos cmp
 D=$CAPKIT_TESTDATA/byteorder
@@ -81,6 +82,45 @@ for name in null sll nflog usb usbmm; do
   check "merge $name be+le: tcpdump -nn prints it as mergecap's" \
     cmp -s <(td "$T/mc.pcap") <(td "$T/mb.pcap")
   filter_counts "$T/m.pcap"
+done
+
+# Every writer setting, read by tshark: times, lengths and (uncut) bytes
+# as tshark reads the original (wiretap too turns host-order fields into
+# the host's order).
+tf() {
+  tshark -r "$1" -T fields -e frame.time_epoch -e frame.cap_len \
+    -e frame.len 2>/dev/null
+}
+# Settings: format, byte order, precision, snaplen ("-": none); together
+# they cover every value of each and both byte orders for each format.
+SETTINGS="pcap,little,us,- pcap,big,ns,- pcap,big,us,40 pcapng,big,us,-
+pcapng,little,ns,- pcapng,big,ns,40"
+for name in ether_le nflog_le usbmm_le sll_le null_be; do
+  in=$D/$name.pcap
+  tf "$in" >"$T/t.want"
+  tshark -r "$in" -x 2>/dev/null >"$T/x.want"
+  for set in $SETTINGS; do
+    IFS=, read -r fmt bo p snap <<<"$set"
+    opts=(-F "$fmt" -b "$bo" -p "$p")
+    [ "$snap" = - ] || opts+=(-s "$snap")
+    what="$name: convert ${opts[*]}: tshark"
+    "$CAPKIT" convert "${opts[@]}" "$in" -o "$T/w.$fmt"
+    tf "$T/w.$fmt" >"$T/t.got"
+    if [ "$snap" = - ]; then
+      check "$what reads the same times and lengths" \
+        cmp -s "$T/t.want" "$T/t.got"
+      # tshark leaves the NULL address family in the file's order
+      if [ "$name" != null_be ] || [ "$bo" = big ]; then
+        tshark -r "$T/w.$fmt" -x 2>/dev/null >"$T/x.got"
+        check "$what reads the same bytes" cmp -s "$T/x.want" "$T/x.got"
+      fi
+    else
+      awk -F'\t' -v s="$snap" \
+        '{ OFS="\t"; if ($2 > s) $2 = s; print }' "$T/t.want" >"$T/t.cut"
+      check "$what reads the same times and cut lengths" \
+        cmp -s "$T/t.cut" "$T/t.got"
+    fi
+  done
 done
 
 # EPB options with numbers in them survive a change of byte order.
