@@ -13,6 +13,7 @@
 
 #include "format/pseudo.h"
 #include "internal.h"
+#include "util/buf.h"
 #include "util/bytes.h"
 #include <capkit/filter.h>
 
@@ -35,8 +36,7 @@ struct capkit_filter {
   prog *progs;
   size_t nprogs;
   size_t last; /* index of the last program used */
-  uint8_t *scratch; /* a record with its pseudo-header swapped */
-  size_t scratch_cap;
+  capkit__buf scratch; /* a record with its pseudo-header swapped */
   char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -63,7 +63,7 @@ void capkit_filter_free(capkit_filter *f) {
     if (f->progs[i].ok)
       pcap_freecode(&f->progs[i].bpf);
   free(f->progs);
-  free(f->scratch);
+  capkit__buf_free(&f->scratch);
   free(f->expr);
   free(f);
 }
@@ -174,17 +174,12 @@ int capkit_filter_match(capkit_filter *f, const capkit_record *rec) {
   if (swapped && rec->caplen &&
       capkit__pseudo_swaps(lt, CAPKIT__PSEUDO_READ)) {
     /* libpcap's reader hands these over in the host's order. */
-    if (rec->caplen > f->scratch_cap) {
-      uint8_t *n = realloc(f->scratch, rec->caplen);
-      if (!n)
-        return CAPKIT_ENOMEM;
-      f->scratch = n;
-      f->scratch_cap = rec->caplen;
-    }
-    memcpy(f->scratch, rec->data, rec->caplen);
-    capkit__pseudo_swap(lt, CAPKIT__PSEUDO_READ, f->scratch, rec->caplen,
-                        rec->origlen, src_le);
-    data = f->scratch;
+    if (capkit__buf_reserve(&f->scratch, rec->caplen))
+      return CAPKIT_ENOMEM;
+    memcpy(f->scratch.data, rec->data, rec->caplen);
+    capkit__pseudo_swap(lt, CAPKIT__PSEUDO_READ, f->scratch.data,
+                        rec->caplen, rec->origlen, src_le);
+    data = f->scratch.data;
   }
   return pcap_offline_filter(&p->bpf, &h, data) != 0;
 }
