@@ -40,7 +40,8 @@ static const char import_usage[] =
     "  -b, --byte-order ORDER  little, big or native\n"
     "  -p, --precision P       us or ns (default: ns when the times have\n"
     "                          more than 6 fraction digits)\n"
-    "  -s, --snaplen N         snaplen; longer packets are cut\n"
+    "  -s, --snaplen N         snaplen (default 262144); longer packets are\n"
+    "                          cut, with a warning naming the line\n"
     "  -h, --help              this help\n\n"
     "Exit status: 0 ok, 1 the text is not a valid dump (nothing written),\n"
     "2 usage, 3 I/O error.\n";
@@ -214,6 +215,15 @@ static int import_packets(const char *name, FILE *f, const char *head,
       rec.data = d;
       rec.origlen += (uint32_t)(n - pk.len);
       rec.caplen = (uint32_t)n;
+    }
+    /* Longer than the snaplen (the writer's default 262144 without -s):
+     * cut, as text2pcap does, rather than write what readers refuse. */
+    uint64_t snap = o->wo.snap ? o->wo.snap : 262144;
+    if (rec.caplen > snap) {
+      cli_err("import", "%s: line %llu: warning: packet of %u bytes cut to "
+              "the snaplen of %llu", name, (unsigned long long)pk.line,
+              rec.caplen, (unsigned long long)snap);
+      rec.caplen = (uint32_t)snap;
     }
     int wrc = capkit_writer_write(w, &rec);
     if (wrc < 0) {

@@ -254,6 +254,25 @@ static int header(capkit_writer *w, const capkit_record *first) {
   return 0;
 }
 
+/* Refuses (CAPKIT_ETOOBIG) a record longer than libpcap and Wireshark
+ * accept whatever the file's snaplen: 262144 bytes, 128 MiB for D-Bus
+ * (libpcap's max_snaplen_for_dlt), after the cut to a snaplen set on w. */
+static int over_bound(capkit_writer *w, const capkit_record *rec) {
+  uint32_t caplen = rec->caplen;
+  if (w->set.truncate && caplen > w->set.snaplen)
+    caplen = w->set.snaplen;
+  uint32_t lt = rec->iface && !w->set.relabel ? rec->iface->linktype
+                                              : w->set.linktype;
+  uint32_t bound = lt == 231 ? 128u << 20 : 262144;
+  if (caplen <= bound)
+    return 0;
+  return capkit__writer_fail(
+      w, CAPKIT_ETOOBIG,
+      "record %llu: captured length %u is above the %u bytes readers accept "
+      "(a snaplen of at most %u cuts it)",
+      (unsigned long long)(w->nrec + 1), caplen, bound, bound);
+}
+
 int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
   if (!w || !rec || (rec->caplen && !rec->data))
     return CAPKIT_EINVAL;
@@ -261,6 +280,8 @@ int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
     return CAPKIT_EMISUSE;
   if (w->state != CAPKIT__OPEN)
     return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
+  if (over_bound(w, rec))
+    return w->err;
   if (!w->header_done) {
     int rc = header(w, rec);
     if (rc < 0)

@@ -1,9 +1,15 @@
 /* filter.h - BPF filters (the tcpdump filter language), compiled by libpcap.
  *
  * A filter is made from an expression once and used on records of any link
- * type: the expression is compiled by libpcap for each link type the first
- * time a record of that type is matched (a pcapng file may hold several),
- * and the compiled program is kept for the next records.
+ * type: the expression is compiled by libpcap for each link type and byte
+ * order the first time a record of that kind is matched (a pcapng file may
+ * hold several), and the compiled program is kept for the next records.
+ * A record matches exactly when `tcpdump -r FILE EXPR` would match it in
+ * the file it was read from: the program is compiled for a saved file of
+ * the record's link type and byte order (its interface's byte_order), and
+ * the host-order fields of its pseudo-header are seen in the host's order,
+ * as libpcap's reader presents them. Not thread-safe: one filter per
+ * thread.
  */
 #ifndef CAPKIT_FILTER_H
 #define CAPKIT_FILTER_H
@@ -24,12 +30,14 @@ CAPKIT_API void capkit_filter_free(capkit_filter *f);
 /* Compiles the expression for LINKTYPE now (0 on success, CAPKIT_EFILTER
  * with libpcap's message in capkit_filter_error() otherwise), so that a bad
  * expression is reported before any output is written. It also becomes the
- * link type of records that carry no interface. */
+ * link type of records that carry no interface (taken to be in the host's
+ * byte order). */
 CAPKIT_API int capkit_filter_prepare(capkit_filter *f, uint32_t linktype);
 
 /* 1 when REC passes, 0 when it does not, CAPKIT_EFILTER when the
  * expression does not compile for the record's link type (rec->iface's, or
- * the last prepared one when the record has no interface). */
+ * the last prepared one when the record has no interface), CAPKIT_ENOMEM.
+ * The record's data is only read. */
 CAPKIT_API int capkit_filter_match(capkit_filter *f, const capkit_record *rec);
 
 /* The expression, and libpcap's message for the last failed compile. */

@@ -27,6 +27,15 @@ typedef struct capkit_iface {
   const char *filter;      /* capture filter as text, or NULL */
   const char *os;          /* operating system, or NULL */
   uint32_t section;        /* pcapng section number, from 0 */
+  /* Byte order of the file (pcapng: of the section) the interface was read
+   * from: the order of the fields of a pseudo-header that the capturing
+   * host wrote in its own order (NULL address family, Linux USB, NFLOG,
+   * CAN id of a Linux cooked header). Filters read those fields as libpcap
+   * reads that file, and a writer of the other byte order swaps them.
+   * Added after 0.1.0, at the end of the struct. CAPKIT_BO_NATIVE (0, what an
+   * interface built by a caller holds when zeroed) means not known: filters
+   * take the fields as the host's, writers copy them unchanged. */
+  int byte_order; /* a capkit_byte_order value */
 } capkit_iface;
 
 struct capkit_extra; /* format extras of one record; opaque */

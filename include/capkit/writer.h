@@ -82,7 +82,12 @@ CAPKIT_API int capkit_writer_open_fd(capkit_writer *w, int fd,
                                      const char *name);
 
 /* Append one record. Returns 0 or a negative code; after an error the
- * writer is dead. rec->iface may be NULL (the file's interface is used). */
+ * writer is dead. rec->iface may be NULL (the file's interface is used).
+ * A record longer than libpcap and Wireshark accept whatever the snaplen
+ * (262144 bytes; 128 MiB for D-Bus, link type 231) is refused with
+ * CAPKIT_ETOOBIG unless a snaplen was set to cut it. Host-order
+ * pseudo-header fields (see capkit_iface.byte_order) are swapped when the
+ * output's byte order is not the record's. */
 CAPKIT_API int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
 /* Hand what is buffered to the file now (no fsync), so that a process
  * killed later leaves every record written so far in the temporary file,

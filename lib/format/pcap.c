@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "format/format.h"
+#include "format/pseudo.h"
+#include "util/buf.h"
 #include "util/bytes.h"
 
 extern const capkit__format capkit__format_pcap;
@@ -33,7 +35,8 @@ extern const capkit__format capkit__format_pcap;
 #define MAGIC_IXIA_HW 0x1c0001acu
 
 #define LT_FCS_PRESENT 0x04000000u
-#define LT_RESERVED 0x03ff0000u
+/* Every bit but the link type, the FCS-present bit and the FCS length. */
+#define LT_RESERVED 0x0bff0000u
 
 enum variant {
   V_STANDARD,
@@ -125,80 +128,137 @@ static inline void decode(const pcap_state *st, const uint8_t *h, rhdr *o) {
   }
 }
 
-/* Wireshark's figure of merit for one layout: 0 is perfect, each oddity in
- * the first three records adds one. Only bytes already available are
- * examined (files and memory hold them all). The Nokia extra field is
- * also accepted as zero: editcap writes it so. */
-static int score(const pcap_state *base, enum variant v, const uint8_t *p,
-                 const uint8_t *end) {
-  pcap_state st = *base;
-  st.hdrlen = variants[v].hdrlen;
+/* Oddities of one record header under a layout (Wireshark's figure of
+ * merit, and an original length of 0): each one adds one. The Nokia extra
+ * field is also accepted as zero: editcap writes it so. */
+static int oddities(const pcap_state *st, enum variant v, const uint8_t *p,
+                    const rhdr *h) {
   int merit = 0;
-  for (int i = 0; i < 3; i++) {
-    if (p == end)
-      break;
-    if ((size_t)(end - p) < st.hdrlen)
-      return merit + 1;
-    rhdr h;
-    decode(&st, p, &h);
-    if (h.frac >= 1000000)
+  if (h->frac >= 1000000)
+    merit++;
+  if (st->snaplen && h->incl > st->snaplen)
+    merit++;
+  if (h->orig > (128u << 20))
+    merit++;
+  if (h->incl > h->orig)
+    merit++;
+  if (h->orig == 0) /* nothing on the wire: zeros read as a header */
+    merit++;
+  if (v == V_SS990417 || v == V_SS990915 || v == V_SS991029) {
+    uint32_t ifindex = capkit__ld32(p + 16, st->swap);
+    uint16_t proto = capkit__ld16(p + 20, st->swap);
+    uint8_t pkt_type = p[22];
+    if (ifindex > 10000)
       merit++;
-    int incl_ok = h.incl <= st.bound;
-    if (!incl_ok)
+    if (!(proto >= 0x0600 || proto == 0x0060 || proto == 0x0200 ||
+          proto == 0x0400 || proto <= 0x0017))
       merit++;
-    if (st.snaplen && h.incl > st.snaplen)
+    if (pkt_type > 4)
       merit++;
-    if (h.orig > (128u << 20))
+  } else if (v == V_NOKIA) {
+    uint32_t ns = capkit__ld32(p + 16, st->swap);
+    uint32_t p1 = ns & 0xF0000000u, p2 = ns & 0x0000F000u;
+    uint32_t p3 = ns & 0x00000F00u, p4 = ns & 0x0000000Fu;
+    if (ns != 0 &&
+        !((ns & 0x0FFF00F0u) == 0x0fbf0000u &&
+          (p1 == 0x90000000u || p1 == 0xb0000000u) &&
+          (p2 == 0x0000b000u || p2 == 0x0000d000u) &&
+          (p3 == 0x00000600u || p3 == 0x00000900u) &&
+          (p4 == 1 || p4 == 2)))
       merit++;
-    if (h.incl > h.orig)
-      merit++;
-    if (v == V_SS990417 || v == V_SS990915 || v == V_SS991029) {
-      uint32_t ifindex = capkit__ld32(p + 16, st.swap);
-      uint16_t proto = capkit__ld16(p + 20, st.swap);
-      uint8_t pkt_type = p[22];
-      if (ifindex > 10000)
-        merit++;
-      if (!(proto >= 0x0600 || proto == 0x0060 || proto == 0x0200 ||
-            proto == 0x0400 || proto <= 0x0017))
-        merit++;
-      if (pkt_type > 4)
-        merit++;
-    } else if (v == V_NOKIA) {
-      uint32_t ns = capkit__ld32(p + 16, st.swap);
-      uint32_t p1 = ns & 0xF0000000u, p2 = ns & 0x0000F000u;
-      uint32_t p3 = ns & 0x00000F00u, p4 = ns & 0x0000000Fu;
-      if (ns != 0 &&
-          !((ns & 0x0FFF00F0u) == 0x0fbf0000u &&
-            (p1 == 0x90000000u || p1 == 0xb0000000u) &&
-            (p2 == 0x0000b000u || p2 == 0x0000d000u) &&
-            (p3 == 0x00000600u || p3 == 0x00000900u) &&
-            (p4 == 1 || p4 == 2)))
-        merit++;
-    }
-    if (!incl_ok)
-      break;
-    if ((size_t)(end - p) - st.hdrlen < h.incl)
-      return merit + 1;
-    p += st.hdrlen + h.incl;
   }
   return merit;
 }
 
-static enum variant guess(capkit_reader *r, pcap_state *st,
-                          const enum variant *cands, size_t n) {
-  const uint8_t *p = r->src.cur, *end = r->src.end;
+/* Layouts that share a magic are told apart by walking the first records
+ * under each: at most GUESS_RECORDS records in the first GUESS_BYTES
+ * bytes after the file header. The walk waits for those bytes on a pipe
+ * as on a file, so that a file and the same bytes on standard input are
+ * always read alike (a pipe delivers its first record once four have
+ * arrived, or the input ended). */
+#define GUESS_RECORDS 8
+#define GUESS_BYTES ((size_t)1 << 20)
+
+typedef struct walk {
+  int ok;   /* complete records before a failure or the walk's end */
+  int fail; /* a record a reader would refuse (too long, cut short) */
+  int end;  /* the input ended cleanly after the last record */
+  int odd;  /* oddities in the records walked */
+} walk;
+
+static int walk_layout(capkit_reader *r, const pcap_state *base,
+                       enum variant v, int most, walk *w) {
+  pcap_state st = *base;
+  st.hdrlen = variants[v].hdrlen;
+  capkit__src *s = &r->src;
+  size_t at = 0;
+  uint32_t last_sec = 0;
+  memset(w, 0, sizeof *w);
+  while (w->ok < most) {
+    size_t need = at + st.hdrlen;
+    if (need > GUESS_BYTES)
+      break;
+    int f = capkit__src_fill(s, need);
+    if (f < 0)
+      return f;
+    if (f == 0) {
+      if ((size_t)(s->end - s->cur) > at)
+        w->fail = 1; /* a record header cut short */
+      else
+        w->end = 1;
+      break;
+    }
+    rhdr h;
+    decode(&st, s->cur + at, &h);
+    if (h.incl > st.bound) {
+      w->fail = 1;
+      break;
+    }
+    w->odd += oddities(&st, v, s->cur + at, &h);
+    if (w->ok && h.sec < last_sec)
+      w->odd++; /* time going backwards */
+    last_sec = h.sec;
+    need += h.incl;
+    if (need > GUESS_BYTES)
+      break;
+    f = capkit__src_fill(s, need);
+    if (f < 0)
+      return f;
+    if (f == 0) {
+      w->fail = 1; /* record data cut short */
+      break;
+    }
+    at = need;
+    w->ok++;
+  }
+  return 0;
+}
+
+/* The first candidate (the standard layout of the magic) wins unless it
+ * fails outright where another one reads cleanly much further: twice as
+ * many records and two more, or to the clean end of the input with two
+ * more. Oddities alone (a fraction of 1000000, a length above the snaplen)
+ * never switch the layout, and a standard layout that reads its first
+ * GUESS_RECORDS / 2 records is taken without looking at the others. */
+static int guess(capkit_reader *r, pcap_state *st, const enum variant *cands,
+                 size_t n, enum variant *out) {
+  walk w0;
+  int rc = walk_layout(r, st, cands[0], GUESS_RECORDS / 2, &w0);
+  *out = cands[0];
+  if (rc < 0 || !w0.fail)
+    return rc;
   int best = -1;
-  enum variant bv = cands[0];
-  for (size_t i = 0; i < n; i++) {
-    int m = score(st, cands[i], p, end);
-    if (m == 0)
-      return cands[i];
-    if (best < 0 || m < best) {
-      best = m;
-      bv = cands[i];
+  for (size_t i = 1; i < n; i++) {
+    walk w;
+    if ((rc = walk_layout(r, st, cands[i], GUESS_RECORDS, &w)) < 0)
+      return rc;
+    int further = w.ok >= 2 * w0.ok + 2 || (w.end && w.ok >= w0.ok + 2);
+    if (!w.fail && further && 4 * w.odd <= w.ok && w.ok > best) {
+      best = w.ok;
+      *out = cands[i];
     }
   }
-  return bv;
+  return 0;
 }
 
 static uint32_t aix_linktype(uint32_t iftype) {
@@ -306,22 +366,19 @@ static int pcap_open(capkit_reader *r) {
   st->bound = capkit__reader_caplen_bound(r, lt, in->snaplen);
   s->cur += hlen;
 
-  /* Layouts that share a magic: score the first records. A pipe's buffer
-   * holds what has arrived; never wait for more just to guess. A regular
-   * file read through a buffer is scored on a full buffer. */
-  int whole = r->src.kind != CAPKIT__SRC_BUF;
-  if (!whole && r->src.size && !r->src.pull) {
-    uint64_t left = r->src.size - capkit__src_offset(s);
-    if (capkit__src_fill(s, left < s->cap ? (size_t)left : s->cap) >= 0)
-      whole = 1;
-  }
-  if (v == V_STANDARD && st->lengths == LEN_NORMAL && whole) {
+  /* Layouts that share a magic: walk the first records. */
+  int grc = 0;
+  if (v == V_STANDARD && st->lengths == LEN_NORMAL) {
     static const enum variant std[] = {V_STANDARD, V_SS990417, V_NOKIA};
-    v = guess(r, st, std, 3);
-  } else if (v == V_SS991029 && whole) {
+    grc = guess(r, st, std, 3, &v);
+  } else if (v == V_SS991029) {
     static const enum variant mod[] = {V_SS991029, V_SS990915};
-    v = guess(r, st, mod, 2);
+    grc = guess(r, st, mod, 2, &v);
   }
+  if (grc < 0)
+    return capkit__reader_fail(r, grc, capkit__src_offset(s), 0,
+                               "read error: %s",
+                               capkit__src_errtext(s, grc));
   st->variant = v;
   st->hdrlen = variants[v].hdrlen;
   int ns = (v == V_NSEC || v == V_AIX || v == V_IXIA_HW);
@@ -348,6 +405,7 @@ static int pcap_open(capkit_reader *r) {
   ifc.snaplen = in->snaplen;
   ifc.fcs_len = in->fcs_len;
   ifc.tsresol = in->tsresol;
+  ifc.byte_order = in->byte_order;
   st->iface = capkit__reader_add_iface(r, &ifc);
   if (!st->iface)
     return capkit__reader_fail(r, CAPKIT_ENOMEM, 0, 0, "out of memory");
@@ -464,6 +522,7 @@ typedef struct pcap_wstate {
   uint64_t records_bytes;
   uint64_t last_src; /* input and end offset of the last unchanged record */
   uint64_t last_end;
+  capkit__buf scratch; /* a record whose pseudo-header changes byte order */
 } pcap_wstate;
 
 static int pcap_wopen(capkit_writer *w, const capkit_record *first) {
@@ -608,9 +667,13 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
     capkit__st32(hdr + 8, a, st->swap);
     capkit__st32(hdr + 12, b, st->swap);
   }
+  const uint8_t *data = capkit__pseudo_output(
+      rec, caplen, capkit__host_is_le() != st->swap, &ws->scratch);
+  if (!data)
+    return capkit__writer_fail(w, CAPKIT_ENOMEM, "out of memory");
   int rc;
   uint64_t rlen = (uint64_t)st->hdrlen + caplen;
-  int raw_data = done && x->fd >= 0 && rec->data == x->raw + st->hdrlen;
+  int raw_data = done && x->fd >= 0 && data == x->raw + st->hdrlen;
   if (raw_data && x->src_id == ws->last_src && rec->offset == ws->last_end &&
       capkit__sink_can_copy(&w->sink))
     /* Unchanged records that follow each other in a mapped file: let the
@@ -620,7 +683,7 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
   else {
     rc = capkit__sink_write(&w->sink, out, st->hdrlen);
     if (!rc && caplen)
-      rc = capkit__sink_write(&w->sink, rec->data, caplen);
+      rc = capkit__sink_write(&w->sink, data, caplen);
   }
   if (rc)
     return capkit__writer_fail(w, rc, "write failed: %s",
@@ -648,6 +711,9 @@ static int pcap_wclose(capkit_writer *w) {
 }
 
 static void pcap_wfree(capkit_writer *w) {
+  pcap_wstate *ws = w->fstate;
+  if (ws)
+    capkit__buf_free(&ws->scratch);
   free(w->fstate);
   w->fstate = NULL;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "format/format.h"
+#include "format/pseudo.h"
 #include "util/buf.h"
 #include "util/bytes.h"
 
@@ -36,6 +37,11 @@ extern const capkit__format capkit__format_pcapng;
 #define OPT_END 0
 #define OPT_COMMENT 1
 #define EPB_FLAGS 2
+#define EPB_HASH 3
+#define EPB_DROPCOUNT 4
+#define EPB_PACKETID 5
+#define EPB_QUEUE 6
+#define EPB_VERDICT 7
 
 /* Largest block accepted: the largest record bound (128 MiB) plus room for
  * its header and options. Larger lengths are damage, not data. */
@@ -398,6 +404,8 @@ static int parse_idb(capkit_reader *r, ng_state *st, const blk *b) {
   ifc.fcs_len = -1;
   ifc.tsresol = 6;
   ifc.section = (uint32_t)(st->n_secs - 1);
+  ifc.byte_order = capkit__host_is_le() != b->swap ? CAPKIT_BO_LITTLE
+                                                   : CAPKIT_BO_BIG;
   char *strs[4] = {NULL, NULL, NULL, NULL}; /* name, descr, filter, os */
   optit it = {b->body + 8, b->body + b->body_len, b->swap};
   uint16_t code, len;
@@ -970,6 +978,7 @@ typedef struct ng_wstate {
   size_t n_ifs, cap_ifs, last;
   capkit__buf tmp;
   uint64_t last_src, last_end; /* the raw block written last, if any */
+  capkit__buf scratch; /* a record whose pseudo-header changes byte order */
 } ng_wstate;
 
 static int wfail(capkit_writer *w, int rc) {
@@ -1291,8 +1300,42 @@ static int unchanged(const capkit_record *rec, const ng_px *px) {
          rec->flags == px->flags && rec->iface == px->iface;
 }
 
-/* An enhanced packet block of our own; options kept from the input block
- * when its byte order matches. */
+/* The value of an input EPB option for a section of the other byte order:
+ * v itself when it has no multi-byte number, the swapped value in sw (9
+ * bytes) for the known ones (drop count, packet id, queue, the eBPF
+ * verdicts), NULL for the rest (custom and unknown options: their layout
+ * is not known). */
+static const uint8_t *epb_opt_swapped(uint16_t code, uint16_t len,
+                                      const uint8_t *v, uint8_t *sw) {
+  switch (code) {
+  case OPT_COMMENT:
+  case EPB_HASH: /* algorithm byte, then the hash as bytes */
+    return v;
+  case EPB_DROPCOUNT:
+  case EPB_PACKETID:
+    if (len != 8)
+      return NULL;
+    capkit__st64(sw, capkit__ld64(v, 1), 0);
+    return sw;
+  case EPB_QUEUE:
+    if (len != 4)
+      return NULL;
+    capkit__st32(sw, capkit__ld32(v, 1), 0);
+    return sw;
+  case EPB_VERDICT: /* type 0: hardware bytes; 1, 2: Linux eBPF TC/XDP */
+    if (len >= 1 && v[0] == 0)
+      return v;
+    if (len != 9 || (v[0] != 1 && v[0] != 2))
+      return NULL;
+    sw[0] = v[0];
+    capkit__st64(sw + 1, capkit__ld64(v + 1, 1), 0);
+    return sw;
+  }
+  return NULL;
+}
+
+/* An enhanced packet block of our own; options kept from the input block,
+ * swapped when the byte order changes. */
 static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
                      uint32_t id, const ng_px *px, int xswap) {
   const ng_wif *f = &ws->ifs[id];
@@ -1319,6 +1362,10 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
   uint32_t caplen = rec->caplen;
   if (w->set.truncate && caplen > w->set.snaplen)
     caplen = w->set.snaplen;
+  const uint8_t *data = capkit__pseudo_output(
+      rec, caplen, capkit__host_is_le() != ws->swap, &ws->scratch);
+  if (!data)
+    return wfail(w, CAPKIT_ENOMEM);
   uint8_t h[28];
   if (!rec->comment && !rec->flags && (!px || !px->opts_len)) {
     /* The common case: no options; header, data, padding and trailer. */
@@ -1337,7 +1384,7 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
     uint8_t t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     capkit__st32(t + padn, total, ws->swap);
     int rc;
-    if ((rc = put(w, h, 28)) || (caplen && (rc = put(w, rec->data, caplen))))
+    if ((rc = put(w, h, 28)) || (caplen && (rc = put(w, data, caplen))))
       return rc;
     return put(w, t, padn + 4);
   }
@@ -1356,13 +1403,16 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
     capkit__st32(fl, rec->flags, ws->swap);
     rc = add_opt(b, EPB_FLAGS, fl, 4, ws->swap);
   }
-  if (!rc && px && px->opts_len && px->type != BT_SPB && xswap == ws->swap) {
+  if (!rc && px && px->opts_len && px->type != BT_SPB) {
     optit it = {px->opts, px->opts + px->opts_len, xswap};
     uint16_t code, len;
     const uint8_t *v;
     while (!rc && opt_next(&it, &code, &len, &v) > 0) {
       if (code == EPB_FLAGS || (code == OPT_COMMENT && !keep_comments))
         continue;
+      uint8_t sw[9];
+      if (xswap != ws->swap && !(v = epb_opt_swapped(code, len, v, sw)))
+        continue; /* its byte order is not known: left out */
       rc = add_opt(b, code, v, len, ws->swap);
     }
   }
@@ -1385,7 +1435,7 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
   capkit__st32(h + 16, (uint32_t)ts, ws->swap);
   capkit__st32(h + 20, caplen, ws->swap);
   capkit__st32(h + 24, rec->origlen, ws->swap);
-  if ((rc = put(w, h, 28)) || (caplen && (rc = put(w, rec->data, caplen))))
+  if ((rc = put(w, h, 28)) || (caplen && (rc = put(w, data, caplen))))
     return rc;
   return put(w, b->data, b->len);
 }
@@ -1528,6 +1578,7 @@ static void ng_wfree(capkit_writer *w) {
     return;
   free(ws->ifs);
   capkit__buf_free(&ws->tmp);
+  capkit__buf_free(&ws->scratch);
   free(ws);
   w->fstate = NULL;
 }
