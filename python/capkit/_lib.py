@@ -26,6 +26,7 @@ typedef struct capkit_iface {
   int64_t tsoffset;
   const char *name, *description, *filter, *os;
   uint32_t section;
+  int byte_order;
 } capkit_iface;
 
 typedef struct capkit_record {
