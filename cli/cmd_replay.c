@@ -27,6 +27,8 @@ static const char replay_usage[] =
     "  -R, --realtime         send at real-time priority (SCHED_FIFO): exact\n"
     "                         timing on a busy machine (root or\n"
     "                         CAP_SYS_NICE)\n"
+    "  -L, --limit N          stop after N packets (all loops together)\n"
+    "      --duration D       stop after D of sending (10s, 1.5m, 250ms)\n"
     "  -q, --quiet            no summary\n"
     "  -h, --help             this help\n\n"
     "Packets can be rewritten on the fly with the rewrite command's options\n"
@@ -62,7 +64,10 @@ typedef struct rp {
   int64_t file_t0; /* its time stamp */
   int64_t last_due;
   int have_t0;
-  uint64_t sent, bytes, failed, index, bits;
+  uint64_t sent, bytes, failed, index, bits, truncated;
+  uint64_t limit;      /* -L: packets to send at most, 0 no limit */
+  int64_t duration;    /* --duration in ns, 0 none */
+  int done;            /* the limit or the duration was reached */
   char lasterr[512];
   capkit_rewriter *rw; /* rewriting options, or NULL */
 } rp;
@@ -173,7 +178,19 @@ static int send_file(rp *r, const char *path) {
       r->base = r->start;
       r->last_due = r->start;
     }
+    if (r->limit && r->index >= r->limit) {
+      r->done = 1;
+      break;
+    }
     int64_t due = due_of(r, &rec);
+    if (r->duration && (due ? due : cli_clock_ns(CLOCK_MONOTONIC)) >=
+                           r->start + r->duration) {
+      /* the packet would leave after the end: wait for the end only */
+      if (due)
+        wait_until(r->start + r->duration);
+      r->done = 1;
+      break;
+    }
     if (due)
       wait_until(due);
     if (stop_signal)
@@ -193,6 +210,7 @@ static int send_file(rp *r, const char *path) {
     if (capkit_live_inject(r->tx, send->data, send->caplen) == 0) {
       r->sent++;
       r->bytes += send->caplen;
+      r->truncated += send->caplen < send->origlen;
     } else {
       if (r->failed == 0)
         snprintf(r->lasterr, sizeof r->lasterr, "%s, record %" PRIu64 ": %s",
@@ -262,8 +280,9 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
               strerror(errno));
   }
   cli_catch_stop_signals(on_signal, 0);
-  for (uint64_t l = 0; !code && !stop_signal && (loops == 0 || l < loops); l++)
-    for (int i = optind; !code && !stop_signal && i < argc; i++)
+  for (uint64_t l = 0;
+       !code && !stop_signal && !r->done && (loops == 0 || l < loops); l++)
+    for (int i = optind; !code && !stop_signal && !r->done && i < argc; i++)
       code = send_file(r, argv[i]);
   int64_t end = cli_clock_ns(CLOCK_MONOTONIC);
   double secs = r->start ? (double)(end - r->start) / 1e9 : 0;
@@ -274,6 +293,13 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
             r->sent, cli_s(r->sent), r->bytes, cli_s(r->bytes), secs,
             secs > 0 ? (double)r->sent / secs : 0.0,
             secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0.0, r->failed);
+    /* tcpreplay's closing statistics, for the eyes used to them */
+    fprintf(stderr,
+            "Statistics for network device: %s\n"
+            "\tSuccessful packets:        %" PRIu64 "\n"
+            "\tFailed packets:            %" PRIu64 "\n"
+            "\tTruncated packets:         %" PRIu64 "\n",
+            iface, r->sent, r->failed, r->truncated);
   }
   if (r->failed) {
     cli_err("replay", "first failure: %s", r->lasterr);
@@ -297,6 +323,8 @@ int cmd_replay(int argc, char **argv) {
       {"loop", required_argument, NULL, 'l'},
       {"realtime", no_argument, NULL, 'R'},
       {"quiet", no_argument, NULL, 'q'},
+      {"limit", required_argument, NULL, 'L'},
+      {"duration", required_argument, NULL, 1001},
       {"help", no_argument, NULL, 'h'},
       CLI_REWRITE_LONGOPTS{NULL, 0, NULL, 0}};
   rp r;
@@ -305,7 +333,7 @@ int cmd_replay(int argc, char **argv) {
   const char *iface = NULL;
   int modes = 0, quiet = 0, realtime = 0, c;
   uint64_t loops = 1;
-  while ((c = getopt_long(argc, argv, "i:x:p:M:tl:Rqh" CLI_REWRITE_SHORT, opts,
+  while ((c = getopt_long(argc, argv, "i:x:p:M:tl:L:Rqh" CLI_REWRITE_SHORT, opts,
                           NULL)) != -1) {
     switch (c) {
     case 'i':
@@ -337,6 +365,14 @@ int cmd_replay(int argc, char **argv) {
       break;
     case 'R':
       realtime = 1;
+      break;
+    case 'L':
+      if (cli_parse_u64(optarg, &r.limit) || r.limit == 0)
+        return cli_usage_error("replay", "bad packet limit '%s'", optarg);
+      break;
+    case 1001:
+      if (cli_parse_duration(optarg, &r.duration) || r.duration <= 0)
+        return cli_usage_error("replay", "bad duration '%s'", optarg);
       break;
     case 'q':
       quiet = 1;

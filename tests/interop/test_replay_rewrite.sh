@@ -56,4 +56,29 @@ n=$(hexes "$T/got.pcap" | wc -l)
 check_eq "tcpdump saw every rewritten frame" 50 "$n"
 check "the frames on the wire are the rewritten file's" \
   cmp -s <(hexes "$T/want.pcap") <(hexes "$T/got.pcap")
+
+# -L N stops after N packets (as tcpreplay -L), --duration after a time;
+# tcpreplay's statistics close the summary.
+( timeout 20 ip netns exec "$NS" tcpdump -Z root -c 7 -i "$B" -U \
+    -w "$T/lim.pcap" ether dst 02:00:00:00:00:02 >/dev/null 2>"$T/tcpdump2.err" ) &
+tpid=$!
+for _ in $(seq 100); do
+  grep -q "listening" "$T/tcpdump2.err" 2>/dev/null && break
+  sleep 0.1
+done
+X "$CAPKIT" replay -i "$A" --topspeed -L 7 --loop 3 "$T/lab.pcap" 2>"$T/lim.err"
+check_eq "replay -L exit status" 0 "$?"
+wait "$tpid"
+check "replay -L 7 sends 7 packets" grep -q "^sent 7 packets" "$T/lim.err"
+check_eq "tcpdump saw the 7" 7 "$(hexes "$T/lim.pcap" | wc -l)"
+check "tcpreplay's statistics follow" grep -q "Successful packets: *7$" "$T/lim.err"
+start=$(date +%s%N)
+X "$CAPKIT" replay -i "$A" --pps 100 --loop 0 --duration 500ms "$T/lab.pcap" \
+  2>"$T/dur.err"
+check_eq "replay --duration exit status" 0 "$?"
+ms=$((($(date +%s%N) - start) / 1000000))
+n=$(sed -n 's/^sent \([0-9]*\) packets.*/\1/p' "$T/dur.err")
+check "--duration 500ms at 100 pps sent a part ($n packets, ${ms} ms)" \
+  [ "${n:-0}" -ge 10 -a "${n:-0}" -le 60 -a "$ms" -lt 5000 ]
+check_exit "a zero limit is a usage error" 2 "$CAPKIT" replay -i "$A" -L 0 "$T/lab.pcap"
 finish
