@@ -33,12 +33,18 @@ static const char *dns_type_name(uint16_t t, char *buf, size_t cap) {
   return buf;
 }
 
-static const char *dns_rcode_name(unsigned r) {
+/* tcpdump's response codes: names up to 10, then " Resp11".. */
+static void dns_rcode(tbuf *o, unsigned r) {
   static const char *const n[] = {"",       " FormErr", " ServFail",
                                   " NXDomain", " NotImp", " Refused",
                                   " YXDomain", " YXRRSet", " NXRRSet",
                                   " NotAuth",  " NotZone"};
-  return r < sizeof n / sizeof *n ? n[r] : " Resp?";
+  if (r < sizeof n / sizeof *n) {
+    tb_s(o, n[r]);
+    return;
+  }
+  tb_s(o, " Resp");
+  tb_u(o, r);
 }
 
 #define icmp6_name capkit_icmp6_type_name
@@ -244,7 +250,10 @@ static void tcp_relative(pctx *c, const capkit_layer *net,
     src = net->u.ipv6.src, dst = net->u.ipv6.dst, al = 16;
     k.v6 = 1;
   }
-  int rev = memcmp(src, dst, al) > 0;
+  /* one key per connection, the same both ways: the endpoints ordered by
+   * address, then port (both ends share the address on loopback) */
+  int cmp = memcmp(src, dst, al);
+  int rev = cmp > 0 || (cmp == 0 && t->sport > t->dport);
   memcpy(k.src, rev ? dst : src, al);
   memcpy(k.dst, rev ? src : dst, al);
   k.ports = rev ? (uint32_t)t->dport << 16 | t->sport
@@ -385,7 +394,7 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   tb_u(o, d->id);
   if (qr) {
     tb_s(o, ops[opcode]);
-    tb_s(o, dns_rcode_name(rcode));
+    dns_rcode(o, rcode);
     if (aa)
       tb_c(o, '*');
     if (!ra)
@@ -440,6 +449,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       } else if (type == 28 && rdlen == 16) {
         tb_c(o, ' ');
         tb_ip6(o, p + off);
+      } else if (type == 15 && rdlen >= 3) { /* MX: exchange, then pref */
+        if (capkit_dns_name(c->pkt, d->msg_off, off + 2, nb, sizeof nb) >=
+            0) {
+          tb_c(o, ' ');
+          tb_s(o, nb);
+          tb_c(o, ' ');
+          tb_u(o, rd16(p + off));
+        }
       } else if (type == 5 || type == 12 || type == 2) {
         if (capkit_dns_name(c->pkt, d->msg_off, off, nb, sizeof nb) >= 0) {
           tb_c(o, ' ');
@@ -453,13 +470,18 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       return;
     }
   } else {
+    /* a query: + recursion desired, % checking disabled, and the flag
+     * bits a query should not have, as tcpdump shows them */
     tb_s(o, ops[opcode]);
     if (rd)
       tb_c(o, '+');
-    if (tc)
-      tb_c(o, '|');
-    if (ad)
-      tb_c(o, '$');
+    if (d->flags & 0x10)
+      tb_c(o, '%');
+    if (d->flags & 0x6cf) {
+      tb_s(o, " [b2&3=0x");
+      tb_x(o, d->flags, 1);
+      tb_c(o, ']');
+    }
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
     if (d->ancount)
@@ -498,7 +520,7 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_c(o, ']');
     return;
   }
-  uint32_t len = u->len - 8u;
+  uint32_t len = l->payload_len; /* u->len - 8, or a jumbogram's */
   const capkit_layer *a = i + 1 < c->pkt->count ? &c->pkt->layers[i + 1] : 0;
   if (a && a->type == CAPKIT_LAYER_VXLAN) {
     tb_s(o, "VXLAN");
@@ -698,8 +720,14 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
     tb_s(o, " op ");
     tb_u(o, a->op);
   } else if (a->op == 1) {
+    static const uint8_t zero[6];
     tb_s(o, "Request who-has ");
     tb_ip4(o, a->tpa);
+    if (memcmp(a->tha, zero, 6)) { /* tcpdump shows a target MAC set */
+      tb_s(o, " (");
+      tb_mac(o, a->tha, 6);
+      tb_c(o, ')');
+    }
     tb_s(o, " tell ");
     tb_ip4(o, a->spa);
   } else if (a->op == 2) {
@@ -823,6 +851,14 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       tb_s(o, "[|ip6]");
       return;
     }
+    if (v6 && j == i + 1 && p->layers[j].u.ipv6_ext.type == 0 &&
+        (p->layers[j].status & CAPKIT_LAYER_MALFORMED) &&
+        !l->u.ipv6.payload_len) {
+      put_endpoints(c, l, 0, 0, 0); /* a jumbogram without its length */
+      tb_s(o, "HBH [No valid Jumbo Payload Hop-by-Hop option found] "
+              "(invalid)");
+      return;
+    }
     j++;
   }
   if (frag && frag->u.ipv6_ext.frag_off) {
@@ -940,6 +976,14 @@ static const char *sap_name(uint8_t s) {
   default:
     return "Unknown";
   }
+}
+
+/* S, then spaces up to W characters, then one more ("%-Ws "). */
+static void pad_right(tbuf *o, const char *s, size_t w) {
+  tb_s(o, s);
+  for (size_t k = strlen(s); k < w; k++)
+    tb_c(o, ' ');
+  tb_c(o, ' ');
 }
 
 static const char *sll_pkttype(uint16_t t) {
@@ -1084,17 +1128,29 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       tb_s(o, l->type == CAPKIT_LAYER_SLL ? " [|sll]" : " [|sll2]");
       return i;
     }
+    if (l->type == CAPKIT_LAYER_SLL2) {
+      /* tcpdump: the interface's name on this machine and the direction,
+       * left-aligned, with or without -e */
+      char nm[64];
+      if (!c->ifname ||
+          c->ifname(c->ifname_user, l->u.sll.ifindex, nm, sizeof nm) != 0)
+        memcpy(nm, "?", 2);
+      nm[sizeof nm - 1] = '\0';
+      pad_right(o, nm, 5);
+      pad_right(o, sll_pkttype(l->u.sll.pkttype), 3);
+    }
     if (c->link) {
       if (l->type == CAPKIT_LAYER_SLL2) {
         tb_s(o, "ifindex ");
         tb_u(o, l->u.sll.ifindex);
         tb_c(o, ' ');
-      }
-      const char *pt = sll_pkttype(l->u.sll.pkttype);
-      for (size_t k = strlen(pt); k < 3; k++)
+      } else {
+        const char *pt = sll_pkttype(l->u.sll.pkttype);
+        for (size_t k = strlen(pt); k < 3; k++)
+          tb_c(o, ' ');
+        tb_s(o, pt);
         tb_c(o, ' ');
-      tb_s(o, pt);
-      tb_c(o, ' ');
+      }
       tb_mac(o, l->u.sll.addr, l->u.sll.halen <= 8 ? l->u.sll.halen : 8);
       tb_c(o, ' ');
       link_ethertype(o, l->u.sll.protocol);
@@ -1159,9 +1215,12 @@ void capkit__print_line(pctx *c, const capkit_record *rec) {
     tb_s(o, ", length ");
     tb_u(o, rec->origlen);
   } else {
-    if (c->link && p->linktype == CAPKIT_LINKTYPE_RAW)
-      tb_s(o, "ip: "); /* tcpdump's -e for raw IP */
-    line_from(c, 0, !(c->link && p->linktype == CAPKIT_LINKTYPE_RAW));
+    /* tcpdump's -e for raw IP (RAW, IPV4 and IPV6 link types) */
+    int raw = c->link && (p->linktype == CAPKIT_LINKTYPE_RAW ||
+                          p->linktype == 228 || p->linktype == 229);
+    if (raw)
+      tb_s(o, "ip: ");
+    line_from(c, 0, !raw);
   }
   tb_c(o, '\n');
 }

@@ -271,8 +271,7 @@ size_t capkit__tcp_flags(char *out, uint16_t f) {
   } fl[] = {{CAPKIT_TCP_FIN, 'F'}, {CAPKIT_TCP_SYN, 'S'},
             {CAPKIT_TCP_RST, 'R'}, {CAPKIT_TCP_PSH, 'P'},
             {CAPKIT_TCP_ACK, '.'}, {CAPKIT_TCP_URG, 'U'},
-            {CAPKIT_TCP_ECE, 'E'}, {CAPKIT_TCP_CWR, 'W'},
-            {CAPKIT_TCP_NS, 'N'}};
+            {CAPKIT_TCP_ECE, 'E'}, {CAPKIT_TCP_CWR, 'W'}};
   size_t n = 0;
   for (size_t i = 0; i < sizeof fl / sizeof *fl; i++)
     if (f & fl[i].bit)

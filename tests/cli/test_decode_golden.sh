@@ -10,7 +10,10 @@ while read -r name input opts; do
   case $name in '' | '#'*) continue ;; esac
   n=$((n + 1))
   # shellcheck disable=SC2086
-  (cd "$D" && "$CAPKIT" print $opts $input) >"$T/$name.out" 2>"$T/$name.err"
+  # the interface name of SLL2 lines depends on the machine (see
+  # tests/tools/update_decode_golden.sh)
+  (cd "$D" && "$CAPKIT" print $opts $input) 2>"$T/$name.err" |
+    sed -E 's/^([0-9:.]+) [^ ]+ +(In|Out|B|M|P|\?) +/\1 IFNAME \2 /' >"$T/$name.out"
   if cmp -s "$D/expected/$name.out" "$T/$name.out"; then
     ok
   else
