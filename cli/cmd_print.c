@@ -3,7 +3,6 @@
  * optionally with link headers, every field of every layer, a hex dump, or
  * NDJSON. Output goes through a large buffer. */
 #include <getopt.h>
-#include <net/if.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,16 +42,6 @@ static const char print_usage[] =
     "Exit status: 0 ok, 1 damaged or invalid capture data (packets before the\n"
     "damage are printed), 2 usage (also a filter that does not compile),\n"
     "3 I/O error.\n";
-
-/* SLL2 interface indexes named as tcpdump names them: by this machine. */
-static int local_ifname(void *user, uint32_t ifindex, char *buf, size_t cap) {
-  char nm[IF_NAMESIZE];
-  (void)user;
-  if (!if_indextoname(ifindex, nm))
-    return -1;
-  snprintf(buf, cap, "%s", nm);
-  return 0;
-}
 
 /* tcpdump -t, -tt, ... as capkit's names */
 static int time_format(const char *s) {
@@ -142,7 +131,7 @@ int cmd_print(int argc, char **argv) {
     return EXIT_IO;
   }
   capkit_printer_set_time(pr, tfmt);
-  capkit_printer_set_ifname(pr, local_ifname, NULL);
+  capkit_printer_set_ifname(pr, capkit_ifname_local, NULL);
   int code = EXIT_OK;
   uint64_t shown = 0;
   for (int fi = optind; fi < argc && shown < count; fi++) {

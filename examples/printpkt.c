@@ -2,24 +2,11 @@
  * and print one line per packet through the library's printer.
  *   printpkt [-e] [-S] [-x] [-t|-tt|-ttt|-tttt|-ttttt] FILE
  * Build: cc printpkt.c $(pkg-config --cflags --libs capkit) */
-#define _POSIX_C_SOURCE 200809L /* if_indextoname */
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <capkit/capkit.h>
 #include <capkit/printer.h>
-
-/* tcpdump names the interface of a Linux cooked (SLL2) header by this
- * machine's interfaces; so does capkit print. */
-static int ifname(void *user, uint32_t ifindex, char *buf, size_t cap) {
-  char nm[IF_NAMESIZE];
-  (void)user;
-  if (!if_indextoname(ifindex, nm))
-    return -1;
-  snprintf(buf, cap, "%s", nm);
-  return 0;
-}
 
 int main(int argc, char **argv) {
   unsigned flags = 0;
@@ -53,7 +40,8 @@ int main(int argc, char **argv) {
     return 3;
   }
   capkit_printer_set_time(p, tfmt);
-  capkit_printer_set_ifname(p, ifname, NULL);
+  /* SLL2 interfaces named by this machine, as tcpdump names them */
+  capkit_printer_set_ifname(p, capkit_ifname_local, NULL);
   int rc = capkit_reader_open_path(r, argv[i]);
   capkit_record rec = CAPKIT_RECORD_INIT;
   if (rc == 0)

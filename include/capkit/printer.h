@@ -75,8 +75,12 @@ CAPKIT_API int capkit_printer_set_time(capkit_printer *p, int fmt);
  * return -1 for no such interface (printed "?", as tcpdump does). */
 typedef int (*capkit_ifname_fn)(void *user, uint32_t ifindex, char *buf,
                                 size_t cap);
-/* Sets the interface namer (NULL: every index is "?"). USER is handed to
- * it; it is called from inside the render functions. */
+/* A namer by this machine's interfaces (if_indextoname), as tcpdump
+ * names them; USER is not used. Thread-safe. */
+CAPKIT_API int capkit_ifname_local(void *user, uint32_t ifindex, char *buf,
+                                   size_t cap);
+/* Sets the interface namer (NULL, the default: every index is "?"). USER
+ * is handed to it; it is called from inside the render functions. */
 CAPKIT_API void capkit_printer_set_ifname(capkit_printer *p,
                                           capkit_ifname_fn fn, void *user);
 

@@ -1,6 +1,8 @@
 /* printer.c - the printer handle: settings, time stamps in tcpdump's
  * formats (from seconds and nanoseconds, any 64-bit time), the hex dump,
  * and rendering a record into the handle's own buffer. */
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <capkit/json.h>
@@ -123,6 +125,16 @@ void capkit_printer_set_ifname(capkit_printer *p, capkit_ifname_fn fn,
                                void *user) {
   p->ifname = fn;
   p->ifname_user = user;
+}
+
+int capkit_ifname_local(void *user, uint32_t ifindex, char *buf,
+                        size_t cap) {
+  char nm[IF_NAMESIZE];
+  (void)user;
+  if (!if_indextoname(ifindex, nm))
+    return -1;
+  snprintf(buf, cap, "%s", nm);
+  return 0;
 }
 
 /* ---- time ------------------------------------------------------------- */
