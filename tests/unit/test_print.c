@@ -253,6 +253,74 @@ static void visitor(void) {
   CHECK_EQ(s.count, 0);
 }
 
+/* Seeded random damage to a valid packet, rendered in every mode on every
+ * link type the decoder knows (the sanitizer build watches the reads);
+ * every JSON object parses (Python) and holds one packet. */
+static void random_packets(void) {
+  static const uint32_t lts[] = {1, 101, 113, 276, 0, 108, 228, 229, 12};
+  static const unsigned modes[] = {
+      0, CAPKIT_PRINT_LINK, CAPKIT_PRINT_FIELDS | CAPKIT_PRINT_HEX,
+      CAPKIT_PRINT_LINK | CAPKIT_PRINT_ABSOLUTE | CAPKIT_PRINT_FIELDS};
+  char path[] = "/tmp/capkit-pjson-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0)
+    return;
+  FILE *f = fdopen(fd, "w");
+  capkit_printer *pm[4], *pj = capkit_printer_new(CAPKIT_PRINT_JSON);
+  for (int m = 0; m < 4; m++)
+    pm[m] = capkit_printer_new(modes[m]);
+  uint8_t b[128];
+  capkit_iface ifc;
+  memset(&ifc, 0, sizeof ifc);
+  int lines = 0, bad = 0;
+  for (int i = 0; i < 4000; i++) {
+    size_t n = sizeof udp_pkt;
+    memcpy(b, udp_pkt, n);
+    if (rnd() % 3 == 0) { /* a random tail */
+      n = rnd() % sizeof b;
+      for (size_t k = 14; k < n; k++)
+        b[k] = (uint8_t)rnd();
+    }
+    for (int k = rnd() % 6; k > 0 && n; k--)
+      b[rnd() % n] = (uint8_t)rnd();
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    ifc.linktype = lts[rnd() % (sizeof lts / sizeof *lts)];
+    rec.iface = &ifc;
+    rec.data = b;
+    rec.caplen = (uint32_t)n;
+    rec.origlen = (uint32_t)n + rnd() % 3;
+    rec.ts_sec = (int64_t)rnd() - 0x7fffffff;
+    rec.number = (uint64_t)i + 1;
+    const char *t;
+    size_t len;
+    for (int m = 0; m < 4; m++)
+      if (capkit_printer_render(pm[m], &rec, &t, &len) != 0 || !len ||
+          t[len - 1] != '\n' || strlen(t) != len)
+        bad++;
+    if (capkit_printer_render(pj, &rec, &t, &len) != 0 ||
+        memchr(t, '\n', len) != t + len - 1)
+      bad++;
+    fwrite(t, 1, len, f);
+    lines++;
+  }
+  CHECK_EQ(bad, 0);
+  fclose(f);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd,
+           "/usr/bin/python3 -c 'import json, sys\n"
+           "n = 0\n"
+           "for l in open(sys.argv[1], encoding=\"utf-8\"):\n"
+           "    o = json.loads(l); assert \"layers\" in o; n += 1\n"
+           "assert n == %d' %s",
+           lines, path);
+  CHECK(system(cmd) == 0);
+  remove(path);
+  for (int m = 0; m < 4; m++)
+    capkit_printer_free(pm[m]);
+  capkit_printer_free(pj);
+}
+
 static void names(void) {
   CHECK(!strcmp(capkit_ethertype_name(0x86dd), "IPv6"));
   CHECK(capkit_ethertype_name(0x1234) == NULL);
@@ -275,5 +343,6 @@ int main(void) {
   line_api();
   visitor();
   names();
+  random_packets();
   return tap_done();
 }
