@@ -138,6 +138,7 @@ typedef struct capkit_field {
   unsigned layer_index;      /* its index in the packet, from 0 */
   const char *layer_name;    /* capkit_layer_name(layer->type): "tcp" */
   const char *name;          /* "dport"; NULL for CAPKIT_FIELD_LAYER */
+  size_t name_len;           /* strlen(name); 0 for CAPKIT_FIELD_LAYER */
   int kind;                  /* capkit_field_kind */
   unsigned width;            /* HEX: digits to show at least */
   uint64_t u;

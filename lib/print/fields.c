@@ -14,52 +14,65 @@ typedef struct fs {
   int stop;
 } fs;
 
-static void emit(fs *s, const char *name, int kind, int off, uint32_t len) {
+static void emit(fs *s, const char *name, size_t kl, int kind, int off,
+                 uint32_t len) {
   if (s->stop)
     return;
   s->f.name = name;
+  s->f.name_len = kl;
   s->f.kind = kind;
   s->f.offset = (uint32_t)((int64_t)s->f.layer->offset + (len ? off : 0));
   s->f.length = len;
   s->stop = s->fn(&s->f, s->user);
 }
-/* Field at OFF (from the layer's start), LEN bytes; LEN 0: computed. */
-static void f_u(fs *s, const char *k, uint64_t v, int off, uint32_t len) {
+/* The field helpers take the name K as a literal (its length is known when
+ * compiling). A field lies at OFF (from the layer's start), LEN bytes; LEN
+ * 0: computed. */
+#define EMIT(s, k, kind, off, len) emit(s, k, sizeof(k) - 1, kind, off, len)
+static void f_u_(fs *s, const char *k, size_t kl, uint64_t v, int off,
+                 uint32_t len) {
   s->f.u = v;
-  emit(s, k, CAPKIT_FIELD_UINT, off, len);
+  emit(s, k, kl, CAPKIT_FIELD_UINT, off, len);
 }
-static void f_i(fs *s, const char *k, int64_t v, int off, uint32_t len) {
+static void f_i_(fs *s, const char *k, size_t kl, int64_t v, int off,
+                 uint32_t len) {
   s->f.i = v;
-  emit(s, k, CAPKIT_FIELD_INT, off, len);
+  emit(s, k, kl, CAPKIT_FIELD_INT, off, len);
 }
-static void f_x(fs *s, const char *k, uint64_t v, unsigned w, int off,
-                uint32_t len) {
+static void f_x_(fs *s, const char *k, size_t kl, uint64_t v, unsigned w,
+                 int off, uint32_t len) {
   s->f.u = v;
   s->f.width = w;
-  emit(s, k, CAPKIT_FIELD_HEX, off, len);
+  emit(s, k, kl, CAPKIT_FIELD_HEX, off, len);
 }
-static void f_bool(fs *s, const char *k, int v) {
+static void f_bool_(fs *s, const char *k, size_t kl, int v) {
   s->f.u = v != 0;
-  emit(s, k, CAPKIT_FIELD_BOOL, 0, 0);
+  emit(s, k, kl, CAPKIT_FIELD_BOOL, 0, 0);
 }
-static void f_text(fs *s, const char *k, const char *v, size_t n, int off,
-                   uint32_t len) {
+static void f_text_(fs *s, const char *k, size_t kl, const char *v, size_t n,
+                    int off, uint32_t len) {
   s->f.str = v;
   s->f.len = n;
-  emit(s, k, CAPKIT_FIELD_TEXT, off, len);
+  emit(s, k, kl, CAPKIT_FIELD_TEXT, off, len);
 }
-static void f_str(fs *s, const char *k, const char *v) {
-  f_text(s, k, v, strlen(v), 0, 0);
-}
-static void f_addr(fs *s, int kind, const char *k, const uint8_t *a,
-                   size_t n, int off) {
+static void f_addr_(fs *s, int kind, const char *k, size_t kl,
+                    const uint8_t *a, size_t n, int off) {
   s->f.bytes = a;
   s->f.nbytes = n;
-  emit(s, k, kind, off, (uint32_t)n);
+  emit(s, k, kl, kind, off, (uint32_t)n);
 }
-#define f_ip4(s, k, a, off) f_addr(s, CAPKIT_FIELD_IPV4, k, a, 4, off)
-#define f_ip6(s, k, a, off) f_addr(s, CAPKIT_FIELD_IPV6, k, a, 16, off)
-#define f_mac(s, k, a, n, off) f_addr(s, CAPKIT_FIELD_MAC, k, a, n, off)
+#define f_u(s, k, ...) f_u_(s, k, sizeof(k) - 1, __VA_ARGS__)
+#define f_i(s, k, ...) f_i_(s, k, sizeof(k) - 1, __VA_ARGS__)
+#define f_x(s, k, ...) f_x_(s, k, sizeof(k) - 1, __VA_ARGS__)
+#define f_bool(s, k, v) f_bool_(s, k, sizeof(k) - 1, v)
+#define f_text(s, k, ...) f_text_(s, k, sizeof(k) - 1, __VA_ARGS__)
+#define f_str(s, k, v) f_text_(s, k, sizeof(k) - 1, v, strlen(v), 0, 0)
+#define f_ip4(s, k, a, off)                                                    \
+  f_addr_(s, CAPKIT_FIELD_IPV4, k, sizeof(k) - 1, a, 4, off)
+#define f_ip6(s, k, a, off)                                                    \
+  f_addr_(s, CAPKIT_FIELD_IPV6, k, sizeof(k) - 1, a, 16, off)
+#define f_mac(s, k, a, n, off)                                                 \
+  f_addr_(s, CAPKIT_FIELD_MAC, k, sizeof(k) - 1, a, n, off)
 
 /* The kinds of the IPv4 options, by name, as a list ("bad" last when they
  * run past their room). */
@@ -101,7 +114,7 @@ static void ipv4_options(fs *s, const uint8_t *d, uint32_t n) {
   }
   s->f.str = t;
   s->f.len = m;
-  emit(s, "options", CAPKIT_FIELD_LIST, 20, n);
+  EMIT(s, "options", CAPKIT_FIELD_LIST, 20, n);
 }
 
 static void layer_fields(fs *s, const capkit_layer *l) {
@@ -260,7 +273,7 @@ static void layer_fields(fs *s, const capkit_layer *l) {
       if (m->has_lladdr) {
         s->f.bytes = m->lladdr;
         s->f.nbytes = 6;
-        emit(s, "lladdr", CAPKIT_FIELD_MAC, 0, 0);
+        EMIT(s, "lladdr", CAPKIT_FIELD_MAC, 0, 0);
       }
     }
     break;
@@ -312,7 +325,7 @@ static void layer_fields(fs *s, const capkit_layer *l) {
     if (t->opts & CAPKIT_TCPOPT_SACK) {
       s->f.pairs = t->sack;
       s->f.npairs = t->sack_blocks;
-      emit(s, "sack", CAPKIT_FIELD_PAIRS, 0, 0);
+      EMIT(s, "sack", CAPKIT_FIELD_PAIRS, 0, 0);
     }
     break;
   }
@@ -386,7 +399,7 @@ static void layer_fields(fs *s, const capkit_layer *l) {
     if (b->has_requested) {
       s->f.bytes = b->requested;
       s->f.nbytes = 4;
-      emit(s, "requested", CAPKIT_FIELD_IPV4, 0, 0);
+      EMIT(s, "requested", CAPKIT_FIELD_IPV4, 0, 0);
     }
     break;
   }
@@ -434,7 +447,7 @@ int capkit_packet_fields(const capkit_packet *p, capkit_field_fn fn,
     s.f.layer = l;
     s.f.layer_index = (unsigned)i;
     s.f.layer_name = capkit_layer_name(l->type);
-    emit(&s, NULL, CAPKIT_FIELD_LAYER, 0, l->len);
+    emit(&s, NULL, 0, CAPKIT_FIELD_LAYER, 0, l->len);
     layer_fields(&s, l);
   }
   return s.stop;
@@ -460,32 +473,43 @@ typedef struct lay {
 /* The common part of a layer: where it is and what is wrong with it. */
 static void common_fields(lay *y, const capkit_layer *l);
 
-static void key(lay *y, const char *k) {
+/* The key K with its separator: one reservation, no library call (keys
+ * are short; this runs for every field). */
+static inline void key(lay *y, const char *k, size_t kl) {
   tbuf *o = y->o;
-  if (y->json) {
-    if (!y->first)
-      tb_c(o, ',');
-    tb_c(o, '"');
-    tb_s(o, k);
-    tb_s(o, "\":");
-  } else {
-    if (!y->first)
-      tb_s(o, ", ");
-    tb_s(o, k);
-    tb_c(o, ' ');
+  if (!tb_need(o, kl + 5))
+    return;
+  char *q = o->p + o->n;
+  if (!y->first) {
+    *q++ = ',';
+    if (!y->json)
+      *q++ = ' ';
   }
+  if (y->json)
+    *q++ = '"';
+  memcpy(q, k, kl);
+  q += kl;
+  if (y->json) {
+    *q++ = '"';
+    *q++ = ':';
+  } else
+    *q++ = ' ';
+  o->n = (size_t)(q - o->p);
   y->first = 0;
 }
 
-static void kv_u(lay *y, const char *k, uint64_t v) {
-  key(y, k);
+static void kv_u_(lay *y, const char *k, size_t kl, uint64_t v) {
+  key(y, k, kl);
   tb_u(y->o, v);
 }
 
-static void kv_bool(lay *y, const char *k) {
-  key(y, k);
+#define kv_u(y, k, v) kv_u_(y, k, sizeof(k) - 1, v)
+static void kv_bool_(lay *y, const char *k, size_t kl) {
+  key(y, k, kl);
   tb_s(y->o, "true");
 }
+
+#define kv_bool(y, k) kv_bool_(y, k, sizeof(k) - 1)
 
 static void common_fields(lay *y, const capkit_layer *l) {
   kv_u(y, "offset", l->offset);
@@ -516,8 +540,8 @@ static int put_field(const capkit_field *f, void *user) {
   int q = y->json; /* values that are strings in JSON */
   if (f->kind == CAPKIT_FIELD_LAYER) {
     if (y->json) {
-      if (f->layer_index)
-        tb_c(o, ',');
+      if (f->layer_index) /* the previous layer's object ends */
+        tb_s(o, "},");
       tb_s(o, "{\"layer\":\"");
       tb_s(o, f->layer_name);
       tb_c(o, '"');
@@ -533,7 +557,7 @@ static int put_field(const capkit_field *f, void *user) {
     }
     return 0;
   }
-  key(y, f->name);
+  key(y, f->name, f->name_len);
   switch (f->kind) {
   case CAPKIT_FIELD_UINT:
     tb_u(o, f->u);
@@ -555,11 +579,14 @@ static int put_field(const capkit_field *f, void *user) {
   case CAPKIT_FIELD_TEXT:
     if (q)
       capkit__tb_json(o, f->str, f->len);
-    else if (tb_need(o, f->len))
+    else if (tb_need(o, f->len)) { /* '.' for what is not printable */
+      char *d = o->p + o->n;
       for (size_t k = 0; k < f->len; k++) {
         char ch = f->str[k];
-        o->p[o->n++] = (ch >= 0x20 && ch < 0x7f) ? ch : '.';
+        d[k] = (ch >= 0x20 && ch < 0x7f) ? ch : '.';
       }
+      o->n += f->len;
+    }
     break;
   case CAPKIT_FIELD_IPV4:
   case CAPKIT_FIELD_IPV6:
@@ -631,14 +658,6 @@ void capkit__print_fields(capkit_printer *c) {
   }
 }
 
-/* JSON: each layer object closes where the next one opens. */
-static int put_json_field(const capkit_field *f, void *user) {
-  lay *y = user;
-  if (f->kind == CAPKIT_FIELD_LAYER && f->layer_index)
-    tb_c(y->o, '}');
-  return put_field(f, user);
-}
-
 void capkit__print_json(capkit_printer *c, const capkit_record *rec) {
   tbuf *o = &c->o;
   const capkit_packet *p = c->pkt;
@@ -660,7 +679,7 @@ void capkit__print_json(capkit_printer *c, const capkit_record *rec) {
     tb_s(o, ",\"malformed\":true");
   tb_s(o, ",\"layers\":[");
   lay y = {o, 1, 0, NULL};
-  capkit_packet_fields(p, put_json_field, &y);
+  capkit_packet_fields(p, put_field, &y);
   if (p->count)
     tb_c(o, '}');
   tb_s(o, "]}\n");

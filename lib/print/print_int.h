@@ -11,11 +11,12 @@
 #include <capkit/decode.h>
 #include <capkit/printer.h>
 
-/* Text being built. On allocation failure err is set and appends stop. */
+/* Text being built. On allocation failure err is set and appends stop.
+ * A fixed buffer (the caller's array) never grows: it sets err instead. */
 typedef struct tbuf {
   char *p;
   size_t n, cap;
-  int err;
+  int err, fixed;
 } tbuf;
 
 /* Grows to hold k more bytes; 0 and err set when memory runs out. */

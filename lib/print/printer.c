@@ -11,8 +11,10 @@
 #include "print_int.h"
 
 int capkit__tb_grow(tbuf *o, size_t k) {
-  if (o->err)
+  if (o->err || o->fixed) {
+    o->err = 1;
     return 0;
+  }
   size_t nc = o->cap ? o->cap : 256;
   while (nc - o->n < k) {
     if (nc > SIZE_MAX / 2) {
@@ -70,7 +72,7 @@ void capkit__tb_ip6(tbuf *o, const uint8_t *a) {
 }
 
 size_t capkit_ip6_text(char *out, const uint8_t *a) {
-  tbuf t = {out, 0, CAPKIT_IP6_TEXT_MAX, 0}; /* never grows: 45 at most */
+  tbuf t = {out, 0, CAPKIT_IP6_TEXT_MAX, 0, 1}; /* 45 at most */
   tb_ip6(&t, a);
   out[t.n] = '\0';
   return t.n;
@@ -177,7 +179,7 @@ static size_t day_text(char *out, int64_t sec, int date) {
     rem += 86400;
     days--;
   }
-  tbuf t = {out, 0, 47, 0};
+  tbuf t = {out, 0, 47, 0, 1};
   if (date) {
     int64_t y;
     unsigned m, d;
