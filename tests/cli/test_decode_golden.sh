@@ -121,4 +121,31 @@ for fmt in date abs epoch rel delta; do
   check_eq "print -t $fmt of extreme times" "$want" "$got"
 done
 
+# ---- JSON strings are valid UTF-8 in every command: a file name with a
+# byte that is not UTF-8 (info, dump), an HTTP request line in UTF-8 (print)
+bad=$T/$'odd\xff\xc3name'.pcap
+cp "$D/tcp.pcap" "$bad"
+"$CAPKIT" info --json "$bad" >"$T/info.json"
+check "info --json: valid UTF-8 and JSON, the odd bytes as \\u00XX" "$PY" -c '
+import json, sys
+o = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+assert o["file"].endswith("odd\u00ff\u00c3name.pcap"), o["file"]' "$T/info.json"
+"$PY" - "$T/utf8.pcap" <<'PYEOF'
+import struct, sys
+line = "GET /caf\u00e9/\u65e5\u672c HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+tcp = struct.pack("!HHIIBBHHH", 40000, 80, 1, 1, 0x50, 0x18, 100, 0, 0) + line
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0,
+                 bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+frame = bytes(6) + bytes(6) + b"\x08\x00" + ip + tcp
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    f.write(struct.pack("<IIII", 1700000000, 0, len(frame), len(frame)) + frame)
+PYEOF
+"$CAPKIT" print --json "$T/utf8.pcap" >"$T/utf8.json"
+check "print --json: a UTF-8 HTTP line comes back exactly" "$PY" -c '
+import json, sys
+o = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+http = [l for l in o["layers"] if l["layer"] == "http"][0]
+assert http["line"] == "GET /caf\u00e9/\u65e5\u672c HTTP/1.1", http' "$T/utf8.json"
+
 finish
