@@ -231,8 +231,7 @@ static void put_time(capkit_printer *c, const capkit_record *rec) {
       dn = hn + 1000000000u - ln;
       ds--;
     }
-    if (neg)
-      tb_c(o, '-');
+    tb_c(o, neg ? '-' : ' '); /* tcpdump's sign column */
     put_hms(o, ds);
     put_frac(c, dn);
     break;

@@ -101,7 +101,7 @@ def date(sec):
     d = datetime.date(1970, 1, 1) + datetime.timedelta(days=days - k * 146097)
     return "%04d-%02d-%02d %02d:%02d:%02d" % (d.year + 400 * k, d.month, d.day, rem // 3600, rem // 60 % 60, rem % 60)
 def hms(ns):
-    sign = "-" if ns < 0 else ""
+    sign = "-" if ns < 0 else " "  # tcpdump's sign column (-ttt, -ttttt)
     ns = abs(ns)
     s, f = divmod(ns, 10**9)
     return "%s%02d:%02d:%02d.%06d" % (sign, s // 3600, s // 60 % 60, s % 60, f // 1000)

@@ -26,6 +26,12 @@ cmp_tcpdump() {
 for b in loopback tcpflags arp dns sll2 jumbo vlan_icmp; do
   for o in "" -e -S; do cmp_tcpdump "$T/$b.pcap" "$o"; done
 done
+# tcpdump's time options and capkit's names for them
+for t in -t:none -tt:epoch -ttt:delta -tttt:date -ttttt:rel; do
+  TZ=UTC tcpdump -nn "${t%%:*}" -r "$T/dns.pcap" >"$T/td.out" 2>/dev/null
+  "$CAPKIT" print -t "${t#*:}" "$T/dns.pcap" >"$T/ck.out"
+  check "print -t ${t#*:} is tcpdump ${t%%:*}" cmp -s "$T/td.out" "$T/ck.out"
+done
 # the clean captures of tests/data whose protocols capkit decodes
 D=$CAPKIT_TESTDATA/decode
 for b in tcp udp icmp arp frag vlan sll sll2 null_le null_be loop raw ipv4 \

@@ -155,17 +155,17 @@ static void times(void) {
 
   p = capkit_printer_new(CAPKIT_PRINT_NANO);
   capkit_printer_set_time(p, CAPKIT_PRINT_TIME_REL);
-  CHECK(!strncmp(render(p, INT64_MIN, 0), "00:00:00.000000000 ", 19));
+  CHECK(!strncmp(render(p, INT64_MIN, 0), " 00:00:00.000000000 ", 20));
   /* 2^64-1 seconds = 5124095576030431 h 0 min 15 s */
-  CHECK(!strncmp(render(p, INT64_MAX, 7), "5124095576030431:00:15.000000007 ",
-                 33));
+  CHECK(!strncmp(render(p, INT64_MAX, 7), " 5124095576030431:00:15.000000007 ",
+                 34));
   capkit_printer_free(p);
 
   p = capkit_printer_new(0);
   capkit_printer_set_time(p, CAPKIT_PRINT_TIME_DELTA);
   render(p, 10, 500000000);
   CHECK(!strncmp(render(p, 9, 700000000), "-00:00:00.800000 ", 17));
-  CHECK(!strncmp(render(p, 3609, 700000001), "01:00:00.000000 ", 16));
+  CHECK(!strncmp(render(p, 3609, 700000001), " 01:00:00.000000 ", 17));
   capkit_printer_set_time(p, CAPKIT_PRINT_TIME_ABS);
   CHECK(!strncmp(render(p, -1, 0), "23:59:59.000000 ", 16));
   capkit_printer_set_time(p, CAPKIT_PRINT_TIME_EPOCH);
