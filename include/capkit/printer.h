@@ -187,7 +187,8 @@ CAPKIT_API const char *capkit_port_name(uint16_t port, uint8_t proto);
 CAPKIT_API const char *capkit_icmp_type_name(uint8_t type);
 /* ICMPv6 types in tcpdump's words: 135 "neighbor solicitation". */
 CAPKIT_API const char *capkit_icmp6_type_name(uint8_t type);
-/* DNS record types: 28 "AAAA". */
+/* DNS record types: 28 "AAAA" (tcpdump's names where it has one, else
+ * IANA's: 65 "HTTPS"). */
 CAPKIT_API const char *capkit_dns_type_name(uint16_t type);
 /* (Link types: capkit_linktype_name() in linktype.h.) */
 

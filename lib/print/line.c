@@ -25,9 +25,11 @@ static const char *ethertype_name(uint16_t t) {
   return n ? n : "Unknown";
 }
 
+/* A record type as tcpdump 4.99 names it: the types it knows by name
+ * (1..48, 99..104, 249..256), the others "TypeN". */
 static const char *dns_type_name(uint16_t t, char *buf, size_t cap) {
   const char *n = capkit_dns_type_name(t);
-  if (n)
+  if (n && (t <= 48 || (t >= 99 && t <= 104) || (t >= 249 && t <= 256)))
     return n;
   snprintf(buf, cap, "Type%u", t);
   return buf;
@@ -354,6 +356,21 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_s(o, " [bad tcp]");
 }
 
+/* A byte of text as tcpdump shows it: printable ASCII as it is, bytes
+ * above 0x7f as "M-" and their low 7 bits, control characters as "^"
+ * and the character 0x40 above. */
+static void tcpdump_char(tbuf *o, uint8_t ch) {
+  if (ch >= 0x80) {
+    tb_s(o, "M-");
+    ch &= 0x7f;
+  }
+  if (ch < 0x20 || ch == 0x7f) {
+    tb_c(o, '^');
+    ch ^= 0x40;
+  }
+  tb_c(o, (char)ch);
+}
+
 /* A section count as tcpdump shows it: " [3a]". */
 static void dns_count(tbuf *o, uint32_t n, const char *tag) {
   tb_s(o, " [");
@@ -443,24 +460,65 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         bad = 1;
         break;
       }
-      if (type == 1 && rdlen == 4) {
+      /* as tcpdump: the address bytes are read whatever rdlen says, a
+       * name that cannot be read ends the line */
+      if (type == 1 || type == 28) {
+        uint32_t al = type == 1 ? 4 : 16;
+        if (off + al > end) {
+          bad = 1;
+          break;
+        }
         tb_c(o, ' ');
-        tb_ip4(o, p + off);
-      } else if (type == 28 && rdlen == 16) {
+        if (type == 1)
+          tb_ip4(o, p + off);
+        else
+          tb_ip6(o, p + off);
+      } else if (type == 41) { /* OPT: the class is the UDP size */
+        tb_s(o, " UDPsize=");
+        tb_u(o, rd16(p + off - 8));
+        if (rd16(p + off - 4) & 0x8000)
+          tb_s(o, " DO");
+      } else if (type == 16) { /* TXT: each string quoted (tcpdump
+                                   bounds them by the capture only) */
+        for (uint32_t k = off; k < off + rdlen && !bad;) {
+          uint32_t n = p[k++];
+          tb_s(o, " \"");
+          if (k + n > end) {
+            bad = 1;
+            break;
+          }
+          for (uint32_t j = 0; j < n; j++)
+            tcpdump_char(o, p[k + j]);
+          tb_c(o, '"');
+          k += n;
+        }
+        if (bad)
+          break;
+      } else if (type == 104) { /* UNSPECA: the bytes, right after */
+        for (uint32_t j = 0; j < rdlen; j++)
+          tcpdump_char(o, p[off + j]);
+      } else if (type == 33 || type == 15 || type == 5 || type == 12 ||
+                 type == 2 || type == 39) {
+        /* SRV: target:port prio weight; MX: exchange pref; the others a
+         * name */
+        uint32_t at = off + (type == 33 ? 6 : type == 15 ? 2 : 0);
         tb_c(o, ' ');
-        tb_ip6(o, p + off);
-      } else if (type == 15 && rdlen >= 3) { /* MX: exchange, then pref */
-        if (capkit_dns_name(c->pkt, d->msg_off, off + 2, nb, sizeof nb) >=
-            0) {
-          tb_c(o, ' ');
-          tb_s(o, nb);
+        if (at > end ||
+            capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0) {
+          bad = 1;
+          break;
+        }
+        tb_s(o, nb);
+        if (type == 33) {
+          tb_c(o, ':');
+          tb_u(o, rd16(p + off + 4));
           tb_c(o, ' ');
           tb_u(o, rd16(p + off));
-        }
-      } else if (type == 5 || type == 12 || type == 2) {
-        if (capkit_dns_name(c->pkt, d->msg_off, off, nb, sizeof nb) >= 0) {
           tb_c(o, ' ');
-          tb_s(o, nb);
+          tb_u(o, rd16(p + off + 2));
+        } else if (type == 15) {
+          tb_c(o, ' ');
+          tb_u(o, rd16(p + off));
         }
       }
       off += rdlen;

@@ -185,44 +185,30 @@ const char *capkit_icmp6_type_name(uint8_t t) {
 }
 
 const char *capkit_dns_type_name(uint16_t t) {
-  switch (t) {
-  case 1:
-    return "A";
-  case 2:
-    return "NS";
-  case 5:
-    return "CNAME";
-  case 6:
-    return "SOA";
-  case 12:
-    return "PTR";
-  case 15:
-    return "MX";
-  case 16:
-    return "TXT";
-  case 28:
-    return "AAAA";
-  case 33:
-    return "SRV";
-  case 35:
-    return "NAPTR";
-  case 41:
-    return "OPT";
-  case 43:
-    return "DS";
-  case 46:
-    return "RRSIG";
-  case 48:
-    return "DNSKEY";
-  case 64:
-    return "SVCB";
-  case 65:
-    return "HTTPS";
-  case 255:
-    return "ANY";
-  default:
-    return NULL;
-  }
+  /* tcpdump's names (1..48, 99..104, 249..256), then IANA's */
+  static const char *const low[] = {
+      NULL,    "A",     "NS",     "MD",       "MF",    "CNAME",  "SOA",
+      "MB",    "MG",    "MR",     "NULL",     "WKS",   "PTR",    "HINFO",
+      "MINFO", "MX",    "TXT",    "RP",       "AFSDB", "X25",    "ISDN",
+      "RT",    "NSAP",  "NSAP_PTR", "SIG",    "KEY",   "PX",     "GPOS",
+      "AAAA",  "LOC",   "NXT",    "EID",      "NIMLOC", "SRV",   "ATMA",
+      "NAPTR", "KX",    "CERT",   "A6",       "DNAME", "SINK",   "OPT",
+      "APL",   "DS",    "SSHFP",  "IPSECKEY", "RRSIG", "NSEC",   "DNSKEY",
+      "DHCID", "NSEC3", "NSEC3PARAM", "TLSA", "SMIMEA", NULL,    "HIP",
+      NULL,    NULL,    NULL,     "CDS",      "CDNSKEY", "OPENPGPKEY",
+      "CSYNC", "ZONEMD", "SVCB",  "HTTPS"};
+  static const char *const mid[] = {"SPF", "UINFO", "UID", "GID", "UNSPEC",
+                                    "UNSPECA"};
+  static const char *const high[] = {"TKEY",  "TSIG",  "IXFR", "AXFR",
+                                     "MAILB", "MAILA", "ANY",  "URI",
+                                     "CAA"};
+  if (t < sizeof low / sizeof *low)
+    return low[t];
+  if (t >= 99 && t < 99 + sizeof mid / sizeof *mid)
+    return mid[t - 99];
+  if (t >= 249 && t < 249 + sizeof high / sizeof *high)
+    return high[t - 249];
+  return NULL;
 }
 
 const char *capkit__csum_name(int c) {

@@ -57,6 +57,23 @@ dns = [dq(id=1, rd=1, qd=q), dq(id=2, rd=0, qd=q), dq(id=3, rd=1, cd=1, qd=q), d
        dr(id=7, qr=1, rd=1, ra=1, rcode=2, qd=q, ns=DNSRR(rrname="example.com", type="NS", rdata="ns.example.com")),
        dr(id=8, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="MX", rdata=b"\x00\x0a\x02mx\x07example\x03com\x00")),
        ]
+dns += [dr(id=20, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="TXT", rdata=["hello world", "x"])),
+        dr(id=21, qr=1, rd=1, ra=1, qd=q, an=DNSRRSRV(rrname="_sip._tcp.example.com", priority=10, weight=20, port=5060, target="sip.example.com")),
+        dr(id=22, qr=1, rd=1, ra=1, qd=DNSQR(qname="1.0.0.10.in-addr.arpa", qtype="PTR"), an=DNSRR(rrname="1.0.0.10.in-addr.arpa", type="PTR", rdata="host.example.com")),
+        dr(id=23, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="A", rdata="1.2.3.4")/DNSRR(rrname="example.com", type="A", rdata="5.6.7.8")),
+        dr(id=24, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="CNAME", rdata="a.example.com")/DNSRR(rrname="a.example.com", type="A", rdata="9.9.9.9")),
+        dr(id=25, qr=1, opcode=5, rd=1, ra=1, qd=q)]
+# answers of every type number (empty data, or a few bytes): tcpdump's
+# names, "TypeN" for the others; TXT bytes that are not printable; OPT
+def raw_answer(i, t, rdata, ttl=60, cls=1):
+    msg = struct.pack("!HHHHHH", i, 0x8180, 1, 1, 0, 0) + b"\x01a\x00" + struct.pack("!HH", 1, 1)
+    msg += b"\x01a\x00" + struct.pack("!HHIH", t, cls, ttl, len(rdata)) + rdata
+    return Ether()/IP(src="10.0.0.53", dst="10.0.0.1")/UDP(sport=53, dport=33333)/Raw(msg)
+for t in [3, 13, 17, 23, 29, 39, 44, 48, 49, 52, 64, 65, 99, 104, 249, 255, 257, 32768, 65534]:
+    dns.append(raw_answer(t, t, b"\x00" * 8))
+dns.append(raw_answer(100, 16, b"\x05a\x01\"\xe9\x7f\x00b"))
+dns.append(raw_answer(101, 41, b"", ttl=0x8000, cls=1232))
+dns.append(raw_answer(102, 41, b"", ttl=0, cls=512))
 w("dns", ts(dns))
 # SLL2
 sll2 = []
