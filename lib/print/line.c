@@ -572,13 +572,24 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   if (transport_endpoints(c, net, l, u->sport, u->dport, " [|udp]",
                           " [|udp]"))
     return;
-  if (l->status & CAPKIT_LAYER_MALFORMED) {
-    tb_s(o, "[bad udp length ");
+  /* tcpdump: a length below the header's is fatal; a longer one than the
+   * IP datagram leaves the IP payload as the length, and plain UDP then
+   * says so */
+  if ((l->status & CAPKIT_LAYER_MALFORMED) && u->len < 8 &&
+      !(u->len == 0 && net->type == CAPKIT_LAYER_IPV6)) {
+    tb_s(o, "truncated-udplength ");
     tb_u(o, u->len);
-    tb_c(o, ']');
     return;
   }
   uint32_t len = l->payload_len; /* u->len - 8, or a jumbogram's */
+  uint32_t iplen = net->payload_len; /* after the IP header(s) */
+  if (net->type == CAPKIT_LAYER_IPV6 && i > 0 &&
+      c->pkt->layers[i - 1].type == CAPKIT_LAYER_IPV6_EXT)
+    iplen = c->pkt->layers[i - 1].payload_len;
+  int longer = (l->status & CAPKIT_LAYER_MALFORMED) && iplen >= 8 &&
+               len > iplen - 8 && !(net->status & CAPKIT_LAYER_FRAGMENT);
+  if (longer)
+    len = iplen - 8;
   const capkit_layer *a = i + 1 < c->pkt->count ? &c->pkt->layers[i + 1] : 0;
   if (a && a->type == CAPKIT_LAYER_VXLAN) {
     tb_s(o, "VXLAN");
@@ -632,7 +643,12 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_u(o, len);
     return;
   }
-  tb_s(o, "UDP, length ");
+  if (longer) {
+    tb_s(o, "UDP, bad length ");
+    tb_u(o, l->payload_len);
+    tb_s(o, " > ");
+  } else
+    tb_s(o, "UDP, length ");
   tb_u(o, len);
 }
 
@@ -864,21 +880,37 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   const capkit_layer *l = &p->layers[i];
   int v6 = l->type == CAPKIT_LAYER_IPV6;
   c->ext_shown = 0;
+  int whole = !(l->status & CAPKIT_LAYER_TRUNCATED) || (!v6 && l->len >= 20);
+  unsigned ver = p->data[l->offset] >> 4;
+  if (!v6 && whole && ver != 4) { /* tcpdump's words, without "IP " */
+    if (ver == 6)
+      tb_s(o, "IP6, wrong link-layer encapsulation (invalid)");
+    else {
+      tb_s(o, "IP");
+      tb_u(o, ver);
+      tb_s(o, " (invalid)");
+    }
+    return;
+  }
   if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)))
     tb_s(o, v6 ? "IP6 " : "IP "); /* tcpdump: "IP  [|ip]", " [|ip6]" */
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
-    tb_s(o, v6 ? " [|ip6]" : " [|ip]");
+    /* the fixed header is there: its lengths are judged first */
+    if (!v6 && whole && l->u.ipv4.ihl < 20) {
+      tb_s(o, "bad-hlen ");
+      tb_u(o, l->u.ipv4.ihl);
+    } else if (!v6 && whole && l->u.ipv4.total_len < l->u.ipv4.ihl) {
+      tb_s(o, "bad-len ");
+      tb_u(o, l->u.ipv4.total_len);
+    } else
+      tb_s(o, v6 ? " [|ip6]" : " [|ip]");
     return;
   }
   if (l->status & CAPKIT_LAYER_MALFORMED && i + 1 >= p->count) {
-    if (!v6 && (p->data[l->offset] >> 4) != 4) {
-      tb_s(o, "[bad ip version ");
-      tb_u(o, p->data[l->offset] >> 4);
-      tb_c(o, ']');
-    } else if (v6 && (p->data[l->offset] >> 4) != 6) {
-      tb_s(o, "[bad ip6 version ");
-      tb_u(o, p->data[l->offset] >> 4);
-      tb_c(o, ']');
+    if (v6 && ver != 6) {
+      tb_s(o, "version error: ");
+      tb_u(o, ver);
+      tb_s(o, " != 6");
     } else if (!v6 && l->u.ipv4.ihl < 20) {
       tb_s(o, "bad-hlen ");
       tb_u(o, l->u.ipv4.ihl);

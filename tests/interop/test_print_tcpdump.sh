@@ -23,7 +23,7 @@ cmp_tcpdump() {
     diff "$T/td.out" "$T/ck.out" | head -6 >&2
   fi
 }
-for b in loopback tcpflags arp dns sll2 jumbo vlan_icmp; do
+for b in loopback tcpflags arp dns sll2 jumbo vlan_icmp ipbad; do
   for o in "" -e -S; do cmp_tcpdump "$T/$b.pcap" "$o"; done
 done
 # tcpdump's time options and capkit's names for them
@@ -35,7 +35,7 @@ done
 # the clean captures of tests/data whose protocols capkit decodes
 D=$CAPKIT_TESTDATA/decode
 for b in tcp udp icmp arp frag vlan sll sll2 null_le null_be loop raw ipv4 \
-  ipv6raw; do
+  ipv6raw udp_bad; do
   for o in "" -e; do cmp_tcpdump "$D/$b.pcap" "$o"; done
 done
 cmp_tcpdump "$CAPKIT_TESTDATA/connection_termination.pcap" ""

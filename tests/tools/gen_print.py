@@ -99,6 +99,23 @@ jw = PcapWriter(f"{out}/jumbo.pcap", linktype=1, snaplen=262144, sync=True)
 for p in ts(jp):
     jw.write(p)
 jw.close()
+# IP headers tcpdump rejects in its own words: an IPv4 EtherType over
+# versions 6, 5 and 0, a short header length, a total length below it, an
+# IPv6 EtherType over version 5; UDP lengths below 8 and beyond the datagram
+ipb = bytes(IP(src="10.0.0.1", dst="10.0.0.2")/UDP(sport=1000, dport=2000)/Raw(b"abcdefgh"))
+def mod(b, i, v):
+    b = bytearray(b); b[i] = v; return bytes(b)
+bad = [Ether(type=0x0800)/Raw(mod(ipb, 0, 0x65)), Ether(type=0x0800)/Raw(mod(ipb, 0, 0x55)),
+       Ether(type=0x0800)/Raw(mod(ipb, 0, 0x05)), Ether(type=0x0800)/Raw(mod(ipb, 0, 0x44)),
+       Ether(type=0x0800)/Raw(mod(ipb, 3, 10)),
+       Ether(type=0x86dd)/Raw(bytes([0x50]) + bytes(IPv6(src="::1", dst="::2")/UDP())[1:]),
+       Ether()/IP(src="10.0.0.1", dst="10.0.0.2")/UDP(sport=1000, dport=2000, len=4)/Raw(b"abcdefgh"),
+       Ether()/IP(src="10.0.0.1", dst="10.0.0.2")/UDP(sport=1000, dport=2000, len=100)/Raw(b"abcdefgh"),
+       Ether()/IP(src="10.0.0.1", dst="10.0.0.2")/UDP(sport=1000, dport=53, len=100)/DNS(id=1, rd=1, qd=DNSQR(qname="a.b")),
+       Ether()/IP(src="10.0.0.1", dst="10.0.0.2")/UDP(sport=1000, dport=2000, len=10)/Raw(b"abcdefgh"),
+       Ether()/IPv6(src="::1", dst="::2")/UDP(sport=1000, dport=2000, len=100)/Raw(b"abcdefgh"),
+       Ether()/IPv6(src="::1", dst="::2")/UDP(sport=1000, dport=2000, len=3)/Raw(b"abcdefgh")]
+w("ipbad", ts(bad))
 # VLAN and ICMP
 v = [Ether()/Dot1Q(vlan=10, prio=3)/IP(src="10.0.0.1", dst="10.0.0.2")/ICMP(type=8, id=1, seq=2),
      Ether()/Dot1Q(vlan=10)/Dot1Q(vlan=20)/IP(src="10.0.0.2", dst="10.0.0.1")/ICMP(type=0, id=1, seq=2),
