@@ -124,8 +124,20 @@ static int transport_endpoints(pctx *c, const capkit_layer *net,
 
 static size_t line_from(pctx *c, size_t i, int prefix);
 
-static void tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
-                        uint32_t sack_base) {
+/* The length the IP header(s) give to the transport layer at index i: the
+ * IPv4 total length less its header, the IPv6 payload less its extension
+ * headers. */
+static uint32_t ip_payload(const pctx *c, const capkit_layer *net, size_t i) {
+  if (net->type == CAPKIT_LAYER_IPV6 && i > 0 &&
+      c->pkt->layers[i - 1].type == CAPKIT_LAYER_IPV6_EXT)
+    return c->pkt->layers[i - 1].payload_len;
+  return net->payload_len;
+}
+
+/* The options, as tcpdump: returns 0, or -1 after a bad one, which ends
+ * tcpdump's line ("[bad opt]", no length after it). */
+static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
+                       uint32_t sack_base) {
   tb_s(o, ", options [");
   uint32_t i = 0;
   int first = 1;
@@ -144,8 +156,10 @@ static void tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
       continue;
     }
     if (i + 1 >= n || d[i + 1] < 2 || i + d[i + 1] > n) {
-      tb_s(o, "bad opt");
-      break;
+      tb_s(o, "[bad opt]");
+      if (i)
+        tb_c(o, ']');
+      return -1;
     }
     uint8_t l = d[i + 1];
     const uint8_t *p = d + i + 2;
@@ -177,10 +191,16 @@ static void tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
     } else {
       tb_s(o, "unknown-");
       tb_u(o, k);
+      for (unsigned b = 0; b + 2u < l; b++) { /* the data, in hex */
+        if (!b)
+          tb_s(o, " 0x");
+        tb_x(o, p[b], 2);
+      }
     }
     i += l;
   }
   tb_c(o, ']');
+  return 0;
 }
 
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen);
@@ -287,6 +307,19 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                      size_t i) {
   tbuf *o = &c->o;
   const capkit_tcp *t = &l->u.tcp;
+  uint32_t seglen = ip_payload(c, net, i);
+  if (l->len >= 20 && t->doff > seglen && t->doff >= 20) {
+    /* tcpdump judges the header length against the segment first */
+    put_endpoints(c, net, 1, t->sport, t->dport);
+    tb_s(o, "Flags [");
+    tcp_flags(o, t->flags);
+    tb_s(o, "] [bad hdr length ");
+    tb_u(o, t->doff);
+    tb_s(o, " - too long, > ");
+    tb_u(o, seglen);
+    tb_c(o, ']');
+    return;
+  }
   if (transport_endpoints(c, net, l, t->sport, t->dport, "[|tcp]",
                           " [|tcp]"))
     return;
@@ -322,8 +355,10 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_s(o, ", urg ");
     tb_u(o, t->urg);
   }
-  if (t->doff > 20)
-    tcp_options(o, c->pkt->data + l->offset + 20, t->doff - 20u, sack_base);
+  if (t->doff > 20 &&
+      tcp_options(o, c->pkt->data + l->offset + 20, t->doff - 20u,
+                  sack_base) < 0)
+    return;
   tb_s(o, ", length ");
   tb_u(o, len);
   if (i + 1 < c->pkt->count) {
@@ -351,7 +386,10 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
         dns_line(c, a, len - 2);
       }
     }
-  }
+  } else if (len && l->offset + l->len >= c->pkt->caplen &&
+           (t->sport == 80 || t->dport == 80 || t->sport == 8080 ||
+            t->dport == 8080))
+    tb_s(o, ": HTTP"); /* tcpdump names the port, nothing captured */
   if (l->status & CAPKIT_LAYER_MALFORMED)
     tb_s(o, " [bad tcp]");
 }
@@ -582,10 +620,7 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     return;
   }
   uint32_t len = l->payload_len; /* u->len - 8, or a jumbogram's */
-  uint32_t iplen = net->payload_len; /* after the IP header(s) */
-  if (net->type == CAPKIT_LAYER_IPV6 && i > 0 &&
-      c->pkt->layers[i - 1].type == CAPKIT_LAYER_IPV6_EXT)
-    iplen = c->pkt->layers[i - 1].payload_len;
+  uint32_t iplen = ip_payload(c, net, i);
   int longer = (l->status & CAPKIT_LAYER_MALFORMED) && iplen >= 8 &&
                len > iplen - 8 && !(net->status & CAPKIT_LAYER_FRAGMENT);
   if (longer)
@@ -658,7 +693,7 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
   uint32_t len = l->payload_len + (l->len >= 8 ? 8 : l->len);
   if (l->type == CAPKIT_LAYER_ICMPV6) {
     tb_s(o, "ICMP6, ");
-    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
+    if (l->len < 1) {
       tb_s(o, "[|icmp6]");
       return;
     }
@@ -668,6 +703,10 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
     else {
       tb_s(o, "type-#");
       tb_u(o, m->type);
+    }
+    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
+      tb_s(o, " [|icmp6]"); /* tcpdump: the type's name, then cut */
+      return;
     }
     if (m->type == 128 || m->type == 129) {
       tb_s(o, ", id ");
@@ -929,6 +968,12 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     tb_s(o, "truncated-ip - ");
     tb_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     tb_s(o, " bytes missing! ");
+  }
+  if (v6 && p->origlen >= p->caplen && l->payload_len &&
+      l->payload_len > p->origlen - l->offset - 40) {
+    tb_s(o, "truncated-ip6 - "); /* tcpdump: no space after the '!' */
+    tb_u(o, l->payload_len - (p->origlen - l->offset - 40));
+    tb_s(o, " bytes missing!");
   }
   /* skip IPv6 extension headers: they show as "frag" only */
   size_t j = i + 1;
