@@ -738,6 +738,10 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
       tb_s(o, " [|icmp6]");
     return;
   }
+  if (l->len == 0) {
+    tb_s(o, " [|icmp]"); /* tcpdump: not even the type */
+    return;
+  }
   tb_s(o, "ICMP ");
   if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
     tb_s(o, "[|icmp]");
@@ -920,8 +924,8 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   int v6 = l->type == CAPKIT_LAYER_IPV6;
   c->ext_shown = 0;
   int whole = !(l->status & CAPKIT_LAYER_TRUNCATED) || (!v6 && l->len >= 20);
-  unsigned ver = p->data[l->offset] >> 4;
-  if (!v6 && whole && ver != 4) { /* tcpdump's words, without "IP " */
+  unsigned ver = l->len ? p->data[l->offset] >> 4 : (v6 ? 6u : 4u);
+  if (!v6 && ver != 4) { /* tcpdump's words, without "IP " */
     if (ver == 6)
       tb_s(o, "IP6, wrong link-layer encapsulation (invalid)");
     else {
@@ -950,17 +954,19 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       tb_s(o, "version error: ");
       tb_u(o, ver);
       tb_s(o, " != 6");
-    } else if (!v6 && l->u.ipv4.ihl < 20) {
+      return;
+    }
+    if (!v6 && l->u.ipv4.ihl < 20) {
       tb_s(o, "bad-hlen ");
       tb_u(o, l->u.ipv4.ihl);
-    } else if (!v6 && l->u.ipv4.total_len < l->u.ipv4.ihl) {
+      return;
+    }
+    if (!v6 && l->u.ipv4.total_len < l->u.ipv4.ihl) {
       tb_s(o, "bad-len ");
       tb_u(o, l->u.ipv4.total_len);
-    } else {
-      put_endpoints(c, l, 0, 0, 0);
-      tb_s(o, v6 ? "[bad ip6]" : "[bad ip length]");
+      return;
     }
-    return;
+    /* else longer than the frame: tcpdump's truncated-ip below */
   }
   /* longer than the packet on the wire (not just the captured part) */
   if (!v6 && p->origlen >= p->caplen &&
@@ -982,8 +988,29 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     if (p->layers[j].u.ipv6_ext.type == 44)
       frag = &p->layers[j];
     if (p->layers[j].status & CAPKIT_LAYER_TRUNCATED) {
+      /* tcpdump names the extension header that was cut */
+      const capkit_layer *x = &p->layers[j];
       put_endpoints(c, l, 0, 0, 0);
-      tb_s(o, "[|ip6]");
+      switch (x->u.ipv6_ext.type) {
+      case 0:
+        tb_s(o, " [|hbhopt]");
+        break;
+      case 60:
+        tb_s(o, " [|dstopt]");
+        break;
+      case 44:
+        tb_s(o, " [|frag6]");
+        break;
+      case 43:
+        if (x->len >= 2) {
+          tb_s(o, "RT6 (len=");
+          tb_u(o, p->data[x->offset + 1]);
+        }
+        tb_s(o, " [|rt6]");
+        break;
+      default:
+        tb_s(o, "[|ip6]");
+      }
       return;
     }
     if (v6 && j == i + 1 && p->layers[j].u.ipv6_ext.type == 0 &&
@@ -1050,6 +1077,10 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       tb_s(o, " [|gre]");
       return;
     }
+    if (g->version > 1) {
+      tb_s(o, " ERROR: unknown-version");
+      return;
+    }
     if (g->has_key) {
       tb_s(o, ", key=0x");
       tb_x(o, g->key, 1);
@@ -1062,7 +1093,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
       gre_proto(o, g->proto);
     }
     tb_s(o, ", length ");
-    tb_u(o, t->len + t->payload_len);
+    tb_u(o, ip_payload(c, l, j)); /* as the IP header says */
     if (j + 1 < p->count) {
       tb_s(o, ": ");
       line_from(c, j + 1, !c->link);

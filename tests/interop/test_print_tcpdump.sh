@@ -35,7 +35,7 @@ done
 # the clean captures of tests/data whose protocols capkit decodes
 D=$CAPKIT_TESTDATA/decode
 for b in tcp udp icmp arp frag vlan sll sll2 null_le null_be loop raw ipv4 \
-  ipv6raw udp_bad tcp_bad vlan_bad; do
+  ipv6raw udp_bad tcp_bad vlan_bad frag_bad; do
   for o in "" -e; do cmp_tcpdump "$D/$b.pcap" "$o"; done
 done
 cmp_tcpdump "$CAPKIT_TESTDATA/connection_termination.pcap" ""
