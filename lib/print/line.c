@@ -134,18 +134,24 @@ static uint32_t ip_payload(const pctx *c, const capkit_layer *net, size_t i) {
   return net->payload_len;
 }
 
-/* The options, as tcpdump: returns 0, or -1 after a bad one, which ends
- * tcpdump's line ("[bad opt]", no length after it). */
-static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
+/* The options, as tcpdump prints them: N bytes of them in the header, HAVE
+ * of those captured. Returns 0, or -1 when the line ends inside: after a
+ * bad option ("[bad opt]") or at the capture's end (" [|tcp]", with ">"
+ * when the cut falls in an option's data after a complete one, as
+ * tcpdump does). */
+static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n, uint32_t have,
                        uint32_t sack_base) {
   tb_s(o, ", options [");
   uint32_t i = 0;
-  int first = 1;
+  int done = 0; /* options printed whole */
   while (i < n) {
-    uint8_t k = d[i];
-    if (!first)
+    if (done)
       tb_c(o, ',');
-    first = 0;
+    if (i >= have) {
+      tb_s(o, " [|tcp]");
+      return -1;
+    }
+    uint8_t k = d[i];
     if (k == 0) {
       tb_s(o, "eol");
       break;
@@ -153,27 +159,50 @@ static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
     if (k == 1) {
       tb_s(o, "nop");
       i++;
+      done++;
       continue;
+    }
+    if (i + 1 >= have && i + 1 < n) {
+      tb_s(o, " [|tcp]");
+      return -1;
     }
     if (i + 1 >= n || d[i + 1] < 2 || i + d[i + 1] > n) {
       tb_s(o, "[bad opt]");
-      if (i)
+      if (done)
         tb_c(o, ']');
       return -1;
     }
     uint8_t l = d[i + 1];
     const uint8_t *p = d + i + 2;
-    if (k == 2 && l == 4) {
-      tb_s(o, "mss ");
-      tb_u(o, rd16(p));
-    } else if (k == 3 && l == 3) {
-      tb_s(o, "wscale ");
-      tb_u(o, p[0]);
-    } else if (k == 4 && l == 2) {
+    int mss = k == 2 && l == 4, ws = k == 3 && l == 3, ok = k == 4 && l == 2,
+        ts = k == 8 && l == 10;
+    if (mss)
+      tb_s(o, "mss");
+    else if (ws)
+      tb_s(o, "wscale");
+    else if (ok)
       tb_s(o, "sackOK");
+    else if (k == 5)
+      tb_s(o, "sack");
+    else if (ts)
+      tb_s(o, "TS");
+    else {
+      tb_s(o, "unknown-");
+      tb_u(o, k);
+    }
+    if (i + l > have) { /* its data was not captured */
+      tb_s(o, done ? " [|tcp]>" : " [|tcp]");
+      return -1;
+    }
+    if (mss) {
+      tb_c(o, ' ');
+      tb_u(o, rd16(p));
+    } else if (ws) {
+      tb_c(o, ' ');
+      tb_u(o, p[0]);
     } else if (k == 5) {
       unsigned nb = (l - 2u) / 8;
-      tb_s(o, "sack ");
+      tb_c(o, ' ');
       tb_u(o, nb);
       tb_c(o, ' ');
       for (unsigned b = 0; b < nb; b++) {
@@ -183,14 +212,12 @@ static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
         tb_u(o, (uint32_t)(rd32(p + 8 * b + 4) - sack_base));
         tb_c(o, '}');
       }
-    } else if (k == 8 && l == 10) {
-      tb_s(o, "TS val ");
+    } else if (ts) {
+      tb_s(o, " val ");
       tb_u(o, rd32(p));
       tb_s(o, " ecr ");
       tb_u(o, rd32(p + 4));
-    } else {
-      tb_s(o, "unknown-");
-      tb_u(o, k);
+    } else if (!ok) {
       for (unsigned b = 0; b + 2u < l; b++) { /* the data, in hex */
         if (!b)
           tb_s(o, " 0x");
@@ -198,6 +225,7 @@ static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n,
       }
     }
     i += l;
+    done++;
   }
   tb_c(o, ']');
   return 0;
@@ -320,8 +348,12 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_c(o, ']');
     return;
   }
-  if (transport_endpoints(c, net, l, t->sport, t->dport, "[|tcp]",
-                          " [|tcp]"))
+  /* the fixed header captured, options cut: tcpdump prints up to the cut */
+  int cut = (l->status & CAPKIT_LAYER_TRUNCATED) && l->len >= 20;
+  if (cut)
+    put_endpoints(c, net, 1, t->sport, t->dport);
+  else if (transport_endpoints(c, net, l, t->sport, t->dport, "[|tcp]",
+                               " [|tcp]"))
     return;
   if ((l->status & CAPKIT_LAYER_MALFORMED) && t->doff < 20) {
     tb_s(o, " tcp ");
@@ -357,7 +389,7 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   }
   if (t->doff > 20 &&
       tcp_options(o, c->pkt->data + l->offset + 20, t->doff - 20u,
-                  sack_base) < 0)
+                  l->len - 20, sack_base) < 0)
     return;
   tb_s(o, ", length ");
   tb_u(o, len);

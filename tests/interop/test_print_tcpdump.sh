@@ -23,7 +23,7 @@ cmp_tcpdump() {
     diff "$T/td.out" "$T/ck.out" | head -6 >&2
   fi
 }
-for b in loopback tcpflags arp dns sll2 jumbo vlan_icmp ipbad; do
+for b in loopback tcpflags arp dns sll2 jumbo vlan_icmp ipbad tcpcut; do
   for o in "" -e -S; do cmp_tcpdump "$T/$b.pcap" "$o"; done
 done
 # tcpdump's time options and capkit's names for them

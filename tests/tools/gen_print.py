@@ -116,6 +116,13 @@ bad = [Ether(type=0x0800)/Raw(mod(ipb, 0, 0x65)), Ether(type=0x0800)/Raw(mod(ipb
        Ether()/IPv6(src="::1", dst="::2")/UDP(sport=1000, dport=2000, len=100)/Raw(b"abcdefgh"),
        Ether()/IPv6(src="::1", dst="::2")/UDP(sport=1000, dport=2000, len=3)/Raw(b"abcdefgh")]
 w("ipbad", ts(bad))
+# a SYN with options cut at every byte of its options (tcpdump prints up
+# to the cut: 'options [mss 1460,sackOK,TS [|tcp]>')
+syn = bytes(Ether()/IP(src="10.0.0.1", dst="10.0.0.2")/TCP(sport=40000, dport=80, flags="S", seq=1000, window=64240, options=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1000, 0)), ("NOP", None), ("WScale", 7)]))
+cw = PcapWriter(f"{out}/tcpcut.pcap", linktype=1, sync=True)
+for p in ts([Ether(syn[:k]) for k in range(14 + 20 + 18, len(syn) + 1)]):
+    cw.write(p)
+cw.close()
 # VLAN and ICMP
 v = [Ether()/Dot1Q(vlan=10, prio=3)/IP(src="10.0.0.1", dst="10.0.0.2")/ICMP(type=8, id=1, seq=2),
      Ether()/Dot1Q(vlan=10)/Dot1Q(vlan=20)/IP(src="10.0.0.2", dst="10.0.0.1")/ICMP(type=0, id=1, seq=2),
