@@ -91,7 +91,8 @@ CAPKIT_API void capkit_printer_set_ifname(capkit_printer *p,
  * printer's state (previous time, TCP numbering) once per call. Returns 0,
  * CAPKIT_EMISUSE for a record whose size field is not set (see record.h),
  * or CAPKIT_ENOMEM (*TEXT then "" and *LEN 0). Allocates only when the text
- * outgrows every earlier one, or a new TCP connection needs table room. */
+ * outgrows every earlier one, or a new TCP connection needs table room.
+ * CAPKIT_EINVAL when P, REC, TEXT or LEN is NULL. */
 CAPKIT_API int capkit_printer_render(capkit_printer *p,
                                      const capkit_record *rec,
                                      const char **text, size_t *len);
@@ -106,7 +107,8 @@ CAPKIT_API size_t capkit_printer_line(capkit_printer *p,
                                       const capkit_record *rec, char *buf,
                                       size_t cap);
 /* The text of the last render (and its length in *LEN when LEN is not
- * NULL); "" before the first. Valid until the next call on P. */
+ * NULL); "" before the first, and for a NULL P. Valid until the next call
+ * on P. */
 CAPKIT_API const char *capkit_printer_text(const capkit_printer *p,
                                            size_t *len);
 

@@ -125,6 +125,8 @@ int capkit_printer_set_time(capkit_printer *p, int fmt) {
 
 void capkit_printer_set_ifname(capkit_printer *p, capkit_ifname_fn fn,
                                void *user) {
+  if (!p)
+    return;
   p->ifname = fn;
   p->ifname_user = user;
 }
@@ -277,6 +279,8 @@ static void hex_lines(capkit_printer *c) {
 int capkit_printer_render(capkit_printer *p, const capkit_record *rec,
                           const char **text, size_t *len) {
   static const char empty[] = "";
+  if (!text || !len)
+    return CAPKIT_EINVAL;
   *text = empty;
   *len = 0;
   if (!p || !rec)
@@ -325,7 +329,8 @@ size_t capkit_printer_line(capkit_printer *p, const capkit_record *rec,
 }
 
 const char *capkit_printer_text(const capkit_printer *p, size_t *len) {
+  int have = p && p->o.p;
   if (len)
-    *len = p->o.p ? p->o.n : 0;
-  return p->o.p ? p->o.p : "";
+    *len = have ? p->o.n : 0;
+  return have ? p->o.p : "";
 }
