@@ -113,7 +113,7 @@ static inline void ob_mac(obuf *o, const uint8_t *m, size_t n) {
 }
 /* IPv6 text form (RFC 5952). */
 void ob_ip6(obuf *o, const uint8_t *a);
-/* A JSON string (with quotes) of k bytes. */
+/* A JSON string (with quotes) of k bytes: capkit_json_string(). */
 void ob_json_mem(obuf *o, const char *s, size_t k);
 static inline void ob_json(obuf *o, const char *s) {
   ob_json_mem(o, s, strlen(s));

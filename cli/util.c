@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <capkit/json.h>
+
 #include "cli.h"
 
 void cli_err(const char *cmd, const char *fmt, ...) {
@@ -161,32 +163,18 @@ void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
 }
 
 void cli_json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    switch (*p) {
-    case '"':
-      fputs("\\\"", f);
-      break;
-    case '\\':
-      fputs("\\\\", f);
-      break;
-    case '\n':
-      fputs("\\n", f);
-      break;
-    case '\r':
-      fputs("\\r", f);
-      break;
-    case '\t':
-      fputs("\\t", f);
-      break;
-    default:
-      if (*p < 0x20)
-        fprintf(f, "\\u%04x", *p);
-      else
-        fputc(*p, f);
-    }
+  size_t k = s ? strlen(s) : 0;
+  char small[512];
+  char *t = small;
+  size_t need = CAPKIT_JSON_STRING_MAX(k) + 1;
+  if (need > sizeof small && !(t = malloc(need))) {
+    fputs("\"\"", f); /* out of memory: an empty string */
+    return;
   }
-  fputc('"', f);
+  size_t n = capkit_json_string(t, need, s ? s : "", k);
+  fwrite(t, 1, n, f);
+  if (t != small)
+    free(t);
 }
 
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code) {

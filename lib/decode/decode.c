@@ -312,6 +312,8 @@ typedef struct pseudo {
   uint32_t sum; /* addresses (+ protocol + length added per use) */
   uint8_t v6;
   uint8_t frag; /* payload is (part of) a fragment: cannot verify */
+  uint32_t jumbo; /* IPv6 jumbogram: its payload after the extension
+                     headers (a UDP length of 0 stands for it), else 0 */
 } pseudo;
 
 /* Verdict of a transport checksum over [off, off+len) plus pseudo header;
@@ -347,6 +349,8 @@ static void udp(dwalk *w, const pseudo *ph, uint32_t off, uint32_t end) {
   u->checksum = be16(d + 6);
   l->len = 8;
   uint32_t ulen = u->len;
+  if (ulen == 0 && ph->jumbo >= 8)
+    ulen = ph->jumbo; /* RFC 2675 4: the length is the jumbogram's */
   if (ulen < 8) {
     dw_bad(w, l);
     l->payload_len = have - 8;
@@ -708,8 +712,34 @@ static void ipv4(dwalk *w, uint32_t off, uint32_t end) {
   pseudo ph;
   ph.v6 = 0;
   ph.frag = ip->mf;
+  ph.jumbo = 0;
   ph.sum = (uint32_t)be16(d + 12) + be16(d + 14) + be16(d + 16) + be16(d + 18);
   ip_proto(w, &ph, ip->proto, off + ip->ihl, pend, plen);
+}
+
+/* The Jumbo Payload length in the hop-by-hop header at H (N bytes
+ * captured), or 0 when it has no valid one: option 0xc2 of length 4, with
+ * a value above 65535 (RFC 2675 2; tcpdump wants the same). */
+static uint32_t hbh_jumbo(const uint8_t *h, uint32_t n) {
+  uint32_t xl = (h[1] + 1u) * 8;
+  if (xl > n)
+    return 0;
+  for (uint32_t i = 2; i < xl;) {
+    if (h[i] == 0) { /* Pad1 */
+      i++;
+      continue;
+    }
+    if (i + 2 > xl || i + 2u + h[i + 1] > xl)
+      return 0;
+    if (h[i] == 0xc2) {
+      if (h[i + 1] != 4)
+        return 0;
+      uint32_t v = be32(h + i + 2);
+      return v > 0xffff ? v : 0;
+    }
+    i += 2u + h[i + 1];
+  }
+  return 0;
 }
 
 static void ipv6(dwalk *w, uint32_t off, uint32_t end) {
@@ -740,16 +770,31 @@ static void ipv6(dwalk *w, uint32_t off, uint32_t end) {
     dw_bad(w, l);
     return;
   }
+  /* A jumbogram (RFC 2675): payload length 0 and the length in a Jumbo
+   * Payload option (above 65535) of the hop-by-hop header that must
+   * follow. Without a valid one, that header is malformed (and the
+   * payload is what was captured). */
+  uint32_t jumbo = 0;
+  int jumbo_bad = 0;
+  if (ip->payload_len == 0 && ip->next == 0 && have >= 48) {
+    jumbo = hbh_jumbo(w->d + off + 40, have - 40);
+    jumbo_bad = jumbo == 0;
+  }
+  uint32_t want = jumbo ? jumbo : ip->payload_len;
+  if (jumbo)
+    l->payload_len = jumbo;
   uint32_t pend = end;
-  if (ip->payload_len <= have - 40)
-    pend = off + 40 + ip->payload_len;
+  if (want <= have - 40)
+    pend = off + 40 + want;
   else if (frame_whole(w, end))
     dw_bad(w, l);
-  /* A jumbogram (payload length 0) takes what was captured. */
-  uint32_t plen = ip->payload_len ? ip->payload_len : have - 40;
+  if (!want)
+    pend = end;
+  uint32_t plen = want ? want : have - 40;
   pseudo ph;
   ph.v6 = 1;
   ph.frag = 0;
+  ph.jumbo = 0;
   ph.sum = capkit__sum(d + 8, 32);
   uint8_t nh = ip->next;
   uint32_t o = off + 40;
@@ -777,6 +822,10 @@ static void ipv6(dwalk *w, uint32_t off, uint32_t end) {
       return;
     }
     x->len = xl;
+    if (nh == 0 && o == off + 40 && jumbo_bad) {
+      dw_bad(w, x);
+      return;
+    }
     if (nh == 44) {
       uint16_t fo = be16(h + 2);
       e->frag_off = fo & 0xfff8;
@@ -813,6 +862,8 @@ static void ipv6(dwalk *w, uint32_t off, uint32_t end) {
     nh = e->next;
   }
   w->pkt->layers[ipidx].u.ipv6.proto = nh;
+  if (jumbo)
+    ph.jumbo = plen;
   /* later fragments carry no transport header */
   if (later_frag || nh == 59)
     return;

@@ -1,0 +1,1424 @@
+/* line.c - one line per packet in tcpdump's words (tcpdump -nn): link
+ * header with -e, network and transport, and the application protocols
+ * tcpdump names without -v (DNS, DHCP, NTP, VXLAN, HTTP). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <capkit/capkit.h>
+#include <capkit/linktype.h>
+
+#include "print_int.h"
+
+typedef struct capkit_printer pctx;
+typedef capkit__tseq tseq;
+
+static inline uint16_t rd16(const uint8_t *p) {
+  return (uint16_t)(p[0] << 8 | p[1]);
+}
+static inline uint32_t rd32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+static const char *ethertype_name(uint16_t t) {
+  const char *n = capkit_ethertype_name(t);
+  return n ? n : "Unknown";
+}
+
+/* A record type as tcpdump 4.99 names it: the types it knows by name
+ * (1..48, 99..104, 249..256), the others "TypeN". */
+static const char *dns_type_name(uint16_t t, char *buf, size_t cap) {
+  const char *n = capkit_dns_type_name(t);
+  if (n && (t <= 48 || (t >= 99 && t <= 104) || (t >= 249 && t <= 256)))
+    return n;
+  snprintf(buf, cap, "Type%u", t);
+  return buf;
+}
+
+/* tcpdump's response codes: names up to 10, then " Resp11".. */
+static void dns_rcode(tbuf *o, unsigned r) {
+  static const char *const n[] = {"",       " FormErr", " ServFail",
+                                  " NXDomain", " NotImp", " Refused",
+                                  " YXDomain", " YXRRSet", " NXRRSet",
+                                  " NotAuth",  " NotZone"};
+  if (r < sizeof n / sizeof *n) {
+    tb_s(o, n[r]);
+    return;
+  }
+  tb_s(o, " Resp");
+  tb_u(o, r);
+}
+
+#define icmp6_name capkit_icmp6_type_name
+#define dhcp_msg_name capkit__dhcp_msg_name
+#define ntp_mode_name capkit__ntp_mode_name
+
+static void tcp_flags(tbuf *o, uint16_t f) {
+  char t[12];
+  tb_mem(o, t, capkit__tcp_flags(t, f));
+}
+
+/* ---- one line --------------------------------------------------------- */
+
+static void put_addr(tbuf *o, const capkit_layer *net, int dst) {
+  if (net->type == CAPKIT_LAYER_IPV4)
+    tb_ip4(o, dst ? net->u.ipv4.dst : net->u.ipv4.src);
+  else
+    tb_ip6(o, dst ? net->u.ipv6.dst : net->u.ipv6.src);
+}
+
+/* "src.port > dst.port: ". After IPv6 extension headers tcpdump has
+ * already shown the addresses: then only the ports, or nothing. */
+static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
+                          uint16_t sp, uint16_t dp) {
+  tbuf *o = &c->o;
+  if (c->ext_shown) {
+    if (ports) {
+      tb_u(o, sp);
+      tb_s(o, " > ");
+      tb_u(o, dp);
+      tb_s(o, ": ");
+    }
+    return;
+  }
+  put_addr(o, net, 0);
+  if (ports) {
+    tb_c(o, '.');
+    tb_u(o, sp);
+  }
+  tb_s(o, " > ");
+  put_addr(o, net, 1);
+  if (ports) {
+    tb_c(o, '.');
+    tb_u(o, dp);
+  }
+  tb_s(o, ": ");
+}
+
+/* ", proto IPv4 (0x0800)" */
+static void gre_proto(tbuf *o, uint16_t proto) {
+  tb_s(o, ", proto ");
+  tb_s(o, ethertype_name(proto));
+  tb_s(o, " (0x");
+  tb_x(o, proto, 4);
+  tb_c(o, ')');
+}
+
+/* The endpoints of a TCP or UDP header; when the header was cut, they
+ * (without ports when even those were cut, then cut_noports follows)
+ * and cut; returns 1 then, the line being complete. */
+static int transport_endpoints(pctx *c, const capkit_layer *net,
+                               const capkit_layer *l, uint16_t sp,
+                               uint16_t dp, const char *cut_noports,
+                               const char *cut) {
+  if (!(l->status & CAPKIT_LAYER_TRUNCATED)) {
+    put_endpoints(c, net, 1, sp, dp);
+    return 0;
+  }
+  if (l->len < 4)
+    put_endpoints(c, net, 0, 0, 0), tb_s(&c->o, cut_noports);
+  else
+    put_endpoints(c, net, 1, sp, dp), tb_s(&c->o, cut);
+  return 1;
+}
+
+static size_t line_from(pctx *c, size_t i, int prefix);
+
+/* The length the IP header(s) give to the transport layer at index i: the
+ * IPv4 total length less its header, the IPv6 payload less its extension
+ * headers. */
+static uint32_t ip_payload(const pctx *c, const capkit_layer *net, size_t i) {
+  if (net->type == CAPKIT_LAYER_IPV6 && i > 0 &&
+      c->pkt->layers[i - 1].type == CAPKIT_LAYER_IPV6_EXT)
+    return c->pkt->layers[i - 1].payload_len;
+  return net->payload_len;
+}
+
+/* The options, as tcpdump prints them: N bytes of them in the header, HAVE
+ * of those captured. Returns 0, or -1 when the line ends inside: after a
+ * bad option ("[bad opt]") or at the capture's end (" [|tcp]", with ">"
+ * when the cut falls in an option's data after a complete one, as
+ * tcpdump does). */
+static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n, uint32_t have,
+                       uint32_t sack_base) {
+  tb_s(o, ", options [");
+  uint32_t i = 0;
+  int done = 0; /* options printed whole */
+  while (i < n) {
+    if (done)
+      tb_c(o, ',');
+    if (i >= have) {
+      tb_s(o, " [|tcp]");
+      return -1;
+    }
+    uint8_t k = d[i];
+    if (k == 0) {
+      tb_s(o, "eol");
+      break;
+    }
+    if (k == 1) {
+      tb_s(o, "nop");
+      i++;
+      done++;
+      continue;
+    }
+    if (i + 1 >= have && i + 1 < n) {
+      tb_s(o, " [|tcp]");
+      return -1;
+    }
+    if (i + 1 >= n || d[i + 1] < 2 || i + d[i + 1] > n) {
+      tb_s(o, "[bad opt]");
+      if (done)
+        tb_c(o, ']');
+      return -1;
+    }
+    uint8_t l = d[i + 1];
+    const uint8_t *p = d + i + 2;
+    int mss = k == 2 && l == 4, ws = k == 3 && l == 3, ok = k == 4 && l == 2,
+        ts = k == 8 && l == 10;
+    if (mss)
+      tb_s(o, "mss");
+    else if (ws)
+      tb_s(o, "wscale");
+    else if (ok)
+      tb_s(o, "sackOK");
+    else if (k == 5)
+      tb_s(o, "sack");
+    else if (ts)
+      tb_s(o, "TS");
+    else {
+      tb_s(o, "unknown-");
+      tb_u(o, k);
+    }
+    if (i + l > have) { /* its data was not captured */
+      tb_s(o, done ? " [|tcp]>" : " [|tcp]");
+      return -1;
+    }
+    if (mss) {
+      tb_c(o, ' ');
+      tb_u(o, rd16(p));
+    } else if (ws) {
+      tb_c(o, ' ');
+      tb_u(o, p[0]);
+    } else if (k == 5) {
+      unsigned nb = (l - 2u) / 8;
+      tb_c(o, ' ');
+      tb_u(o, nb);
+      tb_c(o, ' ');
+      for (unsigned b = 0; b < nb; b++) {
+        tb_c(o, '{');
+        tb_u(o, (uint32_t)(rd32(p + 8 * b) - sack_base));
+        tb_c(o, ':');
+        tb_u(o, (uint32_t)(rd32(p + 8 * b + 4) - sack_base));
+        tb_c(o, '}');
+      }
+    } else if (ts) {
+      tb_s(o, " val ");
+      tb_u(o, rd32(p));
+      tb_s(o, " ecr ");
+      tb_u(o, rd32(p + 4));
+    } else if (!ok) {
+      for (unsigned b = 0; b + 2u < l; b++) { /* the data, in hex */
+        if (!b)
+          tb_s(o, " 0x");
+        tb_x(o, p[b], 2);
+      }
+    }
+    i += l;
+    done++;
+  }
+  tb_c(o, ']');
+  return 0;
+}
+
+static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen);
+
+static uint64_t tseq_hash(const tseq *k) {
+  uint64_t h = 0xcbf29ce484222325ull ^ k->ports ^ ((uint64_t)k->v6 << 40);
+  for (int i = 0; i < 16; i++)
+    h = (h ^ k->src[i] ^ ((uint64_t)k->dst[i] << 8)) * 0x100000001b3ull;
+  return h ^ (h >> 31);
+}
+
+/* The entry for the key K (its slot, new ones marked unused), or NULL when
+ * memory runs out. A full table (CAPKIT_PRINT_MAX_TCP) is emptied. */
+static tseq *tseq_find(pctx *c, const tseq *k) {
+  if ((c->nts + 1) * 2 > c->cts && c->nts < CAPKIT_PRINT_MAX_TCP) {
+    size_t nc = c->cts ? c->cts * 2 : 4096;
+    tseq *v = calloc(nc, sizeof *v);
+    if (!v)
+      return NULL;
+    for (size_t i = 0; i < c->cts; i++) {
+      if (!c->ts[i].used)
+        continue;
+      size_t j = tseq_hash(&c->ts[i]) & (nc - 1);
+      while (v[j].used)
+        j = (j + 1) & (nc - 1);
+      v[j] = c->ts[i];
+    }
+    free(c->ts);
+    c->ts = v;
+    c->cts = nc;
+  }
+  size_t j = tseq_hash(k) & (c->cts - 1);
+  while (c->ts[j].used) {
+    tseq *e = &c->ts[j];
+    if (e->ports == k->ports && e->v6 == k->v6 &&
+        !memcmp(e->src, k->src, 16) && !memcmp(e->dst, k->dst, 16))
+      return e;
+    j = (j + 1) & (c->cts - 1);
+  }
+  if (c->nts >= CAPKIT_PRINT_MAX_TCP) { /* a new one, and no room */
+    memset(c->ts, 0, c->cts * sizeof *c->ts);
+    c->nts = 0;
+    j = tseq_hash(k) & (c->cts - 1);
+  }
+  return &c->ts[j];
+}
+
+/* Relative sequence and acknowledgment numbers the way tcpdump makes them
+ * (print-tcp.c): the first ACK-bearing packet of a connection, and every
+ * SYN-ACK, set the base and print absolute numbers; later ones print
+ * offsets from it. SACK edges are offsets in the other direction's space. */
+static void tcp_relative(pctx *c, const capkit_layer *net,
+                         const capkit_tcp *t, uint32_t *seq, uint32_t *ack,
+                         uint32_t *sack_base) {
+  *seq = t->seq;
+  *ack = t->ack;
+  *sack_base = 0;
+  /* tcpdump keeps no state for segments without ACK (a first SYN, a bare
+   * RST): they print absolute numbers */
+  if (c->absolute || !(t->flags & CAPKIT_TCP_ACK))
+    return;
+  tseq k;
+  memset(&k, 0, sizeof k);
+  const uint8_t *src, *dst;
+  size_t al;
+  if (net->type == CAPKIT_LAYER_IPV4) {
+    src = net->u.ipv4.src, dst = net->u.ipv4.dst, al = 4;
+  } else {
+    src = net->u.ipv6.src, dst = net->u.ipv6.dst, al = 16;
+    k.v6 = 1;
+  }
+  /* one key per connection, the same both ways: the endpoints ordered by
+   * address, then port (both ends share the address on loopback) */
+  int cmp = memcmp(src, dst, al);
+  int rev = cmp > 0 || (cmp == 0 && t->sport > t->dport);
+  memcpy(k.src, rev ? dst : src, al);
+  memcpy(k.dst, rev ? src : dst, al);
+  k.ports = rev ? (uint32_t)t->dport << 16 | t->sport
+                : (uint32_t)t->sport << 16 | t->dport;
+  tseq *e = tseq_find(c, &k);
+  if (!e)
+    return;
+  if (!e->used || (t->flags & CAPKIT_TCP_SYN)) {
+    if (!e->used) {
+      *e = k;
+      e->used = 1;
+      c->nts++;
+    }
+    if (rev) {
+      e->ack = t->seq;
+      e->seq = t->ack - 1;
+    } else {
+      e->seq = t->seq;
+      e->ack = t->ack - 1;
+    }
+  } else {
+    *seq = t->seq - (rev ? e->ack : e->seq);
+    *ack = t->ack - (rev ? e->seq : e->ack);
+  }
+  *sack_base = rev ? e->seq : e->ack;
+}
+
+static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
+                     size_t i) {
+  tbuf *o = &c->o;
+  const capkit_tcp *t = &l->u.tcp;
+  uint32_t seglen = ip_payload(c, net, i);
+  if (l->len >= 20 && t->doff > seglen && t->doff >= 20) {
+    /* tcpdump judges the header length against the segment first */
+    put_endpoints(c, net, 1, t->sport, t->dport);
+    tb_s(o, "Flags [");
+    tcp_flags(o, t->flags);
+    tb_s(o, "] [bad hdr length ");
+    tb_u(o, t->doff);
+    tb_s(o, " - too long, > ");
+    tb_u(o, seglen);
+    tb_c(o, ']');
+    return;
+  }
+  /* the fixed header captured, options cut: tcpdump prints up to the cut */
+  int cut = (l->status & CAPKIT_LAYER_TRUNCATED) && l->len >= 20;
+  if (cut)
+    put_endpoints(c, net, 1, t->sport, t->dport);
+  else if (transport_endpoints(c, net, l, t->sport, t->dport, "[|tcp]",
+                               " [|tcp]"))
+    return;
+  if ((l->status & CAPKIT_LAYER_MALFORMED) && t->doff < 20) {
+    tb_s(o, " tcp ");
+    tb_u(o, l->payload_len + 20 - t->doff);
+    tb_s(o, " [bad hdr length ");
+    tb_u(o, t->doff);
+    tb_s(o, " - too short, < 20]");
+    return;
+  }
+  tb_s(o, "Flags [");
+  tcp_flags(o, t->flags);
+  tb_c(o, ']');
+  uint32_t len = l->payload_len, seq, ack, sack_base;
+  tcp_relative(c, net, t, &seq, &ack, &sack_base);
+  if ((t->flags & (CAPKIT_TCP_SYN | CAPKIT_TCP_FIN | CAPKIT_TCP_RST)) ||
+      len) {
+    tb_s(o, ", seq ");
+    tb_u(o, seq);
+    if (len) {
+      tb_c(o, ':');
+      tb_u(o, (uint32_t)(seq + len));
+    }
+  }
+  if (t->flags & CAPKIT_TCP_ACK) {
+    tb_s(o, ", ack ");
+    tb_u(o, ack);
+  }
+  tb_s(o, ", win ");
+  tb_u(o, t->window);
+  if (t->flags & CAPKIT_TCP_URG) {
+    tb_s(o, ", urg ");
+    tb_u(o, t->urg);
+  }
+  if (t->doff > 20 &&
+      tcp_options(o, c->pkt->data + l->offset + 20, t->doff - 20u,
+                  l->len - 20, sack_base) < 0)
+    return;
+  tb_s(o, ", length ");
+  tb_u(o, len);
+  if (i + 1 < c->pkt->count) {
+    const capkit_layer *a = &c->pkt->layers[i + 1];
+    if (a->type == CAPKIT_LAYER_HTTP && a->u.http.line_len) {
+      tb_s(o, ": HTTP: ");
+      const uint8_t *p = c->pkt->data + a->offset;
+      for (uint32_t k = 0; k < a->u.http.line_len && k < 300; k++)
+        tb_c(o, (p[k] >= 0x20 && p[k] < 0x7f) ? (char)p[k] : '.');
+      if (a->status & CAPKIT_LAYER_TRUNCATED)
+        tb_s(o, " [|http]");
+    } else if (a->type == CAPKIT_LAYER_HTTP) {
+      tb_s(o, ": HTTP");
+    } else if (a->type == CAPKIT_LAYER_DNS && len >= 2) {
+      /* DNS over TCP: a 2-byte length, then the message */
+      uint32_t pl = rd16(c->pkt->data + a->offset - 2);
+      if (pl != len - 2) {
+        tb_s(o, " [prefix length(");
+        tb_u(o, pl);
+        tb_s(o, ") != length(");
+        tb_u(o, len - 2);
+        tb_s(o, ")] (invalid)");
+      } else {
+        tb_c(o, ' ');
+        dns_line(c, a, len - 2);
+      }
+    }
+  } else if (len && l->offset + l->len >= c->pkt->caplen &&
+           (t->sport == 80 || t->dport == 80 || t->sport == 8080 ||
+            t->dport == 8080))
+    tb_s(o, ": HTTP"); /* tcpdump names the port, nothing captured */
+  if (l->status & CAPKIT_LAYER_MALFORMED)
+    tb_s(o, " [bad tcp]");
+}
+
+/* A byte of text as tcpdump shows it: printable ASCII as it is, bytes
+ * above 0x7f as "M-" and their low 7 bits, control characters as "^"
+ * and the character 0x40 above. */
+static void tcpdump_char(tbuf *o, uint8_t ch) {
+  if (ch >= 0x80) {
+    tb_s(o, "M-");
+    ch &= 0x7f;
+  }
+  if (ch < 0x20 || ch == 0x7f) {
+    tb_c(o, '^');
+    ch ^= 0x40;
+  }
+  tb_c(o, (char)ch);
+}
+
+/* A section count as tcpdump shows it: " [3a]". */
+static void dns_count(tbuf *o, uint32_t n, const char *tag) {
+  tb_s(o, " [");
+  tb_u(o, n);
+  tb_s(o, tag);
+}
+
+/* Step over the name at *off (labels up to a zero byte or a compression
+ * pointer): 0, or -1 when it runs past end. */
+static int dns_skip_name(const uint8_t *p, uint32_t *off, uint32_t end) {
+  uint32_t o = *off;
+  while (o < end && p[o] && (p[o] & 0xc0) != 0xc0)
+    o += 1u + p[o];
+  if (o >= end)
+    return -1;
+  *off = o + ((p[o] & 0xc0) == 0xc0 ? 2 : 1);
+  return 0;
+}
+
+static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
+  tbuf *o = &c->o;
+  const capkit_dns *d = &l->u.dns;
+  char nb[300], tb[16];
+  if (l->status & CAPKIT_LAYER_TRUNCATED && l->len < 12) {
+    tb_s(o, " [|domain]");
+    return;
+  }
+  unsigned qr = d->flags >> 15, opcode = (d->flags >> 11) & 15;
+  unsigned aa = (d->flags >> 10) & 1, tc = (d->flags >> 9) & 1,
+           rd = (d->flags >> 8) & 1, ra = (d->flags >> 7) & 1,
+           ad = (d->flags >> 5) & 1, rcode = d->flags & 15;
+  /* tcpdump's names, including the historic dynamic update opcodes */
+  static const char *const ops[] = {
+      "",          " inv_q",     " stat",     " op3",
+      " notify",   " update",    " op6",      " op7",
+      " op8",      " updateA",   " updateD",  " updateDA",
+      " updateM",  " updateMA",  " zoneInit", " zoneRef"};
+  tb_u(o, d->id);
+  if (qr) {
+    tb_s(o, ops[opcode]);
+    dns_rcode(o, rcode);
+    if (aa)
+      tb_c(o, '*');
+    if (!ra)
+      tb_c(o, '-');
+    if (tc)
+      tb_c(o, '|');
+    if (ad)
+      tb_c(o, '$');
+    if (d->qdcount != 1)
+      dns_count(o, d->qdcount, "q]");
+    tb_c(o, ' ');
+    tb_u(o, d->ancount);
+    tb_c(o, '/');
+    tb_u(o, d->nscount);
+    tb_c(o, '/');
+    tb_u(o, d->arcount);
+    /* the answers: skip the questions, then print each answer record */
+    const uint8_t *p = c->pkt->data;
+    uint32_t end = c->pkt->caplen, off = l->offset + 12;
+    int bad = 0;
+    for (unsigned q = 0; q < d->qdcount && !bad; q++) {
+      if (dns_skip_name(p, &off, end)) {
+        bad = 1;
+        break;
+      }
+      off += 4;
+      if (off > end)
+        bad = 1;
+    }
+    for (unsigned a = 0; a < d->ancount && !bad; a++) {
+      if (dns_skip_name(p, &off, end)) {
+        bad = 1;
+        break;
+      }
+      if (off + 10 > end) {
+        bad = 1;
+        break;
+      }
+      uint16_t type = rd16(p + off);
+      uint16_t rdlen = rd16(p + off + 8);
+      off += 10;
+      tb_s(o, a ? "," : "");
+      tb_c(o, ' ');
+      tb_s(o, dns_type_name(type, tb, sizeof tb));
+      if (off + rdlen > end) {
+        bad = 1;
+        break;
+      }
+      /* as tcpdump: the address bytes are read whatever rdlen says, a
+       * name that cannot be read ends the line */
+      if (type == 1 || type == 28) {
+        uint32_t al = type == 1 ? 4 : 16;
+        if (off + al > end) {
+          bad = 1;
+          break;
+        }
+        tb_c(o, ' ');
+        if (type == 1)
+          tb_ip4(o, p + off);
+        else
+          tb_ip6(o, p + off);
+      } else if (type == 41) { /* OPT: the class is the UDP size */
+        tb_s(o, " UDPsize=");
+        tb_u(o, rd16(p + off - 8));
+        if (rd16(p + off - 4) & 0x8000)
+          tb_s(o, " DO");
+      } else if (type == 16) { /* TXT: each string quoted (tcpdump
+                                   bounds them by the capture only) */
+        for (uint32_t k = off; k < off + rdlen && !bad;) {
+          uint32_t n = p[k++];
+          tb_s(o, " \"");
+          if (k + n > end) {
+            bad = 1;
+            break;
+          }
+          for (uint32_t j = 0; j < n; j++)
+            tcpdump_char(o, p[k + j]);
+          tb_c(o, '"');
+          k += n;
+        }
+        if (bad)
+          break;
+      } else if (type == 104) { /* UNSPECA: the bytes, right after */
+        for (uint32_t j = 0; j < rdlen; j++)
+          tcpdump_char(o, p[off + j]);
+      } else if (type == 33 || type == 15 || type == 5 || type == 12 ||
+                 type == 2 || type == 39) {
+        /* SRV: target:port prio weight; MX: exchange pref; the others a
+         * name */
+        uint32_t at = off + (type == 33 ? 6 : type == 15 ? 2 : 0);
+        tb_c(o, ' ');
+        if (at > end ||
+            capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0) {
+          bad = 1;
+          break;
+        }
+        tb_s(o, nb);
+        if (type == 33) {
+          tb_c(o, ':');
+          tb_u(o, rd16(p + off + 4));
+          tb_c(o, ' ');
+          tb_u(o, rd16(p + off));
+          tb_c(o, ' ');
+          tb_u(o, rd16(p + off + 2));
+        } else if (type == 15) {
+          tb_c(o, ' ');
+          tb_u(o, rd16(p + off));
+        }
+      }
+      off += rdlen;
+    }
+    if (bad) {
+      tb_s(o, " [|domain]");
+      return;
+    }
+  } else {
+    /* a query: + recursion desired, % checking disabled, and the flag
+     * bits a query should not have, as tcpdump shows them */
+    tb_s(o, ops[opcode]);
+    if (rd)
+      tb_c(o, '+');
+    if (d->flags & 0x10)
+      tb_c(o, '%');
+    if (d->flags & 0x6cf) {
+      tb_s(o, " [b2&3=0x");
+      tb_x(o, d->flags, 1);
+      tb_c(o, ']');
+    }
+    if (d->qdcount != 1)
+      dns_count(o, d->qdcount, "q]");
+    if (d->ancount)
+      dns_count(o, d->ancount, "a]");
+    if (d->nscount)
+      dns_count(o, d->nscount, "n]");
+    if (d->arcount)
+      dns_count(o, d->arcount, "au]");
+    if (d->qdcount) {
+      if (l->status & CAPKIT_LAYER_TRUNCATED) {
+        tb_s(o, " [|domain]");
+        return;
+      }
+      tb_c(o, ' ');
+      tb_s(o, dns_type_name(d->qtype, tb, sizeof tb));
+      tb_s(o, "? ");
+      capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
+      tb_s(o, nb);
+    }
+  }
+  tb_s(o, " (");
+  tb_u(o, dlen);
+  tb_c(o, ')');
+}
+
+static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
+                     size_t i) {
+  tbuf *o = &c->o;
+  const capkit_udp *u = &l->u.udp;
+  if (transport_endpoints(c, net, l, u->sport, u->dport, " [|udp]",
+                          " [|udp]"))
+    return;
+  /* tcpdump: a length below the header's is fatal; a longer one than the
+   * IP datagram leaves the IP payload as the length, and plain UDP then
+   * says so */
+  if ((l->status & CAPKIT_LAYER_MALFORMED) && u->len < 8 &&
+      !(u->len == 0 && net->type == CAPKIT_LAYER_IPV6)) {
+    tb_s(o, "truncated-udplength ");
+    tb_u(o, u->len);
+    return;
+  }
+  uint32_t len = l->payload_len; /* u->len - 8, or a jumbogram's */
+  uint32_t iplen = ip_payload(c, net, i);
+  int longer = (l->status & CAPKIT_LAYER_MALFORMED) && iplen >= 8 &&
+               len > iplen - 8 && !(net->status & CAPKIT_LAYER_FRAGMENT);
+  if (longer)
+    len = iplen - 8;
+  const capkit_layer *a = i + 1 < c->pkt->count ? &c->pkt->layers[i + 1] : 0;
+  if (a && a->type == CAPKIT_LAYER_VXLAN) {
+    tb_s(o, "VXLAN");
+    if (a->status & CAPKIT_LAYER_TRUNCATED) {
+      tb_s(o, " [|vxlan]");
+      return;
+    }
+    tb_s(o, ", flags [");
+    tb_s(o, (a->u.vxlan.flags & 8) ? "I" : ".");
+    tb_s(o, "] (0x");
+    tb_x(o, a->u.vxlan.flags, 2);
+    tb_s(o, "), vni ");
+    tb_u(o, a->u.vxlan.vni);
+    if (i + 2 < c->pkt->count) {
+      tb_s(o, ": ");
+      line_from(c, i + 2, 1);
+    }
+    return;
+  }
+  if (a && a->type == CAPKIT_LAYER_DNS) {
+    dns_line(c, a, len);
+    return;
+  }
+  if (a && a->type == CAPKIT_LAYER_DHCP) {
+    const capkit_dhcp *b = &a->u.dhcp;
+    tb_s(o, "BOOTP/DHCP, ");
+    if (b->op == 1) {
+      tb_s(o, "Request");
+      if (!(a->status & CAPKIT_LAYER_TRUNCATED)) {
+        tb_s(o, " from ");
+        tb_mac(o, b->chaddr, 6);
+      }
+    } else if (b->op == 2) {
+      tb_s(o, "Reply");
+    } else {
+      tb_s(o, "op ");
+      tb_u(o, b->op);
+    }
+    tb_s(o, ", length ");
+    tb_u(o, len);
+    if (a->status & CAPKIT_LAYER_TRUNCATED)
+      tb_s(o, " [|bootp]");
+    return;
+  }
+  if (a && a->type == CAPKIT_LAYER_NTP) {
+    tb_s(o, "NTPv");
+    tb_u(o, a->u.ntp.version);
+    tb_s(o, ", ");
+    tb_s(o, ntp_mode_name(a->u.ntp.mode));
+    tb_s(o, ", length ");
+    tb_u(o, len);
+    return;
+  }
+  if (longer) {
+    tb_s(o, "UDP, bad length ");
+    tb_u(o, l->payload_len);
+    tb_s(o, " > ");
+  } else
+    tb_s(o, "UDP, length ");
+  tb_u(o, len);
+}
+
+static void line_icmp(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  const capkit_icmp *m = &l->u.icmp;
+  uint32_t len = l->payload_len + (l->len >= 8 ? 8 : l->len);
+  if (l->type == CAPKIT_LAYER_ICMPV6) {
+    tb_s(o, "ICMP6, ");
+    if (l->len < 1) {
+      tb_s(o, "[|icmp6]");
+      return;
+    }
+    const char *n = icmp6_name(m->type);
+    if (n)
+      tb_s(o, n);
+    else {
+      tb_s(o, "type-#");
+      tb_u(o, m->type);
+    }
+    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
+      tb_s(o, " [|icmp6]"); /* tcpdump: the type's name, then cut */
+      return;
+    }
+    if (m->type == 128 || m->type == 129) {
+      tb_s(o, ", id ");
+      tb_u(o, m->id);
+      tb_s(o, ", seq ");
+      tb_u(o, m->seq);
+    } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
+      /* port unreachable: the offending datagram's destination and port */
+      const uint8_t *d = c->pkt->data + l->offset + 8;
+      uint32_t have = c->pkt->caplen - l->offset;
+      tb_s(o, ", unreachable port");
+      if (have >= 8 + 40 + 4 && (d[0] >> 4) == 6 &&
+          (d[6] == 17 || d[6] == 6)) {
+        tb_s(o, ", ");
+        tb_ip6(o, d + 24);
+        tb_s(o, d[6] == 17 ? " udp port " : " tcp port ");
+        tb_u(o, rd16(d + 40 + 2));
+      }
+    } else if (m->type == 135 && l->len >= 24) {
+      tb_s(o, ", who has ");
+      tb_ip6(o, m->target);
+    } else if (m->type == 136 && l->len >= 24) {
+      tb_s(o, ", tgt is ");
+      tb_ip6(o, m->target);
+    }
+    tb_s(o, ", length ");
+    tb_u(o, l->payload_len + l->len);
+    if (l->status & CAPKIT_LAYER_TRUNCATED)
+      tb_s(o, " [|icmp6]");
+    return;
+  }
+  if (l->len == 0) {
+    tb_s(o, " [|icmp]"); /* tcpdump: not even the type */
+    return;
+  }
+  tb_s(o, "ICMP ");
+  if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
+    tb_s(o, "[|icmp]");
+    return;
+  }
+  const uint8_t *d = c->pkt->data + l->offset;
+  uint32_t have = c->pkt->caplen - l->offset;
+  switch (m->type) {
+  case 0:
+  case 8:
+    tb_s(o, m->type ? "echo request" : "echo reply");
+    tb_s(o, ", id ");
+    tb_u(o, m->id);
+    tb_s(o, ", seq ");
+    tb_u(o, m->seq);
+    break;
+  case 3: {
+    /* the datagram in error follows: its addresses, protocol, ports */
+    if (have >= 8 + 20 && (d[8] >> 4) == 4) {
+      const uint8_t *ip = d + 8;
+      unsigned ihl = (ip[0] & 15) * 4u;
+      uint8_t proto = ip[9];
+      if (m->code == 3 && (proto == 6 || proto == 17) && ihl >= 20 &&
+          have >= 8 + ihl + 4) {
+        tb_ip4(o, ip + 16);
+        tb_s(o, proto == 6 ? " tcp port " : " udp port ");
+        tb_u(o, rd16(ip + ihl + 2));
+        tb_s(o, " unreachable");
+      } else if (m->code == 2) {
+        tb_ip4(o, ip + 16);
+        tb_s(o, " protocol ");
+        tb_u(o, proto);
+        tb_s(o, " unreachable");
+      } else if (m->code <= 1) {
+        tb_s(o, m->code ? "host " : "net ");
+        tb_ip4(o, ip + 16);
+        tb_s(o, " unreachable");
+      } else {
+        tb_s(o, "unreachable code ");
+        tb_u(o, m->code);
+      }
+    } else {
+      tb_s(o, "unreachable code ");
+      tb_u(o, m->code);
+    }
+    break;
+  }
+  case 11:
+    tb_s(o, m->code ? "ip reassembly time exceeded"
+                    : "time exceeded in-transit");
+    break;
+  case 5:
+    tb_s(o, "redirect");
+    break;
+  case 4:
+    tb_s(o, "source quench");
+    break;
+  case 12:
+    tb_s(o, "parameter problem");
+    break;
+  case 13:
+    tb_s(o, "time stamp request");
+    break;
+  case 14:
+    tb_s(o, "time stamp reply");
+    break;
+  default:
+    tb_s(o, "type-#");
+    tb_u(o, m->type);
+    break;
+  }
+  tb_s(o, ", length ");
+  tb_u(o, len);
+  if (l->status & CAPKIT_LAYER_TRUNCATED)
+    tb_s(o, " [|icmp]");
+}
+
+static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
+  tbuf *o = &c->o;
+  const capkit_arp *a = &l->u.arp;
+  if (prefix)
+    tb_s(o, "ARP, ");
+  if (l->status & CAPKIT_LAYER_TRUNCATED) {
+    tb_s(o, "[|arp]");
+    return;
+  }
+  int eth4 = a->hlen == 6 && a->plen == 4 && a->ptype == 0x0800;
+  if (!eth4) {
+    tb_s(o, "htype ");
+    tb_u(o, a->htype);
+    tb_s(o, " ptype 0x");
+    tb_x(o, a->ptype, 4);
+    tb_s(o, " op ");
+    tb_u(o, a->op);
+  } else if (a->op == 1) {
+    static const uint8_t zero[6];
+    tb_s(o, "Request who-has ");
+    tb_ip4(o, a->tpa);
+    if (memcmp(a->tha, zero, 6)) { /* tcpdump shows a target MAC set */
+      tb_s(o, " (");
+      tb_mac(o, a->tha, 6);
+      tb_c(o, ')');
+    }
+    tb_s(o, " tell ");
+    tb_ip4(o, a->spa);
+  } else if (a->op == 2) {
+    tb_s(o, "Reply ");
+    tb_ip4(o, a->spa);
+    tb_s(o, " is-at ");
+    tb_mac(o, a->sha, 6);
+  } else if (a->op == 3) {
+    tb_s(o, "Reverse Request who-is ");
+    tb_mac(o, a->tha, 6);
+    tb_s(o, " tell ");
+    tb_mac(o, a->sha, 6);
+  } else if (a->op == 4) {
+    tb_s(o, "Reverse Reply ");
+    tb_mac(o, a->tha, 6);
+    tb_s(o, " at ");
+    tb_ip4(o, a->tpa);
+  } else {
+    tb_s(o, "Unknown op ");
+    tb_u(o, a->op);
+  }
+  tb_s(o, ", length ");
+  tb_u(o, l->len + l->payload_len);
+}
+
+/* One IPv6 extension header in tcpdump's words, with a trailing space. */
+static void ipv6_ext_text(pctx *c, const capkit_layer *x) {
+  tbuf *o = &c->o;
+  const capkit_ipv6_ext *e = &x->u.ipv6_ext;
+  const uint8_t *h = c->pkt->data + x->offset;
+  switch (e->type) {
+  case 0:
+    tb_s(o, "HBH ");
+    break;
+  case 60:
+    tb_s(o, "DSTOPT ");
+    break;
+  case 51:
+    tb_s(o, "AH ");
+    break;
+  case 44:
+    tb_s(o, "frag (");
+    tb_u(o, e->frag_off);
+    tb_c(o, '|');
+    tb_u(o, x->payload_len);
+    tb_s(o, ") ");
+    break;
+  case 43:
+    tb_s(o, "RT6 (len=");
+    tb_u(o, h[1]);
+    tb_s(o, ", type=");
+    tb_u(o, e->rt_type);
+    if (e->rt_type == 0)
+      tb_s(o, " [Deprecated]");
+    tb_s(o, ", segleft=");
+    tb_u(o, e->segleft);
+    if (e->rt_type == 0 || e->rt_type == 2) {
+      for (uint32_t a = 0; 8 + 16 * (a + 1) <= x->len; a++) {
+        tb_s(o, ", [");
+        tb_u(o, a);
+        tb_c(o, ']');
+        tb_ip6(o, h + 8 + 16 * a);
+      }
+    }
+    tb_s(o, ") ");
+    break;
+  default:
+    break;
+  }
+}
+
+/* The IP layer at index i and what it carries. */
+static void line_ip(pctx *c, size_t i, int prefix) {
+  tbuf *o = &c->o;
+  const capkit_packet *p = c->pkt;
+  const capkit_layer *l = &p->layers[i];
+  int v6 = l->type == CAPKIT_LAYER_IPV6;
+  c->ext_shown = 0;
+  int whole = !(l->status & CAPKIT_LAYER_TRUNCATED) || (!v6 && l->len >= 20);
+  unsigned ver = l->len ? p->data[l->offset] >> 4 : (v6 ? 6u : 4u);
+  if (!v6 && ver != 4) { /* tcpdump's words, without "IP " */
+    if (ver == 6)
+      tb_s(o, "IP6, wrong link-layer encapsulation (invalid)");
+    else {
+      tb_s(o, "IP");
+      tb_u(o, ver);
+      tb_s(o, " (invalid)");
+    }
+    return;
+  }
+  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)))
+    tb_s(o, v6 ? "IP6 " : "IP "); /* tcpdump: "IP  [|ip]", " [|ip6]" */
+  if (l->status & CAPKIT_LAYER_TRUNCATED) {
+    /* the fixed header is there: its lengths are judged first */
+    if (!v6 && whole && l->u.ipv4.ihl < 20) {
+      tb_s(o, "bad-hlen ");
+      tb_u(o, l->u.ipv4.ihl);
+    } else if (!v6 && whole && l->u.ipv4.total_len < l->u.ipv4.ihl) {
+      tb_s(o, "bad-len ");
+      tb_u(o, l->u.ipv4.total_len);
+    } else
+      tb_s(o, v6 ? " [|ip6]" : " [|ip]");
+    return;
+  }
+  if (l->status & CAPKIT_LAYER_MALFORMED && i + 1 >= p->count) {
+    if (v6 && ver != 6) {
+      tb_s(o, "version error: ");
+      tb_u(o, ver);
+      tb_s(o, " != 6");
+      return;
+    }
+    if (!v6 && l->u.ipv4.ihl < 20) {
+      tb_s(o, "bad-hlen ");
+      tb_u(o, l->u.ipv4.ihl);
+      return;
+    }
+    if (!v6 && l->u.ipv4.total_len < l->u.ipv4.ihl) {
+      tb_s(o, "bad-len ");
+      tb_u(o, l->u.ipv4.total_len);
+      return;
+    }
+    /* else longer than the frame: tcpdump's truncated-ip below */
+  }
+  /* longer than the packet on the wire (not just the captured part) */
+  if (!v6 && p->origlen >= p->caplen &&
+      l->u.ipv4.total_len > p->origlen - l->offset) {
+    tb_s(o, "truncated-ip - ");
+    tb_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
+    tb_s(o, " bytes missing! ");
+  }
+  if (v6 && p->origlen >= p->caplen && l->payload_len &&
+      l->payload_len > p->origlen - l->offset - 40) {
+    tb_s(o, "truncated-ip6 - "); /* tcpdump: no space after the '!' */
+    tb_u(o, l->payload_len - (p->origlen - l->offset - 40));
+    tb_s(o, " bytes missing!");
+  }
+  /* skip IPv6 extension headers: they show as "frag" only */
+  size_t j = i + 1;
+  const capkit_layer *frag = NULL;
+  while (j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT) {
+    if (p->layers[j].u.ipv6_ext.type == 44)
+      frag = &p->layers[j];
+    if (p->layers[j].status & CAPKIT_LAYER_TRUNCATED) {
+      /* tcpdump names the extension header that was cut */
+      const capkit_layer *x = &p->layers[j];
+      put_endpoints(c, l, 0, 0, 0);
+      switch (x->u.ipv6_ext.type) {
+      case 0:
+        tb_s(o, " [|hbhopt]");
+        break;
+      case 60:
+        tb_s(o, " [|dstopt]");
+        break;
+      case 44:
+        tb_s(o, " [|frag6]");
+        break;
+      case 43:
+        if (x->len >= 2) {
+          tb_s(o, "RT6 (len=");
+          tb_u(o, p->data[x->offset + 1]);
+        }
+        tb_s(o, " [|rt6]");
+        break;
+      default:
+        tb_s(o, "[|ip6]");
+      }
+      return;
+    }
+    if (v6 && j == i + 1 && p->layers[j].u.ipv6_ext.type == 0 &&
+        (p->layers[j].status & CAPKIT_LAYER_MALFORMED) &&
+        !l->u.ipv6.payload_len) {
+      put_endpoints(c, l, 0, 0, 0); /* a jumbogram without its length */
+      tb_s(o, "HBH [No valid Jumbo Payload Hop-by-Hop option found] "
+              "(invalid)");
+      return;
+    }
+    j++;
+  }
+  if (frag && frag->u.ipv6_ext.frag_off) {
+    put_endpoints(c, l, 0, 0, 0);
+    tb_s(o, "frag (");
+    tb_u(o, frag->u.ipv6_ext.frag_off);
+    tb_c(o, '|');
+    tb_u(o, frag->payload_len);
+    tb_c(o, ')');
+    return;
+  }
+  if (j > i + 1) {
+    /* extension headers, as tcpdump shows them, then the transport with
+     * ports only */
+    put_endpoints(c, l, 0, 0, 0);
+    for (size_t k = i + 1; k < j; k++)
+      ipv6_ext_text(c, &p->layers[k]);
+    c->ext_shown = 1;
+  }
+  if (!v6 && l->u.ipv4.frag_off) {
+    put_endpoints(c, l, 0, 0, 0);
+    tb_s(o, "ip-proto-");
+    tb_u(o, l->u.ipv4.proto);
+    return;
+  }
+  if (j >= p->count) {
+    put_endpoints(c, l, 0, 0, 0);
+    uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
+    tb_s(o, "ip-proto-");
+    tb_u(o, proto);
+    tb_c(o, ' ');
+    tb_u(o, l->payload_len);
+    return;
+  }
+  const capkit_layer *t = &p->layers[j];
+  switch (t->type) {
+  case CAPKIT_LAYER_TCP:
+    line_tcp(c, l, t, j);
+    break;
+  case CAPKIT_LAYER_UDP:
+    line_udp(c, l, t, j);
+    break;
+  case CAPKIT_LAYER_ICMP:
+  case CAPKIT_LAYER_ICMPV6:
+    put_endpoints(c, l, 0, 0, 0);
+    line_icmp(c, t);
+    break;
+  case CAPKIT_LAYER_GRE: {
+    put_endpoints(c, l, 0, 0, 0);
+    const capkit_gre *g = &t->u.gre;
+    tb_s(o, "GREv");
+    tb_u(o, g->version);
+    if (t->status & CAPKIT_LAYER_TRUNCATED) {
+      tb_s(o, " [|gre]");
+      return;
+    }
+    if (g->version > 1) {
+      tb_s(o, " ERROR: unknown-version");
+      return;
+    }
+    if (g->has_key) {
+      tb_s(o, ", key=0x");
+      tb_x(o, g->key, 1);
+    }
+    if (g->has_seq) {
+      tb_s(o, ", seq ");
+      tb_u(o, g->seq);
+    }
+    if (c->link) {
+      gre_proto(o, g->proto);
+    }
+    tb_s(o, ", length ");
+    tb_u(o, ip_payload(c, l, j)); /* as the IP header says */
+    if (j + 1 < p->count) {
+      tb_s(o, ": ");
+      line_from(c, j + 1, !c->link);
+    } else if (!c->link) {
+      gre_proto(o, g->proto);
+    }
+    break;
+  }
+  case CAPKIT_LAYER_IPV4:
+  case CAPKIT_LAYER_IPV6:
+    put_endpoints(c, l, 0, 0, 0);
+    line_from(c, j, !c->link);
+    break;
+  default:
+    put_endpoints(c, l, 0, 0, 0);
+    break;
+  }
+}
+
+static void link_ethertype(tbuf *o, uint16_t t) {
+  tb_s(o, "ethertype ");
+  tb_s(o, ethertype_name(t));
+  tb_s(o, " (0x");
+  tb_x(o, t, 4);
+  tb_s(o, ")");
+}
+
+static const char *sap_name(uint8_t s) {
+  switch (s) {
+  case 0x00:
+    return "Null";
+  case 0x06:
+    return "IP";
+  case 0x42:
+    return "STP";
+  case 0xaa:
+    return "SNAP";
+  case 0xe0:
+    return "IPX";
+  case 0xf0:
+    return "NetBeui";
+  case 0xfe:
+    return "OSI";
+  case 0xff:
+    return "Global";
+  default:
+    return "Unknown";
+  }
+}
+
+/* S, then spaces up to W characters, then one more ("%-Ws "). */
+static void pad_right(tbuf *o, const char *s, size_t w) {
+  tb_s(o, s);
+  for (size_t k = strlen(s); k < w; k++)
+    tb_c(o, ' ');
+  tb_c(o, ' ');
+}
+
+static const char *sll_pkttype(uint16_t t) {
+  static const char *const n[] = {"In", "B", "M", "P", "Out"};
+  return t < 5 ? n[t] : "?";
+}
+
+/* Prints layer i and the ones after it; returns the index of the last
+ * layer printed. prefix says whether the network protocol name ("IP",
+ * "ARP") starts the text: not right after a link header shown by -e, as in
+ * tcpdump. */
+static size_t line_from(pctx *c, size_t i, int prefix) {
+  tbuf *o = &c->o;
+  const capkit_packet *p = c->pkt;
+  if (i >= p->count)
+    return i;
+  const capkit_layer *l = &p->layers[i];
+  int tr = l->status & CAPKIT_LAYER_TRUNCATED;
+  switch (l->type) {
+  case CAPKIT_LAYER_ETH:
+    if (tr) {
+      if (c->link && l->len >= 12) {
+        tb_mac(o, l->u.eth.src, 6);
+        tb_s(o, " > ");
+        tb_mac(o, l->u.eth.dst, 6);
+        tb_c(o, ' ');
+      }
+      tb_s(o, " [|ether]");
+      return i;
+    }
+    if (c->link) {
+      tb_mac(o, l->u.eth.src, 6);
+      tb_s(o, " > ");
+      tb_mac(o, l->u.eth.dst, 6);
+      tb_s(o, ", ");
+      if (l->u.eth.is_8023) {
+        tb_s(o, "802.3, length ");
+        tb_u(o, l->u.eth.type);
+        tb_s(o, ": ");
+        return line_from(c, i + 1, 1);
+      }
+      link_ethertype(o, l->u.eth.type);
+      tb_s(o, ", length ");
+      tb_u(o, l->depth ? l->len + l->payload_len : p->origlen);
+      tb_s(o, ": ");
+      if (i + 1 >= p->count) {
+        tb_s(o, "payload ");
+        tb_u(o, l->payload_len);
+        return i;
+      }
+      return line_from(c, i + 1, 0);
+    }
+    if (i + 1 >= p->count) {
+      if (l->u.eth.is_8023)
+        tb_s(o, "802.3");
+      else
+        link_ethertype(o, l->u.eth.type);
+      tb_s(o, ", length ");
+      tb_u(o, p->origlen);
+      return i;
+    }
+    return line_from(c, i + 1, 1);
+  case CAPKIT_LAYER_VLAN:
+    if (c->link || i + 1 >= p->count || tr) {
+      tb_s(o, "vlan ");
+      if (tr) {
+        tb_s(o, "[|vlan]");
+        return i;
+      }
+      tb_u(o, l->u.vlan.vid);
+      tb_s(o, ", p ");
+      tb_u(o, l->u.vlan.pcp);
+      if (l->u.vlan.dei)
+        tb_s(o, ", DEI");
+      tb_s(o, ", ");
+      if (l->u.vlan.type <= 1500) {
+        tb_s(o, "802.3, ");
+      } else {
+        link_ethertype(o, l->u.vlan.type);
+        tb_s(o, ", ");
+      }
+      if (i + 1 >= p->count) {
+        tb_s(o, "length ");
+        tb_u(o, l->payload_len);
+        return i;
+      }
+      return line_from(c, i + 1, 0);
+    }
+    return line_from(c, i + 1, prefix);
+  case CAPKIT_LAYER_LLC: {
+    const capkit_llc *k = &l->u.llc;
+    if (!tr && k->has_snap && k->oui == 0 && i + 1 < p->count && !c->link)
+      return line_from(c, i + 1, 1);
+    tb_s(o, "LLC, dsap ");
+    tb_s(o, sap_name(k->dsap));
+    tb_s(o, " (0x");
+    tb_x(o, k->dsap, 2);
+    tb_s(o, (k->dsap & 1) ? ") Group" : ") Individual");
+    if (tr && l->len < 3) {
+      tb_s(o, " [|llc]");
+      return i;
+    }
+    tb_s(o, ", ssap ");
+    tb_s(o, sap_name(k->ssap & 0xfe));
+    tb_s(o, " (0x");
+    tb_x(o, k->ssap & 0xfe, 2);
+    tb_s(o, (k->ssap & 1) ? ") Response" : ") Command");
+    tb_s(o, ", ctrl 0x");
+    tb_x(o, k->control, k->control > 0xff ? 4 : 2);
+    if (tr) {
+      tb_s(o, " [|llc]");
+      return i;
+    }
+    if (k->has_snap) {
+      tb_s(o, ": oui ");
+      tb_s(o, k->oui == 0 ? "Ethernet" : k->oui == 0x00000c ? "Cisco"
+                                                             : "Unknown");
+      tb_s(o, " (0x");
+      tb_x(o, k->oui, 6);
+      tb_s(o, "), ");
+      if (k->oui == 0)
+        link_ethertype(o, k->pid);
+      else {
+        tb_s(o, "pid 0x");
+        tb_x(o, k->pid, 4);
+      }
+      tb_s(o, ", length ");
+      tb_u(o, l->payload_len);
+      if (i + 1 < p->count) {
+        tb_s(o, ": ");
+        return line_from(c, i + 1, 0);
+      }
+      return i;
+    }
+    tb_s(o, ", length ");
+    tb_u(o, l->payload_len);
+    return i;
+  }
+  case CAPKIT_LAYER_SLL:
+  case CAPKIT_LAYER_SLL2:
+    if (tr) {
+      tb_s(o, l->type == CAPKIT_LAYER_SLL ? " [|sll]" : " [|sll2]");
+      return i;
+    }
+    if (l->type == CAPKIT_LAYER_SLL2) {
+      /* tcpdump: the interface's name on this machine and the direction,
+       * left-aligned, with or without -e */
+      char nm[64];
+      if (!c->ifname ||
+          c->ifname(c->ifname_user, l->u.sll.ifindex, nm, sizeof nm) != 0)
+        memcpy(nm, "?", 2);
+      nm[sizeof nm - 1] = '\0';
+      pad_right(o, nm, 5);
+      pad_right(o, sll_pkttype(l->u.sll.pkttype), 3);
+    }
+    if (c->link) {
+      if (l->type == CAPKIT_LAYER_SLL2) {
+        tb_s(o, "ifindex ");
+        tb_u(o, l->u.sll.ifindex);
+        tb_c(o, ' ');
+      } else {
+        const char *pt = sll_pkttype(l->u.sll.pkttype);
+        for (size_t k = strlen(pt); k < 3; k++)
+          tb_c(o, ' ');
+        tb_s(o, pt);
+        tb_c(o, ' ');
+      }
+      tb_mac(o, l->u.sll.addr, l->u.sll.halen <= 8 ? l->u.sll.halen : 8);
+      tb_c(o, ' ');
+      link_ethertype(o, l->u.sll.protocol);
+      tb_s(o, ", length ");
+      tb_u(o, p->origlen);
+      tb_s(o, ": ");
+      if (i + 1 >= p->count)
+        return i;
+      return line_from(c, i + 1, 0);
+    }
+    if (i + 1 >= p->count) {
+      link_ethertype(o, l->u.sll.protocol);
+      tb_s(o, ", length ");
+      tb_u(o, p->origlen);
+      return i;
+    }
+    return line_from(c, i + 1, 1);
+  case CAPKIT_LAYER_NULL:
+    if (tr) {
+      tb_s(o, " [|null]");
+      return i;
+    }
+    if (c->link || i + 1 >= p->count) {
+      uint32_t f = l->u.null.family;
+      tb_s(o, "AF ");
+      tb_s(o, f == 2 ? "IPv4" : (f == 10 || f == 24 || f == 28 || f == 30)
+                                   ? "IPv6"
+                                   : "Unknown");
+      tb_s(o, " (");
+      tb_u(o, f);
+      tb_s(o, "), length ");
+      tb_u(o, p->origlen);
+      if (i + 1 >= p->count)
+        return i;
+      tb_s(o, ": ");
+      return line_from(c, i + 1, 0);
+    }
+    return line_from(c, i + 1, 1);
+  case CAPKIT_LAYER_ARP:
+    line_arp(c, l, prefix);
+    return i;
+  case CAPKIT_LAYER_IPV4:
+  case CAPKIT_LAYER_IPV6:
+    line_ip(c, i, prefix);
+    return i;
+  default:
+    tb_s(o, capkit_layer_name(l->type));
+    return i;
+  }
+}
+
+void capkit__print_line(pctx *c, const capkit_record *rec) {
+  tbuf *o = &c->o;
+  const capkit_packet *p = c->pkt;
+  if (p->count == 0) {
+    const char *n = capkit_linktype_name(p->linktype);
+    tb_s(o, n ? n : "linktype");
+    if (!n) {
+      tb_c(o, ' ');
+      tb_u(o, p->linktype);
+    }
+    tb_s(o, ", length ");
+    tb_u(o, rec->origlen);
+  } else {
+    /* tcpdump's -e for raw IP (RAW, IPV4 and IPV6 link types) */
+    int raw = c->link && (p->linktype == CAPKIT_LINKTYPE_RAW ||
+                          p->linktype == 228 || p->linktype == 229);
+    if (raw)
+      tb_s(o, "ip: ");
+    line_from(c, 0, !raw);
+  }
+  tb_c(o, '\n');
+}

@@ -1,0 +1,348 @@
+/* test_print.c - the printer, the field visitor and the JSON string writer
+ * through the public API: JSON validity and UTF-8 round trips (checked by
+ * /usr/bin/python3's json module over seeded random byte strings), time
+ * stamps anywhere in the 64-bit range (dates from the proleptic Gregorian
+ * calendar), the snprintf contract, and field positions on the wire. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <capkit/capkit.h>
+#include <capkit/json.h>
+#include <capkit/printer.h>
+
+#include "tap.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 32);
+}
+
+/* A random valid UTF-8 string of about n bytes. */
+static size_t rand_utf8(unsigned char *s, size_t n) {
+  size_t k = 0;
+  while (k + 4 <= n) {
+    uint32_t cp;
+    switch (rnd() % 4) {
+    case 0:
+      cp = rnd() % 0x80;
+      break;
+    case 1:
+      cp = 0x80 + rnd() % (0x800 - 0x80);
+      break;
+    case 2:
+      do
+        cp = 0x800 + rnd() % (0x10000 - 0x800);
+      while (cp >= 0xd800 && cp <= 0xdfff);
+      break;
+    default:
+      cp = 0x10000 + rnd() % (0x110000 - 0x10000);
+    }
+    if (cp < 0x80)
+      s[k++] = (unsigned char)cp;
+    else if (cp < 0x800) {
+      s[k++] = (unsigned char)(0xc0 | cp >> 6);
+      s[k++] = (unsigned char)(0x80 | (cp & 63));
+    } else if (cp < 0x10000) {
+      s[k++] = (unsigned char)(0xe0 | cp >> 12);
+      s[k++] = (unsigned char)(0x80 | (cp >> 6 & 63));
+      s[k++] = (unsigned char)(0x80 | (cp & 63));
+    } else {
+      s[k++] = (unsigned char)(0xf0 | cp >> 18);
+      s[k++] = (unsigned char)(0x80 | (cp >> 12 & 63));
+      s[k++] = (unsigned char)(0x80 | (cp >> 6 & 63));
+      s[k++] = (unsigned char)(0x80 | (cp & 63));
+    }
+  }
+  return k;
+}
+
+static void hexline(FILE *f, const unsigned char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    fprintf(f, "%02x", s[i]);
+  fputc('\n', f);
+}
+
+/* Random bytes and random UTF-8: every output is JSON that Python parses
+ * from valid UTF-8; the UTF-8 ones decode to exactly their input; the
+ * random ones decode to the input read as UTF-8 where valid, each other
+ * byte as the code point of its value. */
+static void json_property(void) {
+  char path[] = "/tmp/capkit-json-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0)
+    return;
+  FILE *f = fdopen(fd, "w");
+  unsigned char in[256];
+  char out[CAPKIT_JSON_STRING_MAX(256) + 1];
+  for (int i = 0; i < 2000; i++) {
+    size_t n;
+    int utf8 = i & 1;
+    if (utf8)
+      n = rand_utf8(in, rnd() % 200);
+    else {
+      n = rnd() % 64;
+      for (size_t k = 0; k < n; k++)
+        in[k] = (unsigned char)rnd();
+    }
+    size_t m = capkit_json_string(out, sizeof out, in, n);
+    CHECK(m < sizeof out && m <= CAPKIT_JSON_STRING_MAX(n));
+    fprintf(f, "%c ", utf8 ? 'U' : 'B');
+    hexline(f, in, n);
+    hexline(f, (unsigned char *)out, m);
+  }
+  fclose(f);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd,
+           "/usr/bin/python3 -c '\n"
+           "import json, sys\n"
+           "L = open(sys.argv[1]).read().split(\"\\n\")\n"
+           "for k in range(0, len(L) - 1, 2):\n"
+           "    kind, a = L[k].split(\" \") + [\"\"] * (2 - len(L[k].split(\" \")))\n"
+           "    i, o = bytes.fromhex(a), bytes.fromhex(L[k + 1])\n"
+           "    s = json.loads(o.decode(\"utf-8\"))\n"
+           "    want = i.decode(\"utf-8\", \"surrogateescape\")\n"
+           "    want = \"\".join(chr(ord(c) - 0xdc00) if 0xdc80 <= ord(c) <= 0xdcff else c for c in want)\n"
+           "    assert s == want, (i, o, s)\n"
+           "' %s",
+           path);
+  int rc = system(cmd);
+  CHECK(rc == 0);
+  remove(path);
+  /* fixed cases from the specification */
+  char t[64];
+  capkit_json_string(t, sizeof t, "a\"\\\n\x01\x7f", 6);
+  CHECK(!strcmp(t, "\"a\\\"\\\\\\n\\u0001\\u007f\""));
+  capkit_json_string(t, sizeof t, "\xc3\xa9\xe9\xed\xa0\x80\xf4\x90\x80\x80",
+                     10);
+  CHECK(!strcmp(t, "\"\xc3\xa9\\u00e9\\u00ed\\u00a0\\u0080\\u00f4\\u0090"
+                   "\\u0080\\u0080\""));
+  CHECK_EQ(capkit_json_string(t, 3, "abcd", 4), (size_t)6);
+  CHECK(!strcmp(t, "\"a"));
+}
+
+static const char *render(capkit_printer *p, int64_t sec, uint32_t nsec) {
+  static uint8_t pkt[60];
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.ts_sec = sec;
+  rec.ts_nsec = nsec;
+  rec.data = pkt;
+  rec.caplen = rec.origlen = sizeof pkt;
+  const char *t;
+  size_t n;
+  if (capkit_printer_render(p, &rec, &t, &n) != 0)
+    return "";
+  return t;
+}
+
+/* Times far outside 1678..2262 never wrap; dates from the calendar. */
+static void times(void) {
+  capkit_printer *p = capkit_printer_new(0);
+  CHECK(p != NULL);
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_DATE);
+  CHECK(!strncmp(render(p, 0, 5000), "1970-01-01 00:00:00.000005 ", 27));
+  CHECK(!strncmp(render(p, 253402300800, 0), "10000-01-01 00:00:00.000000", 27));
+  CHECK(!strncmp(render(p, -62135596800, 0), "0001-01-01 00:00:00.000000", 26));
+  CHECK(!strncmp(render(p, 951782400, 0), "2000-02-29 00:00:00", 19));
+  CHECK(!strncmp(render(p, -1, 999999999), "1969-12-31 23:59:59.999999", 26));
+  CHECK(render(p, INT64_MAX, 999999999)[0] != '\0');
+  CHECK(render(p, INT64_MIN, 0)[0] != '\0');
+  capkit_printer_free(p);
+
+  p = capkit_printer_new(CAPKIT_PRINT_NANO);
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_REL);
+  CHECK(!strncmp(render(p, INT64_MIN, 0), " 00:00:00.000000000 ", 20));
+  /* 2^64-1 seconds = 5124095576030431 h 0 min 15 s */
+  CHECK(!strncmp(render(p, INT64_MAX, 7), " 5124095576030431:00:15.000000007 ",
+                 34));
+  capkit_printer_free(p);
+
+  p = capkit_printer_new(0);
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_DELTA);
+  render(p, 10, 500000000);
+  CHECK(!strncmp(render(p, 9, 700000000), "-00:00:00.800000 ", 17));
+  CHECK(!strncmp(render(p, 3609, 700000001), " 01:00:00.000000 ", 17));
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_ABS);
+  CHECK(!strncmp(render(p, -1, 0), "23:59:59.000000 ", 16));
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_EPOCH);
+  CHECK(!strncmp(render(p, 1700000000, 123456789), "1700000000.123456 ", 18));
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_NONE);
+  CHECK(!strncmp(render(p, 1, 0), "IP", 2) || render(p, 1, 0)[0] != ' ');
+  CHECK_EQ(capkit_printer_set_time(p, 99), CAPKIT_EINVAL);
+  capkit_printer_free(p);
+}
+
+/* An Ethernet/IPv4/UDP packet. */
+static const uint8_t udp_pkt[] = {
+    0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,             /* eth */
+    0x45, 0, 0, 31, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, /* ip */
+    0x30, 0x39, 0x00, 0x50, 0, 11, 0, 0,                                /* udp */
+    'a', 'b', 'c'};
+
+static void line_api(void) {
+  capkit_printer *p = capkit_printer_new(0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.ts_sec = 3661;
+  rec.ts_nsec = 1000;
+  rec.data = udp_pkt;
+  rec.caplen = rec.origlen = sizeof udp_pkt;
+  static const char want[] =
+      "01:01:01.000001 IP 10.0.0.1.12345 > 10.0.0.2.80: UDP, length 3\n";
+  char small[10];
+  size_t n = capkit_printer_line(p, &rec, small, sizeof small);
+  CHECK_EQ(n, sizeof want - 1);
+  CHECK(!strcmp(small, "01:01:01."));
+  size_t m;
+  CHECK(!strcmp(capkit_printer_text(p, &m), want));
+  CHECK_EQ(m, n);
+  capkit_record zero;
+  memset(&zero, 0, sizeof zero);
+  const char *t;
+  CHECK_EQ(capkit_printer_render(p, &zero, &t, &m), CAPKIT_EMISUSE);
+  CHECK(!strcmp(t, "") && m == 0);
+  capkit_printer_free(p);
+  capkit_printer_free(NULL);
+}
+
+typedef struct seen {
+  int layers, sport_ok, src_ok, dst_ok, stop_at;
+  int count;
+} seen;
+
+static int visit(const capkit_field *f, void *user) {
+  seen *s = user;
+  s->count++;
+  if (s->stop_at && s->count >= s->stop_at)
+    return 7;
+  if (f->kind == CAPKIT_FIELD_LAYER) {
+    s->layers++;
+    return 0;
+  }
+  /* the bytes at the field's position hold its value */
+  if (!strcmp(f->layer_name, "udp") && !strcmp(f->name, "sport"))
+    s->sport_ok = f->kind == CAPKIT_FIELD_UINT && f->u == 12345 &&
+                  f->length == 2 &&
+                  (udp_pkt[f->offset] << 8 | udp_pkt[f->offset + 1]) == 12345;
+  if (!strcmp(f->layer_name, "ip") && !strcmp(f->name, "src"))
+    s->src_ok = f->kind == CAPKIT_FIELD_IPV4 && f->length == 4 &&
+                !memcmp(udp_pkt + f->offset, f->bytes, 4);
+  if (!strcmp(f->layer_name, "eth") && !strcmp(f->name, "dst"))
+    s->dst_ok = f->kind == CAPKIT_FIELD_MAC && f->offset == 0 &&
+                f->nbytes == 6;
+  return 0;
+}
+
+static void visitor(void) {
+  seen s;
+  memset(&s, 0, sizeof s);
+  CHECK_EQ(capkit_fields_visit(udp_pkt, sizeof udp_pkt, 1, visit, &s), 0);
+  CHECK_EQ(s.layers, 3);
+  CHECK(s.sport_ok && s.src_ok && s.dst_ok);
+  int all = s.count;
+  memset(&s, 0, sizeof s);
+  s.stop_at = 5;
+  CHECK_EQ(capkit_fields_visit(udp_pkt, sizeof udp_pkt, 1, visit, &s), 7);
+  CHECK_EQ(s.count, 5);
+  CHECK(all > 20);
+  memset(&s, 0, sizeof s);
+  CHECK_EQ(capkit_fields_visit(udp_pkt, sizeof udp_pkt, 9999, visit, &s), 0);
+  CHECK_EQ(s.count, 0);
+}
+
+/* Seeded random damage to a valid packet, rendered in every mode on every
+ * link type the decoder knows (the sanitizer build watches the reads);
+ * every JSON object parses (Python) and holds one packet. */
+static void random_packets(void) {
+  static const uint32_t lts[] = {1, 101, 113, 276, 0, 108, 228, 229, 12};
+  static const unsigned modes[] = {
+      0, CAPKIT_PRINT_LINK, CAPKIT_PRINT_FIELDS | CAPKIT_PRINT_HEX,
+      CAPKIT_PRINT_LINK | CAPKIT_PRINT_ABSOLUTE | CAPKIT_PRINT_FIELDS};
+  char path[] = "/tmp/capkit-pjson-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0)
+    return;
+  FILE *f = fdopen(fd, "w");
+  capkit_printer *pm[4], *pj = capkit_printer_new(CAPKIT_PRINT_JSON);
+  for (int m = 0; m < 4; m++)
+    pm[m] = capkit_printer_new(modes[m]);
+  uint8_t b[128];
+  capkit_iface ifc;
+  memset(&ifc, 0, sizeof ifc);
+  int lines = 0, bad = 0;
+  for (int i = 0; i < 4000; i++) {
+    size_t n = sizeof udp_pkt;
+    memcpy(b, udp_pkt, n);
+    if (rnd() % 3 == 0) { /* a random tail */
+      n = rnd() % sizeof b;
+      for (size_t k = 14; k < n; k++)
+        b[k] = (uint8_t)rnd();
+    }
+    for (int k = rnd() % 6; k > 0 && n; k--)
+      b[rnd() % n] = (uint8_t)rnd();
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    ifc.linktype = lts[rnd() % (sizeof lts / sizeof *lts)];
+    rec.iface = &ifc;
+    rec.data = b;
+    rec.caplen = (uint32_t)n;
+    rec.origlen = (uint32_t)n + rnd() % 3;
+    rec.ts_sec = (int64_t)rnd() - 0x7fffffff;
+    rec.number = (uint64_t)i + 1;
+    const char *t;
+    size_t len;
+    for (int m = 0; m < 4; m++)
+      if (capkit_printer_render(pm[m], &rec, &t, &len) != 0 || !len ||
+          t[len - 1] != '\n' || strlen(t) != len)
+        bad++;
+    if (capkit_printer_render(pj, &rec, &t, &len) != 0 ||
+        memchr(t, '\n', len) != t + len - 1)
+      bad++;
+    fwrite(t, 1, len, f);
+    lines++;
+  }
+  CHECK_EQ(bad, 0);
+  fclose(f);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd,
+           "/usr/bin/python3 -c 'import json, sys\n"
+           "n = 0\n"
+           "for l in open(sys.argv[1], encoding=\"utf-8\"):\n"
+           "    o = json.loads(l); assert \"layers\" in o; n += 1\n"
+           "assert n == %d' %s",
+           lines, path);
+  CHECK(system(cmd) == 0);
+  remove(path);
+  for (int m = 0; m < 4; m++)
+    capkit_printer_free(pm[m]);
+  capkit_printer_free(pj);
+}
+
+static void names(void) {
+  CHECK(!strcmp(capkit_ethertype_name(0x86dd), "IPv6"));
+  CHECK(capkit_ethertype_name(0x1234) == NULL);
+  CHECK(!strcmp(capkit_ipproto_name(58), "ICMPv6"));
+  CHECK(!strcmp(capkit_port_name(53, 17), "domain"));
+  CHECK(capkit_port_name(123, 6) == NULL);
+  CHECK(!strcmp(capkit_icmp_type_name(8), "echo request"));
+  CHECK(!strcmp(capkit_icmp6_type_name(135), "neighbor solicitation"));
+  CHECK(!strcmp(capkit_dns_type_name(28), "AAAA"));
+  char t[CAPKIT_IP6_TEXT_MAX];
+  static const uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                0,    0,    0,    0,    0, 0, 0, 1};
+  CHECK_EQ(capkit_ip6_text(t, a), (size_t)11);
+  CHECK(!strcmp(t, "2001:db8::1"));
+}
+
+int main(void) {
+  json_property();
+  times();
+  line_api();
+  visitor();
+  names();
+  random_packets();
+  return tap_done();
+}
