@@ -162,4 +162,17 @@ int cli_rewrite_opt(const char *cmd, capkit_rewriter **rw, int opt,
 /* "CMD: N packets, M changed, ..." on standard error; rw may be NULL. */
 void cli_rewrite_summary(const char *cmd, const capkit_rewriter *rw);
 
+/* A text output written whole or not at all (temporary name, renamed
+ * into place on success), or standard output for NULL or "-". */
+typedef struct cli_outfile {
+  FILE *f;
+  char *tmp, *path; /* NULL for standard output */
+} cli_outfile;
+/* Prints the error and returns its exit code (0 on success). */
+int cli_outfile_open(cli_outfile *of, const char *cmd, const char *path);
+/* Finish with the command's exit code so far: the file is renamed into
+ * place when it is 0 or 1 (rows before damage kept, like the other
+ * outputs of a stream), else removed. Returns the final code. */
+int cli_outfile_close(cli_outfile *of, const char *cmd, int code);
+
 #endif

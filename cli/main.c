@@ -30,6 +30,7 @@ int cmd_snap(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_rewrite(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -41,6 +42,7 @@ static const cli_command commands[] = {
     {"import", cmd_import, "hex dumps (od, hexdump -C, xxd, tcpdump -xx) to a capture"},
     {"print", cmd_print, "decode packets: one line each, fields, JSON"},
     {"show", cmd_print, "same as print"},
+    {"export", cmd_export, "packet fields as TSV, CSV or NDJSON (like tshark -T fields)"},
     {"stats", cmd_stats, "protocol hierarchy, conversations, sizes, rates"},
     {"merge", cmd_merge, "merge captures by time (like mergecap)"},
     {"split", cmd_split, "split a capture by records, size, time or interface"},

@@ -94,5 +94,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/decode.h>
 #include <capkit/live.h>
 #include <capkit/rewrite.h>
+#include <capkit/export.h>
 
 #endif
