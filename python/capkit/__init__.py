@@ -40,6 +40,7 @@ from ._lib import ffi, lib
 
 __all__ = [
     "open", "Reader", "Record", "Writer", "gen", "build", "Rewriter",
+    "Printer", "format_line", "decode", "Layer",
     "CapkitError", "DamagedCaptureError", "CaptureWarning", "linktype_name",
     "linktype_number", "library_version",
 ]
@@ -512,3 +513,135 @@ class Rewriter:
         if rc < 0:
             _raise(rc, _s(lib.capkit_strerror(rc)))
         return ffi.buffer(self._out.data, self._out.caplen)[:]
+
+
+_TIMES = {"abs": 0, "none": 1, "epoch": 2, "delta": 3, "date": 4, "rel": 5}
+
+
+class Printer:
+    """tcpdump-style lines (``tcpdump -nn``, times in UTC), as ``capkit
+    print`` writes them. One printer follows one stream of packets (its
+    relative TCP sequence numbers and previous time)::
+
+        p = capkit.Printer(link=True, time="epoch")
+        for rec in reader:
+            print(p(rec), end="")
+
+    link: -e; absolute: -S; fields: capkit's -v (one line per layer with
+    every field); hex: -xx; json: one JSON object per packet; nano: 9
+    digits; time: "abs", "none" (-t), "epoch" (-tt), "delta" (-ttt),
+    "date" (-tttt) or "rel" (-ttttt); local_ifnames: name the interface
+    indexes of Linux cooked (SLL2) headers by this machine's interfaces, as
+    tcpdump and capkit print do (else "?")."""
+
+    def __init__(self, link: bool = False, absolute: bool = False,
+                 fields: bool = False, hex: bool = False, json: bool = False,
+                 nano: bool = False, time: str = "abs",
+                 local_ifnames: bool = True):
+        flags = (1 if link else 0) | (2 if absolute else 0) | \
+            (4 if fields else 0) | (8 if hex else 0) | (16 if json else 0) | \
+            (32 if nano else 0)
+        self._p = ffi.gc(lib.capkit_printer_new(flags), lib.capkit_printer_free)
+        if self._p == ffi.NULL:
+            raise MemoryError("capkit: out of memory")
+        if time not in _TIMES:
+            raise ValueError("time: one of %s" % ", ".join(_TIMES))
+        lib.capkit_printer_set_time(self._p, _TIMES[time])
+        if local_ifnames:
+            lib.capkit_printer_set_ifname(self._p, lib.capkit_ifname_local,
+                                          ffi.NULL)
+        self._text = ffi.new("const char **")
+        self._len = ffi.new("size_t *")
+
+    def __call__(self, rec: Record) -> str:
+        """The text of one record (lines end in a newline)."""
+        r = rec._reader
+        if r._r is None or r._rec.number != rec.number:
+            raise ValueError("record no longer valid: its reader moved on")
+        rc = lib.capkit_printer_render(self._p, r._rec, self._text, self._len)
+        if rc < 0:
+            _raise(rc, _s(lib.capkit_strerror(rc)))
+        return ffi.buffer(self._text[0], self._len[0])[:].decode(
+            "utf-8", "replace")
+
+
+def format_line(rec: Record) -> str:
+    """The tcpdump-style line of a record, as ``capkit print`` prints it
+    (without the newline). Records of one reader share a printer, so TCP
+    sequence numbers are relative as in ``capkit print``."""
+    r = rec._reader
+    p = getattr(r, "_printer", None)
+    if p is None:
+        p = r._printer = Printer()
+    return p(rec).rstrip("\n")
+
+
+class Layer:
+    """One decoded layer: ``name`` ("eth", "ip", "tcp", ...), where it is
+    (``offset``, ``hdr_len``, ``payload_len``), ``truncated`` and
+    ``malformed``, and ``fields``: every field the library's field visitor
+    gives, by name (integers, addresses as text, ...)."""
+
+    __slots__ = ("name", "offset", "hdr_len", "payload_len", "truncated",
+                 "malformed", "fields")
+
+    def __getitem__(self, key: str) -> Any:
+        return self.fields[key]
+
+    def __repr__(self) -> str:
+        return "<capkit.Layer %s %r>" % (self.name, self.fields)
+
+
+def _field_value(f) -> Any:
+    k = f.kind
+    if k in (1, 3):  # UINT, HEX
+        return f.u
+    if k == 2:  # INT
+        return f.i
+    if k == 4:  # BOOL
+        return bool(f.u)
+    if k == 5:  # TEXT
+        return ffi.buffer(f.str, f.len)[:].decode("utf-8", "replace")
+    if k == 9:  # LIST: names
+        text = ffi.buffer(f.str, f.len)[:].decode("utf-8", "replace")
+        return text.split(",") if text else []
+    if k == 6:  # IPV4
+        return ".".join(str(b) for b in ffi.buffer(f.bytes, 4)[:])
+    if k == 7:  # IPV6
+        out = ffi.new("char[46]")
+        lib.capkit_ip6_text(out, f.bytes)
+        return ffi.string(out).decode()
+    if k == 8:  # MAC
+        return ":".join("%02x" % b for b in ffi.buffer(f.bytes, f.nbytes)[:])
+    if k == 10:  # PAIRS
+        return [(f.pairs[2 * j], f.pairs[2 * j + 1]) for j in range(f.npairs)]
+    return None
+
+
+def decode(data: Union[bytes, bytearray, memoryview],
+           linktype: Union[int, str] = 1) -> list:
+    """The layers of one packet, outermost first, each with every field
+    the library decodes (checksums verified: ``checksum_status``)."""
+    buf = ffi.from_buffer(data)
+    layers: list = []
+
+    @ffi.callback("int(const capkit_field *, void *)")
+    def visit(f, user):
+        if f.kind == 0:
+            lay = Layer()
+            lay.name = ffi.string(f.layer_name).decode()
+            lay.offset = f.layer.offset
+            lay.hdr_len = f.layer.len
+            lay.payload_len = f.layer.payload_len
+            lay.truncated = bool(f.layer.status & 1)
+            lay.malformed = bool(f.layer.status & 2)
+            lay.fields = {}
+            layers.append(lay)
+        else:
+            layers[-1].fields[ffi.buffer(f.name, f.name_len)[:].decode()] = \
+                _field_value(f)
+        return 0
+
+    lib.capkit_fields_visit(buf, len(buf), linktype_number(linktype), visit,
+                            ffi.NULL)
+    return layers

@@ -113,6 +113,46 @@ uint32_t capkit_gen_linktype(const capkit_gen *g);
 int capkit_gen_next(capkit_gen *g, const uint8_t **data, size_t *len);
 long capkit_build(const char *spec, uint8_t *buf, size_t cap, void *err);
 
+typedef struct capkit_printer capkit_printer;
+capkit_printer *capkit_printer_new(unsigned flags);
+void capkit_printer_free(capkit_printer *p);
+int capkit_printer_set_time(capkit_printer *p, int fmt);
+typedef int (*capkit_ifname_fn)(void *user, uint32_t ifindex, char *buf,
+                                size_t cap);
+int capkit_ifname_local(void *user, uint32_t ifindex, char *buf, size_t cap);
+void capkit_printer_set_ifname(capkit_printer *p, capkit_ifname_fn fn,
+                               void *user);
+int capkit_printer_render(capkit_printer *p, const capkit_record *rec,
+                          const char **text, size_t *len);
+
+/* the first fields of capkit_layer (the rest is a union) */
+typedef struct capkit_layer_head {
+  uint8_t type, status, csum, depth;
+  uint32_t offset, len, payload_len;
+} capkit_layer_head;
+typedef struct capkit_field {
+  const capkit_layer_head *layer;
+  unsigned layer_index;
+  const char *layer_name;
+  const char *name;
+  size_t name_len;
+  int kind;
+  unsigned width;
+  uint64_t u;
+  int64_t i;
+  const char *str;
+  size_t len;
+  const uint8_t *bytes;
+  size_t nbytes;
+  const uint32_t *pairs;
+  size_t npairs;
+  uint32_t offset, length;
+} capkit_field;
+typedef int (*capkit_field_fn)(const capkit_field *f, void *user);
+int capkit_fields_visit(const uint8_t *data, uint32_t caplen,
+                        uint32_t linktype, capkit_field_fn fn, void *user);
+size_t capkit_ip6_text(char *out, const uint8_t *a);
+
 capkit_rewriter *capkit_rewriter_new(void);
 void capkit_rewriter_free(capkit_rewriter *rw);
 int capkit_rewriter_set(capkit_rewriter *rw, const char *name,

@@ -269,3 +269,47 @@ def test_linktypes_and_version():
     assert capkit.linktype_name(1) == "EN10MB"
     assert capkit.linktype_number("RAW") == 101
     assert capkit.library_version().count(".") == 2
+
+
+def _print_lines(*args):
+    r = run(CAPKIT, "print", *args)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.decode().splitlines()
+
+
+def test_format_line_equals_print():
+    files = [SEED] + [os.path.join(DATA, "decode", f) for f in
+                      ("tcp.pcap", "ipv6.pcap", "vlan.pcap", "arp.pcap",
+                       "sll2.pcap", "tunnel.pcap")]
+    for path in files:
+        with capkit.open(path) as r:
+            got = [capkit.format_line(x) for x in r]
+        assert got == _print_lines(path), path
+        p = capkit.Printer(link=True, time="epoch")
+        with capkit.open(path) as r:
+            got = "".join(p(x) for x in r).splitlines()
+        assert got == _print_lines("-e", "--time", "epoch", path), path
+
+
+def test_decode_equals_print_json():
+    import json
+    path = os.path.join(DATA, "decode", "tcp.pcap")
+    want = [json.loads(l) for l in _print_lines("--json", path)]
+    with capkit.open(path) as r:
+        got = [capkit.decode(x.data, x.linktype) for x in r]
+    assert len(got) == len(want) > 0
+    for layers, obj in zip(got, want):
+        jl = obj["layers"] if isinstance(obj, dict) else obj
+        assert [l.name for l in layers] == [x["layer"] for x in jl]
+        for lay, x in zip(layers, jl):
+            assert lay.offset == x["offset"]
+            for k, v in lay.fields.items():
+                jv = x.get(k)
+                if isinstance(v, bool):
+                    assert jv == v, (k, v, jv)
+                elif isinstance(v, int) and isinstance(jv, str):
+                    assert int(jv, 16) == v, (k, v, jv)
+                elif isinstance(v, list):
+                    continue
+                else:
+                    assert jv == v, (k, v, jv)
