@@ -27,7 +27,7 @@ build_pkgs=(cmake make gcc libc6-dev pkg-config libpcap-dev zlib1g-dev
 test_pkgs=(clang tcpdump tshark wireshark-common python3-scapy python3-dpkt
            file iproute2 tcpreplay xxd bsdextrautils zstd gzip
            abigail-tools pcapfix python3-pytest python3-hypothesis
-           python3-cffi)
+           python3-cffi nodejs npm)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep "install ok installed" >/dev/null
