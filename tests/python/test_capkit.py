@@ -313,3 +313,44 @@ def test_decode_equals_print_json():
                     continue
                 else:
                     assert jv == v, (k, v, jv)
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+    HAVE_HYPOTHESIS = True
+except ImportError:  # pragma: no cover
+    HAVE_HYPOTHESIS = False
+
+
+if HAVE_HYPOTHESIS:
+    _recs = st.lists(st.tuples(
+        st.binary(min_size=0, max_size=300),
+        st.integers(min_value=0, max_value=2**32 - 1),  # seconds
+        st.integers(min_value=0, max_value=10**9 - 1),  # nanoseconds
+        st.integers(min_value=0, max_value=64)),         # bytes not captured
+        min_size=1, max_size=20)
+
+    @pytest.mark.filterwarnings("ignore::capkit.CaptureWarning")
+    @settings(max_examples=60, deadline=None)
+    @given(recs=_recs, fmt=st.sampled_from(["pcap", "pcapng"]),
+           prec=st.sampled_from(["us", "ns"]),
+           order=st.sampled_from(["little", "big"]))
+    def test_property_write_read_back(tmp_path_factory, recs, fmt, prec,
+                                      order):
+        """Random records through every writer setting come back equal,
+        and scapy (the peer) reads the same bytes and lengths."""
+        out = tmp_path_factory.mktemp("prop") / ("p." + fmt)
+        with capkit.Writer(out, format=fmt, precision=prec,
+                           byte_order=order) as w:
+            for data, sec, ns, extra in recs:
+                w.write(data, ts_ns=sec * 10**9 + ns,
+                        origlen=len(data) + extra)
+        with capkit.open(out) as r:
+            got = [(bytes(x.data), x.ts_ns, x.origlen) for x in r]
+        want = [(d, s * 10**9 + (n if prec == "ns" else n // 1000 * 1000),
+                 len(d) + e) for d, s, n, e in recs]
+        assert got == want
+        from scapy.utils import RawPcapNgReader, RawPcapReader
+        cls = RawPcapNgReader if fmt == "pcapng" else RawPcapReader
+        peer = [(d, m.wirelen) for d, m in cls(str(out))]
+        assert peer == [(d, o) for d, _, o in want]
