@@ -33,6 +33,10 @@ static const char import_usage[] =
     "                          Packets without a time follow the one before\n"
     "                          by 1 microsecond (the first at the epoch)\n"
     "      --whole-file        the dump is of a whole capture file\n"
+    "      --offsets R         offsets in hex (default), oct or dec, as\n"
+    "                          text2pcap -o and od -A x|o|d write them\n"
+    "  -a, --ascii             accepted for text2pcap -a: the ASCII column\n"
+    "                          is always told apart from the bytes\n"
     "      --packets           the dump is of packets (no detection)\n"
     "      --keep-partial      a damaged whole file: keep the records before\n"
     "                          the damage (exit status still 1)\n"
@@ -81,6 +85,7 @@ typedef struct imp_opts {
   int keep;
   capkit_gen *wrap;
   cli_out_opts wo;
+  unsigned hexflags; /* CAPKIT_HEX_OFFSET_OCT or _DEC */
 } imp_opts;
 
 static int open_out(capkit_writer *w, const imp_opts *o) {
@@ -136,7 +141,7 @@ static int import_whole(const char *name, const uint8_t *b, size_t n,
  * chunk by chunk: constant memory whatever the size of the dump. */
 static int import_packets(const char *name, FILE *f, const char *head,
                           size_t hlen, const char *tfmt, imp_opts *o) {
-  capkit_hexparse *p = capkit_hexparse_new(tfmt, 0);
+  capkit_hexparse *p = capkit_hexparse_new(tfmt, o->hexflags);
   char *chunk = malloc(1 << 16);
   if (!p || !chunk) {
     capkit_hexparse_free(p);
@@ -258,7 +263,7 @@ static int import_packets(const char *name, FILE *f, const char *head,
 }
 
 int cmd_import(int argc, char **argv) {
-  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP, OPT_WRAP };
+  enum { OPT_WHOLE = 256, OPT_PACKETS, OPT_KEEP, OPT_WRAP, OPT_OFFSETS };
   static const struct option opts[] = {
       {"output", required_argument, NULL, 'o'},
       {"linktype", required_argument, NULL, 'l'},
@@ -267,6 +272,8 @@ int cmd_import(int argc, char **argv) {
       {"packets", no_argument, NULL, OPT_PACKETS},
       {"keep-partial", no_argument, NULL, OPT_KEEP},
       {"wrap", required_argument, NULL, OPT_WRAP},
+      {"offsets", required_argument, NULL, OPT_OFFSETS},
+      {"ascii", no_argument, NULL, 'a'},
       {"format", required_argument, NULL, 'F'},
       {"byte-order", required_argument, NULL, 'b'},
       {"precision", required_argument, NULL, 'p'},
@@ -277,7 +284,7 @@ int cmd_import(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   const char *tfmt = NULL, *wrap = NULL;
   int mode = 0, c; /* 0 detect, 1 whole, 2 packets */
-  while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:ah", opts, NULL)) != -1) {
     switch (c) {
     case 'o': o.out = optarg; break;
     case 't': tfmt = optarg; break;
@@ -285,6 +292,19 @@ int cmd_import(int argc, char **argv) {
     case OPT_PACKETS: mode = 2; break;
     case OPT_KEEP: o.keep = 1; break;
     case OPT_WRAP: wrap = optarg; break;
+    case OPT_OFFSETS:
+      if (!strcmp(optarg, "hex"))
+        o.hexflags = 0;
+      else if (!strcmp(optarg, "oct"))
+        o.hexflags = CAPKIT_HEX_OFFSET_OCT;
+      else if (!strcmp(optarg, "dec"))
+        o.hexflags = CAPKIT_HEX_OFFSET_DEC;
+      else
+        return cli_usage_error("import", "--offsets: hex, oct or dec, not "
+                                         "'%s'", optarg);
+      break;
+    case 'a': /* text2pcap -a: the ASCII column is always told apart */
+      break;
     case 'F':
     case 'b':
     case 'p':

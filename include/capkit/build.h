@@ -78,6 +78,10 @@ typedef struct capkit_hex_packet {
  * whole capture file): lines need no offsets, offsets never split it, and
  * the bytes are read with capkit_hexparse_bytes(). */
 #define CAPKIT_HEX_WHOLE 1u
+/* Offsets in octal (od -Ao, text2pcap -o oct) or decimal (od -Ad,
+ * text2pcap -o dec) instead of hex; at most one of the two. */
+#define CAPKIT_HEX_OFFSET_OCT 2u
+#define CAPKIT_HEX_OFFSET_DEC 4u
 
 typedef struct capkit_hexparse capkit_hexparse;
 

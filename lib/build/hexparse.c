@@ -310,27 +310,33 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
     }
     return 0;
   }
-  /* the offset: hex digits, maybe 0x before and ':' after */
+  /* the offset: digits of its radix (hex: maybe 0x before), maybe ':'
+   * after */
   size_t b = i;
   int has_off = 0;
   uint64_t off = 0;
   {
+    unsigned radix = p->flags & CAPKIT_HEX_OFFSET_OCT   ? 8
+                     : p->flags & CAPKIT_HEX_OFFSET_DEC ? 10
+                                                        : 16;
     size_t k = i;
     int ox = 0;
-    if (s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'X'))
+    if (radix == 16 && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'X'))
       k += 2, ox = 1;
     size_t h = k;
-    while (hexv((unsigned char)s[k]) >= 0)
+    while (hexv((unsigned char)s[k]) >= 0 &&
+           (unsigned)hexv((unsigned char)s[k]) < radix)
       k++;
     size_t nd = k - h;
     int colon = s[k] == ':';
     if (colon)
       k++;
     int ends = s[k] == 0 || s[k] == ' ' || s[k] == '\t';
-    if (nd && nd <= 16 && ends && (!whole || nd > 2 || ox || colon)) {
+    size_t maxd = radix == 16 ? 16 : radix == 10 ? 19 : 21;
+    if (nd && nd <= maxd && ends && (!whole || nd > 2 || ox || colon)) {
       has_off = 1;
       for (size_t t = h; t < h + nd; t++)
-        off = off << 4 | (uint64_t)hexv((unsigned char)s[t]);
+        off = off * radix + (uint64_t)hexv((unsigned char)s[t]);
       i = k;
     }
   }

@@ -71,4 +71,22 @@ both hd "$T/hd.txt" -l 101
 check_eq "hexdump -C per packet: same bytes as text2pcap" "$(hexof "$T/hd.t2p")" "$(hexof "$T/hd.ck")"
 check_eq "hexdump -C per packet: the original bytes" "$(hexof "$T/r.pcap")" "$(hexof "$T/hd.ck")"
 check_eq "link type RAW like text2pcap -l 101" "$(tshark -r "$T/hd.t2p" -T fields -e frame.encap_type -c 1 2>/dev/null)" "$(tshark -r "$T/hd.ck" -T fields -e frame.encap_type -c 1 2>/dev/null)"
+# ---- od with octal and decimal offsets (text2pcap -o oct|dec) ----
+# Two packets of random bytes (different lengths), each dumped by od -A o
+# and od -A d, then imported by both tools with the offset radix named.
+head -c 300 /dev/urandom >"$T/p1.bin"
+head -c 77 /dev/urandom >"$T/p2.bin"
+for radix in o d; do
+  { od -A$radix -tx1 -v "$T/p1.bin"; od -A$radix -tx1 -v "$T/p2.bin"; } >"$T/od_$radix.txt"
+  name=$([ $radix = o ] && echo oct || echo dec)
+  text2pcap -q -o $name "$T/od_$radix.txt" "$T/od_$radix.t2p" >/dev/null 2>&1 ||
+    not_ok "od -A$radix: text2pcap failed"
+  "$CAPKIT" import --offsets $name -o "$T/od_$radix.ck" "$T/od_$radix.txt" ||
+    not_ok "od -A$radix: capkit import failed"
+  check_eq "od -A$radix offsets: same packets as text2pcap -o $name" \
+    "$(hexof "$T/od_$radix.t2p")" "$(hexof "$T/od_$radix.ck")"
+  check_eq "od -A$radix offsets: two packets of 300 and 77 bytes" "300 77" \
+    "$("$CAPKIT" dump "$T/od_$radix.ck" | awk '{print $NF}' | tr '\n' ' ' | sed 's/ $//')"
+done
+check_exit "an unknown radix is a usage error" 2 "$CAPKIT" import --offsets bin -o "$T/x.pcap" "$T/od_o.txt"
 finish
