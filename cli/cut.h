@@ -115,6 +115,10 @@ typedef struct cut_out {
 int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
                       capkit_reader *r, const cut_common *c,
                       uint32_t snaplen);
+/* The settings of cut_out_open_like() on a new writer, without opening it
+ * or printing: 0 or a negative code. */
+int cut_setup_like(capkit_writer *w, capkit_reader *r, const cut_common *c,
+                   uint32_t snaplen);
 /* Open path with explicit settings (for several inputs): format, byte
  * order native, precision, snaplen (0: default), link type (or none:
  * from the records), FCS length. */
