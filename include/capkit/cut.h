@@ -179,7 +179,7 @@ typedef struct capkit_rotator capkit_rotator;
 
 /* What starts a new file. */
 typedef enum capkit_rotate_by {
-  CAPKIT_ROTATE_NONE = 0,    /* one file */
+  CAPKIT_ROTATE_NONE = 0,    /* one file (no limits) */
   CAPKIT_ROTATE_PACKETS = 1, /* every N records */
   CAPKIT_ROTATE_BYTES = 2,   /* before a file would grow past N bytes */
   CAPKIT_ROTATE_TIME = 3     /* every N nanoseconds of capture time */
@@ -205,8 +205,9 @@ CAPKIT_API capkit_rotator *capkit_rotator_new(void);
 /* Discards the open file (nothing half-written is left) and frees;
  * accepts NULL. Completed files stay. */
 CAPKIT_API void capkit_rotator_free(capkit_rotator *o);
-/* Before the first write. LIMIT: records, bytes or nanoseconds (> 0).
- * By time, file N holds the records of [origin + N*LIMIT, origin +
+/* Before the first write. LIMIT: records, bytes or nanoseconds (> 0);
+ * several kinds may be set (a new file when any is reached; NONE clears
+ * them all). By time alone, file N holds the records of [origin + N*LIMIT, origin +
  * (N+1)*LIMIT), the origin being the first record's time unless set with
  * capkit_rotator_set_origin(); an interval without records still gets its
  * (valid, empty) file, so file N is always interval N (as editcap -i).

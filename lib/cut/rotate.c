@@ -110,8 +110,8 @@ char *capkit_name_template(const char *tmpl, uint64_t number, int64_t sec,
 /* ---- the rotating writer ---- */
 
 struct capkit_rotator {
-  capkit_rotate_by by;
-  uint64_t limit, reserve;
+  uint64_t packets, bytes, ns; /* the limits; 0: none */
+  uint64_t reserve;
   uint32_t hdr, align; /* record header bytes and data alignment */
   int have_origin;
   int64_t end_sec; /* by time: end of the current file's interval */
@@ -178,8 +178,14 @@ int capkit_rotator_set_limit(capkit_rotator *o, capkit_rotate_by by,
     return CAPKIT_EINVAL;
   if (!configurable(o))
     return CAPKIT_EMISUSE;
-  o->by = by;
-  o->limit = limit;
+  if (by == CAPKIT_ROTATE_NONE)
+    o->packets = o->bytes = o->ns = 0;
+  else if (by == CAPKIT_ROTATE_PACKETS)
+    o->packets = limit;
+  else if (by == CAPKIT_ROTATE_BYTES)
+    o->bytes = limit;
+  else
+    o->ns = limit;
   return 0;
 }
 
@@ -350,8 +356,8 @@ static int close_file(capkit_rotator *o) {
 
 /* end += limit nanoseconds, saturating. */
 static void advance(capkit_rotator *o) {
-  int64_t s = (int64_t)(o->limit / 1000000000u);
-  uint32_t n = (uint32_t)(o->limit % 1000000000u) + o->end_nsec;
+  int64_t s = (int64_t)(o->ns / 1000000000u);
+  uint32_t n = (uint32_t)(o->ns % 1000000000u) + o->end_nsec;
   if (n >= 1000000000u) {
     n -= 1000000000u;
     s++;
@@ -385,7 +391,7 @@ static int catch_up(capkit_rotator *o, int64_t sec, uint32_t nsec) {
 }
 
 static int first_file(capkit_rotator *o, int64_t sec, uint32_t nsec) {
-  if (o->by == CAPKIT_ROTATE_TIME) {
+  if (o->ns) {
     if (!o->have_origin)
       capkit_rotator_set_origin(o, sec, nsec);
     advance(o); /* the end of interval 0 */
@@ -394,7 +400,7 @@ static int first_file(capkit_rotator *o, int64_t sec, uint32_t nsec) {
   int rc = open_file(o, sec);
   if (rc < 0)
     return rc;
-  return o->by == CAPKIT_ROTATE_TIME ? catch_up(o, sec, nsec) : 0;
+  return o->ns ? catch_up(o, sec, nsec) : 0;
 }
 
 int capkit_rotator_write(capkit_rotator *o, const capkit_record *rec) {
@@ -409,24 +415,17 @@ int capkit_rotator_write(capkit_rotator *o, const capkit_record *rec) {
     return CAPKIT_EMISUSE; /* closed */
   if (rc < 0)
     return rc;
-  switch (o->by) {
-  case CAPKIT_ROTATE_PACKETS:
-    if (o->in_file >= o->limit)
-      rc = close_file(o) < 0 ? o->err : open_file(o, rec->ts_sec);
-    break;
-  case CAPKIT_ROTATE_BYTES: {
-    uint64_t a = o->align, need = o->hdr + ((rec->caplen + a - 1) / a) * a;
-    if (o->in_file > 0 &&
-        capkit_writer_bytes(o->w) + need + o->reserve > o->limit)
-      rc = close_file(o) < 0 ? o->err : open_file(o, rec->ts_sec);
-    break;
-  }
-  case CAPKIT_ROTATE_TIME:
+  if (o->ns)
     rc = catch_up(o, rec->ts_sec, rec->ts_nsec);
-    break;
-  case CAPKIT_ROTATE_NONE:
-    break;
+  int full = 0;
+  if (o->packets && o->in_file >= o->packets)
+    full = 1;
+  if (o->bytes && o->in_file > 0) {
+    uint64_t a = o->align, need = o->hdr + ((rec->caplen + a - 1) / a) * a;
+    full |= capkit_writer_bytes(o->w) + need + o->reserve > o->bytes;
   }
+  if (!rc && full)
+    rc = close_file(o) < 0 ? o->err : open_file(o, rec->ts_sec);
   if (rc < 0)
     return rc;
   rc = capkit_writer_write(o->w, rec);
@@ -443,7 +442,7 @@ int capkit_rotator_tick(capkit_rotator *o, int64_t sec, uint32_t nsec) {
     return o->err;
   if (!o->w && !o->files)
     return first_file(o, sec, nsec);
-  if (!o->w || o->by != CAPKIT_ROTATE_TIME)
+  if (!o->w || !o->ns)
     return 0;
   return catch_up(o, sec, nsec);
 }
