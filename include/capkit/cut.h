@@ -142,12 +142,13 @@ CAPKIT_API int capkit_dedup_set_count(capkit_dedup *d, uint64_t n);
  * (in input order) with the same captured length and bytes was captured
  * at most SEC.NSEC before or after it (editcap -w on ordered input).
  * Times are compared as the records carry them, whatever order they
- * arrive in: a record is never dropped without such a twin. Memory is
- * bounded: a record leaves the window once the newest time seen is more
- * than the window past it, a repeat at the same time adds nothing, and at
- * most `max_entries` (0: 1000000, like editcap) distinct ones are kept
- * (the oldest go first). On input out of order by more than the window, a
- * duplicate may then be kept, never a record dropped wrongly. */
+ * arrive in: a record is never dropped without such a twin, and one
+ * record stamped far in the future holds nothing back. Memory is bounded:
+ * a record leaves the window once a record more than the window later in
+ * capture time is checked, a repeat at the same time adds nothing, and at
+ * most `max_entries` (0: 1000000, like editcap) are kept (the oldest go
+ * first). On input out of order by more than the window, a duplicate may
+ * then be kept, never a record dropped wrongly. */
 CAPKIT_API int capkit_dedup_set_time(capkit_dedup *d, int64_t sec,
                                      uint32_t nsec, size_t max_entries);
 /* Byte offsets left out of the comparison, e.g. "0-13" or "22,24-25"
@@ -166,7 +167,7 @@ CAPKIT_API uint64_t capkit_dedup_count(const capkit_dedup *d);
  * "%u" with printf flags and a width up to 64 ("%04d") is NUMBER, "%t" is
  * the time SEC as YYYYmmddTHHMMSSZ (UTC), "%%" is one '%'; anything else
  * after '%' is refused, and so is more than one number. A template with
- * no number gets "-NNNNN" (NUMBER, five digits or more) before the first
+ * neither gets "-NNNNN" (NUMBER, five digits or more) before the first
  * '.' of its last path component: out.pcap -> out-00000.pcap. Names of
  * different numbers are therefore the same only for a template with "%t"
  * and no number; capkit_rotator adds a counter then. */

@@ -44,9 +44,6 @@ struct capkit_dedup {
   size_t n_bucket; /* power of two */
   uint32_t *heap;
   size_t hn;
-  int have_max;
-  int64_t max_sec;
-  uint32_t max_nsec;
 };
 
 capkit_dedup *capkit_dedup_new(void) {
@@ -443,15 +440,10 @@ static int add_entry(capkit_dedup *d, uint64_t key, int64_t sec,
 
 static int check_time(capkit_dedup *d, uint64_t key, int64_t sec,
                       uint32_t nsec) {
-  if (!d->have_max || sec > d->max_sec ||
-      (sec == d->max_sec && nsec > d->max_nsec)) {
-    d->have_max = 1;
-    d->max_sec = sec;
-    d->max_nsec = nsec;
-  }
-  /* Entries the newest time has left more than a window behind can match
-   * no record in time order again. */
-  while (d->hn && beyond(d, d->max_sec, d->max_nsec, d->e[d->heap[0]].sec,
+  /* Entries this record's time has left more than a window behind can
+   * match no later record in time order. By the heap, not the arrival
+   * order: a record from the future at the head holds nothing back. */
+  while (d->hn && beyond(d, sec, nsec, d->e[d->heap[0]].sec,
                          d->e[d->heap[0]].nsec))
     drop_oldest(d);
   int dup = 0;

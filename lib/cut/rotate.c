@@ -39,7 +39,7 @@ char *capkit_name_template(const char *tmpl, uint64_t number, int64_t sec,
   if (!tmpl)
     return NULL;
   capkit__buf b = {0};
-  int numbers = 0, bad = 0, nomem = 0;
+  int numbers = 0, times = 0, bad = 0, nomem = 0;
   for (const char *p = tmpl; *p && !bad && !nomem; p++) {
     if (*p != '%') {
       nomem = put(&b, p, 1) != 0;
@@ -52,6 +52,7 @@ char *capkit_name_template(const char *tmpl, uint64_t number, int64_t sec,
     }
     if (*p == 't') {
       char ts[64];
+      times++;
       time_t tt = (time_t)sec;
       struct tm tm;
       size_t n = 0;
@@ -82,8 +83,8 @@ char *capkit_name_template(const char *tmpl, uint64_t number, int64_t sec,
     int n = snprintf(num, sizeof num, fmt, number);
     nomem = n < 0 || (size_t)n >= sizeof num || put(&b, num, (size_t)n);
   }
-  if (!bad && !nomem && numbers == 0) {
-    /* No number: "-NNNNN" before the extension. */
+  if (!bad && !nomem && numbers == 0 && times == 0) {
+    /* Neither a number nor a time: "-NNNNN" before the extension. */
     char num[32];
     int n = snprintf(num, sizeof num, "-%05" PRIu64, number);
     nomem = put(&b, "", 1) != 0; /* a string, to find the extension in */
