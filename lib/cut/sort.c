@@ -254,7 +254,8 @@ static void heap_down(capkit_sorter *s, size_t i) {
 static int finish_input(capkit_sorter *s) {
   s->state = 1;
   if (s->n_runs == 0) {
-    qsort(s->v, s->n, sizeof *s->v, cmp_items);
+    if (s->n)
+      qsort(s->v, s->n, sizeof *s->v, cmp_items);
     return 0;
   }
   if (s->n) {

@@ -385,6 +385,30 @@ check "sort -n says so" grep -q "$n_a records, 0 out of order" "$T/n.err"
 check_eq "capture -C 0.2 is a usage error" 2 $?
 check "capture -C 0.2 says what -C takes" grep -q "millions of bytes" "$T/c.err"
 
+# ---- examples/merge2.c: the public API gives what `capkit merge` gives ----
+root=$(cd "$(dirname "$CAPKIT_TESTLIB")/.." && pwd)
+if [ -n "${CAPKIT_BUILDDIR:-}" ] && [ -f "$CAPKIT_BUILDDIR/libcapkit.a" ] && command -v cc >/dev/null; then
+  san=
+  grep -q "CAPKIT_SANITIZE:BOOL=ON" "$CAPKIT_BUILDDIR/CMakeCache.txt" 2>/dev/null &&
+    san="-fsanitize=address,undefined"
+  if cc -std=c11 -Wall -Wextra -Werror $san -o "$T/merge2" "$root/examples/merge2.c" \
+    -I"$root/include" "$CAPKIT_BUILDDIR/libcapkit.a" \
+    $(pkg-config --libs libpcap zlib libzstd) -lpthread -lm; then
+    ok
+    $GEN "$T/e1.pcap" 700 21 --dups
+    $GEN "$T/e2.pcap" 500 22 --dups
+    "$CAPKIT" retime --shift 0 "$T/e1.pcap" -o "$T/e3.pcap" # equal times
+    for pair in "e1 e2" "e2 e1" "e1 e3" "e1 j"; do
+      set -- $pair
+      "$T/merge2" "$T/$1.pcap" "$T/$2.pcap" "$T/ex.pcap"
+      "$CAPKIT" merge -o "$T/cm.pcap" "$T/$1.pcap" "$T/$2.pcap"
+      check "examples/merge2 $1 $2 = capkit merge (byte for byte)" cmp -s "$T/cm.pcap" "$T/ex.pcap"
+    done
+  else
+    not_ok "examples/merge2.c builds on the public API"
+  fi
+fi
+
 # ---- progress: on stderr only for a terminal (forced here), never else ----
 "$CAPKIT" sort "$T/j.pcap" -o "$T/p.pcap" 2>"$T/p.err"
 check_eq "no progress when stderr is not a terminal" "" "$(cat "$T/p.err")"
