@@ -30,17 +30,6 @@ static const char sort_usage[] =
     "                         error) and write no output when there are none\n"
     "  -v, --verbose          say which method was used\n";
 
-typedef struct item {
-  int64_t sec;
-  uint64_t seq;
-  uint32_t nsec, caplen, origlen, iface_id, flags;
-  uint32_t comment_len; /* with the NUL; 0: none */
-  uint8_t data[];       /* caplen bytes, then the comment */
-} item;
-
-/* Bytes of an item before its data, as written to a run. */
-#define HDR offsetof(item, data)
-
 typedef struct sorter {
   uint64_t memory;
   const char *tmpdir;
@@ -74,82 +63,6 @@ static int own(void *ctx, int opt, const char *arg) {
   return cli_usage_error("sort", "invalid option"), -1;
 }
 
-static size_t item_cost(const item *it) {
-  return sizeof *it + it->caplen + it->comment_len + 32;
-}
-
-static void fill_item(item *it, const capkit_record *rec, uint64_t seq) {
-  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
-  it->sec = rec->ts_sec;
-  it->nsec = rec->ts_nsec;
-  it->seq = seq;
-  it->caplen = rec->caplen;
-  it->origlen = rec->origlen;
-  it->iface_id = rec->iface_id;
-  it->flags = rec->flags;
-  it->comment_len = (uint32_t)cl;
-  if (rec->caplen)
-    memcpy(it->data, rec->data, rec->caplen);
-  if (cl)
-    memcpy(it->data + rec->caplen, rec->comment, cl);
-}
-
-static item *item_of(const capkit_record *rec, uint64_t seq) {
-  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
-  item *it = malloc(sizeof *it + rec->caplen + cl);
-  if (it)
-    fill_item(it, rec, seq);
-  return it;
-}
-
-static void record_of(const item *it, capkit_reader *r, capkit_record *rec) {
-  capkit_record_init(rec);
-  rec->ts_sec = it->sec;
-  rec->ts_nsec = it->nsec;
-  rec->caplen = it->caplen;
-  rec->origlen = it->origlen;
-  rec->iface_id = it->iface_id;
-  rec->iface = capkit_reader_iface(r, it->iface_id);
-  rec->flags = it->flags;
-  rec->data = it->data;
-  rec->comment = it->comment_len ? (const char *)it->data + it->caplen : NULL;
-  rec->number = it->seq + 1;
-}
-
-static int item_before(const item *a, const item *b) {
-  if (a->sec != b->sec || a->nsec != b->nsec)
-    return t_before(a->sec, a->nsec, b->sec, b->nsec);
-  return a->seq < b->seq;
-}
-
-static void heap_up(item **h, size_t i) {
-  while (i > 0) {
-    size_t p = (i - 1) / 2;
-    if (!item_before(h[i], h[p]))
-      return;
-    item *t = h[i];
-    h[i] = h[p];
-    h[p] = t;
-    i = p;
-  }
-}
-
-static void heap_down(item **h, size_t n, size_t i) {
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    if (l < n && item_before(h[l], h[m]))
-      m = l;
-    if (l + 1 < n && item_before(h[l + 1], h[m]))
-      m = l + 1;
-    if (m == i)
-      return;
-    item *t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
-}
-
 /* Output settings: like the input for classic pcap; for pcapng our own
  * blocks (records come from memory, not from the input's blocks). */
 static int open_out(cut_out *o, const cut_common *c, capkit_reader *r) {
@@ -165,95 +78,15 @@ static int open_out(cut_out *o, const cut_common *c, capkit_reader *r) {
                            -1);
 }
 
-static void free_items(item **v, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(v[i]);
-}
-
-/* Records that arrive in order wait in a ring of bytes (no allocation, no
- * heap work: the common case); the others wait in a heap. The next record
- * out is the earlier of the ring's head and the heap's top. */
-typedef struct ring {
-  uint8_t *buf;
-  size_t cap, head, tail, wrap, count, used;
-  int64_t last_sec; /* time of the newest record in the ring */
-  uint32_t last_nsec;
-} ring;
-
-static size_t item_size(uint32_t caplen, uint32_t cl) {
-  return (HDR + caplen + cl + 7) & ~(size_t)7;
-}
-
-/* Room for n bytes at the tail, or NULL. */
-static item *ring_alloc(ring *r, size_t n) {
-  if (r->count == 0)
-    r->head = r->tail = r->wrap = 0;
-  size_t at;
-  if (r->tail >= r->head) {
-    if (r->cap - r->tail >= n) {
-      at = r->tail;
-    } else if (r->head > n) {
-      r->wrap = r->tail; /* the data before it ends here */
-      at = 0;
-    } else {
-      return NULL;
-    }
-  } else if (r->head - r->tail > n) {
-    at = r->tail;
-  } else {
-    return NULL;
-  }
-  r->tail = at + n;
-  r->count++;
-  r->used += n;
-  return (item *)(void *)(r->buf + at);
-}
-
-static item *ring_head(const ring *r) {
-  return r->count ? (item *)(void *)(r->buf + r->head) : NULL;
-}
-
-static void ring_pop(ring *r) {
-  item *it = ring_head(r);
-  size_t n = item_size(it->caplen, it->comment_len);
-  r->head += n;
-  r->used -= n;
-  r->count--;
-  if (r->wrap && r->head == r->wrap) {
-    r->head = 0;
-    r->wrap = 0;
-  }
-}
-
-
-typedef struct stream {
-  ring r;
-  item **heap;
-  size_t hn, hcap, hused;
-  int64_t last_sec; /* time of the last record written */
-  uint32_t last_nsec;
-} stream;
-
-/* Write the earliest waiting record. */
-static int emit_one(stream *st, cut_out *o, capkit_reader *rd) {
-  item *a = ring_head(&st->r);
-  item *b = st->hn ? st->heap[0] : NULL;
-  int from_heap = b && (!a || item_before(b, a));
-  item *it = from_heap ? b : a;
-  capkit_record out = CAPKIT_RECORD_INIT;
-  record_of(it, rd, &out);
-  st->last_sec = it->sec;
-  st->last_nsec = it->nsec;
-  int code = cut_out_write("sort", o, &out);
-  if (from_heap) {
-    st->heap[0] = st->heap[--st->hn];
-    heap_down(st->heap, st->hn, 0);
-    st->hused -= item_cost(it);
-    free(it);
-  } else {
-    ring_pop(&st->r);
-  }
-  return code;
+/* Write a sorted record: its values (not the input's record header),
+ * with the interface of reader r. */
+static int write_sorted(cut_out *o, capkit_reader *r,
+                        const capkit_record *rec) {
+  capkit_record out = *rec;
+  out.iface = capkit_reader_iface(r, rec->iface_id);
+  out.extra = NULL;
+  out.offset = 0;
+  return cut_out_write("sort", o, &out);
 }
 
 /* Where the input's sorted stretches start: the numbers of the records
@@ -282,83 +115,50 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s,
     return code;
   }
   in.pg = progress_new("sort");
-  stream st;
-  memset(&st, 0, sizeof st);
-  st.last_sec = INT64_MIN;
-  st.r.last_sec = INT64_MIN;
-  st.r.cap = (size_t)s->memory;
-  st.r.buf = malloc(st.r.cap);
-  if (!st.r.buf) {
+  capkit_reorder *q = capkit_reorder_new((size_t)s->memory);
+  if (!q) {
     cli_err("sort", "out of memory");
     code = EXIT_IO;
   }
-  uint64_t seq = 0;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc = 0;
+  capkit_record rec = CAPKIT_RECORD_INIT, out = CAPKIT_RECORD_INIT;
+  int rc = 0, k;
   int64_t prev_sec = INT64_MIN;
   uint32_t prev_nsec = 0;
   memset(sx, 0, sizeof *sx);
   const char *fmt = capkit_reader_info(in.r)->format;
   int track = strcmp(fmt, "pcap") == 0 && !capkit_reader_compression(in.r);
   while (!code && (rc = cut_in_next(&in, &rec)) > 0) {
-    int64_t ts = rec.ts_sec;
-    uint32_t tn = rec.ts_nsec;
-    if (track && (sx->n == 0 || t_before(ts, tn, prev_sec, prev_nsec))) {
+    if (track && (sx->n == 0 ||
+                  t_before(rec.ts_sec, rec.ts_nsec, prev_sec, prev_nsec))) {
       if (sx->n < MAX_STRETCHES)
         sx->start[sx->n++] = rec.number;
       else
         track = 0;
     }
-    prev_sec = ts;
-    prev_nsec = tn;
-    if (t_before(ts, tn, st.last_sec, st.last_nsec)) {
+    prev_sec = rec.ts_sec;
+    prev_nsec = rec.ts_nsec;
+    k = capkit_reorder_add(q, &rec);
+    if (k == 1) {
       code = -1;
       break;
     }
-    size_t need = item_size(rec.caplen,
-                            rec.comment ? (uint32_t)strlen(rec.comment) + 1
-                                        : 0);
-    item *it = NULL;
-    if (!t_before(ts, tn, st.r.last_sec, st.r.last_nsec) &&
-        need <= st.r.cap / 4) {
-      /* In order: into the ring, making room by writing out. */
-      while (!(it = ring_alloc(&st.r, need)) && !code)
-        code = emit_one(&st, &o, in.r);
-      if (code)
-        break;
-      fill_item(it, &rec, seq++);
-      st.r.last_sec = ts;
-      st.r.last_nsec = tn;
-    } else {
-      it = item_of(&rec, seq++);
-      if (!it || (st.hn == st.hcap &&
-                  !(st.heap = realloc(st.heap, (st.hcap = st.hcap ? st.hcap * 2
-                                                                  : 1024) *
-                                                    sizeof *st.heap)))) {
-        free(it);
-        cli_err("sort", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      st.heap[st.hn++] = it;
-      heap_up(st.heap, st.hn - 1);
-      st.hused += item_cost(it);
+    if (k < 0) {
+      cli_err("sort", "%s", capkit_strerror(k));
+      code = cli_exit_for(k);
     }
-    while (!code && st.r.used + st.hused > s->memory)
-      code = emit_one(&st, &o, in.r);
+    while (!code && (k = capkit_reorder_next(q, &out, 0)) > 0)
+      code = write_sorted(&o, in.r, &out);
   }
   if (rc < 0 && !code)
     code = cut_in_report("sort", &in, rc);
   /* Drain: everything left is newer than what was written. */
   while ((code == 0 || code == EXIT_DATA) && !o.failed &&
-         (st.r.count || st.hn)) {
-    int e = emit_one(&st, &o, in.r);
+         capkit_reorder_next(q, &out, 1) > 0) {
+    int e = write_sorted(&o, in.r, &out);
     if (e)
       code = e;
   }
-  free_items(st.heap, st.hn);
-  free(st.heap);
-  free(st.r.buf);
+  capkit_reorder_free(q);
   progress_done(in.pg);
   if (code == -1) {
     cut_out_finish("sort", &o, EXIT_IO); /* discarded */
@@ -445,18 +245,7 @@ static int sort_external(const char *path, const cut_common *c,
       code = cli_exit_for(rc);
       break;
     }
-    capkit_record out = CAPKIT_RECORD_INIT;
-    out.ts_sec = rec.ts_sec;
-    out.ts_nsec = rec.ts_nsec;
-    out.caplen = rec.caplen;
-    out.origlen = rec.origlen;
-    out.iface_id = rec.iface_id;
-    out.iface = capkit_reader_iface(in.r, rec.iface_id);
-    out.flags = rec.flags;
-    out.data = rec.data;
-    out.comment = rec.comment;
-    out.number = rec.number;
-    int e = cut_out_write("sort", &o, &out);
+    int e = write_sorted(&o, in.r, &rec);
     if (e) {
       code = e;
       break;
@@ -543,18 +332,7 @@ static int sort_stretches(const char *path, const cut_common *c,
   v[0].in.pg = code ? NULL : progress_new("sort");
   while (!code && hn > 0) {
     stretch *x = &v[h[0]];
-    /* As the external sort writes it: the record's values, not its
-     * on-disk header. */
-    capkit_record out = CAPKIT_RECORD_INIT;
-    out.ts_sec = x->rec.ts_sec;
-    out.ts_nsec = x->rec.ts_nsec;
-    out.caplen = x->rec.caplen;
-    out.origlen = x->rec.origlen;
-    out.iface_id = x->rec.iface_id;
-    out.iface = capkit_reader_iface(v[0].in.r, x->rec.iface_id);
-    out.flags = x->rec.flags;
-    out.data = x->rec.data;
-    code = cut_out_write("sort", &o, &out);
+    code = write_sorted(&o, v[0].in.r, &x->rec);
     if (code)
       break;
     int rc = stretch_next(x);

@@ -125,6 +125,29 @@ CAPKIT_API size_t capkit_sorter_runs(const capkit_sorter *s);
 /* The last error message ("" if none); valid until the sorter is freed. */
 CAPKIT_API const char *capkit_sorter_error(const capkit_sorter *s);
 
+/* ---- reorder buffer ---- */
+
+typedef struct capkit_reorder capkit_reorder;
+
+/* A buffer that puts records back in time order as they stream through,
+ * holding at most MEMORY bytes of them (at least 64 KiB; NULL below, or
+ * out of memory): disorder that fits is sorted in one pass, without
+ * temporary files. Order: (seconds, nanoseconds), then the order of
+ * adding. */
+CAPKIT_API capkit_reorder *capkit_reorder_new(size_t memory);
+CAPKIT_API void capkit_reorder_free(capkit_reorder *q);
+/* Add a copy of a record (kept as capkit_sorter_add keeps it; rec->iface
+ * must stay valid while it is held). Returns 0, 1 when the record is
+ * older than one already handed out (the disorder is wider than the
+ * memory: it is not added, and the caller sorts another way, e.g. with
+ * capkit_sorter), or a negative code. */
+CAPKIT_API int capkit_reorder_add(capkit_reorder *q, const capkit_record *rec);
+/* The earliest record held, when the memory is over its limit or END is
+ * set (the input is over): 1 and *rec filled (valid until the next call on
+ * q), 0 when none is to come out now. Call until 0 after each add. */
+CAPKIT_API int capkit_reorder_next(capkit_reorder *q, capkit_record *rec,
+                                   int end);
+
 /* ---- duplicate checker ---- */
 
 typedef struct capkit_dedup capkit_dedup;

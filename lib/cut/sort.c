@@ -14,21 +14,13 @@
 #include <capkit/cut.h>
 
 #include "cut/heap.h"
+#include "cut/item.h"
 #include "internal.h"
 
 #include "util/buf.h"
 
-typedef struct item {
-  int64_t sec;
-  uint64_t seq, number;
-  const capkit_iface *iface;
-  uint32_t nsec, caplen, origlen, iface_id, flags;
-  uint32_t comment_len; /* with the NUL; 0: none */
-  uint8_t data[];       /* caplen bytes, then the comment */
-} item;
-
-/* Bytes of an item before its data, as written to a run. */
-#define HDR offsetof(item, data)
+typedef capkit__item item;
+#define HDR CAPKIT__ITEM_HDR
 
 typedef struct run {
   FILE *f;
@@ -51,13 +43,7 @@ struct capkit_sorter {
   char msg[512];
 };
 
-static int item_before(const item *a, const item *b) {
-  if (a->sec != b->sec)
-    return a->sec < b->sec;
-  if (a->nsec != b->nsec)
-    return a->nsec < b->nsec;
-  return a->seq < b->seq;
-}
+#define item_before capkit__item_before
 
 static int cmp_items(const void *a, const void *b) {
   const item *x = *(item *const *)a, *y = *(item *const *)b;
@@ -184,26 +170,13 @@ int capkit_sorter_add(capkit_sorter *s, const capkit_record *rec) {
     return s->err;
   if (s->state)
     return CAPKIT_EMISUSE;
-  size_t cl = rec->comment ? strlen(rec->comment) + 1 : 0;
+  size_t cl = capkit__item_comment_len(rec);
   if (cl > UINT32_MAX)
     return CAPKIT_EINVAL;
   item *it = malloc(sizeof *it + rec->caplen + cl);
   if (!it)
     return fail(s, CAPKIT_ENOMEM, "out of memory");
-  it->sec = rec->ts_sec;
-  it->nsec = rec->ts_nsec;
-  it->seq = s->seq++;
-  it->number = rec->number;
-  it->iface = rec->iface;
-  it->caplen = rec->caplen;
-  it->origlen = rec->origlen;
-  it->iface_id = rec->iface_id;
-  it->flags = rec->flags;
-  it->comment_len = (uint32_t)cl;
-  if (rec->caplen)
-    memcpy(it->data, rec->data, rec->caplen);
-  if (cl)
-    memcpy(it->data + rec->caplen, rec->comment, cl);
+  capkit__item_fill(it, rec, s->seq++, cl);
   if (s->n == s->cap) {
     size_t nc = s->cap ? s->cap * 2 : 1024;
     item **nv = realloc(s->v, nc * sizeof *nv);
@@ -293,21 +266,7 @@ static int finish_input(capkit_sorter *s) {
   return 0;
 }
 
-static void to_record(const item *it, capkit_record *rec) {
-  uint32_t size = rec->size;
-  capkit_record_init(rec);
-  rec->size = size;
-  rec->ts_sec = it->sec;
-  rec->ts_nsec = it->nsec;
-  rec->caplen = it->caplen;
-  rec->origlen = it->origlen;
-  rec->iface_id = it->iface_id;
-  rec->iface = it->iface;
-  rec->flags = it->flags;
-  rec->data = it->data;
-  rec->number = it->number;
-  rec->comment = it->comment_len ? (const char *)it->data + it->caplen : NULL;
-}
+#define to_record capkit__item_record
 
 int capkit_sorter_next(capkit_sorter *s, capkit_record *rec) {
   if (!s || !rec)

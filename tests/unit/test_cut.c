@@ -1,5 +1,6 @@
 /* test_cut.c - the cutting engines through the public API (capkit/cut.h):
  * seeded property tests of the sorter (extreme times, tiny memory), the
+ * reorder buffer (bounded disorder sorted in one pass, a reversal not), the
  * merger (both tie orders), the duplicate checker (by count and by capture
  * time, against a brute-force reading of the definition), the name
  * template and the rotating writer (empty intervals, no name twice). */
@@ -75,6 +76,21 @@ static size_t count_files(const char *dir) {
 
 /* ---- sorter ---- */
 
+/* The indices of v in a stable sort by (seconds, nanoseconds): what the
+ * definition of every sort here asks for. */
+static size_t *stable_order(const trec *v, size_t n) {
+  size_t *want = malloc(n * sizeof *want);
+  for (size_t i = 0; i < n; i++) {
+    size_t j = i;
+    while (j > 0 && time_before(&v[i], &v[want[j - 1]])) {
+      want[j] = want[j - 1];
+      j--;
+    }
+    want[j] = i;
+  }
+  return want;
+}
+
 static int64_t extreme_sec(void) {
   switch (rnd() % 6) {
   case 0:
@@ -116,15 +132,7 @@ static void test_sorter(void) {
     if (round % 2)
       CHECK(capkit_sorter_runs(s) > 0);
     /* Expected: a stable sort by (seconds, nanoseconds). */
-    size_t *want = malloc(n * sizeof *want);
-    for (size_t i = 0; i < n; i++) {
-      size_t j = i;
-      while (j > 0 && time_before(&v[i], &v[want[j - 1]])) {
-        want[j] = want[j - 1];
-        j--;
-      }
-      want[j] = i;
-    }
+    size_t *want = stable_order(v, n);
     capkit_record r = CAPKIT_RECORD_INIT;
     size_t got = 0;
     int same = 1, rc;
@@ -164,6 +172,64 @@ static void test_sorter(void) {
   CHECK_EQ(rc, CAPKIT_EIO);
   CHECK(strstr(capkit_sorter_error(s), "/nonexistent/dir") != NULL);
   capkit_sorter_free(s);
+}
+
+/* ---- reorder buffer ---- */
+
+static void test_reorder(void) {
+  CHECK(capkit_reorder_new(1000) == NULL);
+  for (int round = 0; round < 8; round++) {
+    size_t n = 2000 + (size_t)(rnd() % 4000);
+    size_t reach = round < 6 ? 1 + (size_t)(rnd() % 40) : n; /* disorder */
+    trec *v = calloc(n, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+      /* times from positions moved by up to `reach`, many equal */
+      size_t at = i + (size_t)(rnd() % reach);
+      v[i].sec = (int64_t)(at / 3) + (round == 5 ? INT64_MAX - 5000 : 0);
+      v[i].nsec = (uint32_t)(at % 3);
+      v[i].len = (uint32_t)(rnd() % 65);
+      v[i].data[0] = (uint8_t)i;
+    }
+    capkit_reorder *q = capkit_reorder_new(65536);
+    size_t *want = stable_order(v, n);
+    capkit_record out = CAPKIT_RECORD_INIT;
+    size_t got = 0;
+    int same = 1, late = 0, k, bad = 0;
+    for (size_t i = 0; i < n && !late; i++) {
+      capkit_record r = as_record(&v[i], i + 1);
+      k = capkit_reorder_add(q, &r);
+      late = k == 1;
+      bad |= k < 0;
+      while (!late && (k = capkit_reorder_next(q, &out, 0)) > 0)
+        same &= got < n && out.number == want[got++] + 1;
+    }
+    while (!late && capkit_reorder_next(q, &out, 1) > 0)
+      same &= got < n && out.number == want[got++] + 1;
+    CHECK(!bad);
+    /* Small disorder sorts in one pass; a reversal cannot. */
+    if (round < 6) {
+      CHECK(!late);
+      CHECK_EQ(got, n);
+    } else {
+      for (size_t i = 0; i < n; i++) /* reversed: each one earlier */
+        v[i].sec = (int64_t)(n - i);
+      capkit_reorder_free(q);
+      q = capkit_reorder_new(65536);
+      late = 0;
+      for (size_t i = 0; i < n && !late; i++) {
+        capkit_record r = as_record(&v[i], i + 1);
+        late = capkit_reorder_add(q, &r) == 1;
+        while (!late && capkit_reorder_next(q, &out, 0) > 0)
+          ;
+      }
+      CHECK(late);
+    }
+    if (round < 6)
+      CHECK(same);
+    capkit_reorder_free(q);
+    free(want);
+    free(v);
+  }
 }
 
 /* ---- merger ---- */
@@ -516,6 +582,7 @@ static void test_fcs(void) {
 
 int main(void) {
   test_sorter();
+  test_reorder();
   test_merger();
   test_dedup();
   test_names();
