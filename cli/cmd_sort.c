@@ -262,36 +262,15 @@ static int sort_external(const char *path, const cut_common *c,
 }
 
 /* Merge the sorted stretches of a pcap input, each read by its own reader
- * of the same file: equal times keep their order (the earlier stretch
- * first), as in the external sort, whose output this is byte for byte. */
-typedef struct stretch {
-  cut_in in;
-  capkit_record rec;
-  uint64_t end; /* number of the first record past it; 0: the input's end */
-} stretch;
-
-/* Next record of stretch x into x->rec: 1, 0 at its end, or a negative
- * code. */
-static int stretch_next(stretch *x) {
-  int rc = cut_in_next(&x->in, &x->rec);
-  if (rc > 0 && x->end && x->rec.number >= x->end)
-    return 0;
-  return rc;
-}
-
-static int stretch_before(const void *ctx, size_t a, size_t b) {
-  const stretch *v = ctx;
-  int c = capkit_record_time_cmp(&v[a].rec, &v[b].rec);
-  return c ? c < 0 : a < b;
-}
-
+ * of the same file, through the library's merger: equal times keep their
+ * order (the earlier stretch first), as in the external sort, whose output
+ * this is byte for byte. */
 static int sort_stretches(const char *path, const cut_common *c,
                           const sorter *s, const stretches *sx) {
-  size_t k = sx->n;
-  stretch *v = calloc(k, sizeof *v);
-  size_t *h = calloc(k, sizeof *h);
-  size_t opened = 0, hn = 0;
-  int code = v && h ? EXIT_OK : EXIT_IO;
+  size_t k = sx->n, opened = 0;
+  cut_in *v = calloc(k, sizeof *v);
+  capkit_merger *m = capkit_merger_new();
+  int code = v && m ? EXIT_OK : EXIT_IO;
   if (code)
     cli_err("sort", "out of memory");
   /* A small read-ahead each keeps memory bounded. */
@@ -301,58 +280,44 @@ static int sort_stretches(const char *path, const cut_common *c,
   if (window < ((size_t)256 << 10))
     window = (size_t)256 << 10;
   for (; !code && opened < k; opened++) {
-    stretch *x = &v[opened];
-    capkit_record_init(&x->rec);
-    code = cut_in_open("sort", &x->in, path, c->filter, window);
-    if (code)
-      break;
-    x->end = opened + 1 < k ? sx->start[opened + 1] : 0;
-    int rc;
-    while ((rc = cut_in_next(&x->in, &x->rec)) > 0 &&
-           x->rec.number < sx->start[opened])
-      ;
-    if (rc < 0) {
-      code = cut_in_report("sort", &x->in, rc);
-      break;
+    code = cut_in_open("sort", &v[opened], path, c->filter, window);
+    if (!code &&
+        capkit_merger_add_range(m, v[opened].r, v[opened].f, sx->start[opened],
+                                opened + 1 < k ? sx->start[opened + 1] : 0) < 0) {
+      cli_err("sort", "out of memory");
+      code = EXIT_IO;
     }
-    if (rc > 0)
-      h[hn++] = opened;
-  }
-  if (code) {
-    for (size_t i = 0; i < opened; i++)
-      cut_in_close(&v[i].in);
-    free(v);
-    free(h);
-    return code;
   }
   cut_out o;
-  code = open_out(&o, c, v[0].in.r);
-  for (size_t i = hn / 2; !code && i-- > 0;)
-    cut_heap_down(h, hn, i, stretch_before, v);
-  v[0].in.pg = code ? NULL : progress_new("sort");
-  while (!code && hn > 0) {
-    stretch *x = &v[h[0]];
-    code = write_sorted(&o, v[0].in.r, &x->rec);
-    if (code)
-      break;
-    int rc = stretch_next(x);
-    if (rc < 0) {
-      code = cut_in_report("sort", &x->in, rc);
-      break;
+  memset(&o, 0, sizeof o);
+  if (!code)
+    code = open_out(&o, c, v[0].r);
+  progress *pg = code ? NULL : progress_new("sort");
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int rc = 0;
+  uint64_t ticks = 0;
+  while (!code && (rc = capkit_merger_next(m, &rec, NULL)) > 0) {
+    code = write_sorted(&o, v[0].r, &rec);
+    if (pg && (++ticks & 4095) == 0) {
+      uint64_t size, done = capkit_reader_input_offset(v[0].r, &size);
+      progress_update(pg, done, size);
     }
-    if (rc == 0)
-      h[0] = h[--hn];
-    cut_heap_down(h, hn, 0, stretch_before, v);
   }
-  progress_done(v[0].in.pg);
+  if (rc < 0 && !code) {
+    cut_in *bad = &v[capkit_merger_failed(m)];
+    if (rc == CAPKIT_EFILTER)
+      bad->filter_failed_at = rec.number;
+    code = cut_in_report("sort", bad, rc);
+  }
+  progress_done(pg);
   code = cut_out_finish("sort", &o, code); /* no writer: code stands */
   if (s->verbose && code == 0)
     fprintf(stderr, "capkit sort: merged %zu sorted stretches of the input\n",
             k);
-  for (size_t i = 0; i < k; i++)
-    cut_in_close(&v[i].in);
+  capkit_merger_free(m);
+  for (size_t i = 0; i < opened; i++)
+    cut_in_close(&v[i]);
   free(v);
-  free(h);
   return code;
 }
 

@@ -389,20 +389,3 @@ void cut_set_time(capkit_record *rec, int64_t ns) {
   rec->ts_sec = s;
   rec->ts_nsec = (uint32_t)f;
 }
-
-void cut_heap_down(size_t *h, size_t n, size_t i, cut_before_fn before,
-                   const void *ctx) {
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    if (l < n && before(ctx, h[l], h[m]))
-      m = l;
-    if (l + 1 < n && before(ctx, h[l + 1], h[m]))
-      m = l + 1;
-    if (m == i)
-      return;
-    size_t t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
-}

@@ -150,11 +150,4 @@ int cut_run(const char *cmd, const cut_common *c, const char *in_path,
 /* Set a record's time from nanoseconds since the epoch. */
 void cut_set_time(capkit_record *rec, int64_t ns);
 
-/* A binary heap of indices h[0..n), earliest first by before(ctx, a, b)
- * (1 when index a goes before index b): restores the order below position
- * i. Used by merge and sort to pick the next of several inputs. */
-typedef int (*cut_before_fn)(const void *ctx, size_t a, size_t b);
-void cut_heap_down(size_t *h, size_t n, size_t i, cut_before_fn before,
-                   const void *ctx);
-
 #endif

@@ -77,6 +77,12 @@ CAPKIT_API int capkit_merger_set_order(capkit_merger *m,
  * many inputs sets it small (capkit_merger_window()) before opening. */
 CAPKIT_API int capkit_merger_add(capkit_merger *m, capkit_reader *r,
                                  capkit_filter *f);
+/* The same for a part of a reader: only its records numbered FIRST to
+ * END - 1 (END 0: to its end), e.g. the sorted stretches of one file,
+ * each read by its own reader. CAPKIT_EINVAL when END <= FIRST. */
+CAPKIT_API int capkit_merger_add_range(capkit_merger *m, capkit_reader *r,
+                                       capkit_filter *f, uint64_t first,
+                                       uint64_t end);
 /* A read window for each of N inputs that keeps the whole merge within
  * about 16 MiB of buffers: 1 MiB up to 16 inputs, 16 MiB / N beyond. */
 CAPKIT_API size_t capkit_merger_window(size_t n);

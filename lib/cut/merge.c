@@ -13,6 +13,8 @@ typedef struct source {
   capkit_reader *r;
   capkit_filter *f;
   capkit_record rec;
+  uint64_t first, end; /* record numbers taken: [first, end); end 0: all */
+  int ended;
 } source;
 
 struct capkit_merger {
@@ -49,7 +51,12 @@ int capkit_merger_set_order(capkit_merger *m, capkit_merge_order order) {
 }
 
 int capkit_merger_add(capkit_merger *m, capkit_reader *r, capkit_filter *f) {
-  if (!m || !r)
+  return capkit_merger_add_range(m, r, f, 0, 0);
+}
+
+int capkit_merger_add_range(capkit_merger *m, capkit_reader *r,
+                            capkit_filter *f, uint64_t first, uint64_t end) {
+  if (!m || !r || (end && end <= first))
     return CAPKIT_EINVAL;
   if (m->state || m->n >= (size_t)INT32_MAX)
     return CAPKIT_EMISUSE;
@@ -64,6 +71,9 @@ int capkit_merger_add(capkit_merger *m, capkit_reader *r, capkit_filter *f) {
   source *x = &m->in[m->n];
   x->r = r;
   x->f = f;
+  x->first = first;
+  x->end = end;
+  x->ended = 0;
   capkit_record_init(&x->rec);
   return (int)m->n++;
 }
@@ -86,6 +96,22 @@ static void down(capkit_merger *m, size_t i) {
   capkit__heap_down(m->heap, m->hn, i, before, m);
 }
 
+/* The next record of x in its range: 1, 0 past it, or a negative code. */
+static int src_next(source *x, capkit_record *rec) {
+  if (x->ended)
+    return 0;
+  int rc;
+  while ((rc = capkit_reader_next_match(x->r, x->f, rec)) > 0) {
+    if (x->end && rec->number >= x->end)
+      break;
+    if (rec->number >= x->first)
+      return 1;
+  }
+  if (rc >= 0)
+    x->ended = 1;
+  return rc > 0 ? 0 : rc;
+}
+
 static int fail(capkit_merger *m, size_t i, int rc) {
   m->failed = i;
   m->err = rc;
@@ -104,7 +130,7 @@ static int start(capkit_merger *m) {
   if (!m->heap)
     return fail(m, 0, CAPKIT_ENOMEM);
   for (size_t i = 0; i < m->n; i++) {
-    int rc = capkit_reader_next_match(m->in[i].r, m->in[i].f, &m->in[i].rec);
+    int rc = src_next(&m->in[i], &m->in[i].rec);
     if (rc < 0)
       return fail(m, i, rc);
     if (rc > 0)
@@ -143,7 +169,7 @@ int capkit_merger_next(capkit_merger *m, capkit_record *rec, size_t *input) {
   if (m->order == CAPKIT_MERGE_APPEND) {
     while (m->hn < m->n) {
       source *x = &m->in[m->hn];
-      int rc = capkit_reader_next_match(x->r, x->f, rec);
+      int rc = src_next(x, rec);
       if (rc < 0)
         return fail(m, m->hn, rc);
       if (rc > 0) {
@@ -159,7 +185,7 @@ int capkit_merger_next(capkit_merger *m, capkit_record *rec, size_t *input) {
   if (m->last < m->n) {
     /* The record handed out last is done with: that input moves on. */
     size_t i = m->last;
-    int rc = capkit_reader_next_match(m->in[i].r, m->in[i].f, &m->in[i].rec);
+    int rc = src_next(&m->in[i], &m->in[i].rec);
     if (rc < 0) {
       give(m, i, rec);
       return fail(m, i, rc);

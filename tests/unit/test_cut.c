@@ -299,6 +299,30 @@ static void test_merger(void) {
       free(in[i]);
     }
   }
+  /* Ranges of one file: its two sorted halves, each by its own reader. */
+  {
+    trec h[6] = {{3, 0, 1, {1}}, {5, 0, 1, {2}}, {9, 0, 1, {3}},
+                 {1, 0, 1, {4}}, {5, 0, 1, {5}}, {7, 0, 1, {6}}};
+    size_t len;
+    uint8_t *b = mkpcap(h, 6, &len);
+    capkit_reader *r1 = capkit_reader_new(), *r2 = capkit_reader_new();
+    capkit_reader_open_memory(r1, b, len, "h");
+    capkit_reader_open_memory(r2, b, len, "h");
+    capkit_merger *m = capkit_merger_new();
+    CHECK_EQ(capkit_merger_add_range(m, r1, NULL, 4, 4), CAPKIT_EINVAL);
+    CHECK_EQ(capkit_merger_add_range(m, r1, NULL, 1, 4), 0);
+    CHECK_EQ(capkit_merger_add_range(m, r2, NULL, 4, 0), 1);
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    char order[8] = {0};
+    size_t n = 0;
+    while (n < 7 && capkit_merger_next(m, &rec, NULL) > 0)
+      order[n++] = (char)('0' + rec.data[0]);
+    CHECK(strcmp(order, "412563") == 0);
+    capkit_merger_free(m);
+    capkit_reader_free(r1);
+    capkit_reader_free(r2);
+    free(b);
+  }
   CHECK_EQ(capkit_merger_window(2), (size_t)1 << 20);
   CHECK_EQ(capkit_merger_window(1000), ((size_t)16 << 20) / 1000);
   /* Damage in one input: its index, and the records before it. */
