@@ -1,7 +1,7 @@
 /* cut.h - engines that cut, join and reshape captures: a filtered reader,
- * FCS stripping, a merger of several readers, a bounded-memory external
- * sorter, a duplicate checker and a rotating writer (files by records,
- * bytes or time, named from a template).
+ * FCS stripping, a merger of several readers, a reorder buffer and a
+ * bounded-memory external sorter, a duplicate checker and a rotating
+ * writer (files by records, bytes or time, named from a template).
  *
  * Every handle here is independent: one thread at a time per handle,
  * different handles in different threads freely. None prints or exits;
@@ -71,9 +71,9 @@ CAPKIT_API void capkit_merger_free(capkit_merger *m);
 CAPKIT_API int capkit_merger_set_order(capkit_merger *m,
                                        capkit_merge_order order);
 /* Add an open reader and an optional filter (NULL: every record); both are
- * borrowed and must stay valid until the merger is freed. Before the first
- * capkit_merger_next. Returns the input's index (0, 1, ...) or a negative
- * code. Memory: each reader keeps its own read window; a program merging
+ * borrowed and must stay valid until the merger is freed, and are used by
+ * nothing else meanwhile. Before the first capkit_merger_next. Returns the
+ * input's index (0, 1, ...) or a negative code. Memory: each reader keeps its own read window; a program merging
  * many inputs sets it small (capkit_merger_window()) before opening. */
 CAPKIT_API int capkit_merger_add(capkit_merger *m, capkit_reader *r,
                                  capkit_filter *f);

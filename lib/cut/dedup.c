@@ -1,8 +1,9 @@
 /* dedup.c - the duplicate checker: a 64-bit hash of a record's bytes (minus
  * ignored ranges) and its length identify it. By count, a ring of the last
  * N keys and a counted set of them; by capture time, entries (key, time)
- * in a chained hash with a min-heap by time that drops those the newest
- * time has left behind. */
+ * in a chained hash, held in time order by a queue (entries that come in
+ * order: the common case, O(1)) and a min-heap (the others), from which
+ * those the current time has left behind are dropped. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ typedef struct tent {
   uint64_t key;
   int64_t sec;
   uint32_t nsec;
-  uint32_t hpos; /* place in the heap */
+  uint32_t live; /* in its chain; 0: replaced, waiting to leave */
   uint32_t next; /* next in the bucket's chain, or in the free list */
 } tent;
 
@@ -42,8 +43,10 @@ struct capkit_dedup {
   uint32_t free_list;
   uint32_t *bucket;
   size_t n_bucket; /* power of two */
-  uint32_t *heap;
-  size_t hn;
+  uint32_t *heap; /* entries that came out of order */
+  size_t hn, hcap;
+  uint32_t *q; /* entries in time order: a ring */
+  size_t qhead, qn, qcap;
 };
 
 capkit_dedup *capkit_dedup_new(void) {
@@ -65,11 +68,12 @@ void capkit_dedup_free(capkit_dedup *d) {
   free(d->e);
   free(d->bucket);
   free(d->heap);
+  free(d->q);
   free(d);
 }
 
 static int started(const capkit_dedup *d) {
-  return d->count || d->hn || d->dropped || d->e_n;
+  return d->count || d->hn || d->qn || d->dropped || d->e_n;
 }
 
 int capkit_dedup_set_count(capkit_dedup *d, uint64_t n) {
@@ -324,34 +328,32 @@ static int ent_before(const capkit_dedup *d, uint32_t a, uint32_t b) {
   return x->sec != y->sec ? x->sec < y->sec : x->nsec < y->nsec;
 }
 
-static void hswap(capkit_dedup *d, size_t i, size_t j) {
-  uint32_t t = d->heap[i];
-  d->heap[i] = d->heap[j];
-  d->heap[j] = t;
-  d->e[d->heap[i]].hpos = (uint32_t)i;
-  d->e[d->heap[j]].hpos = (uint32_t)j;
-}
-
 static void hup(capkit_dedup *d, size_t i) {
+  uint32_t *h = d->heap;
   while (i > 0) {
     size_t p = (i - 1) / 2;
-    if (!ent_before(d, d->heap[i], d->heap[p]))
+    if (!ent_before(d, h[i], h[p]))
       return;
-    hswap(d, i, p);
+    uint32_t t = h[i];
+    h[i] = h[p];
+    h[p] = t;
     i = p;
   }
 }
 
 static void hdown(capkit_dedup *d, size_t i) {
+  uint32_t *h = d->heap;
   for (;;) {
     size_t l = 2 * i + 1, m = i;
-    if (l < d->hn && ent_before(d, d->heap[l], d->heap[m]))
+    if (l < d->hn && ent_before(d, h[l], h[m]))
       m = l;
-    if (l + 1 < d->hn && ent_before(d, d->heap[l + 1], d->heap[m]))
+    if (l + 1 < d->hn && ent_before(d, h[l + 1], h[m]))
       m = l + 1;
     if (m == i)
       return;
-    hswap(d, i, m);
+    uint32_t t = h[i];
+    h[i] = h[m];
+    h[m] = t;
     i = m;
   }
 }
@@ -360,19 +362,36 @@ static size_t bucket_of(const capkit_dedup *d, uint64_t key) {
   return (size_t)(key ^ (key >> 29)) & (d->n_bucket - 1);
 }
 
-/* Remove the oldest entry (the heap's top). */
-static void drop_oldest(capkit_dedup *d) {
-  uint32_t x = d->heap[0];
+/* Take entry x out of its bucket's chain. */
+static void unlink_ent(capkit_dedup *d, uint32_t x) {
   uint32_t *p = &d->bucket[bucket_of(d, d->e[x].key)];
   while (*p != x)
     p = &d->e[*p].next;
   *p = d->e[x].next;
-  d->hn--;
-  if (d->hn) {
-    d->heap[0] = d->heap[d->hn];
-    d->e[d->heap[0]].hpos = 0;
+  d->e[x].live = 0;
+}
+
+/* The oldest entry held (queue head or heap top), NIL when none. */
+static uint32_t oldest(const capkit_dedup *d, int *from_q) {
+  uint32_t a = d->qn ? d->q[d->qhead] : NIL;
+  uint32_t b = d->hn ? d->heap[0] : NIL;
+  *from_q = a != NIL && (b == NIL || !ent_before(d, b, a));
+  return *from_q ? a : b;
+}
+
+/* Remove the oldest entry. */
+static void drop_oldest(capkit_dedup *d) {
+  int from_q;
+  uint32_t x = oldest(d, &from_q);
+  if (from_q) {
+    d->qhead = (d->qhead + 1) & (d->qcap - 1);
+    d->qn--;
+  } else {
+    d->heap[0] = d->heap[--d->hn];
     hdown(d, 0);
   }
+  if (d->e[x].live)
+    unlink_ent(d, x);
   d->e[x].next = d->free_list;
   d->free_list = x;
 }
@@ -386,19 +405,47 @@ static int rehash(capkit_dedup *d, size_t nb) {
   free(d->bucket);
   d->bucket = b;
   d->n_bucket = nb;
-  for (size_t i = 0; i < d->hn; i++) {
-    uint32_t x = d->heap[i];
-    size_t k = bucket_of(d, d->e[x].key);
-    d->e[x].next = b[k];
-    b[k] = x;
+  for (size_t x = 0; x < d->e_n; x++)
+    if (d->e[x].live) {
+      size_t k = bucket_of(d, d->e[x].key);
+      d->e[x].next = b[k];
+      b[k] = (uint32_t)x;
+    }
+  return 0;
+}
+
+/* Room for one more in the queue and in the heap. */
+static int reserve(capkit_dedup *d) {
+  if (d->qn == d->qcap) {
+    size_t nc = d->qcap ? d->qcap * 2 : 256;
+    uint32_t *nq = malloc(nc * sizeof *nq);
+    if (!nq)
+      return CAPKIT_ENOMEM;
+    for (size_t i = 0; i < d->qn; i++)
+      nq[i] = d->q[(d->qhead + i) & (d->qcap - 1)];
+    free(d->q);
+    d->q = nq;
+    d->qcap = nc;
+    d->qhead = 0;
+  }
+  if (d->hn == d->hcap) {
+    size_t nc = d->hcap ? d->hcap * 2 : 256;
+    uint32_t *nh = realloc(d->heap, nc * sizeof *nh);
+    if (!nh)
+      return CAPKIT_ENOMEM;
+    d->heap = nh;
+    d->hcap = nc;
   }
   return 0;
 }
 
 static int add_entry(capkit_dedup *d, uint64_t key, int64_t sec,
                      uint32_t nsec) {
-  if (d->hn >= d->max_entries)
+  if (d->qn + d->hn >= d->max_entries)
     drop_oldest(d);
+  int rc = reserve(d);
+  if (rc < 0)
+    return rc;
   uint32_t x;
   if (d->free_list != NIL) {
     x = d->free_list;
@@ -407,45 +454,53 @@ static int add_entry(capkit_dedup *d, uint64_t key, int64_t sec,
     if (d->e_n == d->e_cap) {
       size_t nc = d->e_cap ? d->e_cap * 2 : 256;
       tent *ne = realloc(d->e, nc * sizeof *ne);
-      uint32_t *nh = ne ? realloc(d->heap, nc * sizeof *nh) : NULL;
-      if (ne)
-        d->e = ne;
-      if (!nh)
+      if (!ne)
         return CAPKIT_ENOMEM;
-      d->heap = nh;
+      d->e = ne;
       d->e_cap = nc;
     }
     x = (uint32_t)d->e_n++;
-  }
-  if (d->hn * 2 >= d->n_bucket) {
-    int rc = rehash(d, d->n_bucket ? d->n_bucket * 2 : 512);
-    if (rc < 0) {
-      d->e[x].next = d->free_list;
-      d->free_list = x;
-      return rc;
-    }
+    d->e[x].live = 0;
   }
   tent *t = &d->e[x];
   t->key = key;
   t->sec = sec;
   t->nsec = nsec;
+  t->live = 0;
+  size_t held = d->qn + d->hn + 1;
+  if (held * 2 >= d->n_bucket &&
+      (rc = rehash(d, d->n_bucket ? d->n_bucket * 2 : 512)) < 0) {
+    t->next = d->free_list;
+    d->free_list = x;
+    return rc;
+  }
   size_t k = bucket_of(d, key);
   t->next = d->bucket[k];
   d->bucket[k] = x;
-  t->hpos = (uint32_t)d->hn;
-  d->heap[d->hn++] = x;
-  hup(d, d->hn - 1);
+  t->live = 1;
+  uint32_t tail = d->qn ? d->q[(d->qhead + d->qn - 1) & (d->qcap - 1)] : NIL;
+  if (tail == NIL || !ent_before(d, x, tail)) {
+    d->q[(d->qhead + d->qn) & (d->qcap - 1)] = x;
+    d->qn++;
+  } else {
+    d->heap[d->hn++] = x;
+    hup(d, d->hn - 1);
+  }
   return 0;
 }
 
 static int check_time(capkit_dedup *d, uint64_t key, int64_t sec,
                       uint32_t nsec) {
   /* Entries this record's time has left more than a window behind can
-   * match no later record in time order. By the heap, not the arrival
-   * order: a record from the future at the head holds nothing back. */
-  while (d->hn && beyond(d, sec, nsec, d->e[d->heap[0]].sec,
-                         d->e[d->heap[0]].nsec))
+   * match no later record in time order. By time, not the arrival order:
+   * a record from the future holds nothing back. */
+  for (;;) {
+    int from_q;
+    uint32_t x = oldest(d, &from_q);
+    if (x == NIL || !beyond(d, sec, nsec, d->e[x].sec, d->e[x].nsec))
+      break;
     drop_oldest(d);
+  }
   int dup = 0;
   uint32_t latest = NIL; /* the newest entry of this key not after sec */
   if (d->n_bucket)
@@ -462,14 +517,12 @@ static int check_time(capkit_dedup *d, uint64_t key, int64_t sec,
     }
   if (latest != NIL) {
     /* A later time of the same bytes matches every record in time order
-     * that the earlier one would: move it instead of adding one. */
+     * that the earlier one would: it replaces it (which leaves the chain
+     * now and its queue when its time comes). */
     tent *t = &d->e[latest];
-    if (t->sec != sec || t->nsec != nsec) {
-      t->sec = sec;
-      t->nsec = nsec;
-      hdown(d, t->hpos);
-    }
-    return dup;
+    if (t->sec == sec && t->nsec == nsec)
+      return dup;
+    unlink_ent(d, latest);
   }
   int rc = add_entry(d, key, sec, nsec);
   return rc < 0 ? rc : dup;
