@@ -4,8 +4,9 @@
 # this one in the same run: merge of two 250 MiB halves, sort of a capture
 # appended to another (its sorted stretches merged), sort of the same from
 # standard input (the external sorter, temporary files), dedup (by count
-# and by time) of a 1 GiB corpus. Median wall time of RUNS runs (default
-# 5, the two builds alternating) and the largest peak RSS, from
+# and by time) of a 1 GiB corpus. Median wall time and median CPU time
+# (user + system: steadier on a shared machine) of RUNS runs (default 5,
+# the two builds alternating) and the largest peak RSS, from
 # /usr/bin/time. Run by hand:
 #   BASE=/path/to/old/capkit bash bench/cut_engines.sh
 # SIZE (default 250M) is each merge half; DEDUP_SIZE (default 1G) the
@@ -29,32 +30,34 @@ tail -c +25 "$tmp/a.pcap" >>"$tmp/ba.pcap"
 ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
 sync
 
-# one BIN ARGS...: wall seconds and peak RSS (KiB) of one run.
+# one BIN ARGS...: wall seconds, peak RSS (KiB) and CPU seconds of a run.
 one() {
   rm -f "$tmp"/out*
-  /usr/bin/time -f "%e %M" -o "$tmp/tv" "$@" >/dev/null 2>"$tmp/err" ||
+  /usr/bin/time -f "%e %M %U %S" -o "$tmp/tv" "$@" >/dev/null 2>"$tmp/err" ||
     { echo "failed: $*" >&2; cat "$tmp/err" >&2; exit 1; }
-  cat "$tmp/tv"
+  awk '{print $1, $2, $3 + $4}' "$tmp/tv"
 }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 # case NAME ARGS... (the binary is put first; '-' input reads ba.pcap)
 case_() {
   local name=$1 stdin=$2 i b
   shift 2
-  declare -A w=() m=()
+  declare -A w=() m=() u=()
   for ((i = 0; i < RUNS; i++)); do
     for b in BASE NEW; do
       if [ "$stdin" = - ]; then
-        read -r t k < <(one "${!b}" "$@" <"$tmp/ba.pcap")
+        read -r t k c < <(one "${!b}" "$@" <"$tmp/ba.pcap")
       else
-        read -r t k < <(one "${!b}" "$@")
+        read -r t k c < <(one "${!b}" "$@")
       fi
       w[$b]+="$t "
+      u[$b]+="$c "
       [ "${m[$b]:-0}" -ge "$k" ] || m[$b]=$k
     done
   done
   for b in BASE NEW; do
-    med=$(tr ' ' '\n' <<<"${w[$b]}" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
-    printf '%-34s %-4s median %6.2f s  peak %7.1f MiB  (%s)\n' "$name" "$b" "$med" \
+    printf '%-36s %-4s wall %6.2f s  cpu %6.2f s  peak %6.1f MiB  (wall %s)\n' \
+      "$name" "$b" "$(median <<<"${w[$b]}")" "$(median <<<"${u[$b]}")" \
       "$(awk -v k="${m[$b]}" 'BEGIN{print k/1024}')" "${w[$b]% }"
   done
 }

@@ -308,7 +308,7 @@ static int check_count(capkit_dedup *d, uint64_t key) {
 
 /* 1 when time a is later than time b by more than the window. Exact for
  * every int64 second count (no overflow). */
-static int beyond(const capkit_dedup *d, int64_t as, uint32_t an, int64_t bs,
+static inline int beyond(const capkit_dedup *d, int64_t as, uint32_t an, int64_t bs,
                   uint32_t bn) {
   if (as < bs || (as == bs && an <= bn))
     return 0;
@@ -323,7 +323,7 @@ static int beyond(const capkit_dedup *d, int64_t as, uint32_t an, int64_t bs,
   return ds > d->wsec || (ds == d->wsec && dn > (int64_t)d->wnsec);
 }
 
-static int ent_before(const capkit_dedup *d, uint32_t a, uint32_t b) {
+static inline int ent_before(const capkit_dedup *d, uint32_t a, uint32_t b) {
   const tent *x = &d->e[a], *y = &d->e[b];
   return x->sec != y->sec ? x->sec < y->sec : x->nsec < y->nsec;
 }
@@ -372,7 +372,7 @@ static void unlink_ent(capkit_dedup *d, uint32_t x) {
 }
 
 /* The oldest entry held (queue head or heap top), NIL when none. */
-static uint32_t oldest(const capkit_dedup *d, int *from_q) {
+static inline uint32_t oldest(const capkit_dedup *d, int *from_q) {
   uint32_t a = d->qn ? d->q[d->qhead] : NIL;
   uint32_t b = d->hn ? d->heap[0] : NIL;
   *from_q = a != NIL && (b == NIL || !ent_before(d, b, a));

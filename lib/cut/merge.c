@@ -84,20 +84,25 @@ size_t capkit_merger_window(size_t n) {
   return ((size_t)16 << 20) / n;
 }
 
-static int before(const void *ctx, size_t a, size_t b) {
-  const capkit_merger *m = ctx;
-  int c = capkit_record_time_cmp(&m->in[a].rec, &m->in[b].rec);
-  if (c)
-    return c < 0;
+static inline int before(const capkit_merger *m, size_t a, size_t b) {
+  const capkit_record *x = &m->in[a].rec, *y = &m->in[b].rec;
+  if (x->ts_sec != y->ts_sec)
+    return x->ts_sec < y->ts_sec;
+  if (x->ts_nsec != y->ts_nsec)
+    return x->ts_nsec < y->ts_nsec;
   return m->order == CAPKIT_MERGE_TIES_LAST ? a > b : a < b;
 }
 
 static void down(capkit_merger *m, size_t i) {
-  capkit__heap_down(m->heap, m->hn, i, before, m);
+#define BEFORE(a, b) before(m, a, b)
+  CAPKIT__HEAP_DOWN(m->heap, m->hn, i, BEFORE);
+#undef BEFORE
 }
 
 /* The next record of x in its range: 1, 0 past it, or a negative code. */
 static int src_next(source *x, capkit_record *rec) {
+  if (!x->first && !x->end)
+    return capkit_reader_next_match(x->r, x->f, rec);
   if (x->ended)
     return 0;
   int rc;

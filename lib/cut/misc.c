@@ -4,10 +4,10 @@
 
 int capkit_reader_next_match(capkit_reader *r, capkit_filter *f,
                              capkit_record *rec) {
+  if (!f)
+    return capkit_reader_next(r, rec);
   int rc;
   while ((rc = capkit_reader_next(r, rec)) > 0) {
-    if (!f)
-      return 1;
     int m = capkit_filter_match(f, rec);
     if (m != 0)
       return m;

@@ -215,13 +215,10 @@ static int run_next(run *r) {
   return 1;
 }
 
-static int run_before(const void *ctx, size_t a, size_t b) {
-  const capkit_sorter *s = ctx;
-  return item_before(s->runs[a].cur, s->runs[b].cur);
-}
-
 static void heap_down(capkit_sorter *s, size_t i) {
-  capkit__heap_down(s->heap, s->hn, i, run_before, s);
+#define BEFORE(a, b) item_before(s->runs[a].cur, s->runs[b].cur)
+  CAPKIT__HEAP_DOWN(s->heap, s->hn, i, BEFORE);
+#undef BEFORE
 }
 
 static int finish_input(capkit_sorter *s) {
