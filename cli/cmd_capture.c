@@ -1,10 +1,12 @@
 /* cmd_capture.c - capkit capture: record packets from an interface into
- * pcap or pcapng files, with size and time rotation and a ring of files.
- * Every file is written through capkit_writer (temporary name, renamed when
- * closed), so a rotated-away or interrupted file is always complete. */
+ * pcap or pcapng files, with size and time rotation (the library's
+ * rotating writer, the one split uses) and a ring of files. Every file is
+ * written through capkit_writer (temporary name, renamed when closed), so
+ * a rotated-away or interrupted file is always complete. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +54,8 @@ static const char capture_usage[] =
     "(whichever comes first when both are given). A file never grows past\n"
     "-C (a single larger packet gets a file of its own). -G intervals are\n"
     "counted from the start and judged by packet time stamps; an idle\n"
-    "interval still gives a (valid, empty) file. With rotation FILE is a\n"
-    "template: strftime conversions (%Y%m%d-%H%M%S ...) take the local\n"
+    "interval still gives a (valid, empty) file: file N is interval N.\n"
+    "With rotation FILE is a template: strftime conversions (%Y%m%d-%H%M%S ...) take the local\n"
     "time the file was started, and %N the file's number (0, 1, 2 ...;\n"
     "with -W, the slot 0..N-1). A template without %N gets '-%N' before\n"
     "its extension (cap.pcap -> cap-0.pcap, cap-1.pcap ...), so no file is\n"
@@ -62,7 +64,8 @@ static const char capture_usage[] =
     "completed); it never stops the capture (unlike tcpdump's -G with -W):\n"
     "stop with -c or --duration.\n\n"
     "Stopping: -c, --duration, SIGINT or SIGTERM close the current file\n"
-    "properly. Files are written under a temporary name (.NAME.XXXXXX in\n"
+    "properly; a second signal ends the capture at once, even in a write\n"
+    "that cannot finish (the temporary file stays). Files are written under a temporary name (.NAME.XXXXXX in\n"
     "the same directory) and renamed when complete; a capture killed\n"
     "without warning leaves that temporary file, whole up to at most its\n"
     "last record.\n\n"
@@ -87,10 +90,7 @@ typedef struct cap {
   /* state */
   capkit_live *live;
   const capkit_iface *ifc;
-  capkit_writer *w;
-  char *cur;          /* final name of the file being written */
-  uint64_t file_no;   /* number of the current file, from 0 */
-  int64_t file_end_ns; /* -G: end of the current file's interval */
+  capkit_rotator *rot;
   int64_t start_ns;
   char **done;        /* -W: names of completed files, oldest first */
   size_t n_done;
@@ -102,14 +102,23 @@ typedef struct cap {
 static volatile sig_atomic_t stop_signal, n_signals;
 static capkit_live *sig_live;
 
+/* The first signal stops the capture cleanly; a second one ends the
+ * process at once, even in a stuck write or close (the temporary file then
+ * stays, complete up to at most its last record). */
 static void on_signal(int sig) {
   stop_signal = sig;
-  n_signals++;
+  if (++n_signals >= 2) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
   capkit_live_break(sig_live);
 }
 
 /* The name of file number n: strftime, then %N. */
-static char *file_name(const cap *c, uint64_t n) {
+static char *file_name(void *user, uint64_t n, int64_t sec) {
+  const cap *c = user;
+  (void)sec; /* strftime takes the local time the file is started */
   const char *t = c->tmpl;
   int rotating = c->size_limit || c->rotate_ns;
   if (!rotating)
@@ -171,17 +180,11 @@ static char *file_name(const cap *c, uint64_t n) {
   return out;
 }
 
-static int open_file(cap *c) {
-  free(c->cur);
-  c->cur = file_name(c, c->file_no);
-  if (!c->cur) {
-    cli_err("capture", "cannot make a file name from '%s'", c->tmpl);
-    return EXIT_USAGE;
-  }
-  capkit_writer *w = c->w = capkit_writer_new();
-  int rc = w ? 0 : CAPKIT_ENOMEM;
-  if (!rc)
-    rc = capkit_writer_set_format(w, c->format);
+/* The settings of each new file. */
+static int setup(void *user, capkit_writer *w, uint64_t file_no) {
+  cap *c = user;
+  (void)file_no;
+  int rc = capkit_writer_set_format(w, c->format);
   if (!rc)
     rc = capkit_writer_set_linktype(w, c->ifc->linktype);
   if (!rc)
@@ -192,19 +195,12 @@ static int open_file(cap *c) {
   if (!rc)
     rc = capkit_writer_set_section_info(w, c->hw[0] ? c->hw : NULL,
                                         c->os[0] ? c->os : NULL, NULL);
-  if (rc) {
-    cli_err("capture", "%s: %s", c->cur, capkit_strerror(rc));
-    return cli_exit_for(rc);
-  }
-  if ((rc = capkit_writer_open_path(w, c->cur)) < 0) {
-    cli_err("capture", "%s", capkit_writer_error(w));
-    return cli_exit_for(rc);
-  }
-  return 0;
+  return rc;
 }
 
 /* pcapng: the counters so far, at the end of each file. */
-static int write_stats(cap *c) {
+static int write_stats(void *user, capkit_writer *w) {
+  cap *c = user;
   capkit_live_stats st;
   if (capkit_live_stats_get(c->live, &st) != 0)
     return 0;
@@ -219,16 +215,13 @@ static int write_stats(cap *c) {
   is.ifdrop = st.ifdropped;
   is.osdrop = st.dropped;
   is.usrdeliv = c->packets;
-  int rc = capkit_writer_write_stats(c->w, c->ifc, 0, &is);
-  if (rc < 0) {
-    cli_err("capture", "%s", capkit_writer_error(c->w));
-    return cli_exit_for(rc);
-  }
-  return 0;
+  return capkit_writer_write_stats(w, c->ifc, 0, &is);
 }
 
 /* -W: remember a completed file; remove the oldest beyond the ring. */
-static void ring_add(cap *c, const char *name) {
+static void ring_add(void *user, const char *name, uint64_t file_no) {
+  cap *c = user;
+  (void)file_no;
   if (!c->ring)
     return;
   for (size_t i = 0; i < c->n_done; i++)
@@ -252,64 +245,46 @@ static void ring_add(cap *c, const char *name) {
   }
 }
 
-static int close_file(cap *c) {
-  if (!c->w)
-    return 0;
-  int code = write_stats(c);
-  if (!code && capkit_writer_close(c->w) < 0) {
-    cli_err("capture", "%s", capkit_writer_error(c->w));
-    code = EXIT_IO;
+/* Say what failed in the rotating writer; returns the exit code. */
+/* Wait up to ms for packets: 1 ready, 0 not (time out, or a stop signal
+ * arrived: see stop_signal), -1 error (errno). The stop signals are
+ * blocked from the check of stop_signal until the wait has begun (ppoll
+ * unblocks them atomically), so one that comes in between ends the wait
+ * at once instead of being noticed only after it. */
+static int wait_packets(capkit_live *l, int ms) {
+  int fd = capkit_live_fd(l);
+  if (fd < 0)
+    return 1; /* capkit_live_dispatch waits itself */
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  int r = 0;
+  if (!stop_signal) {
+    struct pollfd pfd = {fd, POLLIN, 0};
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    r = ppoll(&pfd, 1, &ts, &old);
+    if (r < 0 && errno == EINTR)
+      r = 0;
   }
-  capkit_writer_free(c->w);
-  c->w = NULL;
-  if (!code)
-    ring_add(c, c->cur);
-  return code;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return r < 0 ? -1 : r > 0;
 }
 
-static int rotate(cap *c) {
-  int code = close_file(c);
-  if (code)
-    return code;
-  c->file_no++;
-  return open_file(c);
+static int rot_fail(cap *c, int rc) {
+  cli_err("capture", "%s", capkit_rotator_error(c->rot));
+  return cli_exit_for(rc);
 }
 
 static void on_packet(void *user, const capkit_record *rec) {
   cap *c = user;
   if (c->err || (c->count && c->packets >= c->count))
     return;
-  if (c->rotate_ns) {
-    int64_t t = capkit_record_time_ns(rec);
-    /* A clock jump far ahead: one new file, not one per interval missed. */
-    if (t - c->file_end_ns > 16 * c->rotate_ns)
-      c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
-    while (t >= c->file_end_ns && !c->err) {
-      c->err = rotate(c);
-      c->file_end_ns += c->rotate_ns;
-    }
-  }
-  if (c->size_limit && !c->err && capkit_writer_records(c->w) > 0) {
-    /* The record's size in the file: its header and padding. */
-    uint64_t caplen = rec->caplen;
-    if (caplen > c->ifc->snaplen && c->ifc->snaplen)
-      caplen = c->ifc->snaplen;
-    /* pcapng: an enhanced packet block, and room for the statistics
-     * block that ends the file (76 bytes with its four counters). */
-    uint64_t need = strcmp(c->format, "pcapng") == 0
-                        ? 32 + ((caplen + 3) & ~(uint64_t)3) + 76
-                        : 16 + caplen;
-    if (capkit_writer_bytes(c->w) + need > c->size_limit)
-      c->err = rotate(c);
-  }
-  if (c->err) {
-    capkit_live_break(c->live);
-    return;
-  }
-  int rc = capkit_writer_write(c->w, rec);
+  int rc = capkit_rotator_write(c->rot, rec);
   if (rc < 0) {
-    cli_err("capture", "%s", capkit_writer_error(c->w));
-    c->err = cli_exit_for(rc);
+    c->err = rot_fail(c, rc);
     capkit_live_break(c->live);
     return;
   }
@@ -408,6 +383,24 @@ static int run(cap *c) {
     snprintf(c->hw, sizeof c->hw, "%s", u.machine);
     snprintf(c->os, sizeof c->os, "%s %s", u.sysname, u.release);
   }
+  capkit_rotator *o = c->rot = capkit_rotator_new();
+  if (!o) {
+    cli_err("capture", "out of memory");
+    return EXIT_IO;
+  }
+  /* -C and -G together: whichever comes first. */
+  if (c->rotate_ns)
+    capkit_rotator_set_limit(o, CAPKIT_ROTATE_TIME, (uint64_t)c->rotate_ns);
+  if (c->size_limit)
+    capkit_rotator_set_limit(o, CAPKIT_ROTATE_BYTES, c->size_limit);
+  if (strcmp(c->format, "pcapng") == 0) {
+    /* an enhanced packet block, and room for the statistics block that
+     * ends the file (76 bytes with its four counters) */
+    capkit_rotator_set_overhead(o, 32, 4);
+    capkit_rotator_set_reserve(o, 76);
+  }
+  capkit_rotator_set_name_fn(o, file_name, c);
+  capkit_rotator_set_callbacks(o, setup, write_stats, ring_add, c);
   if (c->ring && !(c->done = calloc(c->ring + 2, sizeof *c->done))) {
     cli_err("capture", "out of memory");
     return EXIT_IO;
@@ -418,8 +411,13 @@ static int run(cap *c) {
   cli_catch_stop_signals(on_signal, 1);
 
   c->start_ns = cli_clock_ns(CLOCK_REALTIME);
-  c->file_end_ns = c->start_ns + c->rotate_ns;
-  int code = open_file(c);
+  capkit_rotator_set_origin(o, c->start_ns / 1000000000,
+                            (uint32_t)(c->start_ns % 1000000000));
+  int code = 0;
+  rc = capkit_rotator_tick(o, c->start_ns / 1000000000,
+                           (uint32_t)(c->start_ns % 1000000000));
+  if (rc < 0)
+    code = rot_fail(c, rc);
   int64_t mono0 = cli_clock_ns(CLOCK_MONOTONIC);
   int64_t stop_at = c->duration > 0 ? mono0 + (int64_t)(c->duration * 1e9)
                                     : INT64_MAX;
@@ -430,14 +428,21 @@ static int run(cap *c) {
     fprintf(stderr,
             "capkit capture: listening on %s, link-type %s (%s), snapshot "
             "length %" PRIu32 " bytes, writing %s\n",
-            c->iface, ln ? ln : "?", ld ? ld : "?", c->ifc->snaplen, c->cur);
+            c->iface, ln ? ln : "?", ld ? ld : "?", c->ifc->snaplen,
+            capkit_rotator_path(o));
     fflush(stderr);
   }
   int64_t next_show = mono0;
-  while (!code && !stop_signal && !c->err &&
-         !(c->count && c->packets >= c->count)) {
-    int n = capkit_live_dispatch(l, -1, on_packet, c);
-    if (n < 0) {
+  while (!code && !c->err && !(c->count && c->packets >= c->count)) {
+    int ready = wait_packets(l, 100);
+    if (ready < 0) {
+      cli_err("capture", "%s: %s", c->iface, strerror(errno));
+      code = EXIT_IO;
+      break;
+    }
+    if (stop_signal)
+      break;
+    if (ready > 0 && capkit_live_dispatch(l, -1, on_packet, c) < 0) {
       cli_err("capture", "%s", capkit_live_error(l));
       code = EXIT_IO;
       break;
@@ -445,24 +450,20 @@ static int run(cap *c) {
     if (c->err)
       break;
     /* One write per batch: what was received is in the file. */
-    if (capkit_writer_flush(c->w) < 0) {
-      cli_err("capture", "%s", capkit_writer_error(c->w));
+    if (capkit_writer_flush(capkit_rotator_writer(o)) < 0) {
+      cli_err("capture", "%s", capkit_writer_error(capkit_rotator_writer(o)));
       code = EXIT_IO;
       break;
     }
     int64_t mono = cli_clock_ns(CLOCK_MONOTONIC);
     if (mono >= stop_at)
       break;
-    if (c->rotate_ns) {
-      /* Idle intervals end too (judged by the clock when no packet came). */
-      int64_t t = cli_clock_ns(CLOCK_REALTIME);
-      if (t - c->file_end_ns > 16 * c->rotate_ns)
-        c->file_end_ns = t - (t - c->file_end_ns) % c->rotate_ns;
-      while (!code && t >= c->file_end_ns) {
-        code = rotate(c);
-        c->file_end_ns += c->rotate_ns;
-      }
-    }
+    /* Idle intervals end too (judged by the clock when no packet came). */
+    int64_t t = cli_clock_ns(CLOCK_REALTIME);
+    if (c->rotate_ns &&
+        (rc = capkit_rotator_tick(o, t / 1000000000,
+                                  (uint32_t)(t % 1000000000))) < 0)
+      code = rot_fail(c, rc);
     if (counter && mono >= next_show) {
       show_counter(c, 0);
       next_show = mono + 250000000;
@@ -470,23 +471,22 @@ static int run(cap *c) {
   }
   /* Stopped by a signal or --duration: the kernel hands over a block of
    * the ring when it is full or the timeout has passed, so the packets it
-   * had received at the stop are fetched before closing (a second signal
-   * or a second of waiting cuts this short). */
+   * had received at the stop are fetched before closing (a second of
+   * waiting at most). */
   capkit_live_stats st0;
   if (!code && !c->err && !(c->count && c->packets >= c->count) &&
       capkit_live_stats_get(l, &st0) == 0) {
     uint64_t want = st0.received; /* what the kernel had at the stop */
-    int signals = n_signals;
     int64_t until = cli_clock_ns(CLOCK_MONOTONIC) + 1000000000;
-    while (st0.delivered < want && n_signals == signals && !c->err &&
+    while (st0.delivered < want && !c->err &&
            !(c->count && c->packets >= c->count) &&
            cli_clock_ns(CLOCK_MONOTONIC) < until) {
       if (capkit_live_dispatch(l, -1, on_packet, c) < 0 ||
           capkit_live_stats_get(l, &st0) != 0)
         break;
     }
-    if (capkit_writer_flush(c->w) < 0) {
-      cli_err("capture", "%s", capkit_writer_error(c->w));
+    if (capkit_writer_flush(capkit_rotator_writer(o)) < 0) {
+      cli_err("capture", "%s", capkit_writer_error(capkit_rotator_writer(o)));
       code = EXIT_IO;
     }
   }
@@ -494,21 +494,26 @@ static int run(cap *c) {
     code = c->err;
   if (counter)
     show_counter(c, 1);
-  int cc = close_file(c);
-  if (!code)
-    code = cc;
+  int cc = c->err ? 0 : capkit_rotator_close(o);
+  if (cc < 0 && !code)
+    code = rot_fail(c, cc);
   capkit_live_stats st;
   if (!c->quiet && capkit_live_stats_get(l, &st) == 0) {
     fprintf(stderr,
-            "%" PRIu64 " packet%s captured\n"
-            "%" PRIu64 " packet%s received by filter\n"
-            "%" PRIu64 " packet%s dropped by kernel\n"
-            "%" PRIu64 " packet%s dropped by interface\n",
+            "%" PRIu64 " packet%s captured
+"
+            "%" PRIu64 " packet%s received by filter
+"
+            "%" PRIu64 " packet%s dropped by kernel
+"
+            "%" PRIu64 " packet%s dropped by interface
+",
             c->packets, cli_s(c->packets), st.received, cli_s(st.received),
             st.dropped, cli_s(st.dropped), st.ifdropped,
             cli_s(st.ifdropped));
-    if (c->file_no > 0) /* two at least */
-      fprintf(stderr, "%" PRIu64 " files written\n", c->file_no + 1);
+    if (capkit_rotator_files(o) > 1)
+      fprintf(stderr, "%" PRIu64 " files written
+", capkit_rotator_files(o));
   }
   sig_live = NULL;
   return code;
@@ -574,9 +579,18 @@ int cmd_capture(int argc, char **argv) {
       c.duration = d;
       break;
     case 'C':
-      if (parse_file_size(optarg, &v) || v < 256)
-        return cli_usage_error("capture", "bad file size '%s' (at least 256B)",
-                               optarg);
+      if (parse_file_size(optarg, &v))
+        return cli_usage_error(
+            "capture",
+            "bad file size '%s': a whole number of millions of bytes (as "
+            "tcpdump: -C 1 is 1000000 bytes), or a size with a unit: 200k, "
+            "64MiB, 4096B",
+            optarg);
+      if (v < 256)
+        return cli_usage_error("capture",
+                               "file size '%s' is %" PRIu64
+                               " bytes: at least 256 bytes",
+                               optarg, v);
       c.size_limit = v;
       break;
     case 'G':
@@ -652,9 +666,8 @@ int cmd_capture(int argc, char **argv) {
   if (!c.format)
     c.format = ends_with(c.tmpl, ".pcapng") ? "pcapng" : "pcap";
   int code = run(&c);
-  capkit_writer_free(c.w);
+  capkit_rotator_free(c.rot);
   capkit_live_free(c.live);
-  free(c.cur);
   for (size_t i = 0; i < c.n_done; i++)
     free(c.done[i]);
   free(c.done);

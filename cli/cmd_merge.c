@@ -21,12 +21,16 @@ static const char merge_usage[] =
     "                         come from the last input first, as mergecap\n"
     "                         orders them (default: first, a stable merge)\n"
     "      --window SIZE      read buffer per input (default: 1 MiB for up to\n"
-    "                         16 inputs, less beyond, 16 MiB in all)\n";
+    "                         16 inputs, less beyond, 16 MiB in all)\n"
+    "  -s, --snaplen N        cut records to N bytes (the original length is\n"
+    "                         kept) and make N the output's snaplen, like\n"
+    "                         mergecap -s\n";
 
 typedef struct merge {
   int append;
   int ties_last;
   uint64_t window;
+  uint64_t snaplen; /* -s: records cut to it, the output's snaplen */
 } merge;
 
 static int own(void *ctx, int opt, const char *arg) {
@@ -34,6 +38,11 @@ static int own(void *ctx, int opt, const char *arg) {
   switch (opt) {
   case 'a':
     m->append = 1;
+    return 0;
+  case 's':
+    if (cli_parse_size(arg, &m->snaplen) || m->snaplen == 0 ||
+        m->snaplen > UINT32_MAX)
+      return cli_usage_error("merge", "bad snaplen '%s'", arg), -1;
     return 0;
   case CUT_OPT_OWN:
     if (cli_parse_size(arg, &m->window) || m->window == 0)
@@ -50,22 +59,11 @@ static int own(void *ctx, int opt, const char *arg) {
 
 typedef struct src {
   cut_in in;
-  capkit_record rec;
-  int64_t t;
 } src;
 
-/* Heap of input indices by (time, index); with ties_last by (time,
- * -index). */
-static int ties_last;
-static int before(const void *ctx, size_t a, size_t b) {
-  const src *s = ctx;
-  if (s[a].t != s[b].t)
-    return s[a].t < s[b].t;
-  return ties_last ? a > b : a < b;
-}
-
 /* The output's settings from all inputs. Returns an exit code. */
-static int open_output(cut_out *o, const cut_common *c, src *s, size_t n) {
+static int open_output(cut_out *o, const cut_common *c, src *s, size_t n,
+                       uint32_t cut) {
   const capkit_file_info *f0 = capkit_reader_info(s[0].in.r);
   int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
   uint32_t lt = f0->linktype, snap = 0;
@@ -108,13 +106,13 @@ static int open_output(cut_out *o, const cut_common *c, src *s, size_t n) {
   if (n == 1 || (all_pcap && same_lt && strcmp(format, "pcap") == 0 &&
                  same_fcs && !ns)) {
     /* Like the first input (one header the others agree with). */
-    int code = cut_out_open_like("merge", o, c->out, s[0].in.r, c,
-                                 snap > f0->snaplen ? snap : 0);
-    return code;
+    return cut_out_open_like("merge", o, c->out, s[0].in.r, c,
+                             cut ? cut : snap > f0->snaplen ? snap : 0);
   }
   int pcapng = strcmp(format, "pcapng") == 0;
   return cut_out_open_spec("merge", o, c->out, c, format, ns ? 9 : 6,
-                           pcapng ? 0 : snap, !pcapng && same_lt, lt,
+                           cut ? cut : pcapng ? 0 : snap,
+                           !pcapng && same_lt, lt,
                            same_fcs ? f0->fcs_len : -1);
 }
 
@@ -132,12 +130,13 @@ int cmd_merge(int argc, char **argv) {
       {"append", no_argument, NULL, 'a'},
       {"window", required_argument, NULL, CUT_OPT_OWN},
       {"ties", required_argument, NULL, CUT_OPT_OWN + 1},
+      {"snaplen", required_argument, NULL, 's'},
       {NULL, 0, NULL, 0}};
   cut_common c;
   memset(&c, 0, sizeof c);
   merge m;
   memset(&m, 0, sizeof m);
-  int code = cut_parse("merge", argc, argv, opts, CUT_COMMON_SHORT "a", &c,
+  int code = cut_parse("merge", argc, argv, opts, CUT_COMMON_SHORT "as:", &c,
                        merge_usage, own, &m);
   if (code != CUT_GO)
     return code;
@@ -149,87 +148,65 @@ int cmd_merge(int argc, char **argv) {
   if (cli_stdin_once("merge", argc - optind, argv + optind))
     return EXIT_USAGE;
   raise_fd_limit(n);
-  ties_last = m.ties_last;
   size_t window = (size_t)m.window;
   if (!window && n > 16)
-    window = ((size_t)16 << 20) / n;
+    window = capkit_merger_window(n);
   src *s = calloc(n, sizeof *s);
-  size_t *heap = calloc(n, sizeof *heap);
-  if (!s || !heap) {
+  capkit_merger *mg = capkit_merger_new();
+  if (!s || !mg) {
     free(s);
-    free(heap);
+    capkit_merger_free(mg);
     cli_err("merge", "out of memory");
     return EXIT_IO;
   }
+  capkit_merger_set_order(mg, m.append      ? CAPKIT_MERGE_APPEND
+                              : m.ties_last ? CAPKIT_MERGE_TIES_LAST
+                                            : CAPKIT_MERGE_STABLE);
   size_t opened = 0;
   for (; opened < n; opened++) {
-    capkit_record_init(&s[opened].rec);
     code = cut_in_open("merge", &s[opened].in, argv[optind + opened],
                        c.filter, window);
     if (code)
       break;
+    if (capkit_merger_add(mg, s[opened].in.r, s[opened].in.f) < 0) {
+      cli_err("merge", "out of memory");
+      code = EXIT_IO;
+      opened++;
+      break;
+    }
   }
   cut_out o;
   memset(&o, 0, sizeof o);
   if (!code)
-    code = open_output(&o, &c, s, n);
+    code = open_output(&o, &c, s, n, (uint32_t)m.snaplen);
   progress *pg = code ? NULL : progress_new("merge");
   uint64_t ticks = 0;
   capkit_record rec = CAPKIT_RECORD_INIT;
   int rc = 0;
-  if (!code && m.append) {
-    for (size_t i = 0; i < n && !code; i++) {
-      s[i].in.pg = pg;
-      while ((rc = cut_in_next(&s[i].in, &rec)) > 0)
-        if ((code = cut_out_write("merge", &o, &rec)))
-          break;
-      if (rc < 0 && !code)
-        code = cut_in_report("merge", &s[i].in, rc);
+  while (!code && (rc = capkit_merger_next(mg, &rec, NULL)) > 0) {
+    if ((code = cut_out_write("merge", &o, &rec)))
+      break;
+    if (pg && (++ticks & 4095) == 0) {
+      uint64_t done = 0, total = 0;
+      for (size_t k = 0; k < n; k++) {
+        uint64_t sz;
+        done += capkit_reader_input_offset(s[k].in.r, &sz);
+        total += sz;
+      }
+      progress_update(pg, done, total);
     }
-  } else if (!code) {
-    size_t hn = 0;
-    for (size_t i = 0; i < n && !code; i++) {
-      rc = cut_in_next(&s[i].in, &s[i].rec);
-      if (rc < 0)
-        code = cut_in_report("merge", &s[i].in, rc);
-      else if (rc > 0) {
-        s[i].t = capkit_record_time_ns(&s[i].rec);
-        heap[hn++] = i;
-      }
-    }
-    for (size_t i = hn / 2; i-- > 0;)
-      cut_heap_down(heap, hn, i, before, s);
-    while (hn > 0 && !code) {
-      size_t i = heap[0];
-      if ((code = cut_out_write("merge", &o, &s[i].rec)))
-        break;
-      rc = cut_in_next(&s[i].in, &s[i].rec);
-      if (rc < 0) {
-        code = cut_in_report("merge", &s[i].in, rc);
-        break;
-      }
-      if (rc > 0) {
-        s[i].t = capkit_record_time_ns(&s[i].rec);
-      } else {
-        heap[0] = heap[--hn];
-      }
-      cut_heap_down(heap, hn, 0, before, s);
-      if (pg && (++ticks & 4095) == 0) {
-        uint64_t done = 0, total = 0;
-        for (size_t k = 0; k < n; k++) {
-          uint64_t sz;
-          done += capkit_reader_input_offset(s[k].in.r, &sz);
-          total += sz;
-        }
-        progress_update(pg, done, total);
-      }
-    }
+  }
+  if (rc < 0 && !code) {
+    cut_in *bad = &s[capkit_merger_failed(mg)].in;
+    if (rc == CAPKIT_EFILTER)
+      bad->filter_failed_at = rec.number;
+    code = cut_in_report("merge", bad, rc);
   }
   progress_done(pg);
   code = cut_out_finish("merge", &o, code);
+  capkit_merger_free(mg);
   for (size_t i = 0; i < opened; i++)
     cut_in_close(&s[i].in);
   free(s);
-  free(heap);
   return code;
 }

@@ -1,10 +1,9 @@
 /* cmd_split.c - capkit split: cut a capture into files of N records, SIZE
- * bytes or S seconds each, or one per interface, named from a template
- * (numbers and/or the first record's time). */
+ * bytes or S seconds each (the library's rotating writer), or one per
+ * interface, named from a template (numbers and/or times). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cut.h"
@@ -14,51 +13,64 @@ static const char split_usage[] =
     "                        --interface) [-o TEMPLATE] [options]\n\n"
     "Cut IN into several files, each a valid capture with IN's settings.\n\n"
     "      --packets N        N records per file\n"
-    "      --bytes SIZE       at most SIZE bytes of records per file ('10M',\n"
-    "                         '1GiB'; a record larger than SIZE gets a file)\n"
+    "      --bytes SIZE       files of at most SIZE bytes ('10M', '1GiB'),\n"
+    "                         headers included, before compression; a record\n"
+    "                         larger than that gets a file of its own\n"
     "      --seconds S        files of S seconds each ('60', '0.5', '5m'),\n"
-    "                         counted from the first record\n"
+    "                         counted from the first record: file N holds\n"
+    "                         interval N, and an interval without records\n"
+    "                         gets an empty file (like editcap -i)\n"
     "      --interface        one file per interface (pcapng)\n"
-    "  -o TEMPLATE            output names. '%d' (with printf flags and width:\n"
-    "                         '%04d') is the file number, from 0; '%t' the\n"
-    "                         first record's time (YYYYmmddTHHMMSSZ); '%%' a\n"
-    "                         '%'. Without either, '-NNNNN' goes before the\n"
-    "                         extension: out.pcap -> out-00000.pcap. Default:\n"
-    "                         IN's name. With --interface '%d' is the\n"
-    "                         interface number.\n"
+    "  -o TEMPLATE            output names. '%d' (with printf flags and a\n"
+    "                         width up to 64: '%04d') is the file number,\n"
+    "                         from 0; '%t' the time the file starts (its\n"
+    "                         interval's start with --seconds, else its first\n"
+    "                         record's; YYYYmmddTHHMMSSZ); '%%' a '%'. Without\n"
+    "                         a number, '-NNNNN' goes before the extension:\n"
+    "                         out.pcap -> out-00000.pcap; a '%t' name that\n"
+    "                         repeats gets '-1', '-2' ... the same way, so no\n"
+    "                         file replaces another. Default: IN's file name,\n"
+    "                         in the current directory. With --interface '%d'\n"
+    "                         is the interface number.\n"
     "  -v, --verbose          print each file's name as it is completed\n"
     "On damaged input no file is left, unless --keep-partial (then the\n"
     "files up to the damage are kept, the last one ending before it).\n";
 
-enum { BY_NONE, BY_PACKETS, BY_BYTES, BY_SECONDS, BY_IFACE };
-
 typedef struct split {
-  int by, verbose;
+  capkit_rotate_by by;
+  int iface, verbose;
   uint64_t n;
-  int64_t secs;
+  const cut_common *c;
+  capkit_reader *r;
+  char **done; /* files completed, removed if the input is bad */
+  size_t n_done;
+  int nomem;
 } split;
 
 static int own(void *ctx, int opt, const char *arg) {
   split *s = ctx;
-  int by = s->by;
+  capkit_rotate_by by = s->by;
+  int iface = s->iface;
+  int64_t ns;
   switch (opt) {
   case CUT_OPT_OWN:
     if (cli_parse_size(arg, &s->n) || s->n == 0)
       return cli_usage_error("split", "bad --packets '%s'", arg), -1;
-    s->by = BY_PACKETS;
+    s->by = CAPKIT_ROTATE_PACKETS;
     break;
   case CUT_OPT_OWN + 1:
     if (cli_parse_size(arg, &s->n) || s->n == 0)
       return cli_usage_error("split", "bad --bytes '%s'", arg), -1;
-    s->by = BY_BYTES;
+    s->by = CAPKIT_ROTATE_BYTES;
     break;
   case CUT_OPT_OWN + 2:
-    if (cli_parse_duration(arg, &s->secs) || s->secs <= 0)
+    if (cli_parse_duration(arg, &ns) || ns <= 0)
       return cli_usage_error("split", "bad --seconds '%s'", arg), -1;
-    s->by = BY_SECONDS;
+    s->n = (uint64_t)ns;
+    s->by = CAPKIT_ROTATE_TIME;
     break;
   case CUT_OPT_OWN + 3:
-    s->by = BY_IFACE;
+    s->iface = 1;
     break;
   case 'v':
     s->verbose = 1;
@@ -66,106 +78,145 @@ static int own(void *ctx, int opt, const char *arg) {
   default:
     return cli_usage_error("split", "invalid option"), -1;
   }
-  if (by != BY_NONE && by != s->by)
+  if ((by != CAPKIT_ROTATE_NONE && by != s->by) || (iface && s->by) ||
+      (s->iface && by))
     return cli_usage_error("split", "choose one of --packets, --bytes, "
                                     "--seconds, --interface"),
            -1;
   return 0;
 }
 
-/* Check a template: at most one %d-like conversion, %t, %%. */
-static int template_ok(const char *t, int *has_conv) {
-  int n = 0;
-  *has_conv = 0;
-  for (const char *p = t; *p; p++) {
-    if (*p != '%')
-      continue;
-    p++;
-    if (*p == '%')
-      continue;
-    if (*p == 't') {
-      *has_conv = 1;
-      continue;
-    }
-    while (*p == '0' || *p == '-' || *p == '+' || *p == ' ')
-      p++;
-    while (*p >= '0' && *p <= '9')
-      p++;
-    if (*p != 'd' && *p != 'u')
-      return -1;
-    n++;
-    *has_conv = 1;
-  }
-  return n > 1 ? -1 : 0;
+static int setup(void *user, capkit_writer *w, uint64_t file_no) {
+  split *s = user;
+  (void)file_no;
+  return cut_setup_like(w, s->r, s->c, 0);
 }
 
-/* The name of file number k whose first record is at time t. */
-static char *make_name(const char *tmpl, int has_conv, uint64_t k,
-                       int64_t sec) {
-  size_t cap = strlen(tmpl) + 64;
-  char *out = malloc(cap), *o = out;
-  if (!out)
-    return NULL;
-  if (!has_conv) {
-    const char *slash = strrchr(tmpl, '/');
-    const char *dot = strrchr(tmpl, '.');
-    /* out.pcap.gz -> out-00000.pcap.gz: before the first dot of the
-     * file name part. */
-    const char *base = slash ? slash + 1 : tmpl;
-    const char *first = strchr(base, '.');
-    if (first && first != base)
-      dot = first;
-    if (!dot || dot < base || dot == base)
-      dot = tmpl + strlen(tmpl);
-    snprintf(out, cap, "%.*s-%05" PRIu64 "%s", (int)(dot - tmpl), tmpl, k,
-             dot);
-    return out;
+static void done(void *user, const char *path, uint64_t file_no) {
+  split *s = user;
+  (void)file_no;
+  if (s->verbose)
+    printf("%s\n", path);
+  char **l = realloc(s->done, (s->n_done + 1) * sizeof *l);
+  char *copy = l ? strdup(path) : NULL;
+  if (l)
+    s->done = l;
+  if (!copy) {
+    s->nomem = 1;
+    return;
   }
-  for (const char *p = tmpl; *p; p++) {
-    if (*p != '%') {
-      *o++ = *p;
-      continue;
-    }
-    const char *start = p++;
-    if (*p == '%') {
-      *o++ = '%';
-      continue;
-    }
-    if (*p == 't') {
-      time_t tt = (time_t)sec;
-      struct tm tm;
-      if (!gmtime_r(&tt, &tm))
-        memset(&tm, 0, sizeof tm);
-      o += strftime(o, 20, "%Y%m%dT%H%M%SZ", &tm);
-      continue;
-    }
-    while (*p != 'd' && *p != 'u')
-      p++;
-    char fmt[32];
-    size_t fl = (size_t)(p - start);
-    if (fl > 20)
-      fl = 20;
-    memcpy(fmt, start, fl);
-    memcpy(fmt + fl, PRIu64, sizeof PRIu64);
-    o += snprintf(o, 32, fmt, k);
-  }
-  *o = 0;
-  return out;
+  s->done[s->n_done++] = copy;
 }
 
-static int add_done(char ***list, size_t *n, char *name) {
-  char **l = realloc(*list, (*n + 1) * sizeof *l);
-  if (!l)
-    return -1;
-  l[(*n)++] = name;
-  *list = l;
-  return 0;
+/* By records, bytes or time, through the rotating writer. */
+static int split_rotating(split *sp, cut_in *in, const char *tmpl) {
+  const cut_common *c = sp->c;
+  capkit_rotator *o = capkit_rotator_new();
+  if (!o) {
+    cli_err("split", "out of memory");
+    return EXIT_IO;
+  }
+  const char *fmt = c->format ? c->format : capkit_reader_info(in->r)->format;
+  capkit_rotator_set_limit(o, sp->by, sp->n);
+  if (strcmp(fmt, "pcapng") == 0)
+    capkit_rotator_set_overhead(o, 32, 4);
+  capkit_rotator_set_template(o, tmpl);
+  capkit_rotator_set_callbacks(o, setup, NULL, done, sp);
+  int code = 0, rc;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  while ((rc = cut_in_next(in, &rec)) > 0) {
+    if (c->strip_fcs)
+      capkit_record_strip_fcs(&rec, c->fcs_bytes);
+    int e = capkit_rotator_write(o, &rec);
+    if (e < 0) {
+      cli_err("split", "%s", capkit_rotator_error(o));
+      if (e == CAPKIT_ELINKTYPE)
+        cli_err("split", "hint: -F pcapng keeps every link type");
+      code = cli_exit_for(e);
+      break;
+    }
+    if (sp->nomem) {
+      cli_err("split", "out of memory");
+      code = EXIT_IO;
+      break;
+    }
+  }
+  if (rc < 0 && !code)
+    code = cut_in_report("split", in, rc);
+  /* Earlier files are complete; the open one follows the damage policy. */
+  int keep = code == EXIT_OK || (code == EXIT_DATA && c->keep_partial);
+  const char *last = capkit_rotator_path(o);
+  if (keep && capkit_rotator_close(o) < 0) {
+    cli_err("split", "%s", capkit_rotator_error(o));
+    code = EXIT_IO;
+  } else if (keep && code && last) {
+    cli_err("split", "kept the records before the damage, up to %s", last);
+  }
+  capkit_rotator_free(o);
+  return code;
 }
 
 typedef struct outf {
   cut_out o;
   int open;
 } outf;
+
+/* One file per interface. */
+static int split_ifaces(split *sp, cut_in *in, const char *tmpl) {
+  const cut_common *c = sp->c;
+  outf *outs = NULL;
+  size_t n_outs = 0;
+  int code = 0, rc;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  while ((rc = cut_in_next(in, &rec)) > 0) {
+    size_t slot = rec.iface_id;
+    if (slot >= n_outs) {
+      outf *no = realloc(outs, (slot + 1) * sizeof *no);
+      if (!no) {
+        cli_err("split", "out of memory");
+        code = EXIT_IO;
+        break;
+      }
+      memset(no + n_outs, 0, (slot + 1 - n_outs) * sizeof *no);
+      outs = no;
+      n_outs = slot + 1;
+    }
+    if (!outs[slot].open) {
+      char *name = capkit_name_template(tmpl, slot, rec.ts_sec, NULL);
+      if (!name) {
+        cli_err("split", "out of memory");
+        code = EXIT_IO;
+        break;
+      }
+      const capkit_iface *f = rec.iface;
+      code = cut_out_open_spec(
+          "split", &outs[slot].o, name, c, capkit_reader_info(in->r)->format,
+          f && f->tsresol == 9 ? 9 : 6, 0, f != NULL, f ? f->linktype : 1,
+          f ? f->fcs_len : -1);
+      free(name);
+      if (code)
+        break;
+      outs[slot].open = 1;
+    }
+    if ((code = cut_out_write("split", &outs[slot].o, &rec)))
+      break;
+  }
+  if (rc < 0 && !code)
+    code = cut_in_report("split", in, rc);
+  for (size_t i = 0; i < n_outs; i++)
+    if (outs[i].open) {
+      char *name = outs[i].o.path ? strdup(outs[i].o.path) : NULL;
+      int e = cut_out_finish("split", &outs[i].o, code);
+      if (sp->verbose && (e == EXIT_OK || (e == EXIT_DATA && c->keep_partial)) &&
+          name)
+        printf("%s\n", name);
+      free(name);
+      if (!code)
+        code = e;
+    }
+  free(outs);
+  return code;
+}
 
 int cmd_split(int argc, char **argv) {
   static const struct option opts[] = {
@@ -180,134 +231,45 @@ int cmd_split(int argc, char **argv) {
   memset(&c, 0, sizeof c);
   split sp;
   memset(&sp, 0, sizeof sp);
+  sp.c = &c;
   int code = cut_parse("split", argc, argv, opts, CUT_COMMON_SHORT "v", &c,
                        split_usage, own, &sp);
   if (code != CUT_GO)
     return code;
   if (argc - optind != 1)
     return cli_usage_error("split", "expected one input file");
-  if (sp.by == BY_NONE)
+  if (sp.by == CAPKIT_ROTATE_NONE && !sp.iface)
     return cli_usage_error("split", "say how: --packets, --bytes, "
                                     "--seconds or --interface");
-  const char *tmpl = c.out ? c.out : argv[optind];
-  if (strcmp(tmpl, "-") == 0)
+  /* By default the parts go in the current directory, named after IN. */
+  const char *in_path = argv[optind];
+  const char *slash = strrchr(in_path, '/');
+  const char *tmpl = c.out ? c.out : slash ? slash + 1 : in_path;
+  if (strcmp(tmpl, "-") == 0 || !*tmpl)
     return cli_usage_error("split", "split writes files: -o needs a name");
-  int has_conv;
-  if (template_ok(tmpl, &has_conv))
-    return cli_usage_error("split", "bad template '%s' (one %%d, %%t, %%%%)",
+  int err;
+  char *probe = capkit_name_template(tmpl, 0, 0, &err);
+  free(probe);
+  if (err == CAPKIT_EINVAL)
+    return cli_usage_error("split",
+                           "bad template '%s' (one %%d with a width up to "
+                           "64, %%t, %%%%)",
                            tmpl);
   cut_in in;
-  code = cut_in_open("split", &in, argv[optind], c.filter, 0);
+  code = cut_in_open("split", &in, in_path, c.filter, 0);
   if (code)
     return code;
   in.pg = progress_new("split");
-  outf *outs = NULL; /* one, or one per interface */
-  size_t n_outs = 0;
-  char **done = NULL; /* files completed, removed if the input is bad */
-  size_t n_done = 0;
-  uint64_t k = 0, count = 0, bytes = 0;
-  int64_t t_start = 0;
-  int have_start = 0;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc;
-  while ((rc = cut_in_next(&in, &rec)) > 0) {
-    size_t slot = 0;
-    int64_t t = capkit_record_time_ns(&rec);
-    uint64_t rbytes = 16 + (uint64_t)rec.caplen;
-    if (sp.by == BY_IFACE) {
-      slot = rec.iface_id;
-    } else if (n_outs && outs[0].open) {
-      int roll = 0;
-      if (sp.by == BY_PACKETS)
-        roll = count >= sp.n;
-      else if (sp.by == BY_BYTES)
-        roll = bytes + rbytes > sp.n && count > 0;
-      else
-        roll = t - t_start >= sp.secs;
-      if (roll) {
-        char *name = outs[0].o.path ? strdup(outs[0].o.path) : NULL;
-        code = cut_out_finish("split", &outs[0].o, EXIT_OK);
-        if (!code && sp.verbose && name)
-          printf("%s\n", name);
-        if (!code && name && add_done(&done, &n_done, name) == 0)
-          name = NULL;
-        free(name);
-        outs[0].open = 0;
-        if (code)
-          break;
-        k++;
-        count = bytes = 0;
-        if (sp.by == BY_SECONDS) {
-          /* Files keep to the grid from the first record; empty periods
-           * make no files. */
-          t_start += (t - t_start) / sp.secs * sp.secs;
-        }
-      }
-    }
-    if (!have_start) {
-      t_start = t;
-      have_start = 1;
-    }
-    if (slot >= n_outs) {
-      outf *no = realloc(outs, (slot + 1) * sizeof *no);
-      if (!no) {
-        cli_err("split", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      memset(no + n_outs, 0, (slot + 1 - n_outs) * sizeof *no);
-      outs = no;
-      n_outs = slot + 1;
-    }
-    if (!outs[slot].open) {
-      char *name = make_name(tmpl, has_conv, sp.by == BY_IFACE ? slot : k,
-                             rec.ts_sec);
-      if (!name) {
-        cli_err("split", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      if (sp.by == BY_IFACE) {
-        const capkit_iface *f = rec.iface;
-        code = cut_out_open_spec(
-            "split", &outs[slot].o, name, &c, capkit_reader_info(in.r)->format,
-            f && f->tsresol == 9 ? 9 : 6, 0, f != NULL, f ? f->linktype : 1,
-            f ? f->fcs_len : -1);
-      } else {
-        code = cut_out_open_like("split", &outs[slot].o, name, in.r, &c, 0);
-      }
-      free(name);
-      if (code)
-        break;
-      outs[slot].open = 1;
-    }
-    if ((code = cut_out_write("split", &outs[slot].o, &rec)))
-      break;
-    count++;
-    bytes += rbytes;
-  }
-  if (rc < 0 && !code)
-    code = cut_in_report("split", &in, rc);
+  sp.r = in.r;
+  code = sp.iface ? split_ifaces(&sp, &in, tmpl)
+                  : split_rotating(&sp, &in, tmpl);
   progress_done(in.pg);
-  /* Earlier files are complete; the open ones follow the damage policy. */
-  for (size_t i = 0; i < n_outs; i++)
-    if (outs[i].open) {
-      char *name = outs[i].o.path ? strdup(outs[i].o.path) : NULL;
-      int e = cut_out_finish("split", &outs[i].o, code);
-      if (sp.verbose && (e == EXIT_OK || (e == EXIT_DATA && c.keep_partial)) &&
-          name)
-        printf("%s\n", name);
-      free(name);
-      if (!code)
-        code = e;
-    }
   if (code && !(code == EXIT_DATA && c.keep_partial))
-    for (size_t i = 0; i < n_done; i++)
-      unlink(done[i]);
-  for (size_t i = 0; i < n_done; i++)
-    free(done[i]);
-  free(done);
-  free(outs);
+    for (size_t i = 0; i < sp.n_done; i++)
+      unlink(sp.done[i]);
+  for (size_t i = 0; i < sp.n_done; i++)
+    free(sp.done[i]);
+  free(sp.done);
   cut_in_close(&in);
   return code;
 }

@@ -154,15 +154,7 @@ capkit_filter *cut_filter_for(const char *cmd, const char *expr,
 }
 
 int cut_filter_next(capkit_reader *r, capkit_filter *f, capkit_record *rec) {
-  int rc;
-  while ((rc = capkit_reader_next(r, rec)) > 0) {
-    if (!f)
-      return 1;
-    int m = capkit_filter_match(f, rec);
-    if (m != 0)
-      return m;
-  }
-  return rc;
+  return capkit_reader_next_match(r, f, rec);
 }
 
 int cut_in_open(const char *cmd, cut_in *in, const char *path,
@@ -252,6 +244,22 @@ static int out_common(const char *cmd, cut_out *o, const char *path,
   return EXIT_OK;
 }
 
+int cut_setup_like(capkit_writer *w, capkit_reader *r, const cut_common *c,
+                   uint32_t snaplen) {
+  int rc = capkit_writer_copy_settings(w, r);
+  if (!rc && c->format)
+    rc = capkit_writer_set_format(w, c->format);
+  if (!rc && snaplen)
+    rc = capkit_writer_set_snaplen(w, snaplen);
+  if (!rc && c->have_lt)
+    rc = capkit_writer_set_linktype(w, c->lt);
+  if (!rc && c->strip_fcs)
+    rc = capkit_writer_set_fcs_len(w, -1);
+  if (!rc && c->compress)
+    rc = capkit_writer_set_compression(w, c->compress, c->level);
+  return rc;
+}
+
 int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
                       capkit_reader *r, const cut_common *c,
                       uint32_t snaplen) {
@@ -293,17 +301,7 @@ int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec) {
   int rc;
   if (o->c->strip_fcs) {
     capkit_record r2 = *rec;
-    uint32_t n = o->c->fcs_bytes >= 0 ? (uint32_t)o->c->fcs_bytes
-                 : rec->iface && rec->iface->fcs_len > 0
-                     ? (uint32_t)rec->iface->fcs_len
-                     : 4;
-    /* The FCS is at the end of the frame: only a complete capture has
-     * it; the original length loses it either way. */
-    if (r2.caplen == r2.origlen)
-      r2.caplen = r2.caplen > n ? r2.caplen - n : 0;
-    r2.origlen = r2.origlen > n ? r2.origlen - n : 0;
-    if (r2.caplen > r2.origlen)
-      r2.caplen = r2.origlen;
+    capkit_record_strip_fcs(&r2, o->c->fcs_bytes);
     rc = capkit_writer_write(o->w, &r2);
   } else {
     rc = capkit_writer_write(o->w, rec);
@@ -391,21 +389,4 @@ void cut_set_time(capkit_record *rec, int64_t ns) {
   }
   rec->ts_sec = s;
   rec->ts_nsec = (uint32_t)f;
-}
-
-void cut_heap_down(size_t *h, size_t n, size_t i, cut_before_fn before,
-                   const void *ctx) {
-  for (;;) {
-    size_t l = 2 * i + 1, m = i;
-    if (l < n && before(ctx, h[l], h[m]))
-      m = l;
-    if (l + 1 < n && before(ctx, h[l + 1], h[m]))
-      m = l + 1;
-    if (m == i)
-      return;
-    size_t t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
 }

@@ -115,6 +115,10 @@ typedef struct cut_out {
 int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
                       capkit_reader *r, const cut_common *c,
                       uint32_t snaplen);
+/* The settings of cut_out_open_like() on a new writer, without opening it
+ * or printing: 0 or a negative code. */
+int cut_setup_like(capkit_writer *w, capkit_reader *r, const cut_common *c,
+                   uint32_t snaplen);
 /* Open path with explicit settings (for several inputs): format, byte
  * order native, precision, snaplen (0: default), link type (or none:
  * from the records), FCS length. */
@@ -145,12 +149,5 @@ int cut_run(const char *cmd, const cut_common *c, const char *in_path,
 
 /* Set a record's time from nanoseconds since the epoch. */
 void cut_set_time(capkit_record *rec, int64_t ns);
-
-/* A binary heap of indices h[0..n), earliest first by before(ctx, a, b)
- * (1 when index a goes before index b): restores the order below position
- * i. Used by merge and sort to pick the next of several inputs. */
-typedef int (*cut_before_fn)(const void *ctx, size_t a, size_t b);
-void cut_heap_down(size_t *h, size_t n, size_t i, cut_before_fn before,
-                   const void *ctx);
 
 #endif

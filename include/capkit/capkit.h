@@ -95,5 +95,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/live.h>
 #include <capkit/rewrite.h>
 #include <capkit/export.h>
+#include <capkit/cut.h>
 
 #endif

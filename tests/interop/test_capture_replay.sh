@@ -333,6 +333,26 @@ if start_capture "$T/c7.err" -i "$B" -w "$T/empty.pcap"; then
   check "empty capture: tcpdump reads it" sh -c 'tcpdump -nr "$1" >/dev/null 2>&1' - "$T/empty.pcap"
 fi
 
+# A second SIGINT ends a capture stuck writing into a pipe nobody reads
+# (it could not be ended but by SIGKILL).
+mkfifo "$T/stuck.fifo"
+exec 7<>"$T/stuck.fifo" # a reader that never reads: writes block when full
+if start_capture "$T/c8.err" -i "$B" -w - >"$T/stuck.fifo"; then
+  for _ in 1 2 3; do X "$CAPKIT" replay -q -i "$A" --pps 20000 "$T/big.pcap"; done
+  kill -INT "$CPID"
+  sleep 0.3
+  kill -INT "$CPID" 2>/dev/null
+  for _ in $(seq 60); do kill -0 "$CPID" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$CPID" 2>/dev/null; then
+    not_ok "a second SIGINT ends a capture stuck on a full pipe"
+    kill -KILL "$CPID"
+  else
+    ok
+  fi
+  wait "$CPID" 2>/dev/null
+fi
+exec 7<&-
+
 # ---- --duration on an idle interface; -G still gives a file per interval ----
 rm -rf "$T/rot" && mkdir -p "$T/rot"
 t0=$(date +%s%N)

@@ -138,4 +138,43 @@ check "snap 64 = editcap -s 64" cmp -s "$T/es.pcap" "$T/sn.pcap"
 editcap -F pcap -t -2.5 "$T/a.pcap" "$T/et.pcap"
 "$CAPKIT" retime --shift -2.5 "$T/a.pcap" -o "$T/rt.pcap"
 check "retime --shift -2.5 = editcap -t -2.5" cmp -s "$T/et.pcap" "$T/rt.pcap"
+# ---- regressions against the peers (each failed before its fix) ----
+# merge -s N = mergecap -s N: records cut, N the output's snaplen.
+mergecap -F pcap -s 60 -w "$T/mcs.pcap" "$T/a.pcap" "$T/a2.pcap"
+"$CAPKIT" merge --ties last -s 60 -o "$T/ms.pcap" "$T/a.pcap" "$T/a2.pcap"
+check "merge -s 60 = mergecap -s 60 (byte for byte)" cmp -s "$T/mcs.pcap" "$T/ms.pcap"
+# sort -n = reordercap -n: the same counts; no output for ordered input.
+for f in jumble a; do
+  want=$(reordercap -n "$T/$f.pcap" "$T/rn-$f.pcap" | sed -n 's/^\([0-9]*\) frames, \([0-9]*\) out of order$/\1 \2/p')
+  got=$("$CAPKIT" sort -n "$T/$f.pcap" -o "$T/sn-$f.pcap" 2>&1 | sed -n 's/^capkit sort: \([0-9]*\) records, \([0-9]*\) out of order$/\1 \2/p')
+  check_eq "sort -n counts = reordercap -n ($f)" "$want" "$got"
+done
+check "sort -n of a jumble writes what reordercap writes" cmp -s "$T/rc.pcap" "$T/sn-jumble.pcap"
+check "sort -n of an ordered input writes nothing" test ! -e "$T/sn-a.pcap"
+# split --seconds = editcap -i, empty intervals included (file N is
+# interval N), byte for byte.
+$GEN "$T/slow.pcap" 1500 5 --step 20000
+"$PY" - "$T/slow.pcap" "$T/gaps.pcap" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+p, out = 24, [b[:24]]
+while p < len(b):
+    s, us, n = struct.unpack_from("<III", b, p)
+    if s % 5 not in (1, 2):            # two seconds of every five empty
+        out.append(b[p:p + 16 + n])
+    p += 16 + n
+open(sys.argv[2], "wb").write(b"".join(out))
+PY
+mkdir "$T/gi"
+editcap -F pcap -i 1 "$T/gaps.pcap" "$T/gi/e.pcap"
+"$CAPKIT" split "$T/gaps.pcap" --seconds 1 -o "$T/gi/c-%05d.pcap"
+ne=$(ls "$T/gi"/e_* | wc -l)
+check_eq "split --seconds makes as many files as editcap -i" "$ne" "$(ls "$T/gi"/c-* | wc -l)"
+check "some intervals are empty" test "$("$CAPKIT" info "$T/gi/c-00001.pcap" | sed -n 's/^Packets: *//p')" = 0
+i=0 diffs=0
+for e in "$T/gi"/e_*; do
+  cmp -s "$e" "$T/gi/c-$(printf %05d $i).pcap" || diffs=$((diffs + 1))
+  i=$((i + 1))
+done
+check_eq "split --seconds parts = editcap -i parts" 0 "$diffs"
 finish

@@ -1,0 +1,299 @@
+/* cut.h - engines that cut, join and reshape captures: a filtered reader,
+ * FCS stripping, a merger of several readers, a reorder buffer and a
+ * bounded-memory external sorter, a duplicate checker and a rotating
+ * writer (files by records, bytes or time, named from a template).
+ *
+ * Every handle here is independent: one thread at a time per handle,
+ * different handles in different threads freely. None prints or exits;
+ * failures are negative CAPKIT_E* codes with a message in the handle.
+ */
+#ifndef CAPKIT_CUT_H
+#define CAPKIT_CUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capkit/capkit.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- times ---- */
+
+/* Compare two records' capture times exactly, by (seconds, nanoseconds):
+ * -1, 0 or 1. Valid for every time a file can hold (no nanosecond
+ * products, so no overflow beyond 1678..2262). */
+static inline int capkit_record_time_cmp(const capkit_record *a,
+                                         const capkit_record *b) {
+  if (a->ts_sec != b->ts_sec)
+    return a->ts_sec < b->ts_sec ? -1 : 1;
+  return a->ts_nsec < b->ts_nsec ? -1 : a->ts_nsec > b->ts_nsec;
+}
+
+/* ---- filtered reader ---- */
+
+/* The next record of R that F matches (F NULL: every record): 1 and *rec
+ * filled (valid until the next call on R), 0 at the clean end, a negative
+ * code from the reader (message in capkit_reader_error()), or
+ * CAPKIT_EFILTER when F does not compile for the record's link type
+ * (*rec is then that record; message in capkit_filter_error()). */
+CAPKIT_API int capkit_reader_next_match(capkit_reader *r, capkit_filter *f,
+                                        capkit_record *rec);
+
+/* ---- FCS ---- */
+
+/* Remove BYTES bytes of frame check sequence from the end of *rec (BYTES
+ * < 0: the interface's FCS length when it records one, else 4). Only a
+ * complete capture (caplen == origlen) holds the FCS, so only then does
+ * caplen shrink; origlen always does. Changes lengths only: the bytes
+ * stay where they are. */
+CAPKIT_API void capkit_record_strip_fcs(capkit_record *rec, int bytes);
+
+/* ---- merger ---- */
+
+typedef struct capkit_merger capkit_merger;
+
+/* The order of a merge. */
+typedef enum capkit_merge_order {
+  CAPKIT_MERGE_STABLE = 0, /* by time; equal times in the order of adding */
+  CAPKIT_MERGE_TIES_LAST = 1, /* by time; equal times from the last input
+                                 first (mergecap's order) */
+  CAPKIT_MERGE_APPEND = 2  /* one input after the other */
+} capkit_merge_order;
+
+/* A new merger with no inputs (CAPKIT_MERGE_STABLE); NULL if out of
+ * memory. */
+CAPKIT_API capkit_merger *capkit_merger_new(void);
+/* Frees the merger (not its readers or filters); accepts NULL. */
+CAPKIT_API void capkit_merger_free(capkit_merger *m);
+/* Before the first capkit_merger_next: 0 or CAPKIT_EINVAL/EMISUSE. */
+CAPKIT_API int capkit_merger_set_order(capkit_merger *m,
+                                       capkit_merge_order order);
+/* Add an open reader and an optional filter (NULL: every record); both are
+ * borrowed and must stay valid until the merger is freed, and are used by
+ * nothing else meanwhile. Before the first capkit_merger_next. Returns the
+ * input's index (0, 1, ...) or a negative code. Memory: each reader keeps its own read window; a program merging
+ * many inputs sets it small (capkit_merger_window()) before opening. */
+CAPKIT_API int capkit_merger_add(capkit_merger *m, capkit_reader *r,
+                                 capkit_filter *f);
+/* The same for a part of a reader: only its records numbered FIRST to
+ * END - 1 (END 0: to its end), e.g. the sorted stretches of one file,
+ * each read by its own reader. CAPKIT_EINVAL when END <= FIRST. */
+CAPKIT_API int capkit_merger_add_range(capkit_merger *m, capkit_reader *r,
+                                       capkit_filter *f, uint64_t first,
+                                       uint64_t end);
+/* A read window for each of N inputs that keeps the whole merge within
+ * about 16 MiB of buffers: 1 MiB up to 16 inputs, 16 MiB / N beyond. */
+CAPKIT_API size_t capkit_merger_window(size_t n);
+/* The next record in merge order: 1 and *rec filled (valid until the next
+ * call; it belongs to the input *input, which may be NULL), 0 when every
+ * input is at its end, or a negative code from an input (its reader's or
+ * CAPKIT_EFILTER, *rec then being the record the filter missed), whose
+ * index capkit_merger_failed() then gives. After an error the merger is
+ * dead. Every record before the damage of an input
+ * that sorts before it has been delivered. */
+CAPKIT_API int capkit_merger_next(capkit_merger *m, capkit_record *rec,
+                                  size_t *input);
+/* The input whose error stopped the merge. */
+CAPKIT_API size_t capkit_merger_failed(const capkit_merger *m);
+
+/* ---- external sorter ---- */
+
+typedef struct capkit_sorter capkit_sorter;
+
+/* A new sorter: 16 MiB of memory for records, temporary files in $TMPDIR
+ * (else /tmp). NULL if out of memory. */
+CAPKIT_API capkit_sorter *capkit_sorter_new(void);
+/* Frees everything, closing and so removing every temporary file (they
+ * are unlinked as soon as made: nothing is left even after a crash).
+ * Accepts NULL. */
+CAPKIT_API void capkit_sorter_free(capkit_sorter *s);
+/* Before the first add: memory for records waiting in memory (at least
+ * 64 KiB; CAPKIT_EINVAL below), and the directory of the temporary files
+ * (copied; NULL: $TMPDIR or /tmp). */
+CAPKIT_API int capkit_sorter_set_memory(capkit_sorter *s, size_t bytes);
+CAPKIT_API int capkit_sorter_set_tmpdir(capkit_sorter *s, const char *dir);
+/* Add a copy of a record (times, lengths, bytes, first comment, flags,
+ * iface_id, number). rec->iface is kept as a pointer: it must stay valid
+ * until the records come out (the reader's interfaces do while the reader
+ * lives). When the memory is full the records held are sorted and written
+ * to a temporary file. Returns 0 or a negative code (CAPKIT_EIO with the
+ * message when a temporary file cannot be written). */
+CAPKIT_API int capkit_sorter_add(capkit_sorter *s, const capkit_record *rec);
+/* Records in time order, (seconds, nanoseconds) then the order of adding
+ * (stable, like reordercap). The first call ends the input (add is then
+ * CAPKIT_EMISUSE). 1 and *rec filled (valid until the next call), 0 at
+ * the end, or a negative code. */
+CAPKIT_API int capkit_sorter_next(capkit_sorter *s, capkit_record *rec);
+/* Temporary files written so far (0: everything fitted in memory). */
+CAPKIT_API size_t capkit_sorter_runs(const capkit_sorter *s);
+/* The last error message ("" if none); valid until the sorter is freed. */
+CAPKIT_API const char *capkit_sorter_error(const capkit_sorter *s);
+
+/* ---- reorder buffer ---- */
+
+typedef struct capkit_reorder capkit_reorder;
+
+/* A buffer that puts records back in time order as they stream through,
+ * holding at most MEMORY bytes of them (at least 64 KiB; NULL below, or
+ * out of memory): disorder that fits is sorted in one pass, without
+ * temporary files. Order: (seconds, nanoseconds), then the order of
+ * adding. */
+CAPKIT_API capkit_reorder *capkit_reorder_new(size_t memory);
+CAPKIT_API void capkit_reorder_free(capkit_reorder *q);
+/* Add a copy of a record (kept as capkit_sorter_add keeps it; rec->iface
+ * must stay valid while it is held). Returns 0, 1 when the record is
+ * older than one already handed out (the disorder is wider than the
+ * memory: it is not added, and the caller sorts another way, e.g. with
+ * capkit_sorter), or a negative code. */
+CAPKIT_API int capkit_reorder_add(capkit_reorder *q, const capkit_record *rec);
+/* The earliest record held, when the memory is over its limit or END is
+ * set (the input is over): 1 and *rec filled (valid until the next call on
+ * q), 0 when none is to come out now. Call until 0 after each add. */
+CAPKIT_API int capkit_reorder_next(capkit_reorder *q, capkit_record *rec,
+                                   int end);
+
+/* ---- duplicate checker ---- */
+
+typedef struct capkit_dedup capkit_dedup;
+
+/* A new checker with a window of the previous 4 records; NULL if out of
+ * memory. */
+CAPKIT_API capkit_dedup *capkit_dedup_new(void);
+CAPKIT_API void capkit_dedup_free(capkit_dedup *d);
+/* Window by count: a record is a duplicate when one of the previous N
+ * records (in input order; 0: none) has the same captured length and
+ * bytes ('editcap -D N+1'). Before the first check; 0 or CAPKIT_EINVAL
+ * (N above 100000000). */
+CAPKIT_API int capkit_dedup_set_count(capkit_dedup *d, uint64_t n);
+/* Window by capture time: a record is a duplicate when an earlier record
+ * (in input order) with the same captured length and bytes was captured
+ * at most SEC.NSEC before or after it (editcap -w on ordered input).
+ * Times are compared as the records carry them, whatever order they
+ * arrive in: a record is never dropped without such a twin, and one
+ * record stamped far in the future holds nothing back. Memory is bounded:
+ * a record leaves the window once a record more than the window later in
+ * capture time is checked, a repeat at the same time adds nothing, and at
+ * most `max_entries` (0: 1000000, like editcap) are kept (the oldest go
+ * first). On input out of order by more than the window, a duplicate may
+ * then be kept, never a record dropped wrongly. */
+CAPKIT_API int capkit_dedup_set_time(capkit_dedup *d, int64_t sec,
+                                     uint32_t nsec, size_t max_entries);
+/* Byte offsets left out of the comparison, e.g. "0-13" or "22,24-25"
+ * (offsets up to 262143). 0 or CAPKIT_EINVAL. */
+CAPKIT_API int capkit_dedup_set_ignore(capkit_dedup *d, const char *ranges);
+/* 1 when REC is a duplicate (drop it), 0 when not, or CAPKIT_ENOMEM.
+ * Every record checked enters the window, duplicates too (as editcap). */
+CAPKIT_API int capkit_dedup_check(capkit_dedup *d, const capkit_record *rec);
+/* Duplicates found so far. */
+CAPKIT_API uint64_t capkit_dedup_count(const capkit_dedup *d);
+
+/* ---- file names from a template ---- */
+
+/* Expand a split template into a new string (free() it), or NULL with
+ * *err set (CAPKIT_EINVAL: bad template, CAPKIT_ENOMEM). In TMPL, "%d" or
+ * "%u" with printf flags and a width up to 64 ("%04d") is NUMBER, "%t" is
+ * the time SEC as YYYYmmddTHHMMSSZ (UTC), "%%" is one '%'; anything else
+ * after '%' is refused, and so is more than one number. A template with
+ * neither gets "-NNNNN" (NUMBER, five digits or more) before the first
+ * '.' of its last path component: out.pcap -> out-00000.pcap. Names of
+ * different numbers are therefore the same only for a template with "%t"
+ * and no number; capkit_rotator adds a counter then. */
+CAPKIT_API char *capkit_name_template(const char *tmpl, uint64_t number,
+                                      int64_t sec, int *err);
+
+/* ---- rotating writer ---- */
+
+typedef struct capkit_rotator capkit_rotator;
+
+/* What starts a new file. */
+typedef enum capkit_rotate_by {
+  CAPKIT_ROTATE_NONE = 0,    /* one file (no limits) */
+  CAPKIT_ROTATE_PACKETS = 1, /* every N records */
+  CAPKIT_ROTATE_BYTES = 2,   /* before a file would grow past N bytes */
+  CAPKIT_ROTATE_TIME = 3     /* every N nanoseconds of capture time */
+} capkit_rotate_by;
+
+/* Called for each new file's writer before it is opened (set its format,
+ * link type ...); returns 0 or a negative code to fail. */
+typedef int (*capkit_rotator_setup_fn)(void *user, capkit_writer *w,
+                                       uint64_t file_no);
+/* Called before each file is closed (to add statistics); 0 or negative. */
+typedef int (*capkit_rotator_closing_fn)(void *user, capkit_writer *w);
+/* Called when a file is complete and renamed into place. */
+typedef void (*capkit_rotator_done_fn)(void *user, const char *path,
+                                       uint64_t file_no);
+/* Makes the name of file FILE_NO, whose interval starts at SEC (or whose
+ * first record is at SEC); a new string (free()d by the rotator) or
+ * NULL. */
+typedef char *(*capkit_rotator_name_fn)(void *user, uint64_t file_no,
+                                        int64_t sec);
+
+/* A new rotator (one file, no template); NULL if out of memory. */
+CAPKIT_API capkit_rotator *capkit_rotator_new(void);
+/* Discards the open file (nothing half-written is left) and frees;
+ * accepts NULL. Completed files stay. */
+CAPKIT_API void capkit_rotator_free(capkit_rotator *o);
+/* Before the first write. LIMIT: records, bytes or nanoseconds (> 0);
+ * several kinds may be set (a new file when any is reached; NONE clears
+ * them all). By time alone, file N holds the records of [origin + N*LIMIT, origin +
+ * (N+1)*LIMIT), the origin being the first record's time unless set with
+ * capkit_rotator_set_origin(); an interval without records still gets its
+ * (valid, empty) file, so file N is always interval N (as editcap -i).
+ * By bytes, a file never grows past LIMIT bytes as written (before
+ * compression; the estimate of a pcapng block leaves out its options),
+ * except a file of one larger record. */
+CAPKIT_API int capkit_rotator_set_limit(capkit_rotator *o,
+                                        capkit_rotate_by by, uint64_t limit);
+CAPKIT_API int capkit_rotator_set_origin(capkit_rotator *o, int64_t sec,
+                                         uint32_t nsec);
+/* The size of a record in the output, for a byte limit: HEADER bytes
+ * plus its data rounded up to ALIGN (a power of two). Default 16, 1
+ * (classic pcap); pcapng's enhanced packet block is 32, 4. */
+CAPKIT_API int capkit_rotator_set_overhead(capkit_rotator *o, uint32_t header,
+                                           uint32_t align);
+/* Bytes kept free at the end of each file (for what the closing callback
+ * adds), counted against a byte limit. */
+CAPKIT_API int capkit_rotator_set_reserve(capkit_rotator *o, uint64_t bytes);
+/* Names: a template as capkit_name_template() reads it (copied; checked
+ * here: CAPKIT_EINVAL), or a function. When two files would get the same
+ * name (a "%t" template, files started in the same second), the later one
+ * gets "-1", "-2" ... before the extension: no file replaces another. */
+CAPKIT_API int capkit_rotator_set_template(capkit_rotator *o,
+                                           const char *tmpl);
+CAPKIT_API int capkit_rotator_set_name_fn(capkit_rotator *o,
+                                          capkit_rotator_name_fn fn,
+                                          void *user);
+CAPKIT_API int capkit_rotator_set_callbacks(capkit_rotator *o,
+                                            capkit_rotator_setup_fn setup,
+                                            capkit_rotator_closing_fn closing,
+                                            capkit_rotator_done_fn done,
+                                            void *user);
+/* Write one record, starting new files first as the limit says (and the
+ * empty files of intervals without records). Returns 0 or a negative code
+ * (message in capkit_rotator_error()); after an error the rotator is
+ * dead. */
+CAPKIT_API int capkit_rotator_write(capkit_rotator *o,
+                                    const capkit_record *rec);
+/* By time: the clock says SEC.NSEC; complete the intervals that ended
+ * before it (a capture with no traffic). Before the first file is open
+ * this opens it. Otherwise a no-op. 0 or a negative code. */
+CAPKIT_API int capkit_rotator_tick(capkit_rotator *o, int64_t sec,
+                                   uint32_t nsec);
+/* The writer of the file being written (NULL before the first), e.g. to
+ * flush it. */
+CAPKIT_API capkit_writer *capkit_rotator_writer(capkit_rotator *o);
+/* The final name of the file being written (NULL before the first). */
+CAPKIT_API const char *capkit_rotator_path(const capkit_rotator *o);
+/* Close the open file (renamed into place). With nothing written ever,
+ * no file is made. 0 or a negative code. */
+CAPKIT_API int capkit_rotator_close(capkit_rotator *o);
+/* Files started so far. */
+CAPKIT_API uint64_t capkit_rotator_files(const capkit_rotator *o);
+CAPKIT_API const char *capkit_rotator_error(const capkit_rotator *o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
