@@ -500,20 +500,15 @@ static int run(cap *c) {
   capkit_live_stats st;
   if (!c->quiet && capkit_live_stats_get(l, &st) == 0) {
     fprintf(stderr,
-            "%" PRIu64 " packet%s captured
-"
-            "%" PRIu64 " packet%s received by filter
-"
-            "%" PRIu64 " packet%s dropped by kernel
-"
-            "%" PRIu64 " packet%s dropped by interface
-",
+            "%" PRIu64 " packet%s captured\n"
+            "%" PRIu64 " packet%s received by filter\n"
+            "%" PRIu64 " packet%s dropped by kernel\n"
+            "%" PRIu64 " packet%s dropped by interface\n",
             c->packets, cli_s(c->packets), st.received, cli_s(st.received),
             st.dropped, cli_s(st.dropped), st.ifdropped,
             cli_s(st.ifdropped));
     if (capkit_rotator_files(o) > 1)
-      fprintf(stderr, "%" PRIu64 " files written
-", capkit_rotator_files(o));
+      fprintf(stderr, "%" PRIu64 " files written\n", capkit_rotator_files(o));
   }
   sig_live = NULL;
   return code;
