@@ -97,6 +97,7 @@ capkit_printer *capkit_printer_new(unsigned flags) {
   p->json = !!(flags & CAPKIT_PRINT_JSON);
   p->nano = !!(flags & CAPKIT_PRINT_NANO);
   p->day_sec = INT64_MIN;
+  p->max_tcp = CAPKIT_PRINT_MAX_TCP;
   capkit_packet_init(&p->packet, p->layers, CAPKIT_DECODE_MAX_LAYERS);
   p->pkt = &p->packet;
   if (!tb_need(&p->o, 4096)) {
@@ -120,6 +121,13 @@ int capkit_printer_set_time(capkit_printer *p, int fmt) {
     return CAPKIT_EINVAL;
   p->tfmt = fmt;
   p->day_len = 0;
+  return 0;
+}
+
+int capkit_printer_set_max_tcp(capkit_printer *p, size_t n) {
+  if (!p || n == 0)
+    return CAPKIT_EINVAL;
+  p->max_tcp = n;
   return 0;
 }
 
