@@ -102,6 +102,17 @@ CAPKIT_API int capkit_printer_render(capkit_printer *p,
                                      const capkit_record *rec,
                                      const char **text, size_t *len);
 
+/* Appends REC's text, as capkit_printer_render() makes it, to the text
+ * kept from earlier appends: for a caller that writes many records at once
+ * (capkit_printer_text() gives all of it; capkit_printer_clear() empties
+ * it, say once it passes 1 MiB: it grows until then). Returns 0, or as
+ * capkit_printer_render() (after CAPKIT_ENOMEM the earlier text is kept).
+ * capkit_printer_render() and capkit_printer_line() empty it first. */
+CAPKIT_API int capkit_printer_append(capkit_printer *p,
+                                     const capkit_record *rec);
+/* Empties the text kept (NULL is fine). */
+CAPKIT_API void capkit_printer_clear(capkit_printer *p);
+
 /* snprintf-style: renders REC as capkit_printer_render() does, copies at
  * most CAP-1 bytes of the text into BUF (NUL-terminated when CAP > 0), and
  * returns the length of the whole text. When that is CAP or more, the whole
