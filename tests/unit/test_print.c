@@ -199,6 +199,17 @@ static void line_api(void) {
   size_t m;
   CHECK(!strcmp(capkit_printer_text(p, &m), want));
   CHECK_EQ(m, n);
+  /* append keeps the text of several records; clear empties it */
+  capkit_printer *q = capkit_printer_new(0);
+  CHECK_EQ(capkit_printer_append(q, &rec), 0);
+  CHECK_EQ(capkit_printer_append(q, &rec), 0);
+  CHECK_EQ(capkit_printer_text(q, &m), capkit_printer_text(q, NULL));
+  CHECK_EQ(m, 2 * (sizeof want - 1));
+  CHECK(!strncmp(capkit_printer_text(q, NULL), want, sizeof want - 1) &&
+        !strcmp(capkit_printer_text(q, NULL) + sizeof want - 1, want));
+  capkit_printer_clear(q);
+  CHECK(!strcmp(capkit_printer_text(q, &m), "") && m == 0);
+  capkit_printer_free(q);
   capkit_record zero;
   memset(&zero, 0, sizeof zero);
   const char *t;
