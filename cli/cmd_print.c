@@ -10,7 +10,6 @@
 #include <capkit/printer.h>
 
 #include "cli.h"
-#include "obuf.h"
 
 static const char print_usage[] =
     "usage: capkit print [OPTIONS] FILE...\n"
@@ -44,6 +43,15 @@ static const char print_usage[] =
     "Exit status: 0 ok, 1 damaged or invalid capture data (packets before the\n"
     "damage are printed), 2 usage (also a filter that does not compile),\n"
     "3 I/O error.\n";
+
+/* Writes the text the printer kept and empties it; *werr set on failure. */
+static void flush_text(capkit_printer *pr, int *werr) {
+  size_t n;
+  const char *t = capkit_printer_text(pr, &n);
+  if (n && fwrite(t, 1, n, stdout) != n)
+    *werr = 1;
+  capkit_printer_clear(pr);
+}
 
 /* tcpdump -t, -tt, ... as capkit's names */
 static int time_format(const char *s) {
@@ -122,22 +130,18 @@ int cmd_print(int argc, char **argv) {
     return EXIT_USAGE;
   capkit_filter *flt = NULL;
   capkit_printer *pr = capkit_printer_new(flags);
-  obuf o;
-  o.p = NULL;
-  if (!pr || (filter && !(flt = capkit_filter_new(filter))) ||
-      ob_init(&o, stdout, 1 << 20) != 0) {
+  if (!pr || (filter && !(flt = capkit_filter_new(filter)))) {
     capkit_filter_free(flt);
     capkit_printer_free(pr);
-    free(o.p);
     cli_err("print", "out of memory");
     return EXIT_IO;
   }
   capkit_printer_set_time(pr, tfmt);
   capkit_printer_set_ifname(pr, capkit_ifname_local, NULL);
-  int code = EXIT_OK;
+  int code = EXIT_OK, werr = 0;
   uint64_t shown = 0;
   for (int fi = optind; fi < argc && shown < count; fi++) {
-    ob_flush(&o);
+    flush_text(pr, &werr);
     cli_input in;
     int oc = cli_input_open(&in, "print", argv[fi], flt);
     if (oc == EXIT_USAGE) {
@@ -150,20 +154,21 @@ int cmd_print(int argc, char **argv) {
     }
     capkit_record rec = CAPKIT_RECORD_INIT;
     int rc = 0;
+    size_t kept;
+    /* the printer keeps the text of many records; written by the MiB */
     while (shown < count && (rc = cli_input_next(&in, &rec)) > 0) {
-      const char *text;
-      size_t len;
       shown++;
-      if (capkit_printer_render(pr, &rec, &text, &len) != 0) {
+      if (capkit_printer_append(pr, &rec) != 0) {
         cli_err("print", "out of memory");
         code = EXIT_IO;
         count = 0; /* stop */
         break;
       }
-      ob_mem(&o, text, len);
+      if (capkit_printer_text(pr, &kept), kept >= (1u << 20))
+        flush_text(pr, &werr);
     }
     if (rc < 0) {
-      ob_flush(&o);
+      flush_text(pr, &werr);
       fflush(stdout);
       int e = cli_input_report(&in, &rec, rc);
       if (!code || rc == CAPKIT_EFILTER)
@@ -173,7 +178,8 @@ int cmd_print(int argc, char **argv) {
     if (code == EXIT_USAGE)
       break;
   }
-  if (ob_close(&o) != 0 && !code)
+  flush_text(pr, &werr);
+  if (werr && !code)
     code = EXIT_IO;
   capkit_filter_free(flt);
   capkit_printer_free(pr);

@@ -50,9 +50,9 @@ typedef enum capkit_print_time {
 } capkit_print_time;
 
 /* The most TCP connections a printer remembers for relative sequence
- * numbers. When a new one would exceed it, the table is emptied and
- * numbering starts afresh (as for a connection never seen), so memory stays
- * bounded on any capture. */
+ * numbers, unless capkit_printer_set_max_tcp() says otherwise. When a new
+ * one would exceed it, the table is emptied and numbering starts afresh (as
+ * for a connection never seen), so memory stays bounded on any capture. */
 #define CAPKIT_PRINT_MAX_TCP 1048576u
 
 typedef struct capkit_printer capkit_printer;
@@ -68,6 +68,11 @@ CAPKIT_API void capkit_printer_free(capkit_printer *p);
 /* Sets the time format; CAPKIT_EINVAL (nothing changed) for an unknown
  * one, else 0. */
 CAPKIT_API int capkit_printer_set_time(capkit_printer *p, int fmt);
+/* Sets the most TCP connections remembered (CAPKIT_PRINT_MAX_TCP by
+ * default; the table takes about 100 bytes a connection); 0 or
+ * CAPKIT_EINVAL for N = 0. A smaller limit applies from the next new
+ * connection on. */
+CAPKIT_API int capkit_printer_set_max_tcp(capkit_printer *p, size_t n);
 
 /* Names an interface index of a Linux cooked (SLL2) header, which tcpdump
  * prints as the name of that index on the machine that prints it: write
@@ -96,6 +101,17 @@ CAPKIT_API void capkit_printer_set_ifname(capkit_printer *p,
 CAPKIT_API int capkit_printer_render(capkit_printer *p,
                                      const capkit_record *rec,
                                      const char **text, size_t *len);
+
+/* Appends REC's text, as capkit_printer_render() makes it, to the text
+ * kept from earlier appends: for a caller that writes many records at once
+ * (capkit_printer_text() gives all of it; capkit_printer_clear() empties
+ * it, say once it passes 1 MiB: it grows until then). Returns 0, or as
+ * capkit_printer_render() (after CAPKIT_ENOMEM the earlier text is kept).
+ * capkit_printer_render() and capkit_printer_line() empty it first. */
+CAPKIT_API int capkit_printer_append(capkit_printer *p,
+                                     const capkit_record *rec);
+/* Empties the text kept (NULL is fine). */
+CAPKIT_API void capkit_printer_clear(capkit_printer *p);
 
 /* snprintf-style: renders REC as capkit_printer_render() does, copies at
  * most CAP-1 bytes of the text into BUF (NUL-terminated when CAP > 0), and

@@ -241,9 +241,9 @@ static uint64_t tseq_hash(const tseq *k) {
 }
 
 /* The entry for the key K (its slot, new ones marked unused), or NULL when
- * memory runs out. A full table (CAPKIT_PRINT_MAX_TCP) is emptied. */
+ * memory runs out. A full table (c->max_tcp entries) is emptied. */
 static tseq *tseq_find(pctx *c, const tseq *k) {
-  if ((c->nts + 1) * 2 > c->cts && c->nts < CAPKIT_PRINT_MAX_TCP) {
+  if ((c->nts + 1) * 2 > c->cts && c->nts < c->max_tcp) {
     size_t nc = c->cts ? c->cts * 2 : 4096;
     tseq *v = calloc(nc, sizeof *v);
     if (!v)
@@ -268,7 +268,7 @@ static tseq *tseq_find(pctx *c, const tseq *k) {
       return e;
     j = (j + 1) & (c->cts - 1);
   }
-  if (c->nts >= CAPKIT_PRINT_MAX_TCP) { /* a new one, and no room */
+  if (c->nts >= c->max_tcp) { /* a new one, and no room */
     memset(c->ts, 0, c->cts * sizeof *c->ts);
     c->nts = 0;
     j = tseq_hash(k) & (c->cts - 1);

@@ -126,6 +126,7 @@ struct capkit_printer {
   int ext_shown;   /* IPv6 extension headers printed: ports only */
   capkit__tseq *ts; /* open addressing */
   size_t nts, cts;
+  size_t max_tcp;   /* connections remembered at most */
   int have_first;
   int64_t first_sec, prev_sec;
   uint32_t first_nsec, prev_nsec;

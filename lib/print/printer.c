@@ -97,6 +97,7 @@ capkit_printer *capkit_printer_new(unsigned flags) {
   p->json = !!(flags & CAPKIT_PRINT_JSON);
   p->nano = !!(flags & CAPKIT_PRINT_NANO);
   p->day_sec = INT64_MIN;
+  p->max_tcp = CAPKIT_PRINT_MAX_TCP;
   capkit_packet_init(&p->packet, p->layers, CAPKIT_DECODE_MAX_LAYERS);
   p->pkt = &p->packet;
   if (!tb_need(&p->o, 4096)) {
@@ -120,6 +121,13 @@ int capkit_printer_set_time(capkit_printer *p, int fmt) {
     return CAPKIT_EINVAL;
   p->tfmt = fmt;
   p->day_len = 0;
+  return 0;
+}
+
+int capkit_printer_set_max_tcp(capkit_printer *p, size_t n) {
+  if (!p || n == 0)
+    return CAPKIT_EINVAL;
+  p->max_tcp = n;
   return 0;
 }
 
@@ -276,19 +284,15 @@ static void hex_lines(capkit_printer *c) {
   }
 }
 
-int capkit_printer_render(capkit_printer *p, const capkit_record *rec,
-                          const char **text, size_t *len) {
-  static const char empty[] = "";
-  if (!text || !len)
-    return CAPKIT_EINVAL;
-  *text = empty;
-  *len = 0;
+/* Renders REC after the first START bytes of text kept. */
+static int render_at(capkit_printer *p, const capkit_record *rec,
+                     size_t start) {
   if (!p || !rec)
     return CAPKIT_EINVAL;
   if (rec->size < CAPKIT__RECORD_V1_SIZE)
     return CAPKIT_EMISUSE;
   tbuf *o = &p->o;
-  o->n = 0;
+  o->n = start;
   o->err = 0;
   capkit_decode_record(&p->packet, rec,
                        (p->verbose || p->json) ? CAPKIT_DECODE_CHECKSUMS : 0);
@@ -303,16 +307,39 @@ int capkit_printer_render(capkit_printer *p, const capkit_record *rec,
       hex_lines(p);
   }
   tb_c(o, '\0');
-  if (o->err) {
-    o->n = 0;
-    if (o->cap)
-      o->p[0] = '\0';
+  if (o->err) { /* the text kept before stays */
+    o->n = start;
+    o->p[start] = '\0';
     return CAPKIT_ENOMEM;
   }
   o->n--;
-  *text = o->p;
-  *len = o->n;
   return 0;
+}
+
+int capkit_printer_render(capkit_printer *p, const capkit_record *rec,
+                          const char **text, size_t *len) {
+  static const char empty[] = "";
+  if (!text || !len)
+    return CAPKIT_EINVAL;
+  *text = empty;
+  *len = 0;
+  int rc = render_at(p, rec, 0);
+  if (rc < 0)
+    return rc;
+  *text = p->o.p;
+  *len = p->o.n;
+  return 0;
+}
+
+int capkit_printer_append(capkit_printer *p, const capkit_record *rec) {
+  return render_at(p, rec, p ? p->o.n : 0);
+}
+
+void capkit_printer_clear(capkit_printer *p) {
+  if (!p)
+    return;
+  p->o.n = 0;
+  p->o.p[0] = '\0';
 }
 
 size_t capkit_printer_line(capkit_printer *p, const capkit_record *rec,

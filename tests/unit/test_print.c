@@ -199,6 +199,17 @@ static void line_api(void) {
   size_t m;
   CHECK(!strcmp(capkit_printer_text(p, &m), want));
   CHECK_EQ(m, n);
+  /* append keeps the text of several records; clear empties it */
+  capkit_printer *q = capkit_printer_new(0);
+  CHECK_EQ(capkit_printer_append(q, &rec), 0);
+  CHECK_EQ(capkit_printer_append(q, &rec), 0);
+  CHECK_EQ(capkit_printer_text(q, &m), capkit_printer_text(q, NULL));
+  CHECK_EQ(m, 2 * (sizeof want - 1));
+  CHECK(!strncmp(capkit_printer_text(q, NULL), want, sizeof want - 1) &&
+        !strcmp(capkit_printer_text(q, NULL) + sizeof want - 1, want));
+  capkit_printer_clear(q);
+  CHECK(!strcmp(capkit_printer_text(q, &m), "") && m == 0);
+  capkit_printer_free(q);
   capkit_record zero;
   memset(&zero, 0, sizeof zero);
   const char *t;
@@ -321,6 +332,49 @@ static void random_packets(void) {
   capkit_printer_free(pj);
 }
 
+/* An ACK segment of connection K (10.0.0.1:K > 10.0.0.2:80). */
+static const char *tcp_line(capkit_printer *p, unsigned k, uint32_t seq,
+                            uint32_t ack) {
+  static uint8_t b[54];
+  static const uint8_t hdr[34] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0,
+                                  0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0,
+                                  10, 0, 0, 1, 10, 0, 0, 2};
+  memcpy(b, hdr, sizeof hdr);
+  uint8_t *t = b + 34;
+  memset(t, 0, 20);
+  t[0] = (uint8_t)(k >> 8), t[1] = (uint8_t)k, t[3] = 80;
+  for (int i = 0; i < 4; i++) {
+    t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+    t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+  }
+  t[12] = 0x50, t[13] = 0x10, t[15] = 100;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.data = b;
+  rec.caplen = rec.origlen = sizeof b;
+  const char *x;
+  size_t n;
+  return capkit_printer_render(p, &rec, &x, &n) == 0 ? x : "";
+}
+
+/* The connection table is bounded: beyond the limit it starts afresh, and
+ * a connection seen before the reset is numbered as a new one. */
+static void tcp_bound(void) {
+  capkit_printer *p = capkit_printer_new(0);
+  capkit_printer_set_time(p, CAPKIT_PRINT_TIME_NONE);
+  CHECK_EQ(capkit_printer_set_max_tcp(p, 0), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_set_max_tcp(p, 3), 0);
+  /* the first ACK of a connection prints absolute numbers (tcpdump) */
+  CHECK(strstr(tcp_line(p, 1000, 500, 900), "ack 900,") != NULL);
+  CHECK(strstr(tcp_line(p, 1000, 500, 901), "ack 2,") != NULL);
+  tcp_line(p, 1001, 1, 1);
+  tcp_line(p, 1002, 1, 1);
+  CHECK(strstr(tcp_line(p, 1000, 500, 905), "ack 6,") != NULL);
+  tcp_line(p, 1003, 1, 1); /* a fourth: the table starts afresh */
+  CHECK(strstr(tcp_line(p, 1000, 500, 907), "ack 907,") != NULL);
+  CHECK(strstr(tcp_line(p, 1000, 500, 908), "ack 2,") != NULL);
+  capkit_printer_free(p);
+}
+
 static void names(void) {
   CHECK(!strcmp(capkit_ethertype_name(0x86dd), "IPv6"));
   CHECK(capkit_ethertype_name(0x1234) == NULL);
@@ -344,5 +398,6 @@ int main(void) {
   visitor();
   names();
   random_packets();
+  tcp_bound();
   return tap_done();
 }
