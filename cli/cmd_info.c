@@ -230,8 +230,9 @@ static void print_json(const char *path, const capkit_reader *r,
     json_time("last_time", sum.latest.sec, sum.latest.nsec, digits);
     printf(",\"duration\":%.9f", sum.duration);
     if (sum.duration > 0)
-      printf(",\"data_rate_bytes\":%.3f,\"packet_rate\":%.3f", sum.byte_rate,
-             sum.packet_rate);
+      printf(",\"data_rate_bytes\":%.3f,\"data_rate_bits\":%.3f"
+             ",\"packet_rate\":%.3f",
+             sum.byte_rate, sum.bit_rate, sum.packet_rate);
     printf(",\"min_size\":%" PRIu32 ",\"max_size\":%" PRIu32
            ",\"mean_size\":%.3f",
            sum.min_len, sum.max_len, sum.mean_size);

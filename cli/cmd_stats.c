@@ -26,8 +26,9 @@ static const char stats_usage[] =
     "                      (default 10, 0 for all)\n"
     "      --json          one JSON object with every table\n"
     "      --csv TABLE     one table as CSV with a header line: hierarchy,\n"
-    "                      eth, ip, tcp, udp, talkers, sizes or throughput\n"
-    "                      (all rows)\n"
+    "                      eth, ip, tcp, udp (conversations), talkers,\n"
+    "                      endpoints-eth, endpoints-ip, endpoints-tcp,\n"
+    "                      endpoints-udp, sizes or throughput (all rows)\n"
     "  -f, --filter EXPR   only packets matching the BPF expression\n"
     "  -h, --help          this help\n\n"
     "Bytes are original (on-the-wire) packet lengths. Conversations count\n"
@@ -133,8 +134,8 @@ static void ph_out(const capkit_stats *s, obuf *o, int node, int depth,
 }
 
 /* Packets and bytes each way: right-aligned columns, JSON keys or CSV. */
-static void put_four(obuf *o, const uint64_t num[4],
-                     const char *const key[4], int mode) {
+static void put_four(obuf *o, const uint64_t num[4], const char *const key[4],
+                     int mode) {
   for (int k = 0; k < 4; k++) {
     if (mode == TEXT) {
       put_ur(o, num[k], k & 1 ? 14 : 11);
@@ -241,10 +242,13 @@ static void conv_out(const capkit_stats *s, obuf *o, int t, size_t top,
   capkit_stats_list_free(v);
 }
 
-static void talkers_out(const capkit_stats *s, obuf *o, size_t top, int mode) {
+/* The endpoints of conversation table T (1, IP: the top talkers). */
+static void talkers_out(const capkit_stats *s, obuf *o, size_t top, int mode,
+                        int t) {
   size_t n;
+  int ports = tabs[t].kinds >= CAPKIT_CONV_BIT(CAPKIT_CONV_TCP);
   capkit_stats_endpoint *v =
-      capkit_stats_endpoints(s, tabs[1].kinds, CAPKIT_STATS_BY_BYTES, &n);
+      capkit_stats_endpoints(s, tabs[t].kinds, CAPKIT_STATS_BY_BYTES, &n);
   if (mode == TEXT) {
     ob_s(o, "\nTop talkers (");
     ob_u(o, n);
@@ -254,7 +258,10 @@ static void talkers_out(const capkit_stats *s, obuf *o, size_t top, int mode) {
             "      rx bytes\n");
   } else {
     ob_s(o, mode == JSON ? ",\"talkers\":["
-                         : "address,packets_tx,bytes_tx,packets_rx,bytes_rx\n");
+            : ports      ? "address,port"
+                         : "address");
+    if (mode == CSV)
+      ob_s(o, ",packets_tx,bytes_tx,packets_rx,bytes_rx\n");
   }
   for (size_t i = 0; i < n && (mode == CSV || !top || i < top); i++) {
     const capkit_stats_endpoint *e = &v[i];
@@ -265,6 +272,10 @@ static void talkers_out(const capkit_stats *s, obuf *o, size_t top, int mode) {
     size_t st = o->n;
     ob_s(o, mode == JSON ? (i ? ",{\"address\":\"" : "{\"address\":\"") : "");
     put_addr(o, e->addr, e->addr_len);
+    if (ports) {
+      ob_c(o, ',');
+      ob_u(o, e->port);
+    }
     if (mode == TEXT) {
       pad_to(o, st, 40);
       put_ur(o, e->packets_tx + e->packets_rx, 11);
@@ -427,7 +438,7 @@ static void report(const capkit_stats *s, const capkit_stats *series, obuf *o,
     ob_c(o, ']');
   for (int t = 0; t < 4; t++)
     conv_out(s, o, t, top, sum.earliest, mode);
-  talkers_out(s, o, top, mode);
+  talkers_out(s, o, top, mode, 1);
   sizes_out(s, o, &sum, mode);
   series_out(series, o, sum.earliest, mode);
   if (mode == JSON)
@@ -444,7 +455,11 @@ static int csv_report(const capkit_stats *s, const capkit_stats *series,
     if (capkit_stats_node_count(s))
       ph_out(s, o, 0, 0, sum.packets, sum.bytes, CSV, &first);
   } else if (!strcmp(table, "talkers")) {
-    talkers_out(s, o, 0, CSV);
+    talkers_out(s, o, 0, CSV, 1);
+  } else if (!strncmp(table, "endpoints-", 10)) {
+    for (int t = 0; t < 4; t++)
+      if (!strcmp(table + 10, tabs[t].name))
+        talkers_out(s, o, 0, CSV, t);
   } else if (!strcmp(table, "sizes")) {
     sizes_out(s, o, &sum, CSV);
   } else if (!strcmp(table, "throughput")) {
@@ -545,7 +560,10 @@ int cmd_stats(int argc, char **argv) {
   if (cli_stdin_once("stats", argc - optind, argv + optind))
     return EXIT_USAGE;
   static const char *const tables[] = {
-      "hierarchy", "eth", "ip", "tcp", "udp", "talkers", "sizes", "throughput"};
+      "hierarchy",     "eth",          "ip",
+      "tcp",           "udp",          "talkers",
+      "endpoints-eth", "endpoints-ip", "endpoints-tcp",
+      "endpoints-udp", "sizes",        "throughput"};
   if (csv) {
     size_t i = 0;
     while (i < sizeof tables / sizeof *tables && strcmp(tables[i], csv))

@@ -125,9 +125,32 @@ static int tab_add(capkit_stats *s, int kind, const uint8_t *x, uint16_t xp,
   return 0;
 }
 
+/* What the IPv6 header at layer I leads to, as tshark sees it: whether
+ * it is a later fragment (not counted in the IPv6 table), and the final
+ * destination of a type 0 or 2 routing header with segments left (the
+ * address TCP and UDP conversations use), or NULL. */
+static int ipv6_ext(const capkit_packet *p, size_t i, const uint8_t **final) {
+  int later_frag = 0;
+  *final = NULL;
+  for (size_t j = i + 1;
+       j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT; j++) {
+    const capkit_layer *e = &p->layers[j];
+    if (e->status & CAPKIT_LAYER_TRUNCATED)
+      break;
+    if (e->u.ipv6_ext.type == 44 && e->u.ipv6_ext.frag_off)
+      later_frag = 1;
+    if (e->u.ipv6_ext.type == 43 && e->u.ipv6_ext.segleft &&
+        (e->u.ipv6_ext.rt_type == 0 || e->u.ipv6_ext.rt_type == 2) &&
+        e->len >= 24 && e->offset + e->len <= p->caplen)
+      *final = p->data + e->offset + 8 + (e->len - 24) / 16 * 16;
+  }
+  return later_frag;
+}
+
 int capkit__stats_conv_packet(capkit_stats *s, const capkit_packet *p,
                               uint32_t len, capkit_time t) {
   const capkit_layer *net = NULL;
+  const uint8_t *final = NULL;
   int rc = 0;
   for (size_t i = 0; i < p->count && rc == 0; i++) {
     const capkit_layer *l = &p->layers[i];
@@ -143,10 +166,11 @@ int capkit__stats_conv_packet(capkit_stats *s, const capkit_packet *p,
       net = NULL;
       if (whole && !(l->status & CAPKIT_LAYER_MALFORMED)) {
         net = l;
+        final = NULL;
         if (l->type == CAPKIT_LAYER_IPV4)
           rc = tab_add(s, CAPKIT_CONV_IPV4, l->u.ipv4.src, 0, l->u.ipv4.dst, 0,
                        4, 1, len, 0, 0, t, t);
-        else
+        else if (!ipv6_ext(p, i, &final))
           rc = tab_add(s, CAPKIT_CONV_IPV6, l->u.ipv6.src, 0, l->u.ipv6.dst, 0,
                        16, 1, len, 0, 0, t, t);
       }
@@ -159,7 +183,9 @@ int capkit__stats_conv_packet(capkit_stats *s, const capkit_packet *p,
         rc = tab_add(s, tcp ? CAPKIT_CONV_TCP : CAPKIT_CONV_UDP,
                      v6 ? net->u.ipv6.src : net->u.ipv4.src,
                      tcp ? l->u.tcp.sport : l->u.udp.sport,
-                     v6 ? net->u.ipv6.dst : net->u.ipv4.dst,
+                     !v6     ? net->u.ipv4.dst
+                     : final ? final
+                             : net->u.ipv6.dst,
                      tcp ? l->u.tcp.dport : l->u.udp.dport, v6 ? 16 : 4, 1, len,
                      0, 0, t, t);
       }

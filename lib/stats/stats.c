@@ -193,7 +193,9 @@ static void ph_packet(capkit_stats *s, const capkit_packet *p, uint32_t len) {
    * "data" (when it does not reassemble) */
   if (p->count) {
     const capkit_layer *l = &p->layers[p->count - 1];
-    if (l->type == CAPKIT_LAYER_IPV4 && frag && l->u.ipv4.frag_off &&
+    if (((l->type == CAPKIT_LAYER_IPV4 && frag && l->u.ipv4.frag_off) ||
+         (l->type == CAPKIT_LAYER_IPV6_EXT && l->u.ipv6_ext.type == 44 &&
+          l->u.ipv6_ext.frag_off)) &&
         l->offset + l->len < p->caplen)
       ph_count(s, node, "data", len);
     if ((l->type == CAPKIT_LAYER_UDP || l->type == CAPKIT_LAYER_TCP) &&
