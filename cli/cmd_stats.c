@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <capkit/stats.h>
 
@@ -16,9 +17,9 @@ static const char stats_usage[] =
     "usage: capkit stats [OPTIONS] FILE...\n\n"
     "Decode every packet and summarize the capture (several files are\n"
     "counted together): protocol hierarchy (packets, bytes and share per\n"
-    "layer, as 'tshark -qz io,phs' counts them), Ethernet, IPv4/IPv6 and\n"
-    "TCP/UDP conversations (packets and bytes each way, start, duration),\n"
-    "top talkers, a packet-size histogram and throughput over time.\n\n"
+    "layer, as 'tshark -qz io,phs' counts them), IPv4/IPv6 and TCP/UDP\n"
+    "conversations (packets and bytes each way, start, duration), top\n"
+    "talkers, a packet-size histogram and throughput over time.\n\n"
     "  -i, --interval SEC  throughput bucket width in seconds (default 1;\n"
     "                      fractions allowed); doubled as often as needed\n"
     "                      to keep at most 100000 buckets\n"
@@ -29,6 +30,7 @@ static const char stats_usage[] =
     "                      eth, ip, tcp, udp (conversations), talkers,\n"
     "                      endpoints-eth, endpoints-ip, endpoints-tcp,\n"
     "                      endpoints-udp, sizes or throughput (all rows)\n"
+    "  -e, --eth           Ethernet conversations too (text and JSON)\n"
     "  -f, --filter EXPR   only packets matching the BPF expression\n"
     "  -h, --help          this help\n\n"
     "Bytes are original (on-the-wire) packet lengths. Conversations count\n"
@@ -386,7 +388,7 @@ static void series_out(const capkit_stats *s, obuf *o, capkit_time t0,
 }
 
 static void report(const capkit_stats *s, const capkit_stats *series, obuf *o,
-                   size_t top, int mode) {
+                   size_t top, int mode, int eth) {
   capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
   capkit_stats_get_summary(s, &sum);
   capkit_time zero = {0, 0};
@@ -436,7 +438,7 @@ static void report(const capkit_stats *s, const capkit_stats *series, obuf *o,
     ph_out(s, o, 0, 0, sum.packets, sum.bytes, mode, &first);
   if (mode == JSON)
     ob_c(o, ']');
-  for (int t = 0; t < 4; t++)
+  for (int t = eth ? 0 : 1; t < 4; t++)
     conv_out(s, o, t, top, sum.earliest, mode);
   talkers_out(s, o, top, mode, 1);
   sizes_out(s, o, &sum, mode);
@@ -522,14 +524,15 @@ int cmd_stats(int argc, char **argv) {
       {"json", no_argument, NULL, 'J'},
       {"csv", required_argument, NULL, 'C'},
       {"filter", required_argument, NULL, 'f'},
+      {"eth", no_argument, NULL, 'e'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  int json = 0, ch;
+  int json = 0, eth = 0, ch;
   const char *csv = NULL, *filter = NULL;
   uint64_t top = 10;
   capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "i:n:f:h", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "i:n:f:eh", opts, NULL)) != -1) {
     switch (ch) {
     case 'i':
       if (parse_interval(optarg, &set.interval_ns) != 0)
@@ -541,6 +544,9 @@ int cmd_stats(int argc, char **argv) {
       break;
     case 'J':
       json = 1;
+      break;
+    case 'e':
+      eth = 1;
       break;
     case 'C':
       csv = optarg;
@@ -572,7 +578,10 @@ int cmd_stats(int argc, char **argv) {
       return cli_usage_error("stats", "unknown table '%s'", csv);
     if (json)
       return cli_usage_error("stats", "--json and --csv do not mix");
+    eth |= strstr(csv, "eth") != NULL;
   }
+  /* Ethernet pairs cost one more table lookup per packet: on request */
+  set.what = CAPKIT_STATS_ALL & ~(eth ? 0 : CAPKIT_STATS_ETHERNET);
   capkit_stats *s = capkit_stats_new(&set), *series = NULL;
   capkit_filter *flt = filter ? capkit_filter_new(filter) : NULL;
   int code = EXIT_OK;
@@ -584,20 +593,24 @@ int cmd_stats(int argc, char **argv) {
   }
   /* The series is cut from the earliest packet. One pass cuts it from the
    * first; when an older packet came later, count the times again on a
-   * grid from the earliest (inputs that can be read twice only). */
+   * grid from the earliest (regular files only: a pipe cannot be read
+   * twice, and its buckets stay on the first packet's grid). */
   capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
   capkit_time origin;
   if (s && code != EXIT_USAGE && code != EXIT_IO &&
       !capkit_stats_get_summary(s, &sum) && !capkit_stats_origin(s, &origin) &&
       capkit_time_sub(origin, sum.earliest).negative == 0 &&
       (origin.sec != sum.earliest.sec || origin.nsec != sum.earliest.nsec)) {
-    int stdin_used = 0;
-    for (int i = optind; i < argc; i++)
-      stdin_used |= !strcmp(argv[i], "-");
+    int once = 0; /* an input that cannot be read twice: stdin, a pipe */
+    for (int i = optind; i < argc; i++) {
+      struct stat sb;
+      once |= !strcmp(argv[i], "-") || stat(argv[i], &sb) != 0 ||
+              !S_ISREG(sb.st_mode);
+    }
     set.what = CAPKIT_STATS_SERIES;
     set.has_origin = 1;
     set.origin = sum.earliest;
-    if (!stdin_used && (series = capkit_stats_new(&set)) != NULL) {
+    if (!once && (series = capkit_stats_new(&set)) != NULL) {
       int c2 = count_inputs(series, flt, argv + optind, argc - optind, 1);
       if (c2 == EXIT_IO || c2 == EXIT_USAGE) {
         capkit_stats_free(series);
@@ -614,7 +627,7 @@ int cmd_stats(int argc, char **argv) {
       if (csv)
         csv_report(s, series ? series : s, &o, csv);
       else
-        report(s, series ? series : s, &o, top, json ? JSON : TEXT);
+        report(s, series ? series : s, &o, top, json ? JSON : TEXT, eth);
       if (ob_close(&o) != 0 && !code)
         code = EXIT_IO;
     }

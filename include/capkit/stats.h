@@ -22,7 +22,9 @@
  * max_conversations entries (exact counts for the first ones seen; the
  * packets of later conversations are counted in the table's overflow
  * counters), the series at most max_bins bins (the interval is doubled as
- * often as needed), and endpoints are derived from conversations.
+ * often as needed), and endpoints are derived from conversations. A
+ * conversation takes about 120 bytes, so the default cap bounds each of the
+ * five tables to some 125 MB; set max_conversations lower for less.
  *
  * Thread safety: an accumulator is not locked. Calls that change one
  * (add, merge, free) must not run at the same time as any other call on it;
@@ -69,7 +71,10 @@ CAPKIT_API double capkit_span_seconds(capkit_span d);
 #define CAPKIT_STATS_SIZES 0x04u
 #define CAPKIT_STATS_SERIES 0x08u
 #define CAPKIT_STATS_SUMMARY 0x10u
-#define CAPKIT_STATS_ALL 0x1fu
+#define CAPKIT_STATS_ETHERNET 0x20u /* the Ethernet table too (with
+                                       CONVERSATIONS): one more lookup per
+                                       packet */
+#define CAPKIT_STATS_ALL 0x3fu
 
 /* The hierarchy's node bound. */
 #define CAPKIT_STATS_MAX_NODES 4096
@@ -94,6 +99,7 @@ typedef struct capkit_stats_settings {
   { .size = (uint32_t)sizeof(capkit_stats_settings) }
 
 typedef struct capkit_stats capkit_stats;
+struct capkit_packet; /* decode.h */
 
 /* A new, empty accumulator; SET may be NULL for the defaults. Returns NULL
  * when out of memory or when the settings are invalid (size too small,
@@ -116,12 +122,13 @@ CAPKIT_API int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
                                 const struct capkit_packet *pkt);
 
 /* Add SRC's counts into DST, as if DST had seen SRC's records after its
- * own. SRC is not changed. Both must have the same what, interval and
- * origin setting (an explicit origin must be equal; without one, the two
- * first records' times must lie a whole number of intervals apart, which
- * holds when the parts share an explicit origin). Returns 0,
- * CAPKIT_EMISUSE (settings differ, or DST == SRC) or CAPKIT_ENOMEM (DST is
- * then partly merged: discard it). */
+ * own. SRC is not changed. Both must have been made with the same settings
+ * (what, interval, origin, caps). Without an explicit origin each grid
+ * starts at its own first record, and the two must lie a whole number of
+ * (doubled) intervals apart, which parts of one capture seldom do: workers
+ * set one explicit origin. Returns 0, CAPKIT_EMISUSE (settings differ,
+ * grids do not line up, or DST == SRC; DST is unchanged) or CAPKIT_ENOMEM
+ * (DST is then partly merged: discard it). */
 CAPKIT_API int capkit_stats_merge(capkit_stats *dst, const capkit_stats *src);
 
 /* ---- the file summary ------------------------------------------------ */

@@ -157,7 +157,7 @@ int capkit__stats_conv_packet(capkit_stats *s, const capkit_packet *p,
     int whole = !(l->status & (CAPKIT_LAYER_TRUNCATED));
     switch (l->type) {
     case CAPKIT_LAYER_ETH:
-      if (whole)
+      if (whole && (s->set.what & CAPKIT_STATS_ETHERNET))
         rc = tab_add(s, CAPKIT_CONV_ETH, l->u.eth.src, 0, l->u.eth.dst, 0, 6, 1,
                      len, 0, 0, t, t);
       break;

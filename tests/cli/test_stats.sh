@@ -152,6 +152,12 @@ check_eq "appended older capture: buckets from the earliest" \
 2.500000,1,60" "$("$CAPKIT" stats --csv throughput -i 0.5 "$T/ooo.pcap")"
 check_eq "appended older capture: duration" "Duration: 2.600000 s" \
   "$("$CAPKIT" stats "$T/ooo.pcap" | grep ^Duration)"
+# a named pipe is read once (no second pass for the buckets, no hang)
+mkfifo "$T/fifo"
+cat "$T/ooo.pcap" >"$T/fifo" &
+check_eq "appended older capture through a pipe: every packet" 4 \
+  "$(timeout 20 "$CAPKIT" stats --csv throughput -i 0.5 "$T/fifo" | awk -F, 'NR>1{s+=$2} END{print s}')"
+wait
 
 # examples/stats_summary.c (public API only; one accumulator per file,
 # merged) gives the numbers of capkit stats --json
@@ -169,7 +175,7 @@ if cc $san -std=c11 -Wall -Wextra -Werror -I"$root/include" -o "$T/stats_summary
     # shellcheck disable=SC2086
     "$T/stats_summary" $set >"$T/ex.json"
     # shellcheck disable=SC2086
-    "$CAPKIT" stats --json -n 0 $set >"$T/st.json"
+    "$CAPKIT" stats --json --eth -n 0 $set >"$T/st.json"
     check "example = stats --json ($set)" "$PY" - "$T/ex.json" "$T/st.json" <<'PYEOF'
 import json, sys
 e = json.load(open(sys.argv[1]), parse_float=str)
