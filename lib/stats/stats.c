@@ -207,6 +207,19 @@ static void ph_packet(capkit_stats *s, const capkit_packet *p, uint32_t len) {
 
 /* ---- one record ------------------------------------------------------- */
 
+/* Widen D's length ranges to take in [lo, hi] and [clo, chi]. */
+static inline void widen(capkit_stats_summary *d, uint32_t lo, uint32_t hi,
+                         uint32_t clo, uint32_t chi) {
+  if (lo < d->min_len)
+    d->min_len = lo;
+  if (hi > d->max_len)
+    d->max_len = hi;
+  if (clo < d->min_caplen)
+    d->min_caplen = clo;
+  if (chi > d->max_caplen)
+    d->max_caplen = chi;
+}
+
 /* Add X's counted fields to D, X's records coming after D's. */
 static void fold(capkit_stats_summary *d, const capkit_stats_summary *x) {
   if (d->packets == 0) {
@@ -221,19 +234,35 @@ static void fold(capkit_stats_summary *d, const capkit_stats_summary *x) {
     d->earliest = x->earliest;
   if (capkit__time_cmp(x->latest, d->latest) > 0)
     d->latest = x->latest;
-  if (x->min_len < d->min_len)
-    d->min_len = x->min_len;
-  if (x->max_len > d->max_len)
-    d->max_len = x->max_len;
-  if (x->min_caplen < d->min_caplen)
-    d->min_caplen = x->min_caplen;
-  if (x->max_caplen > d->max_caplen)
-    d->max_caplen = x->max_caplen;
+  widen(d, x->min_len, x->max_len, x->min_caplen, x->max_caplen);
   d->last = x->last;
   d->out_of_order += x->out_of_order;
   d->packets += x->packets;
   d->bytes += x->bytes;
   d->captured_bytes += x->captured_bytes;
+}
+
+/* Count one record of LEN (original) and CAP (captured) bytes at T. */
+static inline void add_one(capkit_stats_summary *d, capkit_time t,
+                           uint32_t len, uint32_t cap) {
+  if (d->packets++ == 0) {
+    d->first = d->last = d->earliest = d->latest = t;
+    d->min_len = d->max_len = len;
+    d->min_caplen = d->max_caplen = cap;
+  } else {
+    /* earliest <= last <= latest */
+    if (capkit__time_cmp(t, d->last) < 0) {
+      d->out_of_order++;
+      if (capkit__time_cmp(t, d->earliest) < 0)
+        d->earliest = t;
+    } else if (capkit__time_cmp(t, d->latest) > 0) {
+      d->latest = t;
+    }
+    d->last = t;
+    widen(d, len, len, cap, cap);
+  }
+  d->bytes += len;
+  d->captured_bytes += cap;
 }
 
 int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
@@ -243,18 +272,7 @@ int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
     return CAPKIT_EMISUSE;
   capkit_time t = {rec->ts_sec, rec->ts_nsec};
   uint32_t len = rec->origlen;
-  capkit_stats_summary one = {.packets = 1,
-                              .bytes = len,
-                              .captured_bytes = rec->caplen,
-                              .min_len = len,
-                              .max_len = len,
-                              .min_caplen = rec->caplen,
-                              .max_caplen = rec->caplen,
-                              .first = t,
-                              .last = t,
-                              .earliest = t,
-                              .latest = t};
-  fold(&s->sum, &one);
+  add_one(&s->sum, t, len, rec->caplen);
   int rc = 0;
   uint32_t lt = rec->iface ? rec->iface->linktype
                 : pkt      ? pkt->linktype
