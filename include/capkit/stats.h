@@ -191,9 +191,12 @@ CAPKIT_API const capkit_stats_node *capkit_stats_node_at(const capkit_stats *s,
 
 /* ---- conversations and endpoints ------------------------------------- */
 
-/* Conversation tables. tshark's conv,eth|ip|ipv6|tcp|udp: every header that
- * was captured whole counts, tunnels included; TCP and UDP of a fragmented
- * datagram count in its first fragment. */
+/* Conversation tables, as tshark's conv,eth|ip|ipv6|tcp|udp count them
+ * without reassembly: every header that was captured whole counts, tunnels
+ * included; TCP and UDP of a fragmented datagram count in its first
+ * fragment; a later IPv6 fragment is in no IPv6 conversation; TCP and UDP
+ * behind an IPv6 routing header (type 0 or 2, segments left) go to its
+ * final destination. Ethernet only with CAPKIT_STATS_ETHERNET. */
 typedef enum capkit_conv_kind {
   CAPKIT_CONV_ETH = 0,
   CAPKIT_CONV_IPV4 = 1,
