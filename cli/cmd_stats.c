@@ -474,12 +474,28 @@ static int csv_report(const capkit_stats *s, const capkit_stats *series,
   return 0;
 }
 
-/* Count every input into S; returns an exit code. QUIET: a second pass,
- * whose errors were reported by the first. */
+/* A time and length kept from an input that cannot be read twice. */
+typedef struct spooled {
+  int64_t sec;
+  uint32_t nsec, len;
+} spooled;
+
+static int rereadable(const char *path) {
+  struct stat sb;
+  return strcmp(path, "-") && !stat(path, &sb) && S_ISREG(sb.st_mode);
+}
+
+/* Count every input into S; returns an exit code. SPOOL (or NULL) keeps
+ * the times and lengths of the inputs that cannot be read twice (stdin, a
+ * pipe). AGAIN: a second pass over the regular files only, whose errors
+ * the first pass reported. */
 static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
-                        int nfiles, int quiet) {
+                        int nfiles, FILE *spool, int again) {
   int code = EXIT_OK;
   for (int fi = 0; fi < nfiles; fi++) {
+    int regular = rereadable(files[fi]);
+    if (again && !regular)
+      continue;
     cli_input in;
     int oc = cli_input_open(&in, "stats", files[fi], flt);
     if (oc == EXIT_USAGE)
@@ -496,8 +512,14 @@ static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
         code = EXIT_IO;
         break;
       }
+      spooled sp = {rec.ts_sec, rec.ts_nsec, rec.origlen};
+      if (spool && !regular && fwrite(&sp, sizeof sp, 1, spool) != 1) {
+        cli_err("stats", "temporary file: write error");
+        code = EXIT_IO;
+        break;
+      }
     }
-    if (rc < 0 && !quiet) {
+    if (rc < 0 && !again) {
       int e = cli_input_report(&in, &rec, rc);
       if (!code || rc == CAPKIT_EFILTER)
         code = e;
@@ -507,6 +529,21 @@ static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
       break;
   }
   return code;
+}
+
+/* Count the spooled times and lengths into S. */
+static int count_spool(capkit_stats *s, FILE *spool) {
+  spooled sp;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rewind(spool);
+  while (fread(&sp, sizeof sp, 1, spool) == 1) {
+    rec.ts_sec = sp.sec;
+    rec.ts_nsec = sp.nsec;
+    rec.origlen = sp.len;
+    if (capkit_stats_add(s, &rec, NULL) != 0)
+      return EXIT_IO;
+  }
+  return ferror(spool) ? EXIT_IO : EXIT_OK;
 }
 
 static int parse_interval(const char *a, uint64_t *ns) {
@@ -583,35 +620,39 @@ int cmd_stats(int argc, char **argv) {
   /* Ethernet pairs cost one more table lookup per packet: on request */
   set.what = CAPKIT_STATS_ALL & ~(eth ? 0 : CAPKIT_STATS_ETHERNET);
   capkit_stats *s = capkit_stats_new(&set), *series = NULL;
+  FILE *spool = NULL;
+  int once = 0; /* an input that cannot be read twice */
   capkit_filter *flt = filter ? capkit_filter_new(filter) : NULL;
   int code = EXIT_OK;
   if (!s || (filter && !flt)) {
     cli_err("stats", "out of memory");
     code = EXIT_IO;
   } else {
-    code = count_inputs(s, flt, argv + optind, argc - optind, 0);
+    /* inputs that cannot be read twice keep their times in a spool */
+    for (int i = optind; i < argc; i++)
+      once |= !rereadable(argv[i]);
+    spool = once ? tmpfile() : NULL;
+    code = count_inputs(s, flt, argv + optind, argc - optind, spool, 0);
   }
   /* The series is cut from the earliest packet. One pass cuts it from the
-   * first; when an older packet came later, count the times again on a
-   * grid from the earliest (regular files only: a pipe cannot be read
-   * twice, and its buckets stay on the first packet's grid). */
+   * first; when an older packet came later, the times are counted again on
+   * a grid from the earliest: regular files read a second time, the other
+   * inputs from the times kept in the spool (without a spool, their
+   * buckets stay on the first packet's grid). */
   capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
   capkit_time origin;
   if (s && code != EXIT_USAGE && code != EXIT_IO &&
       !capkit_stats_get_summary(s, &sum) && !capkit_stats_origin(s, &origin) &&
       capkit_time_sub(origin, sum.earliest).negative == 0 &&
-      (origin.sec != sum.earliest.sec || origin.nsec != sum.earliest.nsec)) {
-    int once = 0; /* an input that cannot be read twice: stdin, a pipe */
-    for (int i = optind; i < argc; i++) {
-      struct stat sb;
-      once |= !strcmp(argv[i], "-") || stat(argv[i], &sb) != 0 ||
-              !S_ISREG(sb.st_mode);
-    }
+      (origin.sec != sum.earliest.sec || origin.nsec != sum.earliest.nsec) &&
+      (spool || !once)) {
     set.what = CAPKIT_STATS_SERIES;
     set.has_origin = 1;
     set.origin = sum.earliest;
-    if (!once && (series = capkit_stats_new(&set)) != NULL) {
-      int c2 = count_inputs(series, flt, argv + optind, argc - optind, 1);
+    if ((series = capkit_stats_new(&set)) != NULL) {
+      int c2 = count_inputs(series, flt, argv + optind, argc - optind, NULL, 1);
+      if (c2 != EXIT_IO && c2 != EXIT_USAGE && spool)
+        c2 = count_spool(series, spool);
       if (c2 == EXIT_IO || c2 == EXIT_USAGE) {
         capkit_stats_free(series);
         series = NULL;
@@ -635,5 +676,7 @@ int cmd_stats(int argc, char **argv) {
   capkit_filter_free(flt);
   capkit_stats_free(series);
   capkit_stats_free(s);
+  if (spool)
+    fclose(spool);
   return code;
 }
