@@ -235,8 +235,10 @@ static void print_json(const char *path, const capkit_reader *r,
              ",\"packet_rate\":%.3f",
              sum.byte_rate, sum.bit_rate, sum.packet_rate);
     printf(",\"min_size\":%" PRIu32 ",\"max_size\":%" PRIu32
-           ",\"mean_size\":%.3f",
-           sum.min_len, sum.max_len, sum.mean_size);
+           ",\"mean_size\":%.3f,\"min_captured_size\":%" PRIu32
+           ",\"max_captured_size\":%" PRIu32,
+           sum.min_len, sum.max_len, sum.mean_size, sum.min_caplen,
+           sum.max_caplen);
   } else {
     printf(",\"first_time\":null,\"last_time\":null");
   }
