@@ -446,6 +446,19 @@ static void conversation_cap(void) {
     CHECK_EQ(capkit_stats_add(s, &r.rec, NULL), 0);
   }
   CHECK_EQ(capkit_stats_conv_count(s, CAPKIT_CONV_ETH), 2u);
+  /* without CAPKIT_STATS_ETHERNET no Ethernet pair is counted */
+  capkit_stats_settings noeth = CAPKIT_STATS_SETTINGS_INIT;
+  noeth.what = CAPKIT_STATS_ALL & ~CAPKIT_STATS_ETHERNET;
+  capkit_stats *ne = capkit_stats_new(&noeth);
+  rec_store one;
+  capkit_record_init(&one.rec);
+  memset(one.data, 0, sizeof one.data);
+  one.data[5] = 1;
+  one.rec.caplen = one.rec.origlen = 60;
+  one.rec.data = one.data;
+  CHECK_EQ(capkit_stats_add(ne, &one.rec, NULL), 0);
+  CHECK_EQ(capkit_stats_conv_count(ne, CAPKIT_CONV_ETH), 0u);
+  capkit_stats_free(ne);
   uint64_t p, b;
   capkit_stats_conv_overflow(s, CAPKIT_CONV_ETH, &p, &b);
   CHECK_EQ(p, 3u);
