@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <capkit/stats.h>
+
 #include "cli.h"
 #include "cut.h"
 
@@ -12,7 +14,8 @@ static const char info_usage[] =
     "usage: capkit info [--json] [-f EXPR] FILE...\n\n"
     "Summarize capture files: format and variant, byte order, version, time\n"
     "precision, snaplen, link type, FCS length, packet and byte counts, first\n"
-    "and last time (UTC), duration, average rates and packet sizes.\n"
+    "and last time (UTC: the earliest and the latest), duration, average\n"
+    "rates and packet sizes (of original lengths, as capinfos counts them).\n"
     "A damaged file is summarized up to the damage and the error is shown.\n"
     "For pcapng files the sections (byte order, version, comment, ...) and\n"
     "the interfaces (link type, snaplen, time resolution, name, packets) are\n"
@@ -22,15 +25,6 @@ static const char info_usage[] =
     "               filter language); sizes, times and rates are theirs\n"
     "  -h, --help   this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid data, 2 usage, 3 I/O error.\n";
-
-typedef struct stats {
-  uint64_t packets, cap_bytes, orig_bytes;
-  uint64_t *per_iface; /* packets by interface id (pcapng) */
-  size_t n_per_iface;
-  uint32_t min_len, max_len;
-  int64_t first_sec, last_sec;
-  uint32_t first_nsec, last_nsec;
-} stats;
 
 static const char *bo_name(capkit_byte_order bo) {
   return bo == CAPKIT_BO_BIG ? "big-endian" : "little-endian";
@@ -51,11 +45,7 @@ static void res_text(char *out, size_t cap, uint32_t res) {
     snprintf(out, cap, "10^-%u s", res);
 }
 
-static uint64_t iface_packets(const stats *st, size_t i) {
-  return i < st->n_per_iface ? st->per_iface[i] : 0;
-}
-
-static void print_ng_text(const capkit_reader *r, const stats *st) {
+static void print_ng_text(const capkit_reader *r, const capkit_stats *st) {
   size_t ns = capkit_reader_section_count(r);
   size_t ni = capkit_reader_iface_count(r);
   printf("Sections:           %zu\n", ns);
@@ -85,8 +75,7 @@ static void print_ng_text(const capkit_reader *r, const stats *st) {
     char label[32];
     snprintf(label, sizeof label, "Interface %zu:", i);
     printf("  %-18ssection %u, link type %u %s, snaplen %u, %s", label,
-           f->section, f->linktype, ltn ? ltn : "unknown", f->snaplen,
-           res);
+           f->section, f->linktype, ltn ? ltn : "unknown", f->snaplen, res);
     if (f->tsoffset)
       printf(", offset %lld s", (long long)f->tsoffset);
     if (f->fcs_len >= 0)
@@ -99,8 +88,9 @@ static void print_ng_text(const capkit_reader *r, const stats *st) {
       printf(", filter \"%s\"", f->filter);
     if (f->os)
       printf(", OS \"%s\"", f->os);
-    printf(", %" PRIu64 " packet%s\n", iface_packets(st, i),
-           cli_s(iface_packets(st, i)));
+    printf(", %" PRIu64 " packet%s\n",
+           capkit_stats_iface_packets(st, (uint32_t)i),
+           cli_s(capkit_stats_iface_packets(st, (uint32_t)i)));
   }
 }
 
@@ -112,7 +102,7 @@ static void json_opt_str(const char *key, const char *v) {
     printf("null");
 }
 
-static void print_ng_json(const capkit_reader *r, const stats *st) {
+static void print_ng_json(const capkit_reader *r, const capkit_stats *st) {
   size_t ns = capkit_reader_section_count(r);
   size_t ni = capkit_reader_iface_count(r);
   printf(",\"sections\":[");
@@ -142,20 +132,14 @@ static void print_ng_json(const capkit_reader *r, const stats *st) {
     json_opt_str("description", f->description);
     json_opt_str("filter", f->filter);
     json_opt_str("os", f->os);
-    printf(",\"packets\":%" PRIu64 "}", iface_packets(st, i));
+    printf(",\"packets\":%" PRIu64 "}",
+           capkit_stats_iface_packets(st, (uint32_t)i));
   }
   putchar(']');
 }
 
-static double duration_of(const stats *st) {
-  if (st->packets < 2)
-    return 0.0;
-  return (double)(st->last_sec - st->first_sec) +
-         ((double)st->last_nsec - (double)st->first_nsec) / 1e9;
-}
-
 static void print_text(const char *path, const capkit_reader *r,
-                       const stats *st, int rc) {
+                       const capkit_stats *st, int rc) {
   const capkit_file_info *in = capkit_reader_info(r);
   const char *ltn = capkit_linktype_name(in->linktype);
   const char *ltd = capkit_linktype_description(in->linktype);
@@ -178,29 +162,29 @@ static void print_text(const char *path, const capkit_reader *r,
   if (in->thiszone || in->sigfigs)
     printf("Reserved fields:    thiszone %d, sigfigs %u\n", in->thiszone,
            in->sigfigs);
-  printf("Packets:            %" PRIu64 "\n", st->packets);
-  printf("Captured bytes:     %" PRIu64 "\n", st->cap_bytes);
-  printf("Original bytes:     %" PRIu64 "\n", st->orig_bytes);
-  if (st->packets) {
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(st, &sum);
+  printf("Packets:            %" PRIu64 "\n", sum.packets);
+  printf("Captured bytes:     %" PRIu64 "\n", sum.captured_bytes);
+  printf("Original bytes:     %" PRIu64 "\n", sum.bytes);
+  if (sum.packets) {
     char t[64];
-    cli_fmt_time(t, sizeof t, st->first_sec, st->first_nsec, digits);
+    cli_fmt_time(t, sizeof t, sum.earliest.sec, sum.earliest.nsec, digits);
     printf("First time:         %s UTC\n", t);
-    cli_fmt_time(t, sizeof t, st->last_sec, st->last_nsec, digits);
+    cli_fmt_time(t, sizeof t, sum.latest.sec, sum.latest.nsec, digits);
     printf("Last time:          %s UTC\n", t);
-    double d = duration_of(st);
-    printf("Duration:           %.*f s\n", digits, d);
-    if (d > 0) {
-      printf("Data rate:          %.0f bytes/s, %.0f bits/s\n",
-             (double)st->cap_bytes / d, (double)st->cap_bytes * 8 / d);
-      printf("Packet rate:        %.2f packets/s\n", (double)st->packets / d);
+    printf("Duration:           %.*f s\n", digits, sum.duration);
+    if (sum.duration > 0) {
+      printf("Data rate:          %.0f bytes/s, %.0f bits/s\n", sum.byte_rate,
+             sum.bit_rate);
+      printf("Packet rate:        %.2f packets/s\n", sum.packet_rate);
     } else {
       printf("Data rate:          n/a\n");
       printf("Packet rate:        n/a\n");
     }
     printf("Packet size:        min %" PRIu32 ", max %" PRIu32
            ", mean %.2f bytes\n",
-           st->min_len, st->max_len,
-           (double)st->cap_bytes / (double)st->packets);
+           sum.min_len, sum.max_len, sum.mean_size);
   }
   if (capkit_reader_section_count(r))
     print_ng_text(r, st);
@@ -216,7 +200,7 @@ static void json_time(const char *key, int64_t sec, uint32_t nsec,
 }
 
 static void print_json(const char *path, const capkit_reader *r,
-                       const stats *st, int rc) {
+                       const capkit_stats *st, int rc) {
   const capkit_file_info *in = capkit_reader_info(r);
   const char *ltn = capkit_linktype_name(in->linktype);
   unsigned digits = in->tsresol >= 9 ? 9 : 6;
@@ -224,8 +208,8 @@ static void print_json(const char *path, const capkit_reader *r,
   cli_json_str(stdout, path);
   printf(",\"format\":\"%s\",\"variant\":", in->format);
   cli_json_str(stdout, in->variant);
-  printf(",\"byte_order\":\"%s\"", in->byte_order == CAPKIT_BO_BIG ? "big"
-                                                                   : "little");
+  printf(",\"byte_order\":\"%s\"",
+         in->byte_order == CAPKIT_BO_BIG ? "big" : "little");
   printf(",\"version\":\"%u.%u\"", in->version_major, in->version_minor);
   printf(",\"precision\":\"%s\"", in->tsresol == 9 ? "ns" : "us");
   printf(",\"snaplen\":%" PRIu32 ",\"linktype\":%" PRIu32, in->snaplen,
@@ -238,21 +222,24 @@ static void print_json(const char *path, const capkit_reader *r,
   printf(",\"fcs_len\":%d,\"thiszone\":%d,\"sigfigs\":%" PRIu32, in->fcs_len,
          in->thiszone, in->sigfigs);
   printf(",\"record_header_len\":%" PRIu32, in->record_header_len);
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(st, &sum);
   printf(",\"packets\":%" PRIu64 ",\"captured_bytes\":%" PRIu64
          ",\"original_bytes\":%" PRIu64,
-         st->packets, st->cap_bytes, st->orig_bytes);
-  if (st->packets) {
-    json_time("first_time", st->first_sec, st->first_nsec, digits);
-    json_time("last_time", st->last_sec, st->last_nsec, digits);
-    double d = duration_of(st);
-    printf(",\"duration\":%.9f", d);
-    if (d > 0)
-      printf(",\"data_rate_bytes\":%.3f,\"packet_rate\":%.3f",
-             (double)st->cap_bytes / d, (double)st->packets / d);
+         sum.packets, sum.captured_bytes, sum.bytes);
+  if (sum.packets) {
+    json_time("first_time", sum.earliest.sec, sum.earliest.nsec, digits);
+    json_time("last_time", sum.latest.sec, sum.latest.nsec, digits);
+    printf(",\"duration\":%.9f", sum.duration);
+    if (sum.duration > 0)
+      printf(",\"data_rate_bytes\":%.3f,\"data_rate_bits\":%.3f"
+             ",\"packet_rate\":%.3f",
+             sum.byte_rate, sum.bit_rate, sum.packet_rate);
     printf(",\"min_size\":%" PRIu32 ",\"max_size\":%" PRIu32
-           ",\"mean_size\":%.3f",
-           st->min_len, st->max_len,
-           (double)st->cap_bytes / (double)st->packets);
+           ",\"mean_size\":%.3f,\"min_captured_size\":%" PRIu32
+           ",\"max_captured_size\":%" PRIu32,
+           sum.min_len, sum.max_len, sum.mean_size, sum.min_caplen,
+           sum.max_caplen);
   } else {
     printf(",\"first_time\":null,\"last_time\":null");
   }
@@ -294,48 +281,34 @@ static int info_one(const char *path, int json, const char *expr) {
     capkit_reader_free(r);
     return code;
   }
-  stats st;
-  memset(&st, 0, sizeof st);
-  st.min_len = UINT32_MAX;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  while ((rc = cut_filter_next(r, flt, &rec)) > 0) {
-    if (st.packets == 0) {
-      st.first_sec = rec.ts_sec;
-      st.first_nsec = rec.ts_nsec;
-    }
-    st.packets++;
-    st.cap_bytes += rec.caplen;
-    st.orig_bytes += rec.origlen;
-    if (rec.caplen < st.min_len)
-      st.min_len = rec.caplen;
-    if (rec.caplen > st.max_len)
-      st.max_len = rec.caplen;
-    st.last_sec = rec.ts_sec;
-    st.last_nsec = rec.ts_nsec;
-    if (rec.iface_id >= st.n_per_iface && rec.iface_id < (1u << 24)) {
-      size_t n = st.n_per_iface ? st.n_per_iface : 4;
-      while (n <= rec.iface_id)
-        n *= 2;
-      uint64_t *p = realloc(st.per_iface, n * sizeof *p);
-      if (p) {
-        memset(p + st.n_per_iface, 0, (n - st.n_per_iface) * sizeof *p);
-        st.per_iface = p;
-        st.n_per_iface = n;
-      }
-    }
-    if (rec.iface_id < st.n_per_iface)
-      st.per_iface[rec.iface_id]++;
+  capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+  set.what = CAPKIT_STATS_SUMMARY;
+  capkit_stats *st = capkit_stats_new(&set);
+  if (!st) {
+    cli_err("info", "out of memory");
+    capkit_filter_free(flt);
+    capkit_reader_free(r);
+    return EXIT_IO;
   }
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  while ((rc = cut_filter_next(r, flt, &rec)) > 0)
+    if (capkit_stats_add(st, &rec, NULL) == CAPKIT_ENOMEM) {
+      cli_err("info", "out of memory");
+      capkit_stats_free(st);
+      capkit_filter_free(flt);
+      capkit_reader_free(r);
+      return EXIT_IO;
+    }
   if (json)
-    print_json(path, r, &st, rc == CAPKIT_EFILTER ? 0 : rc);
+    print_json(path, r, st, rc == CAPKIT_EFILTER ? 0 : rc);
   else
-    print_text(path, r, &st, rc == CAPKIT_EFILTER ? 0 : rc);
+    print_text(path, r, st, rc == CAPKIT_EFILTER ? 0 : rc);
   if (rc == CAPKIT_EFILTER)
     cli_filter_failed("info", r, rec.number, flt);
   else if (rc < 0)
     cli_err("info", "%s", capkit_reader_error(r));
   capkit_filter_free(flt);
-  free(st.per_iface);
+  capkit_stats_free(st);
   capkit_reader_free(r);
   return rc < 0 ? cli_exit_for(rc) : EXIT_OK;
 }

@@ -1,13 +1,14 @@
-/* cmd_stats.c - capkit stats: decode every packet once and summarize the
- * capture: protocol hierarchy, IP and TCP/UDP conversations, top talkers,
- * a packet-size histogram and throughput over time. Memory is bounded
- * except for the conversation tables (one entry per conversation). */
+/* cmd_stats.c - capkit stats: options, one libcapkit statistics
+ * accumulator over every input, and the text, JSON and CSV layouts of its
+ * tables (the counting is the library's, include/capkit/stats.h). */
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
+
+#include <capkit/stats.h>
 
 #include "cli.h"
 #include "obuf.h"
@@ -26,373 +27,53 @@ static const char stats_usage[] =
     "                      (default 10, 0 for all)\n"
     "      --json          one JSON object with every table\n"
     "      --csv TABLE     one table as CSV with a header line: hierarchy,\n"
-    "                      ip, tcp, udp, talkers, sizes or throughput (all\n"
-    "                      rows)\n"
+    "                      eth, ip, tcp, udp (conversations), talkers,\n"
+    "                      endpoints-eth, endpoints-ip, endpoints-tcp,\n"
+    "                      endpoints-udp, sizes or throughput (all rows)\n"
+    "  -e, --eth           Ethernet conversations too (text and JSON)\n"
     "  -f, --filter EXPR   only packets matching the BPF expression\n"
     "  -h, --help          this help\n\n"
     "Bytes are original (on-the-wire) packet lengths. Conversations count\n"
-    "every IP, TCP and UDP header that was captured whole, tunnels included\n"
-    "(TCP and UDP of a fragmented datagram count in its first fragment, as\n"
-    "tshark counts them without reassembly).\n\n"
+    "every Ethernet, IP, TCP and UDP header that was captured whole, tunnels\n"
+    "included (TCP and UDP of a fragmented datagram count in its first\n"
+    "fragment, as tshark counts them without reassembly); each table keeps\n"
+    "its first 1048576 conversations. Throughput buckets start at the\n"
+    "earliest packet, as tshark's io,stat cuts time from its first packet\n"
+    "(records older than the first one are counted at their own time).\n\n"
     "Exit status: 0 ok, 1 damaged or invalid capture data (packets before the\n"
     "damage are counted), 2 usage, 3 I/O error.\n";
 
-/* ---- protocol hierarchy: a small tree of names ------------------------ */
-
-#define PH_MAX 4096
-typedef struct phnode {
-  const char *name;
-  int parent, first_child, next_sibling;
-  uint64_t pkts, bytes;
-} phnode;
-
-typedef struct stats {
-  phnode ph[PH_MAX];
-  int nph;
-  uint64_t pkts, bytes, caplen_bytes;
-  int64_t first_ns, last_ns;
-  int have_time;
-  /* conversations */
-  struct conv *conv;
-  size_t nconv, cconv;
-  int32_t *hash;
-  size_t hcap;
-  /* histogram */
-  uint64_t size_pkts[12], size_bytes[12];
-  uint32_t size_min, size_max;
-  /* throughput */
-  int64_t interval_ns;
-  uint64_t *tp_pkts, *tp_bytes;
-  size_t ntp, ctp;
-  int64_t tp_base;
-} stats;
-
-static int ph_child(stats *s, int parent, const char *name) {
-  int c = parent < 0 ? (s->nph ? 0 : -1) : s->ph[parent].first_child;
-  int last = -1;
-  for (; c >= 0; c = s->ph[c].next_sibling) {
-    if (s->ph[c].name == name || strcmp(s->ph[c].name, name) == 0)
-      return c;
-    last = c;
-  }
-  if (s->nph >= PH_MAX)
-    return -1;
-  int n = s->nph++;
-  s->ph[n] = (phnode){name, parent, -1, -1, 0, 0};
-  if (last >= 0)
-    s->ph[last].next_sibling = n;
-  else if (parent >= 0)
-    s->ph[parent].first_child = n;
-  return n;
-}
-
-/* The name tshark's protocol hierarchy uses for a layer; NULL to skip. */
-static const char *ph_name(const capkit_layer *l) {
-  switch (l->type) {
-  case CAPKIT_LAYER_VLAN:
-    return l->u.vlan.tpid == 0x88a8 ? "ieee8021ad" : "vlan";
-  case CAPKIT_LAYER_SLL:
-  case CAPKIT_LAYER_SLL2:
-    return "sll";
-  case CAPKIT_LAYER_IPV6_EXT:
-    return NULL;
-  default:
-    return capkit_layer_name(l->type);
-  }
-}
-
-/* ---- conversations ---------------------------------------------------- */
-
-enum { C_IP = 0, C_TCP = 6, C_UDP = 17 };
-
-typedef struct ckey {
-  uint8_t kind, v6, pad[2];
-  uint16_t port_lo, port_hi;
-  uint8_t lo[16], hi[16];
-} ckey;
-
-typedef struct conv {
-  ckey k;
-  uint8_t a_is_lo; /* A (the first packet's source) is the lo side */
-  uint64_t pkts_ab, bytes_ab, pkts_ba, bytes_ba;
-  int64_t first_ns, last_ns;
-  size_t order;
-} conv;
-
-static uint64_t ckey_hash(const ckey *k) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  const uint8_t *p = (const uint8_t *)k;
-  for (size_t i = 0; i < sizeof *k; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h ^ (h >> 29);
-}
-
-static int conv_grow(stats *s) {
-  size_t ncap = s->hcap ? s->hcap * 2 : 1024;
-  int32_t *h = malloc(ncap * sizeof *h);
-  if (!h)
-    return -1;
-  for (size_t i = 0; i < ncap; i++)
-    h[i] = -1;
-  for (size_t i = 0; i < s->nconv; i++) {
-    size_t j = ckey_hash(&s->conv[i].k) & (ncap - 1);
-    while (h[j] >= 0)
-      j = (j + 1) & (ncap - 1);
-    h[j] = (int32_t)i;
-  }
-  free(s->hash);
-  s->hash = h;
-  s->hcap = ncap;
-  return 0;
-}
-
-static int conv_add(stats *s, int kind, int v6, const uint8_t *src,
-                    const uint8_t *dst, uint16_t sp, uint16_t dp,
-                    uint32_t bytes, int64_t ns) {
-  size_t al = v6 ? 16 : 4;
-  ckey k;
-  memset(&k, 0, sizeof k);
-  k.kind = (uint8_t)kind;
-  k.v6 = (uint8_t)v6;
-  int c = memcmp(src, dst, al);
-  int src_lo = c < 0 || (c == 0 && sp <= dp);
-  memcpy(k.lo, src_lo ? src : dst, al);
-  memcpy(k.hi, src_lo ? dst : src, al);
-  k.port_lo = src_lo ? sp : dp;
-  k.port_hi = src_lo ? dp : sp;
-  if ((s->nconv + 1) * 2 > s->hcap && conv_grow(s) != 0)
-    return -1;
-  size_t j = ckey_hash(&k) & (s->hcap - 1);
-  while (s->hash[j] >= 0) {
-    conv *e = &s->conv[s->hash[j]];
-    if (memcmp(&e->k, &k, sizeof k) == 0) {
-      if (src_lo == e->a_is_lo) {
-        e->pkts_ab++;
-        e->bytes_ab += bytes;
-      } else {
-        e->pkts_ba++;
-        e->bytes_ba += bytes;
-      }
-      if (ns < e->first_ns)
-        e->first_ns = ns;
-      if (ns > e->last_ns)
-        e->last_ns = ns;
-      return 0;
-    }
-    j = (j + 1) & (s->hcap - 1);
-  }
-  if (s->nconv == s->cconv) {
-    size_t nc = s->cconv ? s->cconv * 2 : 1024;
-    conv *v = realloc(s->conv, nc * sizeof *v);
-    if (!v)
-      return -1;
-    s->conv = v;
-    s->cconv = nc;
-  }
-  conv *e = &s->conv[s->nconv];
-  memset(e, 0, sizeof *e);
-  e->k = k;
-  e->a_is_lo = (uint8_t)src_lo;
-  e->pkts_ab = 1;
-  e->bytes_ab = bytes;
-  e->first_ns = e->last_ns = ns;
-  e->order = s->nconv;
-  s->hash[j] = (int32_t)s->nconv++;
-  return 0;
-}
-
-/* ---- sizes and throughput --------------------------------------------- */
-
-static const uint32_t size_edges[] = {20,  40,   80,   160,  320,   640,
-                                      1280, 2560, 5120, 10240, 20480};
-#define NSIZE 12
-
-static int size_bucket(uint32_t len) {
-  int i = 0;
-  while (i < NSIZE - 1 && len >= size_edges[i])
-    i++;
-  return i;
-}
-
-static int tp_add(stats *s, int64_t ns, uint32_t bytes) {
-  if (ns < s->tp_base) /* time went backwards past the start: first bucket */
-    ns = s->tp_base;
-  uint64_t b = (uint64_t)(ns - s->tp_base) / (uint64_t)s->interval_ns;
-  while (b >= 100000) {
-    /* too many buckets: double the interval, merging pairs */
-    size_t n = 0;
-    for (size_t i = 0; i < s->ntp; i += 2, n++) {
-      s->tp_pkts[n] = s->tp_pkts[i] + (i + 1 < s->ntp ? s->tp_pkts[i + 1] : 0);
-      s->tp_bytes[n] =
-          s->tp_bytes[i] + (i + 1 < s->ntp ? s->tp_bytes[i + 1] : 0);
-    }
-    s->ntp = n;
-    s->interval_ns *= 2;
-    b = (uint64_t)(ns - s->tp_base) / (uint64_t)s->interval_ns;
-  }
-  if (b >= s->ctp) {
-    size_t nc = s->ctp ? s->ctp : 64;
-    while (nc <= b)
-      nc *= 2;
-    uint64_t *p = realloc(s->tp_pkts, nc * sizeof *p);
-    if (!p)
-      return -1;
-    s->tp_pkts = p;
-    p = realloc(s->tp_bytes, nc * sizeof *p);
-    if (!p)
-      return -1;
-    s->tp_bytes = p;
-    s->ctp = nc;
-  }
-  while (s->ntp <= b) {
-    s->tp_pkts[s->ntp] = 0;
-    s->tp_bytes[s->ntp] = 0;
-    s->ntp++;
-  }
-  s->tp_pkts[b]++;
-  s->tp_bytes[b] += bytes;
-  return 0;
-}
-
-/* ---- one packet ------------------------------------------------------- */
-
-/* Count a packet of len bytes in the hierarchy node name under parent;
- * returns the node, or -1 when the hierarchy is full (not counted). */
-static int ph_count(stats *s, int parent, const char *name, uint32_t len) {
-  int n = ph_child(s, parent, name);
-  if (n >= 0) {
-    s->ph[n].pkts++;
-    s->ph[n].bytes += len;
-  }
-  return n;
-}
-
-static int count_packet(stats *s, const capkit_record *rec,
-                        const capkit_packet *p) {
-  int64_t ns = capkit_record_time_ns(rec);
-  uint32_t len = rec->origlen;
-  if (!s->have_time) {
-    s->first_ns = s->last_ns = ns;
-    s->tp_base = ns; /* buckets start at the first packet */
-    s->have_time = 1;
-  }
-  if (ns < s->first_ns)
-    s->first_ns = ns;
-  if (ns > s->last_ns)
-    s->last_ns = ns;
-  s->pkts++;
-  s->bytes += len;
-  s->caplen_bytes += rec->caplen;
-  if (s->pkts == 1 || len < s->size_min)
-    s->size_min = len;
-  if (len > s->size_max)
-    s->size_max = len;
-  int sb = size_bucket(len);
-  s->size_pkts[sb]++;
-  s->size_bytes[sb] += len;
-  if (tp_add(s, ns, len) != 0)
-    return -1;
-
-  /* hierarchy */
-  int node = -1;
-  if (p->linktype == CAPKIT_LINKTYPE_RAW) {
-    /* tshark shows raw IP under a "raw" node */
-    node = ph_count(s, -1, "raw", len);
-  }
-  if (p->count == 0) {
-    /* a link type the decoder does not know: undecoded bytes */
-    node = ph_count(s, -1, "data", len);
-  }
-  const capkit_layer *net = NULL;
-  int frag = 0;
-  for (size_t i = 0; i < p->count; i++) {
-    const capkit_layer *l = &p->layers[i];
-    const char *name = ph_name(l);
-    if (name) {
-      int n = ph_count(s, node, name, len);
-      if (n >= 0)
-        node = n;
-    }
-    int whole = !(l->status & CAPKIT_LAYER_TRUNCATED);
-    switch (l->type) {
-    case CAPKIT_LAYER_IPV4:
-    case CAPKIT_LAYER_IPV6:
-      net = NULL;
-      if (whole && !(l->status & CAPKIT_LAYER_MALFORMED)) {
-        int v6 = l->type == CAPKIT_LAYER_IPV6;
-        net = l;
-        frag = (l->status & CAPKIT_LAYER_FRAGMENT) != 0;
-        if (conv_add(s, C_IP, v6, v6 ? l->u.ipv6.src : l->u.ipv4.src,
-                     v6 ? l->u.ipv6.dst : l->u.ipv4.dst, 0, 0, len, ns) != 0)
-          return -1;
-      }
-      break;
-    case CAPKIT_LAYER_TCP:
-    case CAPKIT_LAYER_UDP:
-      if (whole && net) {
-        int v6 = net->type == CAPKIT_LAYER_IPV6;
-        uint16_t sp = l->type == CAPKIT_LAYER_TCP ? l->u.tcp.sport
-                                                   : l->u.udp.sport;
-        uint16_t dp = l->type == CAPKIT_LAYER_TCP ? l->u.tcp.dport
-                                                   : l->u.udp.dport;
-        if (conv_add(s, l->type == CAPKIT_LAYER_TCP ? C_TCP : C_UDP, v6,
-                     v6 ? net->u.ipv6.src : net->u.ipv4.src,
-                     v6 ? net->u.ipv6.dst : net->u.ipv4.dst, sp, dp, len,
-                     ns) != 0)
-          return -1;
-      }
-      break;
-    default:
-      break;
-    }
-  }
-  /* undecoded transport payload, and later IPv4 fragments, are tshark's
-   * "data" (when it does not reassemble) */
-  if (p->count) {
-    const capkit_layer *l = &p->layers[p->count - 1];
-    if (l->type == CAPKIT_LAYER_IPV4 && frag && l->u.ipv4.frag_off &&
-        l->offset + l->len < p->caplen) {
-      ph_count(s, node, "data", len);
-    }
-    if ((l->type == CAPKIT_LAYER_UDP || l->type == CAPKIT_LAYER_TCP) &&
-        !(l->status & (CAPKIT_LAYER_TRUNCATED | CAPKIT_LAYER_MALFORMED)) &&
-        l->offset + l->len < p->caplen && l->payload_len) {
-      ph_count(s, node, "data", len);
-    }
-  }
-  return 0;
-}
-
-/* ---- output ----------------------------------------------------------- */
-
-static void put_addr(obuf *o, const uint8_t *a, int v6) {
-  if (v6)
-    ob_ip6(o, a);
-  else
-    ob_ip4(o, a);
-}
-
-/* Seconds with 6 decimals. */
-static void put_secs(obuf *o, int64_t ns) {
-  if (ns < 0) {
+/* A span as seconds with 6 decimals (truncated). */
+static void put_span(obuf *o, capkit_span d) {
+  if (d.negative)
     ob_c(o, '-');
-    ns = -ns;
-  }
-  ob_u(o, (uint64_t)(ns / 1000000000));
+  ob_u(o, d.sec);
   ob_c(o, '.');
-  ob_uw(o, (uint64_t)(ns % 1000000000 / 1000), 6);
+  ob_uw(o, d.nsec / 1000, 6);
+}
+
+static void put_rel(obuf *o, capkit_time t, capkit_time from) {
+  put_span(o, capkit_time_span(t, from));
+}
+
+static void put_addr(obuf *o, const uint8_t *a, int len) {
+  if (len == 16)
+    ob_ip6(o, a);
+  else if (len == 4)
+    ob_ip4(o, a);
+  else
+    ob_mac(o, a, (size_t)len);
 }
 
 static void put_pct(obuf *o, uint64_t part, uint64_t whole) {
-  double v = whole ? 100.0 * (double)part / (double)whole : 0.0;
   char t[32];
-  snprintf(t, sizeof t, "%7.2f", v);
+  snprintf(t, sizeof t, "%7.2f",
+           whole ? 100.0 * (double)part / (double)whole : 0.0);
   ob_s(o, t);
 }
 
 static void pad_to(obuf *o, size_t start, size_t col) {
-  size_t w = o->n - start;
-  while (w++ < col)
+  for (size_t w = o->n - start; w < col; w++)
     ob_c(o, ' ');
 }
 
@@ -403,548 +84,473 @@ static void put_ur(obuf *o, uint64_t v, int w) {
   ob_mem(o, t, (size_t)n);
 }
 
-static void ph_text(stats *s, obuf *o, int node, int depth) {
-  for (int c = node; c >= 0; c = s->ph[c].next_sibling) {
-    ob_need(o, 256);
-    size_t st = o->n;
-    for (int d = 0; d < depth; d++)
-      ob_s(o, "  ");
-    ob_s(o, s->ph[c].name);
-    pad_to(o, st, 28);
-    put_ur(o, s->ph[c].pkts, 12);
-    put_ur(o, s->ph[c].bytes, 16);
-    ob_s(o, "  ");
-    put_pct(o, s->ph[c].pkts, s->pkts);
-    ob_s(o, "  ");
-    put_pct(o, s->ph[c].bytes, s->bytes);
-    ob_c(o, '\n');
-    ph_text(s, o, s->ph[c].first_child, depth + 1);
-  }
-}
-
-static void ph_path(stats *s, obuf *o, int n) {
-  if (s->ph[n].parent >= 0) {
-    ph_path(s, o, s->ph[n].parent);
+static void ph_path(const capkit_stats *s, obuf *o, int n) {
+  const capkit_stats_node *x = capkit_stats_node_at(s, (size_t)n);
+  if (x->parent >= 0) {
+    ph_path(s, o, x->parent);
     ob_c(o, ':');
   }
-  ob_s(o, s->ph[n].name);
+  ob_s(o, x->name);
 }
 
-static int conv_cmp(const void *a, const void *b) {
-  const conv *x = *(const conv *const *)a, *y = *(const conv *const *)b;
-  uint64_t px = x->pkts_ab + x->pkts_ba, py = y->pkts_ab + y->pkts_ba;
-  if (px != py)
-    return px > py ? -1 : 1;
-  uint64_t bx = x->bytes_ab + x->bytes_ba, by = y->bytes_ab + y->bytes_ba;
-  if (bx != by)
-    return bx > by ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* The conversations of one kind, sorted; caller frees. */
-static const conv **conv_list(stats *s, int kind, size_t *n) {
-  const conv **v = malloc((s->nconv ? s->nconv : 1) * sizeof *v);
-  size_t k = 0;
-  if (!v) {
-    *n = 0;
-    return NULL;
-  }
-  for (size_t i = 0; i < s->nconv; i++)
-    if (s->conv[i].k.kind == kind)
-      v[k++] = &s->conv[i];
-  qsort(v, k, sizeof *v, conv_cmp);
-  *n = k;
-  return v;
-}
-
-static void conv_side(obuf *o, const conv *c, int a, int ports) {
-  int lo = a ? c->a_is_lo : !c->a_is_lo;
-  put_addr(o, lo ? c->k.lo : c->k.hi, c->k.v6);
-  if (ports) {
-    ob_c(o, c->k.v6 ? '.' : ':');
-    ob_u(o, lo ? c->k.port_lo : c->k.port_hi);
-  }
-}
-
-typedef struct talker {
-  uint8_t addr[16];
-  uint8_t v6;
-  uint64_t pkts_tx, bytes_tx, pkts_rx, bytes_rx;
-} talker;
-
-static int talker_cmp(const void *a, const void *b) {
-  const talker *x = a, *y = b;
-  uint64_t bx = x->bytes_tx + x->bytes_rx, by = y->bytes_tx + y->bytes_rx;
-  if (bx != by)
-    return bx > by ? -1 : 1;
-  if (x->v6 != y->v6)
-    return x->v6 - y->v6;
-  return memcmp(x->addr, y->addr, 16);
-}
-
-/* Hosts from the IP conversations (sorted by bytes); caller frees. */
-static talker *talkers(stats *s, size_t *n) {
-  size_t cap = 2 * s->nconv + 1, k = 0, hc = 16;
-  while (hc < cap * 2)
-    hc *= 2;
-  talker *v = calloc(cap, sizeof *v);
-  int32_t *h = malloc(hc * sizeof *h);
-  if (!v || !h) {
-    free(v);
-    free(h);
-    *n = 0;
-    return NULL;
-  }
-  for (size_t i = 0; i < hc; i++)
-    h[i] = -1;
-  for (size_t i = 0; i < s->nconv; i++) {
-    const conv *c = &s->conv[i];
-    if (c->k.kind != C_IP)
-      continue;
-    for (int side = 0; side < 2; side++) {
-      const uint8_t *a = side ? c->k.hi : c->k.lo;
-      uint64_t hv = 0xcbf29ce484222325ull;
-      for (int j = 0; j < 16; j++)
-        hv = (hv ^ a[j]) * 0x100000001b3ull;
-      hv ^= c->k.v6;
-      size_t j = (size_t)(hv ^ (hv >> 31)) & (hc - 1);
-      while (h[j] >= 0 && !(v[h[j]].v6 == c->k.v6 &&
-                             memcmp(v[h[j]].addr, a, 16) == 0))
-        j = (j + 1) & (hc - 1);
-      if (h[j] < 0) {
-        h[j] = (int32_t)k;
-        memcpy(v[k].addr, a, 16);
-        v[k].v6 = c->k.v6;
-        k++;
+/* The hierarchy in pre-order (a node, its children, then its siblings), in
+ * the text, JSON or CSV layout. */
+enum { TEXT, JSON, CSV };
+static void ph_out(const capkit_stats *s, obuf *o, int node, int depth,
+                   uint64_t total_p, uint64_t total_b, int mode, int *first) {
+  for (int c = node; c >= 0;) {
+    const capkit_stats_node *x = capkit_stats_node_at(s, (size_t)c);
+    ob_need(o, 256);
+    size_t st = o->n;
+    if (mode == TEXT) {
+      for (int d = 0; d < depth; d++)
+        ob_s(o, "  ");
+      ob_s(o, x->name);
+      pad_to(o, st, 28);
+      put_ur(o, x->packets, 12);
+      put_ur(o, x->bytes, 16);
+      ob_s(o, "  ");
+      put_pct(o, x->packets, total_p);
+      ob_s(o, "  ");
+      put_pct(o, x->bytes, total_b);
+    } else {
+      ob_s(o, mode == CSV ? "" : *first ? "{\"path\":\"" : ",{\"path\":\"");
+      ph_path(s, o, c);
+      ob_s(o, mode == CSV ? "," : "\",\"protocol\":\"");
+      ob_s(o, x->name);
+      if (mode == CSV) {
+        ob_c(o, ',');
+        ob_u(o, (uint64_t)depth);
       }
-      talker *t = &v[h[j]];
-      /* lo side sends ab when A is lo */
-      int is_a = side == 0 ? c->a_is_lo : !c->a_is_lo;
-      t->pkts_tx += is_a ? c->pkts_ab : c->pkts_ba;
-      t->bytes_tx += is_a ? c->bytes_ab : c->bytes_ba;
-      t->pkts_rx += is_a ? c->pkts_ba : c->pkts_ab;
-      t->bytes_rx += is_a ? c->bytes_ba : c->bytes_ab;
+      ob_s(o, mode == CSV ? "," : "\",\"packets\":");
+      ob_u(o, x->packets);
+      ob_s(o, mode == CSV ? "," : ",\"bytes\":");
+      ob_u(o, x->bytes);
+    }
+    ob_c(o, mode == JSON ? '}' : '\n');
+    *first = 0;
+    if (depth < 64)
+      ph_out(s, o, x->first_child, depth + 1, total_p, total_b, mode, first);
+    c = x->next_sibling;
+  }
+}
+
+/* Packets and bytes each way: right-aligned columns, JSON keys or CSV. */
+static void put_four(obuf *o, const uint64_t num[4], const char *const key[4],
+                     int mode) {
+  for (int k = 0; k < 4; k++) {
+    if (mode == TEXT) {
+      put_ur(o, num[k], k & 1 ? 14 : 11);
+    } else {
+      ob_s(o, mode == JSON ? key[k] : ",");
+      ob_u(o, num[k]);
     }
   }
-  free(h);
-  qsort(v, k, sizeof *v, talker_cmp);
-  *n = k;
-  return v;
 }
 
-static void size_label(obuf *o, int i) {
-  uint32_t lo = i ? size_edges[i - 1] : 0;
-  ob_u(o, lo);
-  if (i < NSIZE - 1) {
-    ob_c(o, '-');
-    ob_u(o, size_edges[i] - 1);
-  } else {
-    ob_s(o, "+");
+/* One side of a conversation: address, and port for TCP/UDP. */
+static void conv_side(obuf *o, const capkit_stats_conv *c, int a, int mode) {
+  int ports = c->kind == CAPKIT_CONV_TCP || c->kind == CAPKIT_CONV_UDP;
+  if (mode == JSON)
+    ob_c(o, '"');
+  put_addr(o, a ? c->a : c->b, c->addr_len);
+  if (mode == JSON)
+    ob_c(o, '"');
+  if (ports) {
+    ob_s(o, mode == TEXT  ? (c->addr_len == 16 ? "." : ":")
+            : mode == CSV ? ","
+            : a           ? ",\"port_a\":"
+                          : ",\"port_b\":");
+    ob_u(o, a ? c->port_a : c->port_b);
   }
 }
 
-static const char *const kind_name[] = {[C_IP] = "ip", [C_TCP] = "tcp",
-                                        [C_UDP] = "udp"};
+static const struct {
+  const char *name, *title;
+  unsigned kinds;
+} tabs[] = {
+    {"eth", "Ethernet", CAPKIT_CONV_BIT(CAPKIT_CONV_ETH)},
+    {"ip", "IP",
+     CAPKIT_CONV_BIT(CAPKIT_CONV_IPV4) | CAPKIT_CONV_BIT(CAPKIT_CONV_IPV6)},
+    {"tcp", "TCP", CAPKIT_CONV_BIT(CAPKIT_CONV_TCP)},
+    {"udp", "UDP", CAPKIT_CONV_BIT(CAPKIT_CONV_UDP)},
+};
 
-static void text_report(stats *s, obuf *o, size_t top) {
-  char t[64];
-  ob_s(o, "Packets: ");
-  ob_u(o, s->pkts);
-  ob_s(o, "\nBytes: ");
-  ob_u(o, s->bytes);
-  if (s->caplen_bytes != s->bytes) {
-    ob_s(o, " (captured ");
-    ob_u(o, s->caplen_bytes);
-    ob_c(o, ')');
-  }
-  if (s->have_time) {
-    ob_s(o, "\nFirst: ");
-    cli_fmt_time(t, sizeof t, s->first_ns / 1000000000,
-                 (uint32_t)(s->first_ns % 1000000000), 6);
-    ob_s(o, t);
-    ob_s(o, "\nLast: ");
-    cli_fmt_time(t, sizeof t, s->last_ns / 1000000000,
-                 (uint32_t)(s->last_ns % 1000000000), 6);
-    ob_s(o, t);
-    ob_s(o, "\nDuration: ");
-    put_secs(o, s->last_ns - s->first_ns);
-    ob_s(o, " s");
-  }
-  ob_s(o, "\n\nProtocol hierarchy              packets           bytes"
-          "  %packets   %bytes\n");
-  if (s->nph)
-    ph_text(s, o, 0, 0);
-  for (int kind = 0; kind <= C_UDP; kind++) {
-    if (kind != C_IP && kind != C_TCP && kind != C_UDP)
-      continue;
-    size_t n;
-    const conv **v = conv_list(s, kind, &n);
-    if (!v)
-      continue;
-    ob_s(o, kind == C_IP ? "\nIP conversations ("
-                         : kind == C_TCP ? "\nTCP conversations ("
-                                         : "\nUDP conversations (");
+static void conv_out(const capkit_stats *s, obuf *o, int t, size_t top,
+                     capkit_time t0, int mode) {
+  size_t n;
+  const capkit_stats_conv **v =
+      capkit_stats_conversations(s, tabs[t].kinds, CAPKIT_STATS_BY_PACKETS, &n);
+  int ports = tabs[t].kinds >= CAPKIT_CONV_BIT(CAPKIT_CONV_TCP);
+  if (mode == TEXT) {
+    ob_s(o, "\n");
+    ob_s(o, tabs[t].title);
+    ob_s(o, " conversations (");
     ob_u(o, n);
-    ob_s(o, ")\n");
-    size_t h0 = o->n;
-    ob_c(o, 'A');
-    pad_to(o, h0, 43);
-    h0 = o->n;
+    ob_s(o, ")\nA");
+    pad_to(o, o->n - 1, 43);
     ob_c(o, 'B');
-    pad_to(o, h0, 41);
+    pad_to(o, o->n - 1, 41);
     ob_s(o, "  A->B pkts    A->B bytes  B->A pkts    B->A bytes  start s   "
             "  duration s\n");
-    for (size_t i = 0; i < n && (!top || i < top); i++) {
-      const conv *c = v[i];
-      ob_need(o, 512);
-      size_t st = o->n;
-      conv_side(o, c, 1, kind != C_IP);
-      pad_to(o, st, 42);
-      ob_c(o, ' ');
-      st = o->n;
-      conv_side(o, c, 0, kind != C_IP);
-      pad_to(o, st, 41);
-      put_ur(o, c->pkts_ab, 11);
-      put_ur(o, c->bytes_ab, 14);
-      put_ur(o, c->pkts_ba, 11);
-      put_ur(o, c->bytes_ba, 14);
-      ob_s(o, "  ");
-      st = o->n;
-      put_secs(o, c->first_ns - s->first_ns);
-      pad_to(o, st, 10);
-      ob_s(o, "  ");
-      put_secs(o, c->last_ns - c->first_ns);
-      ob_c(o, '\n');
-    }
-    if (top && n > top) {
-      ob_s(o, "... ");
-      ob_u(o, n - top);
-      ob_s(o, " more\n");
-    }
-    free(v);
-  }
-  size_t nt;
-  talker *tv = talkers(s, &nt);
-  ob_s(o, "\nTop talkers (");
-  ob_u(o, nt);
-  ob_s(o, " hosts)\n");
-  {
-    size_t h0 = o->n;
-    ob_s(o, "Address");
-    pad_to(o, h0, 40);
-    snprintf(t, sizeof t, "%11s%14s", "packets", "bytes");
-    ob_s(o, t);
-    snprintf(t, sizeof t, "%11s%14s", "tx pkts", "tx bytes");
-    ob_s(o, t);
-    snprintf(t, sizeof t, "%11s%14s\n", "rx pkts", "rx bytes");
-    ob_s(o, t);
-  }
-  for (size_t i = 0; i < nt && (!top || i < top); i++) {
-    ob_need(o, 512);
-    size_t st = o->n;
-    put_addr(o, tv[i].addr, tv[i].v6);
-    pad_to(o, st, 40);
-    put_ur(o, tv[i].pkts_tx + tv[i].pkts_rx, 11);
-    put_ur(o, tv[i].bytes_tx + tv[i].bytes_rx, 14);
-    put_ur(o, tv[i].pkts_tx, 11);
-    put_ur(o, tv[i].bytes_tx, 14);
-    put_ur(o, tv[i].pkts_rx, 11);
-    put_ur(o, tv[i].bytes_rx, 14);
-    ob_c(o, '\n');
-  }
-  free(tv);
-  ob_s(o, "\nPacket sizes (bytes)      packets        %         bytes\n");
-  for (int i = 0; i < NSIZE; i++) {
-    if (!s->size_pkts[i])
-      continue;
-    size_t st = o->n;
-    size_label(o, i);
-    pad_to(o, st, 17);
-    put_ur(o, s->size_pkts[i], 16);
-    ob_s(o, "  ");
-    put_pct(o, s->size_pkts[i], s->pkts);
-    put_ur(o, s->size_bytes[i], 14);
-    ob_c(o, '\n');
-  }
-  if (s->pkts) {
-    ob_s(o, "min ");
-    ob_u(o, s->size_min);
-    ob_s(o, ", max ");
-    ob_u(o, s->size_max);
-    ob_s(o, ", mean ");
-    snprintf(t, sizeof t, "%.1f", (double)s->bytes / (double)s->pkts);
-    ob_s(o, t);
-    ob_c(o, '\n');
-  }
-  ob_s(o, "\nThroughput (interval ");
-  put_secs(o, s->interval_ns);
-  ob_s(o, " s)\nstart s        packets           bytes        bits/s\n");
-  double secs = (double)s->interval_ns / 1e9;
-  for (size_t i = 0; i < s->ntp; i++) {
-    ob_need(o, 128);
-    size_t st = o->n;
-    put_secs(o, (int64_t)i * s->interval_ns + s->tp_base - s->first_ns);
-    pad_to(o, st, 10);
-    put_ur(o, s->tp_pkts[i], 12);
-    put_ur(o, s->tp_bytes[i], 16);
-    snprintf(t, sizeof t, "%13.0f", (double)s->tp_bytes[i] * 8 / secs);
-    ob_s(o, t);
-    ob_c(o, '\n');
-  }
-}
-
-static void json_ph(stats *s, obuf *o, int node, int *first) {
-  for (int c = node; c >= 0; c = s->ph[c].next_sibling) {
-    ob_s(o, *first ? "{\"path\":\"" : ",{\"path\":\"");
-    *first = 0;
-    ph_path(s, o, c);
-    ob_s(o, "\",\"protocol\":\"");
-    ob_s(o, s->ph[c].name);
-    ob_s(o, "\",\"packets\":");
-    ob_u(o, s->ph[c].pkts);
-    ob_s(o, ",\"bytes\":");
-    ob_u(o, s->ph[c].bytes);
-    ob_c(o, '}');
-    json_ph(s, o, s->ph[c].first_child, first);
-  }
-}
-
-static void json_conv_side(obuf *o, const conv *c, int a, int ports) {
-  ob_c(o, '"');
-  int lo = a ? c->a_is_lo : !c->a_is_lo;
-  put_addr(o, lo ? c->k.lo : c->k.hi, c->k.v6);
-  ob_c(o, '"');
-  if (ports) {
-    ob_s(o, a ? ",\"port_a\":" : ",\"port_b\":");
-    ob_u(o, lo ? c->k.port_lo : c->k.port_hi);
-  }
-}
-
-static void json_report(stats *s, obuf *o, size_t top) {
-  ob_s(o, "{\"packets\":");
-  ob_u(o, s->pkts);
-  ob_s(o, ",\"bytes\":");
-  ob_u(o, s->bytes);
-  ob_s(o, ",\"captured_bytes\":");
-  ob_u(o, s->caplen_bytes);
-  if (s->have_time) {
-    ob_s(o, ",\"first\":");
-    put_secs(o, s->first_ns);
-    ob_s(o, ",\"last\":");
-    put_secs(o, s->last_ns);
-    ob_s(o, ",\"duration\":");
-    put_secs(o, s->last_ns - s->first_ns);
-  }
-  ob_s(o, ",\"hierarchy\":[");
-  int first = 1;
-  if (s->nph)
-    json_ph(s, o, 0, &first);
-  ob_c(o, ']');
-  for (int kind = 0; kind <= C_UDP; kind++) {
-    if (kind != C_IP && kind != C_TCP && kind != C_UDP)
-      continue;
-    size_t n;
-    const conv **v = conv_list(s, kind, &n);
-    if (!v)
-      continue;
+  } else if (mode == JSON) {
     ob_s(o, ",\"conversations_");
-    ob_s(o, kind_name[kind]);
+    ob_s(o, tabs[t].name);
     ob_s(o, "\":{\"count\":");
     ob_u(o, n);
     ob_s(o, ",\"rows\":[");
-    for (size_t i = 0; i < n && (!top || i < top); i++) {
-      const conv *c = v[i];
-      ob_s(o, i ? ",{\"a\":" : "{\"a\":");
-      json_conv_side(o, c, 1, kind != C_IP);
-      ob_s(o, ",\"b\":");
-      json_conv_side(o, c, 0, kind != C_IP);
-      ob_s(o, ",\"packets_ab\":");
-      ob_u(o, c->pkts_ab);
-      ob_s(o, ",\"bytes_ab\":");
-      ob_u(o, c->bytes_ab);
-      ob_s(o, ",\"packets_ba\":");
-      ob_u(o, c->pkts_ba);
-      ob_s(o, ",\"bytes_ba\":");
-      ob_u(o, c->bytes_ba);
-      ob_s(o, ",\"start\":");
-      put_secs(o, c->first_ns - s->first_ns);
-      ob_s(o, ",\"duration\":");
-      put_secs(o, c->last_ns - c->first_ns);
-      ob_c(o, '}');
+  } else {
+    ob_s(o, ports ? "a,port_a,b,port_b" : "a,b");
+    ob_s(o, ",packets_ab,bytes_ab,packets_ba,bytes_ba,start,duration\n");
+  }
+  for (size_t i = 0; i < n && (!top || i < top); i++) {
+    const capkit_stats_conv *c = v[i];
+    uint64_t num[4] = {c->packets_ab, c->bytes_ab, c->packets_ba, c->bytes_ba};
+    static const char *const key[4] = {",\"packets_ab\":", ",\"bytes_ab\":",
+                                       ",\"packets_ba\":", ",\"bytes_ba\":"};
+    ob_need(o, 512);
+    size_t st = o->n;
+    ob_s(o, mode == JSON ? (i ? ",{\"a\":" : "{\"a\":") : "");
+    conv_side(o, c, 1, mode);
+    if (mode == TEXT) {
+      pad_to(o, st, 42);
+      ob_c(o, ' ');
+      st = o->n;
     }
+    ob_s(o, mode == JSON ? ",\"b\":" : mode == CSV ? "," : "");
+    conv_side(o, c, 0, mode);
+    if (mode == TEXT)
+      pad_to(o, st, 41);
+    put_four(o, num, key, mode);
+    ob_s(o, mode == TEXT ? "  " : mode == JSON ? ",\"start\":" : ",");
+    st = o->n;
+    put_rel(o, c->first, t0);
+    if (mode == TEXT) {
+      pad_to(o, st, 10);
+      ob_s(o, "  ");
+    } else {
+      ob_s(o, mode == JSON ? ",\"duration\":" : ",");
+    }
+    put_rel(o, c->last, c->first);
+    ob_s(o, mode == JSON ? "}" : "\n");
+  }
+  if (mode == TEXT && top && n > top) {
+    ob_s(o, "... ");
+    ob_u(o, n - top);
+    ob_s(o, " more\n");
+  }
+  if (mode == JSON)
     ob_s(o, "]}");
-    free(v);
-  }
-  size_t nt;
-  talker *tv = talkers(s, &nt);
-  ob_s(o, ",\"talkers\":[");
-  for (size_t i = 0; i < nt && (!top || i < top); i++) {
-    ob_s(o, i ? ",{\"address\":\"" : "{\"address\":\"");
-    put_addr(o, tv[i].addr, tv[i].v6);
-    ob_s(o, "\",\"packets_tx\":");
-    ob_u(o, tv[i].pkts_tx);
-    ob_s(o, ",\"bytes_tx\":");
-    ob_u(o, tv[i].bytes_tx);
-    ob_s(o, ",\"packets_rx\":");
-    ob_u(o, tv[i].pkts_rx);
-    ob_s(o, ",\"bytes_rx\":");
-    ob_u(o, tv[i].bytes_rx);
-    ob_c(o, '}');
-  }
-  free(tv);
-  ob_s(o, "],\"sizes\":[");
-  for (int i = 0, k = 0; i < NSIZE; i++) {
-    if (!s->size_pkts[i])
-      continue;
-    ob_s(o, k++ ? ",{\"range\":\"" : "{\"range\":\"");
-    size_label(o, i);
-    ob_s(o, "\",\"packets\":");
-    ob_u(o, s->size_pkts[i]);
-    ob_s(o, ",\"bytes\":");
-    ob_u(o, s->size_bytes[i]);
-    ob_c(o, '}');
-  }
-  ob_s(o, "],\"interval\":");
-  put_secs(o, s->interval_ns);
-  ob_s(o, ",\"throughput\":[");
-  for (size_t i = 0; i < s->ntp; i++) {
-    ob_s(o, i ? ",{\"start\":" : "{\"start\":");
-    put_secs(o, (int64_t)i * s->interval_ns + s->tp_base - s->first_ns);
-    ob_s(o, ",\"packets\":");
-    ob_u(o, s->tp_pkts[i]);
-    ob_s(o, ",\"bytes\":");
-    ob_u(o, s->tp_bytes[i]);
-    ob_c(o, '}');
-  }
-  ob_s(o, "]}\n");
+  capkit_stats_list_free(v);
 }
 
-static int csv_report(stats *s, obuf *o, const char *table) {
+/* The endpoints of conversation table T (1, IP: the top talkers). */
+static void talkers_out(const capkit_stats *s, obuf *o, size_t top, int mode,
+                        int t) {
+  size_t n;
+  int ports = tabs[t].kinds >= CAPKIT_CONV_BIT(CAPKIT_CONV_TCP);
+  capkit_stats_endpoint *v =
+      capkit_stats_endpoints(s, tabs[t].kinds, CAPKIT_STATS_BY_BYTES, &n);
+  if (mode == TEXT) {
+    ob_s(o, "\nTop talkers (");
+    ob_u(o, n);
+    ob_s(o, " hosts)\nAddress");
+    pad_to(o, o->n - 7, 40);
+    ob_s(o, "    packets         bytes    tx pkts      tx bytes    rx pkts"
+            "      rx bytes\n");
+  } else {
+    ob_s(o, mode == JSON ? ",\"talkers\":["
+            : ports      ? "address,port"
+                         : "address");
+    if (mode == CSV)
+      ob_s(o, ",packets_tx,bytes_tx,packets_rx,bytes_rx\n");
+  }
+  for (size_t i = 0; i < n && (mode == CSV || !top || i < top); i++) {
+    const capkit_stats_endpoint *e = &v[i];
+    uint64_t num[4] = {e->packets_tx, e->bytes_tx, e->packets_rx, e->bytes_rx};
+    static const char *const key[4] = {"\",\"packets_tx\":", ",\"bytes_tx\":",
+                                       ",\"packets_rx\":", ",\"bytes_rx\":"};
+    ob_need(o, 512);
+    size_t st = o->n;
+    ob_s(o, mode == JSON ? (i ? ",{\"address\":\"" : "{\"address\":\"") : "");
+    put_addr(o, e->addr, e->addr_len);
+    if (ports) {
+      ob_c(o, ',');
+      ob_u(o, e->port);
+    }
+    if (mode == TEXT) {
+      pad_to(o, st, 40);
+      put_ur(o, e->packets_tx + e->packets_rx, 11);
+      put_ur(o, e->bytes_tx + e->bytes_rx, 14);
+    }
+    put_four(o, num, key, mode);
+    ob_s(o, mode == JSON ? "}" : "\n");
+  }
+  if (mode == JSON)
+    ob_c(o, ']');
+  capkit_stats_list_free(v);
+}
+
+/* The end of a JSON or CSV row: packets and bytes (JSON: after SEP). */
+static void counts_tail(obuf *o, uint64_t p, uint64_t b, int mode,
+                        const char *sep) {
+  ob_s(o, mode == JSON ? sep : ",");
+  ob_s(o, mode == JSON ? "\"packets\":" : "");
+  ob_u(o, p);
+  ob_s(o, mode == JSON ? ",\"bytes\":" : ",");
+  ob_u(o, b);
+  ob_s(o, mode == JSON ? "}" : "\n");
+}
+
+static void size_label(obuf *o, uint32_t lo, uint32_t hi) {
+  ob_u(o, lo);
+  if (hi == UINT32_MAX) {
+    ob_c(o, '+');
+  } else {
+    ob_c(o, '-');
+    ob_u(o, hi);
+  }
+}
+
+static void sizes_out(const capkit_stats *s, obuf *o,
+                      const capkit_stats_summary *sum, int mode) {
+  ob_s(o, mode == TEXT   ? "\nPacket sizes (bytes)      packets        %"
+                           "         bytes\n"
+          : mode == JSON ? ",\"sizes\":["
+                         : "range,packets,bytes\n");
+  for (int i = 0, k = 0; i < CAPKIT_STATS_SIZE_BINS; i++) {
+    uint32_t lo, hi;
+    uint64_t p, b;
+    capkit_stats_size_bin(s, i, &lo, &hi, &p, &b);
+    if (!p && mode != CSV)
+      continue;
+    size_t st = o->n;
+    ob_s(o, mode == JSON ? (k++ ? ",{\"range\":\"" : "{\"range\":\"") : "");
+    size_label(o, lo, hi);
+    if (mode == TEXT) {
+      pad_to(o, st, 17);
+      put_ur(o, p, 16);
+      ob_s(o, "  ");
+      put_pct(o, p, sum->packets);
+      put_ur(o, b, 14);
+      ob_c(o, '\n');
+      continue;
+    }
+    counts_tail(o, p, b, mode, "\",");
+  }
+  if (mode == JSON)
+    ob_c(o, ']');
+  if (mode == TEXT && sum->packets) {
+    char t[64];
+    snprintf(t, sizeof t, "min %" PRIu32 ", max %" PRIu32 ", mean %.1f\n",
+             sum->min_len, sum->max_len, sum->mean_size);
+    ob_s(o, t);
+  }
+}
+
+static void series_out(const capkit_stats *s, obuf *o, capkit_time t0,
+                       int mode) {
+  capkit_span iv;
+  size_t n = capkit_stats_series(s, &iv);
+  double secs = capkit_span_seconds(iv);
+  if (mode == TEXT) {
+    ob_s(o, "\nThroughput (interval ");
+    put_span(o, iv);
+    ob_s(o, " s)\nstart s        packets           bytes        bits/s\n");
+  } else if (mode == JSON) {
+    ob_s(o, ",\"interval\":");
+    put_span(o, iv);
+    ob_s(o, ",\"throughput\":[");
+  } else {
+    ob_s(o, "start,packets,bytes\n");
+  }
+  for (size_t i = 0; i < n; i++) {
+    capkit_time start;
+    uint64_t p, b;
+    capkit_stats_bin(s, i, &start, &p, &b);
+    ob_need(o, 128);
+    size_t st = o->n;
+    ob_s(o, mode == JSON ? (i ? ",{\"start\":" : "{\"start\":") : "");
+    put_rel(o, start, t0);
+    if (mode == TEXT) {
+      char t[32];
+      pad_to(o, st, 10);
+      put_ur(o, p, 12);
+      put_ur(o, b, 16);
+      snprintf(t, sizeof t, "%13.0f\n", (double)b * 8 / secs);
+      ob_s(o, t);
+      continue;
+    }
+    counts_tail(o, p, b, mode, ",");
+  }
+  if (mode == JSON)
+    ob_c(o, ']');
+}
+
+static void report(const capkit_stats *s, const capkit_stats *series, obuf *o,
+                   size_t top, int mode, int eth) {
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(s, &sum);
+  capkit_time zero = {0, 0};
+  int first = 1;
+  if (mode == TEXT) {
+    char t[64];
+    ob_s(o, "Packets: ");
+    ob_u(o, sum.packets);
+    ob_s(o, "\nBytes: ");
+    ob_u(o, sum.bytes);
+    if (sum.captured_bytes != sum.bytes) {
+      ob_s(o, " (captured ");
+      ob_u(o, sum.captured_bytes);
+      ob_c(o, ')');
+    }
+    if (sum.packets) {
+      cli_fmt_time(t, sizeof t, sum.earliest.sec, sum.earliest.nsec, 6);
+      ob_s(o, "\nFirst: ");
+      ob_s(o, t);
+      cli_fmt_time(t, sizeof t, sum.latest.sec, sum.latest.nsec, 6);
+      ob_s(o, "\nLast: ");
+      ob_s(o, t);
+      ob_s(o, "\nDuration: ");
+      put_rel(o, sum.latest, sum.earliest);
+      ob_s(o, " s");
+    }
+    ob_s(o, "\n\nProtocol hierarchy              packets           bytes"
+            "  %packets   %bytes\n");
+  } else {
+    ob_s(o, "{\"packets\":");
+    ob_u(o, sum.packets);
+    ob_s(o, ",\"bytes\":");
+    ob_u(o, sum.bytes);
+    ob_s(o, ",\"captured_bytes\":");
+    ob_u(o, sum.captured_bytes);
+    if (sum.packets) {
+      ob_s(o, ",\"first\":");
+      put_rel(o, sum.earliest, zero);
+      ob_s(o, ",\"last\":");
+      put_rel(o, sum.latest, zero);
+      ob_s(o, ",\"duration\":");
+      put_rel(o, sum.latest, sum.earliest);
+    }
+    ob_s(o, ",\"hierarchy\":[");
+  }
+  if (capkit_stats_node_count(s))
+    ph_out(s, o, 0, 0, sum.packets, sum.bytes, mode, &first);
+  if (mode == JSON)
+    ob_c(o, ']');
+  for (int t = eth ? 0 : 1; t < 4; t++)
+    conv_out(s, o, t, top, sum.earliest, mode);
+  talkers_out(s, o, top, mode, 1);
+  sizes_out(s, o, &sum, mode);
+  series_out(series, o, sum.earliest, mode);
+  if (mode == JSON)
+    ob_s(o, "}\n");
+}
+
+static int csv_report(const capkit_stats *s, const capkit_stats *series,
+                      obuf *o, const char *table) {
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(s, &sum);
+  int first = 1;
   if (!strcmp(table, "hierarchy")) {
     ob_s(o, "path,protocol,depth,packets,bytes\n");
-    /* pre-order, as in the text table */
-    int stack[64], sp = 0, depth[64];
-    if (s->nph) {
-      stack[sp] = 0;
-      depth[sp++] = 0;
-    }
-    while (sp) {
-      int c = stack[--sp], d = depth[sp];
-      ph_path(s, o, c);
-      ob_c(o, ',');
-      ob_s(o, s->ph[c].name);
-      ob_c(o, ',');
-      ob_u(o, (uint64_t)d);
-      ob_c(o, ',');
-      ob_u(o, s->ph[c].pkts);
-      ob_c(o, ',');
-      ob_u(o, s->ph[c].bytes);
-      ob_c(o, '\n');
-      /* push the sibling, then the child, so the child comes first */
-      if (s->ph[c].next_sibling >= 0 && sp < 63) {
-        stack[sp] = s->ph[c].next_sibling;
-        depth[sp++] = d;
-      }
-      if (s->ph[c].first_child >= 0 && sp < 63) {
-        stack[sp] = s->ph[c].first_child;
-        depth[sp++] = d + 1;
-      }
-    }
-    return 0;
+    if (capkit_stats_node_count(s))
+      ph_out(s, o, 0, 0, sum.packets, sum.bytes, CSV, &first);
+  } else if (!strcmp(table, "talkers")) {
+    talkers_out(s, o, 0, CSV, 1);
+  } else if (!strncmp(table, "endpoints-", 10)) {
+    for (int t = 0; t < 4; t++)
+      if (!strcmp(table + 10, tabs[t].name))
+        talkers_out(s, o, 0, CSV, t);
+  } else if (!strcmp(table, "sizes")) {
+    sizes_out(s, o, &sum, CSV);
+  } else if (!strcmp(table, "throughput")) {
+    series_out(series, o, sum.earliest, CSV);
+  } else {
+    for (int t = 0; t < 4; t++)
+      if (!strcmp(table, tabs[t].name))
+        conv_out(s, o, t, 0, sum.earliest, CSV);
   }
-  int kind = !strcmp(table, "ip")    ? C_IP
-             : !strcmp(table, "tcp") ? C_TCP
-             : !strcmp(table, "udp") ? C_UDP
-                                     : -1;
-  if (kind >= 0) {
-    size_t n;
-    const conv **v = conv_list(s, kind, &n);
-    ob_s(o, kind == C_IP ? "a,b,packets_ab,bytes_ab,packets_ba,bytes_ba,start,"
-                           "duration\n"
-                         : "a,port_a,b,port_b,packets_ab,bytes_ab,packets_ba,"
-                           "bytes_ba,start,duration\n");
-    for (size_t i = 0; v && i < n; i++) {
-      const conv *c = v[i];
-      int alo = c->a_is_lo;
-      put_addr(o, alo ? c->k.lo : c->k.hi, c->k.v6);
-      if (kind != C_IP) {
-        ob_c(o, ',');
-        ob_u(o, alo ? c->k.port_lo : c->k.port_hi);
-      }
-      ob_c(o, ',');
-      put_addr(o, alo ? c->k.hi : c->k.lo, c->k.v6);
-      if (kind != C_IP) {
-        ob_c(o, ',');
-        ob_u(o, alo ? c->k.port_hi : c->k.port_lo);
-      }
-      ob_c(o, ',');
-      ob_u(o, c->pkts_ab);
-      ob_c(o, ',');
-      ob_u(o, c->bytes_ab);
-      ob_c(o, ',');
-      ob_u(o, c->pkts_ba);
-      ob_c(o, ',');
-      ob_u(o, c->bytes_ba);
-      ob_c(o, ',');
-      put_secs(o, c->first_ns - s->first_ns);
-      ob_c(o, ',');
-      put_secs(o, c->last_ns - c->first_ns);
-      ob_c(o, '\n');
-    }
-    free(v);
-    return 0;
-  }
-  if (!strcmp(table, "talkers")) {
-    size_t nt;
-    talker *tv = talkers(s, &nt);
-    ob_s(o, "address,packets_tx,bytes_tx,packets_rx,bytes_rx\n");
-    for (size_t i = 0; tv && i < nt; i++) {
-      put_addr(o, tv[i].addr, tv[i].v6);
-      ob_c(o, ',');
-      ob_u(o, tv[i].pkts_tx);
-      ob_c(o, ',');
-      ob_u(o, tv[i].bytes_tx);
-      ob_c(o, ',');
-      ob_u(o, tv[i].pkts_rx);
-      ob_c(o, ',');
-      ob_u(o, tv[i].bytes_rx);
-      ob_c(o, '\n');
-    }
-    free(tv);
-    return 0;
-  }
-  if (!strcmp(table, "sizes")) {
-    ob_s(o, "range,packets,bytes\n");
-    for (int i = 0; i < NSIZE; i++) {
-      size_label(o, i);
-      ob_c(o, ',');
-      ob_u(o, s->size_pkts[i]);
-      ob_c(o, ',');
-      ob_u(o, s->size_bytes[i]);
-      ob_c(o, '\n');
-    }
-    return 0;
-  }
-  if (!strcmp(table, "throughput")) {
-    ob_s(o, "start,packets,bytes\n");
-    for (size_t i = 0; i < s->ntp; i++) {
-      put_secs(o, (int64_t)i * s->interval_ns + s->tp_base - s->first_ns);
-      ob_c(o, ',');
-      ob_u(o, s->tp_pkts[i]);
-      ob_c(o, ',');
-      ob_u(o, s->tp_bytes[i]);
-      ob_c(o, '\n');
-    }
-    return 0;
-  }
-  return -1;
+  return 0;
 }
 
-static int parse_interval(const char *a, int64_t *ns) {
+/* A time and length kept from an input that cannot be read twice. */
+typedef struct spooled {
+  int64_t sec;
+  uint32_t nsec, len;
+} spooled;
+
+static int rereadable(const char *path) {
+  struct stat sb;
+  return strcmp(path, "-") && !stat(path, &sb) && S_ISREG(sb.st_mode);
+}
+
+/* Count every input into S; returns an exit code. SPOOL (or NULL) keeps
+ * the times and lengths of the inputs that cannot be read twice (stdin, a
+ * pipe). AGAIN: a second pass over the regular files only, whose errors
+ * the first pass reported. */
+static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
+                        int nfiles, FILE *spool, int again) {
+  int code = EXIT_OK;
+  for (int fi = 0; fi < nfiles; fi++) {
+    int regular = rereadable(files[fi]);
+    if (again && !regular)
+      continue;
+    cli_input in;
+    int oc = cli_input_open(&in, "stats", files[fi], flt);
+    if (oc == EXIT_USAGE)
+      return oc;
+    if (oc) {
+      code = code ? code : oc;
+      continue;
+    }
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    int rc;
+    while ((rc = cli_input_next(&in, &rec)) > 0) {
+      if (capkit_stats_add(s, &rec, NULL) == CAPKIT_ENOMEM) {
+        cli_err("stats", "out of memory");
+        code = EXIT_IO;
+        break;
+      }
+      spooled sp = {rec.ts_sec, rec.ts_nsec, rec.origlen};
+      if (spool && !regular && fwrite(&sp, sizeof sp, 1, spool) != 1) {
+        cli_err("stats", "temporary file: write error");
+        code = EXIT_IO;
+        break;
+      }
+    }
+    if (rc < 0 && !again) {
+      int e = cli_input_report(&in, &rec, rc);
+      if (!code || rc == CAPKIT_EFILTER)
+        code = e;
+    }
+    cli_input_close(&in);
+    if (code == EXIT_USAGE || code == EXIT_IO)
+      break;
+  }
+  return code;
+}
+
+/* Count the spooled times and lengths into S. */
+static int count_spool(capkit_stats *s, FILE *spool) {
+  spooled sp;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rewind(spool);
+  while (fread(&sp, sizeof sp, 1, spool) == 1) {
+    rec.ts_sec = sp.sec;
+    rec.ts_nsec = sp.nsec;
+    rec.origlen = sp.len;
+    if (capkit_stats_add(s, &rec, NULL) != 0)
+      return EXIT_IO;
+  }
+  return ferror(spool) ? EXIT_IO : EXIT_OK;
+}
+
+static int parse_interval(const char *a, uint64_t *ns) {
   double v;
   if (cli_parse_positive(a, 1e9, &v))
     return -1;
-  *ns = (int64_t)llround(v * 1e9);
+  *ns = (uint64_t)llround(v * 1e9);
   return *ns > 0 ? 0 : -1;
 }
 
@@ -955,17 +561,18 @@ int cmd_stats(int argc, char **argv) {
       {"json", no_argument, NULL, 'J'},
       {"csv", required_argument, NULL, 'C'},
       {"filter", required_argument, NULL, 'f'},
+      {"eth", no_argument, NULL, 'e'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  int json = 0, ch;
+  int json = 0, eth = 0, ch;
   const char *csv = NULL, *filter = NULL;
   uint64_t top = 10;
-  int64_t interval = 1000000000;
+  capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "i:n:f:h", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "i:n:f:eh", opts, NULL)) != -1) {
     switch (ch) {
     case 'i':
-      if (parse_interval(optarg, &interval) != 0)
+      if (parse_interval(optarg, &set.interval_ns) != 0)
         return cli_usage_error("stats", "bad interval '%s'", optarg);
       break;
     case 'n':
@@ -974,6 +581,9 @@ int cmd_stats(int argc, char **argv) {
       break;
     case 'J':
       json = 1;
+      break;
+    case 'e':
+      eth = 1;
       break;
     case 'C':
       csv = optarg;
@@ -992,9 +602,11 @@ int cmd_stats(int argc, char **argv) {
     return cli_usage_error("stats", "expected at least one FILE");
   if (cli_stdin_once("stats", argc - optind, argv + optind))
     return EXIT_USAGE;
-  static const char *const tables[] = {"hierarchy", "ip",    "tcp",
-                                       "udp",       "talkers", "sizes",
-                                       "throughput"};
+  static const char *const tables[] = {
+      "hierarchy",     "eth",          "ip",
+      "tcp",           "udp",          "talkers",
+      "endpoints-eth", "endpoints-ip", "endpoints-tcp",
+      "endpoints-udp", "sizes",        "throughput"};
   if (csv) {
     size_t i = 0;
     while (i < sizeof tables / sizeof *tables && strcmp(tables[i], csv))
@@ -1003,74 +615,68 @@ int cmd_stats(int argc, char **argv) {
       return cli_usage_error("stats", "unknown table '%s'", csv);
     if (json)
       return cli_usage_error("stats", "--json and --csv do not mix");
+    eth |= strstr(csv, "eth") != NULL;
   }
-  stats *s = calloc(1, sizeof *s);
-  if (!s) {
-    cli_err("stats", "out of memory");
-    return EXIT_IO;
-  }
-  s->interval_ns = interval;
+  /* Ethernet pairs cost one more table lookup per packet: on request */
+  set.what = CAPKIT_STATS_ALL & ~(eth ? 0 : CAPKIT_STATS_ETHERNET);
+  capkit_stats *s = capkit_stats_new(&set), *series = NULL;
+  FILE *spool = NULL;
+  int once = 0; /* an input that cannot be read twice */
   capkit_filter *flt = filter ? capkit_filter_new(filter) : NULL;
-  if (filter && !flt) {
-    free(s);
-    cli_err("stats", "out of memory");
-    return EXIT_IO;
-  }
-  capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
-  capkit_packet pkt;
-  capkit_packet_init(&pkt, layers, CAPKIT_DECODE_MAX_LAYERS);
   int code = EXIT_OK;
-  for (int fi = optind; fi < argc; fi++) {
-    cli_input in;
-    int oc = cli_input_open(&in, "stats", argv[fi], flt);
-    if (oc == EXIT_USAGE) {
-      code = oc;
-      break;
-    }
-    if (oc) {
-      code = code ? code : oc;
-      continue;
-    }
-    capkit_record rec = CAPKIT_RECORD_INIT;
-    int rc;
-    while ((rc = cli_input_next(&in, &rec)) > 0) {
-      capkit_decode_record(&pkt, &rec, 0);
-      if (count_packet(s, &rec, &pkt) != 0) {
-        cli_err("stats", "out of memory");
-        code = EXIT_IO;
-        break;
+  if (!s || (filter && !flt)) {
+    cli_err("stats", "out of memory");
+    code = EXIT_IO;
+  } else {
+    /* inputs that cannot be read twice keep their times in a spool */
+    for (int i = optind; i < argc; i++)
+      once |= !rereadable(argv[i]);
+    spool = once ? tmpfile() : NULL;
+    code = count_inputs(s, flt, argv + optind, argc - optind, spool, 0);
+  }
+  /* The series is cut from the earliest packet. One pass cuts it from the
+   * first; when an older packet came later, the times are counted again on
+   * a grid from the earliest: regular files read a second time, the other
+   * inputs from the times kept in the spool (without a spool, their
+   * buckets stay on the first packet's grid). */
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_time origin;
+  if (s && code != EXIT_USAGE && code != EXIT_IO &&
+      !capkit_stats_get_summary(s, &sum) && !capkit_stats_origin(s, &origin) &&
+      capkit_time_span(origin, sum.earliest).negative == 0 &&
+      (origin.sec != sum.earliest.sec || origin.nsec != sum.earliest.nsec) &&
+      (spool || !once)) {
+    set.what = CAPKIT_STATS_SERIES;
+    set.has_origin = 1;
+    set.origin = sum.earliest;
+    if ((series = capkit_stats_new(&set)) != NULL) {
+      int c2 = count_inputs(series, flt, argv + optind, argc - optind, NULL, 1);
+      if (c2 != EXIT_IO && c2 != EXIT_USAGE && spool)
+        c2 = count_spool(series, spool);
+      if (c2 == EXIT_IO || c2 == EXIT_USAGE) {
+        capkit_stats_free(series);
+        series = NULL;
       }
     }
-    if (rc < 0) {
-      int e = cli_input_report(&in, &rec, rc);
-      if (!code || rc == CAPKIT_EFILTER)
-        code = e;
-    }
-    cli_input_close(&in);
-    if (code == EXIT_USAGE || code == EXIT_IO)
-      break;
   }
-  if (code != EXIT_USAGE) {
+  if (code != EXIT_USAGE && s) {
     obuf o;
     if (ob_init(&o, stdout, 1 << 18) != 0) {
       cli_err("stats", "out of memory");
       code = EXIT_IO;
     } else {
       if (csv)
-        csv_report(s, &o, csv);
-      else if (json)
-        json_report(s, &o, top);
+        csv_report(s, series ? series : s, &o, csv);
       else
-        text_report(s, &o, top);
+        report(s, series ? series : s, &o, top, json ? JSON : TEXT, eth);
       if (ob_close(&o) != 0 && !code)
         code = EXIT_IO;
     }
   }
   capkit_filter_free(flt);
-  free(s->conv);
-  free(s->hash);
-  free(s->tp_pkts);
-  free(s->tp_bytes);
-  free(s);
+  capkit_stats_free(series);
+  capkit_stats_free(s);
+  if (spool)
+    fclose(spool);
   return code;
 }

@@ -96,5 +96,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/rewrite.h>
 #include <capkit/export.h>
 #include <capkit/cut.h>
+#include <capkit/stats.h>
 
 #endif

@@ -214,7 +214,7 @@ check_eq "retime --shift -1h" "$(times "$T/a.pcap" | head -1 | sed 's/^22/21/')"
 
 # ---- snap, --strip-fcs, --linktype, --compress ----
 "$CAPKIT" snap 40 "$T/a.pcap" -o "$T/n.pcap"
-check_eq "snap 40: no record longer" 40 "$("$CAPKIT" info --json "$T/n.pcap" | sed 's/.*"max_size":\([0-9]*\).*/\1/')"
+check_eq "snap 40: no record longer" 40 "$("$CAPKIT" info --json "$T/n.pcap" | sed 's/.*"max_captured_size":\([0-9]*\).*/\1/')"
 check_eq "snap 40: original bytes kept" \
   "$("$CAPKIT" info --json "$T/a.pcap" | sed 's/.*"original_bytes":\([0-9]*\).*/\1/')" \
   "$("$CAPKIT" info --json "$T/n.pcap" | sed 's/.*"original_bytes":\([0-9]*\).*/\1/')"

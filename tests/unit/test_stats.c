@@ -1,0 +1,527 @@
+/* test_stats.c - the statistics accumulator through its public API: a
+ * capture split at random points and merged gives exactly the one-pass
+ * result (seeded property test over random packets, times, intervals and
+ * bin caps), series bins against a 128-bit reference of tshark's io,stat
+ * rule floor((t - origin) / interval), exact time spans over the whole
+ * int64 range of seconds, the conversation cap, and misuse. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <capkit/capkit.h>
+#include <capkit/stats.h>
+
+#include "tap.h"
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+static uint32_t below(uint32_t n) { return (uint32_t)(rnd() % n); }
+
+/* ---- random packets ---------------------------------------------------- */
+
+#define MAXPKT 128
+typedef struct rec_store {
+  capkit_record rec;
+  uint8_t data[MAXPKT];
+} rec_store;
+
+static void put16(uint8_t *p, unsigned v) {
+  p[0] = (uint8_t)(v >> 8);
+  p[1] = (uint8_t)v;
+}
+
+/* Ethernet + IPv4/IPv6 + TCP/UDP (or ARP) between a few hosts and ports,
+ * so that conversations repeat in both directions. */
+static uint32_t make_packet(uint8_t *p) {
+  memset(p, 0, MAXPKT);
+  int kind = (int)below(5); /* 0-1 v4 tcp/udp, 2-3 v6 tcp/udp, 4 arp */
+  int h1 = (int)below(4), h2 = (int)below(4);
+  p[5] = (uint8_t)(1 + h1);
+  p[11] = (uint8_t)(1 + h2);
+  uint32_t n = 14;
+  if (kind == 4) {
+    put16(p + 12, 0x0806);
+    put16(p + 14, 1);
+    put16(p + 16, 0x0800);
+    p[18] = 6;
+    p[19] = 4;
+    put16(p + 20, 1);
+    return 14 + 28;
+  }
+  int tcp = kind == 0 || kind == 2;
+  uint32_t tl = tcp ? 20 : 8, pay = below(20);
+  if (kind < 2) {
+    put16(p + 12, 0x0800);
+    uint8_t *ip = p + 14;
+    ip[0] = 0x45;
+    put16(ip + 2, 20 + tl + pay);
+    ip[8] = 64;
+    ip[9] = tcp ? 6 : 17;
+    ip[12] = 10;
+    ip[15] = (uint8_t)(1 + h1);
+    ip[16] = 10;
+    ip[19] = (uint8_t)(1 + h2);
+    n += 20;
+  } else {
+    put16(p + 12, 0x86dd);
+    uint8_t *ip = p + 14;
+    ip[0] = 0x60;
+    put16(ip + 4, tl + pay);
+    ip[6] = tcp ? 6 : 17;
+    ip[7] = 64;
+    ip[8] = 0xfe;
+    ip[9] = 0x80;
+    ip[23] = (uint8_t)(1 + h1);
+    ip[24] = 0xfe;
+    ip[25] = 0x80;
+    ip[39] = (uint8_t)(1 + h2);
+    n += 40;
+  }
+  static const unsigned ports[] = {1000, 2000, 7777, 9999};
+  put16(p + n, ports[below(4)]);
+  put16(p + n + 2, ports[below(4)]);
+  if (tcp) {
+    p[n + 12] = 0x50;
+    p[n + 13] = 0x10;
+  } else {
+    put16(p + n + 4, 8 + pay);
+  }
+  return n + tl + pay;
+}
+
+/* N random records; times advance with jumps back (an appended older
+ * capture) and, when EXTREME, anywhere in a huge range of seconds. */
+static rec_store *make_records(size_t n, int extreme) {
+  rec_store *v = calloc(n, sizeof *v);
+  int64_t sec = 1700000000 + (int64_t)below(1000);
+  uint32_t nsec = below(1000000000);
+  for (size_t i = 0; i < n; i++) {
+    capkit_record_init(&v[i].rec);
+    uint32_t len = make_packet(v[i].data);
+    uint32_t r = below(100);
+    if (extreme && r < 10)
+      sec = (int64_t)(rnd() >> 1) * (below(2) ? 1 : -1) / (1 + below(3));
+    else if (r < 5)
+      sec -= below(50);
+    else
+      sec += below(2);
+    nsec = below(1000000000);
+    v[i].rec.ts_sec = sec;
+    v[i].rec.ts_nsec = nsec;
+    v[i].rec.caplen = below(8) ? len : len / 2; /* some snapped */
+    v[i].rec.origlen = len + (below(4) ? 0 : below(1500));
+    v[i].rec.data = v[i].data;
+    v[i].rec.iface_id = below(3);
+    v[i].rec.number = i + 1;
+  }
+  return v;
+}
+
+/* ---- comparing two accumulators ---------------------------------------- */
+
+static int same_time(capkit_time a, capkit_time b) {
+  return a.sec == b.sec && a.nsec == b.nsec;
+}
+
+static int same(const capkit_stats *x, const capkit_stats *y) {
+  capkit_stats_summary a = CAPKIT_STATS_SUMMARY_INIT,
+                       b = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(x, &a);
+  capkit_stats_get_summary(y, &b);
+  if (a.packets != b.packets || a.bytes != b.bytes ||
+      a.captured_bytes != b.captured_bytes || a.min_len != b.min_len ||
+      a.max_len != b.max_len || a.min_caplen != b.min_caplen ||
+      a.max_caplen != b.max_caplen || !same_time(a.first, b.first) ||
+      !same_time(a.last, b.last) || !same_time(a.earliest, b.earliest) ||
+      !same_time(a.latest, b.latest) || a.out_of_order != b.out_of_order)
+    return 0;
+  if (capkit_stats_linktype_count(x) != capkit_stats_linktype_count(y))
+    return 0;
+  for (uint32_t i = 0; i < 4; i++)
+    if (capkit_stats_iface_packets(x, i) != capkit_stats_iface_packets(y, i))
+      return 0;
+  size_t nn = capkit_stats_node_count(x);
+  if (nn != capkit_stats_node_count(y))
+    return 0;
+  for (size_t i = 0; i < nn; i++) {
+    const capkit_stats_node *p = capkit_stats_node_at(x, i),
+                            *q = capkit_stats_node_at(y, i);
+    if (strcmp(p->name, q->name) || p->parent != q->parent ||
+        p->first_child != q->first_child ||
+        p->next_sibling != q->next_sibling || p->packets != q->packets ||
+        p->bytes != q->bytes)
+      return 0;
+  }
+  for (int k = 0; k < CAPKIT_CONV_KINDS; k++) {
+    size_t n = capkit_stats_conv_count(x, k);
+    if (n != capkit_stats_conv_count(y, k))
+      return 0;
+    for (size_t i = 0; i < n; i++) {
+      const capkit_stats_conv *p = capkit_stats_conv_at(x, k, i),
+                              *q = capkit_stats_conv_at(y, k, i);
+      if (memcmp(p->a, q->a, 16) || memcmp(p->b, q->b, 16) ||
+          p->port_a != q->port_a || p->port_b != q->port_b ||
+          p->packets_ab != q->packets_ab || p->bytes_ab != q->bytes_ab ||
+          p->packets_ba != q->packets_ba || p->bytes_ba != q->bytes_ba ||
+          !same_time(p->first, q->first) || !same_time(p->last, q->last) ||
+          p->order != q->order)
+        return 0;
+    }
+    uint64_t p1, b1, p2, b2;
+    capkit_stats_conv_overflow(x, k, &p1, &b1);
+    capkit_stats_conv_overflow(y, k, &p2, &b2);
+    if (p1 != p2 || b1 != b2)
+      return 0;
+  }
+  for (int i = 0; i < CAPKIT_STATS_SIZE_BINS; i++) {
+    uint64_t p1, b1, p2, b2;
+    capkit_stats_size_bin(x, i, NULL, NULL, &p1, &b1);
+    capkit_stats_size_bin(y, i, NULL, NULL, &p2, &b2);
+    if (p1 != p2 || b1 != b2)
+      return 0;
+  }
+  capkit_span i1, i2;
+  size_t nb = capkit_stats_series(x, &i1);
+  if (nb != capkit_stats_series(y, &i2) || i1.sec != i2.sec ||
+      i1.nsec != i2.nsec)
+    return 0;
+  for (size_t i = 0; i < nb; i++) {
+    capkit_time s1, s2;
+    uint64_t p1, b1, p2, b2;
+    capkit_stats_bin(x, i, &s1, &p1, &b1);
+    capkit_stats_bin(y, i, &s2, &p2, &b2);
+    if (!same_time(s1, s2) || p1 != p2 || b1 != b2)
+      return 0;
+  }
+  return 1;
+}
+
+/* Split N records at random points into parts, count each part in its own
+ * accumulator and merge them in order: the same as one pass. */
+static void split_merge(int extreme, int rounds) {
+  int bad = 0, merge_failed = 0;
+  for (int round = 0; round < rounds; round++) {
+    size_t n = 1 + below(400);
+    rec_store *v = make_records(n, extreme);
+    capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+    set.interval_ns = 1 + (uint64_t)below(3000000000u);
+    set.has_origin = 1;
+    set.origin =
+        (capkit_time){v[0].rec.ts_sec - (int64_t)below(5), below(1000000000)};
+    set.max_bins = 2 + below(64);
+    set.max_conversations = below(3) ? 0 : 1 + below(20);
+    capkit_stats *whole = capkit_stats_new(&set);
+    for (size_t i = 0; i < n; i++)
+      capkit_stats_add(whole, &v[i].rec, NULL);
+    capkit_stats *acc = capkit_stats_new(&set);
+    size_t at = 0;
+    while (at < n) {
+      size_t len = below(3) ? 1 + below((uint32_t)(n - at)) : 0;
+      capkit_stats *part = capkit_stats_new(&set);
+      for (size_t i = at; i < at + len; i++)
+        capkit_stats_add(part, &v[i].rec, NULL);
+      if (capkit_stats_merge(acc, part) != 0)
+        merge_failed++;
+      capkit_stats_free(part);
+      at += len;
+    }
+    /* with a table cap the merge is exact only when nothing overflowed */
+    int over = 0;
+    for (int k = 0; k < CAPKIT_CONV_KINDS; k++) {
+      uint64_t p;
+      capkit_stats_conv_overflow(whole, k, &p, NULL);
+      over |= p != 0;
+    }
+    if (!over && !same(whole, acc))
+      bad++;
+    capkit_stats_free(whole);
+    capkit_stats_free(acc);
+    free(v);
+  }
+  CHECK_EQ(merge_failed, 0);
+  CHECK_EQ(bad, 0);
+}
+
+/* ---- the series against a 128-bit reference ---------------------------- */
+
+#ifdef __SIZEOF_INT128__
+typedef __int128 i128;
+
+static i128 ns_of(capkit_time t) { return (i128)t.sec * 1000000000 + t.nsec; }
+
+static i128 floor_div(i128 a, i128 b) {
+  i128 q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* The lowest and highest bin of N records on the grid ORIGIN + k WIDTH. */
+static void bin_range(const rec_store *v, size_t n, capkit_time origin,
+                      i128 width, i128 *lo, i128 *hi) {
+  for (size_t i = 0; i < n; i++) {
+    capkit_time t = {v[i].rec.ts_sec, v[i].rec.ts_nsec};
+    i128 b = floor_div(ns_of(t) - ns_of(origin), width);
+    if (i == 0 || b < *lo)
+      *lo = b;
+    if (i == 0 || b > *hi)
+      *hi = b;
+  }
+}
+
+static void series_reference(int extreme, int rounds) {
+  int bad = 0;
+  for (int round = 0; round < rounds; round++) {
+    size_t n = 1 + below(300);
+    rec_store *v = make_records(n, extreme);
+    capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+    set.what = CAPKIT_STATS_SERIES;
+    set.interval_ns = 1 + (uint64_t)below(2000000000u);
+    set.max_bins = 2 + below(1000);
+    capkit_stats *s = capkit_stats_new(&set);
+    for (size_t i = 0; i < n; i++)
+      capkit_stats_add(s, &v[i].rec, NULL);
+    capkit_time origin;
+    capkit_stats_origin(s, &origin);
+    /* the grid's origin is the first record's time */
+    bad += !same_time(origin, (capkit_time){v[0].rec.ts_sec, v[0].rec.ts_nsec});
+    capkit_span iv;
+    size_t nb = capkit_stats_series(s, &iv);
+    i128 width = (i128)iv.sec * 1000000000 + iv.nsec;
+    /* the width is the setting doubled k times, k the least that fits */
+    i128 lo, hi;
+    bin_range(v, n, origin, width, &lo, &hi);
+    bad += (i128)nb != hi - lo + 1 || nb > set.max_bins;
+    if (width > (i128)set.interval_ns) {
+      /* half the width would not have fitted */
+      i128 l2, h2;
+      bin_range(v, n, origin, width / 2, &l2, &h2);
+      bad += h2 - l2 + 1 <= (i128)set.max_bins && h2 - l2 + 1 < ((i128)1 << 62);
+    }
+    uint64_t *pk = calloc(nb ? nb : 1, sizeof *pk);
+    uint64_t *by = calloc(nb ? nb : 1, sizeof *by);
+    for (size_t i = 0; i < n; i++) {
+      capkit_time t = {v[i].rec.ts_sec, v[i].rec.ts_nsec};
+      i128 b = floor_div(ns_of(t) - ns_of(origin), width) - lo;
+      if (b >= 0 && b < (i128)nb) {
+        pk[b]++;
+        by[b] += v[i].rec.origlen;
+      }
+    }
+    for (size_t i = 0; i < nb; i++) {
+      capkit_time st;
+      uint64_t p, b;
+      capkit_stats_bin(s, i, &st, &p, &b);
+      i128 want = ns_of(origin) + ((lo + (i128)i) * width);
+      bad += p != pk[i] || b != by[i];
+      /* starts are exact unless saturated at the ends of int64 */
+      if (st.sec != INT64_MAX && st.sec != INT64_MIN)
+        bad += ns_of(st) != want;
+    }
+    free(pk);
+    free(by);
+    capkit_stats_free(s);
+    free(v);
+  }
+  CHECK_EQ(bad, 0);
+}
+
+static void time_sub_reference(void) {
+  int bad = 0;
+  for (int i = 0; i < 100000; i++) {
+    capkit_time a = {(int64_t)rnd(), below(1000000000)};
+    capkit_time b = {(int64_t)rnd(), below(1000000000)};
+    if (i & 1)
+      b.sec = a.sec + (int64_t)below(5) - 2;
+    capkit_span d = capkit_time_span(a, b);
+    i128 want = ns_of(a) - ns_of(b);
+    i128 got = (i128)d.sec * 1000000000 + d.nsec;
+    bad += (d.negative ? -got : got) != want || d.nsec > 999999999u ||
+           (want == 0 && d.negative);
+  }
+  CHECK_EQ(bad, 0);
+}
+#endif
+
+/* ---- fixed cases -------------------------------------------------------- */
+
+static void add_at(capkit_stats *s, int64_t sec, uint32_t nsec, uint32_t cap,
+                   uint32_t orig) {
+  static uint8_t data[MAXPKT];
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  memset(data, 0, sizeof data);
+  rec.ts_sec = sec;
+  rec.ts_nsec = nsec;
+  rec.caplen = cap;
+  rec.origlen = orig;
+  rec.data = data;
+  CHECK_EQ(capkit_stats_add(s, &rec, NULL), 0);
+}
+
+static void summary_definitions(void) {
+  capkit_stats *s = capkit_stats_new(NULL);
+  /* an appended older capture: the duration runs earliest to latest */
+  add_at(s, 100, 0, 60, 100);
+  add_at(s, 104, 0, 60, 300);
+  add_at(s, 98, 500000000, 20, 20);
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  CHECK_EQ(capkit_stats_get_summary(s, &sum), 0);
+  CHECK_EQ(sum.packets, 3u);
+  CHECK_EQ(sum.bytes, 420u);
+  CHECK_EQ(sum.captured_bytes, 140u);
+  CHECK_EQ(sum.min_len, 20u);
+  CHECK_EQ(sum.max_len, 300u);
+  CHECK_EQ(sum.min_caplen, 20u);
+  CHECK_EQ(sum.earliest.sec, 98);
+  CHECK_EQ(sum.latest.sec, 104);
+  CHECK_EQ(sum.first.sec, 100);
+  CHECK_EQ(sum.last.sec, 98);
+  CHECK_EQ(sum.out_of_order, 1u);
+  CHECK(sum.duration == 5.5);
+  CHECK(sum.byte_rate == 420 / 5.5);
+  CHECK(sum.bit_rate == 420 * 8 / 5.5);
+  CHECK(sum.mean_size == 140.0);
+  /* the grid runs from the first record (100 s) both ways: bins 98..104 */
+  capkit_span iv;
+  CHECK_EQ(capkit_stats_series(s, &iv), 7u);
+  capkit_time st;
+  uint64_t p;
+  CHECK_EQ(capkit_stats_bin(s, 0, &st, &p, NULL), 0);
+  CHECK_EQ(st.sec, 98);
+  CHECK_EQ(p, 1u);
+  CHECK_EQ(capkit_stats_bin(s, 7, &st, &p, NULL), CAPKIT_ENOTFOUND);
+  capkit_stats_free(s);
+
+  /* one packet: no duration, no rates (capinfos' n/a) */
+  s = capkit_stats_new(NULL);
+  add_at(s, 5, 0, 10, 10);
+  CHECK_EQ(capkit_stats_get_summary(s, &sum), 0);
+  CHECK(sum.duration == 0 && sum.byte_rate == 0 && sum.packet_rate == 0);
+  capkit_stats_free(s);
+}
+
+static void extreme_times(void) {
+  capkit_stats *s = capkit_stats_new(NULL);
+  add_at(s, INT64_MAX, 999999999, 10, 10);
+  add_at(s, INT64_MIN, 0, 10, 10);
+  add_at(s, 0, 0, 10, 10);
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(s, &sum);
+  CHECK_EQ(sum.earliest.sec, INT64_MIN);
+  CHECK_EQ(sum.latest.sec, INT64_MAX);
+  capkit_span d = capkit_time_span(sum.latest, sum.earliest);
+  CHECK_EQ(d.sec, UINT64_MAX);
+  CHECK_EQ(d.nsec, 999999999u);
+  CHECK(sum.duration > 1.8e19);
+  capkit_span iv;
+  size_t nb = capkit_stats_series(s, &iv);
+  CHECK(nb >= 2 && nb <= 100000);
+  uint64_t total = 0;
+  for (size_t i = 0; i < nb; i++) {
+    uint64_t p;
+    capkit_stats_bin(s, i, NULL, &p, NULL);
+    total += p;
+  }
+  CHECK_EQ(total, 3u);
+  capkit_stats_free(s);
+}
+
+static void conversation_cap(void) {
+  capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+  set.max_conversations = 2;
+  capkit_stats *s = capkit_stats_new(&set);
+  for (int i = 0; i < 5; i++) {
+    rec_store r;
+    capkit_record_init(&r.rec);
+    memset(r.data, 0, sizeof r.data);
+    r.data[5] = (uint8_t)(1 + i); /* five destinations */
+    r.data[11] = 9;
+    r.data[12] = 0x88; /* an EtherType nobody decodes further */
+    r.data[13] = 0xb5;
+    r.rec.caplen = r.rec.origlen = 60;
+    r.rec.data = r.data;
+    CHECK_EQ(capkit_stats_add(s, &r.rec, NULL), 0);
+  }
+  CHECK_EQ(capkit_stats_conv_count(s, CAPKIT_CONV_ETH), 2u);
+  /* without CAPKIT_STATS_ETHERNET no Ethernet pair is counted */
+  capkit_stats_settings noeth = CAPKIT_STATS_SETTINGS_INIT;
+  noeth.what = CAPKIT_STATS_ALL & ~CAPKIT_STATS_ETHERNET;
+  capkit_stats *ne = capkit_stats_new(&noeth);
+  rec_store one;
+  capkit_record_init(&one.rec);
+  memset(one.data, 0, sizeof one.data);
+  one.data[5] = 1;
+  one.rec.caplen = one.rec.origlen = 60;
+  one.rec.data = one.data;
+  CHECK_EQ(capkit_stats_add(ne, &one.rec, NULL), 0);
+  CHECK_EQ(capkit_stats_conv_count(ne, CAPKIT_CONV_ETH), 0u);
+  capkit_stats_free(ne);
+  uint64_t p, b;
+  capkit_stats_conv_overflow(s, CAPKIT_CONV_ETH, &p, &b);
+  CHECK_EQ(p, 3u);
+  CHECK_EQ(b, 180u);
+  size_t n;
+  capkit_stats_endpoint *e = capkit_stats_endpoints(
+      s, CAPKIT_CONV_BIT(CAPKIT_CONV_ETH), CAPKIT_STATS_BY_PACKETS, &n);
+  CHECK_EQ(n, 3u); /* the sender and two receivers */
+  CHECK(e && e[0].addr[5] == 9 && e[0].packets_tx == 2 && e[0].packets_rx == 0);
+  capkit_stats_list_free(e);
+  capkit_stats_free(s);
+}
+
+static void misuse(void) {
+  capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+  set.max_bins = 1;
+  CHECK(capkit_stats_new(&set) == NULL);
+  set.max_bins = 0;
+  set.what = 0x100;
+  CHECK(capkit_stats_new(&set) == NULL);
+  capkit_stats_settings small = {.size = 4};
+  CHECK(capkit_stats_new(&small) == NULL);
+  capkit_stats *a = capkit_stats_new(NULL);
+  capkit_record zero;
+  memset(&zero, 0, sizeof zero);
+  CHECK_EQ(capkit_stats_add(a, &zero, NULL), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_stats_merge(a, a), CAPKIT_EMISUSE);
+  set.what = 0;
+  set.interval_ns = 2000000000;
+  capkit_stats *b = capkit_stats_new(&set);
+  add_at(b, 1, 0, 10, 10);
+  CHECK_EQ(capkit_stats_merge(a, b), CAPKIT_EMISUSE); /* other interval */
+  capkit_stats_summary bad = {.size = 8};
+  CHECK_EQ(capkit_stats_get_summary(a, &bad), CAPKIT_EMISUSE);
+  /* default origins a fraction of an interval apart cannot line up */
+  capkit_stats *c = capkit_stats_new(NULL), *d = capkit_stats_new(NULL);
+  add_at(c, 10, 0, 10, 10);
+  add_at(d, 11, 500, 10, 10);
+  CHECK_EQ(capkit_stats_merge(c, d), CAPKIT_EMISUSE);
+  capkit_stats_free(d);
+  d = capkit_stats_new(NULL);
+  add_at(d, 13, 0, 10, 10); /* whole intervals apart: fine */
+  CHECK_EQ(capkit_stats_merge(c, d), 0);
+  capkit_span iv;
+  CHECK_EQ(capkit_stats_series(c, &iv), 4u);
+  capkit_stats_free(a);
+  capkit_stats_free(b);
+  capkit_stats_free(c);
+  capkit_stats_free(d);
+  capkit_stats_free(NULL);
+}
+
+int main(void) {
+  split_merge(0, 300);
+  split_merge(1, 150);
+#ifdef __SIZEOF_INT128__
+  series_reference(0, 200);
+  series_reference(1, 200);
+  time_sub_reference();
+#endif
+  summary_definitions();
+  extreme_times();
+  conversation_cap();
+  misuse();
+  return tap_done();
+}
