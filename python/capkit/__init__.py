@@ -40,7 +40,7 @@ from ._lib import ffi, lib
 
 __all__ = [
     "open", "Reader", "Record", "Writer", "gen", "build", "Rewriter",
-    "Printer", "format_line", "decode", "Layer",
+    "Printer", "format_line", "decode", "Layer", "Stats",
     "CapkitError", "DamagedCaptureError", "CaptureWarning", "linktype_name",
     "linktype_number", "library_version",
 ]
@@ -645,3 +645,143 @@ def decode(data: Union[bytes, bytearray, memoryview],
     lib.capkit_fields_visit(buf, len(buf), linktype_number(linktype), visit,
                             ffi.NULL)
     return layers
+
+
+def _t_ns(t) -> int:
+    return t.sec * 1_000_000_000 + t.nsec
+
+
+def _addr(raw, n: int) -> str:
+    b = bytes(raw[0:n])
+    if n == 4:
+        return ".".join(str(x) for x in b)
+    if n == 16:
+        out = ffi.new("char[46]")
+        lib.capkit_ip6_text(out, raw)
+        return ffi.string(out).decode()
+    return ":".join("%02x" % x for x in b)
+
+
+_CONV_KINDS = {"eth": 0, "ip": 1, "ipv6": 2, "tcp": 3, "udp": 4}
+
+
+class Stats:
+    """The statistics ``capkit stats`` shows, from the library's mergeable
+    accumulator: add records (from any readers), merge partial results
+    (workers that share an ``origin_ns``), then read the summary, protocol
+    hierarchy, conversations, packet sizes and time series::
+
+        st = capkit.Stats(interval=0.5)
+        with capkit.open("a.pcap") as r:
+            for rec in r:
+                st.add(rec)
+        print(st.summary["packets"], st.hierarchy[:3])
+
+    interval: seconds per time-series bin (exact as a decimal string or
+    nanoseconds with ``interval_ns``); ethernet: keep the Ethernet
+    conversation table too."""
+
+    def __init__(self, interval: Union[float, str] = 1,
+                 interval_ns: Optional[int] = None,
+                 origin_ns: Optional[int] = None, ethernet: bool = False):
+        st = ffi.new("capkit_stats_settings *")
+        st.size = ffi.sizeof("capkit_stats_settings")
+        st.what = 0x1F | (0x20 if ethernet else 0)
+        if interval_ns is None:
+            from decimal import Decimal
+            interval_ns = int(Decimal(str(interval)) * 1_000_000_000)
+        if interval_ns <= 0:
+            raise ValueError("interval must be positive")
+        st.interval_ns = interval_ns
+        if origin_ns is not None:
+            st.has_origin = 1
+            st.origin.sec, st.origin.nsec = divmod(origin_ns, 1_000_000_000)
+        self._s = ffi.gc(lib.capkit_stats_new(st), lib.capkit_stats_free)
+        if self._s == ffi.NULL:
+            raise ValueError("capkit.Stats: invalid settings")
+
+    def add(self, rec: Record) -> None:
+        """Count one record (valid: the one its reader holds now)."""
+        r = rec._reader
+        if r._r is None or r._rec.number != rec.number:
+            raise ValueError("record no longer valid: its reader moved on")
+        rc = lib.capkit_stats_add(self._s, r._rec, ffi.NULL)
+        if rc < 0:
+            _raise(rc, _s(lib.capkit_strerror(rc)))
+
+    def merge(self, other: "Stats") -> None:
+        """Add another accumulator's counts to this one."""
+        rc = lib.capkit_stats_merge(self._s, other._s)
+        if rc < 0:
+            _raise(rc, "capkit.Stats.merge: " + _s(lib.capkit_strerror(rc)))
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """capinfos' definitions: packets, bytes (original lengths),
+        earliest/latest (ns), duration and rates, sizes."""
+        o = ffi.new("capkit_stats_summary *")
+        o.size = ffi.sizeof("capkit_stats_summary")
+        lib.capkit_stats_get_summary(self._s, o)
+        return {
+            "packets": o.packets, "bytes": o.bytes,
+            "captured_bytes": o.captured_bytes,
+            "min_len": o.min_len, "max_len": o.max_len,
+            "first_ns": _t_ns(o.first), "last_ns": _t_ns(o.last),
+            "earliest_ns": _t_ns(o.earliest), "latest_ns": _t_ns(o.latest),
+            "out_of_order": o.out_of_order, "duration": o.duration,
+            "byte_rate": o.byte_rate, "bit_rate": o.bit_rate,
+            "packet_rate": o.packet_rate, "mean_size": o.mean_size,
+        }
+
+    @property
+    def hierarchy(self) -> list:
+        """(path, packets, bytes) for every node, "eth:ip:tcp"."""
+        out, names = [], {}
+        for i in range(lib.capkit_stats_node_count(self._s)):
+            n = lib.capkit_stats_node_at(self._s, i)
+            name = ffi.string(n.name).decode()
+            path = name if n.parent < 0 else names[n.parent] + ":" + name
+            names[i] = path
+            out.append((path, n.packets, n.bytes))
+        return out
+
+    def conversations(self, kind: str = "ip") -> list:
+        """The conversations of one table ("eth", "ip", "ipv6", "tcp",
+        "udp") in first-seen order, as dicts."""
+        k = _CONV_KINDS[kind]
+        out = []
+        for i in range(lib.capkit_stats_conv_count(self._s, k)):
+            c = lib.capkit_stats_conv_at(self._s, k, i)
+            d = {"a": _addr(c.a, c.addr_len), "b": _addr(c.b, c.addr_len),
+                 "packets_ab": c.packets_ab, "bytes_ab": c.bytes_ab,
+                 "packets_ba": c.packets_ba, "bytes_ba": c.bytes_ba,
+                 "first_ns": _t_ns(c.first), "last_ns": _t_ns(c.last)}
+            if k in (3, 4):
+                d["port_a"], d["port_b"] = c.port_a, c.port_b
+            out.append(d)
+        return out
+
+    @property
+    def sizes(self) -> list:
+        """(lo, hi, packets, bytes) per packet-size bin."""
+        lo, hi = ffi.new("uint32_t *"), ffi.new("uint32_t *")
+        p, b = ffi.new("uint64_t *"), ffi.new("uint64_t *")
+        out = []
+        i = 0
+        while lib.capkit_stats_size_bin(self._s, i, lo, hi, p, b) == 0:
+            out.append((lo[0], hi[0], p[0], b[0]))
+            i += 1
+        return out
+
+    @property
+    def series(self) -> list:
+        """(start_ns, packets, bytes) per time bin, earliest first."""
+        span = ffi.new("capkit_span *")
+        n = lib.capkit_stats_series(self._s, span)
+        t = ffi.new("capkit_time *")
+        p, b = ffi.new("uint64_t *"), ffi.new("uint64_t *")
+        out = []
+        for i in range(n):
+            if lib.capkit_stats_bin(self._s, i, t, p, b) == 0:
+                out.append((_t_ns(t[0]), p[0], b[0]))
+        return out

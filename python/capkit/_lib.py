@@ -153,6 +153,56 @@ int capkit_fields_visit(const uint8_t *data, uint32_t caplen,
                         uint32_t linktype, capkit_field_fn fn, void *user);
 size_t capkit_ip6_text(char *out, const uint8_t *a);
 
+typedef struct capkit_time { int64_t sec; uint32_t nsec; } capkit_time;
+typedef struct capkit_span { uint64_t sec; uint32_t nsec; uint8_t negative; }
+  capkit_span;
+typedef struct capkit_stats capkit_stats;
+typedef struct capkit_stats_settings {
+  uint32_t size, what;
+  uint64_t interval_ns;
+  int has_origin;
+  capkit_time origin;
+  size_t max_conversations, max_bins;
+} capkit_stats_settings;
+typedef struct capkit_stats_summary {
+  uint32_t size;
+  uint64_t packets, bytes, captured_bytes;
+  uint32_t min_len, max_len, min_caplen, max_caplen;
+  capkit_time first, last, earliest, latest;
+  uint64_t out_of_order;
+  double duration, byte_rate, bit_rate, packet_rate, mean_size;
+} capkit_stats_summary;
+typedef struct capkit_stats_node {
+  const char *name;
+  int parent, first_child, next_sibling;
+  uint64_t packets, bytes;
+} capkit_stats_node;
+typedef struct capkit_stats_conv {
+  uint8_t kind, addr_len;
+  uint8_t a[16], b[16];
+  uint16_t port_a, port_b;
+  uint64_t packets_ab, bytes_ab, packets_ba, bytes_ba;
+  capkit_time first, last;
+  uint64_t order;
+} capkit_stats_conv;
+capkit_stats *capkit_stats_new(const capkit_stats_settings *set);
+void capkit_stats_free(capkit_stats *s);
+int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
+                     const void *pkt);
+int capkit_stats_merge(capkit_stats *dst, const capkit_stats *src);
+int capkit_stats_get_summary(const capkit_stats *s, capkit_stats_summary *out);
+size_t capkit_stats_node_count(const capkit_stats *s);
+const capkit_stats_node *capkit_stats_node_at(const capkit_stats *s,
+                                              size_t i);
+size_t capkit_stats_conv_count(const capkit_stats *s, int kind);
+const capkit_stats_conv *capkit_stats_conv_at(const capkit_stats *s, int kind,
+                                              size_t i);
+int capkit_stats_size_bin(const capkit_stats *s, int i, uint32_t *lo,
+                          uint32_t *hi, uint64_t *packets, uint64_t *bytes);
+size_t capkit_stats_series(const capkit_stats *s, capkit_span *interval);
+int capkit_stats_bin(const capkit_stats *s, size_t i, capkit_time *start,
+                     uint64_t *packets, uint64_t *bytes);
+
 capkit_rewriter *capkit_rewriter_new(void);
 void capkit_rewriter_free(capkit_rewriter *rw);
 int capkit_rewriter_set(capkit_rewriter *rw, const char *name,

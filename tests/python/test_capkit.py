@@ -354,3 +354,51 @@ if HAVE_HYPOTHESIS:
         cls = RawPcapNgReader if fmt == "pcapng" else RawPcapReader
         peer = [(d, m.wirelen) for d, m in cls(str(out))]
         assert peer == [(d, o) for d, _, o in want]
+
+
+def test_stats_equal_the_tool(tmp):
+    import json
+    big = tmp / "stats.pcap"
+    assert run(CAPKIT, "gen", "-c", "400", "-r", "1000", "-o", str(big),
+               "eth()/ipv4(src=10.0.0.1+1@3,dst=10.9.0.1+1@2)/"
+               "tcp(sport=1000+1@3,dport=80)/payload(len=0-900)"
+               ).returncode == 0
+    for path in (SEED, str(big)):
+        want = json.loads(run(CAPKIT, "stats", "--json", "-i", "0.1",
+                              path).stdout)
+        st = capkit.Stats(interval="0.1")
+        with capkit.open(path) as r:
+            for x in r:
+                st.add(x)
+        s = st.summary
+        assert (s["packets"], s["bytes"]) == (want["packets"], want["bytes"])
+        assert [(p, n, b) for p, n, b in st.hierarchy] == [
+            (h["path"], h["packets"], h["bytes"]) for h in want["hierarchy"]]
+        for kind in ("ip", "tcp", "udp"):
+            rows = want["conversations_" + kind]["rows"]
+            got = sorted((c["a"], c["b"], c["packets_ab"], c["bytes_ab"],
+                          c["packets_ba"], c["bytes_ba"])
+                         for c in st.conversations(kind))
+            assert got == sorted((c["a"], c["b"], c["packets_ab"],
+                                  c["bytes_ab"], c["packets_ba"],
+                                  c["bytes_ba"]) for c in rows), kind
+        assert [(p, b) for _, _, p, b in st.sizes if p] == [
+            (z["packets"], z["bytes"]) for z in want["sizes"]]
+        assert [(p, b) for _, p, b in st.series] == [
+            (z["packets"], z["bytes"]) for z in want["throughput"]]
+
+
+def test_stats_merge_equals_one_pass(mixed):
+    with capkit.open(mixed) as r:
+        t0 = next(iter(r)).ts_ns
+    one = capkit.Stats(origin_ns=t0, interval="0.01")
+    parts = [capkit.Stats(origin_ns=t0, interval="0.01") for _ in range(3)]
+    with capkit.open(mixed) as r:
+        for i, x in enumerate(r):
+            one.add(x)
+            parts[0 if i < 10 else 1 if i < 30 else 2].add(x)
+    parts[0].merge(parts[1])
+    parts[0].merge(parts[2])
+    assert parts[0].summary == one.summary
+    assert parts[0].hierarchy == one.hierarchy
+    assert parts[0].series == one.series
