@@ -47,6 +47,7 @@ struct capkit_reader {
   size_t window; /* read-ahead setting, 0: default */
   int codec;     /* CAPKIT__CODEC_* of the input */
   uint64_t nrec; /* records delivered so far */
+  uint64_t origin; /* capkit_iface.origin of its interfaces */
   /* The writer whose settings were copied from this reader (see
    * capkit_writer_copy_settings): a lossless copy of a pcapng file needs
    * the blocks that follow the last record. Cleared when either is freed. */
@@ -65,7 +66,11 @@ void capkit__reader_warn(capkit_reader *r, int warning, uint64_t offset,
 static inline int capkit__reader_wants_warnings(const capkit_reader *r) {
   return r->warn_fn != NULL;
 }
-/* Add an interface (copied, strings duplicated); returns it or NULL. */
+/* A new capkit_iface.origin: unique in the process, never 0, never
+ * reused. Thread-safe. */
+uint64_t capkit__new_origin(void);
+/* Add an interface (copied, strings duplicated, origin set); returns it or
+ * NULL. It stays at the same address until the reader is freed. */
 capkit_iface *capkit__reader_add_iface(capkit_reader *r,
                                        const capkit_iface *ifc);
 /* The caplen bound for a link type and snaplen, unless the caller set one. */

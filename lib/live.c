@@ -258,6 +258,7 @@ static int do_open(capkit_live *l, const char *iface, int inject) {
   l->iface.fcs_len = -1;
   l->iface.tsresol = l->nano ? 9 : 6;
   l->iface.name = l->name;
+  l->iface.origin = capkit__new_origin();
   l->iface.os = l->os[0] ? l->os : NULL;
   l->state = CAPKIT__OPEN;
   return 0;

@@ -2,6 +2,7 @@
  * backends bid on its first bytes, hand out records, keep the error. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,17 @@
 #include "internal.h"
 #include "util/buf.h"
 
+uint64_t capkit__new_origin(void) {
+  static atomic_uint_fast64_t next = 1;
+  return (uint64_t)atomic_fetch_add(&next, 1);
+}
+
 capkit_reader *capkit_reader_new(void) {
   capkit_reader *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
   r->src.fd = -1;
+  r->origin = capkit__new_origin();
   return r;
 }
 
@@ -139,6 +146,7 @@ capkit_iface *capkit__reader_add_iface(capkit_reader *r,
     return NULL;
   *f = *ifc;
   f->id = (uint32_t)r->n_ifaces;
+  f->origin = r->origin;
   f->name = capkit__strdup(ifc->name);
   f->description = capkit__strdup(ifc->description);
   f->filter = capkit__strdup(ifc->filter);

@@ -12,8 +12,12 @@ extern "C" {
 
 /* An interface: what the bytes of a record are and how they were captured.
  * A classic pcap file has exactly one; a pcapng file has one per Interface
- * Description Block. Owned by the reader (or writer) that made it; valid
- * until that handle is freed. */
+ * Description Block. One made by the library (a reader, a live capture) is
+ * owned by that handle, handed out by const pointer and valid until the
+ * handle is freed. A caller may build its own for records it writes: it
+ * must zero the whole struct first (memset or `= {0}`), so that the
+ * reserved room reads as zero; later versions give those bytes a meaning
+ * whose zero is today's behaviour, without changing the struct's size. */
 typedef struct capkit_iface {
   uint32_t id;       /* index among the file's interfaces, from 0 */
   uint32_t linktype; /* LINKTYPE_ value (see linktype.h) */
@@ -27,6 +31,13 @@ typedef struct capkit_iface {
   const char *filter;      /* capture filter as text, or NULL */
   const char *os;          /* operating system, or NULL */
   uint32_t section;        /* pcapng section number, from 0 */
+  /* The handle that made it: a number unique in the process and never
+   * reused (one per reader or live handle), so that a writer tells apart
+   * the interfaces of two inputs even after the first one is freed and its
+   * memory reused. 0 in an interface built by a caller: a writer then
+   * tells it apart by its address (keep it alive while writing). */
+  uint64_t origin;
+  uint64_t reserved[6]; /* zero: room for later fields */
 } capkit_iface;
 
 struct capkit_extra; /* format extras of one record; opaque */

@@ -1,0 +1,226 @@
+/* test_api.c - the shape and lifetimes of the public handles: sections
+ * and interfaces that stay valid until their reader is freed, interfaces
+ * told apart by origin rather than address, the one error model of every
+ * handle, and the writer's warnings for lossy writes. Inputs are built
+ * byte by byte after the pcap and pcapng layouts of their drafts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <capkit/capkit.h>
+
+#include "tap.h"
+
+/* ---- little-endian byte builder ---- */
+
+typedef struct out {
+  uint8_t *p;
+  size_t n, cap;
+} out;
+
+static void put(out *o, const void *v, size_t n) {
+  if (o->n + n > o->cap) {
+    o->cap = (o->n + n) * 2 + 256;
+    o->p = realloc(o->p, o->cap);
+    if (!o->p)
+      abort();
+  }
+  memcpy(o->p + o->n, v, n);
+  o->n += n;
+}
+static void le(out *o, uint64_t v, int bytes) {
+  uint8_t b[8];
+  for (int i = 0; i < bytes; i++)
+    b[i] = (uint8_t)(v >> (8 * i));
+  put(o, b, (size_t)bytes);
+}
+/* A pcapng block: type, total length, body (padded), total length. */
+static void block(out *o, uint32_t type, const out *body) {
+  size_t padded = (body->n + 3) & ~(size_t)3;
+  le(o, type, 4);
+  le(o, 12 + padded, 4);
+  put(o, body->p, body->n);
+  static const uint8_t zero[4];
+  put(o, zero, padded - body->n);
+  le(o, 12 + padded, 4);
+}
+static void opt_str(out *o, unsigned code, const char *s) {
+  size_t n = strlen(s);
+  le(o, code, 2);
+  le(o, n, 2);
+  put(o, s, n);
+  static const uint8_t zero[4];
+  put(o, zero, ((n + 3) & ~(size_t)3) - n);
+}
+static void shb(out *o, const char *comment) {
+  out b = {0};
+  le(&b, 0x1A2B3C4D, 4);
+  le(&b, 1, 2);
+  le(&b, 0, 2);
+  le(&b, UINT64_MAX, 8);
+  opt_str(&b, 1, comment);
+  le(&b, 0, 4);
+  block(o, 0x0A0D0D0A, &b);
+  free(b.p);
+}
+static void idb(out *o, unsigned linktype, const char *name) {
+  out b = {0};
+  le(&b, linktype, 2);
+  le(&b, 0, 2);
+  le(&b, 65535, 4);
+  opt_str(&b, 2, name);
+  le(&b, 0, 4);
+  block(o, 1, &b);
+  free(b.p);
+}
+static void epb(out *o, uint32_t id, uint64_t ts_us, uint32_t len) {
+  out b = {0};
+  le(&b, id, 4);
+  le(&b, ts_us >> 32, 4);
+  le(&b, ts_us & 0xffffffffu, 4);
+  le(&b, len, 4);
+  le(&b, len, 4);
+  for (uint32_t i = 0; i < len; i++)
+    le(&b, (uint8_t)(i * 7 + id), 1);
+  block(o, 6, &b);
+  free(b.p);
+}
+/* A classic pcap file, microseconds: n records of len bytes. */
+static void pcap_file(out *o, uint32_t linktype, int n, uint32_t len) {
+  le(o, 0xa1b2c3d4, 4);
+  le(o, 2, 2);
+  le(o, 4, 2);
+  le(o, 0, 8);
+  le(o, 65535, 4);
+  le(o, linktype, 4);
+  for (int i = 0; i < n; i++) {
+    le(o, 1000 + (uint64_t)i, 4);
+    le(o, 5, 4);
+    le(o, len, 4);
+    le(o, len, 4);
+    for (uint32_t k = 0; k < len; k++)
+      le(o, (uint8_t)(k + linktype), 1);
+  }
+}
+static void save(const char *path, const out *o) {
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(o->p, 1, o->n, f) != o->n || fclose(f) != 0)
+    abort();
+}
+
+/* ---- 3: lifetimes ---- */
+
+/* Sections and interfaces taken early stay valid (and unchanged) while
+ * later sections are read: the 5th section used to move the table. */
+static void test_sections_stay(void) {
+  enum { NSEC = 9 };
+  out o = {0};
+  char text[64];
+  for (int s = 0; s < NSEC; s++) {
+    snprintf(text, sizeof text, "section %d", s);
+    shb(&o, text);
+    snprintf(text, sizeof text, "if%d", s);
+    idb(&o, s % 2 ? 101 : 1, text);
+    epb(&o, 0, 1000000u * (uint64_t)(s + 1), 20 + (uint32_t)s);
+  }
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_memory(r, o.p, o.n, "sections"), 0);
+  const capkit_section *kept[NSEC] = {0};
+  const capkit_iface *kifc[NSEC] = {0};
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int n = 0, rc;
+  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+    size_t cnt = capkit_reader_section_count(r);
+    CHECK_EQ(cnt, (size_t)n + 1);
+    kept[n] = capkit_reader_section(r, cnt - 1);
+    kifc[n] = rec.iface;
+    /* Every section kept so far is still where it was, and still says
+     * what its block said. */
+    for (int k = 0; k <= n; k++) {
+      CHECK(kept[k] == capkit_reader_section(r, (size_t)k));
+      snprintf(text, sizeof text, "section %d", k);
+      CHECK(kept[k]->comment && strcmp(kept[k]->comment, text) == 0);
+      CHECK_EQ(kept[k]->index, (uint32_t)k);
+      CHECK(kifc[k] == capkit_reader_iface(r, (size_t)k));
+      snprintf(text, sizeof text, "if%d", k);
+      CHECK(kifc[k]->name && strcmp(kifc[k]->name, text) == 0);
+    }
+    n++;
+  }
+  CHECK_EQ(rc, 0);
+  CHECK_EQ(n, NSEC);
+  capkit_reader_free(r);
+  free(o.p);
+}
+
+/* Two readers feed one pcapng writer; the first is freed before the
+ * second opens, so the second's interface may land at the address the
+ * first one's had. Its records must still get an interface of their own
+ * with their own link type. */
+static void test_writer_two_readers(void) {
+  const char *dir = tap_tmpdir();
+  char a[512], b[512], dst[512];
+  snprintf(a, sizeof a, "%s/a.pcap", dir);
+  snprintf(b, sizeof b, "%s/b.pcap", dir);
+  snprintf(dst, sizeof dst, "%s/ab.pcapng", dir);
+  out oa = {0}, ob = {0};
+  pcap_file(&oa, 1, 2, 60);   /* Ethernet */
+  pcap_file(&ob, 101, 3, 40); /* raw IP */
+  save(a, &oa);
+  save(b, &ob);
+  capkit_writer *w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_set_format(w, "pcapng"), 0);
+  CHECK_EQ(capkit_writer_open_path(w, dst), 0);
+  const char *srcs[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    capkit_reader *r = capkit_reader_new();
+    CHECK_EQ(capkit_reader_open_path(r, srcs[i]), 0);
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    while (capkit_reader_next(r, &rec) > 0)
+      CHECK_EQ(capkit_writer_write(w, &rec), 0);
+    capkit_reader_free(r);
+  }
+  CHECK_EQ(capkit_writer_close(w), 0);
+  capkit_writer_free(w);
+
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_path(r, dst), 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  static const uint32_t want_lt[5] = {1, 1, 101, 101, 101};
+  static const uint32_t want_len[5] = {60, 60, 40, 40, 40};
+  int n = 0;
+  while (capkit_reader_next(r, &rec) > 0 && n < 5) {
+    CHECK_EQ(rec.iface->linktype, want_lt[n]);
+    CHECK_EQ(rec.caplen, want_len[n]);
+    CHECK_EQ(rec.iface_id, want_lt[n] == 1 ? 0u : 1u);
+    n++;
+  }
+  CHECK_EQ(n, 5);
+  CHECK_EQ(capkit_reader_iface_count(r), (size_t)2);
+  capkit_reader_free(r);
+  free(oa.p);
+  free(ob.p);
+}
+
+/* Interfaces of two readers, even of identical files, have different
+ * origins; a caller's own interface has none. */
+static void test_origins(void) {
+  out o = {0};
+  pcap_file(&o, 1, 1, 10);
+  capkit_reader *r1 = capkit_reader_new(), *r2 = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_memory(r1, o.p, o.n, NULL), 0);
+  CHECK_EQ(capkit_reader_open_memory(r2, o.p, o.n, NULL), 0);
+  const capkit_iface *f1 = capkit_reader_iface(r1, 0);
+  const capkit_iface *f2 = capkit_reader_iface(r2, 0);
+  CHECK(f1 && f2 && f1->origin && f2->origin && f1->origin != f2->origin);
+  capkit_reader_free(r1);
+  capkit_reader_free(r2);
+  free(o.p);
+}
+
+int main(void) {
+  test_sections_stay();
+  test_writer_two_readers();
+  test_origins();
+  return tap_done();
+}
