@@ -43,7 +43,7 @@ struct capkit_reader {
   void *warn_user;
   uint32_t max_caplen;
   uint32_t max_caplen_set;
-  int no_mmap;
+  int map; /* map regular files (capkit_reader_set_mmap) */
   size_t window; /* read-ahead setting, 0: default */
   int codec;     /* CAPKIT__CODEC_* of the input */
   uint64_t nrec; /* records delivered so far */

@@ -84,12 +84,20 @@ CAPKIT_API void capkit_reader_set_warning_fn(capkit_reader *r,
  * (CAPKIT_ETOOBIG). 0 restores the default: 256 KiB, or the file's snaplen
  * up to 128 MiB when that is larger, or 128 MiB for D-Bus captures. */
 CAPKIT_API int capkit_reader_set_max_caplen(capkit_reader *r, uint32_t max);
-/* Before open: 1 to never mmap (read through a buffer instead). */
+/* Before open: 1 to map a regular file into memory instead of reading it
+ * through a buffer with read() (the default). Mapping saves a copy but is
+ * only safe for files nobody shrinks while they are read: a mapped file
+ * that another process truncates kills this process with SIGBUS, where
+ * read() gives a clean CAPKIT_ETRUNC after the records before the cut.
+ * Returns 0, CAPKIT_EINVAL or CAPKIT_EMISUSE (after open). */
+CAPKIT_API int capkit_reader_set_mmap(capkit_reader *r, int on);
+/* The same as capkit_reader_set_mmap(r, !no_mmap), from version 0.1 (when
+ * mapping was the default). */
 CAPKIT_API int capkit_reader_set_no_mmap(capkit_reader *r, int no_mmap);
 /* Before open: how far ahead the reader keeps input ready, in bytes (0:
  * the default, 2 MiB; values below 16 KiB count as 16 KiB). A mapped file
- * holds about three windows resident at most; pipes and compressed inputs
- * use a buffer of this size. A program reading hundreds of files at once
+ * holds about three windows resident at most; files, pipes and compressed
+ * inputs use a buffer of at most this size (1 MiB by default). A program reading hundreds of files at once
  * (a merge) sets it small to keep its memory bounded. */
 CAPKIT_API int capkit_reader_set_window(capkit_reader *r, size_t bytes);
 
@@ -102,8 +110,8 @@ CAPKIT_API int capkit_reader_set_window(capkit_reader *r, size_t bytes);
  * compressed byte offset, and the records before it are delivered first.
  * Compressed inputs are never mapped whole: memory stays bounded. */
 
-/* Open a file ("-" is standard input). Regular files are mapped, pipes are
- * read through a buffer. Returns 0, or a negative CAPKIT_E* code with the
+/* Open a file ("-" is standard input). Files and pipes are read through a
+ * buffer (regular files mapped only after capkit_reader_set_mmap). Returns 0, or a negative CAPKIT_E* code with the
  * message in capkit_reader_error(). The format is told from the first bytes,
  * never from the name. */
 CAPKIT_API int capkit_reader_open_path(capkit_reader *r, const char *path);

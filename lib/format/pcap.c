@@ -354,7 +354,7 @@ static int pcap_open(capkit_reader *r) {
   st->extra.fmt = &capkit__format_pcap;
   st->extra.raw_len = st->hdrlen;
   st->extra.swap = swap;
-  st->extra.fd = r->src.kind == CAPKIT__SRC_MAP ? r->src.fd : -1;
+  st->extra.fd = capkit__src_file_fd(&r->src);
   st->extra.src_id = capkit__new_source_id();
   return 0;
 }

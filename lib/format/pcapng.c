@@ -860,7 +860,7 @@ static int ng_open(capkit_reader *r) {
   r->fstate = st;
   st->extra.fmt = &capkit__format_pcapng;
   st->extra.priv = &st->px;
-  st->extra.fd = r->src.kind == CAPKIT__SRC_MAP ? r->src.fd : -1;
+  st->extra.fd = capkit__src_file_fd(&r->src);
   st->extra.src_id = capkit__new_source_id();
   blk b;
   int rc = get_block(r, st, &b);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <capkit/capkit.h>
 
@@ -218,9 +220,49 @@ static void test_origins(void) {
   free(o.p);
 }
 
+/* ---- 4: a file that shrinks while it is read ---- */
+
+/* Another process cuts the file in the middle of a record while it is
+ * read: the records before the cut come out, then CAPKIT_ETRUNC; no
+ * SIGBUS (which a mapping of the file gave). */
+static void test_truncated_while_read(void) {
+  enum { NREC = 40000, LEN = 200 };
+  char path[512];
+  snprintf(path, sizeof path, "%s/shrink.pcap", tap_tmpdir());
+  out o = {0};
+  pcap_file(&o, 1, NREC, LEN);
+  save(path, &o);
+  free(o.p);
+  const uint64_t keep = 30000; /* complete records left by the cut */
+  const off_t cut = (off_t)(24 + keep * (16 + LEN) + 10);
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_path(r, path), 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  uint64_t n = 0;
+  int rc;
+  while ((rc = capkit_reader_next(r, &rec)) > 0) {
+    if (++n == 10) {
+      pid_t pid = fork();
+      if (pid == 0)
+        _exit(truncate(path, cut) == 0 ? 0 : 1);
+      int status = 1;
+      CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+      CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+  }
+  CHECK_EQ(rc, CAPKIT_ETRUNC);
+  CHECK_EQ(n, keep);
+  CHECK_EQ(capkit_reader_error_code(r), CAPKIT_ETRUNC);
+  CHECK_EQ(capkit_reader_error_record(r), keep + 1);
+  CHECK_EQ(capkit_reader_error_offset(r), (uint64_t)24 + keep * (16 + LEN));
+  CHECK(strstr(capkit_reader_error(r), "shrink.pcap: offset ") != NULL);
+  capkit_reader_free(r);
+}
+
 int main(void) {
   test_sections_stay();
   test_writer_two_readers();
   test_origins();
+  test_truncated_while_read();
   return tap_done();
 }
