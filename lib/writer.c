@@ -335,6 +335,8 @@ int capkit_writer_close(capkit_writer *w) {
   return 0;
 }
 
+int capkit_writer_remove_temp_files(void) { return capkit__sink_unlink_all(); }
+
 uint64_t capkit_writer_records(const capkit_writer *w) {
   return w ? w->nrec : 0;
 }

@@ -117,6 +117,15 @@ CAPKIT_API int capkit_writer_write_stats(capkit_writer *w,
  * the temporary file is removed. */
 CAPKIT_API int capkit_writer_close(capkit_writer *w);
 
+/* Remove the temporary file of every writer of this process that is open
+ * on a path and not yet closed, and return how many were removed. Meant
+ * for a handler of SIGINT, SIGTERM or SIGHUP that then ends the process
+ * (re-raising the signal), so that an interrupted program leaves neither
+ * a temporary file nor a half-written output behind. Async-signal-safe:
+ * it takes no lock and allocates nothing. The writers stay as they are;
+ * closing one afterwards fails (its file is gone), freeing one is fine. */
+CAPKIT_API int capkit_writer_remove_temp_files(void);
+
 /* Records and bytes (file bytes) written so far. */
 CAPKIT_API uint64_t capkit_writer_records(const capkit_writer *w);
 CAPKIT_API uint64_t capkit_writer_bytes(const capkit_writer *w);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -259,10 +261,64 @@ static void test_truncated_while_read(void) {
   capkit_reader_free(r);
 }
 
+/* ---- 6: file modes without touching the process umask ---- */
+
+static volatile int umask_stop;
+static int umask_seen_zero;
+/* Reads this process's umask from the kernel (Linux 4.7+) until told to
+ * stop; notes whether it ever was 0 (the sink used to set it to 0 for a
+ * moment, which another thread creating files then suffered). */
+static void *umask_poller(void *arg) {
+  (void)arg;
+  char line[256];
+  while (!umask_stop) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+      return NULL;
+    while (fgets(line, sizeof line, f))
+      if (strncmp(line, "Umask:", 6) == 0 && strtol(line + 6, NULL, 8) == 0)
+        umask_seen_zero = 1;
+    fclose(f);
+  }
+  return NULL;
+}
+
+static void test_umask(void) {
+  mode_t old = umask(027);
+  char path[512];
+  snprintf(path, sizeof path, "%s/mode.pcap", tap_tmpdir());
+  pthread_t th;
+  CHECK_EQ(pthread_create(&th, NULL, umask_poller, NULL), 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  static const uint8_t data[60];
+  rec.caplen = rec.origlen = sizeof data;
+  rec.data = data;
+  for (int i = 0; i < 3000 && !umask_seen_zero; i++) {
+    capkit_writer *w = capkit_writer_new();
+    CHECK_EQ(capkit_writer_open_path(w, path), 0);
+    CHECK_EQ(capkit_writer_write(w, &rec), 0);
+    CHECK_EQ(capkit_writer_close(w), 0);
+    capkit_writer_free(w);
+  }
+  umask_stop = 1;
+  pthread_join(th, NULL);
+  CHECK(!umask_seen_zero);
+  struct stat st;
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+  umask(0);
+  capkit_writer *w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_open_path(w, path), 0);
+  CHECK_EQ(capkit_writer_close(w), 0);
+  capkit_writer_free(w);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0666);
+  umask(old);
+}
+
 int main(void) {
   test_sections_stay();
   test_writer_two_readers();
   test_origins();
   test_truncated_while_read();
+  test_umask();
   return tap_done();
 }
