@@ -87,6 +87,9 @@ void capkit_filter_free(capkit_filter *f) {
 
 const char *capkit_filter_expr(const capkit_filter *f) { return f->expr; }
 const char *capkit_filter_error(const capkit_filter *f) { return f->err; }
+int capkit_filter_error_code(const capkit_filter *f) {
+  return f && f->err[0] ? CAPKIT_EFILTER : 0;
+}
 
 static prog *find_or_compile(capkit_filter *f, uint32_t linktype) {
   if (f->nprogs && f->progs[f->last].linktype == linktype)

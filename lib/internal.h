@@ -108,7 +108,12 @@ struct capkit_writer {
   int header_done;
   char *name;
   int err;
+  uint64_t err_off;
+  uint64_t err_rec;
   char errmsg[CAPKIT__MSG];
+  capkit_warning_fn warn_fn;
+  void *warn_user;
+  int no_extras; /* the format keeps no comments or flags (pcap) */
   uint64_t nrec;
   /* The reader the settings were copied from while both are alive (the
    * back link is capkit_reader.copy_to); a pcapng writer takes the blocks
@@ -118,5 +123,16 @@ struct capkit_writer {
 
 int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Report what a write of record number w->nrec + 1 lost to the warning
+ * callback, if any (formatted only then): "NAME: offset N, record M:
+ * <fmt>". */
+void capkit__writer_warn_(capkit_writer *w, int warning, const char *fmt,
+                          ...) __attribute__((format(printf, 3, 4)));
+/* Nothing is formatted or called when nobody listens. */
+#define capkit__writer_warn(w, ...)                                            \
+  do {                                                                         \
+    if ((w)->warn_fn)                                                          \
+      capkit__writer_warn_((w), __VA_ARGS__);                                  \
+  } while (0)
 
 #endif

@@ -38,6 +38,7 @@ struct capkit_live {
   /* statistics: libpcap's 32-bit counters widened */
   unsigned last[3];
   uint64_t total[3];
+  int err; /* code of the last failure */
   char errmsg[CAPKIT__MSG];
 };
 
@@ -70,6 +71,7 @@ static int fail(capkit_live *l, int code, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(l->errmsg, sizeof l->errmsg, fmt, ap);
   va_end(ap);
+  l->err = code;
   return code;
 }
 
@@ -427,3 +429,4 @@ int capkit_live_fd(const capkit_live *l) {
 const char *capkit_live_error(const capkit_live *l) {
   return l ? l->errmsg : "";
 }
+int capkit_live_error_code(const capkit_live *l) { return l ? l->err : 0; }

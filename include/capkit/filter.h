@@ -32,9 +32,12 @@ CAPKIT_API int capkit_filter_prepare(capkit_filter *f, uint32_t linktype);
  * the last prepared one when the record has no interface). */
 CAPKIT_API int capkit_filter_match(capkit_filter *f, const capkit_record *rec);
 
-/* The expression, and libpcap's message for the last failed compile. */
+/* The expression, and libpcap's message for the last failed compile
+ * ("" if none) and its code (CAPKIT_EFILTER, or 0 if none), as the
+ * other handles give theirs. */
 CAPKIT_API const char *capkit_filter_expr(const capkit_filter *f);
 CAPKIT_API const char *capkit_filter_error(const capkit_filter *f);
+CAPKIT_API int capkit_filter_error_code(const capkit_filter *f);
 
 #ifdef __cplusplus
 }

@@ -102,8 +102,11 @@ CAPKIT_API int capkit_live_inject(capkit_live *l, const void *frame,
 CAPKIT_API const capkit_iface *capkit_live_iface(const capkit_live *l);
 /* A descriptor that becomes readable when packets arrive, or -1. */
 CAPKIT_API int capkit_live_fd(const capkit_live *l);
-/* Last error message ("" if none). */
+/* The last error, as for readers and writers: its message ("" if none)
+ * and its code (0 if none); a live handle has no offsets or record
+ * numbers. Valid until the handle is freed. */
 CAPKIT_API const char *capkit_live_error(const capkit_live *l);
+CAPKIT_API int capkit_live_error_code(const capkit_live *l);
 
 #ifdef __cplusplus
 }

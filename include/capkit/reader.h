@@ -21,7 +21,9 @@ typedef enum capkit_byte_order {
   CAPKIT_BO_BIG = 2,
 } capkit_byte_order;
 
-/* Non-fatal anomalies: the record is still delivered. Values are pinned. */
+/* Non-fatal anomalies: the record is still delivered (reader) or written
+ * (writer), as best it can be. Values are pinned. The first eleven are a
+ * reader's, the rest a writer's: what a write lost. */
 #define CAPKIT_WARNINGS(X)                                                     \
   X(CAPLEN_GT_ORIGLEN, 1, "captured length larger than original length")      \
   X(CAPLEN_GT_SNAPLEN, 2, "captured length larger than snaplen")              \
@@ -33,7 +35,11 @@ typedef enum capkit_byte_order {
   X(OPTION, 8, "malformed option")                                            \
   X(UNKNOWN_BLOCK, 9, "unknown block skipped")                                \
   X(SNAPLEN_ZERO, 10, "snaplen is zero")                                      \
-  X(VARIANT_GUESS, 11, "record header layout guessed")
+  X(VARIANT_GUESS, 11, "record header layout guessed")                       \
+  X(RECORD_CUT, 12, "record cut to the snaplen")                              \
+  X(TS_ROUNDED, 13, "timestamp rounded to the output's precision")            \
+  X(OPTION_DROPPED, 14, "comment, flags or option cut or left out")           \
+  X(BLOCK_DROPPED, 15, "block left out of a copy")
 
 typedef enum capkit_warning {
 #define CAPKIT__WENUM(name, val, msg) CAPKIT_W_##name = (val),
@@ -44,9 +50,10 @@ typedef enum capkit_warning {
 /* Static name of a warning ("CAPLEN_GT_ORIGLEN"), NULL if unknown. */
 CAPKIT_API const char *capkit_warning_name(int warning);
 
-/* Called for each anomaly. message is the full text ("FILE: offset N,
- * record M: ..."), valid only during the call. record is 0 for anomalies of
- * the file header. */
+/* Called for each anomaly, on the thread that made the call on the
+ * handle. message is the full text ("FILE: offset N, record M: ..."),
+ * valid only during the call. record is 0 for anomalies of the file
+ * header. For a writer, offset and record are those of the output. */
 typedef void (*capkit_warning_fn)(void *user, int warning, uint64_t offset,
                                   uint64_t record, const char *message);
 

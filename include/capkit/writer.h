@@ -24,6 +24,17 @@ CAPKIT_API capkit_writer *capkit_writer_new(void);
  * temporary file: nothing half-written is left. */
 CAPKIT_API void capkit_writer_free(capkit_writer *w);
 
+/* Before open: receive a warning (same callback as the reader's) for
+ * every write that loses something, so that nothing is lost silently:
+ * a record cut to the snaplen (CAPKIT_W_RECORD_CUT), a timestamp rounded
+ * to the output's precision (CAPKIT_W_TS_ROUNDED), a comment or flags the
+ * format cannot hold or an option too long for it (CAPKIT_W_OPTION_DROPPED),
+ * non-packet blocks of a copy left out (CAPKIT_W_BLOCK_DROPPED). Offsets
+ * and record numbers are the output's. NULL stops them. Returns 0,
+ * CAPKIT_EINVAL or CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_writer_set_warning_fn(capkit_writer *w,
+                                            capkit_warning_fn fn, void *user);
+
 /* Options, before open; each returns 0 or CAPKIT_EINVAL / CAPKIT_EMISUSE. */
 /* "pcap" or "pcapng" (and any other registered output format). */
 CAPKIT_API int capkit_writer_set_format(capkit_writer *w, const char *format);
@@ -129,8 +140,14 @@ CAPKIT_API int capkit_writer_remove_temp_files(void);
 /* Records and bytes (file bytes) written so far. */
 CAPKIT_API uint64_t capkit_writer_records(const capkit_writer *w);
 CAPKIT_API uint64_t capkit_writer_bytes(const capkit_writer *w);
-/* Last error message ("" if none); valid until the writer is freed. */
+/* The last error, as for readers: the full message ("FILE: what", "" if
+ * none), its code, the output byte offset at the failure, and the number
+ * of the record being written (0 when the error is not about a record).
+ * Valid until the writer is freed. */
 CAPKIT_API const char *capkit_writer_error(const capkit_writer *w);
+CAPKIT_API int capkit_writer_error_code(const capkit_writer *w);
+CAPKIT_API uint64_t capkit_writer_error_offset(const capkit_writer *w);
+CAPKIT_API uint64_t capkit_writer_error_record(const capkit_writer *w);
 
 #ifdef __cplusplus
 }

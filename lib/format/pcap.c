@@ -590,6 +590,10 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
   }
   if (!done) {
     uint32_t frac = st->frac_mult == 1 ? rec->ts_nsec : rec->ts_nsec / 1000;
+    if (frac * st->frac_mult != rec->ts_nsec)
+      capkit__writer_warn(w, CAPKIT_W_TS_ROUNDED,
+                          "time %lld.%09u written as microseconds",
+                          (long long)rec->ts_sec, rec->ts_nsec);
     memset(hdr, 0, sizeof hdr);
     capkit__st32(hdr, (uint32_t)rec->ts_sec, st->swap);
     capkit__st32(hdr + 4, frac, st->swap);

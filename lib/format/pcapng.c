@@ -1410,6 +1410,11 @@ static int ng_write(capkit_writer *w, const capkit_record *rec) {
   /* Any bytes written here other than a raw block end a run of blocks the
    * kernel may copy (last_src). */
   uint64_t before = capkit_writer_bytes(w);
+  if (ws->pass && px && !px->pre_complete)
+    capkit__writer_warn(
+        w, CAPKIT_W_BLOCK_DROPPED,
+        "non-packet blocks before this record left out (over %zu MiB)",
+        MAX_PENDING >> 20);
   if (ws->pass && px)
     for (size_t i = 0; i < px->n_ents; i++)
       if ((rc = emit_kept(w, ws, px->pre + px->ents[i].off, &px->ents[i])))

@@ -314,11 +314,131 @@ static void test_umask(void) {
   umask(old);
 }
 
+/* ---- 2: one error model; warnings for lossy writes ---- */
+
+typedef struct wlog {
+  int n, kinds[8];
+  uint64_t recs[8];
+  char last[512];
+} wlog;
+static void on_wwarn(void *user, int warning, uint64_t off, uint64_t rec,
+                     const char *msg) {
+  wlog *l = user;
+  (void)off;
+  if (l->n < 8) {
+    l->kinds[l->n] = warning;
+    l->recs[l->n] = rec;
+  }
+  l->n++;
+  snprintf(l->last, sizeof l->last, "%s", msg);
+}
+
+/* A pcap writer with a snaplen of 30, microseconds: a nanosecond time, a
+ * 60-byte record and a comment are each reported; the file says what
+ * the pcap layout says they become (time truncated to the microsecond,
+ * caplen 30, original length 60, no comment). */
+static void test_writer_warnings(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/lossy.pcap", tap_tmpdir());
+  wlog log;
+  memset(&log, 0, sizeof log);
+  capkit_writer *w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_set_warning_fn(w, on_wwarn, &log), 0);
+  CHECK_EQ(capkit_writer_set_snaplen(w, 30), 0);
+  CHECK_EQ(capkit_writer_set_precision(w, 6), 0);
+  CHECK_EQ(capkit_writer_open_path(w, path), 0);
+  CHECK_EQ(capkit_writer_set_warning_fn(w, NULL, NULL), CAPKIT_EMISUSE);
+  static uint8_t data[60];
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.ts_sec = 1700000000;
+  rec.ts_nsec = 5000; /* exact in microseconds: no warning */
+  rec.caplen = rec.origlen = 20;
+  rec.data = data;
+  CHECK_EQ(capkit_writer_write(w, &rec), 0);
+  CHECK_EQ(log.n, 0);
+  rec.ts_nsec = 123456789;
+  CHECK_EQ(capkit_writer_write(w, &rec), 0);
+  CHECK_EQ(log.n, 1);
+  CHECK_EQ(log.kinds[0], CAPKIT_W_TS_ROUNDED);
+  CHECK_EQ(log.recs[0], (uint64_t)2);
+  CHECK(strstr(log.last, "lossy.pcap: offset 60, record 2: ") != NULL);
+  rec.ts_nsec = 0;
+  rec.caplen = rec.origlen = 60;
+  CHECK_EQ(capkit_writer_write(w, &rec), 0);
+  CHECK_EQ(log.n, 2);
+  CHECK_EQ(log.kinds[1], CAPKIT_W_RECORD_CUT);
+  rec.caplen = rec.origlen = 10;
+  rec.comment = "a comment";
+  CHECK_EQ(capkit_writer_write(w, &rec), 0);
+  CHECK_EQ(log.n, 3);
+  CHECK_EQ(log.kinds[2], CAPKIT_W_OPTION_DROPPED);
+  CHECK_EQ(log.recs[2], (uint64_t)4);
+  CHECK_EQ(capkit_writer_close(w), 0);
+  CHECK_EQ(capkit_writer_error_code(w), 0);
+  capkit_writer_free(w);
+  for (int k = 12; k <= 15; k++)
+    CHECK(capkit_warning_name(k) != NULL);
+
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_path(r, path), 0);
+  capkit_record in = CAPKIT_RECORD_INIT;
+  CHECK_EQ(capkit_reader_next(r, &in), 1);
+  CHECK_EQ(capkit_reader_next(r, &in), 1);
+  CHECK_EQ(in.ts_nsec, 123456000u);
+  CHECK_EQ(capkit_reader_next(r, &in), 1);
+  CHECK_EQ(in.caplen, 30u);
+  CHECK_EQ(in.origlen, 60u);
+  CHECK_EQ(capkit_reader_next(r, &in), 1);
+  CHECK(in.comment == NULL);
+  capkit_reader_free(r);
+}
+
+/* A writer's error has a code, the output offset and the record number,
+ * as a reader's has. */
+static void test_writer_error(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/err.pcap", tap_tmpdir());
+  capkit_writer *w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_open_path(w, path), 0);
+  static uint8_t data[16];
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.caplen = rec.origlen = sizeof data;
+  rec.data = data;
+  CHECK_EQ(capkit_writer_write(w, &rec), 0);
+  rec.ts_sec = -5; /* before 1970: a pcap timestamp cannot hold it */
+  CHECK_EQ(capkit_writer_write(w, &rec), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_error_code(w), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_writer_error_record(w), (uint64_t)2);
+  CHECK_EQ(capkit_writer_error_offset(w), (uint64_t)(24 + 16 + 16));
+  CHECK(strstr(capkit_writer_error(w), "err.pcap: ") != NULL);
+  capkit_writer_free(w);
+  CHECK_EQ(capkit_writer_error_code(NULL), 0);
+}
+
+/* Live capture and filters keep their last code beside the message. */
+static void test_other_error_codes(void) {
+  capkit_filter *f = capkit_filter_new("tcp port");
+  CHECK_EQ(capkit_filter_error_code(f), 0);
+  CHECK_EQ(capkit_filter_prepare(f, 1), CAPKIT_EFILTER);
+  CHECK_EQ(capkit_filter_error_code(f), CAPKIT_EFILTER);
+  CHECK(capkit_filter_error(f)[0] != 0);
+  capkit_filter_free(f);
+  capkit_live *l = capkit_live_new();
+  CHECK_EQ(capkit_live_error_code(l), 0);
+  int rc = capkit_live_open(l, "capkitnosuch0");
+  CHECK(rc < 0);
+  CHECK_EQ(capkit_live_error_code(l), rc);
+  capkit_live_free(l);
+}
+
 int main(void) {
   test_sections_stay();
   test_writer_two_readers();
   test_origins();
   test_truncated_while_read();
   test_umask();
+  test_writer_warnings();
+  test_writer_error();
+  test_other_error_codes();
   return tap_done();
 }
