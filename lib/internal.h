@@ -121,6 +121,18 @@ struct capkit_writer {
   capkit_reader *copy_from;
 };
 
+/* Fill a spec error (err may be NULL): the column and a message formatted
+ * into the calling thread's message storage; append adds to that message;
+ * clear sets no error. */
+void capkit__spec_error_vset(capkit_spec_error *err, size_t column,
+                             const char *fmt, va_list ap);
+void capkit__spec_error_set(capkit_spec_error *err, size_t column,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void capkit__spec_error_append(capkit_spec_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void capkit__spec_error_clear(capkit_spec_error *err);
+
 int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Report what a write of record number w->nrec + 1 lost to the warning

@@ -377,6 +377,7 @@ int capkit_live_stats_get(capkit_live *l, capkit_live_stats *st) {
     return fail(l, CAPKIT_EIO, "%s: statistics: %s", l->name,
                 pcap_geterr(l->p));
   unsigned now[3] = {ps.ps_recv, ps.ps_drop, ps.ps_ifdrop};
+  memset(st, 0, sizeof *st);
   for (int i = 0; i < 3; i++) {
     l->total[i] += (unsigned)(now[i] - l->last[i]); /* wraps at 2^32 */
     l->last[i] = now[i];

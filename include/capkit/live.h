@@ -87,8 +87,10 @@ typedef struct capkit_live_stats {
   uint64_t dropped;   /* dropped by the kernel, buffer full (ps_drop) */
   uint64_t ifdropped; /* dropped by the interface or driver (ps_ifdrop) */
   uint64_t delivered; /* handed to the callback by this handle */
+  uint64_t reserved[4]; /* room for later counters; set to 0 */
 } capkit_live_stats;
-/* 0 or CAPKIT_EIO / CAPKIT_EMISUSE. */
+/* Fill *st (all of it, reserved room included). 0 or CAPKIT_EIO /
+ * CAPKIT_EMISUSE. */
 CAPKIT_API int capkit_live_stats_get(capkit_live *l, capkit_live_stats *st);
 
 /* Send one frame (its link-layer header included, of the handle's link

@@ -59,7 +59,9 @@ typedef void (*capkit_warning_fn)(void *user, int warning, uint64_t offset,
 
 /* What the reader learned about the file. Filled by a successful open;
  * valid until the reader is freed. For pcapng it describes the first
- * section and first interface; see capkit_reader_iface() for all. */
+ * section and first interface; see capkit_reader_iface() for all. Owned
+ * by the reader and only handed out by const pointer: later versions may
+ * add fields at its end (never allocate one, nor copy it by value). */
 typedef struct capkit_file_info {
   const char *format;      /* "pcap" or "pcapng" */
   const char *variant;     /* "standard", "nanosecond", "modified" ... */

@@ -103,7 +103,9 @@ CAPKIT_API int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
 CAPKIT_API int capkit_writer_flush(capkit_writer *w);
 
 /* Interface statistics, as pcapng's Interface Statistics Block holds them.
- * present says which counters are set (CAPKIT_STAT_* bits). */
+ * present says which counters are set (CAPKIT_STAT_* bits). The caller
+ * builds it: zero the whole struct first (`= {0}` or memset), so that
+ * later versions read their fields from the reserved room as zero. */
 #define CAPKIT_STAT_IFRECV 0x01u       /* isb_ifrecv */
 #define CAPKIT_STAT_IFDROP 0x02u       /* isb_ifdrop */
 #define CAPKIT_STAT_FILTERACCEPT 0x04u /* isb_filteraccept */
@@ -114,6 +116,7 @@ typedef struct capkit_iface_stats {
   uint32_t ts_nsec;
   uint32_t present;
   uint64_t ifrecv, ifdrop, filteraccept, osdrop, usrdeliv;
+  uint64_t reserved[4]; /* zero: room for later counters */
 } capkit_iface_stats;
 /* Append statistics for an interface, named as in records (iface, or
  * iface_id when iface is NULL); a pcapng writer describes the interface

@@ -3,6 +3,7 @@
  * told apart by origin rather than address, the one error model of every
  * handle, and the writer's warnings for lossy writes. Inputs are built
  * byte by byte after the pcap and pcapng layouts of their drafts. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,64 @@ static void test_other_error_codes(void) {
   capkit_live_free(l);
 }
 
+/* ---- 1: structs that can grow ---- */
+
+/* A spec error's message is the library's: a pointer, "" when nothing is
+ * wrong, each thread's own. */
+typedef struct spec_job {
+  const char *spec;
+  int rc;
+  size_t column;
+  char msg[300];
+} spec_job;
+static void *spec_thread(void *arg) {
+  spec_job *j = arg;
+  for (int i = 0; i < 200; i++) {
+    capkit_spec_error e;
+    capkit_gen *g = NULL;
+    j->rc = capkit_gen_new(j->spec, 1, &g, &e);
+    capkit_gen_free(g);
+    if (!e.message)
+      return NULL;
+    snprintf(j->msg, sizeof j->msg, "%s", e.message);
+    j->column = e.column;
+  }
+  return NULL;
+}
+
+static void test_shapes(void) {
+  capkit_spec_error e;
+  const char *const *mp = &e.message; /* a pointer, not an array */
+  (void)mp;
+  capkit_gen *g = NULL;
+  CHECK_EQ(capkit_gen_new("eth()/ipv4()/udp()", 1, &g, &e), 0);
+  CHECK(e.message && e.message[0] == 0);
+  CHECK_EQ(e.column, (size_t)0);
+  capkit_gen_free(g);
+  spec_job a = {"eth()/ipv4(nosuch=1)", 0, 0, ""};
+  spec_job b = {"eth()/bogus()", 0, 0, ""};
+  pthread_t ta, tb;
+  CHECK_EQ(pthread_create(&ta, NULL, spec_thread, &a), 0);
+  CHECK_EQ(pthread_create(&tb, NULL, spec_thread, &b), 0);
+  pthread_join(ta, NULL);
+  pthread_join(tb, NULL);
+  CHECK_EQ(a.rc, CAPKIT_ESPEC);
+  CHECK_EQ(b.rc, CAPKIT_ESPEC);
+  CHECK(strstr(a.msg, "nosuch") != NULL);
+  CHECK(strstr(b.msg, "bogus") != NULL);
+  CHECK_EQ(a.column, (size_t)12);
+  CHECK_EQ(b.column, (size_t)7);
+  /* Room to grow in what callers hold in arrays or fill for the library. */
+  capkit_layer l;
+  CHECK(sizeof l.u >= 96);
+  CHECK(sizeof(capkit_layer) >= offsetof(capkit_layer, u) + 96 + 8);
+  CHECK(offsetof(capkit_iface, reserved) > offsetof(capkit_iface, origin));
+  CHECK(sizeof(((capkit_iface_stats *)0)->reserved) >= 32);
+  CHECK(sizeof(((capkit_live_stats *)0)->reserved) >= 32);
+  CHECK(sizeof(((capkit_packet *)0)->reserved) >= 32);
+  CHECK(sizeof(((capkit_hex_packet *)0)->reserved) >= 32);
+}
+
 int main(void) {
   test_sections_stay();
   test_writer_two_readers();
@@ -440,5 +499,6 @@ int main(void) {
   test_writer_warnings();
   test_writer_error();
   test_other_error_codes();
+  test_shapes();
   return tap_done();
 }
