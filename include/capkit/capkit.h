@@ -17,6 +17,11 @@ extern "C" {
 #define CAPKIT_VERSION_NUMBER                                                  \
   (CAPKIT_VERSION_MAJOR * 10000 + CAPKIT_VERSION_MINOR * 100 +                 \
    CAPKIT_VERSION_PATCH)
+/* True when these headers are at least version maj.min.pat. The soname
+ * (libcapkit.so.MAJOR) changes only with MAJOR, when a release breaks
+ * programs built against earlier ones; see README, "Versions and ABI". */
+#define CAPKIT_VERSION_AT_LEAST(maj, min, pat)                                 \
+  (CAPKIT_VERSION_NUMBER >= (maj) * 10000 + (min) * 100 + (pat))
 
 #if defined(CAPKIT_STATIC)
 #define CAPKIT_API

@@ -490,6 +490,17 @@ static void test_shapes(void) {
   CHECK(sizeof(((capkit_hex_packet *)0)->reserved) >= 32);
 }
 
+static void test_version(void) {
+  CHECK(CAPKIT_VERSION_AT_LEAST(0, 0, 0));
+  CHECK(CAPKIT_VERSION_AT_LEAST(CAPKIT_VERSION_MAJOR, CAPKIT_VERSION_MINOR,
+                                CAPKIT_VERSION_PATCH));
+  CHECK(!CAPKIT_VERSION_AT_LEAST(CAPKIT_VERSION_MAJOR + 1, 0, 0));
+  CHECK(!CAPKIT_VERSION_AT_LEAST(CAPKIT_VERSION_MAJOR, CAPKIT_VERSION_MINOR,
+                                 CAPKIT_VERSION_PATCH + 1));
+  CHECK_EQ(capkit_version_number(), CAPKIT_VERSION_NUMBER);
+  CHECK(strcmp(capkit_version(), CAPKIT_VERSION_STRING) == 0);
+}
+
 int main(void) {
   test_sections_stay();
   test_writer_two_readers();
@@ -500,5 +511,6 @@ int main(void) {
   test_writer_error();
   test_other_error_codes();
   test_shapes();
+  test_version();
   return tap_done();
 }
