@@ -1,6 +1,10 @@
 /* build.h - build packets from a compact layered spec
  * ("eth()/ipv4(src=10.0.0.1+)/udp(dport=53)/payload(len=64)"), fast enough
- * to write millions per second, and read hex dumps back into packets. */
+ * to write millions per second, and read hex dumps back into packets.
+ * Threads: one thread at a time per generator and per hex parser;
+ * capkit_gen_new() and capkit_build() may run in any number of threads at
+ * once (each thread's spec error message is its own). No thread is
+ * started. */
 #ifndef CAPKIT_BUILD_H
 #define CAPKIT_BUILD_H
 

@@ -19,6 +19,9 @@
  * marked CAPKIT_LAYER_TRUNCATED and is the last one; a header that fits but
  * makes no sense is marked CAPKIT_LAYER_MALFORMED. Either way the bytes that
  * remain are given by the layer's offset and the packet's caplen.
+ *
+ * Threads: decoding keeps no state outside the caller's packet: any number
+ * of threads may decode at once, each into its own capkit_packet.
  */
 #ifndef CAPKIT_DECODE_H
 #define CAPKIT_DECODE_H

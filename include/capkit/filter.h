@@ -4,6 +4,11 @@
  * type: the expression is compiled by libpcap for each link type the first
  * time a record of that type is matched (a pcapng file may hold several),
  * and the compiled program is kept for the next records.
+ *
+ * Threads: matching may compile and cache, so one thread at a time per
+ * filter; give each thread its own filter. Different filters may compile
+ * at the same time (libpcap's compiler has been thread-safe since
+ * libpcap 1.8).
  */
 #ifndef CAPKIT_FILTER_H
 #define CAPKIT_FILTER_H

@@ -10,6 +10,11 @@
  * Capturing and injecting need root, or the CAP_NET_RAW capability (and
  * CAP_NET_ADMIN for promiscuous mode and buffer sizes): without them open
  * fails with CAPKIT_EPERM and a message saying so.
+ *
+ * Threads: one thread at a time per handle, except capkit_live_break(),
+ * which any thread or signal handler may call. The callback runs on the
+ * thread in capkit_live_dispatch(). libpcap may use kernel ring buffers
+ * but the handle starts no thread of its own.
  */
 #ifndef CAPKIT_LIVE_H
 #define CAPKIT_LIVE_H

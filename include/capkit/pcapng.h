@@ -1,6 +1,6 @@
 /* pcapng.h - what only pcapng files have: sections (one per Section Header
  * Block). Interfaces are in reader.h (capkit_reader_iface); packet comments
- * and flags are in the record. */
+ * and flags are in the record. Threads: as the reader's. */
 #ifndef CAPKIT_PCAPNG_H
 #define CAPKIT_PCAPNG_H
 

@@ -1,5 +1,9 @@
 /* reader.h - open a capture from a path, stdin, a file descriptor or memory,
- * detect its format from its first bytes, and iterate its records. */
+ * detect its format from its first bytes, and iterate its records.
+ * Threads: one thread at a time per reader (records, interfaces, sections
+ * and file information included); different readers are independent. A
+ * reader starts no thread; its warning callback runs on the thread that
+ * called into the reader. */
 #ifndef CAPKIT_READER_H
 #define CAPKIT_READER_H
 

@@ -1,5 +1,7 @@
 /* record.h - the record: the one currency between readers, writers and
- * everything in between, the same whatever format it came from. */
+ * everything in between, the same whatever format it came from.
+ * Threads: a record and the interface it points to belong to the handle
+ * that filled them, and are used under that handle's thread rule. */
 #ifndef CAPKIT_RECORD_H
 #define CAPKIT_RECORD_H
 

@@ -1,5 +1,12 @@
 /* writer.h - write records to a capture file: set the options, open (to a
- * temporary name), write, close (flush, check, rename into place). */
+ * temporary name), write, close (flush, check, rename into place).
+ * Threads: one thread at a time per writer; different writers are
+ * independent. A writer starts one output thread of its own with its first
+ * full buffer (1 MiB), which writes while the caller fills the next one and
+ * ends with capkit_writer_close() or capkit_writer_free(); zstd output adds
+ * compression workers. Callbacks run on the calling thread, never on the
+ * output thread. capkit_writer_remove_temp_files() may be called from any
+ * thread or signal handler. */
 #ifndef CAPKIT_WRITER_H
 #define CAPKIT_WRITER_H
 
