@@ -56,10 +56,12 @@ fed() {
   rm -f "$T/fifo"
   mkfifo "$T/fifo"
   exec 3<>"$T/fifo"
-  cat "$SRC" >&3 &
+  cat "$SRC" >"$T/fifo" 3>&- &
   local feeder=$!
   "$@"
   exec 3>&-
+  # The command may have died before reading all of SRC.
+  kill "$feeder" 2>/dev/null
   wait "$feeder" 2>/dev/null
 }
 
