@@ -3,12 +3,16 @@
 #   make demo   install missing build packages, build, then run the main
 #               job on the bundled sample capture
 #   make check  install missing packages, build, run every test (also
-#               under AddressSanitizer + UBSan, and a clang build)
+#               under AddressSanitizer + UBSan, and a clang build), and
+#               compare the library's ABI with tests/abi/libcapkit.abi
+#   make abi-update  rewrite that ABI baseline (on purpose: see README,
+#               "Versions and ABI")
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
 
-.PHONY: all build demo check deps deps-build test test-asan test-clang fuzz bench clean
+.PHONY: all build demo check deps deps-build test test-asan test-clang fuzz \
+	bench clean abi-check abi-update
 
 all: build
 
@@ -51,8 +55,15 @@ fuzz: test-clang
 
 check: deps
 	$(MAKE) test
+	$(MAKE) abi-check
 	$(MAKE) test-asan
 	$(MAKE) fuzz
+
+abi-check: build
+	bash tests/abi/check.sh build
+
+abi-update: build
+	bash tests/abi/check.sh build --update
 
 bench: build
 	bash bench/run.sh

@@ -330,16 +330,14 @@ int cmd_import(int argc, char **argv) {
     capkit_spec_error e;
     int rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
     if (rc == 0 && capkit_gen_round_packets(o.wrap) != 1)
-      rc = CAPKIT_ESPEC, e.column = 1,
-      snprintf(e.message, sizeof e.message, "tcp-session cannot wrap");
+      rc = CAPKIT_ESPEC, e.column = 1, e.message = "tcp-session cannot wrap";
     if (rc == 0) {
       const uint8_t *d;
       size_t n;
       if (capkit_gen_wrap(o.wrap, NULL, 0, &d, &n)) {
         rc = CAPKIT_ESPEC;
         e.column = 1;
-        snprintf(e.message, sizeof e.message,
-                 "a --wrap spec cannot end in payload or tcp-session");
+        e.message = "a --wrap spec cannot end in payload or tcp-session";
       }
       capkit_gen_free(o.wrap); /* fresh, so varying fields start over */
       o.wrap = NULL;

@@ -1,6 +1,7 @@
 /* main.c - the capkit tool: global options, the command table, and the
  * check that standard output was written completely after each command. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,35 @@ static int check_stdout(int code) {
   return code;
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files of the writers
+ * still open, then die of the signal as if it had not been caught (the
+ * exit status tells). Commands that stop cleanly on a signal (capture,
+ * replay) install their own handlers. */
+static void on_fatal_signal(int sig) {
+  capkit_writer_remove_temp_files();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_fatal_signals(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_fatal_signal;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaddset(&sa.sa_mask, sigs[i]);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction old;
+    /* A signal ignored by the parent (nohup) stays ignored. */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+      continue;
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
 int main(int argc, char **argv) {
+  catch_fatal_signals();
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;

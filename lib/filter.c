@@ -70,6 +70,9 @@ void capkit_filter_free(capkit_filter *f) {
 
 const char *capkit_filter_expr(const capkit_filter *f) { return f->expr; }
 const char *capkit_filter_error(const capkit_filter *f) { return f->err; }
+int capkit_filter_error_code(const capkit_filter *f) {
+  return f && f->err[0] ? CAPKIT_EFILTER : 0;
+}
 
 /* A pcap_t that libpcap believes reads a saved file of this link type and
  * byte order: the 24-byte file header alone, through a memory stream. */

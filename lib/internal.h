@@ -43,10 +43,11 @@ struct capkit_reader {
   void *warn_user;
   uint32_t max_caplen;
   uint32_t max_caplen_set;
-  int no_mmap;
+  int map; /* map regular files (capkit_reader_set_mmap) */
   size_t window; /* read-ahead setting, 0: default */
   int codec;     /* CAPKIT__CODEC_* of the input */
   uint64_t nrec; /* records delivered so far */
+  uint64_t origin; /* capkit_iface.origin of its interfaces */
   /* The writer whose settings were copied from this reader (see
    * capkit_writer_copy_settings): a lossless copy of a pcapng file needs
    * the blocks that follow the last record. Cleared when either is freed. */
@@ -65,7 +66,11 @@ void capkit__reader_warn(capkit_reader *r, int warning, uint64_t offset,
 static inline int capkit__reader_wants_warnings(const capkit_reader *r) {
   return r->warn_fn != NULL;
 }
-/* Add an interface (copied, strings duplicated); returns it or NULL. */
+/* A new capkit_iface.origin: unique in the process, never 0, never
+ * reused. Thread-safe. */
+uint64_t capkit__new_origin(void);
+/* Add an interface (copied, strings duplicated, origin set); returns it or
+ * NULL. It stays at the same address until the reader is freed. */
 capkit_iface *capkit__reader_add_iface(capkit_reader *r,
                                        const capkit_iface *ifc);
 /* The caplen bound for a link type and snaplen, unless the caller set one. */
@@ -103,7 +108,12 @@ struct capkit_writer {
   int header_done;
   char *name;
   int err;
+  uint64_t err_off;
+  uint64_t err_rec;
   char errmsg[CAPKIT__MSG];
+  capkit_warning_fn warn_fn;
+  void *warn_user;
+  int no_extras; /* the format keeps no comments or flags (pcap) */
   uint64_t nrec;
   /* The reader the settings were copied from while both are alive (the
    * back link is capkit_reader.copy_to); a pcapng writer takes the blocks
@@ -111,7 +121,30 @@ struct capkit_writer {
   capkit_reader *copy_from;
 };
 
+/* Fill a spec error (err may be NULL): the column and a message formatted
+ * into the calling thread's message storage; append adds to that message;
+ * clear sets no error. */
+void capkit__spec_error_vset(capkit_spec_error *err, size_t column,
+                             const char *fmt, va_list ap);
+void capkit__spec_error_set(capkit_spec_error *err, size_t column,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void capkit__spec_error_append(capkit_spec_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void capkit__spec_error_clear(capkit_spec_error *err);
+
 int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Report what a write of record number w->nrec + 1 lost to the warning
+ * callback, if any (formatted only then): "NAME: offset N, record M:
+ * <fmt>". */
+void capkit__writer_warn_(capkit_writer *w, int warning, const char *fmt,
+                          ...) __attribute__((format(printf, 3, 4)));
+/* Nothing is formatted or called when nobody listens. */
+#define capkit__writer_warn(w, ...)                                            \
+  do {                                                                         \
+    if ((w)->warn_fn)                                                          \
+      capkit__writer_warn_((w), __VA_ARGS__);                                  \
+  } while (0)
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 #include <capkit/live.h>
 
 struct capkit_live {
@@ -38,6 +39,7 @@ struct capkit_live {
   /* statistics: libpcap's 32-bit counters widened */
   unsigned last[3];
   uint64_t total[3];
+  int err; /* code of the last failure */
   char errmsg[CAPKIT__MSG];
 };
 
@@ -70,6 +72,7 @@ static int fail(capkit_live *l, int code, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(l->errmsg, sizeof l->errmsg, fmt, ap);
   va_end(ap);
+  l->err = code;
   return code;
 }
 
@@ -175,8 +178,7 @@ static int activate_error(capkit_live *l, int rc, const char *iface,
     return fail(l, CAPKIT_EIO, "%s: interface is down", iface);
   default:
     return fail(l, CAPKIT_EIO, "%s: cannot open for %s: %s", iface,
-                what_of(inject),
-                msg && *msg ? msg : pcap_statustostr(rc));
+                what_of(inject), msg && *msg ? msg : pcap_statustostr(rc));
   }
 }
 
@@ -258,6 +260,9 @@ static int do_open(capkit_live *l, const char *iface, int inject) {
   l->iface.fcs_len = -1;
   l->iface.tsresol = l->nano ? 9 : 6;
   l->iface.name = l->name;
+  l->iface.origin = capkit__new_origin();
+  /* a live packet's host-order pseudo-header fields are this host's */
+  l->iface.byte_order = capkit__host_is_le() ? CAPKIT_BO_LITTLE : CAPKIT_BO_BIG;
   l->iface.os = l->os[0] ? l->os : NULL;
   l->state = CAPKIT__OPEN;
   return 0;
@@ -283,15 +288,12 @@ int capkit_live_set_filter(capkit_live *l, const char *expr) {
   if (blank)
     expr = "";
   struct bpf_program prog;
-  if (pcap_compile(l->p, &prog, expr, 1,
-                   PCAP_NETMASK_UNKNOWN) != 0)
-    return fail(l, CAPKIT_EFILTER, "filter '%s': %s", expr,
-                pcap_geterr(l->p));
+  if (pcap_compile(l->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
+    return fail(l, CAPKIT_EFILTER, "filter '%s': %s", expr, pcap_geterr(l->p));
   int rc = pcap_setfilter(l->p, &prog);
   pcap_freecode(&prog);
   if (rc != 0)
-    return fail(l, CAPKIT_EFILTER, "filter '%s': %s", expr,
-                pcap_geterr(l->p));
+    return fail(l, CAPKIT_EFILTER, "filter '%s': %s", expr, pcap_geterr(l->p));
   char *f = NULL;
   if (!blank && !(f = capkit__strdup(expr)))
     return fail(l, CAPKIT_ENOMEM, "out of memory");
@@ -331,8 +333,8 @@ int capkit_live_dispatch(capkit_live *l, int max, capkit_live_fn fn,
     l->breaking = 0;
     return 0;
   }
-  int n = pcap_dispatch(l->p, max > 0 ? max : -1, on_packet,
-                        (u_char *)(void *)l);
+  int n =
+      pcap_dispatch(l->p, max > 0 ? max : -1, on_packet, (u_char *)(void *)l);
   if (n == 0 && l->nonblock) {
     struct pollfd pfd = {pcap_get_selectable_fd(l->p), POLLIN, 0};
     int pr = poll(&pfd, 1, l->timeout_ms);
@@ -374,6 +376,7 @@ int capkit_live_stats_get(capkit_live *l, capkit_live_stats *st) {
     return fail(l, CAPKIT_EIO, "%s: statistics: %s", l->name,
                 pcap_geterr(l->p));
   unsigned now[3] = {ps.ps_recv, ps.ps_drop, ps.ps_ifdrop};
+  memset(st, 0, sizeof *st);
   for (int i = 0; i < 3; i++) {
     l->total[i] += (unsigned)(now[i] - l->last[i]); /* wraps at 2^32 */
     l->last[i] = now[i];
@@ -391,8 +394,8 @@ int capkit_live_inject(capkit_live *l, const void *frame, size_t len) {
   if (l->state != CAPKIT__OPEN)
     return CAPKIT_EMISUSE;
   if (len > INT32_MAX)
-    return fail(l, CAPKIT_EINVAL, "%s: frame of %zu bytes too large",
-                l->name, len);
+    return fail(l, CAPKIT_EINVAL, "%s: frame of %zu bytes too large", l->name,
+                len);
   /* A full device queue (ENOBUFS, EAGAIN) empties quickly: retry for up to
    * about a second before calling it a failure. */
   for (int tries = 0;; tries++) {
@@ -426,3 +429,4 @@ int capkit_live_fd(const capkit_live *l) {
 const char *capkit_live_error(const capkit_live *l) {
   return l ? l->errmsg : "";
 }
+int capkit_live_error_code(const capkit_live *l) { return l ? l->err : 0; }

@@ -2,6 +2,7 @@
  * backends bid on its first bytes, hand out records, keep the error. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,17 @@
 #include "internal.h"
 #include "util/buf.h"
 
+uint64_t capkit__new_origin(void) {
+  static atomic_uint_fast64_t next = 1;
+  return (uint64_t)atomic_fetch_add(&next, 1);
+}
+
 capkit_reader *capkit_reader_new(void) {
   capkit_reader *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
   r->src.fd = -1;
+  r->origin = capkit__new_origin();
   return r;
 }
 
@@ -74,13 +81,17 @@ int capkit_reader_set_window(capkit_reader *r, size_t bytes) {
   return 0;
 }
 
-int capkit_reader_set_no_mmap(capkit_reader *r, int no_mmap) {
+int capkit_reader_set_mmap(capkit_reader *r, int on) {
   if (!r)
     return CAPKIT_EINVAL;
   if (r->state != CAPKIT__NEW)
     return CAPKIT_EMISUSE;
-  r->no_mmap = no_mmap;
+  r->map = !!on;
   return 0;
+}
+
+int capkit_reader_set_no_mmap(capkit_reader *r, int no_mmap) {
+  return capkit_reader_set_mmap(r, !no_mmap);
 }
 
 static void vformat(capkit_reader *r, char *out, size_t cap, uint64_t offset,
@@ -139,6 +150,7 @@ capkit_iface *capkit__reader_add_iface(capkit_reader *r,
     return NULL;
   *f = *ifc;
   f->id = (uint32_t)r->n_ifaces;
+  f->origin = r->origin;
   f->name = capkit__strdup(ifc->name);
   f->description = capkit__strdup(ifc->description);
   f->filter = capkit__strdup(ifc->filter);
@@ -245,7 +257,7 @@ int capkit_reader_open_fd(capkit_reader *r, int fd, const char *name) {
   }
   if (set_name(r, name))
     return CAPKIT_ENOMEM;
-  return open_common(r, capkit__src_open_fd(src_of(r), fd, 0, r->no_mmap));
+  return open_common(r, capkit__src_open_fd(src_of(r), fd, 0, r->map));
 }
 
 int capkit_reader_open_path(capkit_reader *r, const char *path) {
@@ -256,7 +268,7 @@ int capkit_reader_open_path(capkit_reader *r, const char *path) {
   if (strcmp(path, "-") == 0) {
     if (set_name(r, "stdin"))
       return CAPKIT_ENOMEM;
-    return open_common(r, capkit__src_open_fd(src_of(r), 0, 0, r->no_mmap));
+    return open_common(r, capkit__src_open_fd(src_of(r), 0, 0, r->map));
   }
   if (set_name(r, path))
     return CAPKIT_ENOMEM;
@@ -266,7 +278,7 @@ int capkit_reader_open_path(capkit_reader *r, const char *path) {
     return capkit__reader_fail(r, e == ENOMEM ? CAPKIT_ENOMEM : CAPKIT_EOPEN,
                                0, 0, "cannot open: %s", strerror(e));
   }
-  return open_common(r, capkit__src_open_fd(src_of(r), fd, 1, r->no_mmap));
+  return open_common(r, capkit__src_open_fd(src_of(r), fd, 1, r->map));
 }
 
 int capkit_reader_open_memory(capkit_reader *r, const void *buf, size_t len,

@@ -1,5 +1,6 @@
 /* writer.c - the format-blind front end of writing: settings, a sink that
  * only becomes the named file on a successful close, and the backend. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,26 @@ int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...) {
     vsnprintf(w->errmsg + n, sizeof w->errmsg - (size_t)n, fmt, ap);
   va_end(ap);
   w->err = code;
+  w->err_off = w->sink.total;
   w->state = CAPKIT__DEAD;
   return code;
+}
+
+void capkit__writer_warn_(capkit_writer *w, int warning, const char *fmt,
+                          ...) {
+  char msg[CAPKIT__MSG];
+  uint64_t off = w->sink.total, rec = w->nrec + 1;
+  int n = snprintf(msg, sizeof msg, "%s: offset %llu, record %llu: ",
+                   w->name ? w->name : "output", (unsigned long long)off,
+                   (unsigned long long)rec);
+  if (n < 0)
+    n = 0;
+  va_list ap;
+  va_start(ap, fmt);
+  if ((size_t)n < sizeof msg)
+    vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+  va_end(ap);
+  w->warn_fn(w->warn_user, warning, off, rec, msg);
 }
 
 #define SETTER_GUARD(w)                                                        \
@@ -60,6 +79,14 @@ int capkit__writer_fail(capkit_writer *w, int code, const char *fmt, ...) {
     if ((w)->state != CAPKIT__NEW)                                             \
       return CAPKIT_EMISUSE;                                                   \
   } while (0)
+
+int capkit_writer_set_warning_fn(capkit_writer *w, capkit_warning_fn fn,
+                                 void *user) {
+  SETTER_GUARD(w);
+  w->warn_fn = fn;
+  w->warn_user = user;
+  return 0;
+}
 
 int capkit_writer_set_format(capkit_writer *w, const char *format) {
   SETTER_GUARD(w);
@@ -215,6 +242,7 @@ static int opened(capkit_writer *w, int rc, const char *what) {
     return capkit__writer_fail(w, rc, "cannot %s: %s", what,
                                e ? strerror(e) : capkit_strerror(rc));
   }
+  w->no_extras = strcmp(w->fmt->name, "pcap") == 0;
   w->state = CAPKIT__OPEN;
   return 0;
 }
@@ -273,6 +301,19 @@ static int over_bound(capkit_writer *w, const capkit_record *rec) {
       (unsigned long long)(w->nrec + 1), caplen, bound, bound);
 }
 
+/* What any format loses of a record: the bytes past the snaplen, and in
+ * a format without them, its comment and flags. */
+static void lossy_record(capkit_writer *w, const capkit_record *rec) {
+  if (w->set.truncate && rec->caplen > w->set.snaplen)
+    capkit__writer_warn(w, CAPKIT_W_RECORD_CUT,
+                        "%u captured bytes cut to the snaplen, %u",
+                        rec->caplen, w->set.snaplen);
+  if (w->no_extras && (rec->comment || rec->flags))
+    capkit__writer_warn(w, CAPKIT_W_OPTION_DROPPED,
+                        "%s left out: the %s format has no place for it",
+                        rec->comment ? "comment" : "flags", w->fmt->name);
+}
+
 int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
   if (!w || !rec || (rec->caplen && !rec->data))
     return CAPKIT_EINVAL;
@@ -287,9 +328,13 @@ int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
     if (rc < 0)
       return rc;
   }
+  if (w->warn_fn)
+    lossy_record(w, rec);
   int rc = w->fmt->write(w, rec);
-  if (rc < 0)
+  if (rc < 0) {
+    w->err_rec = w->nrec + 1;
     return rc;
+  }
   w->nrec++;
   return 0;
 }
@@ -356,6 +401,8 @@ int capkit_writer_close(capkit_writer *w) {
   return 0;
 }
 
+int capkit_writer_remove_temp_files(void) { return capkit__sink_unlink_all(); }
+
 uint64_t capkit_writer_records(const capkit_writer *w) {
   return w ? w->nrec : 0;
 }
@@ -364,4 +411,11 @@ uint64_t capkit_writer_bytes(const capkit_writer *w) {
 }
 const char *capkit_writer_error(const capkit_writer *w) {
   return w ? w->errmsg : "";
+}
+int capkit_writer_error_code(const capkit_writer *w) { return w ? w->err : 0; }
+uint64_t capkit_writer_error_offset(const capkit_writer *w) {
+  return w ? w->err_off : 0;
+}
+uint64_t capkit_writer_error_record(const capkit_writer *w) {
+  return w ? w->err_rec : 0;
 }

@@ -1,6 +1,10 @@
 /* build.h - build packets from a compact layered spec
  * ("eth()/ipv4(src=10.0.0.1+)/udp(dport=53)/payload(len=64)"), fast enough
- * to write millions per second, and read hex dumps back into packets. */
+ * to write millions per second, and read hex dumps back into packets.
+ * Threads: one thread at a time per generator and per hex parser;
+ * capkit_gen_new() and capkit_build() may run in any number of threads at
+ * once (each thread's spec error message is its own). No thread is
+ * started. */
 #ifndef CAPKIT_BUILD_H
 #define CAPKIT_BUILD_H
 
@@ -13,10 +17,15 @@ extern "C" {
 
 /* Where a spec is wrong: 1-based column in the spec text (0 when the
  * problem is not at one place, e.g. a payload file that cannot be read) and
- * what was expected there. */
+ * what was expected there. Filled entirely by the library (the caller
+ * need not initialize it); later versions may use the reserved room.
+ * message is never NULL ("" when nothing was wrong) and is owned by the
+ * library: it lives in storage of the calling thread, valid until that
+ * thread's next call that fills a capkit_spec_error. */
 typedef struct capkit_spec_error {
   size_t column;
-  char message[240];
+  const char *message;
+  void *reserved[4];
 } capkit_spec_error;
 
 typedef struct capkit_gen capkit_gen;
@@ -61,7 +70,7 @@ CAPKIT_API long capkit_build(const char *spec, uint8_t *buf, size_t cap,
 
 /* ---- hex dumps to packets ---- */
 
-/* A packet read from a hex dump. */
+/* A packet read from a hex dump, filled by capkit_hexparse_next(). */
 typedef struct capkit_hex_packet {
   const uint8_t *data; /* len bytes, valid until the next call */
   size_t len;
@@ -72,6 +81,7 @@ typedef struct capkit_hex_packet {
   uint32_t origlen;
   unsigned ts_digits;  /* fraction digits of the timestamp as written */
   uint64_t line;       /* 1-based line where the packet starts */
+  uint64_t reserved[4]; /* room for later fields (no meaning yet) */
 } capkit_hex_packet;
 
 /* capkit_hexparse_new() flags. WHOLE: the dump is of one byte stream (a

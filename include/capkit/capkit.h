@@ -1,5 +1,26 @@
 /* capkit.h - umbrella header of libcapkit: version, export macro, the error
- * list (codes pinned forever), and the headers of every public part. */
+ * list (codes pinned forever), and the headers of every public part.
+ *
+ * Threads. The library keeps no state a caller must lock: different
+ * handles (readers, writers, live handles, filters, generators, hex
+ * parsers) may be used from different threads at the same time; one
+ * handle is used by one thread at a time (or under the caller's lock),
+ * and so is what it hands out (records, interfaces, packets). Functions
+ * without a handle (error names and messages, versions, link types,
+ * decoding into the caller's packet, checksums, capkit_build) may be
+ * called from any thread at any time. The library starts threads in
+ * two places only: a writer's output thread (see writer.h) and zstd's
+ * compression workers. Two calls may be made from a signal handler:
+ * capkit_writer_remove_temp_files() and capkit_live_break().
+ *
+ * Errors. Every handle reports its last failure the same way: the call
+ * returns a negative CAPKIT_E* code; capkit_X_error() gives the full
+ * message ("NAME: offset N, record M: what" where they apply) and
+ * capkit_X_error_code() the code; readers and writers also give
+ * capkit_X_error_offset() and capkit_X_error_record() (0 when the error
+ * is not about a record). Readers and writers report what is odd but not
+ * fatal to a capkit_warning_fn. Spec errors (build.h), made before any
+ * handle exists, come in a capkit_spec_error. */
 #ifndef CAPKIT_CAPKIT_H
 #define CAPKIT_CAPKIT_H
 
@@ -17,6 +38,11 @@ extern "C" {
 #define CAPKIT_VERSION_NUMBER                                                  \
   (CAPKIT_VERSION_MAJOR * 10000 + CAPKIT_VERSION_MINOR * 100 +                 \
    CAPKIT_VERSION_PATCH)
+/* True when these headers are at least version maj.min.pat. The soname
+ * (libcapkit.so.MAJOR) changes only with MAJOR, when a release breaks
+ * programs built against earlier ones; see README, "Versions and ABI". */
+#define CAPKIT_VERSION_AT_LEAST(maj, min, pat)                                 \
+  (CAPKIT_VERSION_NUMBER >= (maj) * 10000 + (min) * 100 + (pat))
 
 #if defined(CAPKIT_STATIC)
 #define CAPKIT_API

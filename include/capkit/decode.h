@@ -19,6 +19,9 @@
  * marked CAPKIT_LAYER_TRUNCATED and is the last one; a header that fits but
  * makes no sense is marked CAPKIT_LAYER_MALFORMED. Either way the bytes that
  * remain are given by the layer's offset and the packet's caplen.
+ *
+ * Threads: decoding keeps no state outside the caller's packet: any number
+ * of threads may decode at once, each into its own capkit_packet.
  */
 #ifndef CAPKIT_DECODE_H
 #define CAPKIT_DECODE_H
@@ -253,7 +256,9 @@ typedef struct capkit_tls {
   uint8_t hs_type; /* handshake message type when content_type is 22 */
 } capkit_tls;
 
-/* One decoded layer. */
+/* One decoded layer. Callers provide arrays of them, so the size is part
+ * of the ABI: later versions add fields and layer kinds only inside the
+ * reserved room, never changing sizeof(capkit_layer) within a soname. */
 typedef struct capkit_layer {
   uint8_t type;    /* CAPKIT_LAYER_* */
   uint8_t status;  /* CAPKIT_LAYER_TRUNCATED | MALFORMED | FRAGMENT */
@@ -285,14 +290,17 @@ typedef struct capkit_layer {
     capkit_ntp ntp;
     capkit_http http;
     capkit_tls tls;
+    uint8_t reserved_u[96]; /* room for the layers of later versions */
   } u;
+  uint32_t reserved[2]; /* room for later fields */
 } capkit_layer;
 
 /* Enough layers for every ordinary packet (a few tunnels deep). */
 #define CAPKIT_DECODE_MAX_LAYERS 24
 
 /* A decoded packet. Set with capkit_packet_init(); refilled by each
- * capkit_decode(). */
+ * capkit_decode(). The caller holds it, so its size is fixed within a
+ * soname: later fields come out of the reserved room. */
 typedef struct capkit_packet {
   capkit_layer *layers; /* caller's array */
   size_t cap;           /* its size */
@@ -304,6 +312,7 @@ typedef struct capkit_packet {
   uint8_t more;     /* 1: the layer array was full, decoding stopped */
   int8_t link, net, trans, app; /* index of the first layer of each kind
                                    (outermost), -1 when absent */
+  uint64_t reserved[4]; /* room for later fields (no meaning yet) */
 } capkit_packet;
 
 /* Decode options. */

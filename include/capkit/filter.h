@@ -10,6 +10,11 @@
  * the host-order fields of its pseudo-header are seen in the host's order,
  * as libpcap's reader presents them. Not thread-safe: one filter per
  * thread.
+ *
+ * Threads: matching may compile and cache, so one thread at a time per
+ * filter; give each thread its own filter. Different filters may compile
+ * at the same time (libpcap's compiler has been thread-safe since
+ * libpcap 1.8).
  */
 #ifndef CAPKIT_FILTER_H
 #define CAPKIT_FILTER_H
@@ -40,9 +45,12 @@ CAPKIT_API int capkit_filter_prepare(capkit_filter *f, uint32_t linktype);
  * The record's data is only read. */
 CAPKIT_API int capkit_filter_match(capkit_filter *f, const capkit_record *rec);
 
-/* The expression, and libpcap's message for the last failed compile. */
+/* The expression, and libpcap's message for the last failed compile
+ * ("" if none) and its code (CAPKIT_EFILTER, or 0 if none), as the
+ * other handles give theirs. */
 CAPKIT_API const char *capkit_filter_expr(const capkit_filter *f);
 CAPKIT_API const char *capkit_filter_error(const capkit_filter *f);
+CAPKIT_API int capkit_filter_error_code(const capkit_filter *f);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /* linktype.h - the LINKTYPE_ registry: number <-> name and a description,
- * for every type in the public link-layer header type registry. */
+ * for every type in the public link-layer header type registry. Constant
+ * tables: every function may be called from any thread. */
 #ifndef CAPKIT_LINKTYPE_H
 #define CAPKIT_LINKTYPE_H
 

@@ -10,6 +10,11 @@
  * Capturing and injecting need root, or the CAP_NET_RAW capability (and
  * CAP_NET_ADMIN for promiscuous mode and buffer sizes): without them open
  * fails with CAPKIT_EPERM and a message saying so.
+ *
+ * Threads: one thread at a time per handle, except capkit_live_break(),
+ * which any thread or signal handler may call. The callback runs on the
+ * thread in capkit_live_dispatch(). libpcap may use kernel ring buffers
+ * but the handle starts no thread of its own.
  */
 #ifndef CAPKIT_LIVE_H
 #define CAPKIT_LIVE_H
@@ -87,8 +92,10 @@ typedef struct capkit_live_stats {
   uint64_t dropped;   /* dropped by the kernel, buffer full (ps_drop) */
   uint64_t ifdropped; /* dropped by the interface or driver (ps_ifdrop) */
   uint64_t delivered; /* handed to the callback by this handle */
+  uint64_t reserved[4]; /* room for later counters; set to 0 */
 } capkit_live_stats;
-/* 0 or CAPKIT_EIO / CAPKIT_EMISUSE. */
+/* Fill *st (all of it, reserved room included). 0 or CAPKIT_EIO /
+ * CAPKIT_EMISUSE. */
 CAPKIT_API int capkit_live_stats_get(capkit_live *l, capkit_live_stats *st);
 
 /* Send one frame (its link-layer header included, of the handle's link
@@ -102,8 +109,11 @@ CAPKIT_API int capkit_live_inject(capkit_live *l, const void *frame,
 CAPKIT_API const capkit_iface *capkit_live_iface(const capkit_live *l);
 /* A descriptor that becomes readable when packets arrive, or -1. */
 CAPKIT_API int capkit_live_fd(const capkit_live *l);
-/* Last error message ("" if none). */
+/* The last error, as for readers and writers: its message ("" if none)
+ * and its code (0 if none); a live handle has no offsets or record
+ * numbers. Valid until the handle is freed. */
 CAPKIT_API const char *capkit_live_error(const capkit_live *l);
+CAPKIT_API int capkit_live_error_code(const capkit_live *l);
 
 #ifdef __cplusplus
 }

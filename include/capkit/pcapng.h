@@ -1,6 +1,6 @@
 /* pcapng.h - what only pcapng files have: sections (one per Section Header
  * Block). Interfaces are in reader.h (capkit_reader_iface); packet comments
- * and flags are in the record. */
+ * and flags are in the record. Threads: as the reader's. */
 #ifndef CAPKIT_PCAPNG_H
 #define CAPKIT_PCAPNG_H
 
@@ -13,8 +13,10 @@
 extern "C" {
 #endif
 
-/* One section of a pcapng file. Owned by the reader; valid until it is
- * freed. Strings are the first option of their kind, or NULL. */
+/* One section of a pcapng file. Owned by the reader; valid (at the same
+ * address) until it is freed, however many sections follow. Strings are
+ * the first option of their kind, or NULL. Only handed out by const
+ * pointer: later versions may add fields at its end. */
 typedef struct capkit_section {
   uint32_t index;               /* from 0, in file order */
   uint64_t offset;              /* byte offset of its header block */

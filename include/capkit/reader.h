@@ -1,5 +1,9 @@
 /* reader.h - open a capture from a path, stdin, a file descriptor or memory,
- * detect its format from its first bytes, and iterate its records. */
+ * detect its format from its first bytes, and iterate its records.
+ * Threads: one thread at a time per reader (records, interfaces, sections
+ * and file information included); different readers are independent. A
+ * reader starts no thread; its warning callback runs on the thread that
+ * called into the reader. */
 #ifndef CAPKIT_READER_H
 #define CAPKIT_READER_H
 
@@ -21,7 +25,9 @@ typedef enum capkit_byte_order {
   CAPKIT_BO_BIG = 2,
 } capkit_byte_order;
 
-/* Non-fatal anomalies: the record is still delivered. Values are pinned. */
+/* Non-fatal anomalies: the record is still delivered (reader) or written
+ * (writer), as best it can be. Values are pinned. The first eleven are a
+ * reader's, the rest a writer's: what a write lost. */
 #define CAPKIT_WARNINGS(X)                                                     \
   X(CAPLEN_GT_ORIGLEN, 1, "captured length larger than original length")      \
   X(CAPLEN_GT_SNAPLEN, 2, "captured length larger than snaplen")              \
@@ -33,7 +39,11 @@ typedef enum capkit_byte_order {
   X(OPTION, 8, "malformed option")                                            \
   X(UNKNOWN_BLOCK, 9, "unknown block skipped")                                \
   X(SNAPLEN_ZERO, 10, "snaplen is zero")                                      \
-  X(VARIANT_GUESS, 11, "record header layout guessed")
+  X(VARIANT_GUESS, 11, "record header layout guessed")                       \
+  X(RECORD_CUT, 12, "record cut to the snaplen")                              \
+  X(TS_ROUNDED, 13, "timestamp rounded to the output's precision")            \
+  X(OPTION_DROPPED, 14, "comment, flags or option cut or left out")           \
+  X(BLOCK_DROPPED, 15, "block left out of a copy")
 
 typedef enum capkit_warning {
 #define CAPKIT__WENUM(name, val, msg) CAPKIT_W_##name = (val),
@@ -44,15 +54,18 @@ typedef enum capkit_warning {
 /* Static name of a warning ("CAPLEN_GT_ORIGLEN"), NULL if unknown. */
 CAPKIT_API const char *capkit_warning_name(int warning);
 
-/* Called for each anomaly. message is the full text ("FILE: offset N,
- * record M: ..."), valid only during the call. record is 0 for anomalies of
- * the file header. */
+/* Called for each anomaly, on the thread that made the call on the
+ * handle. message is the full text ("FILE: offset N, record M: ..."),
+ * valid only during the call. record is 0 for anomalies of the file
+ * header. For a writer, offset and record are those of the output. */
 typedef void (*capkit_warning_fn)(void *user, int warning, uint64_t offset,
                                   uint64_t record, const char *message);
 
 /* What the reader learned about the file. Filled by a successful open;
  * valid until the reader is freed. For pcapng it describes the first
- * section and first interface; see capkit_reader_iface() for all. */
+ * section and first interface; see capkit_reader_iface() for all. Owned
+ * by the reader and only handed out by const pointer: later versions may
+ * add fields at its end (never allocate one, nor copy it by value). */
 typedef struct capkit_file_info {
   const char *format;      /* "pcap" or "pcapng" */
   const char *variant;     /* "standard", "nanosecond", "modified" ... */
@@ -84,12 +97,20 @@ CAPKIT_API void capkit_reader_set_warning_fn(capkit_reader *r,
  * (CAPKIT_ETOOBIG). 0 restores the default: 256 KiB, or the file's snaplen
  * up to 128 MiB when that is larger, or 128 MiB for D-Bus captures. */
 CAPKIT_API int capkit_reader_set_max_caplen(capkit_reader *r, uint32_t max);
-/* Before open: 1 to never mmap (read through a buffer instead). */
+/* Before open: 1 to map a regular file into memory instead of reading it
+ * through a buffer with read() (the default). Mapping saves a copy but is
+ * only safe for files nobody shrinks while they are read: a mapped file
+ * that another process truncates kills this process with SIGBUS, where
+ * read() gives a clean CAPKIT_ETRUNC after the records before the cut.
+ * Returns 0, CAPKIT_EINVAL or CAPKIT_EMISUSE (after open). */
+CAPKIT_API int capkit_reader_set_mmap(capkit_reader *r, int on);
+/* The same as capkit_reader_set_mmap(r, !no_mmap), from version 0.1 (when
+ * mapping was the default). */
 CAPKIT_API int capkit_reader_set_no_mmap(capkit_reader *r, int no_mmap);
 /* Before open: how far ahead the reader keeps input ready, in bytes (0:
  * the default, 2 MiB; values below 16 KiB count as 16 KiB). A mapped file
- * holds about three windows resident at most; pipes and compressed inputs
- * use a buffer of this size. A program reading hundreds of files at once
+ * holds about three windows resident at most; files, pipes and compressed
+ * inputs use a buffer of at most this size (1 MiB by default). A program reading hundreds of files at once
  * (a merge) sets it small to keep its memory bounded. */
 CAPKIT_API int capkit_reader_set_window(capkit_reader *r, size_t bytes);
 
@@ -102,8 +123,8 @@ CAPKIT_API int capkit_reader_set_window(capkit_reader *r, size_t bytes);
  * compressed byte offset, and the records before it are delivered first.
  * Compressed inputs are never mapped whole: memory stays bounded. */
 
-/* Open a file ("-" is standard input). Regular files are mapped, pipes are
- * read through a buffer. Returns 0, or a negative CAPKIT_E* code with the
+/* Open a file ("-" is standard input). Files and pipes are read through a
+ * buffer (regular files mapped only after capkit_reader_set_mmap). Returns 0, or a negative CAPKIT_E* code with the
  * message in capkit_reader_error(). The format is told from the first bytes,
  * never from the name. */
 CAPKIT_API int capkit_reader_open_path(capkit_reader *r, const char *path);

@@ -1,5 +1,7 @@
 /* record.h - the record: the one currency between readers, writers and
- * everything in between, the same whatever format it came from. */
+ * everything in between, the same whatever format it came from.
+ * Threads: a record and the interface it points to belong to the handle
+ * that filled them, and are used under that handle's thread rule. */
 #ifndef CAPKIT_RECORD_H
 #define CAPKIT_RECORD_H
 
@@ -12,8 +14,12 @@ extern "C" {
 
 /* An interface: what the bytes of a record are and how they were captured.
  * A classic pcap file has exactly one; a pcapng file has one per Interface
- * Description Block. Owned by the reader (or writer) that made it; valid
- * until that handle is freed. */
+ * Description Block. One made by the library (a reader, a live capture) is
+ * owned by that handle, handed out by const pointer and valid until the
+ * handle is freed. A caller may build its own for records it writes: it
+ * must zero the whole struct first (memset or `= {0}`), so that the
+ * reserved room reads as zero; later versions give those bytes a meaning
+ * whose zero is today's behaviour, without changing the struct's size. */
 typedef struct capkit_iface {
   uint32_t id;       /* index among the file's interfaces, from 0 */
   uint32_t linktype; /* LINKTYPE_ value (see linktype.h) */
@@ -36,6 +42,13 @@ typedef struct capkit_iface {
    * interface built by a caller holds when zeroed) means not known: filters
    * take the fields as the host's, writers copy them unchanged. */
   int byte_order; /* a capkit_byte_order value */
+  /* The handle that made it: a number unique in the process and never
+   * reused (one per reader or live handle), so that a writer tells apart
+   * the interfaces of two inputs even after the first one is freed and its
+   * memory reused. 0 in an interface built by a caller: a writer then
+   * tells it apart by its address (keep it alive while writing). */
+  uint64_t origin;
+  uint64_t reserved[6]; /* zero: room for later fields */
 } capkit_iface;
 
 struct capkit_extra; /* format extras of one record; opaque */

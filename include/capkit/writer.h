@@ -1,5 +1,12 @@
 /* writer.h - write records to a capture file: set the options, open (to a
- * temporary name), write, close (flush, check, rename into place). */
+ * temporary name), write, close (flush, check, rename into place).
+ * Threads: one thread at a time per writer; different writers are
+ * independent. A writer starts one output thread of its own with its first
+ * full buffer (1 MiB), which writes while the caller fills the next one and
+ * ends with capkit_writer_close() or capkit_writer_free(); zstd output adds
+ * compression workers. Callbacks run on the calling thread, never on the
+ * output thread. capkit_writer_remove_temp_files() may be called from any
+ * thread or signal handler. */
 #ifndef CAPKIT_WRITER_H
 #define CAPKIT_WRITER_H
 
@@ -23,6 +30,17 @@ CAPKIT_API capkit_writer *capkit_writer_new(void);
 /* Frees; accepts NULL. A writer not closed successfully removes its
  * temporary file: nothing half-written is left. */
 CAPKIT_API void capkit_writer_free(capkit_writer *w);
+
+/* Before open: receive a warning (same callback as the reader's) for
+ * every write that loses something, so that nothing is lost silently:
+ * a record cut to the snaplen (CAPKIT_W_RECORD_CUT), a timestamp rounded
+ * to the output's precision (CAPKIT_W_TS_ROUNDED), a comment or flags the
+ * format cannot hold or an option too long for it (CAPKIT_W_OPTION_DROPPED),
+ * non-packet blocks of a copy left out (CAPKIT_W_BLOCK_DROPPED). Offsets
+ * and record numbers are the output's. NULL stops them. Returns 0,
+ * CAPKIT_EINVAL or CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_writer_set_warning_fn(capkit_writer *w,
+                                            capkit_warning_fn fn, void *user);
 
 /* Options, before open; each returns 0 or CAPKIT_EINVAL / CAPKIT_EMISUSE. */
 /* "pcap" or "pcapng" (and any other registered output format). */
@@ -97,7 +115,9 @@ CAPKIT_API int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
 CAPKIT_API int capkit_writer_flush(capkit_writer *w);
 
 /* Interface statistics, as pcapng's Interface Statistics Block holds them.
- * present says which counters are set (CAPKIT_STAT_* bits). */
+ * present says which counters are set (CAPKIT_STAT_* bits). The caller
+ * builds it: zero the whole struct first (`= {0}` or memset), so that
+ * later versions read their fields from the reserved room as zero. */
 #define CAPKIT_STAT_IFRECV 0x01u       /* isb_ifrecv */
 #define CAPKIT_STAT_IFDROP 0x02u       /* isb_ifdrop */
 #define CAPKIT_STAT_FILTERACCEPT 0x04u /* isb_filteraccept */
@@ -108,6 +128,7 @@ typedef struct capkit_iface_stats {
   uint32_t ts_nsec;
   uint32_t present;
   uint64_t ifrecv, ifdrop, filteraccept, osdrop, usrdeliv;
+  uint64_t reserved[4]; /* zero: room for later counters */
 } capkit_iface_stats;
 /* Append statistics for an interface, named as in records (iface, or
  * iface_id when iface is NULL); a pcapng writer describes the interface
@@ -122,11 +143,26 @@ CAPKIT_API int capkit_writer_write_stats(capkit_writer *w,
  * the temporary file is removed. */
 CAPKIT_API int capkit_writer_close(capkit_writer *w);
 
+/* Remove the temporary file of every writer of this process that is open
+ * on a path and not yet closed, and return how many were removed. Meant
+ * for a handler of SIGINT, SIGTERM or SIGHUP that then ends the process
+ * (re-raising the signal), so that an interrupted program leaves neither
+ * a temporary file nor a half-written output behind. Async-signal-safe:
+ * it takes no lock and allocates nothing. The writers stay as they are;
+ * closing one afterwards fails (its file is gone), freeing one is fine. */
+CAPKIT_API int capkit_writer_remove_temp_files(void);
+
 /* Records and bytes (file bytes) written so far. */
 CAPKIT_API uint64_t capkit_writer_records(const capkit_writer *w);
 CAPKIT_API uint64_t capkit_writer_bytes(const capkit_writer *w);
-/* Last error message ("" if none); valid until the writer is freed. */
+/* The last error, as for readers: the full message ("FILE: what", "" if
+ * none), its code, the output byte offset at the failure, and the number
+ * of the record being written (0 when the error is not about a record).
+ * Valid until the writer is freed. */
 CAPKIT_API const char *capkit_writer_error(const capkit_writer *w);
+CAPKIT_API int capkit_writer_error_code(const capkit_writer *w);
+CAPKIT_API uint64_t capkit_writer_error_offset(const capkit_writer *w);
+CAPKIT_API uint64_t capkit_writer_error_record(const capkit_writer *w);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #include <capkit/capkit.h>
 
 #include "build/build_int.h"
+#include "internal.h"
 
 /* A checksum: segments of the packet summed as 16-bit words (each from
  * its own start), plus a constant (pseudo-header length and protocol). */
@@ -649,6 +650,7 @@ static int buf_room(capkit_gen *g, size_t n) {
 int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
                    capkit_spec_error *err) {
   *out = NULL;
+  capkit__spec_error_clear(err);
   capkit_gen *g = calloc(1, sizeof *g);
   if (!g)
     return CAPKIT_ENOMEM;
@@ -673,11 +675,10 @@ int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
     }
   if (last->d->type == L_SESSION) {
     rc = make_plan(g, last);
-    if (rc == CAPKIT_ESPEC && err) {
-      err->column = last->col;
-      snprintf(err->message, sizeof err->message,
-               "segsize of tcp-session must be a fixed number above 0");
-    }
+    if (rc == CAPKIT_ESPEC)
+      capkit__spec_error_set(
+          err, last->col,
+          "segsize of tcp-session must be a fixed number above 0");
     /* the lower layers, TCP with MSS, and the longest segment */
     size_t seg = last->f[6].set ? (size_t)last->f[6].lo
                  : last->f[5].set ? (size_t)last->f[5].lo : 1460;
@@ -711,11 +712,8 @@ int capkit_gen_new(const char *spec, uint64_t seed, capkit_gen **out,
     }
   }
   if (total > BF_MAXPKT) {
-    if (err) {
-      err->column = 1;
-      snprintf(err->message, sizeof err->message,
-               "packets would be longer than %d bytes", BF_MAXPKT);
-    }
+    capkit__spec_error_set(err, 1, "packets would be longer than %d bytes",
+                           BF_MAXPKT);
     capkit_gen_free(g);
     return CAPKIT_ESPEC;
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "build/build_int.h"
+#include "internal.h"
 
 #define MAC(a, b, c, d, e, f)                                                  \
   (((uint64_t)(a) << 40) | ((uint64_t)(b) << 32) | ((uint64_t)(c) << 24) |     \
@@ -173,13 +174,10 @@ typedef struct P {
 
 __attribute__((format(printf, 3, 4))) static int fail(P *p, size_t at,
                                                       const char *fmt, ...) {
-  if (p->err) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
-    va_end(ap);
-    p->err->column = at + 1;
-  }
+  va_list ap;
+  va_start(ap, fmt);
+  capkit__spec_error_vset(p->err, at + 1, fmt, ap);
+  va_end(ap);
   p->code = CAPKIT_ESPEC;
   return -1;
 }
@@ -804,9 +802,8 @@ static int parse_layer(P *p, blayer *l) {
       int rc = extra_param(p, l, name, nb, has, vb, ve);
       if (rc && p->err && strstr(p->err->message, "has no field")) {
         char fl[200];
-        size_t k = strlen(p->err->message);
-        snprintf(p->err->message + k, sizeof p->err->message - k,
-                 " (fields: %s)", known_fields(l->d, fl, sizeof fl));
+        capkit__spec_error_append(p->err, " (fields: %s)",
+                                  known_fields(l->d, fl, sizeof fl));
       }
       if (rc)
         return rc;
@@ -909,15 +906,11 @@ static int check_stack(P *p, bspec *s) {
 int capkit__spec_parse(const char *text, bspec *s, capkit_spec_error *err) {
   P p = {text, 0, err, 0};
   memset(s, 0, sizeof *s);
-  if (err) {
-    err->column = 0;
-    err->message[0] = 0;
-  }
+  capkit__spec_error_clear(err);
   /* room for the most layers while parsing; cut to fit at the end */
   s->l = calloc(BF_MAXL, sizeof *s->l);
   if (!s->l) {
-    if (err)
-      snprintf(err->message, sizeof err->message, "out of memory");
+    capkit__spec_error_set(err, 0, "out of memory");
     return CAPKIT_ENOMEM;
   }
   skip_ws(&p);

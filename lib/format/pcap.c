@@ -412,7 +412,7 @@ static int pcap_open(capkit_reader *r) {
   st->extra.fmt = &capkit__format_pcap;
   st->extra.raw_len = st->hdrlen;
   st->extra.swap = swap;
-  st->extra.fd = r->src.kind == CAPKIT__SRC_MAP ? r->src.fd : -1;
+  st->extra.fd = capkit__src_file_fd(&r->src);
   st->extra.src_id = capkit__new_source_id();
   return 0;
 }
@@ -656,6 +656,10 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
   }
   if (!done) {
     uint32_t frac = st->frac_mult == 1 ? rec->ts_nsec : rec->ts_nsec / 1000;
+    if (frac * st->frac_mult != rec->ts_nsec)
+      capkit__writer_warn(w, CAPKIT_W_TS_ROUNDED,
+                          "time %lld.%09u written as microseconds",
+                          (long long)rec->ts_sec, rec->ts_nsec);
     memset(hdr, 0, sizeof hdr);
     capkit__st32(hdr, (uint32_t)rec->ts_sec, st->swap);
     capkit__st32(hdr + 4, frac, st->swap);

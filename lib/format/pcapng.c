@@ -103,7 +103,9 @@ typedef struct ng_state {
   ng_if *ifs;
   size_t n_ifs, cap_ifs;
   size_t sec_first; /* ifs index of the current section's first interface */
-  ng_sec *secs;
+  /* Each section alone, so that a section handed out by
+   * capkit_reader_section() stays put when later ones are added. */
+  ng_sec **secs;
   size_t n_secs, cap_secs;
   uint64_t nblock;
   capkit__buf pend;  /* kept non-packet blocks, raw */
@@ -338,15 +340,17 @@ static int parse_shb(capkit_reader *r, ng_state *st, const blk *b) {
         (unsigned long long)b->num, vmaj, vmin);
   if (st->n_secs == st->cap_secs) {
     size_t cap = st->cap_secs ? st->cap_secs * 2 : 4;
-    ng_sec *n = realloc(st->secs, cap * sizeof *n);
+    ng_sec **n = realloc(st->secs, cap * sizeof *n);
     if (!n)
       return capkit__reader_fail(r, CAPKIT_ENOMEM, b->off, 0,
                                  "out of memory");
     st->secs = n;
     st->cap_secs = cap;
   }
-  ng_sec *sec = &st->secs[st->n_secs];
-  memset(sec, 0, sizeof *sec);
+  ng_sec *sec = calloc(1, sizeof *sec);
+  if (!sec)
+    return capkit__reader_fail(r, CAPKIT_ENOMEM, b->off, 0, "out of memory");
+  st->secs[st->n_secs] = sec;
   sec->pub.index = (uint32_t)st->n_secs;
   sec->pub.offset = b->off;
   sec->pub.byte_order = (capkit__host_is_le() != b->swap) ? CAPKIT_BO_LITTLE
@@ -483,7 +487,7 @@ static int parse_idb(capkit_reader *r, ng_state *st, const blk *b) {
   f->tsresol = (uint8_t)ifc.tsresol;
   f->tsoffset = ifc.tsoffset;
   f->bound = capkit__reader_caplen_bound(r, ifc.linktype, ifc.snaplen);
-  st->secs[st->n_secs - 1].pub.n_ifaces++;
+  st->secs[st->n_secs - 1]->pub.n_ifaces++;
   if (ifc.snaplen == 0)
     capkit__reader_warn(r, CAPKIT_W_SNAPLEN_ZERO, b->off + 12, 0,
                         "interface %zu: snaplen is 0 (no limit recorded)",
@@ -870,7 +874,7 @@ static int ng_open(capkit_reader *r) {
   r->fstate = st;
   st->extra.fmt = &capkit__format_pcapng;
   st->extra.priv = &st->px;
-  st->extra.fd = r->src.kind == CAPKIT__SRC_MAP ? r->src.fd : -1;
+  st->extra.fd = capkit__src_file_fd(&r->src);
   st->extra.src_id = capkit__new_source_id();
   blk b;
   int rc = get_block(r, st, &b);
@@ -883,7 +887,7 @@ static int ng_open(capkit_reader *r) {
   if (rc < 0)
     return rc;
   capkit_file_info *in = &r->info;
-  const ng_sec *sec = &st->secs[0];
+  const ng_sec *sec = st->secs[0];
   in->format = "pcapng";
   in->variant = sec->pub.version_major == 1 && sec->pub.version_minor == 0
                     ? "1.0"
@@ -931,10 +935,11 @@ static void ng_close(capkit_reader *r) {
   if (!st)
     return;
   for (size_t i = 0; i < st->n_secs; i++) {
-    free(st->secs[i].comment);
-    free(st->secs[i].hardware);
-    free(st->secs[i].os);
-    free(st->secs[i].userappl);
+    free(st->secs[i]->comment);
+    free(st->secs[i]->hardware);
+    free(st->secs[i]->os);
+    free(st->secs[i]->userappl);
+    free(st->secs[i]);
   }
   free(st->secs);
   free(st->ifs);
@@ -955,15 +960,18 @@ const capkit_section *capkit_reader_section(const capkit_reader *r,
                                             size_t i) {
   if (i >= capkit_reader_section_count(r))
     return NULL;
-  return &((const ng_state *)r->fstate)->secs[i].pub;
+  return &((const ng_state *)r->fstate)->secs[i]->pub;
 }
 
 /* ---- writer ---- */
 
 /* An interface of the section being written, and the input interface it
- * stands for (by pointer, or by id for records without one). */
+ * stands for: by the origin and id of one the library made (an address
+ * can be reused once its reader is freed, an origin cannot), by address
+ * for one a caller built, or by id for records without one. */
 typedef struct ng_wif {
-  const capkit_iface *in;
+  uint64_t origin;
+  const capkit_iface *in; /* compared only when origin is 0 */
   uint32_t in_id;
   uint8_t tsresol;
   int64_t tsoffset;
@@ -1108,8 +1116,9 @@ static int add_wif(capkit_writer *w, ng_wstate *ws, const capkit_iface *in,
     ws->cap_ifs = cap;
   }
   ng_wif *f = &ws->ifs[ws->n_ifs++];
-  f->in = in;
-  f->in_id = in_id;
+  f->origin = in ? in->origin : 0;
+  f->in = f->origin ? NULL : in;
+  f->in_id = f->origin ? in->id : in_id;
   f->tsresol = tsresol;
   f->tsoffset = tsoffset;
   ws->last = ws->n_ifs - 1;
@@ -1204,20 +1213,25 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
   return add_wif(w, ws, f, in_id, res, off);
 }
 
+/* Whether output interface f stands for the input interface in (or, when
+ * in is NULL, for in_id). */
+static int same_iface(const ng_wif *f, const capkit_iface *in,
+                      uint32_t in_id) {
+  if (in && in->origin)
+    return f->origin == in->origin && f->in_id == in->id;
+  return !f->origin && f->in == in && (in || f->in_id == in_id);
+}
+
 /* The output interface of a record, writing its description when it is
  * first seen. Returns the id, or a negative code. */
 static int64_t map_iface(capkit_writer *w, ng_wstate *ws,
                          const capkit_record *rec) {
   const capkit_iface *in = rec->iface;
   uint32_t in_id = rec->iface_id;
-  if (ws->last < ws->n_ifs) {
-    const ng_wif *f = &ws->ifs[ws->last];
-    if (f->in == in && (in || f->in_id == in_id))
-      return (int64_t)ws->last;
-  }
+  if (ws->last < ws->n_ifs && same_iface(&ws->ifs[ws->last], in, in_id))
+    return (int64_t)ws->last;
   for (size_t i = 0; i < ws->n_ifs; i++) {
-    const ng_wif *f = &ws->ifs[i];
-    if (f->in == in && (in || f->in_id == in_id)) {
+    if (same_iface(&ws->ifs[i], in, in_id)) {
       ws->last = i;
       return (int64_t)i;
     }
@@ -1469,6 +1483,11 @@ static int ng_write(capkit_writer *w, const capkit_record *rec) {
   /* Any bytes written here other than a raw block end a run of blocks the
    * kernel may copy (last_src). */
   uint64_t before = capkit_writer_bytes(w);
+  if (ws->pass && px && !px->pre_complete)
+    capkit__writer_warn(
+        w, CAPKIT_W_BLOCK_DROPPED,
+        "non-packet blocks before this record left out (over %zu MiB)",
+        MAX_PENDING >> 20);
   if (ws->pass && px)
     for (size_t i = 0; i < px->n_ents; i++)
       if ((rc = emit_kept(w, ws, px->pre + px->ents[i].off, &px->ents[i])))

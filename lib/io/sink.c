@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <capkit/capkit.h>
@@ -21,6 +23,91 @@ static int err_of(int e) {
   if (e == EACCES || e == EPERM || e == EROFS)
     return CAPKIT_EOPEN;
   return CAPKIT_EIO;
+}
+
+/* ---- temporary files to remove on a signal ----
+ * A list that only grows: entries are reused, never freed, so that a
+ * signal handler can walk it at any moment without locks. An entry is
+ * FREE, being CLAIMED by an opening sink (its path being written), or
+ * LIVE (its path names a temporary file to remove). */
+enum { ENT_FREE, ENT_CLAIMED, ENT_LIVE };
+typedef struct capkit__tmpent {
+  struct capkit__tmpent *next;
+  atomic_int state;
+  size_t cap;
+  char *path;
+} capkit__tmpent;
+static _Atomic(capkit__tmpent *) tmp_list;
+
+static capkit__tmpent *tmp_register(const char *path) {
+  size_t n = strlen(path) + 1;
+  for (capkit__tmpent *e = atomic_load(&tmp_list); e; e = e->next) {
+    int want = ENT_FREE;
+    if (e->cap >= n &&
+        atomic_compare_exchange_strong(&e->state, &want, ENT_CLAIMED)) {
+      memcpy(e->path, path, n);
+      atomic_store(&e->state, ENT_LIVE);
+      return e;
+    }
+  }
+  capkit__tmpent *e = calloc(1, sizeof *e);
+  char *p = e ? malloc(n) : NULL;
+  if (!p) {
+    free(e);
+    return NULL;
+  }
+  memcpy(p, path, n);
+  e->path = p;
+  e->cap = n;
+  atomic_init(&e->state, ENT_LIVE);
+  e->next = atomic_load(&tmp_list);
+  while (!atomic_compare_exchange_weak(&tmp_list, &e->next, e))
+    ;
+  return e;
+}
+
+static void tmp_unregister(capkit__sink *s) {
+  if (s->tmpent)
+    atomic_store(&s->tmpent->state, ENT_FREE);
+  s->tmpent = NULL;
+}
+
+int capkit__sink_unlink_all(void) {
+  int n = 0;
+  for (capkit__tmpent *e = atomic_load(&tmp_list); e; e = e->next)
+    if (atomic_load(&e->state) == ENT_LIVE && unlink(e->path) == 0)
+      n++;
+  return n;
+}
+
+/* Create path's temporary sibling ".NAME.XXXXXX" (X: random letters and
+ * digits) in tmp, exclusively, with mode 0666 less the umask as for any
+ * new file: the kernel applies the umask, the process's is never
+ * changed. Returns the descriptor, or -1 with errno set. */
+static int create_tmp(char *tmp) {
+  static const char chars[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static atomic_uint_fast64_t counter;
+  char *x = tmp + strlen(tmp) - 6;
+  for (int attempt = 0; attempt < 100; attempt++) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t v = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                 ((uint64_t)getpid() << 40) ^
+                 (atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15u);
+    v ^= v >> 31; /* splitmix64's finalizer */
+    v *= 0xBF58476D1CE4E5B9u;
+    v ^= v >> 27;
+    v *= 0x94D049BB133111EBu;
+    v ^= v >> 31;
+    for (int i = 0; i < 6; i++, v /= 62)
+      x[i] = chars[v % 62];
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST)
+      return fd;
+  }
+  errno = EEXIST;
+  return -1;
 }
 
 static int init(capkit__sink *s) {
@@ -79,7 +166,7 @@ int capkit__sink_open_path(capkit__sink *s, const char *path) {
   size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
   memcpy(s->tmp, path, dirlen);
   snprintf(s->tmp + dirlen, n + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
-  s->fd = mkstemp(s->tmp);
+  s->fd = create_tmp(s->tmp);
   if (s->fd < 0) {
     int e = errno;
     free(s->tmp);
@@ -89,11 +176,9 @@ int capkit__sink_open_path(capkit__sink *s, const char *path) {
     return err_of(e);
   }
   s->own_fd = 1;
-  /* mkstemp makes 0600; give the file the usual mode under the umask. */
-  mode_t um = umask(0);
-  umask(um);
-  if (fchmod(s->fd, 0666 & ~um) != 0) {
-    /* not fatal: the file is still written */
+  if (!(s->tmpent = tmp_register(s->tmp))) {
+    capkit__sink_abort(s);
+    return CAPKIT_ENOMEM;
   }
   return 0;
 }
@@ -148,19 +233,73 @@ static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
   return 0;
 }
 
+/* The output thread: writes each buffer handed to it, until told to
+ * quit. */
 static void *copy_thread(void *arg) {
   capkit__sink *s = arg;
-  s->cp_rc = out(s, s->cp_buf, (size_t)s->cp_len);
+  pthread_mutex_lock(&s->cp_lock);
+  for (;;) {
+    while (!s->cp_job && !s->cp_quit)
+      pthread_cond_wait(&s->cp_cond, &s->cp_lock);
+    if (!s->cp_job)
+      break;
+    pthread_mutex_unlock(&s->cp_lock);
+    int rc = out(s, s->cp_buf, (size_t)s->cp_len);
+    pthread_mutex_lock(&s->cp_lock);
+    s->cp_rc = rc;
+    s->cp_job = 0;
+    pthread_cond_broadcast(&s->cp_cond);
+  }
+  pthread_mutex_unlock(&s->cp_lock);
   return NULL;
 }
 
-/* Waits for the background copy, if one runs; its result. */
+/* Waits for the buffer handed to the output thread, if any; its
+ * result. */
 static int join_copy(capkit__sink *s) {
   if (!s->cp_running)
     return 0;
-  pthread_join(s->cp_thread, NULL);
+  pthread_mutex_lock(&s->cp_lock);
+  while (s->cp_job)
+    pthread_cond_wait(&s->cp_cond, &s->cp_lock);
+  int rc = s->cp_rc;
+  pthread_mutex_unlock(&s->cp_lock);
   s->cp_running = 0;
-  return s->cp_rc;
+  return rc;
+}
+
+/* Ends the output thread (after its last buffer). */
+static void stop_thread(capkit__sink *s) {
+  join_copy(s);
+  if (!s->cp_up)
+    return;
+  pthread_mutex_lock(&s->cp_lock);
+  s->cp_quit = 1;
+  pthread_cond_broadcast(&s->cp_cond);
+  pthread_mutex_unlock(&s->cp_lock);
+  pthread_join(s->cp_thread, NULL);
+  pthread_cond_destroy(&s->cp_cond);
+  pthread_mutex_destroy(&s->cp_lock);
+  s->cp_up = 0;
+}
+
+/* Starts the output thread; 0 when it could not be (buffers are then
+ * written at once). */
+static int start_thread(capkit__sink *s) {
+  if (pthread_mutex_init(&s->cp_lock, NULL) != 0)
+    return 0;
+  if (pthread_cond_init(&s->cp_cond, NULL) != 0) {
+    pthread_mutex_destroy(&s->cp_lock);
+    return 0;
+  }
+  s->cp_job = s->cp_quit = 0;
+  if (pthread_create(&s->cp_thread, NULL, copy_thread, s) != 0) {
+    pthread_cond_destroy(&s->cp_cond);
+    pthread_mutex_destroy(&s->cp_lock);
+    return 0;
+  }
+  s->cp_up = 1;
+  return 1;
 }
 
 /* The pending range first: the buffer only ever holds bytes that come
@@ -178,23 +317,22 @@ static int flush_range(capkit__sink *s) {
   return rc;
 }
 
-/* Hand the full buffer to a background thread and go on in the other
- * one (the previous output is complete: flush_range waited for it). */
+/* Hand the full buffer to the output thread and go on in the other one
+ * (the previous output is complete: flush_range waited for it). */
 static int flush_async(capkit__sink *s) {
-  if (!s->buf2 && !(s->buf2 = malloc(s->cap))) {
+  if ((!s->buf2 && !(s->buf2 = malloc(s->cap))) ||
+      (!s->cp_up && !start_thread(s))) {
     int rc = out(s, s->buf, s->len); /* no second buffer: at once */
     s->len = 0;
     return rc;
   }
+  pthread_mutex_lock(&s->cp_lock);
   s->cp_buf = s->buf;
   s->cp_len = s->len;
   s->cp_rc = 0;
-  if (pthread_create(&s->cp_thread, NULL, copy_thread, s) != 0) {
-    s->cp_buf = NULL;
-    int rc = out(s, s->buf, s->len);
-    s->len = 0;
-    return rc;
-  }
+  s->cp_job = 1;
+  pthread_cond_broadcast(&s->cp_cond);
+  pthread_mutex_unlock(&s->cp_lock);
   s->cp_running = 1;
   s->buf = s->buf2;
   s->buf2 = (uint8_t *)(uintptr_t)s->cp_buf;
@@ -259,6 +397,7 @@ int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {
 
 int capkit__sink_close(capkit__sink *s) {
   int rc = capkit__sink_flush(s);
+  stop_thread(s);
   if (!rc && s->codec.finish)
     rc = s->codec.finish(s->codec.ctx);
   if (!rc && s->sync && s->tmp && fsync(s->fd) != 0) {
@@ -278,6 +417,7 @@ int capkit__sink_close(capkit__sink *s) {
       s->sys_errno = errno;
       rc = err_of(errno);
     } else {
+      tmp_unregister(s);
       free(s->tmp);
       s->tmp = NULL;
     }
@@ -302,13 +442,14 @@ int capkit__sink_close(capkit__sink *s) {
 }
 
 void capkit__sink_abort(capkit__sink *s) {
-  join_copy(s);
+  stop_thread(s);
   if (s->own_fd && s->fd >= 0)
     close(s->fd);
   if (s->cr_fd > 0)
     close(s->cr_fd);
   if (s->tmp)
     unlink(s->tmp);
+  tmp_unregister(s);
   if (s->codec.free)
     s->codec.free(s->codec.ctx);
   free(s->tmp);

@@ -35,16 +35,25 @@ typedef struct capkit__sink {
   uint64_t cr_src; /* identity of the source, to merge ranges */
   uint64_t cr_off;
   uint64_t cr_len;
-  /* A full buffer handed to a background thread (cp_buf, cp_len bytes),
-   * so that the kernel writes while the caller fills the other buffer,
-   * buf2. One at a time, in order: every other output waits for it
-   * first. */
+  /* A full buffer handed to the sink's output thread (cp_buf, cp_len
+   * bytes), so that the kernel writes while the caller fills the other
+   * buffer, buf2. One at a time, in order: every other output waits for
+   * it first. The thread starts with the first such buffer and lives until
+   * the sink is closed; cp_lock guards cp_job, cp_quit and cp_rc. */
   pthread_t cp_thread;
-  int cp_running;
+  int cp_up;      /* the thread runs */
+  int cp_running; /* a buffer was handed over and not waited for */
+  int cp_job;     /* the thread has a buffer to write */
+  int cp_quit;
+  pthread_mutex_t cp_lock;
+  pthread_cond_t cp_cond;
   uint64_t cp_len;
   int cp_rc;
   const uint8_t *cp_buf;
   uint8_t *buf2;
+  /* This sink's entry in the list of temporary files to remove on a
+   * signal (capkit__sink_unlink_all), or NULL. */
+  struct capkit__tmpent *tmpent;
   /* The run of adjacent source bytes offered to copy_range so far: short
    * runs go through the buffer, long ones to the kernel. */
   uint64_t run_src, run_end, run_len;
@@ -86,5 +95,8 @@ int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
 int capkit__sink_close(capkit__sink *s);
 /* Drop everything: close and remove the temporary file. */
 void capkit__sink_abort(capkit__sink *s);
+/* Remove the temporary file of every sink of the process still open;
+ * returns how many. Async-signal-safe. */
+int capkit__sink_unlink_all(void);
 
 #endif

@@ -1,5 +1,6 @@
-/* src.c - byte sources: mmap for regular files (pages dropped behind the
- * reader so memory stays constant), buffered read() for everything else. */
+/* src.c - byte sources: buffered read() for files, pipes and descriptors;
+ * on request mmap for regular files (pages dropped behind the reader so
+ * memory stays constant); caller memory. */
 #include "io/src.h"
 
 #include <errno.h>
@@ -11,7 +12,7 @@
 
 #include <capkit/capkit.h>
 
-#define BUF_INITIAL ((size_t)1 << 20)
+#define BUF_INITIAL ((size_t)1 << 18)
 
 static void reset(capkit__src *s) {
   size_t window = s->window;
@@ -45,7 +46,7 @@ static int open_buffered(capkit__src *s) {
   return 0;
 }
 
-int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap) {
+int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int map) {
   reset(s);
   s->fd = fd;
   s->own_fd = own_fd;
@@ -58,7 +59,7 @@ int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap) {
     s->sys_errno = EISDIR;
     return CAPKIT_EIO;
   }
-  if (!no_mmap && S_ISREG(st.st_mode) && st.st_size > 0 &&
+  if (map && S_ISREG(st.st_mode) && st.st_size > 0 &&
       (uint64_t)st.st_size <= (uint64_t)SIZE_MAX) {
     off_t pos = lseek(fd, 0, SEEK_CUR);
     if (pos >= 0 && pos < st.st_size) {
@@ -79,8 +80,13 @@ int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap) {
       }
     }
   }
-  if (S_ISREG(st.st_mode))
+  if (S_ISREG(st.st_mode)) {
+    /* Offsets count from the file's start, as in a mapping. */
+    off_t pos = lseek(fd, 0, SEEK_CUR);
     s->size = (uint64_t)st.st_size;
+    s->regular = pos >= 0;
+    s->base = pos > 0 ? (uint64_t)pos : 0;
+  }
   return open_buffered(s);
 }
 

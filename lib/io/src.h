@@ -38,17 +38,27 @@ typedef struct capkit__src {
   /* The stream's own account of its last failure ("gzip data damaged at
    * compressed byte N: ..."), or NULL. */
   const char *(*pull_msg)(void *ctx);
+  int regular;   /* fd is a regular file read from base on (not a pipe) */
   int sys_errno; /* errno of the last failed system call */
   size_t window; /* read-ahead of mappings / buffer size; 0: default */
 } capkit__src;
 
-/* Open sources. Return 0 or a negative CAPKIT_E* (errno in sys_errno). */
-int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int no_mmap);
+/* Open sources. Return 0 or a negative CAPKIT_E* (errno in sys_errno).
+ * A regular file is read through a buffer with read() unless map is set:
+ * a mapping of a file that another process truncates kills the reader
+ * with SIGBUS, where read() just sees the end of the file early. */
+int capkit__src_open_fd(capkit__src *s, int fd, int own_fd, int map);
 int capkit__src_open_mem(capkit__src *s, const void *p, size_t n);
 /* Turn s into a stream over pull(ctx); buffered like a pipe. */
 int capkit__src_open_pull(capkit__src *s, capkit__pull_fn pull, void *ctx,
                           void (*pull_free)(void *));
 void capkit__src_close(capkit__src *s);
+/* The descriptor of the regular file whose byte at offset N is the
+ * source's byte at capkit__src_offset() N (for copies in the kernel), or
+ * -1 (pipes, memory, decompressed streams). */
+static inline int capkit__src_file_fd(const capkit__src *s) {
+  return s->kind == CAPKIT__SRC_MAP || (s->regular && !s->pull) ? s->fd : -1;
+}
 /* Text for a failed fill: the stream's message, else the system error,
  * else the code's message. */
 const char *capkit__src_errtext(const capkit__src *s, int code);

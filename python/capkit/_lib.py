@@ -27,6 +27,8 @@ typedef struct capkit_iface {
   const char *name, *description, *filter, *os;
   uint32_t section;
   int byte_order;
+  uint64_t origin;
+  uint64_t reserved[6];
 } capkit_iface;
 
 typedef struct capkit_record {
