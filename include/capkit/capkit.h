@@ -32,9 +32,9 @@ extern "C" {
 #endif
 
 #define CAPKIT_VERSION_MAJOR 0
-#define CAPKIT_VERSION_MINOR 1
+#define CAPKIT_VERSION_MINOR 2
 #define CAPKIT_VERSION_PATCH 0
-#define CAPKIT_VERSION_STRING "0.1.0"
+#define CAPKIT_VERSION_STRING "0.2.0"
 #define CAPKIT_VERSION_NUMBER                                                  \
   (CAPKIT_VERSION_MAJOR * 10000 + CAPKIT_VERSION_MINOR * 100 +                 \
    CAPKIT_VERSION_PATCH)

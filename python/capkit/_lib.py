@@ -222,13 +222,12 @@ def _candidates():
         return
     here = os.path.dirname(os.path.abspath(__file__))
     try:  # installed by cmake --install: next to the headers' library
-        from ._libpath import LIBDIR_FROM_PACKAGE
-        yield os.path.join(here, LIBDIR_FROM_PACKAGE, "libcapkit.so.0")
+        from ._libpath import LIBDIR_FROM_PACKAGE, SONAME
+        yield os.path.join(here, LIBDIR_FROM_PACKAGE, SONAME)
     except ImportError:
         pass
     # in the source tree right after `make`: python/capkit -> build/
     yield os.path.join(here, "..", "..", "build", "libcapkit.so")
-    yield "libcapkit.so.0"
     yield "libcapkit.so"
 
 
