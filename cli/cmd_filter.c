@@ -2,6 +2,7 @@
  * expression (the `tcpdump -r IN -w OUT EXPR` idiom). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cut.h"
 
@@ -30,6 +31,14 @@ int cmd_filter(int argc, char **argv) {
   if (argc - optind != 2)
     return cli_usage_error("filter", "expected EXPR and one input file");
   const char *expr = argv[optind];
+  struct stat st;
+  /* 'capkit filter IN EXPR': the file named first, the expression second */
+  if (strcmp(argv[optind + 1], "-") && stat(argv[optind + 1], &st) != 0 &&
+      stat(expr, &st) == 0 && S_ISREG(st.st_mode))
+    return cli_usage_error("filter",
+                           "no file '%s', but '%s' is one: the expression "
+                           "comes first (capkit filter EXPR IN -o OUT)",
+                           argv[optind + 1], expr);
   char *both = NULL;
   if (c.filter) {
     size_t n = strlen(expr) + strlen(c.filter) + 16;

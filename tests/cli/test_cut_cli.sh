@@ -414,4 +414,9 @@ fi
 check_eq "no progress when stderr is not a terminal" "" "$(cat "$T/p.err")"
 CAPKIT_PROGRESS=always "$CAPKIT" sort "$T/j.pcap" -o "$T/p.pcap" 2>"$T/p.err"
 check "a forced progress bar shows percent and rate" grep -q "sort \[.*%.*/s" "$T/p.err"
+# filter with its arguments swapped: a usage error that says so
+msg=$("$CAPKIT" filter "$CAPKIT_TESTDATA/connection_termination.pcap" tcp -o "$T/sw.pcap" 2>&1)
+check_eq "filter FILE EXPR: exit 2" 2 "$?"
+check "filter FILE EXPR: the hint names the order" grep -q "the expression comes first" <<<"$msg"
+check "filter FILE EXPR: no output" test ! -e "$T/sw.pcap"
 finish
