@@ -44,3 +44,26 @@ finish() {
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
 }
+
+# veth_ns: make the network namespace $NS holding a veth pair $A <-> $B
+# (both up, with lo; IPv6 off so the kernel sends nothing of its own),
+# removed at exit with the background jobs and $T; X CMD... runs CMD in
+# it. Skips the whole test (exit 77) where namespaces cannot be made.
+# Set NS, A and B first.
+veth_ns() {
+  trap 'for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+        ip netns del "$NS" 2>/dev/null; rm -rf "$T"' EXIT
+  if ! ip netns add "$NS" 2>"$T/ns.err"; then
+    echo "SKIP: cannot create a network namespace: $(cat "$T/ns.err")"
+    exit 77
+  fi
+  X sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+    net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+  if ! ip -n "$NS" link add "$A" type veth peer name "$B" 2>"$T/ns.err"; then
+    echo "SKIP: cannot create a veth pair: $(cat "$T/ns.err")"
+    exit 77
+  fi
+  ip -n "$NS" link set "$A" up && ip -n "$NS" link set "$B" up &&
+    ip -n "$NS" link set lo up
+}
+X() { ip netns exec "$NS" "$@"; }

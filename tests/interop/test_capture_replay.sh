@@ -10,24 +10,7 @@ need_scapy
 NS=capkit-t$$-$RANDOM
 A=ckra$$ # replay end
 B=ckrb$$ # capture end
-cleanup() {
-  local p
-  for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-if ! ip netns add "$NS" 2>"$T/ns.err"; then
-  echo "SKIP: cannot create a network namespace: $(cat "$T/ns.err")"
-  exit 77
-fi
-X() { ip netns exec "$NS" "$@"; }
-X sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-if ! ip -n "$NS" link add "$A" type veth peer name "$B" 2>"$T/ns.err"; then
-  echo "SKIP: cannot create a veth pair: $(cat "$T/ns.err")"
-  exit 77
-fi
-ip -n "$NS" link set "$A" up && ip -n "$NS" link set "$B" up && ip -n "$NS" link set lo up
+veth_ns
 
 # frames FILE: "# linktype N" then one line per record, "TIME_NS HEX",
 # read with Python alone (pcap either byte order/precision, pcapng EPBs);

@@ -9,24 +9,21 @@ need_scapy
 NS=capkit-rw$$-$RANDOM
 A=ckwa$$ # replay end
 B=ckwb$$ # capture end
-cleanup() {
-  local p
-  for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "$T"
+veth_ns
+# tcpdump_bg N FILE FILTER...: tcpdump on $B in the background, keeping N
+# frames that match into FILE, then stopping by itself (or after 20 s);
+# returns once it listens. Its pid is in tpid.
+tcpdump_bg() {
+  local n=$1 out=$2
+  shift 2
+  ( timeout 20 ip netns exec "$NS" tcpdump -Z root -c "$n" -i "$B" -U \
+      -w "$out" "$@" >/dev/null 2>"$out.err" ) &
+  tpid=$!
+  for _ in $(seq 100); do
+    grep -q "listening" "$out.err" 2>/dev/null && break
+    sleep 0.1
+  done
 }
-trap cleanup EXIT
-if ! ip netns add "$NS" 2>"$T/ns.err"; then
-  echo "SKIP: cannot create a network namespace: $(cat "$T/ns.err")"
-  exit 77
-fi
-X() { ip netns exec "$NS" "$@"; }
-X sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-if ! ip -n "$NS" link add "$A" type veth peer name "$B" 2>"$T/ns.err"; then
-  echo "SKIP: cannot create a veth pair: $(cat "$T/ns.err")"
-  exit 77
-fi
-ip -n "$NS" link set "$A" up && ip -n "$NS" link set "$B" up
 
 "$CAPKIT" gen -c 50 -o "$T/lab.pcap" \
   'eth(dst=02:00:00:00:00:02)/ipv4(src=192.168.1.10,dst=10.0.0.5+)/udp(sport=4000,dport=80)/payload(len=64-600)'
@@ -34,14 +31,7 @@ OPTS=(--pnat=192.168.0.0/16:172.16.0.0/16,10.0.0.0/8:198.51.100.0/24
       --portmap=80:8080 --enet-dmac=02:00:00:00:00:99 --ttl=-1)
 "$CAPKIT" rewrite -q "$T/lab.pcap" -o "$T/want.pcap" "${OPTS[@]}"
 
-# tcpdump stops by itself after the 50 frames it waits for (or 20 s).
-( timeout 20 ip netns exec "$NS" tcpdump -Z root -c 50 -i "$B" -U \
-    -w "$T/got.pcap" ether dst 02:00:00:00:00:99 >/dev/null 2>"$T/tcpdump.err" ) &
-tpid=$!
-for _ in $(seq 100); do
-  grep -q "listening" "$T/tcpdump.err" 2>/dev/null && break
-  sleep 0.1
-done
+tcpdump_bg 50 "$T/got.pcap" ether dst 02:00:00:00:00:99
 X "$CAPKIT" replay -i "$A" --pps 2000 "${OPTS[@]}" "$T/lab.pcap" \
   2>"$T/replay.err"
 check_eq "replay exit status" 0 "$?"
@@ -52,20 +42,14 @@ hexes() {
     {for (i = 2; i <= NF; i++) p = p $i} END {if (p) print p}'
 }
 n=$(hexes "$T/got.pcap" | wc -l)
-[ "$n" = 50 ] || cat "$T/tcpdump.err" "$T/replay.err" >&2
+[ "$n" = 50 ] || cat "$T/got.pcap.err" "$T/replay.err" >&2
 check_eq "tcpdump saw every rewritten frame" 50 "$n"
 check "the frames on the wire are the rewritten file's" \
   cmp -s <(hexes "$T/want.pcap") <(hexes "$T/got.pcap")
 
 # -L N stops after N packets (as tcpreplay -L), --duration after a time;
 # tcpreplay's statistics close the summary.
-( timeout 20 ip netns exec "$NS" tcpdump -Z root -c 7 -i "$B" -U \
-    -w "$T/lim.pcap" ether dst 02:00:00:00:00:02 >/dev/null 2>"$T/tcpdump2.err" ) &
-tpid=$!
-for _ in $(seq 100); do
-  grep -q "listening" "$T/tcpdump2.err" 2>/dev/null && break
-  sleep 0.1
-done
+tcpdump_bg 7 "$T/lim.pcap" ether dst 02:00:00:00:00:02
 X "$CAPKIT" replay -i "$A" --topspeed -L 7 --loop 3 "$T/lab.pcap" 2>"$T/lim.err"
 check_eq "replay -L exit status" 0 "$?"
 wait "$tpid"
