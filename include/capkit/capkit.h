@@ -91,5 +91,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/build.h>
 #include <capkit/decode.h>
 #include <capkit/live.h>
+#include <capkit/scan.h>
 
 #endif
