@@ -29,6 +29,7 @@ int cmd_retime(int argc, char **argv);
 int cmd_snap(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -51,6 +52,7 @@ static const cli_command commands[] = {
     {"snap", cmd_snap, "truncate records to N bytes"},
     {"capture", cmd_capture, "capture packets from an interface to files"},
     {"replay", cmd_replay, "send captured packets out of an interface"},
+    {"repair", cmd_repair, "recover every intact record of a damaged capture"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
