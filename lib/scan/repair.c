@@ -525,6 +525,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         if (rc)
           return rc;
         s->cur += rl;
+        capkit__src_prefetch(s);
         prev = h.sec;
         have_prev = 1;
         continue;
