@@ -28,7 +28,7 @@ check "clean copy is byte-identical" cmp -s "$T/orig.pcap" "$T/clean.pcap"
 "$C" repair "$T/orig.pcap" -o "$T/clean.pcap" 2>&1 | grep -q ': clean: ' && ok || not_ok "clean summary"
 
 # damaged: insert garbage (seeded); exit 1, one line per change, readable
-$GEN damage insert 4 "$T/orig.pcap" "$T/ins.pcap" "$T/ins.json"
+$GEN damage insert 6 "$T/orig.pcap" "$T/ins.pcap" "$T/ins.json"
 code=0; "$C" repair "$T/ins.pcap" -o "$T/ins_fixed.pcap" 2>"$T/ins.err" || code=$?
 check_eq "damaged input exits 1" 1 "$code"
 grep -Eq '^'"$T"'/ins.pcap: offset [0-9]+, length [0-9]+: (GARBAGE|RECORD_DAMAGED): ' "$T/ins.err" \
@@ -40,6 +40,17 @@ check_eq "every intact record recovered" "$intact" "$recall"
 check_eq "no record invented" 0 "$invented"
 n_fixed=$(tshark -r "$T/ins_fixed.pcap" 2>/dev/null | wc -l)
 check_eq "tshark counts the records written" "$written" "$n_fixed"
+
+# verify lists every damaged place, past the first, and counts the intact
+# records (at least those the damage did not touch)
+"$C" verify "$T/ins.pcap" >"$T/v.out" 2>&1 || true
+err_off=$(sed -n 's/^error: .*: offset \([0-9]*\),.*/\1/p' "$T/v.out")
+last_off=$(sed -n 's/^damage: .*: offset \([0-9]*\), length.*/\1/p' "$T/v.out" | tail -1)
+check_eq "verify lists the same places as repair" "$(grep -c offset "$T/ins.err")" "$(grep -c '^damage: ' "$T/v.out")"
+check "verify goes on past the first damage ($last_off > $err_off)" [ "${last_off:-0}" -gt "${err_off:-0}" ]
+n_intact=$(sed -n 's/.* \([0-9]*\) intact records in all.*/\1/p' "$T/v.out")
+check "verify counts the intact records ($n_intact >= $intact)" [ "${n_intact:-0}" -ge "$intact" ]
+"$C" verify --help | grep -q 'every damaged place' && ok || not_ok "verify help says it lists every damaged place"
 
 # --dry-run writes nothing, reports the same
 rm -f "$T/dry.pcap"
