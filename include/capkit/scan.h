@@ -98,7 +98,8 @@ CAPKIT_API int64_t capkit_scan_guess_linktype(const uint8_t *const *data,
   X(RECORD_DAMAGED, 5, "damaged record dropped")                               \
   X(RECORD_KEPT_DAMAGED, 6, "damaged record kept")                             \
   X(TAIL_CUT, 7, "truncated last record cut")                                  \
-  X(TAIL_PADDED, 8, "truncated last record kept, caplen corrected")
+  X(TAIL_PADDED, 8, "truncated last record kept, caplen corrected")          \
+  X(ASCII_UNDONE, 9, "FTP ASCII-mode mangling undone")
 
 typedef enum capkit_repair_kind {
 #define CAPKIT__RKENUM(name, val, msg) CAPKIT_REPAIR_##name = (val),
@@ -109,7 +110,8 @@ typedef enum capkit_repair_kind {
 /* Static name of a repair kind ("GARBAGE"), NULL if unknown. */
 CAPKIT_API const char *capkit_repair_kind_name(int kind);
 
-/* One change: the input bytes it concerns [offset, offset + length), the
+/* One change: the input bytes it concerns [offset, offset + length) (after
+ * ASCII_UNDONE: offsets in the input with every 0d 0a read as 0a), the
  * number the next record written will have (1-based), and the full text.
  * Valid only during the callback. */
 typedef struct capkit_repair_event {

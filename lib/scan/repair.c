@@ -634,6 +634,123 @@ static int open_input(capkit_repair *rp, const char *path) {
   return 0;
 }
 
+/* ---- FTP ASCII-mode mangling ---- */
+
+/* The input read with every 0d 0a turned back into 0a (a transfer in
+ * ASCII mode wrote each 0a as 0d 0a; the inverse is exact). */
+typedef struct crlf {
+  capkit__src in;
+  int pending; /* a 0d held until the next byte is known */
+} crlf;
+
+static long crlf_pull(void *ctx, uint8_t *dst, size_t cap) {
+  crlf *c = ctx;
+  size_t o = 0;
+  while (o < cap) {
+    capkit__src_release(&c->in);
+    int f = capkit__src_fill(&c->in, 1);
+    if (f < 0)
+      return f;
+    if (f == 0) {
+      if (c->pending) {
+        dst[o++] = 0x0d;
+        c->pending = 0;
+      }
+      break;
+    }
+    const uint8_t *p = c->in.cur, *end = c->in.end;
+    while (p < end && o < cap) {
+      uint8_t b = *p;
+      if (c->pending) {
+        c->pending = 0;
+        if (b == 0x0a) {
+          dst[o++] = 0x0a;
+          p++;
+          continue;
+        }
+        dst[o++] = 0x0d;
+        continue; /* b again, now without the pending 0d */
+      }
+      p++;
+      if (b == 0x0d)
+        c->pending = 1;
+      else
+        dst[o++] = b;
+    }
+    c->in.cur = p;
+  }
+  return (long)o;
+}
+
+static void crlf_free(void *ctx) {
+  crlf *c = ctx;
+  capkit__src_close(&c->in);
+  free(c);
+}
+
+/* How many records chain from the first boundary found in b[0..n). */
+static unsigned chain_len(const uint8_t *b, size_t n) {
+  capkit_scan_layout l;
+  size_t start, end;
+  int known, stop;
+  if (capkit_scan_infer(b, n, 0, 0, &l, &start, &known) != 1)
+    return 0;
+  capkit_scanner s;
+  capkit__scan_setup(&s, &l);
+  return capkit__scan_walk(&s, b, n, start, 4096, &end, &stop);
+}
+
+/* Is the input mangled (every 0a of the first bytes after a 0d, and the
+ * records chain further with the 0d removed)? Then read it undone. */
+static int ascii_check(capkit_repair *rp) {
+  size_t n;
+  int at_end;
+  int rc = ready(rp, (size_t)1 << 20, &n, &at_end);
+  if (rc)
+    return rc;
+  if (n > ((size_t)1 << 20))
+    n = (size_t)1 << 20;
+  const uint8_t *p = rp->src.cur;
+  size_t lf = 0, crlf_n = 0;
+  for (size_t i = 0; i < n; i++)
+    if (p[i] == 0x0a) {
+      lf++;
+      crlf_n += i > 0 && p[i - 1] == 0x0d;
+    }
+  if (lf == 0 || crlf_n != lf)
+    return 0;
+  uint8_t *u = malloc(n);
+  if (!u)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  size_t un = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(p[i] == 0x0d && i + 1 < n && p[i + 1] == 0x0a))
+      u[un++] = p[i];
+  int better = chain_len(u, un) > chain_len(p, n);
+  free(u);
+  if (!better)
+    return 0;
+  crlf *c = calloc(1, sizeof *c);
+  if (!c)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  capkit__src *s = &rp->src;
+  c->in = *s;
+  size_t window = s->window;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  s->window = window;
+  rc = capkit__src_open_pull(s, crlf_pull, c, crlf_free);
+  if (rc) {
+    *s = c->in;
+    free(c);
+    return fail(rp, rc, 0, "out of memory");
+  }
+  event(rp, CAPKIT_REPAIR_ASCII_UNDONE, 0, 0,
+        "FTP ASCII-mode mangling: every 0a was written as 0d 0a; undone for "
+        "the whole file (offsets from here count the bytes undone)");
+  return 0;
+}
+
 static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   capkit__sink *k = &rp->sink;
   int rc = 0;
@@ -669,6 +786,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
   hdrinfo hi;
+  if (!rc)
+    rc = ascii_check(rp);
   if (!rc)
     rc = header(rp, &hi);
   if (!rc) {

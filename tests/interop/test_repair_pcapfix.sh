@@ -2,7 +2,8 @@
 # test_repair_pcapfix.sh - capkit repair against pcapfix on the same damaged
 # files: seeded fixtures written from the pcap specification
 # (tests/tools/repair_damage.py), damaged by kind (truncate, overwrite,
-# delete, insert, file header, record fields, several at once). Per kind,
+# delete, insert, file header, record fields, several at once, FTP ASCII
+# mangling). Per kind,
 # capkit's recall (intact records recovered byte-identical / intact records)
 # and precision (genuine records / records written) must be at least
 # pcapfix's best (default or deep scan), and capkit invents no record.
@@ -15,7 +16,7 @@ quiet() { "$@" >/dev/null 2>&1; }
 # sum of "recall genuine written invented intact" lines
 add() { awk '{r+=$1; g+=$2; w+=$3; i+=$4; n+=$5} END {print r+0, g+0, w+0, i+0, n+0}'; }
 
-for kind in truncate overwrite delete insert header fields mixed; do
+for kind in truncate overwrite delete insert header fields mixed ascii; do
   : > "$T/ck" ; : > "$T/pf"
   for seed in $(seq 1 "$SEEDS"); do
     opts=""

@@ -4,12 +4,13 @@ gen SEED OUT [--ns] [--be] [--nested] [--bigsnap]   write a classic pcap
     made from the pcap specification (Ethernet/IPv4/UDP+TCP packets, some
     longer than the header's snaplen of 1000, as libpcap accepts; snaplen
     65535 with --bigsnap); --nested carries pcap record headers of the same
-    time inside payloads (a live pcap stream).
+    time inside payloads; --stream makes the payloads one live pcap
+    stream (records at the capture's own time, as tcpdump -w - sends).
 damage KIND SEED IN OUT MAP             damage IN into OUT; MAP (JSON) lists
     every original record and whether its bytes survived untouched.
 score MAP OUT                           recall/precision of a repaired file:
     prints "recall genuine written invented intact".
-Kinds: truncate overwrite delete insert header fields mixed.
+Kinds: truncate overwrite delete insert header fields mixed ascii.
 Only the standard library: this is the specification's layout, written
 independently of capkit.
 """
@@ -33,13 +34,32 @@ def checksum(b):
     return (~s) & 0xffff
 
 
-def packet(r, size, nested, t, e, ns):
+class Stream:
+    """A live pcap stream (like tcpdump -w - over a connection): records of
+    small packets at the capture's own time, cut into payloads."""
+
+    def __init__(self, r, e, ns):
+        self.r, self.e, self.ns, self.buf = r, e, ns, bytearray()
+
+    def take(self, n, t):
+        while len(self.buf) < n:
+            k = self.r.randrange(40, 200)
+            frac = self.r.randrange(1000000000 if self.ns else 1000000)
+            eth = bytes(12) + b'\x08\x00' + bytes([0x45]) + bytes(k - 15)
+            self.buf += struct.pack(self.e + 'IIII', t, frac, k, k) + eth
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+
+def packet(r, size, nested, t, e, ns, stream=None):
     """An Ethernet/IPv4 frame of size bytes."""
     size = max(size, 60)
-    proto = 17 if r.random() < 0.5 else 6
+    proto = 17 if r.random() < 0.5 and not stream else 6
     l4 = 8 if proto == 17 else 20
     payload_len = size - 14 - 20 - l4
     payload = bytearray(r.getrandbits(8) for _ in range(payload_len))
+    if stream:
+        payload = bytearray(stream.take(payload_len, t))
     if nested and payload_len > 40:
         # pcap record headers of the capture's own time inside the payload
         for k in range(0, payload_len - 16, 37):
@@ -63,7 +83,8 @@ def packet(r, size, nested, t, e, ns):
     return eth + ip + l4h + bytes(payload)
 
 
-def gen(seed, out, ns=False, be=False, nested=False, n=None, snaplen=1000):
+def gen(seed, out, ns=False, be=False, nested=False, n=None, snaplen=1000,
+        stream=False):
     r = random.Random(seed)
     e = le_or_be(be)
     n = n or r.randrange(150, 300)
@@ -73,13 +94,14 @@ def gen(seed, out, ns=False, be=False, nested=False, n=None, snaplen=1000):
     t = 1700000000 + r.randrange(10 ** 7)
     frac = 0
     lim = 1000000000 if ns else 1000000
+    st = Stream(r, e, ns) if stream else None
     for _ in range(n):
         frac += r.randrange(lim // 50)
         t += frac // lim
         frac %= lim
         size = r.choice([60, 64, 98, 150, 590, 1200, 1514]) + r.randrange(30)
         size = min(size, 1514)
-        pkt = packet(r, size, nested, t, e, ns)
+        pkt = packet(r, size, nested, t, e, ns, st)
         data += struct.pack(e + 'IIII', t, frac, len(pkt), len(pkt)) + pkt
     open(out, 'wb').write(data)
 
@@ -156,6 +178,9 @@ def damage(kind, seed, src, dst, mapf):
     edits.sort(key=lambda x: -x[0])
     for (o, dl, ins) in edits:
         d[o:o + dl] = ins
+    if kind == 'ascii':
+        # FTP in ASCII mode: every 0a written as 0d 0a (undone exactly)
+        d = bytearray(bytes(d).replace(b'\n', b'\r\n'))
     open(dst, 'wb').write(d)
     src_d = open(src, 'rb').read()
     info = {'be': be, 'ns': ns, 'records': [
@@ -221,7 +246,8 @@ def score(mapf, out):
 def main(a):
     if a[0] == 'gen':
         gen(int(a[1]), a[2], '--ns' in a, '--be' in a, '--nested' in a,
-            snaplen=65535 if '--bigsnap' in a else 1000)
+            snaplen=65535 if '--bigsnap' in a else 1000,
+            stream='--stream' in a)
     elif a[0] == 'damage':
         damage(a[1], int(a[2]), a[3], a[4], a[5])
     elif a[0] == 'score':

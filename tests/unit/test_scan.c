@@ -498,6 +498,53 @@ static void test_repair_property(void) {
   free(f.b);
 }
 
+/* FTP ASCII-mode mangling (every 0a written as 0d 0a) is undone exactly,
+ * from a plain and from a gzip-compressed input. */
+static void test_ascii(void) {
+  fb f = {0};
+  rng = 99;
+  spec s = {1, 1, L_ETH, 1, 150, 1514};
+  build(&f, &s);
+  uint8_t *m = malloc(2 * f.n);
+  size_t mn = 0, lf = 0;
+  for (size_t i = 0; i < f.n; i++) {
+    if (f.b[i] == 0x0a) {
+      m[mn++] = 0x0d;
+      lf++;
+    }
+    m[mn++] = f.b[i];
+  }
+  CHECK(lf > 100);
+  const char *in = tmp("ascii.pcap"), *out = tmp("ascii_out.pcap");
+  spit(in, m, mn);
+  capkit_repair *rp = capkit_repair_new();
+  evlog log = {0};
+  capkit_repair_set_event_fn(rp, on_ev, &log);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+  CHECK(has_kind(&log, CAPKIT_REPAIR_ASCII_UNDONE));
+  size_t n;
+  uint8_t *got = tap_slurp(out, &n);
+  CHECK(got && n == f.n && memcmp(got, f.b, n) == 0);
+  free(got);
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s.gz'", in, in);
+  if (system(cmd) == 0) {
+    snprintf(cmd, sizeof cmd, "%s.gz", in);
+    CHECK_EQ(capkit_repair_run(rp, cmd, out), 1);
+    got = tap_slurp(out, &n);
+    CHECK(got && n == f.n && memcmp(got, f.b, n) == 0);
+    free(got);
+  }
+  /* The unmangled file is left alone. */
+  memset(&log, 0, sizeof log);
+  spit(in, f.b, f.n);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 0);
+  CHECK(!has_kind(&log, CAPKIT_REPAIR_ASCII_UNDONE));
+  capkit_repair_free(rp);
+  free(m);
+  free(f.b);
+}
+
 int main(void) {
   test_api();
   test_find_property();
@@ -505,5 +552,6 @@ int main(void) {
   test_infer();
   test_repair_clean_and_damaged();
   test_repair_property();
+  test_ascii();
   return tap_done();
 }
