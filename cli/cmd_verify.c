@@ -14,7 +14,7 @@ static const char verify_usage[] =
     "snaplen, timestamp fractions out of range, time going backwards,\n"
     "reserved fields not zero). Each problem is listed with its byte offset\n"
     "and record number; a summary line follows for each file. Damage does\n"
-    "not end the check of a classic pcap file: the records are found again\n"
+    "not end the check of a pcap or pcapng file: the records are found again\n"
     "after it (as capkit repair finds them) and every damaged place through\n"
     "the file is listed, with the count of intact records.\n\n"
     "  -s, --strict          warnings make the exit status 1 too\n"
@@ -63,7 +63,7 @@ static void on_damage(void *user, const capkit_repair_event *ev) {
 
 /* After fatal damage: every damaged place of the file, as a repair would
  * find them. Returns 1 and the intact records in *intact when the file
- * could be scanned (a classic pcap file, not standard input). */
+ * could be scanned (pcap or pcapng, not standard input). */
 static int list_damage(const char *path, const char *name, int quiet,
                        uint64_t *intact, uint64_t *places) {
   if (strcmp(path, "-") == 0)

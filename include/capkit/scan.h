@@ -140,13 +140,13 @@ CAPKIT_API int capkit_repair_set_pad(capkit_repair *rp, int pad);
 CAPKIT_API int capkit_repair_set_linktype(capkit_repair *rp,
                                           uint32_t linktype);
 
-/* Repair the capture at in_path ("-": standard input; gzip and zstd inputs
- * are decompressed) into out_path, written under a temporary name and
+/* Repair the classic pcap or pcapng capture at in_path ("-": standard
+ * input; gzip and zstd inputs are decompressed) into out_path, written under a temporary name and
  * renamed into place (NULL: only find and report what would change, write
  * nothing). Returns 0 when nothing needed fixing (the output is then a
  * byte-identical copy), 1 when damage was found and repaired, or a negative
- * CAPKIT_E* code (CAPKIT_EUNSUPPORTED for pcapng and the rare pcap
- * variants; no output is left behind) with the message in
+ * CAPKIT_E* code (CAPKIT_EUNSUPPORTED for the rare pcap variants:
+ * modified, Nokia, Ixia; no output is left behind) with the message in
  * capkit_repair_error(). */
 CAPKIT_API int capkit_repair_run(capkit_repair *rp, const char *in_path,
                                  const char *out_path);
@@ -155,7 +155,8 @@ CAPKIT_API int capkit_repair_run(capkit_repair *rp, const char *in_path,
 CAPKIT_API uint64_t capkit_repair_records(const capkit_repair *rp);
 CAPKIT_API uint64_t capkit_repair_dropped_records(const capkit_repair *rp);
 CAPKIT_API uint64_t capkit_repair_dropped_bytes(const capkit_repair *rp);
-/* The layout used for the output (valid after a run that got that far). */
+/* The layout used for the output (valid after a run that got that far;
+ * for pcapng only the byte order of the first section is set). */
 CAPKIT_API const capkit_scan_layout *
 capkit_repair_layout(const capkit_repair *rp);
 /* Last error, "FILE: offset N: what" ("" if none); valid until freed. */

@@ -1,7 +1,8 @@
-/* repair.c - repair of damaged classic pcap captures: the file header
- * checked or rebuilt, then one walk over the records that keeps every
- * record whose framing is confirmed by its successor, resynchronises with
- * the scanner after damage, and reports every byte it drops. */
+/* repair.c - repair of damaged pcap and pcapng captures: the file header
+ * checked or rebuilt, then one walk over the records (blocks) that keeps
+ * every record whose framing is confirmed by its successor, resynchronises
+ * with the scanner after damage, and reports every byte it drops. FTP
+ * ASCII-mode mangling is undone by a stage in front of the walk. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -203,6 +204,10 @@ typedef struct hdrinfo {
   int rebuilt;          /* header written from the layout, not copied */
   int patch_snaplen;    /* snaplen set to the largest record at the end */
   uint32_t max_caplen;
+  int ng;        /* pcapng: the walk goes block by block */
+  int ng_swap;   /* byte order of the first section */
+  int ng_shb;    /* a section header block must be written first */
+  int ng_fix_type; /* the first block is the section header, type damaged */
 } hdrinfo;
 
 static void build_header(const capkit_repair *rp, hdrinfo *hi) {
@@ -270,12 +275,361 @@ static int is_other_format(const uint8_t *p, size_t n) {
   if (n < 4)
     return 0;
   uint32_t v = capkit__ld32(p, 0);
-  static const uint32_t other[] = {0xa1b2cd34u, 0x1c0001abu, 0x1c0001acu,
-                                   PCAPNG_SHB};
+  static const uint32_t other[] = {0xa1b2cd34u, 0x1c0001abu, 0x1c0001acu};
   for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
     if (v == other[i] || capkit__bswap32(v) == other[i])
       return 1;
   return 0;
+}
+
+/* ---- pcapng ---- */
+
+#define NG_SHB 0x0a0d0d0au
+#define NG_IDB 1u
+#define NG_EPB 6u
+#define NG_SPB 3u
+#define NG_BOM 0x1a2b3c4du
+/* Blocks larger than this are not believed while scanning. */
+#define NG_MAX_BLOCK ((uint32_t)16 << 20)
+
+static int ng_type_known(uint32_t t) {
+  switch (t) {
+  case NG_SHB: case NG_IDB: case 2: case NG_SPB: case 4: case 5: case NG_EPB:
+  case 7: case 8: case 9: case 0xa: case 0xbad: case 0x40000bad:
+    return 1;
+  }
+  return 0;
+}
+
+/* A whole, plausible block at p (n bytes ready): its length when so, else
+ * 0. Section headers must carry the byte-order magic; packet blocks must
+ * hold their captured bytes. */
+static uint32_t ng_block(const uint8_t *p, size_t n, int swap) {
+  if (n < 12)
+    return 0;
+  uint32_t t = capkit__ld32(p, swap), len = capkit__ld32(p + 4, swap);
+  if (!ng_type_known(t) || len < 12 || len % 4 || len > NG_MAX_BLOCK ||
+      len > n || capkit__ld32(p + len - 4, swap) != len)
+    return 0;
+  if (t == NG_SHB)
+    return len >= 28 && capkit__ld32(p + 8, swap) == NG_BOM &&
+                   capkit__ld16(p + 12, swap) == 1
+               ? len
+               : 0;
+  if (t == NG_EPB) {
+    if (len < 32)
+      return 0;
+    uint32_t cap = capkit__ld32(p + 20, swap);
+    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32 ? len : 0;
+  }
+  if (t == NG_IDB)
+    return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap)) ? len
+                                                                        : 0;
+  return len;
+}
+
+/* The byte order of a section header at p (whose own type is
+ * byte-order neutral): 0/1, or -1 when p is no section header. */
+static int ng_shb_swap(const uint8_t *p, size_t n) {
+  if (n < 12 || capkit__ld32(p, 0) != NG_SHB)
+    return -1;
+  uint32_t bom = capkit__ld32(p + 8, 0);
+  return bom == NG_BOM ? 0 : capkit__bswap32(bom) == NG_BOM ? 1 : -1;
+}
+
+/* A chain of blocks from o: 4 whole blocks, or blocks up to the exact
+ * end of the input. */
+static int ng_chain(const uint8_t *p, size_t n, size_t o, int swap) {
+  size_t q = o;
+  for (int k = 0; k < 4; k++) {
+    if (q == n)
+      return k >= 2 || (k == 1 && q - o >= 32);
+    int sw = ng_shb_swap(p + q, n - q);
+    uint32_t len = ng_block(p + q, n - q, sw >= 0 ? sw : swap);
+    if (!len)
+      return 0;
+    if (sw >= 0)
+      swap = sw;
+    q += len;
+  }
+  return 1;
+}
+
+static int ng_find(const uint8_t *p, size_t n, size_t from, int swap,
+                   size_t *at) {
+  for (size_t o = from; o + 12 <= n; o++) {
+    uint32_t t = capkit__ld32(p + o, swap);
+    if ((ng_type_known(t) || ng_shb_swap(p + o, n - o) >= 0) &&
+        ng_chain(p, n, o, swap)) {
+      *at = o;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void ng_layout(capkit_repair *rp, int swap) {
+  capkit_scan_layout l = {swap == capkit__host_is_le() ? CAPKIT_BO_BIG
+                                                      : CAPKIT_BO_LITTLE,
+                          6, 0, 0, 0};
+  rp->layout = l;
+}
+
+/* pcapng input? A section header at the start, or (header damaged) a
+ * chain of blocks in the first bytes. Returns 1 when pcapng (hi set, or
+ * an error set in rp->err), 0 otherwise. */
+static int ng_header(capkit_repair *rp, hdrinfo *hi, const uint8_t *p,
+                     size_t n, int at_end) {
+  (void)at_end;
+  int sw = ng_shb_swap(p, n);
+  if (sw >= 0 && ng_block(p, n, sw)) {
+    hi->ng = 1;
+    hi->ng_swap = sw;
+    ng_layout(rp, sw);
+    return 1;
+  }
+  /* Only the block type of the section header damaged: the byte-order
+   * magic, version and both lengths frame it. Keep it, type restored. */
+  for (int o = 0; o < 2 && n >= 28; o++) {
+    uint32_t len = capkit__ld32(p + 4, o);
+    if (capkit__ld32(p + 8, o) == NG_BOM && capkit__ld16(p + 12, o) == 1 &&
+        len >= 28 && len % 4 == 0 && len <= n &&
+        capkit__ld32(p + len - 4, o) == len && ng_chain(p, n, len, o)) {
+      hi->ng = 1;
+      hi->ng_swap = o;
+      hi->ng_fix_type = 1;
+      ng_layout(rp, o);
+      event(rp, CAPKIT_REPAIR_HEADER_FIELD, 0, 4,
+            "pcapng section header block type damaged (%02x %02x %02x %02x): "
+            "restored, the block and its options kept",
+            p[0], p[1], p[2], p[3]);
+      return 1;
+    }
+  }
+  int swap, ns;
+  if (n >= 4 && magic_of(p, &swap, &ns))
+    return 0;
+  /* No section header at 0: do pcapng blocks chain further on? The
+   * byte order whose chain starts first wins. */
+  size_t at = 0, at1 = 0;
+  int f0 = ng_find(p, n, 0, 0, &at), f1 = ng_find(p, n, 0, 1, &at1);
+  if (f1 && (!f0 || at1 < at)) {
+    at = at1;
+    f0 = 0;
+  }
+  for (int o = 0; o < 2; o++) {
+    if (o == 0 ? f0 : f1 && !f0) {
+      capkit_scan_layout l;
+      size_t st;
+      int known;
+      /* a pcap chain found earlier wins */
+      if (capkit_scan_infer(p, n, 0, at_end, &l, &st, &known) == 1 && st <= at)
+        return 0;
+      int shb = ng_shb_swap(p + at, n - at);
+      hi->ng = 1;
+      hi->ng_swap = shb >= 0 ? shb : o;
+      hi->ng_shb = shb < 0;
+      ng_layout(rp, hi->ng_swap);
+      if (shb < 0)
+        event(rp, CAPKIT_REPAIR_HEADER_REBUILT, 0, at,
+              "pcapng section header missing or damaged: a new one written "
+              "(%s-endian)",
+              hi->ng_swap == capkit__host_is_le() ? "big" : "little");
+      if (at)
+        drop(rp, 0, at);
+      rp->src.cur += at;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Write an Interface Description Block for interface id, whose packets
+ * at p... tell the link type. */
+static int ng_write_idb(capkit_repair *rp, int swap, uint32_t lt) {
+  uint8_t b[20];
+  capkit__st32(b, NG_IDB, swap);
+  capkit__st32(b + 4, 20, swap);
+  capkit__st16(b + 8, (uint16_t)lt, swap);
+  capkit__st16(b + 10, 0, swap);
+  capkit__st32(b + 12, 0, swap);
+  capkit__st32(b + 16, 20, swap);
+  return out_write(rp, b, sizeof b);
+}
+
+/* The link type of interface id from the packets of the next blocks. */
+static int64_t ng_guess_lt(const uint8_t *p, size_t n, int swap, uint32_t id) {
+  const uint8_t *data[64];
+  uint32_t cl[64], ol[64];
+  size_t k = 0, q = 0;
+  while (k < 64 && q < n) {
+    uint32_t len = ng_block(p + q, n - q, swap);
+    if (!len)
+      break;
+    if (capkit__ld32(p + q, swap) == NG_EPB &&
+        capkit__ld32(p + q + 8, swap) == id) {
+      data[k] = p + q + 28;
+      cl[k] = capkit__ld32(p + q + 20, swap);
+      ol[k] = capkit__ld32(p + q + 24, swap);
+      k++;
+    }
+    q += len;
+  }
+  return capkit_scan_guess_linktype(data, cl, ol, k);
+}
+
+/* The 64-bit timestamp of a packet block. */
+static uint64_t ng_ts(const uint8_t *b, int swap) {
+  return (uint64_t)capkit__ld32(b + 12, swap) << 32 | capkit__ld32(b + 16, swap);
+}
+/* Packet times of neighbours lie within a day, in any resolution up to
+ * nanoseconds; a garbled high word moves a time by far more. */
+#define NG_TS_WIN ((uint64_t)86400 * 1000000000u)
+static int ng_ts_near(uint64_t a, uint64_t b) {
+  return (a > b ? a - b : b - a) <= NG_TS_WIN;
+}
+
+static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
+  capkit__src *s = &rp->src;
+  int swap = hi->ng_swap;
+  uint32_t n_if = 0; /* interfaces of the current section */
+  uint64_t prev_ts = 0;
+  int have_ts = 0;
+  int rc;
+  if (hi->ng_shb) {
+    uint8_t b[28];
+    capkit__st32(b, NG_SHB, swap);
+    capkit__st32(b + 4, 28, swap);
+    capkit__st32(b + 8, NG_BOM, swap);
+    capkit__st16(b + 12, 1, swap);
+    capkit__st16(b + 14, 0, swap);
+    capkit__st64(b + 16, UINT64_MAX, swap);
+    capkit__st32(b + 24, 28, swap);
+    if ((rc = out_write(rp, b, sizeof b)))
+      return rc;
+  }
+  for (;;) {
+    capkit__src_release(s);
+    size_t n;
+    int at_end;
+    if ((rc = ready(rp, LOOK, &n, &at_end)))
+      return rc;
+    const uint8_t *p = s->cur;
+    uint64_t off = capkit__src_offset(s);
+    if (n == 0)
+      return 0;
+    if (hi->ng_fix_type) {
+      /* The section header whose type alone was damaged. */
+      hi->ng_fix_type = 0;
+      uint32_t hl = capkit__ld32(p + 4, swap);
+      uint8_t ty[4];
+      capkit__st32(ty, NG_SHB, swap);
+      if ((rc = out_write(rp, ty, 4)) || (rc = out_write(rp, p + 4, hl - 4)))
+        return rc;
+      s->cur += hl;
+      continue;
+    }
+    int sw = ng_shb_swap(p, n);
+    int bswap = sw >= 0 ? sw : swap;
+    uint32_t len = ng_block(p, n, bswap);
+    if (len) {
+      uint32_t t = capkit__ld32(p, bswap);
+      if (t == NG_SHB) {
+        swap = sw;
+        n_if = 0;
+        have_ts = 0;
+      } else if (t == NG_EPB && have_ts &&
+                 !ng_ts_near(ng_ts(p, swap), prev_ts)) {
+        /* A time far from the last packet's: damage, unless the next
+         * packet block agrees with it (a jump of the clock). */
+        uint32_t l2 = ng_block(p + len, n - len, swap);
+        if (!(l2 && capkit__ld32(p + len, swap) == NG_EPB &&
+              ng_ts_near(ng_ts(p + len, swap), ng_ts(p, swap)))) {
+          drop_flush(rp);
+          rp->dropped_rec++;
+          rp->dropped_bytes += len;
+          event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
+                "packet block dropped: its time is far from its "
+                "neighbours' (timestamp damaged)");
+          s->cur += len;
+          continue;
+        }
+      }
+      if (t == NG_SHB) {
+      } else if (t == NG_IDB) {
+        n_if++;
+      } else if (t == NG_EPB) {
+        uint32_t id = capkit__ld32(p + 8, swap);
+        if (id >= n_if && id < n_if + 16) {
+          /* Packets of interfaces never described: describe them. */
+          while (n_if <= id) {
+            int64_t lt = ng_guess_lt(p, n, swap, n_if);
+            if (lt < 0 && rp->lt_set)
+              lt = rp->lt;
+            if (lt < 0) {
+              drop_flush(rp);
+              return fail(rp, CAPKIT_EBADHDR, off,
+                          "interface %u is not described and its link type "
+                          "cannot be inferred; give it with --linktype",
+                          n_if);
+            }
+            drop_flush(rp);
+            event(rp, CAPKIT_REPAIR_LINKTYPE_INFERRED, off, 0,
+                  "interface %u has no description block: one written with "
+                  "link type %u (%s) inferred from its packets",
+                  n_if, (uint32_t)lt, lt_name((uint32_t)lt));
+            if ((rc = ng_write_idb(rp, swap, (uint32_t)lt)))
+              return rc;
+            n_if++;
+          }
+        } else if (id >= n_if) {
+          len = 0; /* an interface number that is damage */
+        }
+        if (len && capkit__ld32(p + 20, swap) > hi->max_caplen)
+          hi->max_caplen = capkit__ld32(p + 20, swap);
+        if (len) {
+          prev_ts = ng_ts(p, swap);
+          have_ts = 1;
+        }
+      }
+      if (len) {
+        drop_flush(rp);
+        if ((rc = out_write(rp, p, len)))
+          return rc;
+        rp->nrec += t == NG_EPB || t == NG_SPB || t == 2;
+        s->cur += len;
+        continue;
+      }
+    }
+    size_t at;
+    if (ng_find(p, n, 1, swap, &at)) {
+      drop(rp, off, at);
+      s->cur += at;
+      continue;
+    }
+    if (!at_end) {
+      size_t keep = NG_MAX_BLOCK + 64;
+      size_t skip = n > keep ? n - keep : 1;
+      drop(rp, off, skip);
+      s->cur += skip;
+      continue;
+    }
+    /* Nothing whole follows: a truncated last block, or garbage. */
+    drop_flush(rp);
+    uint32_t t = n >= 8 ? capkit__ld32(p, swap) : 0;
+    uint32_t bl = n >= 8 ? capkit__ld32(p + 4, swap) : 0;
+    if (n >= 8 && ng_type_known(t) && bl > n && bl <= NG_MAX_BLOCK) {
+      event(rp, CAPKIT_REPAIR_TAIL_CUT, off, n,
+            "last block cut short (%zu of %u bytes): dropped", n, bl);
+      rp->dropped_rec += t == NG_EPB || t == NG_SPB;
+      rp->dropped_bytes += n;
+    } else {
+      drop(rp, off, n);
+      drop_flush(rp);
+    }
+    s->cur += n;
+    return 0;
+  }
 }
 
 static int header(capkit_repair *rp, hdrinfo *hi) {
@@ -289,11 +643,13 @@ static int header(capkit_repair *rp, hdrinfo *hi) {
     return fail(rp, CAPKIT_EFORMAT, 0, "empty file: nothing to repair");
   if (is_other_format(p, n))
     return fail(rp, CAPKIT_EUNSUPPORTED, 0,
-                "repair handles standard pcap files (magic a1b2c3d4 or "
-                "a1b23c4d); pcapng and the rare pcap variants are not "
-                "supported yet");
+                "repair handles standard pcap (magic a1b2c3d4 or a1b23c4d) "
+                "and pcapng; the rare pcap variants (modified, Ixia) are not "
+                "supported");
   int swap, ns;
   memset(hi, 0, sizeof *hi);
+  if (ng_header(rp, hi, p, n, at_end))
+    return rp->err[0] ? CAPKIT_EFORMAT : 0;
   if (n >= 24 && magic_of(p, &swap, &ns)) {
     /* The magic survived: the header decides, field by field. */
     uint16_t vmaj = capkit__ld16(p + 4, swap), vmin = capkit__ld16(p + 6, swap);
@@ -636,6 +992,9 @@ static int open_input(capkit_repair *rp, const char *path) {
 
 /* ---- FTP ASCII-mode mangling ---- */
 
+static int ng_shb_swap(const uint8_t *p, size_t n);
+static uint32_t ng_block(const uint8_t *p, size_t n, int swap);
+
 /* The input read with every 0d 0a turned back into 0a (a transfer in
  * ASCII mode wrote each 0a as 0d 0a; the inverse is exact). */
 typedef struct crlf {
@@ -690,6 +1049,17 @@ static void crlf_free(void *ctx) {
 
 /* How many records chain from the first boundary found in b[0..n). */
 static unsigned chain_len(const uint8_t *b, size_t n) {
+  int sw = ng_shb_swap(b, n);
+  if (sw >= 0) { /* pcapng: whole blocks from the section header */
+    unsigned k = 0;
+    size_t q = 0;
+    uint32_t len;
+    while (k < 4096 && (len = ng_block(b + q, n - q, sw)) != 0) {
+      q += len;
+      k++;
+    }
+    return k;
+  }
   capkit_scan_layout l;
   size_t start, end;
   int known, stop;
@@ -792,7 +1162,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
     rc = header(rp, &hi);
   if (!rc) {
     rp->have_layout = 1;
-    content_check(rp, &hi);
+    if (!hi.ng)
+      content_check(rp, &hi);
     if (hi.data_start)
       rp->src.cur += hi.data_start;
     if (out_path) {
@@ -808,12 +1179,12 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
         rc = fail(rp, rc, 0, "cannot open the output %s: %s", out_path,
                   rp->sink.sys_errno ? strerror(rp->sink.sys_errno)
                                      : capkit_strerror(rc));
-      else
+      else if (!hi.ng)
         rc = out_write(rp, hi.hdr, 24);
     }
   }
   if (!rc)
-    rc = walk(rp, &hi);
+    rc = hi.ng ? walk_ng(rp, &hi) : walk(rp, &hi);
   if (!rc)
     drop_flush(rp);
   if (!rc && rp->out)

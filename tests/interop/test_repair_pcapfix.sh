@@ -3,10 +3,13 @@
 # files: seeded fixtures written from the pcap specification
 # (tests/tools/repair_damage.py), damaged by kind (truncate, overwrite,
 # delete, insert, file header, record fields, several at once, FTP ASCII
-# mangling). Per kind,
-# capkit's recall (intact records recovered byte-identical / intact records)
-# and precision (genuine records / records written) must be at least
-# pcapfix's best (default or deep scan), and capkit invents no record.
+# mangling), as classic pcap and as pcapng (pcapfix -n). Per kind, capkit's
+# recall (intact records recovered byte-identical / intact records) and
+# precision (genuine records / records written; a record with an original
+# header and length whose payload was overwritten in place counts as
+# genuine, as no tool can detect that) must be at least pcapfix's best
+# (default or deep scan), and capkit invents no record. tcpdump and tshark
+# read the repaired files.
 . "$CAPKIT_TESTLIB"
 need pcapfix
 GEN="$PY $(dirname "$0")/../tools/repair_damage.py"
@@ -16,10 +19,12 @@ quiet() { "$@" >/dev/null 2>&1; }
 # sum of "recall genuine written invented intact" lines
 add() { awk '{r+=$1; g+=$2; w+=$3; i+=$4; n+=$5} END {print r+0, g+0, w+0, i+0, n+0}'; }
 
+for fmt in pcap pcapng; do
 for kind in truncate overwrite delete insert header fields mixed ascii; do
   : > "$T/ck" ; : > "$T/pf"
   for seed in $(seq 1 "$SEEDS"); do
-    opts=""
+    opts="" pfopt="" deep="-d"
+    [ "$fmt" = pcapng ] && opts="--ng" pfopt="-n" deep="-n"
     [ $((seed % 3)) -eq 1 ] && opts="--ns"
     [ $((seed % 4)) -eq 2 ] && opts="$opts --be"
     [ $((seed % 5)) -eq 3 ] && opts="$opts --nested"
@@ -29,8 +34,8 @@ for kind in truncate overwrite delete insert header fields mixed ascii; do
     rm -f "$T/ck.pcap" "$T/pf.pcap" "$T/pfd.pcap"
     "$CAPKIT" repair -q "$T/dam.pcap" -o "$T/ck.pcap" 2>"$T/err" || true
     $GEN score "$T/map.json" "$T/ck.pcap" >> "$T/ck"
-    pcapfix -k -o "$T/pf.pcap" "$T/dam.pcap" >/dev/null 2>&1 || true
-    pcapfix -k -d -o "$T/pfd.pcap" "$T/dam.pcap" >/dev/null 2>&1 || true
+    pcapfix -k $pfopt -o "$T/pf.pcap" "$T/dam.pcap" >/dev/null 2>&1 || true
+    pcapfix -k $deep -o "$T/pfd.pcap" "$T/dam.pcap" >/dev/null 2>&1 || true
     a=$($GEN score "$T/map.json" "$T/pf.pcap")
     b=$($GEN score "$T/map.json" "$T/pfd.pcap")
     # pcapfix's better run of the two, by recall
@@ -43,11 +48,13 @@ for kind in truncate overwrite delete insert header fields mixed ascii; do
   done
   read -r cr cg cw ci cn < <(add < "$T/ck")
   read -r pr pg pw pi pn < <(add < "$T/pf")
+  kind="$fmt $kind"
   echo "$kind: intact $cn; capkit recall $cr genuine $cg written $cw invented $ci; pcapfix recall $pr genuine $pg written $pw invented $pi"
   check_eq "$kind: capkit invents no record" 0 "$ci"
   # recall: cr/cn >= pr/pn (same intact set); precision: cg/cw >= pg/pw
   check "$kind: recall $cr >= pcapfix $pr" [ "$cr" -ge "$pr" ]
   check "$kind: precision $cg/$cw >= pcapfix $pg/$pw" \
     [ $((cg * (pw > 0 ? pw : 1))) -ge $((pg * (cw > 0 ? cw : 1))) ]
+done
 done
 finish

@@ -279,6 +279,15 @@ static void spit(const char *path, const uint8_t *b, size_t n) {
   fclose(fp);
 }
 
+/* Does the file at path hold exactly the n bytes at b? */
+static int file_is(const char *path, const uint8_t *b, size_t n) {
+  size_t got_n;
+  uint8_t *got = tap_slurp(path, &got_n);
+  int same = got && got_n == n && memcmp(got, b, n) == 0;
+  free(got);
+  return same;
+}
+
 typedef struct evlog {
   int n;
   int kinds[64];
@@ -315,10 +324,7 @@ static void test_repair_clean_and_damaged(void) {
   capkit_repair_set_event_fn(rp, on_ev, &log);
   /* Undamaged: exit 0, byte-identical, no event. */
   CHECK_EQ(capkit_repair_run(rp, in, out), 0);
-  size_t n;
-  uint8_t *got = tap_slurp(out, &n);
-  CHECK(got && n == f.n && memcmp(got, f.b, n) == 0);
-  free(got);
+  CHECK(file_is(out, f.b, f.n));
   CHECK_EQ(log.n, 0);
   CHECK_EQ(capkit_repair_records(rp), 120u);
 
@@ -337,7 +343,8 @@ static void test_repair_clean_and_damaged(void) {
   CHECK_EQ(capkit_repair_dropped_records(rp), 1u);
   CHECK(has_kind(&log, CAPKIT_REPAIR_RECORD_DAMAGED));
   CHECK_EQ(log.off[0], (uint64_t)f.bound[40]);
-  got = tap_slurp(out, &n);
+  size_t n;
+  uint8_t *got = tap_slurp(out, &n);
   size_t r40 = f.bound[41] - f.bound[40];
   CHECK(got && n == f.n - r40);
   CHECK(got && memcmp(got, f.b, f.bound[40]) == 0);
@@ -388,13 +395,13 @@ static void test_repair_clean_and_damaged(void) {
   CHECK_EQ(capkit_repair_records(rp), 120u);
   capkit_repair_set_pad(rp, 0);
 
-  /* Not repairable here: pcapng, empty files, missing files. */
-  static const uint8_t ng[28] = {0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0,
-                                 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0};
-  spit(in, ng, sizeof ng);
+  /* Not repairable here: the "modified" pcap variant, empty files,
+   * missing files. */
+  static const uint8_t mod[24] = {0x34, 0xcd, 0xb2, 0xa1, 2, 0, 4, 0};
+  spit(in, mod, sizeof mod);
   CHECK_EQ(capkit_repair_run(rp, in, out), CAPKIT_EUNSUPPORTED);
-  CHECK(strstr(capkit_repair_error(rp), "pcapng") != NULL);
-  spit(in, ng, 0);
+  CHECK(strstr(capkit_repair_error(rp), "not supported") != NULL);
+  spit(in, mod, 0);
   CHECK_EQ(capkit_repair_run(rp, in, out), CAPKIT_EFORMAT);
   CHECK_EQ(capkit_repair_run(rp, tmp("nonexistent"), out), CAPKIT_EOPEN);
   capkit_repair_free(rp);
@@ -522,18 +529,13 @@ static void test_ascii(void) {
   capkit_repair_set_event_fn(rp, on_ev, &log);
   CHECK_EQ(capkit_repair_run(rp, in, out), 1);
   CHECK(has_kind(&log, CAPKIT_REPAIR_ASCII_UNDONE));
-  size_t n;
-  uint8_t *got = tap_slurp(out, &n);
-  CHECK(got && n == f.n && memcmp(got, f.b, n) == 0);
-  free(got);
+  CHECK(file_is(out, f.b, f.n));
   char cmd[1200];
   snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s.gz'", in, in);
   if (system(cmd) == 0) {
     snprintf(cmd, sizeof cmd, "%s.gz", in);
     CHECK_EQ(capkit_repair_run(rp, cmd, out), 1);
-    got = tap_slurp(out, &n);
-    CHECK(got && n == f.n && memcmp(got, f.b, n) == 0);
-    free(got);
+    CHECK(file_is(out, f.b, f.n));
   }
   /* The unmangled file is left alone. */
   memset(&log, 0, sizeof log);
@@ -545,6 +547,108 @@ static void test_ascii(void) {
   free(f.b);
 }
 
+/* pcapng: blocks from the specification; clean copies byte-identical, an
+ * inserted run of garbage dropped, a packet block whose interface was never
+ * described gets a recreated description block, a section header whose
+ * type alone is damaged is restored with its options. */
+static void ngput(fb *f, uint32_t type, const uint8_t *body, uint32_t n) {
+  uint32_t len = 12 + ((n + 3u) & ~3u);
+  put32(f, type);
+  put32(f, len);
+  put(f, body, n);
+  static const uint8_t z[4] = {0};
+  put(f, z, ((n + 3u) & ~3u) - n);
+  put32(f, len);
+}
+
+static void build_ng(fb *f, int with_idb, uint32_t npk) {
+  f->n = 0;
+  f->nrec = 0;
+  f->be = 0;
+  uint8_t b[2048];
+  /* section header: magic, 1.0, length unknown, shb_userappl option */
+  size_t k = 0;
+  memcpy(b, "\x4d\x3c\x2b\x1a\x01\x00\x00\x00", 8);
+  memset(b + 8, 0xff, 8);
+  k = 16;
+  memcpy(b + k, "\x04\x00\x04\x00test\x00\x00\x00\x00", 12);
+  k += 12;
+  ngput(f, 0x0a0d0d0a, b, (uint32_t)k);
+  if (with_idb) {
+    memcpy(b, "\x01\x00\x00\x00\x00\x00\x04\x00", 8); /* Ethernet */
+    ngput(f, 1, b, 8);
+  }
+  uint64_t ts = 1700000000000000ull;
+  for (uint32_t i = 0; i < npk; i++) {
+    uint32_t len = packet(pkt, L_ETH, rnd_in(60, 1500));
+    ts += rnd() % 100000;
+    uint32_t v[5] = {0, (uint32_t)(ts >> 32), (uint32_t)ts, len, len};
+    for (int j = 0; j < 5; j++)
+      for (int y = 0; y < 4; y++)
+        b[4 * j + y] = (uint8_t)(v[j] >> (8 * y));
+    memcpy(b + 20, pkt, len);
+    f->bound[f->nrec++] = f->n;
+    ngput(f, 6, b, 20 + len);
+  }
+}
+
+static void test_pcapng(void) {
+  fb f = {0};
+  rng = 31337;
+  build_ng(&f, 1, 60);
+  const char *in = tmp("ng.pcapng"), *out = tmp("ng_out.pcapng");
+  spit(in, f.b, f.n);
+  capkit_repair *rp = capkit_repair_new();
+  evlog log = {0};
+  capkit_repair_set_event_fn(rp, on_ev, &log);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 0);
+  CHECK(file_is(out, f.b, f.n));
+  CHECK_EQ(capkit_repair_records(rp), 60u);
+
+  /* 300 garbage bytes between packet blocks 20 and 21 */
+  size_t at = f.bound[21];
+  uint8_t *d = malloc(f.n + 300);
+  memcpy(d, f.b, at);
+  for (size_t i = 0; i < 300; i++)
+    d[at + i] = (uint8_t)rnd();
+  memcpy(d + at + 300, f.b + at, f.n - at);
+  spit(in, d, f.n + 300);
+  memset(&log, 0, sizeof log);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+  CHECK(has_kind(&log, CAPKIT_REPAIR_GARBAGE));
+  CHECK_EQ(log.off[0], (uint64_t)at);
+  CHECK_EQ(log.len[0], 300u);
+  CHECK(file_is(out, f.b, f.n));
+
+  /* section header type damaged: restored, options kept */
+  memcpy(d, f.b, f.n);
+  d[0] = 0x77;
+  spit(in, d, f.n);
+  memset(&log, 0, sizeof log);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+  CHECK(has_kind(&log, CAPKIT_REPAIR_HEADER_FIELD));
+  CHECK(file_is(out, f.b, f.n));
+
+  /* no interface description: recreated with Ethernet from the packets */
+  build_ng(&f, 0, 40);
+  spit(in, f.b, f.n);
+  memset(&log, 0, sizeof log);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+  CHECK(has_kind(&log, CAPKIT_REPAIR_LINKTYPE_INFERRED));
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_path(r, out), 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int cnt = 0, rc;
+  while ((rc = capkit_reader_next(r, &rec)) > 0)
+    cnt += rec.iface && rec.iface->linktype == 1;
+  CHECK_EQ(rc, 0);
+  CHECK_EQ(cnt, 40);
+  capkit_reader_free(r);
+  capkit_repair_free(rp);
+  free(d);
+  free(f.b);
+}
+
 int main(void) {
   test_api();
   test_find_property();
@@ -553,5 +657,6 @@ int main(void) {
   test_repair_clean_and_damaged();
   test_repair_property();
   test_ascii();
+  test_pcapng();
   return tap_done();
 }
