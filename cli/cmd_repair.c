@@ -30,6 +30,9 @@ static const char repair_usage[] =
     "  -n, --dry-run        report what would change, write nothing\n"
     "  -j, --json           the report as one JSON object on standard output\n"
     "  -p, --pad            keep a truncated last record, caplen corrected\n"
+    "  -k, --keep-damaged   keep a damaged record that can still be framed,\n"
+    "                       marked with a comment (a pcap input is then\n"
+    "                       written as pcapng)\n"
     "  -l, --linktype TYPE  link type for a header that cannot be trusted,\n"
     "                       instead of inferring it (name or number)\n"
     "  -q, --quiet          no change lines, only the summary\n"
@@ -71,16 +74,17 @@ int cmd_repair(int argc, char **argv) {
       {"dry-run", no_argument, NULL, 'n'},
       {"json", no_argument, NULL, 'j'},
       {"pad", no_argument, NULL, 'p'},
+      {"keep-damaged", no_argument, NULL, 'k'},
       {"linktype", required_argument, NULL, 'l'},
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *out = NULL;
-  int dry = 0, pad = 0, c;
+  int dry = 0, pad = 0, keep = 0, c;
   uint32_t lt = (uint32_t)-1;
   rstate st;
   memset(&st, 0, sizeof st);
-  while ((c = getopt_long(argc, argv, "o:njpl:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:njpkl:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
       out = optarg;
@@ -93,6 +97,9 @@ int cmd_repair(int argc, char **argv) {
       break;
     case 'p':
       pad = 1;
+      break;
+    case 'k':
+      keep = 1;
       break;
     case 'l':
       if (capkit_linktype_from_name(optarg, &lt) != 0)
@@ -126,6 +133,7 @@ int cmd_repair(int argc, char **argv) {
   }
   capkit_repair_set_event_fn(rp, on_event, &st);
   capkit_repair_set_pad(rp, pad);
+  capkit_repair_set_keep_damaged(rp, keep);
   capkit_repair_set_linktype(rp, lt);
   if (st.json) {
     fputs("{\"file\":", stdout);

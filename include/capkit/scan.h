@@ -135,6 +135,12 @@ CAPKIT_API void capkit_repair_set_event_fn(capkit_repair *rp,
                                            capkit_repair_fn fn, void *user);
 /* 1: keep a truncated last record with its caplen corrected. */
 CAPKIT_API int capkit_repair_set_pad(capkit_repair *rp, int pad);
+/* 1: keep a damaged record that can still be framed (its header looks
+ * true, its data or length is damaged) instead of dropping it. For a
+ * classic pcap input the output is then pcapng, each such record carrying
+ * an opt_comment that says why; pcapng inputs are repaired as without it.
+ */
+CAPKIT_API int capkit_repair_set_keep_damaged(capkit_repair *rp, int keep);
 /* Use this link type when the header's cannot be trusted, instead of
  * inferring one; (uint32_t)-1 restores inference. */
 CAPKIT_API int capkit_repair_set_linktype(capkit_repair *rp,

@@ -27,6 +27,8 @@ struct capkit_repair {
   capkit_repair_fn fn;
   void *user;
   int pad;
+  int keep_damaged;
+  capkit_writer *w; /* --keep-damaged on pcap: pcapng output with comments */
   int lt_set;
   uint32_t lt;
   uint64_t nrec, dropped_rec, dropped_bytes;
@@ -75,6 +77,13 @@ int capkit_repair_set_pad(capkit_repair *rp, int pad) {
   if (!rp)
     return CAPKIT_EINVAL;
   rp->pad = pad != 0;
+  return 0;
+}
+
+int capkit_repair_set_keep_damaged(capkit_repair *rp, int keep) {
+  if (!rp)
+    return CAPKIT_EINVAL;
+  rp->keep_damaged = keep != 0;
   return 0;
 }
 
@@ -187,9 +196,42 @@ static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   return 0;
 }
 
+/* One pcap record out: raw, or through the pcapng writer (with comment,
+ * or NULL) when damaged records are kept. caplen may be below the
+ * header's (a padded tail). */
+static int out_record(capkit_repair *rp, const uint8_t *p, uint32_t caplen,
+                      const char *comment) {
+  if (!rp->out)
+    return 0;
+  if (!rp->w) {
+    uint8_t h[CAPKIT__RHDR];
+    if (caplen == capkit__ld32(p + 8, rp->sc.swap))
+      return out_write(rp, p, CAPKIT__RHDR + (size_t)caplen);
+    memcpy(h, p, CAPKIT__RHDR);
+    capkit__st32(h + 8, caplen, rp->sc.swap);
+    int rc = out_write(rp, h, CAPKIT__RHDR);
+    return rc ? rc : out_write(rp, p + CAPKIT__RHDR, caplen);
+  }
+  capkit__rhdr h;
+  capkit__scan_ld(&rp->sc, p, &h);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  uint32_t lim = rp->sc.frac_limit, mult = lim == 1000000u ? 1000u : 1u;
+  rec.ts_sec = (int64_t)h.sec + h.frac / lim;
+  rec.ts_nsec = (h.frac % lim) * mult;
+  rec.caplen = caplen;
+  rec.origlen = h.orig;
+  rec.data = p + CAPKIT__RHDR;
+  rec.comment = comment;
+  int rc = capkit_writer_write(rp->w, &rec);
+  if (rc)
+    return fail(rp, rc, capkit__src_offset(&rp->src), "%s",
+                capkit_writer_error(rp->w));
+  return 0;
+}
+
 static int emit(capkit_repair *rp, const uint8_t *p, size_t len) {
   drop_flush(rp);
-  int rc = out_write(rp, p, len);
+  int rc = out_record(rp, p, (uint32_t)(len - CAPKIT__RHDR), NULL);
   if (rc)
     return rc;
   rp->nrec++;
@@ -750,8 +792,8 @@ static int header(capkit_repair *rp, hdrinfo *hi) {
 /* Classify and drop [off, to): a record whose header survived (framed
  * inside the gap, time close to the last record) is a damaged record,
  * the rest bytes of no record. */
-static void drop_gap(capkit_repair *rp, const uint8_t *p, uint64_t off,
-                     uint64_t len, int have_prev, uint32_t prev) {
+static int drop_gap(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                    uint64_t len, int have_prev, uint32_t prev) {
   capkit__rhdr h;
   if (len >= CAPKIT__RHDR) {
     capkit__scan_ld(&rp->sc, p, &h);
@@ -759,18 +801,33 @@ static void drop_gap(capkit_repair *rp, const uint8_t *p, uint64_t off,
         (!have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN))) {
       drop_flush(rp);
       uint64_t rl = CAPKIT__RHDR + (uint64_t)h.incl;
-      rp->dropped_rec++;
-      rp->dropped_bytes += rl;
-      event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
-            "record dropped (caplen %u): the bytes after it are not a "
-            "record header, so its data or length is damaged",
-            h.incl);
+      if (rp->keep_damaged && rp->w) {
+        event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, rl,
+              "record kept with a comment (caplen %u): the bytes after it "
+              "are not a record header, so its data or length is damaged",
+              h.incl);
+        int rc = out_record(rp, p, h.incl,
+                            "capkit repair: damaged record kept: the bytes "
+                            "after it are not a record header, so its data "
+                            "or length is damaged");
+        if (rc)
+          return rc;
+        rp->nrec++;
+      } else {
+        rp->dropped_rec++;
+        rp->dropped_bytes += rl;
+        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
+              "record dropped (caplen %u): the bytes after it are not a "
+              "record header, so its data or length is damaged",
+              h.incl);
+      }
       off += rl;
       len -= rl;
     }
   }
   if (len)
     drop(rp, off, len);
+  return 0;
 }
 
 /* Is the record of rl bytes at p (n bytes ready) followed by what a
@@ -909,8 +966,8 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
               have, h.incl, have);
         if (have > hi->max_caplen)
           hi->max_caplen = (uint32_t)have;
-        if ((rc = out_write(rp, nh, CAPKIT__RHDR)) ||
-            (rc = out_write(rp, p + CAPKIT__RHDR, have)))
+        (void)nh;
+        if ((rc = out_record(rp, p, (uint32_t)have, NULL)))
           return rc;
         rp->nrec++;
       } else {
@@ -926,9 +983,9 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     }
     if (!found) {
       if (at_end) {
-        drop_gap(rp, p, off, n, have_prev, prev);
+        rc = drop_gap(rp, p, off, n, have_prev, prev);
         s->cur += n;
-        return 0;
+        return rc;
       }
       /* Not in this window: drop what cannot start a chain any more. */
       size_t keep = sc->bound + 2 * CAPKIT__RHDR;
@@ -937,7 +994,8 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
       s->cur += skip;
       continue;
     }
-    drop_gap(rp, p, off, at, have_prev, prev);
+    if ((rc = drop_gap(rp, p, off, at, have_prev, prev)))
+      return rc;
     s->cur += at;
     trusted = off + tend;
   }
@@ -1121,6 +1179,35 @@ static int ascii_check(capkit_repair *rp) {
   return 0;
 }
 
+/* --keep-damaged on pcap input: pcapng output, so that a damaged record
+ * can carry its comment. */
+static int open_writer(capkit_repair *rp, const char *path) {
+  capkit_writer *w = capkit_writer_new();
+  if (!w)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  const capkit_scan_layout *l = &rp->layout;
+  int rc = capkit_writer_set_format(w, "pcapng");
+  if (!rc)
+    rc = capkit_writer_set_byte_order(w, l->byte_order);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, l->precision);
+  if (!rc)
+    rc = capkit_writer_set_linktype(w, l->linktype);
+  if (!rc && rp->sc.bound > 262144)
+    rc = capkit_writer_set_snaplen(w, rp->sc.bound);
+  if (!rc)
+    rc = capkit_writer_open_path(w, path);
+  if (rc) {
+    rc = fail(rp, rc, 0, "cannot open the output %s: %s", path,
+              capkit_writer_error(w)[0] ? capkit_writer_error(w)
+                                        : capkit_strerror(rc));
+    capkit_writer_free(w);
+    return rc;
+  }
+  rp->w = w;
+  return 0;
+}
+
 static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   capkit__sink *k = &rp->sink;
   int rc = 0;
@@ -1166,7 +1253,11 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
       content_check(rp, &hi);
     if (hi.data_start)
       rp->src.cur += hi.data_start;
-    if (out_path) {
+    if (out_path && rp->keep_damaged && !hi.ng) {
+      rc = open_writer(rp, out_path);
+      if (!rc)
+        rp->out = 1;
+    } else if (out_path) {
       memset(&rp->sink, 0, sizeof rp->sink);
       rc = capkit__sink_open_path(&rp->sink, out_path);
       if (!rc) {
@@ -1187,10 +1278,16 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
     rc = hi.ng ? walk_ng(rp, &hi) : walk(rp, &hi);
   if (!rc)
     drop_flush(rp);
-  if (!rc && rp->out)
+  if (rp->w) {
+    if (!rc && capkit_writer_close(rp->w) < 0)
+      rc = fail(rp, CAPKIT_EIO, 0, "%s", capkit_writer_error(rp->w));
+    capkit_writer_free(rp->w); /* unclosed: its temporary file is removed */
+    rp->w = NULL;
+  } else if (!rc && rp->out) {
     rc = finish_output(rp, &hi);
-  else if (rp->out)
+  } else if (rp->out) {
     capkit__sink_abort(&rp->sink);
+  }
   rp->out = 0;
   capkit__src_close(&rp->src);
   if (rc)

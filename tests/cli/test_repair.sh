@@ -52,6 +52,16 @@ n_intact=$(sed -n 's/.* \([0-9]*\) intact records in all.*/\1/p' "$T/v.out")
 check "verify counts the intact records ($n_intact >= $intact)" [ "${n_intact:-0}" -ge "$intact" ]
 "$C" verify --help | grep -q 'every damaged place' && ok || not_ok "verify help says it lists every damaged place"
 
+# --keep-damaged: the damaged records kept, each with a comment, in pcapng
+"$C" repair "$T/ins.pcap" --keep-damaged -o "$T/keep.pcapng" 2>"$T/keep.err" || true
+n_kept=$(grep -c 'RECORD_KEPT_DAMAGED' "$T/keep.err")
+check "some damaged records kept ($n_kept)" [ "$n_kept" -gt 0 ]
+check_eq "one comment per kept record (tshark)" "$n_kept" \
+  "$(tshark -r "$T/keep.pcapng" -T fields -e frame.comment 2>/dev/null | grep -c 'damaged record kept')"
+check_eq "kept records are written besides the others (tshark)" "$((written + n_kept))" \
+  "$(tshark -r "$T/keep.pcapng" 2>/dev/null | wc -l)"
+check_eq "output is pcapng" "0a0d0d0a" "$(head -c 4 "$T/keep.pcapng" | od -An -tx1 | tr -d ' \n')"
+
 # --dry-run writes nothing, reports the same
 rm -f "$T/dry.pcap"
 check_exit "dry run exits 1" 1 "$C" repair "$T/ins.pcap" --dry-run

@@ -8,8 +8,11 @@
 # precision (genuine records / records written; a record with an original
 # header and length whose payload was overwritten in place counts as
 # genuine, as no tool can detect that) must be at least pcapfix's best
-# (default or deep scan), and capkit invents no record. tcpdump and tshark
-# read the repaired files.
+# (default or deep scan), and capkit invents no record. A third family
+# carries a live pcap stream of the same time in its payloads: there
+# capkit invents fewer records than pcapfix, not none (a known limit: a
+# chain of the stream's records after damage can pass for the capture's).
+# tcpdump and tshark read the repaired files.
 . "$CAPKIT_TESTLIB"
 need pcapfix
 GEN="$PY $(dirname "$0")/../tools/repair_damage.py"
@@ -19,12 +22,13 @@ quiet() { "$@" >/dev/null 2>&1; }
 # sum of "recall genuine written invented intact" lines
 add() { awk '{r+=$1; g+=$2; w+=$3; i+=$4; n+=$5} END {print r+0, g+0, w+0, i+0, n+0}'; }
 
-for fmt in pcap pcapng; do
+for fmt in pcap pcapng stream; do
 for kind in truncate overwrite delete insert header fields mixed ascii; do
   : > "$T/ck" ; : > "$T/pf"
   for seed in $(seq 1 "$SEEDS"); do
     opts="" pfopt="" deep="-d"
     [ "$fmt" = pcapng ] && opts="--ng" pfopt="-n" deep="-n"
+    [ "$fmt" = stream ] && opts="--stream"
     [ $((seed % 3)) -eq 1 ] && opts="--ns"
     [ $((seed % 4)) -eq 2 ] && opts="$opts --be"
     [ $((seed % 5)) -eq 3 ] && opts="$opts --nested"
@@ -50,7 +54,13 @@ for kind in truncate overwrite delete insert header fields mixed ascii; do
   read -r pr pg pw pi pn < <(add < "$T/pf")
   kind="$fmt $kind"
   echo "$kind: intact $cn; capkit recall $cr genuine $cg written $cw invented $ci; pcapfix recall $pr genuine $pg written $pw invented $pi"
-  check_eq "$kind: capkit invents no record" 0 "$ci"
+  if [ "$fmt" = stream ]; then
+    # Payloads carrying a live pcap stream of the same time: a chain of
+    # their records after damage can still be taken for the capture's.
+    check "$kind: capkit invents fewer records ($ci) than pcapfix ($pi)" [ "$ci" -le "$pi" ]
+  else
+    check_eq "$kind: capkit invents no record" 0 "$ci"
+  fi
   # recall: cr/cn >= pr/pn (same intact set); precision: cg/cw >= pg/pw
   check "$kind: recall $cr >= pcapfix $pr" [ "$cr" -ge "$pr" ]
   check "$kind: precision $cg/$cw >= pcapfix $pg/$pw" \

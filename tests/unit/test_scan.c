@@ -352,6 +352,32 @@ static void test_repair_clean_and_damaged(void) {
                       f.n - f.bound[41]) == 0);
   free(got);
 
+  /* --keep-damaged: record 40 kept in a pcapng output, with a comment. */
+  capkit_repair_set_keep_damaged(rp, 1);
+  memset(&log, 0, sizeof log);
+  CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+  CHECK(has_kind(&log, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED));
+  CHECK_EQ(capkit_repair_records(rp), 120u);
+  {
+    capkit_reader *kr = capkit_reader_new();
+    CHECK_EQ(capkit_reader_open_path(kr, out), 0);
+    CHECK(strcmp(capkit_reader_info(kr)->format, "pcapng") == 0);
+    capkit_record krec = CAPKIT_RECORD_INIT;
+    int k = 0, comments = 0, krc;
+    while ((krc = capkit_reader_next(kr, &krec)) > 0) {
+      k++;
+      if (krec.comment) {
+        comments++;
+        CHECK_EQ(k, 41);
+      }
+    }
+    CHECK_EQ(krc, 0);
+    CHECK_EQ(k, 120);
+    CHECK_EQ(comments, 1);
+    capkit_reader_free(kr);
+  }
+  capkit_repair_set_keep_damaged(rp, 0);
+
   /* Dry run: the same report, nothing written. */
   unlink(out);
   memset(&log, 0, sizeof log);
