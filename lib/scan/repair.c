@@ -645,7 +645,22 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
     }
     size_t at;
     if (ng_find(p, n, 1, swap, &at)) {
-      drop(rp, off, at);
+      /* A packet block whose leading length still frames it inside the
+       * gap is a damaged record; the rest, bytes of no block. */
+      uint32_t t0 = capkit__ld32(p, swap), l0 = capkit__ld32(p + 4, swap);
+      if ((t0 == NG_EPB || t0 == NG_SPB) && l0 >= 16 && l0 % 4 == 0 &&
+          l0 <= at) {
+        drop_flush(rp);
+        rp->dropped_rec++;
+        rp->dropped_bytes += l0;
+        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, l0,
+              "packet block dropped: its trailing length or contents do not "
+              "match its length (damaged)");
+        if (at > l0)
+          drop(rp, off + l0, at - l0);
+      } else {
+        drop(rp, off, at);
+      }
       s->cur += at;
       continue;
     }
@@ -957,16 +972,12 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
       drop_flush(rp);
       size_t have = n - CAPKIT__RHDR;
       if (rp->pad) {
-        uint8_t nh[CAPKIT__RHDR];
-        memcpy(nh, p, CAPKIT__RHDR);
-        capkit__st32(nh + 8, (uint32_t)have, sc->swap);
         event(rp, CAPKIT_REPAIR_TAIL_PADDED, off, n,
               "last record cut short (%zu of %u bytes): kept with caplen "
               "%zu",
               have, h.incl, have);
         if (have > hi->max_caplen)
           hi->max_caplen = (uint32_t)have;
-        (void)nh;
         if ((rc = out_record(rp, p, (uint32_t)have, NULL)))
           return rc;
         rp->nrec++;
