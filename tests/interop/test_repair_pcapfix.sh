@@ -16,7 +16,7 @@
 . "$CAPKIT_TESTLIB"
 need pcapfix
 GEN="$PY $(dirname "$0")/../tools/repair_damage.py"
-SEEDS=${REPAIR_SEEDS:-8}
+SEEDS=${REPAIR_SEEDS:-6}
 
 quiet() { "$@" >/dev/null 2>&1; }
 # sum of "recall genuine written invented intact" lines
