@@ -121,6 +121,12 @@ grep -q 'LINKTYPE_INFERRED.*no description block.*(EN10MB)' "$T/idb.err" && ok |
 check_eq "tshark reads every packet after the IDB is recreated" \
   "$(tshark -r "$T/ng.pcapng" 2>/dev/null | wc -l)" "$(tshark -r "$T/ng_idb.pcapng" 2>/dev/null | wc -l)"
 tshark -r "$T/ng_idb.pcapng" -T fields -e frame.encap_type -c 1 2>/dev/null | grep -qx 1 && ok || not_ok "recreated IDB says Ethernet"
+# verify goes on through a damaged pcapng file too
+"$C" verify "$T/ng_bad.pcapng" >"$T/ngv.out" 2>&1 || true
+grep -q '^damage: ' "$T/ngv.out" && ok || not_ok "verify lists pcapng damage"
+n_intact=$(sed -n 's/.* \([0-9]*\) intact records in all.*/\1/p' "$T/ngv.out")
+read -r recall genuine written invented intact < <($GEN score "$T/ng_bad.json" "$T/ng_fixed.pcapng")
+check "verify counts the intact pcapng records ($n_intact >= $intact)" [ "${n_intact:-0}" -ge "$intact" ]
 
 mkdir "$T/ro"; chmod 500 "$T/ro"
 if [ "$(id -u)" != 0 ]; then
