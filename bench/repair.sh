@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # repair.sh - capkit repair against pcapfix in one run, on the same damaged
 # input: a capture of SIZE (default 200M) from the shared generator with 256
-# garbage bytes written into its middle (inside a record, so that the walk
-# must resynchronise), repaired by capkit and by pcapfix; capkit convert of
-# the undamaged file and cp as the floors; then repair of a file twice the
-# size, for memory that does not grow with the file. Wall time and peak RSS
+# garbage bytes inserted in its middle, repaired by capkit and by pcapfix;
+# capkit convert of the undamaged file and cp as the floors; then repair of
+# a file twice the size, for memory that does not grow with the file, and
+# of the damaged file gzip-compressed. Wall time and peak RSS
 # from /usr/bin/time -v (best of RUNS runs, default 1; the machine may be
 # shared). Each run starts after a sync, with no dirty pages.
 #
@@ -27,24 +27,24 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/gen_corpus" "$shared/gen_corpus.c"
 "$tmp/gen_corpus" -b "$SIZE" "$tmp/a.pcap"
-# 256 garbage bytes over the middle of the file, and the same damage in a
-# file of twice the size (a.pcap followed by its records again).
+# 256 garbage bytes inserted in the middle of the file (inside a record,
+# so that the walk must resynchronise), and the same in a file of twice
+# the size (a.pcap followed by its records again).
+/usr/bin/python3 -c 'import random, sys; r = random.Random(1); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(256)))' >"$tmp/garbage"
 damage() {
-  /usr/bin/python3 - "$1" <<'PY'
-import os, random, sys
-p = sys.argv[1]
-n = os.path.getsize(p)
-r = random.Random(1)
-with open(p, 'r+b') as f:
-    f.seek(n // 2)
-    f.write(bytes(r.getrandbits(8) for _ in range(256)))
-PY
+  local n half
+  n=$(stat -c %s "$1")
+  half=$((n / 2))
+  head -c "$half" "$1" >"$2"
+  cat "$tmp/garbage" >>"$2"
+  tail -c +$((half + 1)) "$1" >>"$2"
 }
-cp "$tmp/a.pcap" "$tmp/bad.pcap"
-damage "$tmp/bad.pcap"
-cp "$tmp/a.pcap" "$tmp/bad2.pcap"
-tail -c +25 "$tmp/a.pcap" >>"$tmp/bad2.pcap"
-damage "$tmp/bad2.pcap"
+damage "$tmp/a.pcap" "$tmp/bad.pcap"
+cp "$tmp/a.pcap" "$tmp/a2.pcap"
+tail -c +25 "$tmp/a.pcap" >>"$tmp/a2.pcap"
+damage "$tmp/a2.pcap" "$tmp/bad2.pcap"
+rm -f "$tmp/a2.pcap"
+gzip -1 -c "$tmp/bad.pcap" >"$tmp/bad.pcap.gz"
 ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
 sync
 
@@ -76,6 +76,7 @@ run "capkit repair bad.pcap" "$CAPKIT" repair -q "$tmp/bad.pcap" -o "$tmp/out.pc
 run "pcapfix bad.pcap" pcapfix -o "$tmp/out.pcap" "$tmp/bad.pcap"
 run "capkit repair bad2.pcap (twice the size)" "$CAPKIT" repair -q "$tmp/bad2.pcap" -o "$tmp/out.pcap"
 run "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tmp/out.pcap"
+run "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
 
 t() { for r in "${results[@]}"; do [ "${r%%|*}" = "$1" ] && { r=${r#*|}; echo "${r%%|*}"; }; done; }
 awk -v f="$(t 'pcapfix bad.pcap')" -v c="$(t 'capkit repair bad.pcap')" \

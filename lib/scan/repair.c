@@ -170,7 +170,12 @@ static void drop_flush(capkit_repair *rp) {
  * of the input. 0 or a negative code. */
 static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
-  int f = capkit__src_fill(s, want);
+  /* A buffered source is topped up only when less than half of want is
+   * left: each refill slides what is left to the front, so once per
+   * half window, never once per record. */
+  int f = 1;
+  if (s->kind != CAPKIT__SRC_BUF || (size_t)(s->end - s->cur) < want / 2)
+    f = capkit__src_fill(s, want);
   if (f < 0)
     return fail(rp, f, capkit__src_offset(s), "read error: %s",
                 capkit__src_errtext(s, f));
