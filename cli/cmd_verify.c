@@ -13,7 +13,10 @@ static const char verify_usage[] =
     "anomalies that are not fatal (captured length above original length or\n"
     "snaplen, timestamp fractions out of range, time going backwards,\n"
     "reserved fields not zero). Each problem is listed with its byte offset\n"
-    "and record number; a summary line follows for each file.\n\n"
+    "and record number; a summary line follows for each file. Damage does\n"
+    "not end the check of a pcap or pcapng file: the records are found again\n"
+    "after it (as capkit repair finds them) and every damaged place through\n"
+    "the file is listed, with the count of intact records.\n\n"
     "  -s, --strict          warnings make the exit status 1 too\n"
     "  -q, --quiet           print only the summary lines\n"
     "  -m, --max-warnings N  list at most N warnings per file (default 100;\n"
@@ -43,6 +46,40 @@ static void on_warning(void *user, int warning, uint64_t offset,
     v->by_kind[warning]++;
 }
 
+typedef struct dstate {
+  const char *name;
+  int quiet;
+  uint64_t n;
+} dstate;
+
+static void on_damage(void *user, const capkit_repair_event *ev) {
+  dstate *d = user;
+  if (!d->quiet)
+    printf("damage: %s: offset %" PRIu64 ", length %" PRIu64 ": %s: %s\n",
+           d->name, ev->offset, ev->length,
+           capkit_repair_kind_name(ev->kind), ev->message);
+  d->n++;
+}
+
+/* After fatal damage: every damaged place of the file, as a repair would
+ * find them. Returns 1 and the intact records in *intact when the file
+ * could be scanned (pcap or pcapng, not standard input). */
+static int list_damage(const char *path, const char *name, int quiet,
+                       uint64_t *intact, uint64_t *places) {
+  if (strcmp(path, "-") == 0)
+    return 0;
+  capkit_repair *rp = capkit_repair_new();
+  if (!rp)
+    return 0;
+  dstate d = {name, quiet, 0};
+  capkit_repair_set_event_fn(rp, on_damage, &d);
+  int rc = capkit_repair_run(rp, path, NULL);
+  *intact = capkit_repair_records(rp);
+  *places = d.n;
+  capkit_repair_free(rp);
+  return rc >= 0;
+}
+
 static int verify_one(const char *path, vstate *v, int strict) {
   /* The summary names the input as the reader's messages do. */
   const char *name = strcmp(path, "-") ? path : "stdin";
@@ -68,7 +105,14 @@ static int verify_one(const char *path, vstate *v, int strict) {
   if (rc < 0) {
     if (!v->quiet)
       printf("error: %s\n", capkit_reader_error(r));
-    if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)
+    uint64_t intact, places;
+    if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA &&
+        list_damage(path, name, v->quiet, &intact, &places))
+      printf("%s: DAMAGED: %" PRIu64 " good records before the damage, %" PRIu64
+             " intact records in all, %" PRIu64 " damaged places, %" PRIu64
+             " warnings\n",
+             name, n, intact, places, v->total);
+    else if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)
       printf("%s: DAMAGED: %" PRIu64
              " good record%s before the damage, %" PRIu64 " warning%s\n",
              name, n, cli_s(n), v->total, cli_s(v->total));

@@ -32,6 +32,7 @@ int cmd_capture(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_rewrite(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"info", cmd_info, "summarize capture files (like capinfos)"},
@@ -56,6 +57,7 @@ static const cli_command commands[] = {
     {"capture", cmd_capture, "capture packets from an interface to files"},
     {"rewrite", cmd_rewrite, "rewrite MACs, VLANs, addresses, ports (like tcprewrite)"},
     {"replay", cmd_replay, "send captured packets out of an interface"},
+    {"repair", cmd_repair, "recover every intact record of a damaged capture"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -76,6 +76,9 @@ capkit_iface *capkit__reader_add_iface(capkit_reader *r,
 /* The caplen bound for a link type and snaplen, unless the caller set one. */
 uint32_t capkit__reader_caplen_bound(const capkit_reader *r, uint32_t linktype,
                                      uint32_t snaplen);
+/* The default of that bound (libpcap's): 256 KiB, or the snaplen up to
+ * 128 MiB, or 128 MiB for D-Bus. */
+uint32_t capkit__caplen_bound(uint32_t linktype, uint32_t snaplen);
 
 /* Writer settings, as set by the caller or copied from a reader. */
 typedef struct capkit__wsettings {

@@ -161,9 +161,13 @@ capkit_iface *capkit__reader_add_iface(capkit_reader *r,
 
 uint32_t capkit__reader_caplen_bound(const capkit_reader *r, uint32_t linktype,
                                      uint32_t snaplen) {
-  const uint32_t big = 128u << 20;
   if (r->max_caplen_set)
     return r->max_caplen;
+  return capkit__caplen_bound(linktype, snaplen);
+}
+
+uint32_t capkit__caplen_bound(uint32_t linktype, uint32_t snaplen) {
+  const uint32_t big = 128u << 20;
   if (linktype == 231) /* D-Bus messages can be up to 128 MiB */
     return big;
   uint32_t bound = 262144;

@@ -123,5 +123,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/export.h>
 #include <capkit/cut.h>
 #include <capkit/stats.h>
+#include <capkit/scan.h>
 
 #endif

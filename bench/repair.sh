@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# repair.sh - capkit repair against pcapfix in one run, on the same damaged
+# input: a capture of SIZE (default 200M) from the shared generator with 256
+# garbage bytes inserted in its middle, repaired by capkit and by pcapfix;
+# capkit convert of the undamaged file and cp as the floors; then repair of
+# a file twice the size, for memory that does not grow with the file, and
+# of the damaged file gzip-compressed. Wall time and peak RSS
+# from /usr/bin/time -v (best of RUNS runs, default 1; the machine may be
+# shared). Each run starts after a sync, with no dirty pages.
+#
+# Inputs come from ../shared/bench/gen_corpus.c seen from the repository
+# root (CAPKIT_BENCH_SHARED overrides the directory). CAPKIT names the
+# binary.
+set -euo pipefail
+here=$(dirname "$0")
+root=$(cd "$here/.." && pwd)
+shared=${CAPKIT_BENCH_SHARED:-"$root/../shared/bench"}
+CAPKIT=${CAPKIT:-"$root/build/capkit"}
+SIZE=${SIZE:-200M}
+RUNS=${RUNS:-1}
+for t in pcapfix /usr/bin/time /usr/bin/python3; do
+  command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }
+done
+[ -f "$shared/gen_corpus.c" ] || { echo "no $shared/gen_corpus.c" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/gen_corpus" "$shared/gen_corpus.c"
+"$tmp/gen_corpus" -b "$SIZE" "$tmp/a.pcap"
+# 256 garbage bytes inserted in the middle of the file (inside a record,
+# so that the walk must resynchronise), and the same in a file of twice
+# the size (a.pcap followed by its records again).
+/usr/bin/python3 -c 'import random, sys; r = random.Random(1); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(256)))' >"$tmp/garbage"
+damage() {
+  local n half
+  n=$(stat -c %s "$1")
+  half=$((n / 2))
+  head -c "$half" "$1" >"$2"
+  cat "$tmp/garbage" >>"$2"
+  tail -c +$((half + 1)) "$1" >>"$2"
+}
+damage "$tmp/a.pcap" "$tmp/bad.pcap"
+cp "$tmp/a.pcap" "$tmp/a2.pcap"
+tail -c +25 "$tmp/a.pcap" >>"$tmp/a2.pcap"
+damage "$tmp/a2.pcap" "$tmp/bad2.pcap"
+rm -f "$tmp/a2.pcap"
+gzip -1 -c "$tmp/bad.pcap" >"$tmp/bad.pcap.gz"
+ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
+sync
+
+results=()
+run() {
+  local name=$1 best="" rss="" i w m rc
+  shift
+  for ((i = 0; i < RUNS; i++)); do
+    rm -f "$tmp"/out*
+    sync
+    rc=0
+    /usr/bin/time -v -o "$tmp/tv" "$@" >/dev/null 2>"$tmp/err" || rc=$?
+    # repair exits 1 when it repaired something
+    if [ "$rc" -gt 1 ]; then echo "$name failed:" >&2; cat "$tmp/err" >&2; exit 1; fi
+    w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/tv" |
+      awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s}')
+    m=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/tv")
+    if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a < b)}'; then
+      best=$w rss=$m
+    fi
+  done
+  results+=("$name|$best|$rss")
+  printf '%-44s %7.2f s %8.1f MiB\n' "$name" "$best" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+}
+
+run "cp bad.pcap (floor)" cp "$tmp/bad.pcap" "$tmp/out.pcap"
+run "capkit convert a.pcap (undamaged)" "$CAPKIT" convert "$tmp/a.pcap" -o "$tmp/out.pcap"
+run "capkit repair bad.pcap" "$CAPKIT" repair -q "$tmp/bad.pcap" -o "$tmp/out.pcap"
+run "pcapfix bad.pcap" pcapfix -o "$tmp/out.pcap" "$tmp/bad.pcap"
+run "capkit repair bad2.pcap (twice the size)" "$CAPKIT" repair -q "$tmp/bad2.pcap" -o "$tmp/out.pcap"
+run "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tmp/out.pcap"
+run "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
+
+t() { for r in "${results[@]}"; do [ "${r%%|*}" = "$1" ] && { r=${r#*|}; echo "${r%%|*}"; }; done; }
+awk -v f="$(t 'pcapfix bad.pcap')" -v c="$(t 'capkit repair bad.pcap')" \
+    -v v="$(t 'capkit convert a.pcap (undamaged)')" 'BEGIN {
+  printf "pcapfix / capkit repair: %.1fx (target >= 5x)\n", f / (c > 0 ? c : 0.001)
+  printf "capkit repair / capkit convert: %.2fx (target <= 2x)\n", c / (v > 0 ? v : 0.001)
+}'

@@ -1,0 +1,1312 @@
+/* repair.c - repair of damaged pcap and pcapng captures: the file header
+ * checked or rebuilt, then one walk over the records (blocks) that keeps
+ * every record whose framing is confirmed by its successor, resynchronises
+ * with the scanner after damage, and reports every byte it drops. FTP
+ * ASCII-mode mangling is undone by a stage in front of the walk. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format/format.h"
+#include "io/compress.h"
+#include "io/sink.h"
+#include "io/src.h"
+#include "scan/scan_int.h"
+
+#define MAGIC_US 0xa1b2c3d4u
+#define MAGIC_NS 0xa1b23c4du
+#define PCAPNG_SHB 0x0a0d0d0au
+/* Bytes kept ready ahead of the walk: a chain of records must fit. */
+#define LOOK ((size_t)8 << 20)
+
+struct capkit_repair {
+  capkit_repair_fn fn;
+  void *user;
+  int pad;
+  int keep_damaged;
+  capkit_writer *w; /* --keep-damaged on pcap: pcapng output with comments */
+  int lt_set;
+  uint32_t lt;
+  uint64_t nrec, dropped_rec, dropped_bytes;
+  int changed;
+  capkit_scan_layout layout;
+  int have_layout;
+  char err[CAPKIT__MSG];
+  /* A run */
+  const char *name;
+  capkit__src src;
+  capkit__sink sink;
+  int out;
+  uint64_t src_id;
+  capkit_scanner sc;
+  /* Pending dropped bytes, merged into one event. */
+  uint64_t gar_off, gar_len;
+};
+
+const char *capkit_repair_kind_name(int kind) {
+  switch (kind) {
+#define CAPKIT__RKNAME(name, val, msg)                                         \
+  case val:                                                                    \
+    return #name;
+    CAPKIT_REPAIR_KINDS(CAPKIT__RKNAME)
+#undef CAPKIT__RKNAME
+  }
+  return NULL;
+}
+
+capkit_repair *capkit_repair_new(void) {
+  capkit_repair *rp = calloc(1, sizeof *rp);
+  return rp;
+}
+
+void capkit_repair_free(capkit_repair *rp) { free(rp); }
+
+void capkit_repair_set_event_fn(capkit_repair *rp, capkit_repair_fn fn,
+                                void *user) {
+  if (!rp)
+    return;
+  rp->fn = fn;
+  rp->user = user;
+}
+
+int capkit_repair_set_pad(capkit_repair *rp, int pad) {
+  if (!rp)
+    return CAPKIT_EINVAL;
+  rp->pad = pad != 0;
+  return 0;
+}
+
+int capkit_repair_set_keep_damaged(capkit_repair *rp, int keep) {
+  if (!rp)
+    return CAPKIT_EINVAL;
+  rp->keep_damaged = keep != 0;
+  return 0;
+}
+
+int capkit_repair_set_linktype(capkit_repair *rp, uint32_t linktype) {
+  if (!rp)
+    return CAPKIT_EINVAL;
+  rp->lt_set = linktype != (uint32_t)-1;
+  rp->lt = linktype;
+  return 0;
+}
+
+uint64_t capkit_repair_records(const capkit_repair *rp) {
+  return rp ? rp->nrec : 0;
+}
+uint64_t capkit_repair_dropped_records(const capkit_repair *rp) {
+  return rp ? rp->dropped_rec : 0;
+}
+uint64_t capkit_repair_dropped_bytes(const capkit_repair *rp) {
+  return rp ? rp->dropped_bytes : 0;
+}
+const capkit_scan_layout *capkit_repair_layout(const capkit_repair *rp) {
+  return rp && rp->have_layout ? &rp->layout : NULL;
+}
+const char *capkit_repair_error(const capkit_repair *rp) {
+  return rp ? rp->err : "";
+}
+
+static int fail(capkit_repair *rp, int code, uint64_t off, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+static int fail(capkit_repair *rp, int code, uint64_t off, const char *fmt,
+                ...) {
+  int n = snprintf(rp->err, sizeof rp->err, "%s: offset %llu: ", rp->name,
+                   (unsigned long long)off);
+  if (n < 0)
+    n = 0;
+  if ((size_t)n < sizeof rp->err) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rp->err + n, sizeof rp->err - (size_t)n, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+static void event(capkit_repair *rp, int kind, uint64_t off, uint64_t len,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void event(capkit_repair *rp, int kind, uint64_t off, uint64_t len,
+                  const char *fmt, ...) {
+  rp->changed = 1;
+  if (!rp->fn)
+    return;
+  char msg[CAPKIT__MSG];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  capkit_repair_event ev = {kind, off, len, rp->nrec + 1, msg};
+  rp->fn(rp->user, &ev);
+}
+
+/* Dropped bytes: merged with those dropped just before. */
+static void drop(capkit_repair *rp, uint64_t off, uint64_t len) {
+  rp->dropped_bytes += len;
+  if (rp->gar_len && rp->gar_off + rp->gar_len == off) {
+    rp->gar_len += len;
+    return;
+  }
+  if (rp->gar_len)
+    event(rp, CAPKIT_REPAIR_GARBAGE, rp->gar_off, rp->gar_len,
+          "%llu bytes dropped: no record of the capture starts there",
+          (unsigned long long)rp->gar_len);
+  rp->gar_off = off;
+  rp->gar_len = len;
+}
+static void drop_flush(capkit_repair *rp) {
+  if (rp->gar_len)
+    event(rp, CAPKIT_REPAIR_GARBAGE, rp->gar_off, rp->gar_len,
+          "%llu bytes dropped: no record of the capture starts there",
+          (unsigned long long)rp->gar_len);
+  rp->gar_len = 0;
+}
+
+/* Bytes at the cursor: *n of them ready, *at_end when they reach the end
+ * of the input. 0 or a negative code. */
+static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
+  capkit__src *s = &rp->src;
+  /* A buffered source is topped up only when less than half of want is
+   * left: each refill slides what is left to the front, so once per
+   * half window, never once per record. */
+  int f = 1;
+  if (s->kind != CAPKIT__SRC_BUF || (size_t)(s->end - s->cur) < want / 2)
+    f = capkit__src_fill(s, want);
+  if (f < 0)
+    return fail(rp, f, capkit__src_offset(s), "read error: %s",
+                capkit__src_errtext(s, f));
+  *n = (size_t)(s->end - s->cur);
+  *at_end = s->kind != CAPKIT__SRC_BUF || s->eof;
+  return 0;
+}
+
+static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
+  if (!rp->out)
+    return 0;
+  int rc;
+  capkit__src *s = &rp->src;
+  if (s->kind == CAPKIT__SRC_MAP && p >= s->start && p < s->end &&
+      capkit__sink_can_copy(&rp->sink))
+    rc = capkit__sink_copy_range(&rp->sink, s->fd, rp->src_id,
+                                 s->base + (uint64_t)(p - s->start), len, p);
+  else
+    rc = capkit__sink_write(&rp->sink, p, len);
+  if (rc)
+    return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
+                capkit_strerror(rc));
+  return 0;
+}
+
+/* One pcap record out: raw, or through the pcapng writer (with comment,
+ * or NULL) when damaged records are kept. caplen may be below the
+ * header's (a padded tail). */
+static int out_record(capkit_repair *rp, const uint8_t *p, uint32_t caplen,
+                      const char *comment) {
+  if (!rp->out)
+    return 0;
+  if (!rp->w) {
+    uint8_t h[CAPKIT__RHDR];
+    if (caplen == capkit__ld32(p + 8, rp->sc.swap))
+      return out_write(rp, p, CAPKIT__RHDR + (size_t)caplen);
+    memcpy(h, p, CAPKIT__RHDR);
+    capkit__st32(h + 8, caplen, rp->sc.swap);
+    int rc = out_write(rp, h, CAPKIT__RHDR);
+    return rc ? rc : out_write(rp, p + CAPKIT__RHDR, caplen);
+  }
+  capkit__rhdr h;
+  capkit__scan_ld(&rp->sc, p, &h);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  uint32_t lim = rp->sc.frac_limit, mult = lim == 1000000u ? 1000u : 1u;
+  rec.ts_sec = (int64_t)h.sec + h.frac / lim;
+  rec.ts_nsec = (h.frac % lim) * mult;
+  rec.caplen = caplen;
+  rec.origlen = h.orig;
+  rec.data = p + CAPKIT__RHDR;
+  rec.comment = comment;
+  int rc = capkit_writer_write(rp->w, &rec);
+  if (rc)
+    return fail(rp, rc, capkit__src_offset(&rp->src), "%s",
+                capkit_writer_error(rp->w));
+  return 0;
+}
+
+static int emit(capkit_repair *rp, const uint8_t *p, size_t len) {
+  drop_flush(rp);
+  int rc = out_record(rp, p, (uint32_t)(len - CAPKIT__RHDR), NULL);
+  if (rc)
+    return rc;
+  rp->nrec++;
+  return 0;
+}
+
+/* ---- the file header ---- */
+
+typedef struct hdrinfo {
+  uint8_t hdr[24];
+  uint64_t data_start;  /* where records begin */
+  int rebuilt;          /* header written from the layout, not copied */
+  int patch_snaplen;    /* snaplen set to the largest record at the end */
+  uint32_t max_caplen;
+  int ng;        /* pcapng: the walk goes block by block */
+  int ng_swap;   /* byte order of the first section */
+  int ng_shb;    /* a section header block must be written first */
+  int ng_fix_type; /* the first block is the section header, type damaged */
+} hdrinfo;
+
+static void build_header(const capkit_repair *rp, hdrinfo *hi) {
+  const capkit_scanner *s = &rp->sc;
+  uint8_t *h = hi->hdr;
+  capkit__st32(h, rp->layout.precision == 9 ? MAGIC_NS : MAGIC_US, s->swap);
+  capkit__st16(h + 4, 2, s->swap);
+  capkit__st16(h + 6, 4, s->swap);
+  capkit__st32(h + 8, 0, s->swap);
+  capkit__st32(h + 12, 0, s->swap);
+  capkit__st32(h + 16, rp->layout.snaplen, s->swap);
+  capkit__st32(h + 20, rp->layout.linktype, s->swap);
+  hi->rebuilt = 1;
+}
+
+static const char *lt_name(uint32_t lt) {
+  const char *n = capkit_linktype_name(lt);
+  return n ? n : "unknown";
+}
+
+/* The link type when the header's cannot be used: the caller's, or the
+ * content's, or the damaged header's field when it names a known type. */
+static int pick_linktype(capkit_repair *rp, int64_t guessed, uint32_t field,
+                         int field_usable, uint64_t off) {
+  if (rp->lt_set) {
+    rp->layout.linktype = rp->lt;
+    event(rp, CAPKIT_REPAIR_HEADER_FIELD, off, 4,
+          "link type set to %u (%s) as asked", rp->lt, lt_name(rp->lt));
+    return 0;
+  }
+  if (guessed >= 0) {
+    rp->layout.linktype = (uint32_t)guessed;
+    event(rp, CAPKIT_REPAIR_LINKTYPE_INFERRED, off, 4,
+          "link type inferred from packet content: %u (%s)",
+          (uint32_t)guessed, lt_name((uint32_t)guessed));
+    return 0;
+  }
+  if (field_usable) {
+    rp->layout.linktype = field;
+    event(rp, CAPKIT_REPAIR_LINKTYPE_INFERRED, off, 4,
+          "link type %u (%s) kept from the damaged header: packet content "
+          "did not tell",
+          field, lt_name(field));
+    return 0;
+  }
+  return fail(rp, CAPKIT_EBADHDR, off,
+              "the link type cannot be inferred from the packets; give it "
+              "with --linktype");
+}
+
+static int magic_of(const uint8_t *p, int *swap, int *ns) {
+  uint32_t v = capkit__ld32(p, 0);
+  for (int sw = 0; sw < 2; sw++) {
+    uint32_t m = sw ? capkit__bswap32(v) : v;
+    if (m == MAGIC_US || m == MAGIC_NS) {
+      *swap = sw;
+      *ns = m == MAGIC_NS;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int is_other_format(const uint8_t *p, size_t n) {
+  if (n < 4)
+    return 0;
+  uint32_t v = capkit__ld32(p, 0);
+  static const uint32_t other[] = {0xa1b2cd34u, 0x1c0001abu, 0x1c0001acu};
+  for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+    if (v == other[i] || capkit__bswap32(v) == other[i])
+      return 1;
+  return 0;
+}
+
+/* ---- pcapng ---- */
+
+#define NG_SHB 0x0a0d0d0au
+#define NG_IDB 1u
+#define NG_EPB 6u
+#define NG_SPB 3u
+#define NG_BOM 0x1a2b3c4du
+/* Blocks larger than this are not believed while scanning. */
+#define NG_MAX_BLOCK ((uint32_t)16 << 20)
+
+static int ng_type_known(uint32_t t) {
+  switch (t) {
+  case NG_SHB: case NG_IDB: case 2: case NG_SPB: case 4: case 5: case NG_EPB:
+  case 7: case 8: case 9: case 0xa: case 0xbad: case 0x40000bad:
+    return 1;
+  }
+  return 0;
+}
+
+/* A whole, plausible block at p (n bytes ready): its length when so, else
+ * 0. Section headers must carry the byte-order magic; packet blocks must
+ * hold their captured bytes. */
+static uint32_t ng_block(const uint8_t *p, size_t n, int swap) {
+  if (n < 12)
+    return 0;
+  uint32_t t = capkit__ld32(p, swap), len = capkit__ld32(p + 4, swap);
+  if (!ng_type_known(t) || len < 12 || len % 4 || len > NG_MAX_BLOCK ||
+      len > n || capkit__ld32(p + len - 4, swap) != len)
+    return 0;
+  if (t == NG_SHB)
+    return len >= 28 && capkit__ld32(p + 8, swap) == NG_BOM &&
+                   capkit__ld16(p + 12, swap) == 1
+               ? len
+               : 0;
+  if (t == NG_EPB) {
+    if (len < 32)
+      return 0;
+    uint32_t cap = capkit__ld32(p + 20, swap);
+    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32 ? len : 0;
+  }
+  if (t == NG_IDB)
+    return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap)) ? len
+                                                                        : 0;
+  return len;
+}
+
+/* The byte order of a section header at p (whose own type is
+ * byte-order neutral): 0/1, or -1 when p is no section header. */
+static int ng_shb_swap(const uint8_t *p, size_t n) {
+  if (n < 12 || capkit__ld32(p, 0) != NG_SHB)
+    return -1;
+  uint32_t bom = capkit__ld32(p + 8, 0);
+  return bom == NG_BOM ? 0 : capkit__bswap32(bom) == NG_BOM ? 1 : -1;
+}
+
+/* A chain of blocks from o: 4 whole blocks, or blocks up to the exact
+ * end of the input. */
+static int ng_chain(const uint8_t *p, size_t n, size_t o, int swap) {
+  size_t q = o;
+  for (int k = 0; k < 4; k++) {
+    if (q == n)
+      return k >= 2 || (k == 1 && q - o >= 32);
+    int sw = ng_shb_swap(p + q, n - q);
+    uint32_t len = ng_block(p + q, n - q, sw >= 0 ? sw : swap);
+    if (!len)
+      return 0;
+    if (sw >= 0)
+      swap = sw;
+    q += len;
+  }
+  return 1;
+}
+
+static int ng_find(const uint8_t *p, size_t n, size_t from, int swap,
+                   size_t *at) {
+  for (size_t o = from; o + 12 <= n; o++) {
+    uint32_t t = capkit__ld32(p + o, swap);
+    if ((ng_type_known(t) || ng_shb_swap(p + o, n - o) >= 0) &&
+        ng_chain(p, n, o, swap)) {
+      *at = o;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void ng_layout(capkit_repair *rp, int swap) {
+  capkit_scan_layout l = {swap == capkit__host_is_le() ? CAPKIT_BO_BIG
+                                                      : CAPKIT_BO_LITTLE,
+                          6, 0, 0, 0};
+  rp->layout = l;
+}
+
+/* pcapng input? A section header at the start, or (header damaged) a
+ * chain of blocks in the first bytes. Returns 1 when pcapng (hi set, or
+ * an error set in rp->err), 0 otherwise. */
+static int ng_header(capkit_repair *rp, hdrinfo *hi, const uint8_t *p,
+                     size_t n, int at_end) {
+  (void)at_end;
+  int sw = ng_shb_swap(p, n);
+  if (sw >= 0 && ng_block(p, n, sw)) {
+    hi->ng = 1;
+    hi->ng_swap = sw;
+    ng_layout(rp, sw);
+    return 1;
+  }
+  /* Only the block type of the section header damaged: the byte-order
+   * magic, version and both lengths frame it. Keep it, type restored. */
+  for (int o = 0; o < 2 && n >= 28; o++) {
+    uint32_t len = capkit__ld32(p + 4, o);
+    if (capkit__ld32(p + 8, o) == NG_BOM && capkit__ld16(p + 12, o) == 1 &&
+        len >= 28 && len % 4 == 0 && len <= n &&
+        capkit__ld32(p + len - 4, o) == len && ng_chain(p, n, len, o)) {
+      hi->ng = 1;
+      hi->ng_swap = o;
+      hi->ng_fix_type = 1;
+      ng_layout(rp, o);
+      event(rp, CAPKIT_REPAIR_HEADER_FIELD, 0, 4,
+            "pcapng section header block type damaged (%02x %02x %02x %02x): "
+            "restored, the block and its options kept",
+            p[0], p[1], p[2], p[3]);
+      return 1;
+    }
+  }
+  int swap, ns;
+  if (n >= 4 && magic_of(p, &swap, &ns))
+    return 0;
+  /* No section header at 0: do pcapng blocks chain further on? The
+   * byte order whose chain starts first wins. */
+  size_t at = 0, at1 = 0;
+  int f0 = ng_find(p, n, 0, 0, &at), f1 = ng_find(p, n, 0, 1, &at1);
+  if (f1 && (!f0 || at1 < at)) {
+    at = at1;
+    f0 = 0;
+  }
+  for (int o = 0; o < 2; o++) {
+    if (o == 0 ? f0 : f1 && !f0) {
+      capkit_scan_layout l;
+      size_t st;
+      int known;
+      /* a pcap chain found earlier wins */
+      if (capkit_scan_infer(p, n, 0, at_end, &l, &st, &known) == 1 && st <= at)
+        return 0;
+      int shb = ng_shb_swap(p + at, n - at);
+      hi->ng = 1;
+      hi->ng_swap = shb >= 0 ? shb : o;
+      hi->ng_shb = shb < 0;
+      ng_layout(rp, hi->ng_swap);
+      if (shb < 0)
+        event(rp, CAPKIT_REPAIR_HEADER_REBUILT, 0, at,
+              "pcapng section header missing or damaged: a new one written "
+              "(%s-endian)",
+              hi->ng_swap == capkit__host_is_le() ? "big" : "little");
+      if (at)
+        drop(rp, 0, at);
+      rp->src.cur += at;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Write an Interface Description Block for interface id, whose packets
+ * at p... tell the link type. */
+static int ng_write_idb(capkit_repair *rp, int swap, uint32_t lt) {
+  uint8_t b[20];
+  capkit__st32(b, NG_IDB, swap);
+  capkit__st32(b + 4, 20, swap);
+  capkit__st16(b + 8, (uint16_t)lt, swap);
+  capkit__st16(b + 10, 0, swap);
+  capkit__st32(b + 12, 0, swap);
+  capkit__st32(b + 16, 20, swap);
+  return out_write(rp, b, sizeof b);
+}
+
+/* The link type of interface id from the packets of the next blocks. */
+static int64_t ng_guess_lt(const uint8_t *p, size_t n, int swap, uint32_t id) {
+  const uint8_t *data[64];
+  uint32_t cl[64], ol[64];
+  size_t k = 0, q = 0;
+  while (k < 64 && q < n) {
+    uint32_t len = ng_block(p + q, n - q, swap);
+    if (!len)
+      break;
+    if (capkit__ld32(p + q, swap) == NG_EPB &&
+        capkit__ld32(p + q + 8, swap) == id) {
+      data[k] = p + q + 28;
+      cl[k] = capkit__ld32(p + q + 20, swap);
+      ol[k] = capkit__ld32(p + q + 24, swap);
+      k++;
+    }
+    q += len;
+  }
+  return capkit_scan_guess_linktype(data, cl, ol, k);
+}
+
+/* The 64-bit timestamp of a packet block. */
+static uint64_t ng_ts(const uint8_t *b, int swap) {
+  return (uint64_t)capkit__ld32(b + 12, swap) << 32 | capkit__ld32(b + 16, swap);
+}
+/* Packet times of neighbours lie within a day, in any resolution up to
+ * nanoseconds; a garbled high word moves a time by far more. */
+#define NG_TS_WIN ((uint64_t)86400 * 1000000000u)
+static int ng_ts_near(uint64_t a, uint64_t b) {
+  return (a > b ? a - b : b - a) <= NG_TS_WIN;
+}
+
+static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
+  capkit__src *s = &rp->src;
+  int swap = hi->ng_swap;
+  uint32_t n_if = 0; /* interfaces of the current section */
+  uint64_t prev_ts = 0;
+  int have_ts = 0;
+  int rc;
+  if (hi->ng_shb) {
+    uint8_t b[28];
+    capkit__st32(b, NG_SHB, swap);
+    capkit__st32(b + 4, 28, swap);
+    capkit__st32(b + 8, NG_BOM, swap);
+    capkit__st16(b + 12, 1, swap);
+    capkit__st16(b + 14, 0, swap);
+    capkit__st64(b + 16, UINT64_MAX, swap);
+    capkit__st32(b + 24, 28, swap);
+    if ((rc = out_write(rp, b, sizeof b)))
+      return rc;
+  }
+  for (;;) {
+    capkit__src_release(s);
+    size_t n;
+    int at_end;
+    if ((rc = ready(rp, LOOK, &n, &at_end)))
+      return rc;
+    const uint8_t *p = s->cur;
+    uint64_t off = capkit__src_offset(s);
+    if (n == 0)
+      return 0;
+    if (hi->ng_fix_type) {
+      /* The section header whose type alone was damaged. */
+      hi->ng_fix_type = 0;
+      uint32_t hl = capkit__ld32(p + 4, swap);
+      uint8_t ty[4];
+      capkit__st32(ty, NG_SHB, swap);
+      if ((rc = out_write(rp, ty, 4)) || (rc = out_write(rp, p + 4, hl - 4)))
+        return rc;
+      s->cur += hl;
+      continue;
+    }
+    int sw = ng_shb_swap(p, n);
+    int bswap = sw >= 0 ? sw : swap;
+    uint32_t len = ng_block(p, n, bswap);
+    if (len) {
+      uint32_t t = capkit__ld32(p, bswap);
+      if (t == NG_SHB) {
+        swap = sw;
+        n_if = 0;
+        have_ts = 0;
+      } else if (t == NG_EPB && have_ts &&
+                 !ng_ts_near(ng_ts(p, swap), prev_ts)) {
+        /* A time far from the last packet's: damage, unless the next
+         * packet block agrees with it (a jump of the clock). */
+        uint32_t l2 = ng_block(p + len, n - len, swap);
+        if (!(l2 && capkit__ld32(p + len, swap) == NG_EPB &&
+              ng_ts_near(ng_ts(p + len, swap), ng_ts(p, swap)))) {
+          drop_flush(rp);
+          rp->dropped_rec++;
+          rp->dropped_bytes += len;
+          event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
+                "packet block dropped: its time is far from its "
+                "neighbours' (timestamp damaged)");
+          s->cur += len;
+          continue;
+        }
+      }
+      if (t == NG_SHB) {
+      } else if (t == NG_IDB) {
+        n_if++;
+      } else if (t == NG_EPB) {
+        uint32_t id = capkit__ld32(p + 8, swap);
+        if (id >= n_if && id < n_if + 16) {
+          /* Packets of interfaces never described: describe them. */
+          while (n_if <= id) {
+            int64_t lt = ng_guess_lt(p, n, swap, n_if);
+            if (lt < 0 && rp->lt_set)
+              lt = rp->lt;
+            if (lt < 0) {
+              drop_flush(rp);
+              return fail(rp, CAPKIT_EBADHDR, off,
+                          "interface %u is not described and its link type "
+                          "cannot be inferred; give it with --linktype",
+                          n_if);
+            }
+            drop_flush(rp);
+            event(rp, CAPKIT_REPAIR_LINKTYPE_INFERRED, off, 0,
+                  "interface %u has no description block: one written with "
+                  "link type %u (%s) inferred from its packets",
+                  n_if, (uint32_t)lt, lt_name((uint32_t)lt));
+            if ((rc = ng_write_idb(rp, swap, (uint32_t)lt)))
+              return rc;
+            n_if++;
+          }
+        } else if (id >= n_if) {
+          len = 0; /* an interface number that is damage */
+        }
+        if (len && capkit__ld32(p + 20, swap) > hi->max_caplen)
+          hi->max_caplen = capkit__ld32(p + 20, swap);
+        if (len) {
+          prev_ts = ng_ts(p, swap);
+          have_ts = 1;
+        }
+      }
+      if (len) {
+        drop_flush(rp);
+        if ((rc = out_write(rp, p, len)))
+          return rc;
+        rp->nrec += t == NG_EPB || t == NG_SPB || t == 2;
+        s->cur += len;
+        continue;
+      }
+    }
+    size_t at;
+    if (ng_find(p, n, 1, swap, &at)) {
+      /* A packet block whose leading length still frames it inside the
+       * gap is a damaged record; the rest, bytes of no block. */
+      uint32_t t0 = capkit__ld32(p, swap), l0 = capkit__ld32(p + 4, swap);
+      if ((t0 == NG_EPB || t0 == NG_SPB) && l0 >= 16 && l0 % 4 == 0 &&
+          l0 <= at) {
+        drop_flush(rp);
+        rp->dropped_rec++;
+        rp->dropped_bytes += l0;
+        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, l0,
+              "packet block dropped: its trailing length or contents do not "
+              "match its length (damaged)");
+        if (at > l0)
+          drop(rp, off + l0, at - l0);
+      } else {
+        drop(rp, off, at);
+      }
+      s->cur += at;
+      continue;
+    }
+    if (!at_end) {
+      size_t keep = NG_MAX_BLOCK + 64;
+      size_t skip = n > keep ? n - keep : 1;
+      drop(rp, off, skip);
+      s->cur += skip;
+      continue;
+    }
+    /* Nothing whole follows: a truncated last block, or garbage. */
+    drop_flush(rp);
+    uint32_t t = n >= 8 ? capkit__ld32(p, swap) : 0;
+    uint32_t bl = n >= 8 ? capkit__ld32(p + 4, swap) : 0;
+    if (n >= 8 && ng_type_known(t) && bl > n && bl <= NG_MAX_BLOCK) {
+      event(rp, CAPKIT_REPAIR_TAIL_CUT, off, n,
+            "last block cut short (%zu of %u bytes): dropped", n, bl);
+      rp->dropped_rec += t == NG_EPB || t == NG_SPB;
+      rp->dropped_bytes += n;
+    } else {
+      drop(rp, off, n);
+      drop_flush(rp);
+    }
+    s->cur += n;
+    return 0;
+  }
+}
+
+static int header(capkit_repair *rp, hdrinfo *hi) {
+  size_t n;
+  int at_end;
+  int rc = ready(rp, LOOK, &n, &at_end);
+  if (rc)
+    return rc;
+  const uint8_t *p = rp->src.cur;
+  if (n == 0)
+    return fail(rp, CAPKIT_EFORMAT, 0, "empty file: nothing to repair");
+  if (is_other_format(p, n))
+    return fail(rp, CAPKIT_EUNSUPPORTED, 0,
+                "repair handles standard pcap (magic a1b2c3d4 or a1b23c4d) "
+                "and pcapng; the rare pcap variants (modified, Ixia) are not "
+                "supported");
+  int swap, ns;
+  memset(hi, 0, sizeof *hi);
+  if (ng_header(rp, hi, p, n, at_end))
+    return rp->err[0] ? CAPKIT_EFORMAT : 0;
+  if (n >= 24 && magic_of(p, &swap, &ns)) {
+    /* The magic survived: the header decides, field by field. */
+    uint16_t vmaj = capkit__ld16(p + 4, swap), vmin = capkit__ld16(p + 6, swap);
+    uint32_t snap = capkit__ld32(p + 16, swap);
+    uint32_t field = capkit__ld32(p + 20, swap);
+    if (vmaj == 2 && vmin < 3)
+      return fail(rp, CAPKIT_EUNSUPPORTED, 4,
+                  "pcap version 2.%u (lengths swapped) is not supported by "
+                  "repair",
+                  vmin);
+    capkit_scan_layout l = {swap == capkit__host_is_le() ? CAPKIT_BO_BIG
+                                                          : CAPKIT_BO_LITTLE,
+                            ns ? 9u : 6u, field & 0xffff, snap, 0};
+    rp->layout = l;
+    memcpy(hi->hdr, p, 24);
+    hi->data_start = 24;
+    if (vmaj != 2 || vmin > 4) {
+      capkit__st16(hi->hdr + 4, 2, swap);
+      capkit__st16(hi->hdr + 6, 4, swap);
+      event(rp, CAPKIT_REPAIR_HEADER_FIELD, 4, 4,
+            "version %u.%u is not a pcap version: set to 2.4", vmaj, vmin);
+    }
+    if (snap > (128u << 20)) {
+      rp->layout.snaplen = 262144;
+      capkit__st32(hi->hdr + 16, 262144, swap);
+      event(rp, CAPKIT_REPAIR_HEADER_FIELD, 16, 4,
+            "snaplen %u is beyond any capture: set to 262144", snap);
+    }
+    /* Reserved bits other than the FCS ones, or an unregistered type. */
+    int lt_bad = (field & 0x03ff0000u) != 0 ||
+                 capkit_linktype_name(field & 0xffff) == NULL;
+    if (rp->lt_set && rp->lt != (field & 0xffff)) {
+      rc = pick_linktype(rp, -1, 0, 0, 20);
+      if (rc)
+        return rc;
+      capkit__st32(hi->hdr + 20, rp->layout.linktype, swap);
+    } else if (lt_bad && !rp->lt_set) {
+      capkit__scan_setup(&rp->sc, &rp->layout);
+      size_t at = 24;
+      int64_t g = -1;
+      if (capkit_scanner_find(&rp->sc, p, n, 24, at_end, &at) == 1)
+        g = capkit__scan_guess_at(&rp->sc, p, n, at);
+      event(rp, CAPKIT_REPAIR_HEADER_FIELD, 20, 4,
+            "link-type field 0x%08x is not a registered link type", field);
+      rc = pick_linktype(rp, g, 0, 0, 20);
+      if (rc)
+        return rc;
+      capkit__st32(hi->hdr + 20, rp->layout.linktype, swap);
+    }
+    capkit__scan_setup(&rp->sc, &rp->layout);
+    return 0;
+  }
+  /* No magic: find the records, infer their layout, rebuild the header. */
+  size_t start;
+  int lt_known;
+  capkit_scan_layout l;
+  rc = capkit_scan_infer(p, n, 0, at_end, &l, &start, &lt_known);
+  if (rc <= 0)
+    return fail(rp, CAPKIT_EFORMAT, 0,
+                "not a pcap file: no magic and no chain of pcap records "
+                "found in the first %zu bytes",
+                n);
+  rp->layout = l;
+  capkit__scan_setup(&rp->sc, &rp->layout);
+  int sw = rp->sc.swap;
+  uint32_t field = 0, snap = 0;
+  int field_usable = 0;
+  if (start >= 24) {
+    field = capkit__ld32(p + 20, sw);
+    snap = capkit__ld32(p + 16, sw);
+    field_usable = (field >> 16) == 0 && capkit_linktype_name(field) != NULL;
+  }
+  event(rp, CAPKIT_REPAIR_HEADER_REBUILT, 0, start >= 24 ? 24 : 0,
+        "%s: rebuilt as %s-endian, %s, version 2.4",
+        start >= 24 ? "file header damaged" : "file header missing",
+        l.byte_order == CAPKIT_BO_LITTLE ? "little" : "big",
+        l.precision == 9 ? "nanoseconds" : "microseconds");
+  rc = pick_linktype(rp, lt_known ? (int64_t)l.linktype : -1, field,
+                     field_usable, 20);
+  if (rc)
+    return rc;
+  if (start >= 24 && snap >= 16 && snap <= (128u << 20)) {
+    rp->layout.snaplen = snap;
+  } else {
+    rp->layout.snaplen = 262144;
+    hi->patch_snaplen = 1;
+  }
+  capkit__scan_setup(&rp->sc, &rp->layout);
+  build_header(rp, hi);
+  hi->data_start = start >= 24 ? 24 : 0;
+  if (start < 24 && start > 0)
+    drop(rp, 0, start);
+  return 0;
+}
+
+/* ---- the walk ---- */
+
+/* Classify and drop [off, to): a record whose header survived (framed
+ * inside the gap, time close to the last record) is a damaged record,
+ * the rest bytes of no record. */
+static int drop_gap(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                    uint64_t len, int have_prev, uint32_t prev) {
+  capkit__rhdr h;
+  if (len >= CAPKIT__RHDR) {
+    capkit__scan_ld(&rp->sc, p, &h);
+    if (h.incl <= rp->sc.bound && CAPKIT__RHDR + (uint64_t)h.incl <= len &&
+        (!have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN))) {
+      drop_flush(rp);
+      uint64_t rl = CAPKIT__RHDR + (uint64_t)h.incl;
+      if (rp->keep_damaged && rp->w) {
+        event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, rl,
+              "record kept with a comment (caplen %u): the bytes after it "
+              "are not a record header, so its data or length is damaged",
+              h.incl);
+        int rc = out_record(rp, p, h.incl,
+                            "capkit repair: damaged record kept: the bytes "
+                            "after it are not a record header, so its data "
+                            "or length is damaged");
+        if (rc)
+          return rc;
+        rp->nrec++;
+      } else {
+        rp->dropped_rec++;
+        rp->dropped_bytes += rl;
+        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
+              "record dropped (caplen %u): the bytes after it are not a "
+              "record header, so its data or length is damaged",
+              h.incl);
+      }
+      off += rl;
+      len -= rl;
+    }
+  }
+  if (len)
+    drop(rp, off, len);
+  return 0;
+}
+
+/* Is the record of rl bytes at p (n bytes ready) followed by what a
+ * record would be followed by? The input's end, or a header whose time is
+ * close to its own (a following header, even a damaged one, keeps its
+ * first field), or a header whose lengths frame it up to such a header or
+ * the end (only its time fields damaged). */
+static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
+                    size_t rl, uint32_t sec) {
+  size_t left = n - rl;
+  if (left < 4)
+    return 1; /* the end of the input (or of a huge window) */
+  const uint8_t *q = p + rl;
+  if (capkit__near(capkit__ld32(q, sc->swap), sec, CAPKIT__STEP_WIN))
+    return 1;
+  if (left < CAPKIT__RHDR)
+    return 0;
+  uint32_t incl = capkit__ld32(q + 8, sc->swap);
+  if (incl > sc->bound || left - CAPKIT__RHDR < incl)
+    return 0;
+  size_t after = left - CAPKIT__RHDR - incl;
+  return after == 0 ||
+         (after >= 4 &&
+          capkit__near(capkit__ld32(q + CAPKIT__RHDR + incl, sc->swap), sec,
+                       CAPKIT__STEP_WIN));
+}
+
+/* After damage at p: where do the records go on? The first full chain,
+ * unless a shorter run of records starts before it and either lands
+ * exactly on it or ends at more damage without overlapping it (a few
+ * intact records between two damaged spots). *trust_end is set after the
+ * records the chain confirmed. */
+static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
+                  int at_end, size_t *at, size_t *trust_end) {
+  size_t full;
+  int found = capkit_scanner_find(t, p, n, 1, at_end, &full) == 1;
+  size_t lim = found ? full : n;
+  for (size_t c = 1; c + CAPKIT__RHDR <= lim; c++) {
+    if (capkit__ld32(p + c + 8, t->swap) > t->bound)
+      continue;
+    /* Records up to the full chain only: one that runs into it is damaged
+     * (the run ends there as at any other damage). */
+    size_t end;
+    int stop;
+    unsigned k = capkit__scan_walk(t, p, lim, c, t->chain + 1, &end, &stop);
+    if (k == 0)
+      continue;
+    if ((found && end == full && stop == CAPKIT__STOP_END) ||
+        (k >= 3 && (stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT))) {
+      *at = c;
+      *trust_end = found && end == full ? end : c + 1;
+      return 1;
+    }
+  }
+  if (found) {
+    *at = full;
+    *trust_end = full + 1;
+  }
+  return found;
+}
+
+static int walk(capkit_repair *rp, hdrinfo *hi) {
+  capkit__src *s = &rp->src;
+  const capkit_scanner *sc = &rp->sc;
+  uint32_t prev = 0;
+  int have_prev = 0;
+  /* Records starting before this input offset were confirmed by a chain. */
+  uint64_t trusted = 0;
+  for (;;) {
+    capkit__src_release(s);
+    size_t n;
+    int at_end;
+    int rc = ready(rp, LOOK, &n, &at_end);
+    if (rc)
+      return rc;
+    const uint8_t *p = s->cur;
+    uint64_t off = capkit__src_offset(s);
+    if (n == 0)
+      return 0;
+    if (n < CAPKIT__RHDR && at_end) {
+      drop_flush(rp);
+      event(rp, CAPKIT_REPAIR_TAIL_CUT, off, n,
+            "%zu bytes at the end dropped: a record header cut short", n);
+      rp->dropped_bytes += n;
+      s->cur += n;
+      return 0;
+    }
+    capkit__rhdr h;
+    capkit__scan_ld(sc, p, &h);
+    /* What libpcap accepts (any original length a capture can have). */
+    int fits = h.incl <= sc->bound && h.orig <= CAPKIT__MAX_ORIG;
+    int time_ok = !have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN);
+    size_t rl = CAPKIT__RHDR + (size_t)h.incl;
+    if (fits && rl <= n) {
+      int ok = off < trusted;
+      if (!ok && time_ok)
+        ok = followed(sc, p, n, rl, h.sec);
+      if (!ok && !time_ok) {
+        /* A jump in time, but a whole chain follows it. */
+        capkit_scanner t = *sc;
+        t.have_ref = 0;
+        ok = capkit__scan_chain(&t, p, n, 0, at_end);
+      }
+      if (ok) {
+        if (h.incl > hi->max_caplen)
+          hi->max_caplen = h.incl;
+        rc = emit(rp, p, rl);
+        if (rc)
+          return rc;
+        s->cur += rl;
+        capkit__src_prefetch(s);
+        prev = h.sec;
+        have_prev = 1;
+        continue;
+      }
+    }
+    /* Damage at off: find where the records go on. */
+    capkit_scanner t = *sc;
+    if (have_prev) {
+      t.have_ref = 1;
+      t.ref = prev;
+    }
+    size_t at, tend;
+    int found = resync(&t, p, n, at_end, &at, &tend);
+    if (!found && at_end && fits && rl > n && time_ok) {
+      /* A plausible header whose data runs past the end: truncated. */
+      drop_flush(rp);
+      size_t have = n - CAPKIT__RHDR;
+      if (rp->pad) {
+        event(rp, CAPKIT_REPAIR_TAIL_PADDED, off, n,
+              "last record cut short (%zu of %u bytes): kept with caplen "
+              "%zu",
+              have, h.incl, have);
+        if (have > hi->max_caplen)
+          hi->max_caplen = (uint32_t)have;
+        if ((rc = out_record(rp, p, (uint32_t)have, NULL)))
+          return rc;
+        rp->nrec++;
+      } else {
+        event(rp, CAPKIT_REPAIR_TAIL_CUT, off, n,
+              "last record cut short (%zu of %u bytes): dropped (--pad "
+              "keeps it)",
+              have, h.incl);
+        rp->dropped_rec++;
+        rp->dropped_bytes += n;
+      }
+      s->cur += n;
+      return 0;
+    }
+    if (!found) {
+      if (at_end) {
+        rc = drop_gap(rp, p, off, n, have_prev, prev);
+        s->cur += n;
+        return rc;
+      }
+      /* Not in this window: drop what cannot start a chain any more. */
+      size_t keep = sc->bound + 2 * CAPKIT__RHDR;
+      size_t skip = n > keep ? n - keep : 1;
+      drop(rp, off, skip);
+      s->cur += skip;
+      continue;
+    }
+    if ((rc = drop_gap(rp, p, off, at, have_prev, prev)))
+      return rc;
+    s->cur += at;
+    trusted = off + tend;
+  }
+}
+
+/* Resynchronisation also asks the first record found to fit the link
+ * type by content, when the file's own first records do. */
+static void content_check(capkit_repair *rp, const hdrinfo *hi) {
+  capkit__fit_fn fit = capkit__fit_for(rp->layout.linktype);
+  size_t n = (size_t)(rp->src.end - rp->src.cur), at;
+  int at_end = rp->src.kind != CAPKIT__SRC_BUF || rp->src.eof;
+  if (!fit || n < hi->data_start)
+    return;
+  if (capkit_scanner_find(&rp->sc, rp->src.cur, n, hi->data_start, at_end,
+                          &at) == 1 &&
+      capkit__scan_guess_at(&rp->sc, rp->src.cur, n, at) ==
+          (int64_t)rp->layout.linktype)
+    rp->sc.fit = fit;
+}
+
+static int open_input(capkit_repair *rp, const char *path) {
+  capkit__src *s = &rp->src;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  int fd = 0, own = 0;
+  if (strcmp(path, "-") != 0) {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return fail(rp, errno == ENOMEM ? CAPKIT_ENOMEM : CAPKIT_EOPEN, 0,
+                  "cannot open: %s", strerror(errno));
+    own = 1;
+  }
+  int rc = capkit__src_open_fd(s, fd, own, 0);
+  if (rc) {
+    if (own)
+      close(fd);
+    return fail(rp, rc, 0, "%s",
+                s->sys_errno ? strerror(s->sys_errno) : capkit_strerror(rc));
+  }
+  int f = capkit__src_fill(s, 4);
+  if (f < 0)
+    return fail(rp, f, 0, "read error: %s", capkit__src_errtext(s, f));
+  int codec = capkit__codec_of_magic(s->cur, (size_t)(s->end - s->cur));
+  if (codec != CAPKIT__CODEC_NONE) {
+    rc = capkit__src_decompress(s, codec);
+    if (rc)
+      return fail(rp, rc, 0, "%s", capkit_strerror(rc));
+  }
+  rp->src_id = capkit__new_source_id();
+  return 0;
+}
+
+/* ---- FTP ASCII-mode mangling ---- */
+
+static int ng_shb_swap(const uint8_t *p, size_t n);
+static uint32_t ng_block(const uint8_t *p, size_t n, int swap);
+
+/* The input read with every 0d 0a turned back into 0a (a transfer in
+ * ASCII mode wrote each 0a as 0d 0a; the inverse is exact). */
+typedef struct crlf {
+  capkit__src in;
+  int pending; /* a 0d held until the next byte is known */
+} crlf;
+
+static long crlf_pull(void *ctx, uint8_t *dst, size_t cap) {
+  crlf *c = ctx;
+  size_t o = 0;
+  while (o < cap) {
+    capkit__src_release(&c->in);
+    int f = capkit__src_fill(&c->in, 1);
+    if (f < 0)
+      return f;
+    if (f == 0) {
+      if (c->pending) {
+        dst[o++] = 0x0d;
+        c->pending = 0;
+      }
+      break;
+    }
+    const uint8_t *p = c->in.cur, *end = c->in.end;
+    while (p < end && o < cap) {
+      uint8_t b = *p;
+      if (c->pending) {
+        c->pending = 0;
+        if (b == 0x0a) {
+          dst[o++] = 0x0a;
+          p++;
+          continue;
+        }
+        dst[o++] = 0x0d;
+        continue; /* b again, now without the pending 0d */
+      }
+      p++;
+      if (b == 0x0d)
+        c->pending = 1;
+      else
+        dst[o++] = b;
+    }
+    c->in.cur = p;
+  }
+  return (long)o;
+}
+
+static void crlf_free(void *ctx) {
+  crlf *c = ctx;
+  capkit__src_close(&c->in);
+  free(c);
+}
+
+/* How many records chain from the first boundary found in b[0..n). */
+static unsigned chain_len(const uint8_t *b, size_t n) {
+  int sw = ng_shb_swap(b, n);
+  if (sw >= 0) { /* pcapng: whole blocks from the section header */
+    unsigned k = 0;
+    size_t q = 0;
+    uint32_t len;
+    while (k < 4096 && (len = ng_block(b + q, n - q, sw)) != 0) {
+      q += len;
+      k++;
+    }
+    return k;
+  }
+  capkit_scan_layout l;
+  size_t start, end;
+  int known, stop;
+  if (capkit_scan_infer(b, n, 0, 0, &l, &start, &known) != 1)
+    return 0;
+  capkit_scanner s;
+  capkit__scan_setup(&s, &l);
+  return capkit__scan_walk(&s, b, n, start, 4096, &end, &stop);
+}
+
+/* Is the input mangled (every 0a of the first bytes after a 0d, and the
+ * records chain further with the 0d removed)? Then read it undone. */
+static int ascii_check(capkit_repair *rp) {
+  size_t n;
+  int at_end;
+  int rc = ready(rp, (size_t)1 << 20, &n, &at_end);
+  if (rc)
+    return rc;
+  if (n > ((size_t)1 << 20))
+    n = (size_t)1 << 20;
+  const uint8_t *p = rp->src.cur;
+  size_t lf = 0, crlf_n = 0;
+  for (size_t i = 0; i < n; i++)
+    if (p[i] == 0x0a) {
+      lf++;
+      crlf_n += i > 0 && p[i - 1] == 0x0d;
+    }
+  if (lf == 0 || crlf_n != lf)
+    return 0;
+  uint8_t *u = malloc(n);
+  if (!u)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  size_t un = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(p[i] == 0x0d && i + 1 < n && p[i + 1] == 0x0a))
+      u[un++] = p[i];
+  int better = chain_len(u, un) > chain_len(p, n);
+  free(u);
+  if (!better)
+    return 0;
+  crlf *c = calloc(1, sizeof *c);
+  if (!c)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  capkit__src *s = &rp->src;
+  c->in = *s;
+  size_t window = s->window;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  s->window = window;
+  rc = capkit__src_open_pull(s, crlf_pull, c, crlf_free);
+  if (rc) {
+    *s = c->in;
+    free(c);
+    return fail(rp, rc, 0, "out of memory");
+  }
+  event(rp, CAPKIT_REPAIR_ASCII_UNDONE, 0, 0,
+        "FTP ASCII-mode mangling: every 0a was written as 0d 0a; undone for "
+        "the whole file (offsets from here count the bytes undone)");
+  return 0;
+}
+
+/* --keep-damaged on pcap input: pcapng output, so that a damaged record
+ * can carry its comment. */
+static int open_writer(capkit_repair *rp, const char *path) {
+  capkit_writer *w = capkit_writer_new();
+  if (!w)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  const capkit_scan_layout *l = &rp->layout;
+  int rc = capkit_writer_set_format(w, "pcapng");
+  if (!rc)
+    rc = capkit_writer_set_byte_order(w, l->byte_order);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, l->precision);
+  if (!rc)
+    rc = capkit_writer_set_linktype(w, l->linktype);
+  if (!rc && rp->sc.bound > 262144)
+    rc = capkit_writer_set_snaplen(w, rp->sc.bound);
+  if (!rc)
+    rc = capkit_writer_open_path(w, path);
+  if (rc) {
+    rc = fail(rp, rc, 0, "cannot open the output %s: %s", path,
+              capkit_writer_error(w)[0] ? capkit_writer_error(w)
+                                        : capkit_strerror(rc));
+    capkit_writer_free(w);
+    return rc;
+  }
+  rp->w = w;
+  return 0;
+}
+
+static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
+  capkit__sink *k = &rp->sink;
+  int rc = 0;
+  if (hi->patch_snaplen && k->tmp && !k->codec.write) {
+    /* The header went out first; its snaplen is the largest record's. */
+    uint8_t v[4];
+    uint32_t snap = hi->max_caplen ? hi->max_caplen : 262144;
+    capkit__st32(v, snap, rp->sc.swap);
+    rc = capkit__sink_flush(k);
+    if (!rc && pwrite(k->fd, v, 4, 16) != 4)
+      rc = CAPKIT_EIO;
+    if (!rc)
+      rp->layout.snaplen = snap;
+  }
+  if (!rc)
+    rc = capkit__sink_close(k);
+  if (rc)
+    return fail(rp, rc, 0, "cannot write the output: %s",
+                capkit_strerror(rc));
+  return 0;
+}
+
+int capkit_repair_run(capkit_repair *rp, const char *in_path,
+                      const char *out_path) {
+  if (!rp || !in_path)
+    return CAPKIT_EINVAL;
+  rp->nrec = rp->dropped_rec = rp->dropped_bytes = 0;
+  rp->changed = 0;
+  rp->have_layout = 0;
+  rp->gar_len = 0;
+  rp->err[0] = 0;
+  rp->out = 0;
+  rp->name = strcmp(in_path, "-") ? in_path : "stdin";
+  int rc = open_input(rp, in_path);
+  hdrinfo hi;
+  if (!rc)
+    rc = ascii_check(rp);
+  if (!rc)
+    rc = header(rp, &hi);
+  if (!rc) {
+    rp->have_layout = 1;
+    if (!hi.ng)
+      content_check(rp, &hi);
+    if (hi.data_start)
+      rp->src.cur += hi.data_start;
+    if (out_path && rp->keep_damaged && !hi.ng) {
+      rc = open_writer(rp, out_path);
+      if (!rc)
+        rp->out = 1;
+    } else if (out_path) {
+      memset(&rp->sink, 0, sizeof rp->sink);
+      rc = capkit__sink_open_path(&rp->sink, out_path);
+      if (!rc) {
+        rp->out = 1;
+        int codec = capkit__codec_of_name(out_path);
+        if (codec != CAPKIT__CODEC_NONE)
+          rc = capkit__sink_compress(&rp->sink, codec, 0);
+      }
+      if (rc)
+        rc = fail(rp, rc, 0, "cannot open the output %s: %s", out_path,
+                  rp->sink.sys_errno ? strerror(rp->sink.sys_errno)
+                                     : capkit_strerror(rc));
+      else if (!hi.ng)
+        rc = out_write(rp, hi.hdr, 24);
+    }
+  }
+  if (!rc)
+    rc = hi.ng ? walk_ng(rp, &hi) : walk(rp, &hi);
+  if (!rc)
+    drop_flush(rp);
+  if (rp->w) {
+    if (!rc && capkit_writer_close(rp->w) < 0)
+      rc = fail(rp, CAPKIT_EIO, 0, "%s", capkit_writer_error(rp->w));
+    capkit_writer_free(rp->w); /* unclosed: its temporary file is removed */
+    rp->w = NULL;
+  } else if (!rc && rp->out) {
+    rc = finish_output(rp, &hi);
+  } else if (rp->out) {
+    capkit__sink_abort(&rp->sink);
+  }
+  rp->out = 0;
+  capkit__src_close(&rp->src);
+  if (rc)
+    return rc;
+  return rp->changed ? 1 : 0;
+}
