@@ -56,8 +56,8 @@ static void on_damage(void *user, const capkit_repair_event *ev) {
   dstate *d = user;
   if (!d->quiet)
     printf("damage: %s: offset %" PRIu64 ", length %" PRIu64 ": %s: %s\n",
-           d->name, ev->offset, ev->length,
-           capkit_repair_kind_name(ev->kind), ev->message);
+           d->name, ev->offset, ev->length, capkit_repair_kind_name(ev->kind),
+           ev->message);
   d->n++;
 }
 
@@ -99,8 +99,7 @@ static int verify_one(const char *path, vstate *v, int strict) {
       n++;
   }
   if (v->total > v->max_print && !v->quiet)
-    printf("(%" PRIu64 " more warnings not listed)\n",
-           v->total - v->max_print);
+    printf("(%" PRIu64 " more warnings not listed)\n", v->total - v->max_print);
   int code = EXIT_OK;
   if (rc < 0) {
     if (!v->quiet)
@@ -108,10 +107,12 @@ static int verify_one(const char *path, vstate *v, int strict) {
     uint64_t intact, places;
     if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA &&
         list_damage(path, name, v->quiet, &intact, &places))
-      printf("%s: DAMAGED: %" PRIu64 " good records before the damage, %" PRIu64
-             " intact records in all, %" PRIu64 " damaged places, %" PRIu64
-             " warnings\n",
-             name, n, intact, places, v->total);
+      printf("%s: DAMAGED: %" PRIu64
+             " good record%s before the damage, %" PRIu64
+             " intact record%s in all, %" PRIu64 " damaged place%s, %" PRIu64
+             " warning%s\n",
+             name, n, cli_s(n), intact, cli_s(intact), places, cli_s(places),
+             v->total, cli_s(v->total));
     else if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)
       printf("%s: DAMAGED: %" PRIu64
              " good record%s before the damage, %" PRIu64 " warning%s\n",

@@ -380,7 +380,7 @@ rm -f "$O/o.pcapng"
 
 # ---- counts in messages: "1 record", "2 records" ----
 run "$C" verify "$D/cut-95.pcap"
-printf '%s\n' "$out" | grep -q "DAMAGED: 1 good record before the damage, 0 warnings" && ok ||
+printf '%s\n' "$out" | grep -q "DAMAGED: 1 good record before the damage, 1 intact record in all, 1 damaged place, 0 warnings" && ok ||
   not_ok "verify: singular count: $out"
 "$C" slice "$good" -o "$D/one.pcap" 1 || not_ok "slice 1"
 run "$C" verify "$D/one.pcap"
