@@ -12,17 +12,12 @@
 #include <capkit/capkit.h>
 #include <capkit/rewrite.h>
 
+#include "../internal.h"
 #include "../util/bytes.h"
 
-static void store_be16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-
-static void store_be32(uint8_t *p, uint32_t v) {
-  store_be16(p, (uint16_t)(v >> 16));
-  store_be16(p + 2, (uint16_t)v);
-}
+/* Network-order stores, through the byte helpers every parser uses. */
+#define store_be16(p, v) capkit__st16((p), (v), capkit__host_is_le())
+#define store_be32(p, v) capkit__st32((p), (v), capkit__host_is_le())
 
 #define MAX_MAPS 64
 #define MAX_PORTMAPS 256
@@ -708,13 +703,16 @@ static void csum_full(const l3 *x, uint8_t *f) {
 
 int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
                           capkit_record *out) {
-  if (!rw || !in || !out || out->size < sizeof(capkit_record) ||
-      (in->caplen && !in->data))
+  if (!rw || !in || !out || (in->caplen && !in->data))
+    return CAPKIT_EINVAL;
+  if (in->size < CAPKIT__RECORD_V1_SIZE || out->size < CAPKIT__RECORD_V1_SIZE)
     return CAPKIT_EINVAL;
   rw->started = 1;
   rw->counts[CAPKIT_RW_PACKETS]++;
-  uint32_t size = out->size;
-  *out = *in;
+  /* the fields both records know: each may be of another version */
+  uint32_t size = out->size, common = in->size < size ? in->size : size;
+  memcpy(out, in, common);
+  memset((uint8_t *)out + common, 0, size - common);
   out->size = size;
   size_t need = (size_t)in->caplen + 8;
   if (need > rw->cap) {

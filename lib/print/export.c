@@ -7,6 +7,7 @@
 
 #include <capkit/export.h>
 
+#include "../internal.h"
 #include "print_int.h"
 
 #define I CAPKIT_EXPORT_INTEGER
@@ -281,8 +282,7 @@ struct capkit_exporter {
   size_t by_layer_start[65]; /* group t is by_layer[start[t]..start[t+1]) */
   int started, occurrence;
   int have_first;
-  int64_t first_sec, prev_sec;
-  uint32_t first_nsec, prev_nsec;
+  capkit_time first, prev; /* for frame.time_relative and _delta */
   char err[256];
 };
 
@@ -470,42 +470,17 @@ static int end(column *c) {
   return 0;
 }
 
-/* Seconds (possibly negative) and nanoseconds as "S.NNNNNNNNN". */
-static void put_secs(tbuf *o, int64_t sec, uint32_t nsec, int negative) {
-  if (negative)
+/* A span as "[-]S.NNNNNNNNN" (stats.h computes it exactly). */
+static void put_span(tbuf *o, capkit_span d) {
+  if (d.negative)
     tb_c(o, '-');
-  tb_i(o, sec);
+  tb_u(o, d.sec);
   tb_c(o, '.');
-  tb_uw(o, nsec, 9);
-}
-
-/* a - b as a sign and a magnitude (sec, nsec), without overflow. */
-static void diff(int64_t as, uint32_t an, int64_t bs, uint32_t bn, int64_t *sec,
-                 uint32_t *nsec, int *neg) {
-  int before = as < bs || (as == bs && an < bn);
-  if (before) { /* swap so that a >= b */
-    int64_t ts = as;
-    uint32_t tn = an;
-    as = bs;
-    an = bn;
-    bs = ts;
-    bn = tn;
-  }
-  uint64_t s = (uint64_t)as - (uint64_t)bs; /* modular, then exact */
-  if (an < bn) {
-    s--;
-    an += 1000000000u;
-  }
-  *sec = (int64_t)(s > INT64_MAX ? INT64_MAX : s);
-  *nsec = an - bn;
-  *neg = before && (s || an != bn);
+  tb_uw(o, d.nsec, 9);
 }
 
 static void frame_value(capkit_exporter *x, column *c, const capkit_record *r) {
   tbuf *o = &c->text;
-  int64_t s;
-  uint32_t ns;
-  int neg;
   switch (c->frame) {
   case F_NUMBER:
     tb_u(o, r->number);
@@ -517,16 +492,16 @@ static void frame_value(capkit_exporter *x, column *c, const capkit_record *r) {
       tb_c(o, '.');
       tb_uw(o, 1000000000u - r->ts_nsec, 9);
     } else {
-      put_secs(o, r->ts_sec, r->ts_nsec, 0);
+      tb_i(o, r->ts_sec);
+      tb_c(o, '.');
+      tb_uw(o, r->ts_nsec, 9);
     }
     break;
   case F_RELATIVE:
-    diff(r->ts_sec, r->ts_nsec, x->first_sec, x->first_nsec, &s, &ns, &neg);
-    put_secs(o, s, ns, neg);
+    put_span(o, capkit_time_span(capkit_record_time(r), x->first));
     break;
   case F_DELTA:
-    diff(r->ts_sec, r->ts_nsec, x->prev_sec, x->prev_nsec, &s, &ns, &neg);
-    put_secs(o, s, ns, neg);
+    put_span(o, capkit_time_span(capkit_record_time(r), x->prev));
     break;
   case F_LEN:
     tb_u(o, r->origlen);
@@ -641,7 +616,7 @@ static void index_layers(capkit_exporter *x) {
 }
 
 int capkit_exporter_row(capkit_exporter *x, const capkit_record *rec) {
-  if (!x || !rec || rec->size < offsetof(capkit_record, extra))
+  if (!x || !rec || rec->size < CAPKIT__RECORD_V1_SIZE)
     return CAPKIT_EINVAL;
   if (!x->started) {
     x->by_layer = malloc((x->ncols ? x->ncols : 1) * sizeof *x->by_layer);
@@ -651,8 +626,7 @@ int capkit_exporter_row(capkit_exporter *x, const capkit_record *rec) {
     x->started = 1;
   }
   if (!x->have_first) {
-    x->first_sec = x->prev_sec = rec->ts_sec;
-    x->first_nsec = x->prev_nsec = rec->ts_nsec;
+    x->first = x->prev = capkit_record_time(rec);
     x->have_first = 1;
   }
   int layers = 0;
@@ -675,8 +649,7 @@ int capkit_exporter_row(capkit_exporter *x, const capkit_record *rec) {
                   rec->caplen, rec->origlen, x->decode_opts);
     capkit_packet_fields(&pkt, visit, &w);
   }
-  x->prev_sec = rec->ts_sec;
-  x->prev_nsec = rec->ts_nsec;
+  x->prev = capkit_record_time(rec);
   for (size_t i = 0; i < x->ncols; i++)
     if (x->cols[i].text.err)
       return CAPKIT_ENOMEM;
