@@ -4,7 +4,8 @@
 set -u
 : "${CAPKIT:?CAPKIT must name the built capkit binary}"
 : "${CAPKIT_TESTDATA:?CAPKIT_TESTDATA must name tests/data}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/capkit-sh-XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/capkit-sh-XXXXXX") && [ -d "$T" ] ||
+  { echo "lib.sh: cannot make a scratch directory" >&2; exit 99; }
 trap 'rm -rf "$T"' EXIT
 PY=/usr/bin/python3
 pass=0

@@ -446,7 +446,9 @@ if command -v apt-cache >/dev/null && command -v dpkg-query >/dev/null; then
   bash "$deps" --build --dry-run >"$T/deps-build"
   grep -q "^libpcap-dev " "$T/deps-build" && ! grep -q "^tshark " "$T/deps-build" && ok ||
     not_ok "install-deps --build: $(tr '\n' ' ' <"$T/deps-build")"
-  # apt-get runs only for what is missing, and updates only then
+  # apt-get runs only for what is missing, and updates only then; the
+  # stand-in commands live in the scratch directory and nowhere else
+  : "${T:?}"
   mkdir -p "$T/bin"
   printf '#!/bin/sh\necho "$*" >>"%s/apt.log"\n' "$T" >"$T/bin/apt-get"
   printf '#!/bin/sh\n"$@"\n' >"$T/bin/sudo"
