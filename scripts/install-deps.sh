@@ -29,8 +29,15 @@ test_pkgs=(clang tcpdump tshark wireshark-common python3-scapy python3-dpkt
            abigail-tools pcapfix python3-pytest python3-hypothesis
            python3-cffi nodejs npm)
 
+# A package counts as installed when dpkg says so, or, for the few whose
+# command may come from elsewhere, when the command is on PATH (NodeSource's
+# nodejs carries its own npm and conflicts with Debian's npm package).
 installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep "install ok installed" >/dev/null
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep "install ok installed" >/dev/null && return 0
+  case $1 in
+    npm) command -v npm >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
 }
 # known_to_apt NAME: apt has a candidate for it (from its current lists)
 known_to_apt() {
