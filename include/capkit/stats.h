@@ -288,6 +288,60 @@ CAPKIT_API int capkit_stats_bin(const capkit_stats *s, size_t i,
  * returns 0, or CAPKIT_ENOTFOUND when there is none yet. */
 CAPKIT_API int capkit_stats_origin(const capkit_stats *s, capkit_time *out);
 
+/* ---- reports --------------------------------------------------------- */
+
+/* The layouts of capkit_stats_write(), as capkit stats prints them. */
+#define CAPKIT_STATS_TEXT 0 /* the summary and every table, in columns */
+#define CAPKIT_STATS_JSON 1 /* one JSON object with every table, one line */
+#define CAPKIT_STATS_CSV 2  /* one table (report.table), a header line */
+
+/* What to write; start from CAPKIT_STATS_REPORT_INIT. */
+typedef struct capkit_stats_report {
+  uint32_t size; /* sizeof(capkit_stats_report) of the caller */
+  int format;    /* CAPKIT_STATS_TEXT, _JSON or _CSV */
+  /* CSV: the table, one of hierarchy, eth, ip, tcp, udp (conversations),
+   * talkers, endpoints-eth, endpoints-ip, endpoints-tcp, endpoints-udp,
+   * sizes, throughput (capkit_stats_table_known). Read during the call. */
+  const char *table;
+  size_t top;   /* TEXT, JSON: rows of the conversation and talker tables,
+                   0 for all; CSV lists every row */
+  int ethernet; /* TEXT, JSON: the Ethernet conversations too */
+  /* The accumulator whose time series is written (NULL: the one written);
+   * for instance one counted again on a grid from the earliest packet
+   * (capkit_stats_regrid). */
+  const capkit_stats *series;
+} capkit_stats_report;
+
+#define CAPKIT_STATS_REPORT_INIT                                               \
+  { .size = (uint32_t)sizeof(capkit_stats_report), .top = 10 }
+
+/* Where a report goes: called with each block of text in order (not
+ * NUL-terminated, valid during the call only); returns 0, or non-zero to
+ * report a write error (the rest of the report is then not passed on). */
+typedef int (*capkit_stats_write_fn)(void *user, const void *data,
+                                     size_t len);
+
+/* Write the report REP of S through FN(USER, ...). Times are seconds
+ * relative to the earliest packet (the summary's absolute times in UTC);
+ * percentages have two decimals; bytes are original lengths. Only reads
+ * S (see thread safety above); keeps at most about 64 KiB of text at a
+ * time. Returns 0, CAPKIT_EMISUSE (a NULL argument, a size too small, an
+ * unknown format or CSV table), CAPKIT_ENOMEM, or CAPKIT_EIO when FN
+ * reported an error. */
+CAPKIT_API int capkit_stats_write(const capkit_stats *s,
+                                  const capkit_stats_report *rep,
+                                  capkit_stats_write_fn fn, void *user);
+
+/* 1 when TABLE names a CSV table of capkit_stats_report, else 0. */
+CAPKIT_API int capkit_stats_table_known(const char *table);
+
+/* tshark cuts the series from the earliest packet; an accumulator cuts it
+ * from its origin (the first record, unless set). Returns 1, with *ORIGIN
+ * set to the earliest time, when a record older than the origin was added
+ * (the series of another accumulator with that origin, fed the same
+ * records, is then the one tshark shows); else 0. Only reads S. */
+CAPKIT_API int capkit_stats_regrid(const capkit_stats *s, capkit_time *origin);
+
 #ifdef __cplusplus
 }
 #endif

@@ -511,6 +511,162 @@ static void misuse(void) {
   capkit_stats_free(NULL);
 }
 
+/* ---- reports (capkit_stats_write) -------------------------------------- */
+
+typedef struct sink {
+  char *p;
+  size_t n, calls, biggest, fail_after;
+} sink;
+
+static int sink_fn(void *user, const void *data, size_t len) {
+  sink *k = user;
+  if (k->fail_after && k->calls >= k->fail_after)
+    return -1;
+  k->calls++;
+  k->biggest = len > k->biggest ? len : k->biggest;
+  k->p = realloc(k->p, k->n + len + 1);
+  memcpy(k->p + k->n, data, len);
+  k->n += len;
+  k->p[k->n] = '\0';
+  return 0;
+}
+
+static char *report_of(const capkit_stats *s, int format, const char *table,
+                       int *rc) {
+  capkit_stats_report rep = CAPKIT_STATS_REPORT_INIT;
+  sink k = {0};
+  rep.format = format;
+  rep.table = table;
+  *rc = capkit_stats_write(s, &rep, sink_fn, &k);
+  return k.p;
+}
+
+/* The size bin of an original length by the rule stats.h states: 0-19,
+ * 20-39, 40-79, ... doubling, 20480 and above in the last. */
+static int size_bin_of(uint32_t len) {
+  int i = 0;
+  for (uint32_t hi = 20; i < CAPKIT_STATS_SIZE_BINS - 1 && len >= hi; hi *= 2)
+    i++;
+  return i;
+}
+
+/* Random captures: the text summary, the JSON head, the CSV size and
+ * throughput tables against counts taken here from the records. */
+static void reports(int rounds) {
+  int all = 1;
+  for (int round = 0; round < rounds; round++) {
+    size_t n = 1 + below(300);
+    rec_store *v = make_records(n, 0);
+    capkit_stats *s = capkit_stats_new(NULL);
+    uint64_t bytes = 0, bins[CAPKIT_STATS_SIZE_BINS] = {0};
+    for (size_t i = 0; i < n; i++) {
+      capkit_stats_add(s, &v[i].rec, NULL);
+      bytes += v[i].rec.origlen;
+      bins[size_bin_of(v[i].rec.origlen)]++;
+    }
+    int rc, ok = 1;
+    char head[96], *t = report_of(s, CAPKIT_STATS_TEXT, NULL, &rc);
+    snprintf(head, sizeof head, "Packets: %zu\nBytes: %llu", n,
+             (unsigned long long)bytes);
+    ok &= rc == 0 && t && !strncmp(t, head, strlen(head));
+    free(t);
+    t = report_of(s, CAPKIT_STATS_JSON, NULL, &rc);
+    snprintf(head, sizeof head, "{\"packets\":%zu,\"bytes\":%llu,", n,
+             (unsigned long long)bytes);
+    ok &= rc == 0 && t && !strncmp(t, head, strlen(head)) &&
+          !strcmp(t + strlen(t) - 2, "}\n");
+    free(t);
+    t = report_of(s, CAPKIT_STATS_CSV, "sizes", &rc);
+    char *line = t ? strchr(t, '\n') : NULL;
+    ok &= rc == 0 && line && !strncmp(t, "range,packets,bytes\n", 20);
+    for (int b = 0; line && b < CAPKIT_STATS_SIZE_BINS; b++) {
+      unsigned long long p = 0;
+      const char *c = strchr(line + 1, ',');
+      ok &= c && sscanf(c + 1, "%llu", &p) == 1 && p == bins[b];
+      line = strchr(line + 1, '\n');
+    }
+    free(t);
+    t = report_of(s, CAPKIT_STATS_CSV, "throughput", &rc);
+    unsigned long long sum = 0, p, b;
+    line = t ? strchr(t, '\n') : NULL;
+    while (line && line[1]) {
+      const char *c = strchr(line + 1, ',');
+      if (!c || sscanf(c + 1, "%llu,%llu", &p, &b) != 2)
+        break;
+      sum += p;
+      line = strchr(line + 1, '\n');
+    }
+    ok &= rc == 0 && sum == n;
+    free(t);
+    all &= ok;
+    capkit_stats_free(s);
+    free(v);
+  }
+  CHECK(all);
+}
+
+/* A long report reaches the callback in blocks of about 64 KiB; a
+ * callback's error ends the report with CAPKIT_EIO and no further call;
+ * bad requests are refused. */
+static void report_blocks_and_misuse(void) {
+  capkit_stats *s = capkit_stats_new(NULL);
+  static uint8_t d[MAXPKT];
+  for (uint32_t i = 0; i < 5000; i++) {
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    memset(d, 0, sizeof d);
+    d[12] = 0x08;
+    d[14] = 0x45;
+    d[17] = 28;
+    d[22] = 64;
+    d[23] = 17;
+    d[26] = 10;
+    d[27] = (uint8_t)(i >> 16);
+    d[28] = (uint8_t)(i >> 8);
+    d[29] = (uint8_t)i;
+    d[30] = 10;
+    d[33] = 1;
+    rec.ts_sec = 1000 + i;
+    rec.caplen = rec.origlen = 42;
+    rec.data = d;
+    capkit_stats_add(s, &rec, NULL);
+  }
+  CHECK_EQ(capkit_stats_conv_count(s, CAPKIT_CONV_IPV4), 5000u);
+  capkit_stats_report rep = CAPKIT_STATS_REPORT_INIT;
+  rep.format = CAPKIT_STATS_CSV;
+  rep.table = "ip";
+  sink k = {0};
+  CHECK_EQ(capkit_stats_write(s, &rep, sink_fn, &k), 0);
+  CHECK(k.calls > 1 && k.biggest < (1u << 16) + 4096);
+  size_t lines = 0;
+  for (size_t i = 0; i < k.n; i++)
+    lines += k.p[i] == '\n';
+  CHECK_EQ(lines, 5001u); /* header and every conversation */
+  free(k.p);
+  sink f = {0};
+  f.fail_after = 1;
+  CHECK_EQ(capkit_stats_write(s, &rep, sink_fn, &f), CAPKIT_EIO);
+  CHECK_EQ(f.calls, 1u);
+  free(f.p);
+  rep.table = "nope";
+  CHECK_EQ(capkit_stats_write(s, &rep, sink_fn, &k), CAPKIT_EMISUSE);
+  CHECK(!capkit_stats_table_known("nope"));
+  CHECK(capkit_stats_table_known("endpoints-udp"));
+  CHECK(!capkit_stats_table_known(NULL));
+  rep.format = 7;
+  CHECK_EQ(capkit_stats_write(s, &rep, sink_fn, &k), CAPKIT_EMISUSE);
+  rep.format = CAPKIT_STATS_TEXT;
+  rep.size = 4;
+  CHECK_EQ(capkit_stats_write(s, &rep, sink_fn, &k), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_stats_write(NULL, &rep, sink_fn, &k), CAPKIT_EMISUSE);
+  /* in time order: the grid already starts at the earliest packet */
+  capkit_time o = {0, 0};
+  CHECK_EQ(capkit_stats_regrid(s, &o), 0);
+  add_at(s, 999, 5, 42, 42); /* older than the first */
+  CHECK_EQ(capkit_stats_regrid(s, &o), 1);
+  CHECK(o.sec == 999 && o.nsec == 5);
+  capkit_stats_free(s);
+}
+
 int main(void) {
   split_merge(0, 300);
   split_merge(1, 150);
@@ -523,5 +679,7 @@ int main(void) {
   extreme_times();
   conversation_cap();
   misuse();
+  reports(100);
+  report_blocks_and_misuse();
   return tap_done();
 }
