@@ -166,7 +166,7 @@ void cli_rewrite_summary(const char *cmd, const capkit_rewriter *rw);
  * into place on success), or standard output for NULL or "-". */
 typedef struct cli_outfile {
   FILE *f;
-  char *tmp, *path; /* NULL for standard output */
+  struct capkit_outfile *h;
 } cli_outfile;
 /* Prints the error and returns its exit code (0 on success). */
 int cli_outfile_open(cli_outfile *of, const char *cmd, const char *path);
