@@ -93,6 +93,11 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
 int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
                  const char *path);
 
+/* Report the lossy writes of w (before it is opened) on standard error,
+ * "capkit CMD: warning: ...", the first of each kind (records cut to the
+ * snaplen asked for are not reported). */
+void cli_writer_warnings(const char *cmd, capkit_writer *w);
+
 /* Usage error (returns EXIT_USAGE) when standard input ('-') is named more
  * than once among the n paths: the second would read nothing; else 0. */
 int cli_stdin_once(const char *cmd, int n, char **paths);

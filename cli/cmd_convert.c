@@ -79,6 +79,7 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
     }
     if (!ws[id]) {
       capkit_writer *w = ws[id] = capkit_writer_new();
+      cli_writer_warnings("convert", w);
       const capkit_iface *f = rec.iface;
       char *name = split_name(o->out, id);
       int e = w && name ? 0 : CAPKIT_ENOMEM;
@@ -236,6 +237,7 @@ int cmd_convert(int argc, char **argv) {
     return code;
   }
   capkit_writer *w = capkit_writer_new();
+  cli_writer_warnings("convert", w);
   int rc = w ? capkit_writer_copy_settings(w, r) : CAPKIT_ENOMEM;
   if (!rc && format && (rc = capkit_writer_set_format(w, format)))
     cli_err("convert", "cannot write format '%s'", format);

@@ -237,6 +237,7 @@ static int out_common(const char *cmd, cut_out *o, const char *path,
     rc = capkit_writer_set_compression(o->w, c->compress, c->level);
   if (rc)
     return out_fail(cmd, o, rc);
+  cli_writer_warnings(cmd, o->w);
   rc = capkit_writer_open_path(o->w, path);
   if (rc < 0)
     return out_fail(cmd, o, rc);

@@ -267,9 +267,31 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg) {
   return cli_usage_error(cmd, "invalid option"), -1;
 }
 
+/* The first warning of each kind a writer gives; a record cut to the
+ * snaplen is what the options asked for and is not reported. */
+static void writer_warning(void *user, int warning, uint64_t offset,
+                           uint64_t record, const char *msg) {
+  static uint64_t seen;
+  (void)offset;
+  (void)record;
+  if (warning == CAPKIT_W_RECORD_CUT ||
+      (warning >= 0 && warning < 64 && (seen >> warning & 1)))
+    return;
+  if (warning >= 0 && warning < 64)
+    seen |= (uint64_t)1 << warning;
+  cli_err((const char *)user, "warning: %s (not repeated for later records)",
+          msg);
+}
+
+void cli_writer_warnings(const char *cmd, capkit_writer *w) {
+  if (w)
+    capkit_writer_set_warning_fn(w, writer_warning, (void *)(uintptr_t)cmd);
+}
+
 int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
                  const char *path) {
   int rc = 0;
+  cli_writer_warnings(cmd, w);
   if (o->format && (rc = capkit_writer_set_format(w, o->format)))
     cli_err(cmd, "cannot write format '%s'", o->format);
   if (!rc && o->have_bo)

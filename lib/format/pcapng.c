@@ -562,7 +562,10 @@ static int ts_encode(int64_t sec, uint32_t nsec, uint8_t res, int64_t off,
     unsigned b = res & 0x7f;
     if (b >= 64 || (b && s >> (64 - b)))
       return -1;
-    frac = (uint64_t)(((unsigned __int128)nsec << b) / 1000000000u);
+    /* Finer than a nanosecond (b >= 30): rounded up, so that the reader's
+     * floor gives back exactly nsec; coarser: truncated like decimals. */
+    unsigned __int128 num = (unsigned __int128)nsec << b;
+    frac = (uint64_t)((num + (b >= 30 ? 999999999u : 0)) / 1000000000u);
     v = (s << b) + frac;
     if (v < (s << b))
       return -1;
@@ -999,10 +1002,15 @@ static int put(capkit_writer *w, const void *p, size_t n) {
 }
 
 /* Append one option (padded) to b. */
-static int add_opt(capkit__buf *b, uint16_t code, const void *v, size_t n,
-                   int swap) {
-  if (n > 0xffff)
-    n = 0xffff; /* an option cannot be longer: cut */
+static int add_opt(capkit_writer *w, capkit__buf *b, uint16_t code,
+                   const void *v, size_t n, int swap) {
+  if (n > 0xffff) { /* an option cannot be longer: cut, and say so */
+    capkit__writer_warn(w, CAPKIT_W_OPTION_DROPPED,
+                        "option %u of %zu bytes cut to 65535 (the most a "
+                        "pcapng option holds)",
+                        code, n);
+    n = 0xffff;
+  }
   uint8_t h[4];
   static const uint8_t zero[4];
   capkit__st16(h, code, swap);
@@ -1059,7 +1067,7 @@ static int write_shb(capkit_writer *w, ng_wstate *ws, const uint8_t *orig,
   const char *c = set->comment;
   int first = !ws->shb_done;
   if (c && first) {
-    rc = add_opt(&ws->tmp, OPT_COMMENT, c, strlen(c), ws->swap);
+    rc = add_opt(w, &ws->tmp, OPT_COMMENT, c, strlen(c), ws->swap);
     any = 1;
   }
   if (orig) {
@@ -1071,7 +1079,7 @@ static int write_shb(capkit_writer *w, ng_wstate *ws, const uint8_t *orig,
     while (!rc && opt_next(&it, &code, &len, &v) > 0) {
       if (code == OPT_COMMENT && first && set->comment_set)
         continue;
-      rc = add_opt(&ws->tmp, code, v, len, ws->swap);
+      rc = add_opt(w, &ws->tmp, code, v, len, ws->swap);
       any = 1;
     }
   } else {
@@ -1082,7 +1090,7 @@ static int write_shb(capkit_writer *w, ng_wstate *ws, const uint8_t *orig,
       if (!v && i == 2)
         v = appl;
       if (v)
-        rc = add_opt(&ws->tmp, (uint16_t)(2 + i), v, strlen(v), ws->swap);
+        rc = add_opt(w, &ws->tmp, (uint16_t)(2 + i), v, strlen(v), ws->swap);
     }
     any = 1;
   }
@@ -1160,13 +1168,13 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
     const char *strs[2] = {f->name, f->description};
     for (int i = 0; i < 2 && !rc; i++)
       if (strs[i]) {
-        rc = add_opt(&ws->tmp, (uint16_t)(2 + i), strs[i], strlen(strs[i]),
+        rc = add_opt(w, &ws->tmp, (uint16_t)(2 + i), strs[i], strlen(strs[i]),
                      ws->swap);
         any = 1;
       }
   }
   if (!rc && res != 6) {
-    rc = add_opt(&ws->tmp, 9, &res, 1, ws->swap);
+    rc = add_opt(w, &ws->tmp, 9, &res, 1, ws->swap);
     any = 1;
   }
   if (!rc && f && f->filter) {
@@ -1186,12 +1194,12 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
     any = 1;
   }
   if (!rc && f && f->os) {
-    rc = add_opt(&ws->tmp, 12, f->os, strlen(f->os), ws->swap);
+    rc = add_opt(w, &ws->tmp, 12, f->os, strlen(f->os), ws->swap);
     any = 1;
   }
   if (!rc && fcs >= 0) {
     uint8_t fl = (uint8_t)fcs;
-    rc = add_opt(&ws->tmp, 13, &fl, 1, ws->swap);
+    rc = add_opt(w, &ws->tmp, 13, &fl, 1, ws->swap);
     any = 1;
   }
   /* if_tsoffset: the input's base of time stays, so that its times (even
@@ -1200,7 +1208,7 @@ static int write_idb(capkit_writer *w, ng_wstate *ws, const capkit_iface *f,
   if (!rc && off) {
     uint8_t v[8];
     capkit__st64(v, (uint64_t)off, ws->swap);
-    rc = add_opt(&ws->tmp, 14, v, 8, ws->swap);
+    rc = add_opt(w, &ws->tmp, 14, v, 8, ws->swap);
     any = 1;
   }
   if (!rc)
@@ -1348,6 +1356,23 @@ static const uint8_t *epb_opt_swapped(uint16_t code, uint16_t len,
   return NULL;
 }
 
+/* Warn when TS, the time of REC in interface F's units, reads back as
+ * another time: an if_tsresol coarser than the record's time. */
+static void rounded_time(capkit_writer *w, const capkit_record *rec,
+                         uint64_t ts, uint32_t id, const ng_wif *f) {
+  capkit_time back;
+  ts_decode(ts, f->tsresol, f->tsoffset, &back.sec, &back.nsec);
+  if (back.sec == rec->ts_sec && back.nsec == rec->ts_nsec)
+    return;
+  char a[CAPKIT_TIME_FMT_MAX], b[CAPKIT_TIME_FMT_MAX];
+  capkit_time_format(a, sizeof a, capkit_record_time(rec), 9, 0);
+  capkit_time_format(b, sizeof b, back, 9, 0);
+  capkit__writer_warn(w, CAPKIT_W_TS_ROUNDED,
+                      "time %s written as %s (interface %u, if_tsresol "
+                      "0x%02x)",
+                      a, b, id, f->tsresol);
+}
+
 /* An enhanced packet block of our own; options kept from the input block,
  * swapped when the byte order changes. */
 static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
@@ -1372,6 +1397,8 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
         "%u (resolution byte 0x%02x, offset %lld s)",
         (unsigned long long)(w->nrec + 1), t, id, f->tsresol,
         (long long)f->tsoffset);
+  } else if (w->warn_fn) {
+    rounded_time(w, rec, ts, id, f);
   }
   uint32_t caplen = rec->caplen;
   if (w->set.truncate && caplen > w->set.snaplen)
@@ -1410,12 +1437,12 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
   size_t opt0 = b->len;
   int keep_comments = px && rec->comment == px->comment;
   if (!rc && rec->comment && !keep_comments)
-    rc = add_opt(b, OPT_COMMENT, rec->comment, strlen(rec->comment),
+    rc = add_opt(w, b, OPT_COMMENT, rec->comment, strlen(rec->comment),
                  ws->swap);
   if (!rc && rec->flags) {
     uint8_t fl[4];
     capkit__st32(fl, rec->flags, ws->swap);
-    rc = add_opt(b, EPB_FLAGS, fl, 4, ws->swap);
+    rc = add_opt(w, b, EPB_FLAGS, fl, 4, ws->swap);
   }
   if (!rc && px && px->opts_len && px->type != BT_SPB) {
     optit it = {px->opts, px->opts + px->opts_len, xswap};
@@ -1427,7 +1454,7 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
       uint8_t sw[9];
       if (xswap != ws->swap && !(v = epb_opt_swapped(code, len, v, sw)))
         continue; /* its byte order is not known: left out */
-      rc = add_opt(b, code, v, len, ws->swap);
+      rc = add_opt(w, b, code, v, len, ws->swap);
     }
   }
   if (!rc)
@@ -1581,7 +1608,7 @@ static int ng_wstats(capkit_writer *w, const capkit_iface *iface,
     if (st->present & bit[i]) {
       uint8_t b[8];
       capkit__st64(b, v[i], ws->swap);
-      rc = add_opt(&ws->tmp, (uint16_t)(4 + i), b, 8, ws->swap);
+      rc = add_opt(w, &ws->tmp, (uint16_t)(4 + i), b, 8, ws->swap);
       any = 1;
     }
   if (!rc)
