@@ -1,13 +1,9 @@
 /* cmd_gen.c - capkit gen: write packets built from layered specs, one or
  * several streams interleaved by time, to any output format. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -142,328 +138,62 @@ static const char gen_spec_help[] =
     "  eth()/ipv4(len=20)/udp()/payload(len=8) (a wrong IP length)\n"
     "  eth()/ipv4()/tcp-session(dport=80,req=\"GET /\\r\\n\",resplen=4000)\n";
 
-typedef struct stream {
-  capkit_gen *g;
-  capkit_iface iface; /* pcapng with several link types: one each */
-  uint64_t count, sent; /* packets */
-  capkit_time start, interval;
-  capkit_time base, next; /* packet `sent`: start + sent * interval, and
-                             that plus its jitter */
-  int64_t jitter_ns;
-  int next_bad; /* the next time is past the end of time */
-  uint64_t rng;
-} stream;
-
-/* Duration: NUMBER[ns|us|ms|s|m|h], seconds by default, never negative. */
-static int parse_dur(const char *s, capkit_time *t) {
-  if (!isdigit((unsigned char)*s))
-    return -1;
-  return capkit_time_parse_duration(s, t) ? -1 : 0;
-}
-
-/* Rate: packets per second with k/M/G, as the time between packets:
- * 0, -1 for bad text, -2 for a rate so low that the interval does not
- * fit. */
-static int parse_rate(const char *s, capkit_time *t) {
-  char *end;
-  if (!isdigit((unsigned char)*s) && *s != '.')
-    return -1;
-  double v = strtod(s, &end);
-  if (*end == 'k' || *end == 'K')
-    v *= 1e3, end++;
-  else if (*end == 'M')
-    v *= 1e6, end++;
-  else if (*end == 'G')
-    v *= 1e9, end++;
-  if (*end || !(v > 0) || v > 1e9) /* below 2^-1074 reads as 0 */
-    return -1;
-  capkit_time one_ns = {0, 1}; /* 10^9 / v ns rounded, or out of range */
-  return capkit_time_scale(one_ns, 1e9 / v, t) ? -2 : 0;
-}
-
-/* RFC 3339, or epoch seconds with a fraction. */
-static int parse_start(const char *s, capkit_time *t) {
-  if (capkit_time_parse(s, t) == 0)
-    return 0;
-  if (!isdigit((unsigned char)*s) || s[strspn(s, "0123456789.")])
-    return -1;
-  return capkit_time_parse_duration(s, t) ? -1 : 0;
-}
-
-static uint64_t mix(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-/* The time of packet s->sent from its base: plus a random 0..jitter,
- * exactly; past the end of time it is flagged, to fail only when that
- * packet is written. */
-static void set_next(stream *s) {
-  if (s->jitter_ns <= 0) {
-    s->next = s->base;
-    return;
-  }
-  capkit_time j =
-      capkit_time_from_ns((int64_t)(mix(&s->rng) % (uint64_t)s->jitter_ns));
-  if (!s->next_bad)
-    s->next_bad = capkit_time_add(s->base, j, &s->next) != 0;
-}
-
-/* On to the next packet: the base moves by one interval (exact: the same
- * as start + sent * interval). */
-static void advance(stream *s) {
-  s->sent++;
-  if (!s->next_bad)
-    s->next_bad = capkit_time_add(s->base, s->interval, &s->base) != 0;
-  set_next(s);
-}
-
-/* Show a spec error with a caret under its column. */
-static void spec_error(const char *where, const char *spec,
-                       const capkit_spec_error *e) {
-  if (e->column)
-    cli_err("gen", "%s, column %zu: %s", where, e->column, e->message);
+/* Show the set's error at WHERE (a spec, or a file and its line), with a
+ * caret under the column of a wrong spec. */
+static int gen_error(const capkit_genset *gs, const char *where, int rc) {
+  const char *spec = capkit_genset_error_spec(gs);
+  size_t col = capkit_genset_error_column(gs);
+  if (rc == CAPKIT_ENOMEM)
+    cli_err("gen", "out of memory");
+  else if (col)
+    cli_err("gen", "%s, column %zu: %s", where, col, capkit_genset_error(gs));
   else
-    cli_err("gen", "%s: %s", where, e->message);
-  if (e->column && strlen(spec) < 300 && !strchr(spec, '\n'))
-    fprintf(stderr, "  %s\n  %*s^\n", spec, (int)e->column - 1, "");
+    cli_err("gen", "%s: %s", where, capkit_genset_error(gs));
+  if (col && strlen(spec) < 300 && !strchr(spec, '\n'))
+    fprintf(stderr, "  %s\n  %*s^\n", spec, (int)col - 1, "");
+  return rc == CAPKIT_ESPEC || rc == CAPKIT_ERANGE || rc == CAPKIT_ETOOBIG
+             ? EXIT_USAGE
+             : cli_exit_for(rc);
 }
 
-typedef struct defaults {
-  uint64_t count;
-  capkit_time start, interval, jitter;
-  uint64_t seed;
-} defaults;
-
-/* Bounds of a spec file, so that a wrong file (/dev/zero, a capture) is
- * refused early instead of filling memory; documented in --help. */
-#define SPEC_FILE_MAX (16u << 20)
-#define SPEC_LINE_MAX (1u << 20)
-#define STREAMS_MAX 100000u
-
-static int add_stream(stream **ss, size_t *n, const char *spec,
-                      const char *where, const defaults *d, uint64_t count,
-                      capkit_time start, capkit_time interval,
-                      capkit_time jitter) {
-  capkit_gen *g;
-  capkit_spec_error e;
-  int rc = capkit_gen_new(spec, d->seed + *n * 0x1000193ull, &g, &e);
-  if (rc == CAPKIT_ESPEC) {
-    spec_error(where, spec, &e);
-    return EXIT_USAGE;
-  }
-  if (rc) {
-    cli_err("gen", "%s: %s", where,
-            rc == CAPKIT_EOPEN ? e.message : capkit_strerror(rc));
-    return cli_exit_for(rc);
-  }
-  stream *ns = *ss;
-  if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4, ...: room doubles */
-    ns = realloc(*ss, (*n ? 2 * *n : 1) * sizeof *ns);
-    if (!ns) {
-      capkit_gen_free(g);
-      cli_err("gen", "out of memory");
-      return EXIT_IO;
-    }
-    *ss = ns;
-  }
-  stream *s = &ns[(*n)++];
-  memset(s, 0, sizeof *s);
-  s->g = g;
-  uint64_t per = capkit_gen_round_packets(g);
-  if (per && count > UINT64_MAX / per) {
-    cli_err("gen", "%s: too many packets", where);
-    return EXIT_USAGE;
-  }
-  s->count = count * per;
-  s->start = start;
-  s->interval = interval;
-  if (capkit_time_to_ns(jitter, &s->jitter_ns)) {
-    cli_err("gen", "%s: jitter too large (at most 292 years)", where);
-    return EXIT_USAGE;
-  }
-  s->rng = d->seed ^ (0xa5a5a5a5ull + *n);
-  s->base = start;
-  set_next(s);
-  return 0;
-}
-
-/* A spec file line: KEY=VALUE words, then the spec. */
-static int file_line(stream **ss, size_t *n, char *line, const char *where,
-                     const defaults *d) {
-  uint64_t count = d->count;
-  capkit_time start = d->start, interval = d->interval, jitter = d->jitter;
-  char *p = line;
-  for (;;) {
-    while (*p == ' ' || *p == '\t')
-      p++;
-    static const char *keys[] = {"count=", "rate=", "interval=", "start=",
-                                 "jitter="};
-    size_t k;
-    for (k = 0; k < 5; k++)
-      if (strncmp(p, keys[k], strlen(keys[k])) == 0)
-        break;
-    if (k == 5)
-      break;
-    char *v = p + strlen(keys[k]), *e = v;
-    while (*e && *e != ' ' && *e != '\t')
-      e++;
-    char save = *e;
-    *e = 0;
-    int bad = 0;
-    switch (k) {
-    case 0: bad = cli_parse_size(v, &count); break;
-    case 1: bad = parse_rate(v, &interval); break;
-    case 2: bad = parse_dur(v, &interval); break;
-    case 3: bad = parse_start(v, &start); break;
-    default: bad = parse_dur(v, &jitter); break;
-    }
-    if (bad) {
-      cli_err("gen", "%s: bad %.*s'%s'%s", where, (int)strlen(keys[k]) - 1,
-              keys[k], v,
-              bad == -2 ? ": too low, the time between packets does not fit"
-                        : "");
-      return EXIT_USAGE;
-    }
-    *e = save;
-    p = e;
-  }
-  return add_stream(ss, n, p, where, d, count, start, interval, jitter);
-}
-
-/* The next line of f into *line (grown, at most SPEC_LINE_MAX bytes, NUL
- * terminated, without its newline): 1, 0 at the end, -1 read error, -2
- * too long, -3 a NUL byte (not a text file). *total counts the bytes. */
-static int spec_line(FILE *f, char **line, size_t *cap, size_t *len,
-                     size_t *total) {
-  int c;
-  *len = 0;
-  while ((c = getc(f)) != EOF) {
-    if (++*total > SPEC_FILE_MAX)
-      return -2;
-    if (c == '\n')
-      break;
-    if (c == 0)
-      return -3;
-    if (*len == SPEC_LINE_MAX)
-      return -2;
-    if (*len + 1 >= *cap) {
-      size_t nc = *cap ? 2 * *cap : 256;
-      if (nc > SPEC_LINE_MAX + 1)
-        nc = SPEC_LINE_MAX + 1;
-      char *nl = realloc(*line, nc);
-      if (!nl)
-        return -1;
-      *line = nl;
-      *cap = nc;
-    }
-    (*line)[(*len)++] = (char)c;
-  }
-  if (c == EOF && (ferror(f) || *len == 0))
-    return ferror(f) ? -1 : 0;
-  (*line)[*len] = 0;
-  return 1;
-}
-
-static int read_spec_file(stream **ss, size_t *n, const char *path,
-                          const defaults *d) {
+static int read_spec_file(capkit_genset *gs, const char *path,
+                          const capkit_gen_stream *d) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
   if (!f) {
     cli_err("gen", "%s: %s", path, strerror(errno));
     return EXIT_IO;
   }
-  char *line = NULL;
-  size_t cap = 0, len, total = 0;
-  int code = 0, got;
-  unsigned long no = 0;
-  while (!code && (got = spec_line(f, &line, &cap, &len, &total)) != 0) {
-    no++;
-    if (got == -2 || got == -3) {
-      cli_err("gen", "%s line %lu: %s", path, no,
-              got == -3 ? "a NUL byte: not a text file of specs"
-              : total > SPEC_FILE_MAX
-                  ? "the spec file is longer than 16 MiB"
-                  : "longer than 1 MiB (a spec line is at most 1 MiB)");
-      code = EXIT_USAGE;
-      break;
-    }
-    if (got < 0) {
-      cli_err("gen", "%s: %s", path,
-              ferror(f) ? strerror(errno) : "out of memory");
-      code = EXIT_IO;
-      break;
-    }
-    while (len > 0 && line[len - 1] == '\r')
-      line[--len] = 0;
-    char *p = line;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (!*p || *p == '#')
-      continue;
-    char where[512];
-    snprintf(where, sizeof where, "%s line %lu", path, no);
-    if (*n == STREAMS_MAX) {
-      cli_err("gen", "%s: more than %u streams", where, STREAMS_MAX);
-      code = EXIT_USAGE;
-      break;
-    }
-    code = file_line(ss, n, p, where, d);
-  }
-  free(line);
+  int rc = capkit_genset_read(gs, f, d);
   if (f != stdin)
     fclose(f);
-  if (!code && *n == 0) {
-    cli_err("gen", "%s: no stream in the file", path);
-    code = EXIT_USAGE;
-  }
-  return code;
+  if (!rc)
+    return EXIT_OK;
+  char where[512];
+  size_t line = capkit_genset_error_line(gs);
+  if (line)
+    snprintf(where, sizeof where, "%s line %zu", path, line);
+  else
+    snprintf(where, sizeof where, "%s", path);
+  return gen_error(gs, where, rc);
 }
 
-static int run(stream *ss, size_t n, capkit_writer *w, int ifaces,
-               const char *out) {
+static int run(capkit_genset *gs, capkit_writer *w, const char *out) {
   capkit_record rec = CAPKIT_RECORD_INIT;
-  capkit_record_init(&rec);
   uint64_t nrec = 0;
-  for (;;) {
-    stream *s = NULL;
-    if (n == 1) {
-      s = ss[0].sent < ss[0].count ? &ss[0] : NULL;
-    } else {
-      for (size_t i = 0; i < n; i++)
-        if (ss[i].sent < ss[i].count &&
-            (!s || (!ss[i].next_bad &&
-                    (s->next_bad || capkit_time_cmp(ss[i].next, s->next) < 0))))
-          s = &ss[i];
-    }
-    if (!s)
-      return 0;
-    if (s->next_bad) {
-      cli_err("gen", "%s: record %llu: time out of range (past year "
-                     "292277026596)",
-              strcmp(out, "-") ? out : "stdout",
-              (unsigned long long)(nrec + 1));
-      return EXIT_DATA;
-    }
-    const uint8_t *data;
-    size_t len;
-    capkit_gen_next(s->g, &data, &len);
-    capkit_record_set_time(&rec, s->next);
-    rec.caplen = rec.origlen = (uint32_t)len;
-    rec.data = data;
-    if (ifaces) {
-      rec.iface = &s->iface;
-      rec.iface_id = s->iface.id;
-    }
-    int rc = capkit_writer_write(w, &rec);
-    if (rc < 0) {
+  int rc;
+  while ((rc = capkit_genset_next(gs, &rec)) > 0) {
+    if ((rc = capkit_writer_write(w, &rec)) < 0) {
       cli_err("gen", "%s", capkit_writer_error(w));
       return cli_exit_for(rc);
     }
     nrec++;
-    advance(s);
   }
+  if (rc < 0) {
+    cli_err("gen", "%s: record %llu: %s", strcmp(out, "-") ? out : "stdout",
+            (unsigned long long)(nrec + 1), capkit_genset_error(gs));
+    return EXIT_DATA;
+  }
+  return EXIT_OK;
 }
 
 int cmd_gen(int argc, char **argv) {
@@ -486,7 +216,8 @@ int cmd_gen(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *out = NULL, *specfile = NULL;
-  defaults d = {1, {0, 0}, {0, 1000000}, {0, 0}, 1};
+  capkit_gen_stream d = CAPKIT_GEN_STREAM_INIT;
+  uint64_t seed = 1;
   cli_out_opts wo = {.bo = CAPKIT_BO_NATIVE, .prec = 6};
   int c;
   while ((c = getopt_long(argc, argv, "o:c:f:r:i:F:b:p:s:l:h", opts, NULL)) !=
@@ -494,12 +225,12 @@ int cmd_gen(int argc, char **argv) {
     switch (c) {
     case 'o': out = optarg; break;
     case 'c':
-      if (cli_parse_size(optarg, &d.count))
+      if (capkit_parse_count(optarg, &d.count))
         return cli_usage_error("gen", "bad count '%s'", optarg);
       break;
     case 'f': specfile = optarg; break;
     case 'r':
-      if ((c = parse_rate(optarg, &d.interval)) == -2)
+      if ((c = capkit_gen_parse_rate(optarg, &d.interval)) == CAPKIT_ERANGE)
         return cli_usage_error("gen", "rate '%s' too low: the time between "
                                "packets does not fit", optarg);
       if (c)
@@ -507,22 +238,22 @@ int cmd_gen(int argc, char **argv) {
                                optarg);
       break;
     case 'i':
-      if (parse_dur(optarg, &d.interval))
+      if (capkit_gen_parse_interval(optarg, &d.interval))
         return cli_usage_error("gen", "bad interval '%s' (e.g. 1ms, 20us)",
                                optarg);
       break;
     case OPT_START:
-      if (parse_start(optarg, &d.start))
+      if (capkit_gen_parse_start(optarg, &d.start))
         return cli_usage_error("gen", "bad start time '%s' (RFC 3339 like "
                                "2024-05-01T12:00:00Z, or epoch seconds)",
                                optarg);
       break;
     case OPT_JITTER:
-      if (parse_dur(optarg, &d.jitter))
+      if (capkit_gen_parse_interval(optarg, &d.jitter))
         return cli_usage_error("gen", "bad jitter '%s'", optarg);
       break;
     case OPT_SEED:
-      if (cli_parse_u64(optarg, &d.seed))
+      if (cli_parse_u64(optarg, &seed))
         return cli_usage_error("gen", "bad seed '%s'", optarg);
       break;
     case 'F':
@@ -550,50 +281,47 @@ int cmd_gen(int argc, char **argv) {
   if (specfile && optind != argc)
     return cli_usage_error("gen", "give specs as arguments or with -f, "
                                   "not both");
-  stream *ss = NULL;
-  size_t n = 0;
-  int code = 0;
-  if (specfile) {
-    code = read_spec_file(&ss, &n, specfile, &d);
+  capkit_genset *gs = capkit_genset_new(seed);
+  int code = gs ? EXIT_OK : EXIT_IO;
+  if (!gs) {
+    cli_err("gen", "out of memory");
+  } else if (specfile) {
+    code = read_spec_file(gs, specfile, &d);
   } else {
     for (int i = optind; i < argc && !code; i++) {
       char where[32];
-      snprintf(where, sizeof where, n || argc - optind > 1 ? "spec %zu"
-                                                           : "spec",
-               n + 1);
-      code = add_stream(&ss, &n, argv[i], where, &d, d.count, d.start,
-                        d.interval, d.jitter);
+      snprintf(where, sizeof where, i > optind || argc - optind > 1 ? "spec %d"
+                                                                    : "spec",
+               i - optind + 1);
+      int rc = capkit_genset_add(gs, argv[i], &d);
+      if (rc)
+        code = gen_error(gs, where, rc);
     }
   }
-  uint32_t link = n ? capkit_gen_linktype(ss[0].g) : 0;
+  size_t n = capkit_genset_count(gs);
+  uint32_t link = n ? capkit_genset_linktype(gs, 0) : 0;
   int ifaces = 0; /* pcapng: an interface per stream of its link type */
   for (size_t i = 1; i < n && !code && !wo.have_lt; i++)
-    if (capkit_gen_linktype(ss[i].g) != link) {
+    if (capkit_genset_linktype(gs, i) != link) {
       if (wo.format && strcmp(wo.format, "pcapng") == 0) {
         ifaces = 1;
         continue;
       }
       cli_err("gen", "stream %zu implies link type %s but stream 1 %s: a "
                      "pcap file has one link type (-F pcapng takes several)",
-              i + 1, capkit_linktype_name(capkit_gen_linktype(ss[i].g)),
+              i + 1, capkit_linktype_name(capkit_genset_linktype(gs, i)),
               capkit_linktype_name(link));
       code = EXIT_USAGE;
     }
-  for (size_t i = 0; i < n && ifaces; i++) {
-    ss[i].iface.id = (uint32_t)i;
-    ss[i].iface.linktype = capkit_gen_linktype(ss[i].g);
-    ss[i].iface.snaplen = wo.snap ? (uint32_t)wo.snap : 262144;
-    ss[i].iface.fcs_len = -1;
-    ss[i].iface.tsresol = wo.prec;
-  }
   capkit_writer *w = NULL;
   if (!code) {
     w = capkit_writer_new();
     int rc = w ? 0 : CAPKIT_ENOMEM;
     /* times finer than microseconds need nanoseconds */
-    for (size_t i = 0; i < n && !wo.have_prec; i++)
-      if (ss[i].start.nsec % 1000 || ss[i].interval.nsec % 1000)
-        wo.prec = 9;
+    if (!wo.have_prec && capkit_genset_fine_times(gs))
+      wo.prec = 9;
+    if (ifaces)
+      capkit_genset_use_ifaces(gs, (uint32_t)wo.snap, wo.prec);
     cli_out_opts set = wo;
     set.have_prec = 1;
     set.have_lt = !ifaces;
@@ -604,14 +332,12 @@ int cmd_gen(int argc, char **argv) {
       code = cli_exit_for(rc);
   }
   if (!code)
-    code = run(ss, n, w, ifaces, out);
+    code = run(gs, w, out);
   if (!code && capkit_writer_close(w) < 0) {
     cli_err("gen", "%s", capkit_writer_error(w));
     code = EXIT_IO;
   }
   capkit_writer_free(w);
-  for (size_t i = 0; i < n; i++)
-    capkit_gen_free(ss[i].g);
-  free(ss);
+  capkit_genset_free(gs);
   return code;
 }

@@ -66,35 +66,7 @@ int cli_parse_u64(const char *s, uint64_t *out) {
 }
 
 int cli_parse_size(const char *s, uint64_t *out) {
-  if (!s || !isdigit((unsigned char)*s))
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno)
-    return -1;
-  uint64_t mult = 1;
-  if (*end) {
-    static const struct {
-      const char *suf;
-      uint64_t mult;
-    } sufs[] = {{"k", 1000ULL},         {"K", 1000ULL},
-                {"M", 1000000ULL},      {"G", 1000000000ULL},
-                {"KiB", 1ULL << 10},    {"MiB", 1ULL << 20},
-                {"GiB", 1ULL << 30},    {"KB", 1000ULL},
-                {"MB", 1000000ULL},     {"GB", 1000000000ULL}};
-    size_t i;
-    for (i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
-      if (strcmp(end, sufs[i].suf) == 0)
-        break;
-    if (i == sizeof sufs / sizeof sufs[0])
-      return -1;
-    mult = sufs[i].mult;
-  }
-  if (v > UINT64_MAX / mult)
-    return -1;
-  *out = v * mult;
-  return 0;
+  return capkit_parse_count(s, out) ? -1 : 0;
 }
 
 int cli_parse_byte_order(const char *s, capkit_byte_order *out) {

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,102 @@ CAPKIT_API int capkit_gen_wrap(capkit_gen *g, const uint8_t *payload,
  * is in buf), or a negative code as capkit_gen_new(). */
 CAPKIT_API long capkit_build(const char *spec, uint8_t *buf, size_t cap,
                              capkit_spec_error *err);
+
+/* ---- several streams interleaved by time (capkit gen) ---- */
+
+/* The settings of one stream; start from CAPKIT_GEN_STREAM_INIT. */
+typedef struct capkit_gen_stream {
+  uint32_t size;         /* sizeof(capkit_gen_stream) of the caller */
+  uint64_t count;        /* rounds: packets, or tcp-session conversations */
+  capkit_time start;     /* time of the first packet */
+  capkit_time interval;  /* between packets (and rounds' packets) */
+  capkit_time jitter;    /* each time gets a random 0..jitter-1 ns more */
+} capkit_gen_stream;
+
+#define CAPKIT_GEN_STREAM_INIT                                                 \
+  { .size = (uint32_t)sizeof(capkit_gen_stream), .count = 1,                   \
+    .interval = {0, 1000000} }
+
+/* Bounds of a spec file, so that a wrong file (/dev/zero, a capture) is
+ * refused early instead of filling memory. */
+#define CAPKIT_GENSET_FILE_MAX (16u << 20)
+#define CAPKIT_GENSET_LINE_MAX (1u << 20)
+#define CAPKIT_GENSET_MAX_STREAMS 100000u
+
+/* A set of streams whose packets come out in time order (ties: the stream
+ * added first). Stream I (from 0) is compiled with seed SEED + I * 0x1000193
+ * and jitters with its own generator, so the same seed gives the same
+ * packets and times. One thread at a time per set. */
+typedef struct capkit_genset capkit_genset;
+
+/* A new, empty set; NULL when out of memory. */
+CAPKIT_API capkit_genset *capkit_genset_new(uint64_t seed);
+/* Frees the set and its generators; NULL is accepted. */
+CAPKIT_API void capkit_genset_free(capkit_genset *gs);
+
+/* Add a stream of SPEC with settings ST (read during the call). Returns 0,
+ * or with the set unchanged: CAPKIT_ESPEC (a wrong spec: message and
+ * column below), CAPKIT_EOPEN (a payload file cannot be read), CAPKIT_ERANGE
+ * (count times the round's packets past 2^64, or a jitter over 292 years),
+ * CAPKIT_ETOOBIG (more than CAPKIT_GENSET_MAX_STREAMS streams),
+ * CAPKIT_ENOMEM, CAPKIT_EMISUSE (NULL, or ST's size too small). */
+CAPKIT_API int capkit_genset_add(capkit_genset *gs, const char *spec,
+                                 const capkit_gen_stream *st);
+
+/* Add the streams of a spec file read from F (to its end): one per line,
+ * "[count=N] [rate=R] [interval=D] [start=T] [jitter=D] SPEC", the settings
+ * not given taken from D; blank lines and lines starting with '#' are
+ * skipped, a trailing CR is ignored. N takes k/M/G (1000s) and KiB/MiB/GiB;
+ * R, D and T as capkit_gen_parse_rate/_interval/_start. At most
+ * CAPKIT_GENSET_FILE_MAX bytes, lines of at most CAPKIT_GENSET_LINE_MAX.
+ * Returns 0, or the first error with its line (capkit_genset_error_line):
+ * CAPKIT_ESPEC (a bad setting or spec, a NUL byte, a file or line too long,
+ * no stream at all: line 0), the codes of capkit_genset_add, CAPKIT_EIO (a
+ * read error), CAPKIT_ENOMEM. Streams of the lines before an error stay in
+ * the set. */
+CAPKIT_API int capkit_genset_read(capkit_genset *gs, FILE *f,
+                                  const capkit_gen_stream *d);
+
+/* The last error: what is wrong (never NULL, "" when nothing), the
+ * 1-based line of a spec file (0: none), the 1-based column in the spec
+ * (0: not at one place) and that spec's text ("" when none); all valid
+ * until the next call on the set that can fail. */
+CAPKIT_API const char *capkit_genset_error(const capkit_genset *gs);
+CAPKIT_API size_t capkit_genset_error_line(const capkit_genset *gs);
+CAPKIT_API size_t capkit_genset_error_column(const capkit_genset *gs);
+CAPKIT_API const char *capkit_genset_error_spec(const capkit_genset *gs);
+
+/* Streams in the set; the link type stream I implies (0 out of range). */
+CAPKIT_API size_t capkit_genset_count(const capkit_genset *gs);
+CAPKIT_API uint32_t capkit_genset_linktype(const capkit_genset *gs, size_t i);
+/* 1 when a stream's start or interval has a part finer than a
+ * microsecond (its times need nanosecond precision), else 0. */
+CAPKIT_API int capkit_genset_fine_times(const capkit_genset *gs);
+/* Give each stream's records an interface of its own (id I, its link type,
+ * SNAPLEN or 262144 for 0, no FCS, TSRESOL), for a pcapng file of several
+ * link types. Call after the last add. Returns 0 or CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_genset_use_ifaces(capkit_genset *gs, uint32_t snaplen,
+                                        uint32_t tsresol);
+
+/* The next packet in time order into REC (its size field set by the
+ * caller): time, lengths, data (valid until the next call or free) and,
+ * with use_ifaces, the interface (valid until free). Returns 1, 0 when
+ * every stream is done, CAPKIT_ERANGE when the next time is past the end
+ * of time (message set; the set is then done), or CAPKIT_EMISUSE. Makes no
+ * allocation and no system call. */
+CAPKIT_API int capkit_genset_next(capkit_genset *gs, capkit_record *rec);
+
+/* Values of the settings. A count: decimal with k/K/M/G (1000s),
+ * KiB/MiB/GiB or KB/MB/GB. A rate: packets per second with k/M/G (up to
+ * 1e9), as the time between packets (rounded to the nanosecond). An
+ * interval: a duration NUMBER[ns|us|ms|s|m|h] (seconds by default), not
+ * negative. A start: RFC 3339 or epoch seconds with a fraction. Each
+ * returns 0, CAPKIT_EINVAL for bad text, or (rate) CAPKIT_ERANGE for a rate
+ * so low that the interval does not fit. */
+CAPKIT_API int capkit_parse_count(const char *s, uint64_t *out);
+CAPKIT_API int capkit_gen_parse_rate(const char *s, capkit_time *interval);
+CAPKIT_API int capkit_gen_parse_interval(const char *s, capkit_time *t);
+CAPKIT_API int capkit_gen_parse_start(const char *s, capkit_time *t);
 
 /* ---- hex dumps to packets ---- */
 
