@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <capkit/export.h>
-#include <capkit/json.h>
 
 #include "cli.h"
 
@@ -48,16 +47,7 @@ static const char export_usage[] =
     "Exit status: 0 ok, 1 damaged input (the rows before it were written),\n"
     "2 usage, 3 I/O error.\n";
 
-enum { FMT_TSV, FMT_CSV, FMT_NDJSON };
 enum { OPT_FORMAT = 1000, OPT_FIELDS };
-
-typedef struct xo {
-  int fmt, header;
-  char sep, agg;
-  FILE *out;
-  char *jbuf;
-  size_t jcap;
-} xo;
 
 static int list_fields(void) {
   capkit_export_type t;
@@ -72,150 +62,18 @@ static int list_fields(void) {
   return EXIT_OK;
 }
 
-/* Text for CSV/TSV: valid UTF-8 passes, other bytes become U+FFFD;
- * control characters become '.' (TSV escapes tab and newline). */
-static void put_text(xo *o, const char *s, size_t n, int tsv) {
-  const unsigned char *p = (const unsigned char *)s;
-  for (size_t i = 0; i < n;) {
-    size_t run = i; /* plain printable ASCII goes out in one piece */
-    while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\')
-      run++;
-    if (run > i) {
-      fwrite(p + i, 1, run - i, o->out);
-      i = run;
-      continue;
-    }
-    unsigned c = p[i];
-    if (tsv && (c == '\t' || c == '\n' || c == '\\')) {
-      fputc('\\', o->out);
-      fputc(c == '\t' ? 't' : c == '\n' ? 'n' : '\\', o->out);
-      i++;
-    } else if (c < 0x20 || c == 0x7f) {
-      fputc(c == '\n' || c == '\r' || c == '\t' ? c : '.', o->out);
-      i++;
-    } else if (c < 0x80) { /* a backslash outside TSV */
-      fputc((int)c, o->out);
-      i++;
-    } else {
-      size_t k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-      int ok = k && k <= 4 && c < 0xf5 && i + k <= n;
-      for (size_t j = 1; ok && j < k; j++)
-        ok = (p[i + j] & 0xc0) == 0x80;
-      /* no overlong 3/4-byte forms, no surrogates, nothing past U+10FFFF */
-      if (ok && k == 3)
-        ok =
-            !(c == 0xe0 && p[i + 1] < 0xa0) && !(c == 0xed && p[i + 1] >= 0xa0);
-      if (ok && k == 4)
-        ok =
-            !(c == 0xf0 && p[i + 1] < 0x90) && !(c == 0xf4 && p[i + 1] >= 0x90);
-      if (ok) {
-        fwrite(p + i, 1, k, o->out);
-        i += k;
-      } else {
-        fputs("\xef\xbf\xbd", o->out);
-        i++;
-      }
-    }
+/* Write the header (HEADER set) or the current row of X to OUT. */
+static int put_line(FILE *out, capkit_exporter *x,
+                    const capkit_export_layout *lay, int header) {
+  const char *t;
+  size_t n;
+  if ((header ? capkit_exporter_format_header(x, lay, &t, &n)
+              : capkit_exporter_format_row(x, lay, &t, &n)) < 0) {
+    cli_err("export", "out of memory");
+    return EXIT_IO;
   }
-}
-
-/* Does a CSV value need quotes? */
-static int needs_quotes(const char *s, size_t n, char sep) {
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-      return 1;
-  return 0;
-}
-
-static void csv_field(xo *o, const capkit_exporter *x, size_t c) {
-  size_t count = capkit_exporter_count(x, c), len;
-  /* the joined value, to decide on quotes once */
-  int quote = 0;
-  for (size_t k = 0; k < count; k++) {
-    const char *v = capkit_exporter_value(x, c, k, &len);
-    quote |= needs_quotes(v, len, o->sep) || (k && o->agg == o->sep);
-  }
-  if (o->fmt == FMT_TSV)
-    quote = 0;
-  if (quote)
-    fputc('"', o->out);
-  for (size_t k = 0; k < count; k++) {
-    const char *v = capkit_exporter_value(x, c, k, &len);
-    if (k)
-      fputc(o->agg, o->out);
-    if (!quote) {
-      put_text(o, v, len, o->fmt == FMT_TSV);
-      continue;
-    }
-    for (size_t i = 0; i < len; i++) {
-      const char *q = memchr(v + i, '"', len - i);
-      size_t run = q ? (size_t)(q - (v + i)) : len - i;
-      put_text(o, v + i, run, 0);
-      i += run;
-      if (q)
-        fputs("\"\"", o->out);
-    }
-  }
-  if (quote)
-    fputc('"', o->out);
-}
-
-static int json_put(xo *o, const char *s, size_t n) {
-  size_t need = capkit_json_string(NULL, 0, s, n);
-  if (need + 1 > o->jcap) {
-    char *b = realloc(o->jbuf, need + 1);
-    if (!b)
-      return -1;
-    o->jbuf = b;
-    o->jcap = need + 1;
-  }
-  capkit_json_string(o->jbuf, o->jcap, s, n);
-  fwrite(o->jbuf, 1, need, o->out);
-  return 0;
-}
-
-static int ndjson_row(xo *o, const capkit_exporter *x) {
-  fputc('{', o->out);
-  for (size_t c = 0; c < capkit_exporter_columns(x); c++) {
-    if (c)
-      fputc(',', o->out);
-    const char *name = capkit_exporter_column_name(x, c);
-    if (json_put(o, name, strlen(name)))
-      return -1;
-    fputc(':', o->out);
-    size_t count = capkit_exporter_count(x, c), len;
-    int text = capkit_exporter_column_type(x, c) == CAPKIT_EXPORT_TEXT;
-    if (!count) {
-      fputs("null", o->out);
-      continue;
-    }
-    if (count > 1)
-      fputc('[', o->out);
-    for (size_t k = 0; k < count; k++) {
-      const char *v = capkit_exporter_value(x, c, k, &len);
-      if (k)
-        fputc(',', o->out);
-      if (text) {
-        if (json_put(o, v, len))
-          return -1;
-      } else {
-        fwrite(v, 1, len, o->out);
-      }
-    }
-    if (count > 1)
-      fputc(']', o->out);
-  }
-  fputs("}\n", o->out);
-  return 0;
-}
-
-static void header_row(xo *o, const capkit_exporter *x) {
-  for (size_t c = 0; c < capkit_exporter_columns(x); c++) {
-    if (c)
-      fputc(o->sep, o->out);
-    fputs(capkit_exporter_column_name(x, c), o->out);
-  }
-  fputc('\n', o->out);
+  fwrite(t, 1, n, out);
+  return EXIT_OK;
 }
 
 static int one_char(const char *v, char *out) {
@@ -229,7 +87,8 @@ static int one_char(const char *v, char *out) {
   return 0;
 }
 
-static int export_file(xo *o, capkit_exporter *x, const char *path,
+static int export_file(FILE *out, const capkit_export_layout *lay,
+                       capkit_exporter *x, const char *path,
                        capkit_filter *filter) {
   cli_input in;
   int code = cli_input_open(&in, "export", path, filter);
@@ -243,20 +102,8 @@ static int export_file(xo *o, capkit_exporter *x, const char *path,
       code = EXIT_IO;
       break;
     }
-    if (o->fmt == FMT_NDJSON) {
-      if (ndjson_row(o, x)) {
-        cli_err("export", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      continue;
-    }
-    for (size_t c = 0; c < capkit_exporter_columns(x); c++) {
-      if (c)
-        fputc(o->sep, o->out);
-      csv_field(o, x, c);
-    }
-    fputc('\n', o->out);
+    if ((code = put_line(out, x, lay, 0)))
+      break;
   }
   if (rc < 0 && !code)
     code = cli_input_report(&in, &rec, rc);
@@ -273,11 +120,8 @@ int cmd_export(int argc, char **argv) {
       {"fields", no_argument, NULL, OPT_FIELDS},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  xo o;
-  memset(&o, 0, sizeof o);
-  o.header = -1;
-  o.sep = 0;
-  o.agg = ',';
+  capkit_export_layout lay = CAPKIT_EXPORT_LAYOUT_INIT;
+  int header = -1;
   const char *filter = NULL, *outpath = NULL;
   capkit_filter *flt = NULL;
   char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -302,11 +146,11 @@ int cmd_export(int argc, char **argv) {
       size_t kl = eq ? (size_t)(eq - optarg) : strlen(optarg);
       int bad = 0;
       if (kl == 6 && !strncmp(optarg, "header", kl))
-        bad = (o.header = !strcmp(v, "y") ? 1 : !strcmp(v, "n") ? 0 : -2) < -1;
+        bad = (header = !strcmp(v, "y") ? 1 : !strcmp(v, "n") ? 0 : -2) < -1;
       else if (kl == 9 && !strncmp(optarg, "separator", kl))
-        bad = one_char(v, &o.sep);
+        bad = one_char(v, &lay.separator);
       else if (kl == 10 && !strncmp(optarg, "aggregator", kl))
-        bad = one_char(v, &o.agg);
+        bad = one_char(v, &lay.aggregator);
       else if (kl == 10 && !strncmp(optarg, "occurrence", kl))
         bad = strlen(v) != 1 || capkit_exporter_set_occurrence(x, v[0]) < 0;
       else if (kl == 5 && !strncmp(optarg, "quote", kl))
@@ -321,11 +165,11 @@ int cmd_export(int argc, char **argv) {
     }
     case OPT_FORMAT:
       if (!strcmp(optarg, "tsv"))
-        o.fmt = FMT_TSV;
+        lay.format = CAPKIT_EXPORT_TSV;
       else if (!strcmp(optarg, "csv"))
-        o.fmt = FMT_CSV;
+        lay.format = CAPKIT_EXPORT_CSV;
       else if (!strcmp(optarg, "ndjson") || !strcmp(optarg, "jsonl"))
-        o.fmt = FMT_NDJSON;
+        lay.format = CAPKIT_EXPORT_NDJSON;
       else {
         code = cli_usage_error("export",
                                "unknown format '%s' (tsv, csv, "
@@ -367,10 +211,8 @@ int cmd_export(int argc, char **argv) {
   }
   if ((code = cli_stdin_once("export", ninputs, inputs)))
     goto done;
-  if (!o.sep)
-    o.sep = o.fmt == FMT_CSV ? ',' : '\t';
-  if (o.header < 0)
-    o.header = o.fmt == FMT_CSV;
+  if (header < 0)
+    header = lay.format == CAPKIT_EXPORT_CSV;
   if (filter && !(flt = capkit_filter_new(filter))) {
     cli_err("export", "out of memory");
     code = EXIT_IO;
@@ -379,17 +221,15 @@ int cmd_export(int argc, char **argv) {
   cli_outfile of;
   if ((code = cli_outfile_open(&of, "export", outpath)))
     goto done;
-  o.out = of.f;
   static char obuf[1 << 20];
-  setvbuf(o.out, obuf, _IOFBF, sizeof obuf);
-  if (o.header && o.fmt != FMT_NDJSON)
-    header_row(&o, x);
+  setvbuf(of.f, obuf, _IOFBF, sizeof obuf);
+  if (header)
+    code = put_line(of.f, x, &lay, 1);
   for (int i = 0; i < ninputs && !code; i++)
-    code = export_file(&o, x, inputs[i], flt);
+    code = export_file(of.f, &lay, x, inputs[i], flt);
   code = cli_outfile_close(&of, "export", code);
 done:
   capkit_filter_free(flt);
-  free(o.jbuf);
   free(inputs);
   capkit_exporter_free(x);
   return code;

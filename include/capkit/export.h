@@ -80,6 +80,46 @@ CAPKIT_API size_t capkit_exporter_count(const capkit_exporter *x, size_t col);
 CAPKIT_API const char *capkit_exporter_value(const capkit_exporter *x,
                                              size_t col, size_t k, size_t *len);
 
+/* ---- rows as text: TSV, CSV (RFC 4180) and NDJSON ---- */
+
+#define CAPKIT_EXPORT_TSV 0
+#define CAPKIT_EXPORT_CSV 1
+#define CAPKIT_EXPORT_NDJSON 2
+
+/* How rows are laid out; start from CAPKIT_EXPORT_LAYOUT_INIT. */
+typedef struct capkit_export_layout {
+  uint32_t size;   /* sizeof(capkit_export_layout) of the caller */
+  int format;      /* CAPKIT_EXPORT_TSV, _CSV or _NDJSON */
+  char separator;  /* between columns; 0: tab (TSV), ',' (CSV) */
+  char aggregator; /* between the values of one column; 0: ',' */
+} capkit_export_layout;
+
+#define CAPKIT_EXPORT_LAYOUT_INIT                                              \
+  { .size = (uint32_t)sizeof(capkit_export_layout) }
+
+/* The current row as one line of text (with its newline): *text (not
+ * NUL-terminated, *len bytes) is owned by the exporter and valid until the
+ * next row, format call or free.
+ *   TSV: a tab, newline or backslash in a value becomes \t, \n, \\.
+ *   CSV: a value is quoted when it holds the separator, a quote, CR or LF
+ *        (or joins several values with an aggregator equal to the
+ *        separator); quotes inside are doubled.
+ *   Both: bytes that are not well-formed UTF-8 become U+FFFD, other
+ *        control characters '.'.
+ *   NDJSON: one object, keys as added; integers and decimals as JSON
+ *        numbers, text as JSON strings (capkit_json_string), several
+ *        values as an array, a missing field as null.
+ * Returns 0, CAPKIT_ENOMEM, or CAPKIT_EMISUSE (NULL, size too small,
+ * unknown format). */
+CAPKIT_API int capkit_exporter_format_row(capkit_exporter *x,
+                                          const capkit_export_layout *lay,
+                                          const char **text, size_t *len);
+/* The header line of the columns' names (TSV, CSV; "" for NDJSON), as
+ * capkit_exporter_format_row returns its text. */
+CAPKIT_API int capkit_exporter_format_header(capkit_exporter *x,
+                                             const capkit_export_layout *lay,
+                                             const char **text, size_t *len);
+
 /* The last error message, "" when none. */
 CAPKIT_API const char *capkit_exporter_error(const capkit_exporter *x);
 

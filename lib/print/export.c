@@ -284,6 +284,7 @@ struct capkit_exporter {
   int have_first;
   capkit_time first, prev; /* for frame.time_relative and _delta */
   char err[256];
+  tbuf line; /* capkit_exporter_format_row's text */
 };
 
 capkit_exporter *capkit_exporter_new(void) {
@@ -296,6 +297,7 @@ capkit_exporter *capkit_exporter_new(void) {
 void capkit_exporter_free(capkit_exporter *x) {
   if (!x)
     return;
+  free(x->line.p);
   for (size_t i = 0; i < x->ncols; i++) {
     free(x->cols[i].name);
     free(x->cols[i].text.p);
@@ -654,4 +656,165 @@ int capkit_exporter_row(capkit_exporter *x, const capkit_record *rec) {
     if (x->cols[i].text.err)
       return CAPKIT_ENOMEM;
   return 0;
+}
+
+/* ---- rows as text ------------------------------------------------------ */
+
+/* Text for CSV/TSV: valid UTF-8 passes, other bytes become U+FFFD;
+ * control characters become '.' (TSV escapes tab, newline, backslash). */
+static void put_text(tbuf *o, const char *s, size_t n, int tsv) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; i < n;) {
+    size_t run = i; /* plain printable ASCII goes out in one piece */
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\')
+      run++;
+    if (run > i) {
+      tb_mem(o, p + i, run - i);
+      i = run;
+      continue;
+    }
+    unsigned c = p[i];
+    size_t k;
+    if (tsv && (c == '\t' || c == '\n' || c == '\\')) {
+      tb_c(o, '\\');
+      tb_c(o, c == '\t' ? 't' : c == '\n' ? 'n' : '\\');
+      i++;
+    } else if (c < 0x80) { /* controls; a backslash outside TSV */
+      tb_c(o, c == 0x7f || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+                  ? '.'
+                  : (char)c);
+      i++;
+    } else if ((k = capkit__utf8_seq(p + i, n - i)) != 0) {
+      tb_mem(o, p + i, k);
+      i += k;
+    } else {
+      tb_s(o, "\xef\xbf\xbd");
+      i++;
+    }
+  }
+}
+
+static int needs_quotes(const char *s, size_t n, char sep) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+      return 1;
+  return 0;
+}
+
+static void csv_field(tbuf *o, const capkit_exporter *x, size_t c, int tsv,
+                      char sep, char agg) {
+  size_t count = capkit_exporter_count(x, c), len;
+  int quote = 0; /* decided once, for the joined value */
+  for (size_t k = 0; k < count && !tsv; k++) {
+    const char *v = capkit_exporter_value(x, c, k, &len);
+    quote |= needs_quotes(v, len, sep) || (k && agg == sep);
+  }
+  if (quote)
+    tb_c(o, '"');
+  for (size_t k = 0; k < count; k++) {
+    const char *v = capkit_exporter_value(x, c, k, &len);
+    if (k)
+      tb_c(o, agg);
+    if (!quote) {
+      put_text(o, v, len, tsv);
+      continue;
+    }
+    for (size_t i = 0; i < len; i++) {
+      const char *q = memchr(v + i, '"', len - i);
+      size_t run = q ? (size_t)(q - (v + i)) : len - i;
+      put_text(o, v + i, run, 0);
+      i += run;
+      if (q)
+        tb_s(o, "\"\"");
+    }
+  }
+  if (quote)
+    tb_c(o, '"');
+}
+
+static void ndjson_row(tbuf *o, const capkit_exporter *x) {
+  tb_c(o, '{');
+  for (size_t c = 0; c < x->ncols; c++) {
+    const char *name = x->cols[c].name;
+    if (c)
+      tb_c(o, ',');
+    capkit__tb_json(o, name, strlen(name));
+    tb_c(o, ':');
+    size_t count = capkit_exporter_count(x, c), len;
+    int text = capkit_exporter_column_type(x, c) == CAPKIT_EXPORT_TEXT;
+    if (!count) {
+      tb_s(o, "null");
+      continue;
+    }
+    if (count > 1)
+      tb_c(o, '[');
+    for (size_t k = 0; k < count; k++) {
+      const char *v = capkit_exporter_value(x, c, k, &len);
+      if (k)
+        tb_c(o, ',');
+      if (text)
+        capkit__tb_json(o, v, len);
+      else
+        tb_mem(o, v, len);
+    }
+    if (count > 1)
+      tb_c(o, ']');
+  }
+  tb_s(o, "}\n");
+}
+
+static int layout_ok(const capkit_export_layout *lay) {
+  return lay && lay->size >= sizeof(capkit_export_layout) &&
+         lay->format >= CAPKIT_EXPORT_TSV && lay->format <= CAPKIT_EXPORT_NDJSON;
+}
+
+static int line_done(capkit_exporter *x, const char **text, size_t *len) {
+  if (x->line.err) {
+    x->line.err = 0;
+    return CAPKIT_ENOMEM;
+  }
+  *text = x->line.p ? x->line.p : "";
+  *len = x->line.n;
+  return 0;
+}
+
+int capkit_exporter_format_header(capkit_exporter *x,
+                                  const capkit_export_layout *lay,
+                                  const char **text, size_t *len) {
+  if (!x || !layout_ok(lay) || !text || !len)
+    return CAPKIT_EMISUSE;
+  char sep = lay->separator ? lay->separator
+             : lay->format == CAPKIT_EXPORT_CSV ? ','
+                                                : '\t';
+  x->line.n = 0;
+  for (size_t c = 0; c < x->ncols && lay->format != CAPKIT_EXPORT_NDJSON; c++) {
+    if (c)
+      tb_c(&x->line, sep);
+    tb_s(&x->line, x->cols[c].name);
+  }
+  if (lay->format != CAPKIT_EXPORT_NDJSON)
+    tb_c(&x->line, '\n');
+  return line_done(x, text, len);
+}
+
+int capkit_exporter_format_row(capkit_exporter *x,
+                               const capkit_export_layout *lay,
+                               const char **text, size_t *len) {
+  if (!x || !layout_ok(lay) || !text || !len)
+    return CAPKIT_EMISUSE;
+  x->line.n = 0;
+  if (lay->format == CAPKIT_EXPORT_NDJSON) {
+    ndjson_row(&x->line, x);
+    return line_done(x, text, len);
+  }
+  int tsv = lay->format == CAPKIT_EXPORT_TSV;
+  char sep = lay->separator ? lay->separator : tsv ? '\t' : ',';
+  char agg = lay->aggregator ? lay->aggregator : ',';
+  for (size_t c = 0; c < x->ncols; c++) {
+    if (c)
+      tb_c(&x->line, sep);
+    csv_field(&x->line, x, c, tsv, sep, agg);
+  }
+  tb_c(&x->line, '\n');
+  return line_done(x, text, len);
 }

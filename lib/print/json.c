@@ -4,10 +4,12 @@
 
 #include <stdint.h>
 
+#include "print_int.h"
+
 /* Length of the well-formed UTF-8 sequence at S (N bytes left) that starts
  * with a byte >= 0x80, or 0 when it is not one (RFC 3629, table 3-7 of the
  * Unicode standard). */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
+size_t capkit__utf8_seq(const unsigned char *s, size_t n) {
   unsigned c = s[0];
   size_t k;
   unsigned lo = 0x80, hi = 0xbf;
@@ -55,7 +57,7 @@ size_t capkit_json_string(char *out, size_t cap, const void *src,
       continue;
     }
     if (c >= 0x80) {
-      size_t k = utf8_seq(s + i, len - i);
+      size_t k = capkit__utf8_seq(s + i, len - i);
       if (k) {
         for (size_t j = 0; j < k; j++)
           PUT(s[i + j]);

@@ -107,6 +107,9 @@ static inline void tb_mac(tbuf *o, const uint8_t *m, size_t n) {
 /* IPv6 text form (RFC 5952, and tcpdump's ::ffff:a.b.c.d). */
 void capkit__tb_ip6(tbuf *o, const uint8_t *a);
 #define tb_ip6 capkit__tb_ip6
+/* Length of the well-formed UTF-8 sequence at S (N bytes left) that starts
+ * with a byte >= 0x80, or 0 when it is not one (RFC 3629). */
+size_t capkit__utf8_seq(const unsigned char *s, size_t n);
 /* A JSON string (with quotes) of k bytes (capkit_json_string). */
 void capkit__tb_json(tbuf *o, const void *s, size_t k);
 

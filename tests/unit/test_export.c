@@ -153,10 +153,66 @@ static void test_aliases_property(void) {
   capkit_exporter_free(x);
 }
 
+static int line_is(int rc, const char *t, size_t n, const char *want) {
+  return rc == 0 && n == strlen(want) && !memcmp(t, want, n);
+}
+
+/* Rows as text: TSV escapes, CSV quoting (RFC 4180: fields holding the
+ * separator, a quote or a line break are quoted, quotes doubled), U+FFFD
+ * for bytes that are not UTF-8 (RFC 3629), '.' for other controls, NDJSON
+ * with numbers, arrays and null. */
+static void test_layouts(void) {
+  uint8_t buf[256];
+  long n = capkit_build("eth()/qinq(vid=200)/vlan(vid=300)/ipv4/udp", buf,
+                        sizeof buf, NULL);
+  capkit_record r = CAPKIT_RECORD_INIT;
+  r.data = buf;
+  r.caplen = r.origlen = (uint32_t)n;
+  r.comment = "a\tb\"c,d\n\xff\xc3\xa9\x01\\";
+  capkit_exporter *x = capkit_exporter_new();
+  capkit_exporter_add(x, "frame.comment");
+  capkit_exporter_add(x, "vlan.vid");
+  capkit_exporter_add(x, "tcp.dport");
+  CHECK_EQ(capkit_exporter_row(x, &r), 0);
+  capkit_export_layout lay = CAPKIT_EXPORT_LAYOUT_INIT;
+  const char *t;
+  size_t len;
+  int rc = capkit_exporter_format_header(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len, "frame.comment\tvlan.vid\ttcp.dport\n"));
+  rc = capkit_exporter_format_row(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len,
+                "a\\tb\"c,d\\n\xef\xbf\xbd\xc3\xa9.\\\\\t200,300\t\n"));
+  lay.format = CAPKIT_EXPORT_CSV;
+  rc = capkit_exporter_format_header(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len, "frame.comment,vlan.vid,tcp.dport\n"));
+  rc = capkit_exporter_format_row(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len,
+                "\"a\tb\"\"c,d\n\xef\xbf\xbd\xc3\xa9.\\\",\"200,300\",\n"));
+  lay.separator = ';';
+  lay.aggregator = '|';
+  rc = capkit_exporter_format_row(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len,
+                "\"a\tb\"\"c,d\n\xef\xbf\xbd\xc3\xa9.\\\";200|300;\n"));
+  lay.format = CAPKIT_EXPORT_NDJSON;
+  rc = capkit_exporter_format_header(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len, ""));
+  rc = capkit_exporter_format_row(x, &lay, &t, &len);
+  CHECK(line_is(rc, t, len,
+                "{\"frame.comment\":\"a\\tb\\\"c,d\\n\\u00ff\xc3\xa9\\u0001"
+                "\\\\\",\"vlan.vid\":[200,300],\"tcp.dport\":null}\n"));
+  lay.format = 3;
+  CHECK_EQ(capkit_exporter_format_row(x, &lay, &t, &len), CAPKIT_EMISUSE);
+  lay.format = CAPKIT_EXPORT_TSV;
+  lay.size = 2;
+  CHECK_EQ(capkit_exporter_format_row(x, &lay, &t, &len), CAPKIT_EMISUSE);
+  capkit_exporter_free(x);
+}
+
 int main(void) {
   test_names();
   test_times();
   test_occurrences();
   test_aliases_property();
+  test_layouts();
   return tap_done();
 }
