@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
+#include <capkit/capture.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,23 +80,14 @@ static const char capture_usage[] =
 
 typedef struct cap {
   /* options */
-  const char *iface, *tmpl, *format, *filter;
+  const char *iface, *filter;
   uint32_t snaplen, linktype;
-  uint64_t count, size_limit, bufsize;
-  double duration;
-  int64_t rotate_ns; /* -G in ns, 0 none */
-  uint32_t ring;     /* -W, 0 none */
-  int quiet, promisc, precision, immediate;
+  uint64_t bufsize;
+  int quiet, promisc, immediate;
+  capkit_capture_settings set;
   /* state */
   capkit_live *live;
-  const capkit_iface *ifc;
-  capkit_rotator *rot;
-  int64_t start_ns;
-  char **done;        /* -W: names of completed files, oldest first */
-  size_t n_done;
-  uint64_t packets, bytes;
-  int err;            /* exit code of a failure in the callback */
-  char hw[128], os[160];
+  capkit_capture *cc;
 } cap;
 
 static volatile sig_atomic_t stop_signal, n_signals;
@@ -115,137 +106,6 @@ static void on_signal(int sig) {
   capkit_live_break(sig_live);
 }
 
-/* The name of file number n: strftime, then %N. */
-static char *file_name(void *user, uint64_t n, int64_t sec) {
-  const cap *c = user;
-  (void)sec; /* strftime takes the local time the file is started */
-  const char *t = c->tmpl;
-  int rotating = c->size_limit || c->rotate_ns;
-  if (!rotating)
-    return strdup(t);
-  uint64_t slot = c->ring ? n % c->ring : n;
-  /* Turn %N into the number first (strftime would not know it), keeping
-   * %% pairs as they are. */
-  size_t cap_len = strlen(t) * 2 + 64;
-  char *a = malloc(cap_len);
-  if (!a)
-    return NULL;
-  size_t o = 0;
-  int had_n = 0;
-  for (const char *p = t; *p && o + 24 < cap_len; p++) {
-    if (p[0] == '%' && p[1] == 'N') {
-      o += (size_t)snprintf(a + o, cap_len - o, "%" PRIu64, slot);
-      p++;
-      had_n = 1;
-    } else if (p[0] == '%' && p[1] == '%') {
-      a[o++] = '%';
-      a[o++] = '%';
-      p++;
-    } else {
-      a[o++] = *p;
-    }
-  }
-  a[o] = 0;
-  if (!had_n) {
-    /* -N before the extension (the last '.' after the last '/'). */
-    const char *slash = strrchr(a, '/');
-    const char *dot = strrchr(a, '.');
-    if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : a))
-      dot = a + strlen(a);
-    char *b = malloc(cap_len);
-    if (!b) {
-      free(a);
-      return NULL;
-    }
-    snprintf(b, cap_len, "%.*s-%" PRIu64 "%s", (int)(dot - a), a, slot, dot);
-    free(a);
-    a = b;
-  }
-  time_t now = time(NULL);
-  struct tm tm;
-  localtime_r(&now, &tm);
-  size_t out_cap = strlen(a) * 4 + 256;
-  char *out = malloc(out_cap);
-  if (!out) {
-    free(a);
-    return NULL;
-  }
-  if (strftime(out, out_cap, a, &tm) == 0)
-    out[0] = 0;
-  free(a);
-  if (!out[0]) {
-    free(out);
-    return NULL;
-  }
-  return out;
-}
-
-/* The settings of each new file. */
-static int setup(void *user, capkit_writer *w, uint64_t file_no) {
-  cap *c = user;
-  (void)file_no;
-  int rc = capkit_writer_set_format(w, c->format);
-  if (!rc)
-    rc = capkit_writer_set_linktype(w, c->ifc->linktype);
-  if (!rc)
-    rc = capkit_writer_set_snaplen(w, c->ifc->snaplen ? c->ifc->snaplen
-                                                      : c->snaplen);
-  if (!rc)
-    rc = capkit_writer_set_precision(w, (unsigned)c->precision);
-  if (!rc)
-    rc = capkit_writer_set_section_info(w, c->hw[0] ? c->hw : NULL,
-                                        c->os[0] ? c->os : NULL, NULL);
-  return rc;
-}
-
-/* pcapng: the counters so far, at the end of each file. */
-static int write_stats(void *user, capkit_writer *w) {
-  cap *c = user;
-  capkit_live_stats st;
-  if (capkit_live_stats_get(c->live, &st) != 0)
-    return 0;
-  capkit_iface_stats is;
-  memset(&is, 0, sizeof is);
-  int64_t t = cli_clock_ns(CLOCK_REALTIME);
-  is.ts_sec = t / 1000000000;
-  is.ts_nsec = (uint32_t)(t % 1000000000);
-  is.present = CAPKIT_STAT_IFRECV | CAPKIT_STAT_IFDROP | CAPKIT_STAT_OSDROP |
-               CAPKIT_STAT_USRDELIV;
-  is.ifrecv = st.received;
-  is.ifdrop = st.ifdropped;
-  is.osdrop = st.dropped;
-  is.usrdeliv = c->packets;
-  return capkit_writer_write_stats(w, c->ifc, 0, &is);
-}
-
-/* -W: remember a completed file; remove the oldest beyond the ring. */
-static void ring_add(void *user, const char *name, uint64_t file_no) {
-  cap *c = user;
-  (void)file_no;
-  if (!c->ring)
-    return;
-  for (size_t i = 0; i < c->n_done; i++)
-    if (strcmp(c->done[i], name) == 0) { /* replaced by the rename */
-      free(c->done[i]);
-      memmove(c->done + i, c->done + i + 1,
-              (c->n_done - i - 1) * sizeof *c->done);
-      c->n_done--;
-      break;
-    }
-  char *n = strdup(name);
-  if (!n)
-    return;
-  c->done[c->n_done++] = n;
-  while (c->n_done > c->ring) {
-    if (unlink(c->done[0]) != 0 && errno != ENOENT)
-      cli_err("capture", "cannot remove %s: %s", c->done[0], strerror(errno));
-    free(c->done[0]);
-    memmove(c->done, c->done + 1, (c->n_done - 1) * sizeof *c->done);
-    c->n_done--;
-  }
-}
-
-/* Say what failed in the rotating writer; returns the exit code. */
 /* Wait up to ms for packets: 1 ready, 0 not (time out, or a stop signal
  * arrived: see stop_signal), -1 error (errno). The stop signals are
  * blocked from the check of stop_signal until the wait has begun (ppoll
@@ -273,34 +133,25 @@ static int wait_packets(capkit_live *l, int ms) {
   return r < 0 ? -1 : r > 0;
 }
 
-static int rot_fail(cap *c, int rc) {
-  cli_err("capture", "%s", capkit_rotator_error(c->rot));
-  return cli_exit_for(rc);
+static void on_msg(void *user, const char *msg) {
+  (void)user;
+  cli_err("capture", "%s", msg);
 }
 
-static void on_packet(void *user, const capkit_record *rec) {
-  cap *c = user;
-  if (c->err || (c->count && c->packets >= c->count))
-    return;
-  int rc = capkit_rotator_write(c->rot, rec);
-  if (rc < 0) {
-    c->err = rot_fail(c, rc);
-    capkit_live_break(c->live);
-    return;
-  }
-  c->packets++;
-  c->bytes += rec->caplen;
-  if (c->count && c->packets >= c->count)
-    capkit_live_break(c->live);
+/* Print the capture's error; returns the exit code. */
+static int cap_fail(cap *c, int rc) {
+  cli_err("capture", "%s", capkit_capture_error(c->cc));
+  return cli_exit_for(rc);
 }
 
 static void show_counter(cap *c, int final) {
   capkit_live_stats st;
   memset(&st, 0, sizeof st);
   (void)capkit_live_stats_get(c->live, &st);
+  uint64_t p = capkit_capture_packets(c->cc), b = capkit_capture_bytes(c->cc);
   fprintf(stderr, "\r%" PRIu64 " packet%s, %" PRIu64 " byte%s, %" PRIu64
           " dropped   %s",
-          c->packets, cli_s(c->packets), c->bytes, cli_s(c->bytes),
+          p, cli_s(p), b, cli_s(b),
           st.dropped + st.ifdropped, final ? "\n" : "");
   fflush(stderr);
 }
@@ -375,65 +226,34 @@ static int run(cap *c) {
     cli_err("capture", "%s", capkit_live_error(l));
     return EXIT_USAGE;
   }
-  c->ifc = capkit_live_iface(l);
-  if (c->precision == 0)
-    c->precision = c->ifc->tsresol == 9 ? 9 : 6;
-  struct utsname u;
-  if (uname(&u) == 0) {
-    snprintf(c->hw, sizeof c->hw, "%s", u.machine);
-    snprintf(c->os, sizeof c->os, "%s %s", u.sysname, u.release);
-  }
-  capkit_rotator *o = c->rot = capkit_rotator_new();
-  if (!o) {
+  capkit_capture *cc = c->cc = capkit_capture_new();
+  if (!cc) {
     cli_err("capture", "out of memory");
     return EXIT_IO;
   }
-  /* -C and -G together: whichever comes first. */
-  if (c->rotate_ns)
-    capkit_rotator_set_limit(o, CAPKIT_ROTATE_TIME, (uint64_t)c->rotate_ns);
-  if (c->size_limit)
-    capkit_rotator_set_limit(o, CAPKIT_ROTATE_BYTES, c->size_limit);
-  if (strcmp(c->format, "pcapng") == 0) {
-    /* an enhanced packet block, and room for the statistics block that
-     * ends the file (76 bytes with its four counters) */
-    capkit_rotator_set_overhead(o, 32, 4);
-    capkit_rotator_set_reserve(o, 76);
-  }
-  capkit_rotator_set_name_fn(o, file_name, c);
-  capkit_rotator_set_callbacks(o, setup, write_stats, ring_add, c);
-  if (c->ring && !(c->done = calloc(c->ring + 2, sizeof *c->done))) {
-    cli_err("capture", "out of memory");
-    return EXIT_IO;
-  }
-
+  capkit_capture_set_msg_fn(cc, on_msg, NULL);
   /* Signals stop the loop; the current file is then closed properly. */
   sig_live = l;
   cli_catch_stop_signals(on_signal, 1);
-
-  c->start_ns = cli_clock_ns(CLOCK_REALTIME);
-  capkit_rotator_set_origin(o, c->start_ns / 1000000000,
-                            (uint32_t)(c->start_ns % 1000000000));
   int code = 0;
-  rc = capkit_rotator_tick(o, c->start_ns / 1000000000,
-                           (uint32_t)(c->start_ns % 1000000000));
-  if (rc < 0)
-    code = rot_fail(c, rc);
-  int64_t mono0 = cli_clock_ns(CLOCK_MONOTONIC);
-  int64_t stop_at = c->duration > 0 ? mono0 + (int64_t)(c->duration * 1e9)
-                                    : INT64_MAX;
+  if ((rc = capkit_capture_start(cc, l, &c->set)) < 0) {
+    sig_live = NULL;
+    return cap_fail(c, rc);
+  }
   int counter = !c->quiet && isatty(2);
-  if (!code && !c->quiet) {
-    const char *ln = capkit_linktype_name(c->ifc->linktype);
-    const char *ld = capkit_linktype_description(c->ifc->linktype);
+  if (!c->quiet) {
+    const capkit_iface *ifc = capkit_live_iface(l);
+    const char *ln = capkit_linktype_name(ifc->linktype);
+    const char *ld = capkit_linktype_description(ifc->linktype);
     fprintf(stderr,
             "capkit capture: listening on %s, link-type %s (%s), snapshot "
             "length %" PRIu32 " bytes, writing %s\n",
-            c->iface, ln ? ln : "?", ld ? ld : "?", c->ifc->snaplen,
-            capkit_rotator_path(o));
+            c->iface, ln ? ln : "?", ld ? ld : "?", ifc->snaplen,
+            capkit_capture_path(cc));
     fflush(stderr);
   }
-  int64_t next_show = mono0;
-  while (!code && !c->err && !(c->count && c->packets >= c->count)) {
+  int64_t next_show = cli_clock_ns(CLOCK_MONOTONIC);
+  for (rc = 1; rc > 0;) {
     int ready = wait_packets(l, 100);
     if (ready < 0) {
       cli_err("capture", "%s: %s", c->iface, strerror(errno));
@@ -442,73 +262,31 @@ static int run(cap *c) {
     }
     if (stop_signal)
       break;
-    if (ready > 0 && capkit_live_dispatch(l, -1, on_packet, c) < 0) {
-      cli_err("capture", "%s", capkit_live_error(l));
-      code = EXIT_IO;
-      break;
-    }
-    if (c->err)
-      break;
-    /* One write per batch: what was received is in the file. */
-    if (capkit_writer_flush(capkit_rotator_writer(o)) < 0) {
-      cli_err("capture", "%s", capkit_writer_error(capkit_rotator_writer(o)));
-      code = EXIT_IO;
-      break;
-    }
+    if ((rc = capkit_capture_step(cc, ready)) < 0)
+      code = cap_fail(c, rc);
     int64_t mono = cli_clock_ns(CLOCK_MONOTONIC);
-    if (mono >= stop_at)
-      break;
-    /* Idle intervals end too (judged by the clock when no packet came). */
-    int64_t t = cli_clock_ns(CLOCK_REALTIME);
-    if (c->rotate_ns &&
-        (rc = capkit_rotator_tick(o, t / 1000000000,
-                                  (uint32_t)(t % 1000000000))) < 0)
-      code = rot_fail(c, rc);
-    if (counter && mono >= next_show) {
+    if (rc > 0 && counter && mono >= next_show) {
       show_counter(c, 0);
       next_show = mono + 250000000;
     }
   }
-  /* Stopped by a signal or --duration: the kernel hands over a block of
-   * the ring when it is full or the timeout has passed, so the packets it
-   * had received at the stop are fetched before closing (a second of
-   * waiting at most). */
-  capkit_live_stats st0;
-  if (!code && !c->err && !(c->count && c->packets >= c->count) &&
-      capkit_live_stats_get(l, &st0) == 0) {
-    uint64_t want = st0.received; /* what the kernel had at the stop */
-    int64_t until = cli_clock_ns(CLOCK_MONOTONIC) + 1000000000;
-    while (st0.delivered < want && !c->err &&
-           !(c->count && c->packets >= c->count) &&
-           cli_clock_ns(CLOCK_MONOTONIC) < until) {
-      if (capkit_live_dispatch(l, -1, on_packet, c) < 0 ||
-          capkit_live_stats_get(l, &st0) != 0)
-        break;
-    }
-    if (capkit_writer_flush(capkit_rotator_writer(o)) < 0) {
-      cli_err("capture", "%s", capkit_writer_error(capkit_rotator_writer(o)));
-      code = EXIT_IO;
-    }
-  }
-  if (!code)
-    code = c->err;
+  rc = capkit_capture_finish(cc, !code);
+  if (rc < 0 && !code)
+    code = cap_fail(c, rc);
   if (counter)
     show_counter(c, 1);
-  int cc = c->err ? 0 : capkit_rotator_close(o);
-  if (cc < 0 && !code)
-    code = rot_fail(c, cc);
   capkit_live_stats st;
+  uint64_t p = capkit_capture_packets(cc);
   if (!c->quiet && capkit_live_stats_get(l, &st) == 0) {
     fprintf(stderr,
             "%" PRIu64 " packet%s captured\n"
             "%" PRIu64 " packet%s received by filter\n"
             "%" PRIu64 " packet%s dropped by kernel\n"
             "%" PRIu64 " packet%s dropped by interface\n",
-            c->packets, cli_s(c->packets), st.received, cli_s(st.received),
-            st.dropped, cli_s(st.dropped), st.ifdropped,
-            cli_s(st.ifdropped));
-    if (capkit_rotator_files(o) > 1)
-      fprintf(stderr, "%" PRIu64 " files written\n", capkit_rotator_files(o));
+            p, cli_s(p), st.received, cli_s(st.received), st.dropped,
+            cli_s(st.dropped), st.ifdropped, cli_s(st.ifdropped));
+    if (capkit_capture_files(cc) > 1)
+      fprintf(stderr, "%" PRIu64 " files written\n", capkit_capture_files(cc));
   }
   sig_live = NULL;
   return code;
@@ -537,6 +315,7 @@ int cmd_capture(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   cap c;
   memset(&c, 0, sizeof c);
+  c.set = (capkit_capture_settings)CAPKIT_CAPTURE_SETTINGS_INIT;
   c.snaplen = 262144;
   c.bufsize = (uint64_t)32 << 20;
   c.promisc = 1;
@@ -552,7 +331,7 @@ int cmd_capture(int argc, char **argv) {
       c.iface = optarg;
       break;
     case 'w':
-      c.tmpl = optarg;
+      c.set.path = optarg;
       break;
     case 'f':
       c.filter = optarg;
@@ -566,12 +345,12 @@ int cmd_capture(int argc, char **argv) {
     case 'c':
       if (cli_parse_u64(optarg, &v) || v == 0)
         return cli_usage_error("capture", "bad count '%s'", optarg);
-      c.count = v;
+      c.set.count = v;
       break;
     case OPT_DURATION:
       if (cli_parse_positive(optarg, 1e9, &d))
         return cli_usage_error("capture", "bad duration '%s'", optarg);
-      c.duration = d;
+      c.set.duration_ns = (int64_t)(d * 1e9);
       break;
     case 'C':
       if (parse_file_size(optarg, &v))
@@ -586,24 +365,24 @@ int cmd_capture(int argc, char **argv) {
                                "file size '%s' is %" PRIu64
                                " bytes: at least 256 bytes",
                                optarg, v);
-      c.size_limit = v;
+      c.set.file_size = v;
       break;
     case 'G':
       if (cli_parse_positive(optarg, 1e9, &d))
         return cli_usage_error("capture", "bad rotation interval '%s'",
                                optarg);
-      c.rotate_ns = (int64_t)(d * 1e9);
+      c.set.rotate_ns = (int64_t)(d * 1e9);
       break;
     case 'W':
       if (cli_parse_u64(optarg, &v) || v == 0 || v > 1000000)
         return cli_usage_error("capture", "bad file count '%s'", optarg);
-      c.ring = (uint32_t)v;
+      c.set.ring = (uint32_t)v;
       break;
     case 'F':
       if (strcmp(optarg, "pcap") && strcmp(optarg, "pcapng"))
         return cli_usage_error("capture", "bad format '%s' (pcap or pcapng)",
                                optarg);
-      c.format = optarg;
+      c.set.format = optarg;
       break;
     case OPT_LINKTYPE:
       if (capkit_linktype_from_name(optarg, &c.linktype))
@@ -624,7 +403,7 @@ int cmd_capture(int argc, char **argv) {
       unsigned p;
       if (cli_parse_precision(optarg, &p))
         return cli_usage_error("capture", "bad precision '%s'", optarg);
-      c.precision = (int)p;
+      c.set.precision = (int)p;
       break;
     }
     case 'q':
@@ -639,12 +418,12 @@ int cmd_capture(int argc, char **argv) {
   }
   if (!c.iface)
     return cli_usage_error("capture", "no interface (-i)");
-  if (!c.tmpl)
+  if (!c.set.path)
     return cli_usage_error("capture", "no output file (-w)");
-  if (strcmp(c.tmpl, "-") == 0 && (c.size_limit || c.rotate_ns))
+  if (strcmp(c.set.path, "-") == 0 && (c.set.file_size || c.set.rotate_ns))
     return cli_usage_error("capture",
                            "-C and -G need a file name, not standard output");
-  if (c.ring && !c.size_limit && !c.rotate_ns)
+  if (c.set.ring && !c.set.file_size && !c.set.rotate_ns)
     return cli_usage_error("capture", "-W needs -C or -G");
   if (c.filter && optind < argc)
     return cli_usage_error("capture",
@@ -658,14 +437,11 @@ int cmd_capture(int argc, char **argv) {
     }
     c.filter = joined;
   }
-  if (!c.format)
-    c.format = ends_with(c.tmpl, ".pcapng") ? "pcapng" : "pcap";
+  if (!c.set.format)
+    c.set.format = ends_with(c.set.path, ".pcapng") ? "pcapng" : "pcap";
   int code = run(&c);
-  capkit_rotator_free(c.rot);
+  capkit_capture_free(c.cc);
   capkit_live_free(c.live);
-  for (size_t i = 0; i < c.n_done; i++)
-    free(c.done[i]);
-  free(c.done);
   free(joined);
   return code;
 }

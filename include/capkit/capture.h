@@ -1,0 +1,109 @@
+/* capture.h - a live capture written to files: packets of a capkit_live
+ * handle go to a rotating writer (cut.h) that starts a new file by size
+ * (tcpdump -C) or by wall-clock time (-G), names them from a template
+ * (%N and strftime's fields, tcpdump -w) and keeps only the newest N (-W).
+ * pcapng files name the interface, filter and system, and end with the
+ * interface's statistics.
+ *
+ *   l = capkit_live_new(); capkit_live_open(l, "eth0"); ...
+ *   capkit_capture_settings set = CAPKIT_CAPTURE_SETTINGS_INIT;
+ *   set.path = "cap.pcapng"; set.file_size = 100000000; set.ring = 5;
+ *   c = capkit_capture_new();
+ *   rc = capkit_capture_start(c, l, &set);
+ *   while (rc == 0 && (rc = capkit_capture_step(c, 1)) > 0) rc = 0;
+ *   rc = capkit_capture_finish(c, rc == 0);
+ *   capkit_capture_free(c);
+ *
+ * The caller keeps the loop: it may wait on capkit_live_fd() for packets
+ * (with its own signal handling), show counters between steps, and stop
+ * at any point with capkit_capture_finish().
+ *
+ * Threads: one thread at a time per handle; the handle starts none. The
+ * live handle is used by the capture handle between start and finish. */
+#ifndef CAPKIT_CAPTURE_H
+#define CAPKIT_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capkit/capkit.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Read once by capkit_capture_start(); start from
+ * CAPKIT_CAPTURE_SETTINGS_INIT. */
+typedef struct capkit_capture_settings {
+  uint32_t size;     /* sizeof(capkit_capture_settings) of the caller */
+  const char *path;  /* file name, "-" for standard output; with
+                        rotation a template: %N the file number (with
+                        ring, the slot 0..ring-1), then strftime fields of
+                        the local time the file starts; without %N,
+                        "-%N" goes before the extension */
+  const char *format;  /* "pcap" or "pcapng" (NULL: pcap) */
+  int precision;       /* 6 or 9; 0: the interface's (9 if it gives ns) */
+  uint64_t count;      /* stop after this many packets; 0: no limit */
+  int64_t duration_ns; /* stop after this long (monotonic); 0: none */
+  uint64_t file_size;  /* a new file before one would pass this many
+                          bytes (at least 256); 0: none */
+  int64_t rotate_ns;   /* a new file every this many ns of wall-clock
+                          time from the start; 0: none */
+  uint32_t ring;       /* keep the newest RING files, remove older ones;
+                          0: keep all */
+  const char *hardware, *os; /* pcapng section; NULL: from uname() */
+} capkit_capture_settings;
+
+#define CAPKIT_CAPTURE_SETTINGS_INIT                                           \
+  { .size = (uint32_t)sizeof(capkit_capture_settings) }
+
+typedef struct capkit_capture capkit_capture;
+
+/* A new handle; NULL when out of memory. */
+CAPKIT_API capkit_capture *capkit_capture_new(void);
+/* Frees; a file still open is discarded (nothing half-written is left
+ * under its name). NULL is accepted. Does not free the live handle. */
+CAPKIT_API void capkit_capture_free(capkit_capture *c);
+
+/* Called with a message when something goes wrong that does not stop the
+ * capture (a file of the ring that cannot be removed). Before start. */
+typedef void (*capkit_capture_msg_fn)(void *user, const char *msg);
+CAPKIT_API int capkit_capture_set_msg_fn(capkit_capture *c,
+                                         capkit_capture_msg_fn fn,
+                                         void *user);
+
+/* Start capturing from L (opened, filter set; not owned) with SET: the
+ * first file is opened now. Returns 0, or a negative code with the
+ * message in capkit_capture_error(): CAPKIT_EINVAL (bad settings),
+ * CAPKIT_EMISUSE (started before, NULL), the writer's codes. */
+CAPKIT_API int capkit_capture_start(capkit_capture *c, capkit_live *l,
+                                    const capkit_capture_settings *set);
+
+/* One round: when READY (packets are waiting: the caller polled
+ * capkit_live_fd(), or it is -1 and dispatch waits itself) take what the
+ * kernel has, write it, flush it (what was received is in the file); then
+ * check the duration and complete the time intervals that ended. Returns
+ * 1 to go on, 0 when the count or duration is reached, or a negative code
+ * (message in capkit_capture_error()). */
+CAPKIT_API int capkit_capture_step(capkit_capture *c, int ready);
+
+/* Stop: with DRAIN set (and no error before, and the count not reached),
+ * first take the packets the kernel had received at this moment (waiting
+ * a second at most); then close the file. Returns 0 or the first negative
+ * code (message in capkit_capture_error()). */
+CAPKIT_API int capkit_capture_finish(capkit_capture *c, int drain);
+
+/* Packets and captured bytes written, files started, and the final name
+ * of the file being written (NULL before start; valid until the next
+ * step, finish or free). */
+CAPKIT_API uint64_t capkit_capture_packets(const capkit_capture *c);
+CAPKIT_API uint64_t capkit_capture_bytes(const capkit_capture *c);
+CAPKIT_API uint64_t capkit_capture_files(const capkit_capture *c);
+CAPKIT_API const char *capkit_capture_path(const capkit_capture *c);
+/* The message of the last error, "" when none. */
+CAPKIT_API const char *capkit_capture_error(const capkit_capture *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

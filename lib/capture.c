@@ -1,0 +1,359 @@
+/* capture.c - a live capture into rotating files (capture.h): file names
+ * from a template, the ring of newest files, statistics at each file's
+ * end, the per-round dispatch, flush and clock checks. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <capkit/capture.h>
+
+enum { C_NEW, C_RUN, C_DONE };
+
+struct capkit_capture {
+  capkit_capture_settings set;
+  char *tmpl;
+  char hw[128], os[160];
+  capkit_live *live;
+  const capkit_iface *ifc;
+  capkit_rotator *rot;
+  int state;
+  int failed;           /* a write in the packet callback failed */
+  int64_t stop_at;      /* monotonic ns; INT64_MAX: none */
+  char **done;          /* ring: completed files, oldest first */
+  size_t n_done;
+  uint64_t packets, bytes;
+  capkit_capture_msg_fn msg_fn;
+  void *msg_user;
+  char err[1024];
+};
+
+static int64_t clock_ns(clockid_t id) {
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  if (ts.tv_sec > INT64_MAX / 1000000000 - 1)
+    return INT64_MAX;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+capkit_capture *capkit_capture_new(void) {
+  return calloc(1, sizeof(capkit_capture));
+}
+
+void capkit_capture_free(capkit_capture *c) {
+  if (!c)
+    return;
+  capkit_rotator_free(c->rot);
+  for (size_t i = 0; i < c->n_done; i++)
+    free(c->done[i]);
+  free(c->done);
+  free(c->tmpl);
+  free(c);
+}
+
+int capkit_capture_set_msg_fn(capkit_capture *c, capkit_capture_msg_fn fn,
+                              void *user) {
+  if (!c || c->state != C_NEW)
+    return CAPKIT_EMISUSE;
+  c->msg_fn = fn;
+  c->msg_user = user;
+  return 0;
+}
+
+static int fail(capkit_capture *c, int code, const char *msg) {
+  snprintf(c->err, sizeof c->err, "%s", msg);
+  return code;
+}
+
+/* The name of file number n: %N (the ring slot), then strftime. */
+static char *file_name(void *user, uint64_t n, int64_t sec) {
+  const capkit_capture *c = user;
+  (void)sec; /* strftime takes the local time the file is started */
+  const char *t = c->tmpl;
+  if (!c->set.file_size && !c->set.rotate_ns)
+    return strdup(t);
+  uint64_t slot = c->set.ring ? n % c->set.ring : n;
+  /* %N first (strftime would not know it), keeping %% pairs as they are */
+  size_t cap_len = strlen(t) * 2 + 64;
+  char *a = malloc(cap_len);
+  if (!a)
+    return NULL;
+  size_t o = 0;
+  int had_n = 0;
+  for (const char *p = t; *p && o + 24 < cap_len; p++) {
+    if (p[0] == '%' && p[1] == 'N') {
+      o += (size_t)snprintf(a + o, cap_len - o, "%" PRIu64, slot);
+      p++;
+      had_n = 1;
+    } else if (p[0] == '%' && p[1] == '%') {
+      a[o++] = '%';
+      a[o++] = '%';
+      p++;
+    } else {
+      a[o++] = *p;
+    }
+  }
+  a[o] = 0;
+  if (!had_n) { /* -N before the extension (the last '.' of the name) */
+    const char *slash = strrchr(a, '/');
+    const char *dot = strrchr(a, '.');
+    if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : a))
+      dot = a + strlen(a);
+    char *b = malloc(cap_len);
+    if (!b) {
+      free(a);
+      return NULL;
+    }
+    snprintf(b, cap_len, "%.*s-%" PRIu64 "%s", (int)(dot - a), a, slot, dot);
+    free(a);
+    a = b;
+  }
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  size_t out_cap = strlen(a) * 4 + 256;
+  char *out = malloc(out_cap);
+  if (out && strftime(out, out_cap, a, &tm) == 0)
+    out[0] = 0;
+  free(a);
+  if (out && !out[0]) {
+    free(out);
+    out = NULL;
+  }
+  return out;
+}
+
+/* The settings of each new file. */
+static int setup(void *user, capkit_writer *w, uint64_t file_no) {
+  capkit_capture *c = user;
+  (void)file_no;
+  int rc = capkit_writer_set_format(w, c->set.format);
+  if (!rc)
+    rc = capkit_writer_set_linktype(w, c->ifc->linktype);
+  if (!rc)
+    rc = capkit_writer_set_snaplen(w, c->ifc->snaplen ? c->ifc->snaplen
+                                                      : 262144);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, (unsigned)c->set.precision);
+  if (!rc)
+    rc = capkit_writer_set_section_info(w, c->hw[0] ? c->hw : NULL,
+                                        c->os[0] ? c->os : NULL, NULL);
+  return rc;
+}
+
+/* pcapng: the counters so far, at the end of each file. */
+static int write_stats(void *user, capkit_writer *w) {
+  capkit_capture *c = user;
+  capkit_live_stats st;
+  if (capkit_live_stats_get(c->live, &st) != 0)
+    return 0;
+  capkit_iface_stats is;
+  memset(&is, 0, sizeof is);
+  int64_t t = clock_ns(CLOCK_REALTIME);
+  is.ts_sec = t / 1000000000;
+  is.ts_nsec = (uint32_t)(t % 1000000000);
+  is.present = CAPKIT_STAT_IFRECV | CAPKIT_STAT_IFDROP | CAPKIT_STAT_OSDROP |
+               CAPKIT_STAT_USRDELIV;
+  is.ifrecv = st.received;
+  is.ifdrop = st.ifdropped;
+  is.osdrop = st.dropped;
+  is.usrdeliv = c->packets;
+  return capkit_writer_write_stats(w, c->ifc, 0, &is);
+}
+
+/* The ring: remember a completed file; remove the oldest beyond it. */
+static void ring_add(void *user, const char *name, uint64_t file_no) {
+  capkit_capture *c = user;
+  (void)file_no;
+  if (!c->set.ring)
+    return;
+  for (size_t i = 0; i < c->n_done; i++)
+    if (strcmp(c->done[i], name) == 0) { /* replaced by the rename */
+      free(c->done[i]);
+      memmove(c->done + i, c->done + i + 1,
+              (c->n_done - i - 1) * sizeof *c->done);
+      c->n_done--;
+      break;
+    }
+  char *n = strdup(name);
+  if (!n)
+    return;
+  c->done[c->n_done++] = n;
+  while (c->n_done > c->set.ring) {
+    if (unlink(c->done[0]) != 0 && errno != ENOENT && c->msg_fn) {
+      char m[1200];
+      snprintf(m, sizeof m, "cannot remove %.1000s: %s", c->done[0],
+               strerror(errno));
+      c->msg_fn(c->msg_user, m);
+    }
+    free(c->done[0]);
+    memmove(c->done, c->done + 1, (c->n_done - 1) * sizeof *c->done);
+    c->n_done--;
+  }
+}
+
+static int rot_fail(capkit_capture *c, int rc) {
+  return fail(c, rc, capkit_rotator_error(c->rot));
+}
+
+static int reached(const capkit_capture *c) {
+  return c->set.count && c->packets >= c->set.count;
+}
+
+static void on_packet(void *user, const capkit_record *rec) {
+  capkit_capture *c = user;
+  if (c->failed || reached(c))
+    return;
+  int rc = capkit_rotator_write(c->rot, rec);
+  if (rc < 0) {
+    c->failed = rot_fail(c, rc);
+    capkit_live_break(c->live);
+    return;
+  }
+  c->packets++;
+  c->bytes += rec->caplen;
+  if (reached(c))
+    capkit_live_break(c->live);
+}
+
+int capkit_capture_start(capkit_capture *c, capkit_live *l,
+                         const capkit_capture_settings *set) {
+  if (!c || !l || !set || c->state != C_NEW)
+    return CAPKIT_EMISUSE;
+  if (set->size < sizeof *set || !set->path || set->duration_ns < 0 ||
+      set->rotate_ns < 0 || (set->file_size && set->file_size < 256) ||
+      (set->precision && set->precision != 6 && set->precision != 9) ||
+      ((set->file_size || set->rotate_ns) && !strcmp(set->path, "-")) ||
+      (set->ring && !set->file_size && !set->rotate_ns))
+    return fail(c, CAPKIT_EINVAL, "invalid capture settings");
+  if (!(c->ifc = capkit_live_iface(l)))
+    return fail(c, CAPKIT_EMISUSE, "the live handle is not open");
+  c->state = C_RUN;
+  c->live = l;
+  c->set = *set;
+  c->set.size = sizeof c->set;
+  c->set.format = set->format ? set->format : "pcap";
+  c->set.hardware = c->set.os = NULL;
+  if (!c->set.precision)
+    c->set.precision = c->ifc->tsresol == 9 ? 9 : 6;
+  struct utsname u;
+  int un = uname(&u) == 0;
+  if (set->hardware || un)
+    snprintf(c->hw, sizeof c->hw, "%s", set->hardware ? set->hardware
+                                                      : u.machine);
+  if (set->os)
+    snprintf(c->os, sizeof c->os, "%s", set->os);
+  else if (un)
+    snprintf(c->os, sizeof c->os, "%s %s", u.sysname, u.release);
+  c->tmpl = strdup(set->path);
+  capkit_rotator *o = c->rot = capkit_rotator_new();
+  if (!c->tmpl || !o ||
+      (set->ring && !(c->done = calloc(set->ring + 2, sizeof *c->done))))
+    return fail(c, CAPKIT_ENOMEM, "out of memory");
+  /* size and time together: whichever comes first */
+  if (set->rotate_ns)
+    capkit_rotator_set_limit(o, CAPKIT_ROTATE_TIME, (uint64_t)set->rotate_ns);
+  if (set->file_size)
+    capkit_rotator_set_limit(o, CAPKIT_ROTATE_BYTES, set->file_size);
+  if (strcmp(c->set.format, "pcapng") == 0) {
+    /* an enhanced packet block, and room for the statistics block that
+     * ends the file (76 bytes with its four counters) */
+    capkit_rotator_set_overhead(o, 32, 4);
+    capkit_rotator_set_reserve(o, 76);
+  }
+  capkit_rotator_set_name_fn(o, file_name, c);
+  capkit_rotator_set_callbacks(o, setup, write_stats, ring_add, c);
+  int64_t now = clock_ns(CLOCK_REALTIME);
+  capkit_rotator_set_origin(o, now / 1000000000,
+                            (uint32_t)(now % 1000000000));
+  int rc = capkit_rotator_tick(o, now / 1000000000,
+                               (uint32_t)(now % 1000000000));
+  int64_t mono = clock_ns(CLOCK_MONOTONIC);
+  c->stop_at = set->duration_ns && set->duration_ns < INT64_MAX - mono
+                   ? mono + set->duration_ns
+                   : INT64_MAX;
+  if (rc < 0) {
+    c->state = C_DONE;
+    return rot_fail(c, rc);
+  }
+  return 0;
+}
+
+static int flush(capkit_capture *c) {
+  capkit_writer *w = capkit_rotator_writer(c->rot);
+  int rc = capkit_writer_flush(w);
+  return rc < 0 ? fail(c, rc, capkit_writer_error(w)) : 0;
+}
+
+int capkit_capture_step(capkit_capture *c, int ready) {
+  if (!c || c->state != C_RUN)
+    return CAPKIT_EMISUSE;
+  if (c->failed)
+    return c->failed;
+  if (reached(c))
+    return 0;
+  int rc;
+  if (ready && (rc = capkit_live_dispatch(c->live, -1, on_packet, c)) < 0)
+    return fail(c, rc, capkit_live_error(c->live));
+  if (c->failed)
+    return c->failed;
+  if ((rc = flush(c)) < 0) /* one write per batch */
+    return rc;
+  if (reached(c) || clock_ns(CLOCK_MONOTONIC) >= c->stop_at)
+    return 0;
+  /* idle intervals end too (judged by the clock when no packet came) */
+  int64_t t = clock_ns(CLOCK_REALTIME);
+  if (c->set.rotate_ns &&
+      (rc = capkit_rotator_tick(c->rot, t / 1000000000,
+                                (uint32_t)(t % 1000000000))) < 0)
+    return rot_fail(c, rc);
+  return 1;
+}
+
+int capkit_capture_finish(capkit_capture *c, int drain) {
+  if (!c || c->state != C_RUN)
+    return CAPKIT_EMISUSE;
+  c->state = C_DONE;
+  int code = c->failed;
+  /* The kernel hands over a block of the ring when it is full or the
+   * timeout has passed: the packets it had at the stop are fetched before
+   * closing (a second of waiting at most). */
+  capkit_live_stats st;
+  if (drain && !code && !reached(c) &&
+      capkit_live_stats_get(c->live, &st) == 0) {
+    uint64_t want = st.received;
+    int64_t until = clock_ns(CLOCK_MONOTONIC) + 1000000000;
+    while (st.delivered < want && !c->failed && !reached(c) &&
+           clock_ns(CLOCK_MONOTONIC) < until)
+      if (capkit_live_dispatch(c->live, -1, on_packet, c) < 0 ||
+          capkit_live_stats_get(c->live, &st) != 0)
+        break;
+    code = c->failed ? c->failed : flush(c);
+  }
+  if (c->failed)
+    return c->failed;
+  int cc = capkit_rotator_close(c->rot);
+  if (cc < 0 && !code)
+    code = rot_fail(c, cc);
+  return code;
+}
+
+uint64_t capkit_capture_packets(const capkit_capture *c) {
+  return c ? c->packets : 0;
+}
+uint64_t capkit_capture_bytes(const capkit_capture *c) {
+  return c ? c->bytes : 0;
+}
+uint64_t capkit_capture_files(const capkit_capture *c) {
+  return c && c->rot ? capkit_rotator_files(c->rot) : 0;
+}
+const char *capkit_capture_path(const capkit_capture *c) {
+  return c && c->rot ? capkit_rotator_path(c->rot) : NULL;
+}
+const char *capkit_capture_error(const capkit_capture *c) {
+  return c ? c->err : "";
+}
