@@ -52,19 +52,13 @@ static const char replay_usage[] =
     "2 usage (including a link type the interface cannot carry), 3 I/O or\n"
     "system error (including missing privileges).\n";
 
-enum { MODE_TIMED, MODE_PPS, MODE_MBPS, MODE_TOP };
-
 typedef struct rp {
   capkit_live *tx;
   const capkit_iface *ifc;
   int mode;
   double speed, pps, mbps;
-  int64_t start;   /* monotonic ns at the first packet */
-  int64_t base;    /* MODE_TIMED: when the current file's first is due */
-  int64_t file_t0; /* its time stamp */
-  int64_t last_due;
-  int have_t0;
-  uint64_t sent, bytes, failed, index, bits, truncated;
+  capkit_pacer *pace;
+  uint64_t sent, bytes, failed, truncated;
   uint64_t limit;      /* -L: packets to send at most, 0 no limit */
   int64_t duration;    /* --duration in ns, 0 none */
   int done;            /* the limit or the duration was reached */
@@ -73,23 +67,10 @@ typedef struct rp {
 } rp;
 
 static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig) { stop_signal = sig; }
-
-/* Sleep to a little before the deadline, then spin the rest: the kernel
- * wakes a sleeper tens of microseconds late. */
-#define SPIN_NS 60000
-static void wait_until(int64_t due) {
-  int64_t now = cli_clock_ns(CLOCK_MONOTONIC);
-  if (due - now > SPIN_NS) {
-    int64_t t = due - SPIN_NS;
-    struct timespec ts = {(time_t)(t / 1000000000), (long)(t % 1000000000)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-               EINTR &&
-           !stop_signal) {
-    }
-  }
-  while (!stop_signal && cli_clock_ns(CLOCK_MONOTONIC) < due) {
-  }
+static capkit_pacer *sig_pace;
+static void on_signal(int sig) {
+  stop_signal = sig;
+  capkit_pacer_interrupt(sig_pace);
 }
 
 static int linktype_ok(const rp *r, const char *path, uint32_t lt) {
@@ -131,30 +112,6 @@ static int check_files(rp *r, int n, char **paths) {
   return 0;
 }
 
-static int64_t due_of(rp *r, const capkit_record *rec) {
-  switch (r->mode) {
-  case MODE_TOP:
-    return 0;
-  case MODE_PPS:
-    return r->start + (int64_t)((double)r->index * 1e9 / r->pps);
-  case MODE_MBPS:
-    return r->start + (int64_t)((double)r->bits * 1e3 / r->mbps);
-  default: {
-    int64_t t = capkit_record_time_ns(rec);
-    if (!r->have_t0) {
-      r->file_t0 = t;
-      r->have_t0 = 1;
-    }
-    int64_t due = r->base + (int64_t)((double)(t - r->file_t0) / r->speed);
-    /* Time stamps going back are sent at once, never before the last. */
-    if (due < r->last_due)
-      due = r->last_due;
-    r->last_due = due;
-    return due;
-  }
-  }
-}
-
 static int send_file(rp *r, const char *path) {
   int code;
   capkit_reader *rd = cli_open_reader("replay", path, &code);
@@ -163,7 +120,6 @@ static int send_file(rp *r, const char *path) {
   capkit_record rec = CAPKIT_RECORD_INIT;
   int rc = 0;
   const capkit_iface *checked = NULL;
-  r->have_t0 = 0;
   code = 0;
   while (!stop_signal && (rc = capkit_reader_next(rd, &rec)) > 0) {
     if (rec.iface && rec.iface != checked) {
@@ -173,28 +129,11 @@ static int send_file(rp *r, const char *path) {
       }
       checked = rec.iface;
     }
-    if (r->start == 0) {
-      r->start = cli_clock_ns(CLOCK_MONOTONIC);
-      r->base = r->start;
-      r->last_due = r->start;
-    }
-    if (r->limit && r->index >= r->limit) {
-      r->done = 1;
+    int go = capkit_pacer_wait(r->pace, &rec);
+    if (go != 1) {
+      r->done = go == 0;
       break;
     }
-    int64_t due = due_of(r, &rec);
-    if (r->duration && (due ? due : cli_clock_ns(CLOCK_MONOTONIC)) >=
-                           r->start + r->duration) {
-      /* the packet would leave after the end: wait for the end only */
-      if (due)
-        wait_until(r->start + r->duration);
-      r->done = 1;
-      break;
-    }
-    if (due)
-      wait_until(due);
-    if (stop_signal)
-      break;
     const capkit_record *send = &rec;
     capkit_record edited = CAPKIT_RECORD_INIT;
     if (r->rw) {
@@ -217,16 +156,14 @@ static int send_file(rp *r, const char *path) {
                  path, rec.number, capkit_live_error(r->tx));
       r->failed++;
     }
-    r->index++;
-    r->bits += (uint64_t)send->caplen * 8;
+    capkit_pacer_sent(r->pace, send->caplen);
   }
   if (!code && rc < 0 && !stop_signal) {
     cli_err("replay", "%s", capkit_reader_error(rd));
     code = cli_exit_for(rc);
   }
   /* The next file (or loop) starts where this one ended. */
-  if (r->mode == MODE_TIMED && r->have_t0)
-    r->base = r->last_due;
+  capkit_pacer_next_file(r->pace);
   capkit_reader_free(rd);
   return code;
 }
@@ -279,13 +216,19 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
               "suffer on a busy machine",
               strerror(errno));
   }
+  double rate[] = {r->speed, r->pps, r->mbps, 0};
+  sig_pace = r->pace = capkit_pacer_new(r->mode, rate[r->mode]);
+  if (!r->pace || capkit_pacer_set_limits(r->pace, r->limit, r->duration)) {
+    cli_err("replay", "out of memory");
+    capkit_live_free(r->tx);
+    return EXIT_IO;
+  }
   cli_catch_stop_signals(on_signal, 0);
   for (uint64_t l = 0;
        !code && !stop_signal && !r->done && (loops == 0 || l < loops); l++)
     for (int i = optind; !code && !stop_signal && !r->done && i < argc; i++)
       code = send_file(r, argv[i]);
-  int64_t end = cli_clock_ns(CLOCK_MONOTONIC);
-  double secs = r->start ? (double)(end - r->start) / 1e9 : 0;
+  double secs = (double)capkit_pacer_elapsed(r->pace) / 1e9;
   if (!quiet) {
     fprintf(stderr,
             "sent %" PRIu64 " packet%s (%" PRIu64 " byte%s) in %.3f s: "
@@ -309,6 +252,8 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
   if (!quiet)
     cli_rewrite_summary("replay", r->rw);
   capkit_live_free(r->tx);
+  sig_pace = NULL;
+  capkit_pacer_free(r->pace);
   return code;
 }
 
@@ -346,17 +291,17 @@ int cmd_replay(int argc, char **argv) {
     case 'p':
       if (cli_parse_positive(optarg, 1e12, &r.pps))
         return cli_usage_error("replay", "bad packet rate '%s'", optarg);
-      r.mode = MODE_PPS;
+      r.mode = CAPKIT_PACE_PPS;
       modes++;
       break;
     case 'M':
       if (cli_parse_positive(optarg, 1e12, &r.mbps))
         return cli_usage_error("replay", "bad bit rate '%s'", optarg);
-      r.mode = MODE_MBPS;
+      r.mode = CAPKIT_PACE_MBPS;
       modes++;
       break;
     case 't':
-      r.mode = MODE_TOP;
+      r.mode = CAPKIT_PACE_TOP;
       modes++;
       break;
     case 'l':

@@ -115,6 +115,51 @@ CAPKIT_API int capkit_live_fd(const capkit_live *l);
 CAPKIT_API const char *capkit_live_error(const capkit_live *l);
 CAPKIT_API int capkit_live_error_code(const capkit_live *l);
 
+/* ---- pacing a replay ---- */
+
+/* How a pacer spaces packets. */
+typedef enum capkit_pace_mode {
+  CAPKIT_PACE_TIMED = 0, /* the records' own times, RATE times faster */
+  CAPKIT_PACE_PPS = 1,   /* RATE packets a second, evenly spaced */
+  CAPKIT_PACE_MBPS = 2,  /* RATE megabits a second of sent bytes */
+  CAPKIT_PACE_TOP = 3    /* no waiting */
+} capkit_pace_mode;
+
+/* A pacer gives each packet a deadline computed from the first packet's
+ * clock (monotonic), so that delays do not add up, and waits for it:
+ * sleeping until shortly before, then spinning the last microseconds (a
+ * sleeper wakes tens of microseconds late). Timed: packet times going back
+ * are due at once, never before the packet before them. One thread at a
+ * time per pacer, except capkit_pacer_interrupt(). */
+typedef struct capkit_pacer capkit_pacer;
+
+/* A pacer in MODE at RATE (above 0 and finite; ignored for TOP); NULL for
+ * a bad rate or out of memory. */
+CAPKIT_API capkit_pacer *capkit_pacer_new(int mode, double rate);
+CAPKIT_API void capkit_pacer_free(capkit_pacer *p); /* NULL is accepted */
+/* Stop after PACKETS packets (0: no limit) and DURATION_NS from the
+ * first (0: none). 0 or CAPKIT_EINVAL (a negative duration). */
+CAPKIT_API int capkit_pacer_set_limits(capkit_pacer *p, uint64_t packets,
+                                       int64_t duration_ns);
+/* The deadline of REC, the next packet to send (monotonic ns; 0 for TOP),
+ * without waiting; the first call starts the clock. */
+CAPKIT_API int64_t capkit_pacer_due(capkit_pacer *p, const capkit_record *rec);
+/* Wait until REC is due. Returns 1: send it now; 0: do not, the packet
+ * limit or the duration is reached (for the duration, after waiting for
+ * its end); 2: interrupted (capkit_pacer_interrupt). */
+CAPKIT_API int capkit_pacer_wait(capkit_pacer *p, const capkit_record *rec);
+/* Count a packet of BYTES bytes as sent (or tried): the packet and bit
+ * schedules advance. */
+CAPKIT_API void capkit_pacer_sent(capkit_pacer *p, uint32_t bytes);
+/* Timed: the next record comes from another file (or a new loop), whose
+ * first packet is due right after the last one. */
+CAPKIT_API void capkit_pacer_next_file(capkit_pacer *p);
+/* Make a wait return 2 at once, now and for every later wait. Safe in a
+ * signal handler and from another thread. */
+CAPKIT_API void capkit_pacer_interrupt(capkit_pacer *p);
+/* Nanoseconds since the first packet's clock started (0 before). */
+CAPKIT_API int64_t capkit_pacer_elapsed(const capkit_pacer *p);
+
 #ifdef __cplusplus
 }
 #endif
