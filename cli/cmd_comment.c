@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <capkit/edit.h>
+
 #include "cli.h"
 
 static const char comment_usage[] =
@@ -27,20 +29,6 @@ static const char comment_usage[] =
     "option can be); a longer one is a usage error, never cut.\n"
     "Exit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O error.\n";
 
-/* A pcapng option holds at most this many bytes. */
-#define MAX_COMMENT 65535u
-
-typedef struct edit {
-  uint64_t number;
-  const char *text; /* NULL: delete */
-  int used;
-} edit;
-
-static int by_number(const void *a, const void *b) {
-  const edit *x = a, *y = b;
-  return x->number < y->number ? -1 : x->number > y->number;
-}
-
 int cmd_comment(int argc, char **argv) {
   enum { OPT_DEL_ALL = 256, OPT_DEL_SEC };
   static const struct option opts[] = {
@@ -53,12 +41,16 @@ int cmd_comment(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *out = NULL, *section = NULL;
-  int set_section = 0, del_all = 0, c;
-  edit *edits = NULL;
-  size_t n_edits = 0;
+  int set_section = 0, c;
+  capkit_comments *edits = capkit_comments_new();
   int code = EXIT_OK;
+  if (!edits) {
+    cli_err("comment", "out of memory");
+    return EXIT_IO;
+  }
   while ((c = getopt_long(argc, argv, "o:a:d:s:h", opts, NULL)) != -1) {
-    edit e = {0, NULL, 0};
+    uint64_t number;
+    const char *text = NULL;
     switch (c) {
     case 'o':
       out = optarg;
@@ -67,37 +59,37 @@ int cmd_comment(int argc, char **argv) {
       char *colon = strchr(optarg, ':');
       if (colon)
         *colon = 0;
-      if (!colon || cli_parse_u64(optarg, &e.number) || e.number == 0) {
-        free(edits);
+      if (!colon || cli_parse_u64(optarg, &number) || number == 0) {
+        capkit_comments_free(edits);
         return cli_usage_error("comment", "bad --add '%s' (want N:TEXT)",
                                optarg);
       }
-      e.text = colon + 1;
-      if (strlen(e.text) > MAX_COMMENT) {
-        free(edits);
+      text = colon + 1;
+      if (strlen(text) > CAPKIT_COMMENT_MAX) {
+        capkit_comments_free(edits);
         return cli_usage_error("comment",
                                "the comment for record %s is %zu bytes; a "
                                "pcapng comment is at most %u",
-                               optarg, strlen(e.text), MAX_COMMENT);
+                               optarg, strlen(text), CAPKIT_COMMENT_MAX);
       }
       break;
     }
     case 'd':
-      if (cli_parse_u64(optarg, &e.number) || e.number == 0) {
-        free(edits);
+      if (cli_parse_u64(optarg, &number) || number == 0) {
+        capkit_comments_free(edits);
         return cli_usage_error("comment", "bad record number '%s'", optarg);
       }
       break;
     case OPT_DEL_ALL:
-      del_all = 1;
+      capkit_comments_clear_all(edits, 1);
       continue;
     case 's':
-      if (strlen(optarg) > MAX_COMMENT) {
-        free(edits);
+      if (strlen(optarg) > CAPKIT_COMMENT_MAX) {
+        capkit_comments_free(edits);
         return cli_usage_error("comment",
                                "the section comment is %zu bytes; a pcapng "
                                "comment is at most %u",
-                               strlen(optarg), MAX_COMMENT);
+                               strlen(optarg), CAPKIT_COMMENT_MAX);
       }
       section = optarg;
       set_section = 1;
@@ -107,49 +99,28 @@ int cmd_comment(int argc, char **argv) {
       set_section = 1;
       continue;
     case 'h':
-      free(edits);
+      capkit_comments_free(edits);
       fputs(comment_usage, stdout);
       return EXIT_OK;
     default:
-      free(edits);
+      capkit_comments_free(edits);
       return cli_usage_error("comment", "invalid option");
     }
-    edit *p = realloc(edits, (n_edits + 1) * sizeof *p);
-    if (!p) {
-      free(edits);
+    if (capkit_comments_set(edits, number, text)) {
+      capkit_comments_free(edits);
       cli_err("comment", "out of memory");
       return EXIT_IO;
     }
-    edits = p;
-    edits[n_edits++] = e;
   }
   if (optind != argc - 1 || !out) {
-    free(edits);
+    capkit_comments_free(edits);
     return cli_usage_error("comment", optind != argc - 1
                                           ? "expected exactly one input file"
                                           : "no output file (-o)");
   }
-  /* Sorted, later options winning for the same record. */
-  for (size_t i = 0; i < n_edits; i++)
-    edits[i].used = (int)i;
-  if (n_edits) /* edits is NULL then, which qsort must not get */
-    qsort(edits, n_edits, sizeof *edits, by_number);
-  size_t k = 0;
-  for (size_t i = 0; i < n_edits; i++) {
-    if (k && edits[k - 1].number == edits[i].number) {
-      if (edits[i].used > edits[k - 1].used)
-        edits[k - 1] = edits[i];
-    } else {
-      edits[k++] = edits[i];
-    }
-  }
-  n_edits = k;
-  for (size_t i = 0; i < n_edits; i++)
-    edits[i].used = 0;
-
   capkit_reader *r = cli_open_reader("comment", argv[optind], &code);
   if (!r) {
-    free(edits);
+    capkit_comments_free(edits);
     return code;
   }
   capkit_writer *w = capkit_writer_new();
@@ -165,21 +136,14 @@ int cmd_comment(int argc, char **argv) {
   if (rc) {
     capkit_writer_free(w);
     capkit_reader_free(r);
-    free(edits);
+    capkit_comments_free(edits);
     return cli_exit_for(rc);
   }
   capkit_record rec = CAPKIT_RECORD_INIT;
-  size_t next = 0;
   int wrc = 0;
+  uint64_t missing;
   while ((rc = capkit_reader_next(r, &rec)) > 0) {
-    if (del_all)
-      rec.comment = NULL;
-    while (next < n_edits && edits[next].number < rec.number)
-      next++;
-    if (next < n_edits && edits[next].number == rec.number) {
-      rec.comment = edits[next].text;
-      edits[next].used = 1;
-    }
+    capkit_comments_apply(edits, &rec);
     if ((wrc = capkit_writer_write(w, &rec)) < 0)
       break;
   }
@@ -190,14 +154,12 @@ int cmd_comment(int argc, char **argv) {
     cli_err("comment", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
   } else {
-    for (size_t i = 0; i < n_edits; i++)
-      if (!edits[i].used) {
-        cli_err("comment", "%s has no record %" PRIu64 " (it has %" PRIu64
-                           "); nothing written",
-                argv[optind], edits[i].number, capkit_writer_records(w));
-        code = EXIT_USAGE;
-        break;
-      }
+    if ((missing = capkit_comments_missing(edits)) != 0) {
+      cli_err("comment", "%s has no record %" PRIu64 " (it has %" PRIu64
+                         "); nothing written",
+              argv[optind], missing, capkit_writer_records(w));
+      code = EXIT_USAGE;
+    }
     if (code == EXIT_OK && capkit_writer_close(w) < 0) {
       cli_err("comment", "%s", capkit_writer_error(w));
       code = EXIT_IO;
@@ -205,6 +167,6 @@ int cmd_comment(int argc, char **argv) {
   }
   capkit_writer_free(w);
   capkit_reader_free(r);
-  free(edits);
+  capkit_comments_free(edits);
   return code;
 }

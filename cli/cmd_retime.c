@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <capkit/edit.h>
+
 #include "cut.h"
 
 static const char retime_usage[] =
@@ -24,25 +26,24 @@ static const char retime_usage[] =
     "1); nothing wraps.\n";
 
 typedef struct retime {
-  const char *in;     /* input name, for messages */
-  capkit_time shift, start, t0;
-  double scale, per;  /* per: nanoseconds between records at --rate */
-  int have_start, have_scale, have_rate, have_t0;
-  uint64_t i;
+  const char *in; /* input name, for messages */
+  capkit_retimer *t;
+  double scale, rate;
+  int have_scale, have_rate;
 } retime;
 
 static int own(void *ctx, int opt, const char *arg) {
   retime *r = ctx;
+  capkit_time v;
   char *end;
   switch (opt) {
   case 's':
-    if (capkit_time_parse_duration(arg, &r->shift))
+    if (capkit_time_parse_duration(arg, &v) || capkit_retimer_set_shift(r->t, v))
       return cli_usage_error("retime", "bad duration '%s'", arg), -1;
     return 0;
   case 'S':
-    if (capkit_time_parse(arg, &r->start))
+    if (capkit_time_parse(arg, &v) || capkit_retimer_set_start(r->t, v))
       return cli_usage_error("retime", "bad time '%s'", arg), -1;
-    r->have_start = 1;
     return 0;
   case CUT_OPT_OWN:
     r->scale = strtod(arg, &end);
@@ -50,50 +51,28 @@ static int own(void *ctx, int opt, const char *arg) {
       return cli_usage_error("retime", "bad factor '%s'", arg), -1;
     r->have_scale = 1;
     return 0;
-  case CUT_OPT_OWN + 1: {
-    double rate = strtod(arg, &end);
-    if (end == arg || *end || !(rate > 0) || !isfinite(1e9 / rate))
+  case CUT_OPT_OWN + 1:
+    r->rate = strtod(arg, &end);
+    if (end == arg || *end || !(r->rate > 0) || !isfinite(1e9 / r->rate))
       return cli_usage_error("retime", "bad rate '%s'", arg), -1;
-    r->per = 1e9 / rate;
     r->have_rate = 1;
     return 0;
-  }
   }
   return cli_usage_error("retime", "invalid option"), -1;
 }
 
-/* The new time: base + the (scaled or evenly spaced) offset from the first
- * record + the shift, each step exact and checked. */
 static int each(void *ctx, capkit_record *rec) {
   retime *r = ctx;
-  capkit_time t = capkit_record_time(rec), d, n;
-  if (!r->have_t0) {
-    r->t0 = t;
-    r->have_t0 = 1;
-  }
-  /* record i at i * per ns; i is below 2^63: records are counted */
-  capkit_time i = capkit_time_from_ns((int64_t)r->i);
-  int rc = r->have_rate ? capkit_time_scale(i, r->per, &d)
-                        : capkit_time_sub(t, r->t0, &d);
-  if (!rc && r->have_scale)
-    rc = capkit_time_scale(d, r->scale, &d);
-  if (!rc)
-    rc = capkit_time_add(r->have_start ? r->start : r->t0, d, &n);
-  if (!rc)
-    rc = capkit_time_add(n, r->shift, &n);
-  if (!rc)
-    rc = capkit_record_set_time(rec, n);
-  if (rc) {
-    char was[CAPKIT_TIME_FMT_MAX];
-    capkit_time_format(was, sizeof was, t, 9, 0);
-    cli_err("retime", "%s: offset %llu, record %llu: the new time of %s is "
-                      "out of range",
-            r->in, (unsigned long long)rec->offset,
-            (unsigned long long)rec->number, was);
-    return -EXIT_DATA;
-  }
-  r->i++;
-  return 1;
+  capkit_time was = capkit_record_time(rec);
+  if (capkit_retimer_apply(r->t, rec) == 0)
+    return 1;
+  char t[CAPKIT_TIME_FMT_MAX];
+  capkit_time_format(t, sizeof t, was, 9, 0);
+  cli_err("retime", "%s: offset %llu, record %llu: the new time of %s is "
+                    "out of range",
+          r->in, (unsigned long long)rec->offset,
+          (unsigned long long)rec->number, t);
+  return -EXIT_DATA;
 }
 
 int cmd_retime(int argc, char **argv) {
@@ -108,15 +87,25 @@ int cmd_retime(int argc, char **argv) {
   memset(&c, 0, sizeof c);
   retime r;
   memset(&r, 0, sizeof r);
+  if (!(r.t = capkit_retimer_new())) {
+    cli_err("retime", "out of memory");
+    return EXIT_IO;
+  }
   int code = cut_parse("retime", argc, argv, opts, CUT_COMMON_SHORT "s:S:", &c,
                        retime_usage, own, &r);
-  if (code != CUT_GO)
-    return code;
-  if (argc - optind != 1)
-    return cli_usage_error("retime", "expected one input file");
-  if (r.have_scale && r.have_rate)
-    return cli_usage_error("retime", "--scale and --rate exclude each other");
-  r.in = strcmp(argv[optind], "-") ? argv[optind] : "stdin";
-  cut_ops ops = {each, NULL, 0};
-  return cut_run("retime", &c, argv[optind], &ops, &r);
+  if (code == CUT_GO && argc - optind != 1)
+    code = cli_usage_error("retime", "expected one input file");
+  if (code == CUT_GO && r.have_scale && r.have_rate)
+    code = cli_usage_error("retime", "--scale and --rate exclude each other");
+  if (code == CUT_GO) {
+    if (r.have_scale)
+      capkit_retimer_set_scale(r.t, r.scale);
+    if (r.have_rate)
+      capkit_retimer_set_rate(r.t, r.rate);
+    r.in = strcmp(argv[optind], "-") ? argv[optind] : "stdin";
+    cut_ops ops = {each, NULL, 0};
+    code = cut_run("retime", &c, argv[optind], &ops, &r);
+  }
+  capkit_retimer_free(r.t);
+  return code;
 }
