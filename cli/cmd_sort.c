@@ -36,11 +36,6 @@ typedef struct sorter {
   int verbose, check;
 } sorter;
 
-/* Time a before time b. */
-static int t_before(int64_t as, uint32_t an, int64_t bs, uint32_t bn) {
-  return as != bs ? as < bs : an < bn;
-}
-
 static int own(void *ctx, int opt, const char *arg) {
   sorter *s = ctx;
   switch (opt) {
@@ -122,21 +117,16 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s,
   }
   capkit_record rec = CAPKIT_RECORD_INIT, out = CAPKIT_RECORD_INIT;
   int rc = 0, k;
-  int64_t prev_sec = INT64_MIN;
-  uint32_t prev_nsec = 0;
   memset(sx, 0, sizeof *sx);
   const char *fmt = capkit_reader_info(in.r)->format;
   int track = strcmp(fmt, "pcap") == 0 && !capkit_reader_compression(in.r);
+  capkit_order *ord = capkit_order_new(MAX_STRETCHES);
+  if (!ord && !code) {
+    cli_err("sort", "out of memory");
+    code = EXIT_IO;
+  }
   while (!code && (rc = cut_in_next(&in, &rec)) > 0) {
-    if (track && (sx->n == 0 ||
-                  t_before(rec.ts_sec, rec.ts_nsec, prev_sec, prev_nsec))) {
-      if (sx->n < MAX_STRETCHES)
-        sx->start[sx->n++] = rec.number;
-      else
-        track = 0;
-    }
-    prev_sec = rec.ts_sec;
-    prev_nsec = rec.ts_nsec;
+    capkit_order_add(ord, &rec);
     k = capkit_reorder_add(q, &rec);
     if (k == 1) {
       code = -1;
@@ -164,23 +154,17 @@ static int sort_stream(const char *path, const cut_common *c, const sorter *s,
     cut_out_finish("sort", &o, EXIT_IO); /* discarded */
     /* Find the rest of the stretches: headers only, nothing written. A
      * damaged input is left to the external sort, which reports it. */
-    while (track && (rc = cut_in_next(&in, &rec)) > 0) {
-      if (t_before(rec.ts_sec, rec.ts_nsec, prev_sec, prev_nsec)) {
-        if (sx->n < MAX_STRETCHES)
-          sx->start[sx->n++] = rec.number;
-        else
-          track = 0;
-      }
-      prev_sec = rec.ts_sec;
-      prev_nsec = rec.ts_nsec;
-    }
-    if (!track || rc < 0)
-      sx->n = 0;
+    while (track && (rc = cut_in_next(&in, &rec)) > 0)
+      capkit_order_add(ord, &rec);
+    sx->n = track && rc == 0 ? capkit_order_stretches(ord) : 0;
+    for (size_t i = 0; i < sx->n; i++)
+      sx->start[i] = capkit_order_stretch(ord, i);
   } else {
     code = cut_out_finish("sort", &o, code);
     if (s->verbose && code == 0)
       fprintf(stderr, "capkit sort: sorted in one pass\n");
   }
+  capkit_order_free(ord);
   cut_in_close(&in);
   return code;
 }
@@ -202,15 +186,13 @@ static int sort_external(const char *path, const cut_common *c,
   }
   capkit_record rec = CAPKIT_RECORD_INIT;
   int rc = 0;
-  uint64_t n = 0, late = 0;
-  int64_t ps = INT64_MIN;
-  uint32_t pn = 0;
+  capkit_order *ord = capkit_order_new(0);
+  if (!ord && !code) {
+    cli_err("sort", "out of memory");
+    code = EXIT_IO;
+  }
   while (!code && (rc = cut_in_next(&in, &rec)) > 0) {
-    n++;
-    if (t_before(rec.ts_sec, rec.ts_nsec, ps, pn))
-      late++;
-    ps = rec.ts_sec;
-    pn = rec.ts_nsec;
+    capkit_order_add(ord, &rec);
     int e = capkit_sorter_add(so, &rec);
     if (e < 0) {
       cli_err("sort", "%s", capkit_sorter_error(so));
@@ -220,17 +202,20 @@ static int sort_external(const char *path, const cut_common *c,
   if (rc < 0 && !code)
     code = cut_in_report("sort", &in, rc);
   progress_done(in.pg);
+  uint64_t late = ord ? capkit_order_late(ord) : 0;
   if (s->check && (code == 0 || code == EXIT_DATA)) {
     fprintf(stderr, "capkit sort: %" PRIu64 " records, %" PRIu64
-                    " out of order\n", n, late);
+                    " out of order\n", capkit_order_records(ord), late);
     if (late == 0 && code == 0) {
       fprintf(stderr, "capkit sort: the input is in order: %s not written\n",
               c->out);
+      capkit_order_free(ord);
       capkit_sorter_free(so);
       cut_in_close(&in);
       return EXIT_OK;
     }
   }
+  capkit_order_free(ord);
   cut_out o;
   memset(&o, 0, sizeof o);
   if (code == 0 || code == EXIT_DATA) {
@@ -330,19 +315,18 @@ static int check_order(const char *path, const cut_common *c) {
   if (code)
     return code;
   capkit_record rec = CAPKIT_RECORD_INIT;
-  uint64_t n = 0, late = 0;
-  int64_t ps = INT64_MIN;
-  uint32_t pn = 0;
-  int rc;
-  while ((rc = cut_in_next(&in, &rec)) > 0) {
-    n++;
-    if (t_before(rec.ts_sec, rec.ts_nsec, ps, pn))
-      late++;
-    ps = rec.ts_sec;
-    pn = rec.ts_nsec;
-  }
-  if (rc < 0)
-    code = cut_in_report("sort", &in, rc);
+  capkit_order *ord = capkit_order_new(0);
+  int rc = ord ? 0 : CAPKIT_ENOMEM;
+  while (ord && (rc = cut_in_next(&in, &rec)) > 0)
+    capkit_order_add(ord, &rec);
+  uint64_t n = ord ? capkit_order_records(ord) : 0;
+  uint64_t late = ord ? capkit_order_late(ord) : 0;
+  capkit_order_free(ord);
+  if (rc == CAPKIT_ENOMEM)
+    cli_err("sort", "out of memory");
+  code = rc == CAPKIT_ENOMEM ? EXIT_IO
+         : rc < 0            ? cut_in_report("sort", &in, rc)
+                             : 0;
   cut_in_close(&in);
   if (code)
     return code;

@@ -131,6 +131,30 @@ CAPKIT_API size_t capkit_sorter_runs(const capkit_sorter *s);
 /* The last error message ("" if none); valid until the sorter is freed. */
 CAPKIT_API const char *capkit_sorter_error(const capkit_sorter *s);
 
+/* ---- order of records ---- */
+
+/* How far a stream of records is from time order, as capkit sort decides
+ * how to sort it: the records older than the one before them (reordercap
+ * -n counts those), and where the sorted stretches start (a few long
+ * stretches, captures appended to each other, are merged straight from
+ * the input). One thread at a time per handle. */
+typedef struct capkit_order capkit_order;
+
+/* A tracker keeping the starts of at most MAX_STRETCHES stretches; NULL
+ * if out of memory. */
+CAPKIT_API capkit_order *capkit_order_new(size_t max_stretches);
+CAPKIT_API void capkit_order_free(capkit_order *o); /* NULL accepted */
+/* Count REC, compared by (seconds, nanoseconds) with the record before. */
+CAPKIT_API void capkit_order_add(capkit_order *o, const capkit_record *rec);
+/* Records added, and those older than the record before them. */
+CAPKIT_API uint64_t capkit_order_records(const capkit_order *o);
+CAPKIT_API uint64_t capkit_order_late(const capkit_order *o);
+/* The sorted stretches: their number (0 when there were more than the
+ * maximum, or no record), and the record number (rec->number) of the first
+ * record of stretch I (0 out of range). */
+CAPKIT_API size_t capkit_order_stretches(const capkit_order *o);
+CAPKIT_API uint64_t capkit_order_stretch(const capkit_order *o, size_t i);
+
 /* ---- reorder buffer ---- */
 
 typedef struct capkit_reorder capkit_reorder;

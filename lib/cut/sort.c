@@ -312,3 +312,50 @@ size_t capkit_sorter_runs(const capkit_sorter *s) { return s ? s->n_runs : 0; }
 const char *capkit_sorter_error(const capkit_sorter *s) {
   return s ? s->msg : "";
 }
+
+/* ---- order of records ---- */
+
+struct capkit_order {
+  uint64_t records, late;
+  int64_t sec;
+  uint32_t nsec;
+  size_t n, max;
+  int many;
+  uint64_t start[]; /* max entries */
+};
+
+capkit_order *capkit_order_new(size_t max_stretches) {
+  if (max_stretches > (SIZE_MAX - sizeof(capkit_order)) / sizeof(uint64_t))
+    return NULL;
+  capkit_order *o =
+      calloc(1, sizeof *o + max_stretches * sizeof o->start[0]);
+  if (o)
+    o->max = max_stretches;
+  return o;
+}
+
+void capkit_order_free(capkit_order *o) { free(o); }
+
+void capkit_order_add(capkit_order *o, const capkit_record *rec) {
+  int older = o->records && (rec->ts_sec != o->sec ? rec->ts_sec < o->sec
+                                                   : rec->ts_nsec < o->nsec);
+  o->late += (uint64_t)older;
+  if (!o->records || older) {
+    if (o->n < o->max)
+      o->start[o->n++] = rec->number;
+    else
+      o->many = 1;
+  }
+  o->records++;
+  o->sec = rec->ts_sec;
+  o->nsec = rec->ts_nsec;
+}
+
+uint64_t capkit_order_records(const capkit_order *o) { return o->records; }
+uint64_t capkit_order_late(const capkit_order *o) { return o->late; }
+size_t capkit_order_stretches(const capkit_order *o) {
+  return o->many ? 0 : o->n;
+}
+uint64_t capkit_order_stretch(const capkit_order *o, size_t i) {
+  return !o->many && i < o->n ? o->start[i] : 0;
+}
