@@ -11,17 +11,13 @@
 #include <capkit/capkit.h>
 #include <capkit/edit.h>
 
+#include "mkpkt.h"
 #include "tap.h"
 
 typedef __int128 i128;
 
 static uint64_t rng = 0x853c49e6748fea9bull;
-static uint64_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t rnd(void) { return mk_rand(&rng); }
 
 static i128 ns_of(int64_t sec, uint32_t nsec) {
   return (i128)sec * 1000000000 + nsec;

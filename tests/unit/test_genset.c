@@ -10,15 +10,11 @@
 
 #include <capkit/capkit.h>
 
+#include "mkpkt.h"
 #include "tap.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t rnd(void) { return mk_rand(&rng); }
 
 static __int128 ns_of(capkit_time t) {
   return (__int128)t.sec * 1000000000 + t.nsec;

@@ -12,6 +12,7 @@
 
 #include <capkit/capkit.h>
 
+#include "mkpkt.h"
 #include "tap.h"
 
 typedef struct seen {
@@ -125,12 +126,7 @@ static void retime_copy(uint32_t res, const capkit_time *t, size_t n,
 }
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
-static uint64_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t rnd(void) { return mk_rand(&rng); }
 
 int main(void) {
   snprintf(path, sizeof path, "/tmp/capkit_lossy_%ld.pcapng", (long)getpid());

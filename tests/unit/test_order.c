@@ -7,15 +7,11 @@
 
 #include <capkit/capkit.h>
 
+#include "mkpkt.h"
 #include "tap.h"
 
 static uint64_t rng = 0x2b992ddfa23249d6ull;
-static uint64_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t rnd(void) { return mk_rand(&rng); }
 
 int main(void) {
   int ok = 1;
