@@ -61,59 +61,29 @@ typedef struct src {
   cut_in in;
 } src;
 
-/* The output's settings from all inputs. Returns an exit code. */
-static int open_output(cut_out *o, const cut_common *c, src *s, size_t n,
-                       uint32_t cut) {
-  const capkit_file_info *f0 = capkit_reader_info(s[0].in.r);
-  int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
-  uint32_t lt = f0->linktype, snap = 0;
-  const char *other = NULL;
+/* The output, set up by the library from all inputs. Returns an exit
+ * code. */
+static int open_output(cut_out *o, const cut_common *c, capkit_merger *mg,
+                       src *s, uint32_t cut) {
+  memset(o, 0, sizeof *o);
+  o->c = c;
+  o->w = capkit_writer_new();
+  size_t other = 0;
   uint32_t other_lt = 0;
-  for (size_t i = 0; i < n; i++) {
-    capkit_reader *r = s[i].in.r;
-    const capkit_file_info *f = capkit_reader_info(r);
-    if (strcmp(f->format, "pcap") != 0)
-      all_pcap = 0;
-    if (f->fcs_len != f0->fcs_len)
-      same_fcs = 0;
-    size_t ni = capkit_reader_iface_count(r);
-    for (size_t k = 0; k < ni; k++) {
-      const capkit_iface *ifc = capkit_reader_iface(r, k);
-      if (ifc->linktype != lt && same_lt) {
-        same_lt = 0;
-        other = s[i].in.path;
-        other_lt = ifc->linktype;
-      }
-      if (ifc->tsresol != 6)
-        ns = 1;
-      if (ifc->snaplen > snap)
-        snap = ifc->snaplen;
-    }
+  int rc = o->w ? capkit_merger_setup_writer(mg, o->w, c->format, cut,
+                                             c->have_lt, &other, &other_lt)
+                : CAPKIT_ENOMEM;
+  if (rc == CAPKIT_ELINKTYPE) {
+    cli_err("merge",
+            "%s has link type %" PRIu32 " but %s has %" PRIu32
+            ": a classic pcap file holds one link type; use -F pcapng",
+            s[0].in.path, capkit_reader_info(s[0].in.r)->linktype,
+            s[other].in.path, other_lt);
+    capkit_writer_free(o->w);
+    o->w = NULL;
+    return EXIT_USAGE;
   }
-  if (c->have_lt)
-    same_lt = 1; /* everything is relabelled anyway */
-  const char *format = c->format ? c->format : f0->format;
-  if (!same_lt && strcmp(format, "pcap") == 0) {
-    if (c->format) {
-      cli_err("merge",
-              "%s has link type %" PRIu32 " but %s has %" PRIu32
-              ": a classic pcap file holds one link type; use -F pcapng",
-              s[0].in.path, lt, other, other_lt);
-      return EXIT_USAGE;
-    }
-    format = "pcapng";
-  }
-  if (n == 1 || (all_pcap && same_lt && strcmp(format, "pcap") == 0 &&
-                 same_fcs && !ns)) {
-    /* Like the first input (one header the others agree with). */
-    return cut_out_open_like("merge", o, c->out, s[0].in.r, c,
-                             cut ? cut : snap > f0->snaplen ? snap : 0);
-  }
-  int pcapng = strcmp(format, "pcapng") == 0;
-  return cut_out_open_spec("merge", o, c->out, c, format, ns ? 9 : 6,
-                           cut ? cut : pcapng ? 0 : snap,
-                           !pcapng && same_lt, lt,
-                           same_fcs ? f0->fcs_len : -1);
+  return cut_out_open_common("merge", o, c->out, c, rc);
 }
 
 static void raise_fd_limit(size_t need) {
@@ -178,7 +148,7 @@ int cmd_merge(int argc, char **argv) {
   cut_out o;
   memset(&o, 0, sizeof o);
   if (!code)
-    code = open_output(&o, &c, s, n, (uint32_t)m.snaplen);
+    code = open_output(&o, &c, mg, s, (uint32_t)m.snaplen);
   progress *pg = code ? NULL : progress_new("merge");
   uint64_t ticks = 0;
   capkit_record rec = CAPKIT_RECORD_INIT;

@@ -227,8 +227,8 @@ static int out_fail(const char *cmd, cut_out *o, int rc) {
   return cli_exit_for(rc);
 }
 
-static int out_common(const char *cmd, cut_out *o, const char *path,
-                      const cut_common *c, int rc) {
+int cut_out_open_common(const char *cmd, cut_out *o, const char *path,
+                        const cut_common *c, int rc) {
   if (!rc && c->have_lt)
     rc = capkit_writer_set_linktype(o->w, c->lt);
   if (!rc && c->strip_fcs)
@@ -274,7 +274,7 @@ int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
     cli_err(cmd, "cannot write format '%s'", c->format);
   if (!rc && snaplen)
     rc = capkit_writer_set_snaplen(o->w, snaplen);
-  return out_common(cmd, o, path, c, rc);
+  return cut_out_open_common(cmd, o, path, c, rc);
 }
 
 int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
@@ -295,7 +295,7 @@ int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
     rc = capkit_writer_set_linktype(o->w, lt);
   if (!rc && fcs_len >= 0)
     rc = capkit_writer_set_fcs_len(o->w, fcs_len);
-  return out_common(cmd, o, path, c, rc);
+  return cut_out_open_common(cmd, o, path, c, rc);
 }
 
 int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec) {

@@ -126,6 +126,11 @@ int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
                       const cut_common *c, const char *format,
                       unsigned precision, uint32_t snaplen, int have_lt,
                       uint32_t lt, int fcs_len);
+/* Finish opening o->w (set up by the caller; RC the result of that, a
+ * failure printed here): the common options applied, opened on path.
+ * Returns an exit code. */
+int cut_out_open_common(const char *cmd, cut_out *o, const char *path,
+                        const cut_common *c, int rc);
 /* Write one record (the common edits applied). Prints errors; returns an
  * exit code. */
 int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec);

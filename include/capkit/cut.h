@@ -98,6 +98,24 @@ CAPKIT_API int capkit_merger_next(capkit_merger *m, capkit_record *rec,
 /* The input whose error stopped the merge. */
 CAPKIT_API size_t capkit_merger_failed(const capkit_merger *m);
 
+/* Set up W (new, not yet opened) for the records of M's inputs (after
+ * the last add), as capkit merge does: when every input is classic pcap
+ * with the same link type, precision and FCS length (or there is one
+ * input), a copy of the first input's settings with the largest snaplen;
+ * else FORMAT (NULL: the first input's, pcapng when the link types differ)
+ * with nanoseconds if any input has a finer resolution than microseconds,
+ * the largest snaplen (pcap), the common link type (pcap) and FCS length.
+ * SNAPLEN non-zero: records are cut to it. RELABEL: every record will get
+ * one link type, so different link types do not matter. Returns 0, a
+ * writer setting's code, or CAPKIT_ELINKTYPE when FORMAT is "pcap" but the
+ * inputs have several link types: *CONFLICT is then the first input with
+ * a link type other than the first's, *CONFLICT_LT that link type (either
+ * pointer may be NULL). */
+CAPKIT_API int capkit_merger_setup_writer(capkit_merger *m, capkit_writer *w,
+                                          const char *format, uint32_t snaplen,
+                                          int relabel, size_t *conflict,
+                                          uint32_t *conflict_lt);
+
 /* ---- external sorter ---- */
 
 typedef struct capkit_sorter capkit_sorter;

@@ -2,6 +2,7 @@
  * binary heap (stable, or mergecap's last-input-first order for equal
  * times), or one input after the other. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <capkit/capkit.h>
 #include <capkit/cut.h>
@@ -214,4 +215,68 @@ int capkit_merger_next(capkit_merger *m, capkit_record *rec, size_t *input) {
 
 size_t capkit_merger_failed(const capkit_merger *m) {
   return m ? m->failed : 0;
+}
+
+int capkit_merger_setup_writer(capkit_merger *m, capkit_writer *w,
+                               const char *format, uint32_t snaplen,
+                               int relabel, size_t *conflict,
+                               uint32_t *conflict_lt) {
+  if (!m || !w || !m->n)
+    return CAPKIT_EINVAL;
+  const capkit_file_info *f0 = capkit_reader_info(m->in[0].r);
+  int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
+  uint32_t lt = f0->linktype, snap = 0, other_lt = 0;
+  size_t other = 0;
+  for (size_t i = 0; i < m->n; i++) {
+    capkit_reader *r = m->in[i].r;
+    const capkit_file_info *f = capkit_reader_info(r);
+    all_pcap &= strcmp(f->format, "pcap") == 0;
+    same_fcs &= f->fcs_len == f0->fcs_len;
+    for (size_t k = 0; k < capkit_reader_iface_count(r); k++) {
+      const capkit_iface *ifc = capkit_reader_iface(r, k);
+      if (ifc->linktype != lt && same_lt) {
+        same_lt = 0;
+        other = i;
+        other_lt = ifc->linktype;
+      }
+      ns |= ifc->tsresol != 6;
+      snap = ifc->snaplen > snap ? ifc->snaplen : snap;
+    }
+  }
+  same_lt |= relabel != 0; /* everything is relabelled anyway */
+  const char *fmt = format ? format : f0->format;
+  if (!same_lt && strcmp(fmt, "pcap") == 0) {
+    if (format) {
+      if (conflict)
+        *conflict = other;
+      if (conflict_lt)
+        *conflict_lt = other_lt;
+      return CAPKIT_ELINKTYPE;
+    }
+    fmt = "pcapng";
+  }
+  int rc;
+  if (m->n == 1 ||
+      (all_pcap && same_lt && !strcmp(fmt, "pcap") && same_fcs && !ns)) {
+    /* like the first input: one header the others agree with */
+    uint32_t cut = snaplen ? snaplen : snap > f0->snaplen ? snap : 0;
+    rc = capkit_writer_copy_settings(w, m->in[0].r);
+    if (!rc && format)
+      rc = capkit_writer_set_format(w, format);
+    if (!rc && cut)
+      rc = capkit_writer_set_snaplen(w, cut);
+    return rc;
+  }
+  int pcapng = strcmp(fmt, "pcapng") == 0;
+  uint32_t cut = snaplen ? snaplen : pcapng ? 0 : snap;
+  rc = capkit_writer_set_format(w, fmt);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, ns ? 9 : 6);
+  if (!rc && cut)
+    rc = capkit_writer_set_snaplen(w, cut);
+  if (!rc && !pcapng && same_lt)
+    rc = capkit_writer_set_linktype(w, lt);
+  if (!rc && same_fcs && f0->fcs_len >= 0)
+    rc = capkit_writer_set_fcs_len(w, f0->fcs_len);
+  return rc;
 }
