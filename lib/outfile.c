@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@ enum { OF_NEW, OF_OPEN, OF_DONE };
 
 struct capkit_outfile {
   FILE *f;
-  char *tmp, *path; /* NULL for standard output */
+  char *tmp, *path; /* NULL for standard output; tmp NULL: written in place */
   int state;
   char msg[4096 + 128];
 };
@@ -49,9 +50,23 @@ int capkit_outfile_open(capkit_outfile *of, const char *path) {
   const char *slash = strrchr(path, '/');
   size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
   size_t n = strlen(path) + 32;
-  of->tmp = malloc(n);
   of->path = strdup(path);
-  if (!of->tmp || !of->path) {
+  if (!of->path)
+    return CAPKIT_ENOMEM;
+  /* A device or pipe (/dev/null, a FIFO) is written in place: a file
+   * renamed over it would replace it. */
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    if (!(of->f = fopen(path, "w"))) {
+      fail(of, 0, "cannot create", errno);
+      forget(of);
+      return CAPKIT_EOPEN;
+    }
+    of->state = OF_OPEN;
+    return 0;
+  }
+  of->tmp = malloc(n);
+  if (!of->tmp) {
     forget(of);
     return CAPKIT_ENOMEM;
   }
@@ -88,7 +103,7 @@ int capkit_outfile_close(capkit_outfile *of, int keep) {
   if (!of || of->state != OF_OPEN)
     return CAPKIT_EMISUSE;
   of->state = OF_DONE;
-  if (!of->tmp) { /* standard output */
+  if (!of->path) { /* standard output */
     fflush(of->f);
     of->f = NULL;
     return 0;
@@ -100,11 +115,11 @@ int capkit_outfile_close(capkit_outfile *of, int keep) {
     err = errno;
   }
   of->f = NULL;
-  if (!bad && keep && rename(of->tmp, of->path) != 0) {
+  if (!bad && keep && of->tmp && rename(of->tmp, of->path) != 0) {
     bad = 1;
     err = errno;
   }
-  if (bad || !keep)
+  if ((bad || !keep) && of->tmp)
     unlink(of->tmp);
   int rc = bad ? fail(of, CAPKIT_EIO, "cannot write", err) : 0;
   forget(of);

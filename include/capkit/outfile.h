@@ -31,7 +31,9 @@ CAPKIT_API capkit_outfile *capkit_outfile_new(void);
 
 /* Open PATH for writing: a new file ".NAME.XXXXXXXX" in PATH's directory,
  * created exclusively with mode 0666 less the umask. PATH NULL or "-":
- * standard output (nothing is created, renamed or closed). Returns 0,
+ * standard output (nothing is created, renamed or closed). A PATH that
+ * exists and is neither a regular file nor a directory (/dev/null, a FIFO,
+ * a terminal) is written in place: nothing replaces it. Returns 0,
  * CAPKIT_EOPEN ("PATH: cannot create: why" in capkit_outfile_error),
  * CAPKIT_ENOMEM, or CAPKIT_EMISUSE (NULL handle, or opened before). */
 CAPKIT_API int capkit_outfile_open(capkit_outfile *of, const char *path);

@@ -1,11 +1,14 @@
 /* test_outfile.c - outputs written whole or not at all: nothing under the
  * final name until a kept close, one temporary sibling meanwhile, nothing
  * left after a discard, an existing file replaced only on a kept close,
- * errors that name the path, and misuse. */
+ * a FIFO written in place (not replaced), errors that name the path, and
+ * misuse. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <capkit/capkit.h>
@@ -93,7 +96,24 @@ int main(void) {
   CHECK(capkit_outfile_stream(of) == stdout);
   CHECK_EQ(capkit_outfile_close(of, 1), 0);
   capkit_outfile_free(of);
-  CHECK(fputs("", stdout) >= 0);
+  CHECK(fcntl(STDOUT_FILENO, F_GETFD) != -1); /* not closed */
+
+  /* a FIFO is written in place, never replaced by a renamed file */
+  char fifo[160];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  CHECK_EQ(mkfifo(fifo, 0600), 0);
+  int rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+  of = capkit_outfile_new();
+  CHECK_EQ(capkit_outfile_open(of, fifo), 0);
+  fputs("through", capkit_outfile_stream(of));
+  CHECK_EQ(capkit_outfile_close(of, 1), 0);
+  capkit_outfile_free(of);
+  struct stat st;
+  CHECK(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+  char got[16] = "";
+  CHECK(read(rfd, got, sizeof got - 1) == 7 && !strncmp(got, "through", 7));
+  close(rfd);
+  unlink(fifo);
 
   CHECK_EQ(capkit_outfile_open(NULL, path), CAPKIT_EMISUSE);
   CHECK_EQ(capkit_outfile_close(NULL, 1), CAPKIT_EMISUSE);
