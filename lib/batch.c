@@ -38,6 +38,8 @@ static void put(capkit_batch *b, const capkit_record *rec) {
     b->linktype[i] = rec->iface ? rec->iface->linktype : 1;
   if (b->number)
     b->number[i] = rec->number;
+  if (b->pos)
+    b->pos[i] = rec->offset;
   b->data_len += rec->caplen;
   b->count++;
 }

@@ -40,6 +40,7 @@ typedef struct capkit_batch {
   uint32_t *iface;    /* interface index (capkit_record.iface_id) */
   uint32_t *linktype; /* the interface's LINKTYPE_ value */
   uint64_t *number;   /* 1-based record number in the input */
+  uint64_t *pos;      /* byte offset of the record in the input */
   /* Filled by each call: */
   size_t count;      /* records in the columns */
   size_t data_len;   /* bytes used at data */

@@ -17,7 +17,7 @@ typedef struct cols {
   int64_t ts_ns[MAXN], ts_sec[MAXN];
   uint32_t ts_nsec[MAXN], caplen[MAXN], origlen[MAXN], iface[MAXN],
       lt[MAXN];
-  uint64_t offset[MAXN], number[MAXN];
+  uint64_t offset[MAXN], number[MAXN], pos[MAXN];
   uint8_t *data;
 } cols;
 
@@ -35,6 +35,7 @@ static void wire(capkit_batch *b, cols *c, size_t max, size_t cap) {
   b->iface = c->iface;
   b->linktype = c->lt;
   b->number = c->number;
+  b->pos = c->pos;
 }
 
 /* A random classic pcap file: n records of 0..maxlen bytes. */
@@ -102,7 +103,7 @@ static int same_as_records(const uint8_t *buf, size_t len, uint64_t *s,
     ok &= c.ts_sec[i] == rec.ts_sec && c.ts_nsec[i] == rec.ts_nsec &&
           c.ts_ns[i] == capkit_record_time_ns(&rec) &&
           c.caplen[i] == rec.caplen && c.origlen[i] == rec.origlen &&
-          c.number[i] == rec.number && c.iface[i] == rec.iface_id &&
+          c.number[i] == rec.number && c.pos[i] == rec.offset && c.iface[i] == rec.iface_id &&
           c.lt[i] == rec.iface->linktype &&
           (rec.caplen == 0 ||
            memcmp(c.data + c.offset[i], rec.data, rec.caplen) == 0);
