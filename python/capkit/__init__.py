@@ -308,9 +308,9 @@ class Batch:
     def flows(self, linktype: Union[int, str] = 1) -> Dict[str, Any]:
         """The IP 5-tuple of every record, decoded in C, as columns:
         ``version`` (4, 6, or 0 without IP), ``proto``, ``src`` and ``dst``
-        (16 bytes per record, IPv4 in the first 4: an (n, 16) uint8 array
-        with numpy, else a bytes object of n * 16), ``sport``, ``dport``
-        (TCP/UDP, else 0). The outermost IP header counts; ``linktype``
+        (16 bytes per record, IPv4 in the first 4: ``src[i]`` is record
+        i's, a row of an (n, 16) uint8 array with numpy, else a list of
+        bytes), ``sport``, ``dport`` (TCP/UDP, else 0). The outermost IP header counts; ``linktype``
         applies when the batch has no link type column."""
         n = self._n
         use_np = _np is not None
@@ -327,6 +327,8 @@ class Batch:
                    "sport": array.array("H", bytes(2 * n)),
                    "dport": array.array("H", bytes(2 * n))}
         if n == 0:
+            if not use_np:
+                out["src"], out["dst"] = [], []
             return out
         keep: list = []
         fc = ffi.new("capkit_flow_columns *")
@@ -342,8 +344,11 @@ class Batch:
         if rc < 0:
             _raise(rc, "capkit.Batch.flows: " + _s(lib.capkit_strerror(rc)))
         if not use_np:
-            for name in ("version", "proto", "src", "dst"):
+            for name in ("version", "proto"):
                 out[name] = bytes(out[name])
+            for name in ("src", "dst"):  # one 16-byte row per record
+                raw = bytes(out[name])
+                out[name] = [raw[k:k + 16] for k in range(0, 16 * n, 16)]
         return out
 
 
