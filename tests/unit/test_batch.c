@@ -1,12 +1,18 @@
 /* test_batch.c - columnar reading, writing, generation and 5-tuples
  * (batch.h) against the record-at-a-time API on seeded random files built
- * from the pcap specification (mkpkt.h), damaged ones included. */
+ * from the pcap specification (mkpkt.h), damaged ones included; and the
+ * whole-file jobs of cut.h (merge, sort, dedup) against the orders and
+ * windows their definitions give on such files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <capkit/batch.h>
 #include <capkit/capkit.h>
+#include <capkit/cut.h>
 
 #include "mkpkt.h"
 #include "tap.h"
@@ -415,6 +421,249 @@ static void test_flows(void) {
   free(f.b);
 }
 
+/* ---- whole-file jobs ---- */
+
+typedef struct jrec {
+  uint32_t sec, usec, len;
+  uint8_t tag; /* first byte of the data: which record it is */
+  uint8_t src; /* the input it came from */
+} jrec;
+
+/* A pcap file of the records v[0..n) (data: tag, then src, then zeros). */
+static void write_jrecs(const char *path, const jrec *v, size_t n) {
+  mk_buf f = {0};
+  mk_pcap_header(&f, 0, 65535, 1);
+  uint8_t pkt[200] = {0};
+  for (size_t i = 0; i < n; i++) {
+    pkt[0] = v[i].tag;
+    pkt[1] = v[i].src;
+    mk_pcap_record(&f, v[i].sec, v[i].usec, v[i].len, v[i].len, pkt);
+  }
+  FILE *o = fopen(path, "wb");
+  fwrite(f.b, 1, f.n, o);
+  fclose(o);
+  free(f.b);
+}
+
+/* The records of a file as (sec, usec, len, tag, src). */
+static size_t read_jrecs(const char *path, jrec *v, size_t max) {
+  capkit_reader *r = capkit_reader_new();
+  size_t n = 0;
+  if (capkit_reader_open_path(r, path) == 0) {
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    while (n < max && capkit_reader_next(r, &rec) > 0) {
+      v[n].sec = (uint32_t)rec.ts_sec;
+      v[n].usec = rec.ts_nsec / 1000;
+      v[n].len = rec.caplen;
+      v[n].tag = rec.caplen ? rec.data[0] : 0;
+      v[n].src = rec.caplen > 1 ? rec.data[1] : 0;
+      n++;
+    }
+  }
+  capkit_reader_free(r);
+  return n;
+}
+
+static int before(const jrec *a, const jrec *b) {
+  return a->sec != b->sec ? a->sec < b->sec : a->usec < b->usec;
+}
+
+/* Stable insertion sort by time: the definition of sort's order. */
+static void stable_sort(jrec *v, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    jrec x = v[i];
+    size_t k = i;
+    while (k > 0 && before(&x, &v[k - 1])) {
+      v[k] = v[k - 1];
+      k--;
+    }
+    v[k] = x;
+  }
+}
+
+static int same_jrecs(const jrec *a, const jrec *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i].sec != b[i].sec || a[i].usec != b[i].usec ||
+        a[i].len != b[i].len || a[i].tag != b[i].tag || a[i].src != b[i].src)
+      return 0;
+  return 1;
+}
+
+enum { JN = 3000 };
+
+static void test_job_merge(void) {
+  static jrec a[JN], b[JN], want[2 * JN], got[2 * JN + 1];
+  uint64_t s = 31;
+  for (size_t i = 0; i < JN; i++) {
+    /* times in steps, many equal across the two inputs */
+    a[i] = (jrec){1000 + (uint32_t)(i / 3), (uint32_t)(i % 3) * 10,
+                  20 + mk_below(&s, 100), (uint8_t)i, 1};
+    b[i] = (jrec){1000 + (uint32_t)(i / 2), (uint32_t)(i % 2) * 10,
+                  20 + mk_below(&s, 100), (uint8_t)i, 2};
+  }
+  char pa[600], pb[600], out[600];
+  snprintf(pa, sizeof pa, "%s/ja.pcap", tap_tmpdir());
+  snprintf(pb, sizeof pb, "%s/jb.pcap", tap_tmpdir());
+  snprintf(out, sizeof out, "%s/jm.pcap", tap_tmpdir());
+  write_jrecs(pa, a, JN);
+  write_jrecs(pb, b, JN);
+  const char *ins[] = {pa, pb};
+  capkit_job *j = capkit_job_new();
+  /* stable: a merge by time, equal times a's first */
+  memcpy(want, a, sizeof a);
+  memcpy(want + JN, b, sizeof b);
+  stable_sort(want, 2 * JN);
+  CHECK_EQ(capkit_job_merge(j, ins, 2, out), 0);
+  CHECK_EQ(capkit_job_records_written(j), 2 * JN);
+  CHECK_EQ(read_jrecs(out, got, 2 * JN + 1), 2 * JN);
+  CHECK(same_jrecs(got, want, 2 * JN));
+  /* ties last: equal times b's first */
+  memcpy(want, b, sizeof b);
+  memcpy(want + JN, a, sizeof a);
+  stable_sort(want, 2 * JN);
+  CHECK_EQ(capkit_job_set(j, "ties", "last"), 0);
+  CHECK_EQ(capkit_job_merge(j, ins, 2, out), 0);
+  CHECK_EQ(read_jrecs(out, got, 2 * JN + 1), 2 * JN);
+  CHECK(same_jrecs(got, want, 2 * JN));
+  /* append, with a snaplen cut */
+  capkit_job_free(j);
+  j = capkit_job_new();
+  CHECK_EQ(capkit_job_set(j, "append", NULL), 0);
+  CHECK_EQ(capkit_job_set(j, "snaplen", "50"), 0);
+  CHECK_EQ(capkit_job_merge(j, ins, 2, out), 0);
+  CHECK_EQ(read_jrecs(out, got, 2 * JN + 1), 2 * JN);
+  memcpy(want, a, sizeof a);
+  memcpy(want + JN, b, sizeof b);
+  for (size_t i = 0; i < 2 * JN; i++)
+    if (want[i].len > 50)
+      want[i].len = 50;
+  CHECK(same_jrecs(got, want, 2 * JN));
+  /* a filter: only a's records (the second byte is 1) */
+  capkit_job_free(j);
+  j = capkit_job_new();
+  CHECK_EQ(capkit_job_set(j, "filter", "ether[1] == 2"), 0); /* replaced */
+  CHECK_EQ(capkit_job_set(j, "filter", "ether[1] == 1"), 0);
+  CHECK_EQ(capkit_job_merge(j, ins, 2, out), 0);
+  CHECK_EQ(capkit_job_records_read(j), JN);
+  CHECK_EQ(read_jrecs(out, got, 2 * JN + 1), JN);
+  CHECK(same_jrecs(got, a, JN));
+  /* options the job does not know, values it refuses */
+  CHECK_EQ(capkit_job_set(j, "no-such", "1"), CAPKIT_EINVAL);
+  CHECK(strstr(capkit_job_error(j), "no-such") != NULL);
+  CHECK_EQ(capkit_job_set(j, "ties", "middle"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_job_set(j, "memory", "1k"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_job_set(j, "format", "csv"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_job_set(j, "filter", NULL), CAPKIT_EINVAL);
+  capkit_job_free(j);
+}
+
+static void test_job_damage(void) {
+  static jrec a[100], got[101];
+  for (size_t i = 0; i < 100; i++)
+    a[i] = (jrec){2000 + (uint32_t)i, 0, 60, (uint8_t)i, 1};
+  char pa[600], pbad[600], out[600];
+  snprintf(pa, sizeof pa, "%s/dgood.pcap", tap_tmpdir());
+  snprintf(pbad, sizeof pbad, "%s/dbad.pcap", tap_tmpdir());
+  snprintf(out, sizeof out, "%s/dout.pcap", tap_tmpdir());
+  write_jrecs(pa, a, 100);
+  write_jrecs(pbad, a, 100);
+  /* cut inside record 41's data */
+  CHECK_EQ(truncate(pbad, 24 + 40 * 76 + 16 + 30), 0);
+  for (int k = 0; k < 3; k++) { /* merge, sort, dedup */
+    for (int keep = 0; keep < 2; keep++) {
+      capkit_job *j = capkit_job_new();
+      if (keep)
+        capkit_job_set(j, "keep-partial", NULL);
+      remove(out);
+      const char *ins[] = {pbad};
+      int rc = k == 0   ? capkit_job_merge(j, ins, 1, out)
+               : k == 1 ? capkit_job_sort(j, pbad, out)
+                        : capkit_job_dedup(j, pbad, out);
+      CHECK_EQ(rc, CAPKIT_ETRUNC);
+      CHECK_EQ(capkit_job_error_code(j), CAPKIT_ETRUNC);
+      CHECK_EQ(capkit_job_error_record(j), 41);
+      CHECK_EQ(capkit_job_error_offset(j), 24 + 40 * 76);
+      CHECK(strcmp(capkit_job_error_file(j), pbad) == 0);
+      CHECK_EQ(capkit_job_records_read(j), 40);
+      struct stat st;
+      CHECK_EQ(stat(out, &st) == 0, keep);
+      if (keep)
+        CHECK_EQ(read_jrecs(out, got, 101), 40);
+      capkit_job_free(j);
+    }
+  }
+  capkit_job *j = capkit_job_new();
+  char missing[600];
+  snprintf(missing, sizeof missing, "%s/none.pcap", tap_tmpdir());
+  CHECK_EQ(capkit_job_sort(j, missing, out), CAPKIT_EOPEN);
+  CHECK(strstr(capkit_job_error(j), "none.pcap") != NULL);
+  capkit_job_free(j);
+}
+
+static void test_job_sort(void) {
+  static jrec v[JN], want[JN], got[JN + 1];
+  uint64_t s = 8;
+  /* local disorder (one pass), then disorder across the whole file
+   * (temporary files with 64 KiB of memory) */
+  for (int wide = 0; wide < 2; wide++) {
+    for (size_t i = 0; i < JN; i++) {
+      uint32_t t = (uint32_t)i + mk_below(&s, wide ? JN : 5);
+      v[i] = (jrec){3000 + t / 4, (t % 4) * 250, 30 + mk_below(&s, 150),
+                    (uint8_t)i, (uint8_t)(i >> 8)};
+    }
+    char in[600], out[600];
+    snprintf(in, sizeof in, "%s/sin.pcap", tap_tmpdir());
+    snprintf(out, sizeof out, "%s/sout.pcap", tap_tmpdir());
+    write_jrecs(in, v, JN);
+    memcpy(want, v, sizeof v);
+    stable_sort(want, JN);
+    capkit_job *j = capkit_job_new();
+    CHECK_EQ(capkit_job_set(j, "memory", "64KiB"), 0);
+    CHECK_EQ(capkit_job_set(j, "tmpdir", tap_tmpdir()), 0);
+    CHECK_EQ(capkit_job_sort(j, in, out), 0);
+    CHECK(strcmp(capkit_job_method(j), wide ? "external" : "one pass") == 0);
+    CHECK_EQ(read_jrecs(out, got, JN + 1), JN);
+    CHECK(same_jrecs(got, want, JN));
+    capkit_job_free(j);
+  }
+}
+
+static void test_job_dedup(void) {
+  static jrec v[JN], want[JN], got[JN + 1];
+  uint64_t s = 4;
+  for (size_t i = 0; i < JN; i++) {
+    /* a few distinct contents, so that repeats are common */
+    v[i] = (jrec){4000 + (uint32_t)i, 0, 20 + mk_below(&s, 3),
+                  (uint8_t)mk_below(&s, 6), 0};
+  }
+  char in[600], out[600];
+  snprintf(in, sizeof in, "%s/din.pcap", tap_tmpdir());
+  snprintf(out, sizeof out, "%s/dout2.pcap", tap_tmpdir());
+  write_jrecs(in, v, JN);
+  for (uint32_t w = 1; w <= 8; w *= 2) {
+    /* the definition: a duplicate when one of the previous w records
+     * (duplicates included) has the same length and bytes */
+    size_t n = 0;
+    for (size_t i = 0; i < JN; i++) {
+      int dup = 0;
+      for (size_t k = i > w ? i - w : 0; k < i; k++)
+        dup |= v[k].len == v[i].len && v[k].tag == v[i].tag;
+      if (!dup)
+        want[n++] = v[i];
+    }
+    capkit_job *j = capkit_job_new();
+    char num[8];
+    snprintf(num, sizeof num, "%u", w);
+    CHECK_EQ(capkit_job_set(j, "count", num), 0);
+    CHECK_EQ(capkit_job_dedup(j, in, out), 0);
+    CHECK_EQ(capkit_job_dropped(j), JN - n);
+    CHECK_EQ(capkit_job_records_written(j), n);
+    CHECK_EQ(read_jrecs(out, got, JN + 1), n);
+    CHECK(same_jrecs(got, want, n));
+    capkit_job_free(j);
+  }
+}
+
 int main(void) {
   test_random_files();
   test_damage();
@@ -423,5 +672,9 @@ int main(void) {
   test_write_batch();
   test_gen_fill();
   test_flows();
+  test_job_merge();
+  test_job_damage();
+  test_job_sort();
+  test_job_dedup();
   return tap_done();
 }
