@@ -586,3 +586,50 @@ def test_pcap_copy_of_batched_records(tmp, prec, order):
         next(it)
         with pytest.raises(ValueError):
             r.read_batch()  # the iteration holds records
+
+
+def test_cdefs_match_the_headers(tmp):
+    """The package's struct declarations (cffi, ABI mode) have the sizes
+    and field offsets the C compiler gives the public headers."""
+    import shutil
+    cc = shutil.which("cc")
+    if not cc:
+        pytest.skip("no C compiler")
+    inc = os.path.join(DATA, "..", "..", "include")
+    fields = {
+        "capkit_record": ["size", "ts_sec", "caplen", "iface", "data",
+                          "number", "comment", "flags", "extra"],
+        "capkit_iface": ["linktype", "tsresol", "name", "section",
+                         "byte_order", "origin", "reserved"],
+        "capkit_batch": ["max", "data", "data_cap", "ts_ns", "ts_sec",
+                         "ts_nsec", "caplen", "origlen", "offset", "iface",
+                         "linktype", "number", "pos", "count", "data_len",
+                         "need", "has_pending", "pending", "reserved"],
+        "capkit_flow_columns": ["version", "proto", "src", "dst", "sport",
+                                "dport", "reserved"],
+        "capkit_scan_layout": ["precision", "linktype", "snaplen", "bound"],
+        "capkit_repair_event": ["kind", "offset", "length", "record",
+                                "message"],
+        "capkit_stats_settings": ["what", "interval_ns", "has_origin",
+                                  "origin", "max_conversations",
+                                  "max_bins"],
+    }
+    src = ["#include <stdio.h>", "#include <stddef.h>",
+           "#include <capkit/capkit.h>", "int main(void) {"]
+    for t, fs in fields.items():
+        src.append('printf("%%zu\\n", sizeof(%s));' % t)
+        for f in fs:
+            src.append('printf("%%zu\\n", offsetof(%s, %s));' % (t, f))
+    src.append("return 0; }")
+    c = tmp / "layout.c"
+    c.write_text("\n".join(src))
+    exe = tmp / "layout"
+    r = run(cc, "-std=c11", "-I", inc, "-o", str(exe), str(c))
+    assert r.returncode == 0, r.stderr
+    want = [int(x) for x in run(str(exe)).stdout.split()]
+    from capkit._lib import ffi
+    got = []
+    for t, fs in fields.items():
+        got.append(ffi.sizeof(t))
+        got += [ffi.offsetof(t, f) for f in fs]
+    assert got == want
