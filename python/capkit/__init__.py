@@ -481,8 +481,10 @@ class Reader:
             yield from self._one_by_one()
 
     def _batched(self) -> Iterator[Record]:
+        # one interface: its link type for every record
+        lt = lib.capkit_reader_iface(self._r, 0).linktype
         names = ("number", "pos", "ts_sec", "ts_nsec", "caplen", "origlen",
-                 "linktype", "iface", "offset")
+                 "offset")
         n = 1024
         while True:
             cols, chunk, count = self._fill(n, names, 4 << 20, False)
@@ -490,13 +492,13 @@ class Reader:
                 return
             if n < 16384:
                 n *= 2
-            num, pos, sec, nsec, cap, orig, lt, ifc, off = (
+            num, pos, sec, nsec, cap, orig, off = (
                 cols[k].tolist() for k in names)
             self._held = 1
             yield from map(_new_record, zip(
-                num, pos, sec, nsec, cap, orig, lt, ifc, _repeat(None),
-                _repeat(0), _repeat(chunk), off, _repeat(self),
-                _repeat(None)))
+                num, pos, sec, nsec, cap, orig, _repeat(lt), _repeat(0),
+                _repeat(None), _repeat(0), _repeat(chunk), off,
+                _repeat(self), _repeat(None)))
             self._held = 0
 
     def _one_by_one(self) -> Iterator[Record]:

@@ -10,7 +10,13 @@ SEED = os.path.join(DATA, "connection_termination.pcap")
 
 
 def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, check=False, **kw)
+    """Run a peer or the tool. A preloaded sanitizer runtime (for running
+    this suite on a sanitizer build of the library) is not passed on: the
+    peers run as installed."""
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    return subprocess.run(list(args), capture_output=True, check=False,
+                          env=env, **kw)
 
 
 def rss_kib():
