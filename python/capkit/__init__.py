@@ -254,6 +254,30 @@ def _trim(col, name: str, n: int):
     return col[:n]
 
 
+class _Rows:
+    """Rows of 16 bytes in one bytes object, as a read-only sequence (the
+    addresses of Batch.flows() without numpy)."""
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def __len__(self) -> int:
+        return len(self.raw) // 16
+
+    def __getitem__(self, i: int) -> bytes:
+        n = len(self.raw) // 16
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("row index out of range")
+        return self.raw[16 * i:16 * i + 16]
+
+    def __iter__(self) -> Iterator[bytes]:
+        raw = self.raw
+        return (raw[k:k + 16] for k in range(0, len(raw), 16))
+
+
 class Batch:
     """Columns of many records (:meth:`Reader.read_batch`): ``ts_ns``
     (int64 nanoseconds since the epoch), ``caplen``, ``origlen``,
@@ -309,8 +333,8 @@ class Batch:
         """The IP 5-tuple of every record, decoded in C, as columns:
         ``version`` (4, 6, or 0 without IP), ``proto``, ``src`` and ``dst``
         (16 bytes per record, IPv4 in the first 4: ``src[i]`` is record
-        i's, a row of an (n, 16) uint8 array with numpy, else a list of
-        bytes), ``sport``, ``dport`` (TCP/UDP, else 0). The outermost IP header counts; ``linktype``
+        i's, a row of an (n, 16) uint8 array with numpy, else 16 bytes of
+        a read-only sequence of rows), ``sport``, ``dport`` (TCP/UDP, else 0). The outermost IP header counts; ``linktype``
         applies when the batch has no link type column."""
         n = self._n
         use_np = _np is not None
@@ -328,7 +352,7 @@ class Batch:
                    "dport": array.array("H", bytes(2 * n))}
         if n == 0:
             if not use_np:
-                out["src"], out["dst"] = [], []
+                out["src"], out["dst"] = _Rows(b""), _Rows(b"")
             return out
         keep: list = []
         fc = ffi.new("capkit_flow_columns *")
@@ -347,8 +371,7 @@ class Batch:
             for name in ("version", "proto"):
                 out[name] = bytes(out[name])
             for name in ("src", "dst"):  # one 16-byte row per record
-                raw = bytes(out[name])
-                out[name] = [raw[k:k + 16] for k in range(0, 16 * n, 16)]
+                out[name] = _Rows(bytes(out[name]))
         return out
 
 
