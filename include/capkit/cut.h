@@ -335,6 +335,62 @@ CAPKIT_API int capkit_rotator_close(capkit_rotator *o);
 CAPKIT_API uint64_t capkit_rotator_files(const capkit_rotator *o);
 CAPKIT_API const char *capkit_rotator_error(const capkit_rotator *o);
 
+/* ---- whole-file jobs ---- */
+
+/* Merge, sort and dedup from paths to a path in one call, with the tool's
+ * options and output rules (`capkit merge`, `sort`, `dedup`): the loop
+ * runs here, not in the caller (bindings, scripts). Repair is
+ * capkit_repair_run() (scan.h). One thread at a time per job handle. */
+typedef struct capkit_job capkit_job;
+
+/* A new job with the tool's defaults; NULL if out of memory. */
+CAPKIT_API capkit_job *capkit_job_new(void);
+CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
+/* Set an option by the tool's long option name; VALUE NULL for a flag.
+ * Every job: "filter" EXPR, "format" pcap|pcapng, "linktype" TYPE,
+ * "strip-fcs" [N], "compress" gzip|zstd|none[:LEVEL], "keep-partial"
+ * (on damaged input keep the output up to the damage; default: none).
+ * merge: "append", "ties" first|last, "snaplen" N, "window" SIZE (read
+ * buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR.
+ * dedup: "count" N (or "window" N: the previous N records), "time" T
+ * (duration: "0.5", "250ms"), "ignore" RANGES. Sizes take k, M, G, KiB,
+ * MiB, GiB. Returns 0 or CAPKIT_EINVAL (message in capkit_job_error()). */
+CAPKIT_API int capkit_job_set(capkit_job *j, const char *name,
+                              const char *value);
+/* Run a job: INPUTS (N paths; "-" standard input) or IN into OUT, written
+ * under a temporary name and renamed into place when complete. Returns 0,
+ * or a negative code with the message, and for damaged input the file,
+ * offset and record, in capkit_job_error*(): every record before the
+ * damage was processed; the output is then left out, or kept complete up
+ * to the damage with "keep-partial". merge orders by time (equal times in
+ * the order of INPUTS, or the last input first with "ties last"); its
+ * output takes the first input's format, pcapng when link types differ.
+ * sort is stable, in bounded memory: one pass when the disorder fits the
+ * memory, else through temporary files. dedup drops records whose bytes
+ * repeat within the window (editcap -D / -w). */
+CAPKIT_API int capkit_job_merge(capkit_job *j, const char *const *inputs,
+                                size_t n, const char *out);
+CAPKIT_API int capkit_job_sort(capkit_job *j, const char *in,
+                               const char *out);
+CAPKIT_API int capkit_job_dedup(capkit_job *j, const char *in,
+                                const char *out);
+/* After a run: records read (passing the filter), written, dropped as
+ * duplicates; sort's method ("one pass" or "external") and temporary
+ * runs. */
+CAPKIT_API uint64_t capkit_job_records_read(const capkit_job *j);
+CAPKIT_API uint64_t capkit_job_records_written(const capkit_job *j);
+CAPKIT_API uint64_t capkit_job_dropped(const capkit_job *j);
+CAPKIT_API const char *capkit_job_method(const capkit_job *j);
+CAPKIT_API size_t capkit_job_runs(const capkit_job *j);
+/* The last error: message ("" if none), code, and for damaged input the
+ * reader's name, byte offset and record number (else "", 0, 0). Valid
+ * until the next run or free. */
+CAPKIT_API const char *capkit_job_error(const capkit_job *j);
+CAPKIT_API int capkit_job_error_code(const capkit_job *j);
+CAPKIT_API const char *capkit_job_error_file(const capkit_job *j);
+CAPKIT_API uint64_t capkit_job_error_offset(const capkit_job *j);
+CAPKIT_API uint64_t capkit_job_error_record(const capkit_job *j);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,11 +18,31 @@ Writing (atomic: the file appears under its name only on a clean close)::
     with capkit.Writer("out.pcapng", format="pcapng", precision="ns") as w:
         w.write(b"\\x02" * 60, ts_ns=1_700_000_000_000_000_000)
 
-Generating packets from the ``capkit gen`` spec language::
+Columns of many records at a time (numpy arrays when numpy is installed,
+else typed memoryviews), read in C, and their IP 5-tuples::
+
+    with capkit.open("trace.pcap") as r:
+        for b in r.batches(65536):
+            total += sum(b.caplen)        # b.ts_ns, b.origlen, b[i] ...
+            flows = b.flows()             # version, proto, src, dst, ports
+
+Generating packets from the ``capkit gen`` spec language, timed as
+``capkit gen --rate`` times them::
 
     pkt = capkit.build("eth()/ipv4(dst=10.0.0.1)/udp(dport=53)")
-    for data in capkit.gen("eth()/ipv4(src=10.0.0.1+)/tcp", count=3):
-        ...
+    for p in capkit.gen("eth()/ipv4(src=10.0.0.1+)/tcp", count=3,
+                        rate="10k"):
+        print(p.ts_ns, len(p))
+    with capkit.Writer("1m.pcap") as w:   # a million packets, in C
+        for b in capkit.gen_batches("eth()/ipv4()/udp", count=10**6):
+            w.write_batch(b)
+
+Whole-file jobs, run in C with the tool's options::
+
+    capkit.merge(["a.pcap", "b.pcapng"], "all.pcapng", ties="last")
+    capkit.sort("shuffled.pcap", "sorted.pcap", memory="64MiB")
+    capkit.dedup("dups.pcap", "clean.pcap", window=4)
+    report = capkit.repair("broken.pcap", "fixed.pcap")
 
 Errors: a damaged capture raises :class:`DamagedCaptureError` (a
 ``ValueError``) with ``.file``, ``.offset`` and ``.record``, after every good
@@ -31,15 +51,21 @@ record before the damage was yielded; non-fatal anomalies are reported as
 """
 from __future__ import annotations
 
+import array
+import functools
 import io
 import os
 import warnings
+from itertools import repeat as _repeat
+from operator import itemgetter as _itemgetter
 from typing import Any, Dict, Iterator, Optional, Union
 
 from ._lib import ffi, lib
 
 __all__ = [
-    "open", "Reader", "Record", "Writer", "gen", "build", "Rewriter",
+    "open", "Reader", "Record", "Batch", "Writer", "gen", "gen_batches",
+    "Packet", "build", "merge", "sort", "dedup", "repair", "JobResult",
+    "RepairResult", "RepairChange", "Rewriter",
     "Printer", "format_line", "decode", "Layer", "Stats",
     "CapkitError", "DamagedCaptureError", "CaptureWarning", "linktype_name",
     "linktype_number", "library_version",
@@ -110,29 +136,243 @@ def linktype_number(name: Union[str, int]) -> int:
     return out[0]
 
 
-class Record:
-    """One record. Plain attributes are copies; ``data`` is a zero-copy
-    memoryview of the captured bytes, valid until the reader moves to the
-    next record (``bytes(rec.data)`` keeps them)."""
+def _field(i: int, doc: str) -> property:
+    return property(_itemgetter(i), doc=doc)
 
-    __slots__ = ("number", "offset", "ts_sec", "ts_nsec", "caplen",
-                 "origlen", "linktype", "iface", "comment", "flags", "data",
-                 "_reader", "_c")
+
+class Record(tuple):
+    """One record. Its values are copies, kept after the reader moves on;
+    ``data`` is a zero-copy memoryview of the captured bytes, valid at
+    least until the reader moves to the next record (``bytes(rec.data)``
+    keeps them). Records of classic pcap files are read many at a time
+    (their ``data`` then stays valid as long as the record is kept)."""
+
+    __slots__ = ()
+
+    number = _field(0, "1-based record number in the input.")
+    offset = _field(1, "Byte offset of the record in the input.")
+    ts_sec = _field(2, "Seconds since the epoch.")
+    ts_nsec = _field(3, "Nanoseconds within the second, exact.")
+    caplen = _field(4, "Bytes captured (len(data)).")
+    origlen = _field(5, "Length on the wire.")
+    linktype = _field(6, "LINKTYPE_ value of its interface.")
+    iface = _field(7, "Interface index (pcapng), 0 for pcap.")
+    comment = _field(8, "First packet comment (pcapng) or None.")
+    flags = _field(9, "pcapng epb_flags, 0 if none.")
+
+    @property
+    def data(self) -> memoryview:
+        """The captured bytes, zero copy."""
+        o = self[11]
+        if o is None:
+            return self[10]
+        return self[10].mv[o:o + self[4]]
 
     @property
     def ts_ns(self) -> int:
         """Nanoseconds since the epoch, exact (any year)."""
-        return self.ts_sec * 1_000_000_000 + self.ts_nsec
+        return self[2] * 1_000_000_000 + self[3]
 
     @property
     def time(self) -> float:
         """Seconds since the epoch as a float (rounded: use ts_ns)."""
-        return self.ts_sec + self.ts_nsec / 1e9
+        return self[2] + self[3] / 1e9
+
+    @property
+    def _reader(self) -> "Reader":
+        return self[12]
 
     def __repr__(self) -> str:
         return ("<capkit.Record #%d ts_ns=%d caplen=%d origlen=%d "
-                "linktype=%d>" % (self.number, self.ts_ns, self.caplen,
-                                  self.origlen, self.linktype))
+                "linktype=%d>" % (self[0], self.ts_ns, self[4], self[5],
+                                  self[6]))
+
+    # a record is itself, not a tuple of its values
+    def __eq__(self, other: Any) -> bool:
+        return self is other
+
+    def __ne__(self, other: Any) -> bool:
+        return self is not other
+
+    __hash__ = object.__hash__
+
+
+_new_record = functools.partial(tuple.__new__, Record)
+
+
+class _Chunk:
+    """The data buffer of one batch: its C array and a memoryview of the
+    bytes used."""
+    __slots__ = ("mv", "ptr")
+
+    def __init__(self, ptr, used: int):
+        self.ptr = ptr
+        self.mv = memoryview(ffi.buffer(ptr, used))
+
+
+try:
+    import numpy as _np
+except ImportError:  # numpy stays optional: array.array then
+    _np = None
+
+# column name, C type, array typecode, numpy dtype
+_COLUMNS = (("ts_ns", "int64_t", "q", "int64"),
+            ("ts_sec", "int64_t", "q", "int64"),
+            ("ts_nsec", "uint32_t", "I", "uint32"),
+            ("caplen", "uint32_t", "I", "uint32"),
+            ("origlen", "uint32_t", "I", "uint32"),
+            ("offset", "uint64_t", "Q", "uint64"),
+            ("iface", "uint32_t", "I", "uint32"),
+            ("linktype", "uint32_t", "I", "uint32"),
+            ("number", "uint64_t", "Q", "uint64"),
+            ("pos", "uint64_t", "Q", "uint64"))
+_CTYPE = {name: ct for name, ct, _, _ in _COLUMNS}
+
+
+# Buffers the library fills whole: no need to clear them first.
+_alloc = ffi.new_allocator(should_clear_after_alloc=False)
+_TYPECODE = {name: tc for name, _, tc, _ in _COLUMNS}
+_DTYPE = {name: dt for name, _, _, dt in _COLUMNS}
+
+
+def _column(name: str, n: int, use_numpy: bool):
+    """A new column of n elements (uninitialized), and its C pointer."""
+    if use_numpy:
+        col = _np.empty(n, dtype=_DTYPE[name])
+        return col, ffi.from_buffer(_CTYPE[name] + "[]", col,
+                                    require_writable=True)
+    p = _alloc(_CTYPE[name] + "[]", n)
+    return p, p
+
+
+def _trim(col, name: str, n: int):
+    """The first n elements of a column, without a copy: a numpy view, or a
+    typed memoryview of the C array."""
+    if isinstance(col, ffi.CData):
+        return memoryview(ffi.buffer(col, n * ffi.sizeof(
+            _CTYPE[name]))).cast(_TYPECODE[name])
+    return col[:n]
+
+
+class _Rows:
+    """Rows of 16 bytes in one bytes object, as a read-only sequence (the
+    addresses of Batch.flows() without numpy)."""
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def __len__(self) -> int:
+        return len(self.raw) // 16
+
+    def __getitem__(self, i: int) -> bytes:
+        n = len(self.raw) // 16
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("row index out of range")
+        return self.raw[16 * i:16 * i + 16]
+
+    def __iter__(self) -> Iterator[bytes]:
+        raw = self.raw
+        return (raw[k:k + 16] for k in range(0, len(raw), 16))
+
+
+class Batch:
+    """Columns of many records (:meth:`Reader.read_batch`): ``ts_ns``
+    (int64 nanoseconds since the epoch), ``caplen``, ``origlen``,
+    ``offset`` (where each record's bytes start in ``data``), ``iface``,
+    ``linktype``, ``number`` and ``pos`` (byte offset in the input) as numpy
+    arrays when numpy is installed, else :class:`array.array`; ``data`` is
+    one memoryview holding every record's bytes back to back. ``len(b)`` is
+    the number of records, ``b[i]`` the bytes of record i (a memoryview).
+    A batch owns its buffers: it stays valid after the reader moves on.
+
+    ``ts_ns`` holds times from 1677 to 2262 exactly (others saturate);
+    ``ts_sec`` and ``ts_nsec`` (read with ``exact=True``) hold any time."""
+
+    __slots__ = ("ts_ns", "ts_sec", "ts_nsec", "caplen", "origlen", "offset",
+                 "iface", "linktype", "number", "pos", "data", "_chunk",
+                 "_n")
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __bool__(self) -> bool:
+        return self._n > 0
+
+    def __getitem__(self, i: int) -> memoryview:
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("batch index out of range")
+        o = int(self.offset[i])
+        return self.data[o:o + int(self.caplen[i])]
+
+    def __repr__(self) -> str:
+        return "<capkit.Batch %d records, %d bytes>" % (self._n,
+                                                         len(self.data))
+
+    def _c(self, keep: list):
+        """A capkit_batch describing this batch's columns (read only)."""
+        b = ffi.new("capkit_batch *")
+        b.size = ffi.sizeof("capkit_batch")
+        b.max = b.count = self._n
+        b.data = self._chunk.ptr if self._chunk is not None else ffi.NULL
+        b.data_cap = b.data_len = len(self.data)
+        for name in ("ts_ns", "ts_sec", "ts_nsec", "caplen", "origlen",
+                     "offset", "linktype"):
+            col = getattr(self, name)
+            if col is not None and self._n:
+                p = ffi.from_buffer(_CTYPE[name] + "[]", col)
+                keep.append(p)
+                setattr(b, name, p)
+        return b
+
+    def flows(self, linktype: Union[int, str] = 1) -> Dict[str, Any]:
+        """The IP 5-tuple of every record, decoded in C, as columns:
+        ``version`` (4, 6, or 0 without IP), ``proto``, ``src`` and ``dst``
+        (16 bytes per record, IPv4 in the first 4: ``src[i]`` is record
+        i's, a row of an (n, 16) uint8 array with numpy, else 16 bytes of
+        a read-only sequence of rows), ``sport``, ``dport`` (TCP/UDP, else 0). The outermost IP header counts; ``linktype``
+        applies when the batch has no link type column."""
+        n = self._n
+        use_np = _np is not None
+        if use_np:
+            out = {"version": _np.zeros(n, "uint8"),
+                   "proto": _np.zeros(n, "uint8"),
+                   "src": _np.zeros((n, 16), "uint8"),
+                   "dst": _np.zeros((n, 16), "uint8"),
+                   "sport": _np.zeros(n, "uint16"),
+                   "dport": _np.zeros(n, "uint16")}
+        else:
+            out = {"version": bytearray(n), "proto": bytearray(n),
+                   "src": bytearray(16 * n), "dst": bytearray(16 * n),
+                   "sport": array.array("H", bytes(2 * n)),
+                   "dport": array.array("H", bytes(2 * n))}
+        if n == 0:
+            if not use_np:
+                out["src"], out["dst"] = _Rows(b""), _Rows(b"")
+            return out
+        keep: list = []
+        fc = ffi.new("capkit_flow_columns *")
+        fc.size = ffi.sizeof("capkit_flow_columns")
+        for name, ct in (("version", "uint8_t"), ("proto", "uint8_t"),
+                         ("src", "uint8_t"), ("dst", "uint8_t"),
+                         ("sport", "uint16_t"), ("dport", "uint16_t")):
+            p = ffi.from_buffer(ct + "[]", out[name], require_writable=True)
+            keep.append(p)
+            setattr(fc, name, p)
+        rc = lib.capkit_batch_flows(self._c(keep), linktype_number(linktype),
+                                    fc)
+        if rc < 0:
+            _raise(rc, "capkit.Batch.flows: " + _s(lib.capkit_strerror(rc)))
+        if not use_np:
+            for name in ("version", "proto"):
+                out[name] = bytes(out[name])
+            for name in ("src", "dst"):  # one 16-byte row per record
+                out[name] = _Rows(bytes(out[name]))
+        return out
 
 
 _reader_by_handle: Dict[int, "Reader"] = {}
@@ -183,6 +423,10 @@ class Reader:
             self._fail(rc)
         self._rec = ffi.new("capkit_record *")
         self._rec.size = ffi.sizeof("capkit_record")
+        self._cb = None       # the C batch (holds a record between calls)
+        self._it = None       # the iteration under way
+        self._held = 0        # records of a batch not yet yielded
+        self._scratch = None  # a C record rebuilt from a batched one
         self._filter = None
         if filter:
             self._filter = ffi.gc(lib.capkit_filter_new(filter.encode()),
@@ -192,7 +436,6 @@ class Reader:
                 raise CapkitError(
                     -16, "filter %r: %s" % (
                         filter, _s(lib.capkit_filter_error(self._filter))))
-        self._done = False
 
     def _fail(self, rc: int):
         _raise(rc, _s(lib.capkit_reader_error(self._r)) or
@@ -239,46 +482,191 @@ class Reader:
         return out
 
     def __iter__(self) -> Iterator[Record]:
-        return self
+        if self._it is None:
+            self._it = self._records()
+        return self._it
 
     def __next__(self) -> Record:
-        if self._done:
-            raise StopIteration
-        c = self._rec
+        if self._it is None:
+            self._it = self._records()
+        return next(self._it)
+
+    def _records(self) -> Iterator[Record]:
+        # Classic pcap records carry nothing the columns do not hold: they
+        # are read in batches (one call into the library per thousands of
+        # records). Other formats keep their per-record extras (comments,
+        # options), so they are read one at a time.
+        info = lib.capkit_reader_info(self._r)
+        if _s(info.format) == "pcap" and _s(info.variant) in (
+                "standard", "nanosecond"):
+            yield from self._batched()
+        else:
+            yield from self._one_by_one()
+
+    def _batched(self) -> Iterator[Record]:
+        # one interface: its link type for every record
+        lt = lib.capkit_reader_iface(self._r, 0).linktype
+        names = ("number", "pos", "ts_sec", "ts_nsec", "caplen", "origlen",
+                 "offset")
+        n = 1024
         while True:
-            rc = lib.capkit_reader_next(self._r, c)
+            cols, chunk, count = self._fill(n, names, 4 << 20, False)
+            if count == 0:
+                return
+            if n < 16384:
+                n *= 2
+            num, pos, sec, nsec, cap, orig, off = (
+                cols[k].tolist() for k in names)
+            self._held = 1
+            yield from map(_new_record, zip(
+                num, pos, sec, nsec, cap, orig, _repeat(lt), _repeat(0),
+                _repeat(None), _repeat(0), _repeat(chunk), off,
+                _repeat(self), _repeat(None)))
+            self._held = 0
+
+    def _one_by_one(self) -> Iterator[Record]:
+        c = self._rec
+        nxt = lib.capkit_reader_next
+        match = lib.capkit_filter_match
+        buffer = ffi.buffer
+        null = ffi.NULL
+        empty = memoryview(b"")
+        f = self._filter
+        while True:
+            if self._cb is not None and self._cb.has_pending:
+                # a record read_batch held back comes first
+                ffi.memmove(c, ffi.addressof(self._cb.pending),
+                            ffi.sizeof("capkit_record"))
+                self._cb.has_pending = 0
+                rc = 1
+            else:
+                rc = nxt(self._r, c)
+                if rc > 0 and f is not None:
+                    m = match(f, c)
+                    if m == 0:
+                        continue
+                    if m < 0:
+                        raise CapkitError(m, "%s: record %d: filter: %s" % (
+                            self.name, c.number,
+                            _s(lib.capkit_filter_error(f))))
             if rc <= 0:
-                self._done = True
                 if rc == 0:
-                    raise StopIteration
+                    return
                 self._fail(rc)
-            if self._filter is not None:
-                m = lib.capkit_filter_match(self._filter, c)
-                if m == 0:
-                    continue
-                if m < 0:
-                    self._done = True
-                    raise CapkitError(m, "%s: record %d: filter: %s" % (
-                        self.name, c.number,
-                        _s(lib.capkit_filter_error(self._filter))))
+            ifc = c.iface
+            cap = c.caplen
+            cm = c.comment
+            yield _new_record((
+                c.number, c.offset, c.ts_sec, c.ts_nsec, cap, c.origlen,
+                ifc.linktype if ifc != null else 1, c.iface_id,
+                None if cm == null else _s(cm), c.flags,
+                memoryview(buffer(c.data, cap)) if cap else empty, None,
+                self, c.number))
+
+    def _fill(self, n: int, names, max_bytes: int, use_numpy: bool):
+        """Read up to n records into new columns NAMES and a new data
+        buffer: (columns, _Chunk, count)."""
+        if self._r is None:
+            raise ValueError("capkit: the reader is closed")
+        b = self._cb
+        if b is None:
+            b = self._cb = ffi.new("capkit_batch *")
+            b.size = ffi.sizeof("capkit_batch")
+            b.pending.size = ffi.sizeof("capkit_record")
+        cap = max(int(max_bytes), 1)
+        f = self._filter if self._filter is not None else ffi.NULL
+        cols = {}
+        for k in _CTYPE:
+            if k in names:
+                cols[k], p = _column(k, n, use_numpy)
+                setattr(b, k, p)
+            else:
+                setattr(b, k, ffi.NULL)
+        b.max = n
+        while True:
+            buf = _alloc("uint8_t[]", cap)
+            b.data = buf
+            b.data_cap = cap
+            rc = lib.capkit_reader_read_batch(self._r, f, b)
+            if rc == -1 and b.need:  # CAPKIT_EINVAL: a larger record
+                cap = max(b.need, 2 * cap)
+                continue
             break
-        rec = Record()
-        rec.number = c.number
-        rec.offset = c.offset
-        rec.ts_sec = c.ts_sec
-        rec.ts_nsec = c.ts_nsec
-        rec.caplen = c.caplen
-        rec.origlen = c.origlen
-        f = c.iface
-        rec.linktype = f.linktype if f != ffi.NULL else 1
-        rec.iface = c.iface_id
-        rec.comment = _s(c.comment)
-        rec.flags = c.flags
-        rec.data = memoryview(ffi.buffer(c.data, c.caplen)) if c.caplen \
-            else memoryview(b"")
-        rec._reader = self
-        rec._c = (c.iface, c.extra)
-        return rec
+        for k in _CTYPE:  # no pointer left to arrays that may go
+            setattr(b, k, ffi.NULL)
+        b.data = ffi.NULL
+        if rc < 0:
+            if rc == -16 and self._filter is not None:
+                raise CapkitError(rc, "%s: filter: %s" % (
+                    self.name, _s(lib.capkit_filter_error(self._filter))))
+            self._fail(rc)
+        count = b.count if rc > 0 else 0
+        return ({k: _trim(v, k, count) for k, v in cols.items()},
+                _Chunk(buf, b.data_len), count)
+
+    def read_batch(self, n: int = 65536, max_bytes: int = 16 << 20,
+                   exact: bool = False) -> Batch:
+        """The next records (up to n, and up to ``max_bytes`` of data;
+        fewer near the end) as columns: a :class:`Batch`, empty (falsy) at
+        the end. The reading runs in C. Damage raises
+        :class:`DamagedCaptureError` on the call after the batch that
+        holds the last good record, as iteration does. ``exact`` adds
+        ``ts_sec`` and ``ts_nsec`` columns (any year). Numpy arrays when
+        numpy is importable. Do not interleave with a ``for`` loop over the
+        same reader that has not finished."""
+        if n <= 0:
+            raise ValueError("read_batch: n must be positive")
+        if self._held:
+            raise ValueError("read_batch: an iteration over this reader "
+                             "holds records it has not given yet")
+        names = ["ts_ns", "caplen", "origlen", "offset", "iface",
+                 "linktype", "number", "pos"]
+        if exact:
+            names += ["ts_sec", "ts_nsec"]
+        cols, chunk, count = self._fill(n, names, max_bytes,
+                                        _np is not None)
+        bt = Batch()
+        for k in _CTYPE:
+            setattr(bt, k, cols.get(k))
+        bt.data = chunk.mv
+        bt._chunk = chunk
+        bt._n = count
+        return bt
+
+    def batches(self, n: int = 65536, max_bytes: int = 16 << 20,
+                exact: bool = False) -> Iterator[Batch]:
+        """:meth:`read_batch` until the end."""
+        while True:
+            b = self.read_batch(n, max_bytes, exact)
+            if not b:
+                return
+            yield b
+
+    def _crecord(self, rec: Record):
+        """The C record of one of this reader's records, for the library
+        calls that take one (printer, statistics, writer copies)."""
+        if self._r is None:
+            raise ValueError("record no longer valid: its reader was closed")
+        if rec[11] is None:  # read alone: valid while it is the current one
+            if rec[13] != self._rec.number or (
+                    self._cb is not None and self._cb.has_pending):
+                raise ValueError("record no longer valid: its reader moved "
+                                 "on")
+            return self._rec
+        c = self._scratch
+        if c is None:
+            c = self._scratch = ffi.new("capkit_record *")
+        c.size = ffi.sizeof("capkit_record")
+        c.ts_sec, c.ts_nsec = rec[2], rec[3]
+        c.caplen, c.origlen = rec[4], rec[5]
+        c.iface_id = rec[7]
+        c.iface = lib.capkit_reader_iface(self._r, rec[7])
+        c.data = rec[10].ptr + rec[11]
+        c.number, c.offset = rec[0], rec[1]
+        c.comment = ffi.NULL
+        c.flags = 0
+        c.extra = ffi.NULL
+        return c
 
     def close(self) -> None:
         """Frees the reader; records from it become invalid."""
@@ -381,12 +769,9 @@ class Writer:
         c = self._rec
         keep = []
         if isinstance(data, Record):
-            rec = data
-            r = rec._reader
-            if r._r is None or r._rec.number != rec.number:
-                raise ValueError("record no longer valid: its reader moved "
-                                 "on or was closed")
-            ffi.memmove(c, r._rec, ffi.sizeof("capkit_record"))
+            src = data[12]._crecord(data)
+            ffi.memmove(c, src, ffi.sizeof("capkit_record"))
+            keep.append(data)
         else:
             buf = ffi.from_buffer(data)
             keep.append(buf)
@@ -412,6 +797,21 @@ class Writer:
                 c.comment = cs
         c.size = ffi.sizeof("capkit_record")
         self._check(lib.capkit_writer_write(self._w, c))
+
+    def write_batch(self, batch: Batch) -> int:
+        """Append every record of a :class:`Batch` (from
+        :meth:`Reader.read_batch` or :func:`gen_batches`) in one call into
+        the library: bytes, lengths, exact times (``ts_sec``/``ts_nsec``
+        when the batch has them, else ``ts_ns``), on the writer's link type.
+        Returns the number written."""
+        if self._closed:
+            raise ValueError("capkit.Writer: closed")
+        if not len(batch):
+            return 0
+        keep: list = []
+        rc = lib.capkit_writer_write_batch(self._w, batch._c(keep), ffi.NULL)
+        self._check(rc)
+        return rc
 
     @property
     def records(self) -> int:
@@ -457,24 +857,341 @@ def build(spec: str) -> bytes:
         cap = n
 
 
-def gen(spec: str, count: Optional[int] = 1, seed: int = 0) -> Iterator[bytes]:
-    """The packets a ``capkit gen`` spec makes, in order (``count`` of them;
-    None: without end). Fields marked ``V+``, ``{a,b}``, ``rand`` vary from
-    packet to packet; ``seed`` makes random values reproducible."""
+class Packet(bytes):
+    """A generated packet: its bytes, and ``ts_ns``, the time ``capkit gen``
+    gives it (start + k * interval, nanoseconds since the epoch)."""
+
+    ts_ns: int
+
+
+def _duration(text: Union[str, int, float], what: str):
+    """A capkit_time from a duration: text as the tool reads it ("1ms",
+    "20us", "0.5") or seconds as a number."""
+    t = ffi.new("capkit_time *")
+    s = text if isinstance(text, str) else repr(text)
+    if not s[:1].isdigit() or lib.capkit_time_parse_duration(s.encode(), t):
+        raise ValueError("%s: bad duration %r (e.g. '1ms', '20us', 0.5)"
+                         % (what, text))
+    return t[0]
+
+
+def _schedule(rate, interval, start):
+    """The first time and the interval of a generated stream."""
+    if rate is not None and interval is not None:
+        raise ValueError("give rate or interval, not both")
+    iv = ffi.new("capkit_time *")
+    if rate is not None:
+        v = rate
+        if isinstance(rate, str):
+            mult = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9}.get(rate[-1:])
+            try:
+                v = float(rate[:-1]) * mult if mult else float(rate)
+            except ValueError:
+                raise ValueError("bad rate %r (e.g. 1000, '10k', '2.5M')"
+                                 % rate) from None
+        rc = lib.capkit_rate_interval(float(v), iv)
+        if rc == -18:
+            raise ValueError("rate %r too low: the time between packets "
+                             "does not fit" % rate)
+        if rc:
+            raise ValueError("bad rate %r (above 0, at most 1e9)" % rate)
+    elif interval is not None:
+        iv[0] = _duration(interval, "interval")
+    else:  # the tool's default: 1000 packets per second
+        iv.nsec = 1_000_000
+    t = ffi.new("capkit_time *")
+    if start is None:
+        pass
+    elif isinstance(start, int):
+        t.sec, t.nsec = divmod(start, 1_000_000_000)
+    elif lib.capkit_time_parse(str(start).encode(), t) != 0:
+        t[0] = _duration(start, "start")
+    return t, iv[0]
+
+
+def _new_gen(spec: str, seed: int):
     out = ffi.new("capkit_gen **")
     rc = lib.capkit_gen_new(spec.encode(), seed, out, ffi.NULL)
     if rc < 0:
         _spec_error(rc, spec)
-    g = ffi.gc(out[0], lib.capkit_gen_free)
-    data = ffi.new("const uint8_t **")
-    length = ffi.new("size_t *")
-    i = 0
-    while count is None or i < count:
-        rc = lib.capkit_gen_next(g, data, length)
+    return ffi.gc(out[0], lib.capkit_gen_free)
+
+
+def gen_batches(spec: str, count: Optional[int] = 1, seed: int = 1,
+                rate: Union[float, str, None] = None,
+                interval: Union[str, float, None] = None,
+                start: Union[int, str, None] = None,
+                n: int = 65536) -> Iterator[Batch]:
+    """The packets of :func:`gen` as :class:`Batch` columns of up to n
+    packets (``ts_ns``, ``ts_sec``, ``ts_nsec``, ``caplen``, ``origlen``,
+    ``offset``, ``data``), generated in C: write them with
+    :meth:`Writer.write_batch` to make millions of packets a second."""
+    g = _new_gen(spec, seed)
+    t, iv = _schedule(rate, interval, start)
+    b = ffi.new("capkit_batch *")
+    b.size = ffi.sizeof("capkit_batch")
+    b.pending.size = ffi.sizeof("capkit_record")
+    names = ("ts_ns", "ts_sec", "ts_nsec", "caplen", "origlen", "offset")
+    use_np = _np is not None
+    left = count
+    while left is None or left > 0:
+        want = n if left is None else min(n, left)
+        cols = {}
+        for k in names:
+            cols[k], p = _column(k, want, use_np)
+            setattr(b, k, p)
+        cap = max(want * 128, 1 << 16)
+        while True:
+            buf = _alloc("uint8_t[]", cap)
+            b.data, b.data_cap, b.max = buf, cap, want
+            rc = lib.capkit_gen_fill(g, b, want, t, iv)
+            if rc == -1 and b.need:
+                cap = max(b.need, 2 * cap)
+                continue
+            break
+        for k in names:
+            setattr(b, k, ffi.NULL)
+        b.data = ffi.NULL
         if rc < 0:
+            if rc == -18:
+                raise CapkitError(rc, "spec %r: packet %d: time out of range "
+                                  "(past year 292277026596)" % (
+                                      spec, (count or 0) - (left or 0) + 1))
             _spec_error(rc, spec)
-        yield ffi.buffer(data[0], length[0])[:]
-        i += 1
+        bt = Batch()
+        for k in _CTYPE:
+            setattr(bt, k, _trim(cols[k], k, rc) if k in cols else None)
+        bt._chunk = _Chunk(buf, b.data_len)
+        bt.data = bt._chunk.mv
+        bt._n = rc
+        if left is not None:
+            left -= rc
+        yield bt
+
+
+def gen(spec: str, count: Optional[int] = 1, seed: int = 1,
+        rate: Union[float, str, None] = None,
+        interval: Union[str, float, None] = None,
+        start: Union[int, str, None] = None) -> Iterator[Packet]:
+    """The packets a ``capkit gen`` spec makes, in order (``count`` of them;
+    None: without end), as :class:`Packet` (bytes with ``ts_ns``). Fields
+    marked ``V+``, ``{a,b}``, ``rand`` vary from packet to packet; ``seed``
+    makes random values reproducible (1, the tool's default: the same
+    packets as ``capkit gen``). Times as ``capkit gen`` gives them: from
+    ``start`` (nanoseconds since the epoch, or RFC 3339 text; default 0)
+    spaced by ``interval`` ("1ms", "20us", or seconds) or ``rate``
+    (packets per second: 1000, "10k", "2.5M"); default 1000 packets per
+    second. The packets are generated in C, in batches."""
+    for bt in gen_batches(spec, count, seed, rate, interval, start,
+                          n=1024 if count is None else min(count, 4096)
+                          or 1):
+        mv = bt.data
+        for sec, nsec, off, cap in zip(bt.ts_sec.tolist(),
+                                       bt.ts_nsec.tolist(),
+                                       bt.offset.tolist(),
+                                       bt.caplen.tolist()):
+            p = Packet(mv[off:off + cap])
+            p.ts_ns = sec * 1_000_000_000 + nsec
+            yield p
+
+
+class JobResult:
+    """What a whole-file job did: ``records_read`` (passing the filter),
+    ``records_written``, ``dropped`` (dedup: duplicates), ``method`` and
+    ``runs`` (sort: "one pass" or "external", temporary files)."""
+
+    __slots__ = ("records_read", "records_written", "dropped", "method",
+                 "runs", "output")
+
+    def __repr__(self) -> str:
+        return "<capkit.JobResult %s>" % ", ".join(
+            "%s=%r" % (k, getattr(self, k)) for k in self.__slots__)
+
+
+def _job(kind: str, inputs, out, options: Dict[str, Any]) -> JobResult:
+    j = ffi.gc(lib.capkit_job_new(), lib.capkit_job_free)
+    if j == ffi.NULL:
+        raise MemoryError("capkit: out of memory")
+    for name, value in options.items():
+        if value is None or value is False:
+            continue
+        arg = ffi.NULL if value is True else str(value).encode()
+        if lib.capkit_job_set(j, name.replace("_", "-").encode(), arg) < 0:
+            raise ValueError("capkit.%s: %s" % (
+                kind, _s(lib.capkit_job_error(j))))
+    outp = os.fsencode(out)
+    if kind == "merge":
+        paths = [ffi.new("char[]", os.fsencode(p)) for p in inputs]
+        if not paths:
+            raise ValueError("capkit.merge: no inputs")
+        arr = ffi.new("const char *[]", paths)
+        rc = lib.capkit_job_merge(j, arr, len(paths), outp)
+    elif kind == "sort":
+        rc = lib.capkit_job_sort(j, os.fsencode(inputs), outp)
+    else:
+        rc = lib.capkit_job_dedup(j, os.fsencode(inputs), outp)
+    if rc < 0:
+        _raise(rc, _s(lib.capkit_job_error(j)) or _s(lib.capkit_strerror(rc)),
+               _s(lib.capkit_job_error_file(j)) or "",
+               lib.capkit_job_error_offset(j), lib.capkit_job_error_record(j))
+    res = JobResult()
+    res.records_read = lib.capkit_job_records_read(j)
+    res.records_written = lib.capkit_job_records_written(j)
+    res.dropped = lib.capkit_job_dropped(j)
+    res.method = _s(lib.capkit_job_method(j)) or None
+    res.runs = lib.capkit_job_runs(j)
+    res.output = os.fspath(out)
+    return res
+
+
+_PathT = Union[str, os.PathLike]
+
+
+def merge(inputs: "list[_PathT]", out: _PathT, *, append: bool = False,
+          ties: str = "first", snaplen: Optional[int] = None,
+          window: Union[int, str, None] = None, filter: Optional[str] = None,
+          format: Optional[str] = None,
+          linktype: Union[int, str, None] = None,
+          strip_fcs: Union[bool, int] = False,
+          compress: Optional[str] = None,
+          keep_partial: bool = False) -> JobResult:
+    """Merge captures into ``out`` by time, as ``capkit merge`` (and
+    mergecap) do, in C: equal times keep the order of ``inputs``
+    (``ties="last"``: the last input first, mergecap's order), or
+    ``append`` one after the other; ``snaplen`` cuts records (mergecap
+    -s); ``window`` is the read buffer per input. The output takes the
+    first input's format, pcapng when link types differ. Common options:
+    ``filter`` (BPF), ``format`` ("pcap"/"pcapng"), ``linktype``
+    (relabel), ``strip_fcs`` (True or bytes), ``compress``
+    ("gzip"/"zstd"/"none", ":LEVEL"), ``keep_partial`` (on damaged input
+    keep the output up to the damage; the error is raised either way).
+    Written under a temporary name, renamed into place when complete."""
+    return _job("merge", list(inputs), out, {
+        "append": append, "ties": ties if ties != "first" else None,
+        "snaplen": snaplen, "window": window, "filter": filter,
+        "format": format, "linktype": linktype,
+        "strip-fcs": strip_fcs if strip_fcs is not True else True,
+        "compress": compress, "keep-partial": keep_partial})
+
+
+def sort(input: _PathT, out: _PathT, *, memory: Union[int, str, None] = None,
+         tmpdir: Optional[str] = None, filter: Optional[str] = None,
+         format: Optional[str] = None,
+         linktype: Union[int, str, None] = None,
+         strip_fcs: Union[bool, int] = False,
+         compress: Optional[str] = None,
+         keep_partial: bool = False) -> JobResult:
+    """Sort records by time into ``out``, stable (like reordercap), as
+    ``capkit sort`` does, in C and bounded memory: ``memory`` for records
+    (bytes or "16MiB"; at least 64 KiB), temporary files in ``tmpdir``.
+    Local disorder is sorted in one pass; wider disorder through temporary
+    files (``result.method``). Common options as :func:`merge`."""
+    return _job("sort", input, out, {
+        "memory": memory, "tmpdir": tmpdir, "filter": filter,
+        "format": format, "linktype": linktype, "strip-fcs": strip_fcs,
+        "compress": compress, "keep-partial": keep_partial})
+
+
+def dedup(input: _PathT, out: _PathT, *, window: Optional[int] = None,
+          time: Union[str, float, None] = None, ignore: Optional[str] = None,
+          filter: Optional[str] = None, format: Optional[str] = None,
+          linktype: Union[int, str, None] = None,
+          strip_fcs: Union[bool, int] = False,
+          compress: Optional[str] = None,
+          keep_partial: bool = False) -> JobResult:
+    """Drop duplicate records into ``out``, as ``capkit dedup`` does, in C:
+    a record is a duplicate when one of the previous ``window`` records
+    (default 4; ``editcap -D window+1``) or one captured within ``time``
+    seconds ("0.5", "250ms"; ``editcap -w``) has the same captured length
+    and bytes, ``ignore`` leaving byte ranges out ("0-13").
+    ``result.dropped`` counts the duplicates. Common options as
+    :func:`merge`."""
+    if window is not None and time is not None:
+        raise ValueError("capkit.dedup: window or time, not both")
+    return _job("dedup", input, out, {
+        "count": window, "time": time, "ignore": ignore, "filter": filter,
+        "format": format, "linktype": linktype, "strip-fcs": strip_fcs,
+        "compress": compress, "keep-partial": keep_partial})
+
+
+class RepairChange(tuple):
+    """One change a repair made: ``kind`` ("GARBAGE", "TAIL_CUT", ...),
+    ``offset`` and ``length`` of the input bytes concerned, ``record`` (the
+    output record it sits before) and ``message`` (what and why)."""
+
+    __slots__ = ()
+    kind = property(_itemgetter(0))
+    offset = property(_itemgetter(1))
+    length = property(_itemgetter(2))
+    record = property(_itemgetter(3))
+    message = property(_itemgetter(4))
+
+    def __repr__(self) -> str:
+        return "<capkit.RepairChange %s at %d+%d: %s>" % (
+            self[0], self[1], self[2], self[4])
+
+
+class RepairResult:
+    """What :func:`repair` found: ``status`` ("clean" or "repaired"),
+    ``changes`` (a list of :class:`RepairChange`), ``records`` written,
+    ``dropped_records``, ``dropped_bytes``, and the layout used
+    (``byte_order``, ``precision``, ``linktype``, ``snaplen``)."""
+
+    __slots__ = ("status", "changes", "records", "dropped_records",
+                 "dropped_bytes", "byte_order", "precision", "linktype",
+                 "snaplen", "output")
+
+    def __repr__(self) -> str:
+        return "<capkit.RepairResult %s, %d changes, %d records>" % (
+            self.status, len(self.changes), self.records)
+
+
+def repair(input: _PathT, out: Optional[_PathT] = None, *, pad: bool = False,
+           keep_damaged: bool = False,
+           linktype: Union[int, str, None] = None) -> RepairResult:
+    """Recover every intact record of a damaged pcap or pcapng capture into
+    ``out`` (None: a dry run, nothing written), as ``capkit repair`` does:
+    ``pad`` keeps a truncated last record, ``keep_damaged`` keeps damaged
+    records that can still be framed (with a comment; a pcap input is then
+    written as pcapng), ``linktype`` replaces a header's that cannot be
+    trusted. Returns the list of changes; an undamaged input is copied byte
+    for byte (status "clean"). Raises :class:`DamagedCaptureError` when the
+    input cannot be repaired."""
+    rp = ffi.gc(lib.capkit_repair_new(), lib.capkit_repair_free)
+    if rp == ffi.NULL:
+        raise MemoryError("capkit: out of memory")
+    changes: list = []
+
+    @ffi.callback("void(void *, const capkit_repair_event *)")
+    def on_event(user, ev):
+        changes.append(RepairChange((
+            _s(lib.capkit_repair_kind_name(ev.kind)) or "UNKNOWN",
+            ev.offset, ev.length, ev.record, _s(ev.message))))
+
+    lib.capkit_repair_set_event_fn(rp, on_event, ffi.NULL)
+    lib.capkit_repair_set_pad(rp, 1 if pad else 0)
+    lib.capkit_repair_set_keep_damaged(rp, 1 if keep_damaged else 0)
+    lib.capkit_repair_set_linktype(
+        rp, 0xFFFFFFFF if linktype is None else linktype_number(linktype))
+    rc = lib.capkit_repair_run(rp, os.fsencode(input),
+                               ffi.NULL if out is None else os.fsencode(out))
+    lib.capkit_repair_set_event_fn(rp, ffi.NULL, ffi.NULL)
+    if rc < 0:
+        _raise(rc, _s(lib.capkit_repair_error(rp)) or
+               _s(lib.capkit_strerror(rc)), os.fspath(input))
+    res = RepairResult()
+    res.status = "repaired" if rc > 0 else "clean"
+    res.changes = changes
+    res.records = lib.capkit_repair_records(rp)
+    res.dropped_records = lib.capkit_repair_dropped_records(rp)
+    res.dropped_bytes = lib.capkit_repair_dropped_bytes(rp)
+    lay = lib.capkit_repair_layout(rp)
+    res.byte_order = "big" if lay.byte_order == 2 else "little"
+    res.precision = "ns" if lay.precision == 9 else "us"
+    res.linktype = lay.linktype
+    res.snaplen = lay.snaplen
+    res.output = None if out is None else os.fspath(out)
+    return res
 
 
 class Rewriter:
@@ -555,10 +1272,8 @@ class Printer:
 
     def __call__(self, rec: Record) -> str:
         """The text of one record (lines end in a newline)."""
-        r = rec._reader
-        if r._r is None or r._rec.number != rec.number:
-            raise ValueError("record no longer valid: its reader moved on")
-        rc = lib.capkit_printer_render(self._p, r._rec, self._text, self._len)
+        rc = lib.capkit_printer_render(self._p, rec[12]._crecord(rec),
+                                       self._text, self._len)
         if rc < 0:
             _raise(rc, _s(lib.capkit_strerror(rc)))
         return ffi.buffer(self._text[0], self._len[0])[:].decode(
@@ -702,10 +1417,7 @@ class Stats:
 
     def add(self, rec: Record) -> None:
         """Count one record (valid: the one its reader holds now)."""
-        r = rec._reader
-        if r._r is None or r._rec.number != rec.number:
-            raise ValueError("record no longer valid: its reader moved on")
-        rc = lib.capkit_stats_add(self._s, r._rec, ffi.NULL)
+        rc = lib.capkit_stats_add(self._s, rec[12]._crecord(rec), ffi.NULL)
         if rc < 0:
             _raise(rc, _s(lib.capkit_strerror(rc)))
 

@@ -212,6 +212,101 @@ int capkit_rewriter_set(capkit_rewriter *rw, const char *name,
 int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
                           capkit_record *out);
 const char *capkit_rewriter_error(const capkit_rewriter *rw);
+typedef struct capkit_batch {
+  uint32_t size;
+  size_t max;
+  uint8_t *data;
+  size_t data_cap;
+  int64_t *ts_ns;
+  int64_t *ts_sec;
+  uint32_t *ts_nsec;
+  uint32_t *caplen;
+  uint32_t *origlen;
+  uint64_t *offset;
+  uint32_t *iface;
+  uint32_t *linktype;
+  uint64_t *number;
+  uint64_t *pos;
+  size_t count;
+  size_t data_len;
+  size_t need;
+  int has_pending;
+  capkit_record pending;
+  uint64_t reserved[4];
+} capkit_batch;
+int capkit_reader_read_batch(capkit_reader *r, capkit_filter *f,
+                             capkit_batch *b);
+long capkit_writer_write_batch(capkit_writer *w, const capkit_batch *b,
+                               const capkit_iface *iface);
+int capkit_gen_fill(capkit_gen *g, capkit_batch *b, size_t max,
+                    capkit_time *t, capkit_time interval);
+int capkit_rate_interval(double rate, capkit_time *interval);
+typedef struct capkit_flow_columns {
+  uint32_t size;
+  uint8_t *version;
+  uint8_t *proto;
+  uint8_t *src;
+  uint8_t *dst;
+  uint16_t *sport;
+  uint16_t *dport;
+  uint64_t reserved[4];
+} capkit_flow_columns;
+long capkit_batch_flows(const capkit_batch *b, uint32_t linktype,
+                        capkit_flow_columns *out);
+int capkit_time_parse(const char *s, capkit_time *out);
+int capkit_time_parse_duration(const char *s, capkit_time *out);
+int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len);
+
+typedef struct capkit_job capkit_job;
+capkit_job *capkit_job_new(void);
+void capkit_job_free(capkit_job *j);
+int capkit_job_set(capkit_job *j, const char *name, const char *value);
+int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
+                     const char *out);
+int capkit_job_sort(capkit_job *j, const char *in, const char *out);
+int capkit_job_dedup(capkit_job *j, const char *in, const char *out);
+uint64_t capkit_job_records_read(const capkit_job *j);
+uint64_t capkit_job_records_written(const capkit_job *j);
+uint64_t capkit_job_dropped(const capkit_job *j);
+const char *capkit_job_method(const capkit_job *j);
+size_t capkit_job_runs(const capkit_job *j);
+const char *capkit_job_error(const capkit_job *j);
+int capkit_job_error_code(const capkit_job *j);
+const char *capkit_job_error_file(const capkit_job *j);
+uint64_t capkit_job_error_offset(const capkit_job *j);
+uint64_t capkit_job_error_record(const capkit_job *j);
+
+typedef struct capkit_scan_layout {
+  capkit_byte_order byte_order;
+  unsigned precision;
+  uint32_t linktype;
+  uint32_t snaplen;
+  uint32_t bound;
+} capkit_scan_layout;
+typedef struct capkit_repair_event {
+  int kind;
+  uint64_t offset;
+  uint64_t length;
+  uint64_t record;
+  const char *message;
+} capkit_repair_event;
+typedef void (*capkit_repair_fn)(void *user, const capkit_repair_event *ev);
+typedef struct capkit_repair capkit_repair;
+const char *capkit_repair_kind_name(int kind);
+capkit_repair *capkit_repair_new(void);
+void capkit_repair_free(capkit_repair *rp);
+void capkit_repair_set_event_fn(capkit_repair *rp, capkit_repair_fn fn,
+                                void *user);
+int capkit_repair_set_pad(capkit_repair *rp, int pad);
+int capkit_repair_set_keep_damaged(capkit_repair *rp, int keep);
+int capkit_repair_set_linktype(capkit_repair *rp, uint32_t linktype);
+int capkit_repair_run(capkit_repair *rp, const char *in_path,
+                      const char *out_path);
+uint64_t capkit_repair_records(const capkit_repair *rp);
+uint64_t capkit_repair_dropped_records(const capkit_repair *rp);
+uint64_t capkit_repair_dropped_bytes(const capkit_repair *rp);
+const capkit_scan_layout *capkit_repair_layout(const capkit_repair *rp);
+const char *capkit_repair_error(const capkit_repair *rp);
 """)
 
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# python.sh - the Python package's speed in one run on one ~100 MiB
+# capture from the shared generator: record iteration, columnar reads
+# (read_batch), decoding to IP 5-tuples, generating and writing packets,
+# against scapy and dpkt (bench/python_bench.py under Debian's python3),
+# with the C library's own rates beside them (bench/python_rate.c: a
+# capkit_reader_next loop, read_batch, read_batch + 5-tuples), so that the
+# Python overhead per record shows.
+#   SIZE=100M   corpus size (gen_corpus -b)
+#   RUNS=3      runs per figure (the median is shown)
+#   SCAPY_DECODE=20000 SCAPY_CRAFT=5000  scapy's slices (its rates are
+#               those of the slice); GEN_COUNT=1000000 packets generated
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+shared=${CAPKIT_BENCH_SHARED:-"$root/../shared/bench"}
+SIZE=${SIZE:-100M}
+RUNS=${RUNS:-3}
+PY=/usr/bin/python3
+[ -f "$root/build/libcapkit.so" ] || { echo "build first: make" >&2; exit 1; }
+[ -f "$shared/gen_corpus.c" ] || { echo "no $shared/gen_corpus.c" >&2; exit 1; }
+$PY -c 'import cffi, scapy, dpkt' 2>/dev/null ||
+  { echo "needs python3-cffi, python3-scapy and python3-dpkt" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/gen_corpus" "$shared/gen_corpus.c"
+"$tmp/gen_corpus" -b "$SIZE" "$tmp/corpus.pcap" >/dev/null
+cc -O2 -I"$root/include" -o "$tmp/rate" "$here/python_rate.c" \
+  -L"$root/build" -lcapkit -Wl,-rpath,"$root/build"
+cat "$tmp/corpus.pcap" >/dev/null # a warm page cache for every reader
+
+echo "== the C library on its own"
+"$tmp/rate" "$tmp/corpus.pcap"
+echo "== the Python package, scapy and dpkt"
+PYTHONPATH="$root/python" CAPKIT_LIBRARY="$root/build/libcapkit.so" \
+  $PY "$here/python_bench.py" "$tmp/corpus.pcap" "$RUNS"

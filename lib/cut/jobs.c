@@ -1,0 +1,690 @@
+/* jobs.c - whole-file jobs over paths (merge, sort, dedup) with the tool's
+ * options and output rules, for front ends that should not loop per
+ * record: the readers, engines and writer of cut.h put together once. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <capkit/capkit.h>
+#include <capkit/cut.h>
+
+struct capkit_job {
+  /* options, as the tool's */
+  char *filter, *format, *compress, *tmpdir, *ignore;
+  int level, keep_partial, have_lt, strip_fcs, fcs_bytes, ties_last, append;
+  int dedup_time;
+  uint32_t lt, snaplen;
+  uint64_t window, memory, dedup_count;
+  int64_t dedup_ns;
+  /* results */
+  uint64_t read, written, dropped;
+  size_t runs;
+  const char *method;
+  int code;
+  uint64_t err_offset, err_record;
+  char *err_file;
+  char err[1024];
+};
+
+capkit_job *capkit_job_new(void) {
+  capkit_job *j = calloc(1, sizeof *j);
+  if (j) {
+    j->memory = (uint64_t)16 << 20;
+    j->dedup_count = 4;
+    j->lt = 0;
+  }
+  return j;
+}
+
+void capkit_job_free(capkit_job *j) {
+  if (!j)
+    return;
+  free(j->filter);
+  free(j->format);
+  free(j->compress);
+  free(j->tmpdir);
+  free(j->ignore);
+  free(j->err_file);
+  free(j);
+}
+
+/* NUMBER[k|K|M|G|KB|MB|GB|KiB|MiB|GiB], as the tool reads sizes. */
+static int parse_size(const char *s, uint64_t *out) {
+  if (!s || *s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno)
+    return -1;
+  static const struct {
+    const char *suf;
+    uint64_t mult;
+  } sufs[] = {{"", 1},           {"k", 1000},         {"K", 1000},
+              {"M", 1000000},    {"G", 1000000000},   {"KiB", 1 << 10},
+              {"MiB", 1 << 20},  {"GiB", 1ULL << 30}, {"KB", 1000},
+              {"MB", 1000000},   {"GB", 1000000000}};
+  for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+    if (strcmp(end, sufs[i].suf) == 0) {
+      if (v > UINT64_MAX / sufs[i].mult)
+        return -1;
+      *out = v * sufs[i].mult;
+      return 0;
+    }
+  return -1;
+}
+
+static int set_str(char **dst, const char *v) {
+  char *c = v ? strdup(v) : NULL;
+  if (v && !c)
+    return CAPKIT_ENOMEM;
+  free(*dst);
+  *dst = c;
+  return 0;
+}
+
+static int fail(capkit_job *j, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(j->err, sizeof j->err, fmt, ap);
+  va_end(ap);
+  j->code = code;
+  return code;
+}
+
+int capkit_job_set(capkit_job *j, const char *name, const char *value) {
+  if (!j || !name)
+    return CAPKIT_EINVAL;
+  uint64_t n;
+  int flag = !value;
+#define NEED_VALUE                                                             \
+  if (flag)                                                                    \
+    return fail(j, CAPKIT_EINVAL, "option %s needs a value", name);
+  if (strcmp(name, "filter") == 0) {
+    NEED_VALUE
+    return set_str(&j->filter, *value ? value : NULL);
+  }
+  if (strcmp(name, "format") == 0) {
+    NEED_VALUE
+    if (strcmp(value, "pcap") && strcmp(value, "pcapng"))
+      return fail(j, CAPKIT_EINVAL, "unknown output format '%s'", value);
+    return set_str(&j->format, value);
+  }
+  if (strcmp(name, "compress") == 0) {
+    NEED_VALUE
+    const char *colon = strchr(value, ':');
+    size_t len = colon ? (size_t)(colon - value) : strlen(value);
+    if (colon && (parse_size(colon + 1, &n) || n > 22))
+      return fail(j, CAPKIT_EINVAL, "bad compression '%s'", value);
+    char codec[8];
+    if (len >= sizeof codec)
+      return fail(j, CAPKIT_EINVAL, "bad compression '%s'", value);
+    memcpy(codec, value, len);
+    codec[len] = 0;
+    if (strcmp(codec, "gzip") && strcmp(codec, "zstd") && strcmp(codec, "none"))
+      return fail(j, CAPKIT_EINVAL, "unknown compression '%s'", codec);
+    j->level = colon ? (int)n : 0;
+    return set_str(&j->compress, codec);
+  }
+  if (strcmp(name, "keep-partial") == 0) {
+    j->keep_partial = 1;
+    return 0;
+  }
+  if (strcmp(name, "linktype") == 0) {
+    NEED_VALUE
+    if (capkit_linktype_from_name(value, &j->lt))
+      return fail(j, CAPKIT_EINVAL, "unknown link type '%s'", value);
+    j->have_lt = 1;
+    return 0;
+  }
+  if (strcmp(name, "strip-fcs") == 0) {
+    j->strip_fcs = 1;
+    j->fcs_bytes = -1;
+    if (value && (parse_size(value, &n) || n > 64))
+      return fail(j, CAPKIT_EINVAL, "bad FCS length '%s'", value);
+    if (value)
+      j->fcs_bytes = (int)n;
+    return 0;
+  }
+  /* merge */
+  if (strcmp(name, "append") == 0) {
+    j->append = 1;
+    return 0;
+  }
+  if (strcmp(name, "ties") == 0) {
+    NEED_VALUE
+    if (strcmp(value, "first") && strcmp(value, "last"))
+      return fail(j, CAPKIT_EINVAL, "ties: first or last");
+    j->ties_last = strcmp(value, "last") == 0;
+    return 0;
+  }
+  if (strcmp(name, "snaplen") == 0) {
+    NEED_VALUE
+    if (parse_size(value, &n) || n == 0 || n > UINT32_MAX)
+      return fail(j, CAPKIT_EINVAL, "bad snaplen '%s'", value);
+    j->snaplen = (uint32_t)n;
+    return 0;
+  }
+  /* merge: read buffer per input; dedup: records compared */
+  if (strcmp(name, "window") == 0) {
+    NEED_VALUE
+    if (parse_size(value, &n) || n == 0)
+      return fail(j, CAPKIT_EINVAL, "bad window '%s'", value);
+    j->window = n;
+    j->dedup_count = n;
+    j->dedup_time = 0;
+    return 0;
+  }
+  /* sort */
+  if (strcmp(name, "memory") == 0) {
+    NEED_VALUE
+    if (parse_size(value, &n) || n < 65536)
+      return fail(j, CAPKIT_EINVAL, "bad memory size '%s' (at least 64KiB)",
+                  value);
+    j->memory = n;
+    return 0;
+  }
+  if (strcmp(name, "tmpdir") == 0) {
+    NEED_VALUE
+    return set_str(&j->tmpdir, value);
+  }
+  /* dedup */
+  if (strcmp(name, "count") == 0) {
+    NEED_VALUE
+    if (parse_size(value, &n) || n > 100000000)
+      return fail(j, CAPKIT_EINVAL, "bad window '%s'", value);
+    j->dedup_count = n;
+    j->dedup_time = 0;
+    return 0;
+  }
+  if (strcmp(name, "time") == 0) {
+    NEED_VALUE
+    capkit_time t;
+    int64_t ns;
+    if (*value < '0' || *value > '9' || capkit_time_parse_duration(value, &t) ||
+        capkit_time_to_ns(t, &ns) || ns < 0)
+      return fail(j, CAPKIT_EINVAL, "bad time window '%s'", value);
+    j->dedup_ns = ns;
+    j->dedup_time = 1;
+    return 0;
+  }
+  if (strcmp(name, "ignore") == 0) {
+    NEED_VALUE
+    capkit_dedup *d = capkit_dedup_new();
+    int bad = !d || capkit_dedup_set_ignore(d, value);
+    capkit_dedup_free(d);
+    if (bad)
+      return fail(j, CAPKIT_EINVAL, "bad byte ranges '%s'", value);
+    return set_str(&j->ignore, value);
+  }
+#undef NEED_VALUE
+  return fail(j, CAPKIT_EINVAL, "unknown option '%s'", name);
+}
+
+/* ---- inputs and the output ---- */
+
+typedef struct in {
+  capkit_reader *r;
+  capkit_filter *f;
+  const char *path;
+} in;
+
+static void err_from_reader(capkit_job *j, const in *s, int rc) {
+  if (rc == CAPKIT_EFILTER && s->f) {
+    fail(j, rc, "%s: %s", capkit_reader_name(s->r),
+         capkit_filter_error(s->f));
+    return;
+  }
+  fail(j, rc, "%s", capkit_reader_error(s->r));
+  j->err_offset = capkit_reader_error_offset(s->r);
+  j->err_record = capkit_reader_error_record(s->r);
+  free(j->err_file);
+  j->err_file = strdup(capkit_reader_name(s->r));
+}
+
+static int in_open(capkit_job *j, in *s, const char *path, size_t window) {
+  memset(s, 0, sizeof *s);
+  s->path = path;
+  s->r = capkit_reader_new();
+  if (!s->r)
+    return fail(j, CAPKIT_ENOMEM, "out of memory");
+  if (window)
+    capkit_reader_set_window(s->r, window);
+  int rc = capkit_reader_open_path(s->r, path);
+  if (rc < 0) {
+    err_from_reader(j, s, rc);
+    return rc;
+  }
+  if (!j->filter)
+    return 0;
+  s->f = capkit_filter_new(j->filter);
+  if (!s->f)
+    return fail(j, CAPKIT_ENOMEM, "out of memory");
+  const capkit_iface *ifc = capkit_reader_iface(s->r, 0);
+  uint32_t lt = ifc ? ifc->linktype : capkit_reader_info(s->r)->linktype;
+  rc = capkit_filter_prepare(s->f, lt);
+  if (rc < 0)
+    return fail(j, rc, "bad filter '%s': %s", j->filter,
+                capkit_filter_error(s->f));
+  return 0;
+}
+
+static void in_close(in *s) {
+  capkit_filter_free(s->f);
+  capkit_reader_free(s->r);
+  s->f = NULL;
+  s->r = NULL;
+}
+
+static int in_next(capkit_job *j, in *s, capkit_record *rec) {
+  int rc = capkit_reader_next_match(s->r, s->f, rec);
+  if (rc > 0)
+    j->read++;
+  return rc;
+}
+
+/* The common output options on a writer set up otherwise, then open. */
+static int out_open(capkit_job *j, capkit_writer *w, const char *path,
+                    int rc) {
+  if (!rc && j->have_lt)
+    rc = capkit_writer_set_linktype(w, j->lt);
+  if (!rc && j->strip_fcs)
+    rc = capkit_writer_set_fcs_len(w, -1);
+  if (!rc && j->compress)
+    rc = capkit_writer_set_compression(w, j->compress, j->level);
+  if (!rc)
+    rc = capkit_writer_open_path(w, path);
+  if (rc < 0)
+    return fail(j, rc, "%s", *capkit_writer_error(w) ? capkit_writer_error(w)
+                                                      : capkit_strerror(rc));
+  return 0;
+}
+
+/* Like reader r: a byte-identical copy when nothing changes. */
+static int out_like(capkit_job *j, capkit_writer *w, const char *path,
+                    capkit_reader *r, uint32_t snaplen) {
+  int rc = capkit_writer_copy_settings(w, r);
+  if (!rc && j->format)
+    rc = capkit_writer_set_format(w, j->format);
+  if (!rc && snaplen)
+    rc = capkit_writer_set_snaplen(w, snaplen);
+  return out_open(j, w, path, rc);
+}
+
+static int out_spec(capkit_job *j, capkit_writer *w, const char *path,
+                    const char *format, unsigned precision, uint32_t snaplen,
+                    int have_lt, uint32_t lt, int fcs_len) {
+  int rc = capkit_writer_set_format(w, j->format ? j->format : format);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, precision);
+  if (!rc && snaplen)
+    rc = capkit_writer_set_snaplen(w, snaplen);
+  if (!rc && have_lt)
+    rc = capkit_writer_set_linktype(w, lt);
+  if (!rc && fcs_len >= 0)
+    rc = capkit_writer_set_fcs_len(w, fcs_len);
+  return out_open(j, w, path, rc);
+}
+
+static int out_write(capkit_job *j, capkit_writer *w,
+                     const capkit_record *rec) {
+  int rc;
+  if (j->strip_fcs) {
+    capkit_record r2 = *rec;
+    capkit_record_strip_fcs(&r2, j->fcs_bytes);
+    rc = capkit_writer_write(w, &r2);
+  } else {
+    rc = capkit_writer_write(w, rec);
+  }
+  if (rc < 0)
+    return fail(j, rc, "%s", capkit_writer_error(w));
+  j->written++;
+  return 0;
+}
+
+/* Close when everything went well, or after damage with keep-partial;
+ * else discard. Returns the job's result. */
+static int out_finish(capkit_job *j, capkit_writer *w, int rc,
+                      int write_failed) {
+  int keep = rc == 0 || (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA &&
+                         j->keep_partial && !write_failed);
+  if (w && keep) {
+    int c = capkit_writer_close(w);
+    if (c < 0 && rc == 0)
+      rc = fail(j, c, "%s", capkit_writer_error(w));
+  }
+  capkit_writer_free(w);
+  return rc;
+}
+
+static void reset(capkit_job *j) {
+  j->read = j->written = j->dropped = 0;
+  j->runs = 0;
+  j->method = NULL;
+  j->code = 0;
+  j->err[0] = 0;
+  j->err_offset = j->err_record = 0;
+  free(j->err_file);
+  j->err_file = NULL;
+}
+
+/* ---- merge ---- */
+
+/* The output's settings from all inputs, as the tool's merge. */
+static int merge_open(capkit_job *j, capkit_writer *w, const char *out,
+                      in *s, size_t n) {
+  const capkit_file_info *f0 = capkit_reader_info(s[0].r);
+  int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
+  uint32_t lt = f0->linktype, snap = 0, other_lt = 0;
+  const char *other = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const capkit_file_info *f = capkit_reader_info(s[i].r);
+    if (strcmp(f->format, "pcap") != 0)
+      all_pcap = 0;
+    if (f->fcs_len != f0->fcs_len)
+      same_fcs = 0;
+    size_t ni = capkit_reader_iface_count(s[i].r);
+    for (size_t k = 0; k < ni; k++) {
+      const capkit_iface *ifc = capkit_reader_iface(s[i].r, k);
+      if (ifc->linktype != lt && same_lt) {
+        same_lt = 0;
+        other = s[i].path;
+        other_lt = ifc->linktype;
+      }
+      if (ifc->tsresol != 6)
+        ns = 1;
+      if (ifc->snaplen > snap)
+        snap = ifc->snaplen;
+    }
+  }
+  if (j->have_lt)
+    same_lt = 1; /* everything is relabelled anyway */
+  const char *format = j->format ? j->format : f0->format;
+  if (!same_lt && strcmp(format, "pcap") == 0) {
+    if (j->format)
+      return fail(j, CAPKIT_ELINKTYPE,
+                  "%s has link type %" PRIu32 " but %s has %" PRIu32
+                  ": a classic pcap file holds one link type; use pcapng",
+                  s[0].path, lt, other, other_lt);
+    format = "pcapng";
+  }
+  uint32_t cut = j->snaplen;
+  if (n == 1 || (all_pcap && same_lt && strcmp(format, "pcap") == 0 &&
+                 same_fcs && !ns))
+    return out_like(j, w, out, s[0].r,
+                    cut ? cut : snap > f0->snaplen ? snap : 0);
+  int pcapng = strcmp(format, "pcapng") == 0;
+  return out_spec(j, w, out, format, ns ? 9 : 6,
+                  cut ? cut : pcapng ? 0 : snap, !pcapng && same_lt, lt,
+                  same_fcs ? f0->fcs_len : -1);
+}
+
+int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
+                     const char *out) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  if (!inputs || n == 0 || !out)
+    return fail(j, CAPKIT_EINVAL, "merge: no inputs or no output");
+  size_t window = (size_t)j->window;
+  if (!window && n > 16)
+    window = capkit_merger_window(n);
+  in *s = calloc(n, sizeof *s);
+  capkit_merger *m = capkit_merger_new();
+  capkit_writer *w = capkit_writer_new();
+  int rc = s && m && w ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  size_t opened = 0;
+  if (!rc)
+    rc = capkit_merger_set_order(m, j->append      ? CAPKIT_MERGE_APPEND
+                                    : j->ties_last ? CAPKIT_MERGE_TIES_LAST
+                                                   : CAPKIT_MERGE_STABLE);
+  for (; !rc && opened < n; opened++) {
+    rc = in_open(j, &s[opened], inputs[opened], window);
+    if (!rc && capkit_merger_add(m, s[opened].r, s[opened].f) < 0)
+      rc = fail(j, CAPKIT_ENOMEM, "out of memory");
+  }
+  if (!rc)
+    rc = merge_open(j, w, out, s, n);
+  int wfail = 0;
+  if (!rc) {
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    int k;
+    while ((k = capkit_merger_next(m, &rec, NULL)) > 0) {
+      j->read++;
+      if ((rc = out_write(j, w, &rec))) {
+        wfail = 1;
+        break;
+      }
+    }
+    if (k < 0 && !rc) {
+      err_from_reader(j, &s[capkit_merger_failed(m)], k);
+      rc = k;
+    }
+  }
+  rc = out_finish(j, w, rc, wfail);
+  capkit_merger_free(m);
+  for (size_t i = 0; i < opened && s; i++)
+    in_close(&s[i]);
+  free(s);
+  return rc;
+}
+
+/* ---- sort ---- */
+
+/* Output settings: like the input for classic pcap; else pcapng blocks of
+ * our own (the records come from memory, not from the input's blocks). */
+static int sort_open(capkit_job *j, capkit_writer *w, const char *out,
+                     capkit_reader *r) {
+  const capkit_file_info *f = capkit_reader_info(r);
+  if (strcmp(f->format, "pcap") == 0 &&
+      (!j->format || strcmp(j->format, "pcap") == 0))
+    return out_like(j, w, out, r, 0);
+  int ns = 0;
+  for (size_t i = 0; i < capkit_reader_iface_count(r); i++)
+    if (capkit_reader_iface(r, i)->tsresol != 6)
+      ns = 1;
+  return out_spec(j, w, out, "pcapng", ns ? 9 : 6, 0, 0, 0, -1);
+}
+
+/* A sorted record: its values, with reader r's interface. */
+static int sort_write(capkit_job *j, capkit_writer *w, capkit_reader *r,
+                      const capkit_record *rec) {
+  capkit_record o = *rec;
+  o.iface = capkit_reader_iface(r, rec->iface_id);
+  o.extra = NULL;
+  o.offset = 0;
+  return out_write(j, w, &o);
+}
+
+/* One pass through a reorder buffer. Returns 0 or a code, or 1 when the
+ * disorder is wider than the memory (nothing is kept then). */
+static int sort_stream(capkit_job *j, const char *path, const char *out) {
+  in s;
+  capkit_writer *w = capkit_writer_new();
+  capkit_reorder *q = capkit_reorder_new((size_t)j->memory);
+  int rc = w && q ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  else
+    memset(&s, 0, sizeof s);
+  if (!rc)
+    rc = sort_open(j, w, out, s.r);
+  capkit_record rec = CAPKIT_RECORD_INIT, o = CAPKIT_RECORD_INIT;
+  int k = 0, wide = 0, wfail = 0;
+  while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    int a = capkit_reorder_add(q, &rec);
+    if (a == 1) {
+      wide = 1;
+      break;
+    }
+    if (a < 0)
+      rc = fail(j, a, "%s", capkit_strerror(a));
+    while (!rc && capkit_reorder_next(q, &o, 0) > 0)
+      if ((rc = sort_write(j, w, s.r, &o)))
+        wfail = 1;
+  }
+  if (k < 0 && !rc) {
+    err_from_reader(j, &s, k);
+    rc = k;
+  }
+  while (!wide && !wfail &&
+         (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) &&
+         capkit_reorder_next(q, &o, 1) > 0)
+    if (sort_write(j, w, s.r, &o)) {
+      rc = j->code;
+      wfail = 1;
+    }
+  capkit_reorder_free(q);
+  if (wide) {
+    capkit_writer_free(w); /* discarded */
+    in_close(&s);
+    return 1;
+  }
+  rc = out_finish(j, w, rc, wfail);
+  in_close(&s);
+  j->method = "one pass";
+  return rc;
+}
+
+/* Every record into the external sorter, then out in order. */
+static int sort_external(capkit_job *j, const char *path, const char *out) {
+  in s;
+  capkit_writer *w = capkit_writer_new();
+  capkit_sorter *so = capkit_sorter_new();
+  int rc = w && so ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  if (!rc && (capkit_sorter_set_memory(so, (size_t)j->memory) ||
+              capkit_sorter_set_tmpdir(so, j->tmpdir)))
+    rc = fail(j, CAPKIT_ENOMEM, "out of memory");
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  else
+    memset(&s, 0, sizeof s);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k = 0;
+  while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    int e = capkit_sorter_add(so, &rec);
+    if (e < 0)
+      rc = fail(j, e, "%s", capkit_sorter_error(so));
+  }
+  if (k < 0 && !rc) {
+    err_from_reader(j, &s, k);
+    rc = k;
+  }
+  int wfail = 0, opened = 0;
+  if (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) {
+    int e = sort_open(j, w, out, s.r);
+    if (e)
+      rc = e;
+    else
+      opened = 1;
+  }
+  while (opened && !wfail &&
+         (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA)) {
+    int n = capkit_sorter_next(so, &rec);
+    if (n == 0)
+      break;
+    if (n < 0) {
+      rc = fail(j, n, "%s", capkit_sorter_error(so));
+      break;
+    }
+    if (sort_write(j, w, s.r, &rec)) {
+      rc = j->code;
+      wfail = 1;
+    }
+  }
+  j->runs = capkit_sorter_runs(so);
+  rc = out_finish(j, w, rc, wfail);
+  capkit_sorter_free(so);
+  in_close(&s);
+  j->method = "external";
+  return rc;
+}
+
+int capkit_job_sort(capkit_job *j, const char *path, const char *out) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  if (!path || !out)
+    return fail(j, CAPKIT_EINVAL, "sort: no input or no output");
+  /* Only a regular file can be read a second time. */
+  struct stat st;
+  if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+    int rc = sort_stream(j, path, out);
+    if (rc != 1)
+      return rc;
+    reset(j);
+  }
+  return sort_external(j, path, out);
+}
+
+/* ---- dedup ---- */
+
+int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  if (!path || !out)
+    return fail(j, CAPKIT_EINVAL, "dedup: no input or no output");
+  capkit_dedup *d = capkit_dedup_new();
+  capkit_writer *w = capkit_writer_new();
+  int rc = d && w ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  if (!rc && (j->dedup_time
+                  ? capkit_dedup_set_time(d, j->dedup_ns / 1000000000,
+                                          (uint32_t)(j->dedup_ns % 1000000000),
+                                          0)
+                  : capkit_dedup_set_count(d, j->dedup_count)))
+    rc = fail(j, CAPKIT_EINVAL, "bad window");
+  if (!rc && j->ignore && capkit_dedup_set_ignore(d, j->ignore))
+    rc = fail(j, CAPKIT_EINVAL, "bad byte ranges '%s'", j->ignore);
+  in s;
+  memset(&s, 0, sizeof s);
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  if (!rc)
+    rc = out_like(j, w, out, s.r, 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k = 0, wfail = 0;
+  while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    int dup = capkit_dedup_check(d, &rec);
+    if (dup < 0)
+      rc = fail(j, dup, "%s", capkit_strerror(dup));
+    else if (!dup && (rc = out_write(j, w, &rec)))
+      wfail = 1;
+  }
+  if (k < 0 && !rc) {
+    err_from_reader(j, &s, k);
+    rc = k;
+  }
+  j->dropped = capkit_dedup_count(d);
+  rc = out_finish(j, w, rc, wfail);
+  capkit_dedup_free(d);
+  in_close(&s);
+  return rc;
+}
+
+/* ---- results ---- */
+
+uint64_t capkit_job_records_read(const capkit_job *j) { return j->read; }
+uint64_t capkit_job_records_written(const capkit_job *j) {
+  return j->written;
+}
+uint64_t capkit_job_dropped(const capkit_job *j) { return j->dropped; }
+const char *capkit_job_method(const capkit_job *j) {
+  return j->method ? j->method : "";
+}
+size_t capkit_job_runs(const capkit_job *j) { return j->runs; }
+const char *capkit_job_error(const capkit_job *j) { return j->err; }
+int capkit_job_error_code(const capkit_job *j) { return j->code; }
+const char *capkit_job_error_file(const capkit_job *j) {
+  return j->err_file ? j->err_file : "";
+}
+uint64_t capkit_job_error_offset(const capkit_job *j) {
+  return j->err_offset;
+}
+uint64_t capkit_job_error_record(const capkit_job *j) {
+  return j->err_record;
+}
