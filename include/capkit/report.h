@@ -169,12 +169,14 @@ typedef struct capkit_tcp_conv_health {
   capkit_tcp_counts n;
 } capkit_tcp_conv_health;
 
-/* A new table of at most MAX conversations (0: 20000); NULL when out of
- * memory. Free with capkit_tcp_health_free() (NULL accepted). */
+/* A new table of at most MAX conversations (0: 20000; about 140 bytes
+ * each, touched as they come); NULL when out of memory. Free with capkit_tcp_health_free() (NULL accepted). */
 CAPKIT_API capkit_tcp_health *capkit_tcp_health_new(size_t max);
 CAPKIT_API void capkit_tcp_health_free(capkit_tcp_health *h);
 /* Count one record; PKT is the record decoded by capkit_decode_record(), or
- * NULL to decode it here. Returns 0 or CAPKIT_EMISUSE. No allocation. */
+ * NULL to decode it here. Returns 0 or CAPKIT_EMISUSE. Allocates only
+ * when the table's index grows (out of memory, the segment's conversation
+ * is then counted as untracked). */
 CAPKIT_API int capkit_tcp_health_add(capkit_tcp_health *h,
                                      const capkit_record *rec,
                                      const struct capkit_packet *pkt);

@@ -41,9 +41,8 @@ capkit_tcp_health *capkit_tcp_health_new(size_t max) {
   capkit_tcp_health *h = calloc(1, sizeof *h);
   if (!h)
     return NULL;
-  size_t cap = 16;
-  while (cap < max * 2)
-    cap *= 2;
+  /* the index grows with the table (a small one stays in cache) */
+  size_t cap = 1024;
   h->max = max;
   h->mask = cap - 1;
   h->v = calloc(max, sizeof *h->v);
@@ -64,23 +63,59 @@ void capkit_tcp_health_free(capkit_tcp_health *h) {
   free(h);
 }
 
+/* One side (address and port) as a number: words, not bytes, since this
+ * runs for every TCP segment. */
 static uint64_t side_hash(const uint8_t *a, size_t len, uint16_t port) {
-  uint64_t x = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++)
-    x = (x ^ a[i]) * 1099511628211ull;
-  x = (x ^ port) * 1099511628211ull;
-  return x ^ (x >> 29);
+  uint64_t x = port;
+  for (size_t i = 0; i < len; i += 4) {
+    uint32_t w;
+    memcpy(&w, a + i, 4);
+    x = (x ^ w) * 0x9e3779b97f4a7c15ull;
+  }
+  return x ^ (x >> 31);
 }
 
 static int same_side(const uint8_t *a, uint16_t pa, const uint8_t *b,
                      uint16_t pb, size_t len) {
-  return pa == pb && memcmp(a, b, len) == 0;
+  if (pa != pb)
+    return 0;
+  if (len == 4) {
+    uint32_t x, y;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    return x == y;
+  }
+  return memcmp(a, b, len) == 0;
+}
+
+/* Double the index (at most half full after). 0 or -1 when out of memory
+ * (the old index stays). */
+static int grow(capkit_tcp_health *h) {
+  size_t cap = (h->mask + 1) * 2;
+  uint32_t *slot = calloc(cap, sizeof *slot);
+  if (!slot)
+    return -1;
+  for (size_t k = 0; k < h->n; k++) {
+    const capkit_tcp_conv_health *p = &h->v[k].pub;
+    uint64_t hv = side_hash(p->a, p->addr_len, p->port_a) +
+                  side_hash(p->b, p->addr_len, p->port_b);
+    size_t i = (size_t)hv & (cap - 1);
+    while (slot[i])
+      i = (i + 1) & (cap - 1);
+    slot[i] = (uint32_t)(k + 1);
+  }
+  free(h->slot);
+  h->slot = slot;
+  h->mask = cap - 1;
+  return 0;
 }
 
 /* The conversation of src -> dst and the direction of this segment (0:
  * from A), made when new; NULL when the table is full. */
 static conv *find(capkit_tcp_health *h, const uint8_t *src, uint16_t sp,
                   const uint8_t *dst, uint16_t dp, uint8_t len, int *dir) {
+  if ((h->n + 1) * 2 > h->mask + 1 && h->n < h->max && grow(h) != 0)
+    return NULL;
   /* symmetric, so both directions land on the same slot */
   uint64_t hv = side_hash(src, len, sp) + side_hash(dst, len, dp);
   for (size_t i = (size_t)hv & h->mask;; i = (i + 1) & h->mask) {
