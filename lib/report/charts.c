@@ -35,6 +35,19 @@ static double nice_step(double span) {
                                                                       : 10 * mag;
 }
 
+/* A round top for the y axis, so that its quarter marks are round:
+ * 4 x (1, 2, 2.5 or 5 times a power of ten). */
+static double nice_top(double ymax) {
+  if (ymax <= 0)
+    return 0;
+  double raw = ymax / 4, mag = pow(10, floor(log10(raw)));
+  static const double m[] = {1, 2, 2.5, 5, 10};
+  for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+    if (m[i] * mag >= raw * (1 - 1e-12))
+      return 4 * m[i] * mag;
+  return 40 * mag;
+}
+
 /* The layers of the graph: up to TOP_LAYERS categories by bytes, then one
  * for the rest. lay[cat] is a category's layer; names[l] each layer's. */
 static int pick_layers(const rp_series *s, int lay[RP_CATS],
@@ -87,8 +100,11 @@ static uint64_t bin_packets(const rp_bin *b) {
   return p;
 }
 
-/* Empty runs this long (in bins) are gaps. */
-static size_t gap_len(size_t n) { return n / 40 > 2 ? n / 40 : 2; }
+/* Empty runs this long (in bins) are gaps: a twentieth of the graph, so
+ * that the pauses of periodic traffic are not called gaps. */
+static size_t gap_len(size_t n) { return n / 20 > 3 ? n / 20 : 3; }
+/* Gaps listed as text (all are drawn). */
+#define MAX_GAP_NOTES 20
 
 static void x_axis(tbuf *o, double t0, double span) {
   double st = nice_step(span);
@@ -128,6 +144,7 @@ static void one_io(tbuf *o, const rp_view *v, size_t vi, int k,
       sum += value(&s->bins[i], lay, l, k, iv);
     ymax = sum > ymax ? sum : ymax;
   }
+  ymax = nice_top(ymax);
   capkit__rp_f(o,
                "<figure class=\"io\"><figcaption>%s</figcaption>"
                "<svg class=\"chart io\" data-view=\"%zu\" data-k=\"%s\" "
@@ -219,9 +236,13 @@ void capkit__rp_io_chart(tbuf *o, const rp_view *v, size_t vi) {
     size_t j = i;
     while (j < s->n && !bin_packets(&s->bins[j]))
       j++;
+    if (j - i >= gl && ++ng > MAX_GAP_NOTES) {
+      i = j;
+      continue;
+    }
     if (j - i >= gl) {
       double a = t0 + (double)i * iv, b = t0 + (double)j * iv;
-      tb_s(o, ng++ ? "<li" : "<ul class=\"gaps\"><li");
+      tb_s(o, ng > 1 ? "<li" : "<ul class=\"gaps\"><li");
       capkit__rp_f(o, " class=\"gapnote\" data-from=\"%.9g\" data-to=\"%.9g\">"
                       "Gap: no packet from ", a, b);
       dur(o, a);
@@ -233,6 +254,8 @@ void capkit__rp_io_chart(tbuf *o, const rp_view *v, size_t vi) {
     }
     i = j > i ? j : i + 1;
   }
+  if (ng > MAX_GAP_NOTES)
+    capkit__rp_f(o, "<li>and %zu more</li>", ng - MAX_GAP_NOTES);
   if (ng)
     tb_s(o, "</ul>");
 }

@@ -142,7 +142,8 @@ static const char css[] =
     "border:1px solid var(--line);border-radius:6px;padding:6px 9px;"
     "font-size:12px;box-shadow:0 2px 8px rgba(0,0,0,.2);display:none;"
     "white-space:pre;z-index:9}"
-    ".cols{display:flex;flex-wrap:wrap;gap:0 30px}"
+    ".cols{display:flex;flex-wrap:wrap;gap:0 36px;align-items:flex-start}"
+    "h4{font-size:14px;margin:14px 0 4px}"
     "pre.cmt{white-space:pre-wrap;margin:0}"
     "@media print{body{font-size:11px;background:#fff;color:#000}"
     "nav,.tip{display:none}section.view{break-before:page}"
@@ -328,8 +329,9 @@ static void summary(tbuf *o, const rp_view *v) {
                "<div class=\"card\"><b>%" PRIu64 "</b><span>problems</span>"
                "</div>",
                probs);
-  tb_s(o, "</div><table class=\"kv summary\"><tbody>");
+  tb_s(o, "</div><div class=\"cols\">");
   if (v->opened) {
+    tb_s(o, "<table class=\"kv summary\"><tbody>");
     const capkit_file_info *in = &v->info;
     kv_s(o, "Format", "format", in->format);
     kv_s(o, "Variant", "variant", in->variant);
@@ -351,7 +353,9 @@ static void summary(tbuf *o, const rp_view *v) {
                    "<tr><th>Reserved fields</th><td>thiszone %d, sigfigs "
                    "%u</td></tr>",
                    in->thiszone, in->sigfigs);
+    tb_s(o, "</tbody></table>");
   }
+  tb_s(o, "<table class=\"kv summary\"><tbody>");
   kv_u(o, "Packets", "packets", sum.packets);
   kv_u(o, "Captured bytes", "captured_bytes", sum.captured_bytes);
   kv_u(o, "Original bytes", "original_bytes", sum.bytes);
@@ -396,7 +400,7 @@ static void summary(tbuf *o, const rp_view *v) {
     }
     tb_s(o, "</td></tr>");
   }
-  tb_s(o, "</tbody></table>");
+  tb_s(o, "</tbody></table></div>");
 }
 
 /* ---- pcapng sections, interfaces, comments ----------------------------- */
@@ -500,9 +504,7 @@ static void problems(tbuf *o, const rp_view *v) {
                  capkit_errname(v->err_code) ? capkit_errname(v->err_code) : "?",
                  v->err_offset, v->err_record);
     if (v->opened)
-      capkit__rp_f(o, "Reading stopped at byte offset %" PRIu64
-                      ", record %" PRIu64 ": ",
-                   v->err_offset, v->err_record);
+      tb_s(o, "Reading stopped: ");
     else
       tb_s(o, "The file could not be opened: ");
     capkit__rp_esc(o, v->err);
@@ -694,9 +696,9 @@ static void endpoints(tbuf *o, const rp_view *v, size_t top) {
     capkit_stats_endpoint *e = capkit_stats_endpoints(
         v->st, CAPKIT_CONV_BIT(kinds[k].kind), CAPKIT_STATS_BY_BYTES, &n);
     int ports = kinds[k].kind >= CAPKIT_CONV_TCP;
-    capkit__rp_f(o, "<h4>%s endpoints (%zu)</h4>", kinds[k].title, n);
+    capkit__rp_f(o, "<div><h4>%s endpoints (%zu)</h4>", kinds[k].title, n);
     if (!n) {
-      tb_s(o, "<p class=\"none\">None.</p>");
+      tb_s(o, "<p class=\"none\">None.</p></div>");
       continue;
     }
     uint64_t max = e[0].bytes_tx + e[0].bytes_rx;
@@ -724,6 +726,7 @@ static void endpoints(tbuf *o, const rp_view *v, size_t top) {
     tb_s(o, "</tbody></table>");
     if (n > top)
       capkit__rp_f(o, "<p class=\"note\">%zu more not shown.</p>", n - top);
+    tb_s(o, "</div>");
     capkit_stats_list_free(e);
   }
 }
@@ -840,8 +843,9 @@ static void view(tbuf *o, const capkit_report *rp, const rp_view *v, size_t vi,
   hierarchy(o, v);
   tb_s(o, "<h3>Conversations</h3>");
   conversations(o, v, rp->set.top, sum.earliest);
-  tb_s(o, "<h3>Endpoints</h3>");
+  tb_s(o, "<h3>Endpoints</h3><div class=\"cols\">");
   endpoints(o, v, rp->set.top);
+  tb_s(o, "</div>");
   tcp_health(o, v, rp->set.top);
   tb_s(o, "</section>");
 }
