@@ -70,13 +70,7 @@ j() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; 
 
 A='eth()/ipv4(src=10.0.0.1,dst=10.0.0.2)/tcp(sport=1000,dport=80,'
 B='eth()/ipv4(src=10.0.0.2,dst=10.0.0.1)/tcp(sport=80,dport=1000,'
-cat >web.spec <<'EOF'
-count=20 interval=50ms eth()/ipv4(src=10.0.0.1,dst=10.0.0.2)/tcp-session(sport=40000+,dport=80,req="GET / HTTP/1.1\r\n\r\n",resplen=3000)
-count=60 interval=20ms eth()/ipv4(src=10.0.0.1,dst=10.0.0.53)/udp(sport=5353+,dport=53)/payload(len=40)
-count=30 interval=40ms eth()/ipv6(src=2001:db8::1,dst=2001:db8::2)/icmpv6()/payload(len=56)
-count=25 interval=30ms eth()/ipv4(src=10.0.0.9,dst=10.0.0.1)/icmp()/payload(len=1200)
-EOF
-"$C" gen --start 1700000000 -f web.spec -o web.pcap
+"$C" gen --start 1700000000 -f "$CAPKIT_TESTDATA/test_report_web.spec" -o web.pcap
 # one connection with one of each TCP event tshark's analysis names
 cat >tcp.spec <<EOF
 start=1700000000 ${A}seq=100,flags=S)
