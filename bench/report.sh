@@ -16,7 +16,7 @@ RUNS=${RUNS:-5}
 median "$RUNS" stats "$capkit" stats "$f" | tee "$out/stats.med"
 median "$RUNS" "stats --eth" "$capkit" stats --eth "$f" | tee "$out/eth.med"
 median "$RUNS" report "$capkit" report "$f" -o "$out/report.html" | tee "$out/report.med"
-awk '{ t[FILENAME] = $3; m[FILENAME] = $7 }
+awk '{ t[FILENAME] = $(NF - 5); m[FILENAME] = $(NF - 1) }
   END {
     s = t[ARGV[1]]; e = t[ARGV[2]]; r = t[ARGV[3]]
     printf "report / stats: %.2fx, / stats --eth: %.2fx (target <= 1.5x)\n", (s > 0 ? r / s : 0), (e > 0 ? r / e : 0)

@@ -29,7 +29,7 @@ static const char report_usage[] =
     "  -i, --interval SEC   I/O graph bin width in seconds (fractions\n"
     "                       allowed; default: chosen to give at most 300\n"
     "                       bins); doubled as often as needed to stay within\n"
-    "  -n, --top N          rows of each top list (default 10, at most 1000)\n"
+    "  -n, --top N          rows of each top list (default 10, at most 100)\n"
     "  -t, --title TEXT     the page's title\n"
     "  -h, --help           this help\n\n"
     "The numbers are those of capkit stats and capkit info (one engine).\n"
@@ -125,8 +125,8 @@ int cmd_report(int argc, char **argv) {
         return cli_usage_error("report", "bad interval '%s'", optarg);
       break;
     case 'n':
-      if (cli_parse_u64(optarg, &top) || top < 1 || top > 1000)
-        return cli_usage_error("report", "bad count '%s' (1..1000)", optarg);
+      if (cli_parse_u64(optarg, &top) || top < 1 || top > 100)
+        return cli_usage_error("report", "bad count '%s' (1..100)", optarg);
       set.top = (size_t)top;
       break;
     case 't':

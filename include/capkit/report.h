@@ -23,9 +23,11 @@
  * are exact; packets of later ones are counted apart, so a conversation
  * missing from a top list has at most that many packets: the page shows
  * the bound), and at most CAPKIT_REPORT_MAX_NOTES problems and comments are
- * kept per file (all are counted). The page is under 2 MiB for any input
- * when fewer than CAPKIT_REPORT_FULL_FILES files are reported; files past
- * that get their summary and problems only.
+ * kept per file (all are counted), strings from a file to their first
+ * 256 bytes (comments 500). The page is under 2 MiB whatever the input and
+ * the settings: the first CAPKIT_REPORT_FULL_FILES files get every chart
+ * and table while they fit, later ones their summary and problem counts,
+ * and files past the size are named as left out.
  *
  * Thread safety: a report is not locked; one thread at a time per report.
  * Different reports are independent. */
@@ -44,8 +46,9 @@
 extern "C" {
 #endif
 
-/* Problems and packet comments kept per file (the rest are counted). */
-#define CAPKIT_REPORT_MAX_NOTES 100
+/* Warnings, damaged places and packet comments listed per file, each (the
+ * rest are counted). */
+#define CAPKIT_REPORT_MAX_NOTES 50
 /* Files that get every chart and table; later files get their summary and
  * problems only, which keeps the page small. */
 #define CAPKIT_REPORT_FULL_FILES 8
@@ -59,13 +62,14 @@ extern "C" {
 typedef struct capkit_report_settings {
   uint32_t size;        /* sizeof(capkit_report_settings) of the caller */
   unsigned flags;       /* CAPKIT_REPORT_ bits */
-  uint64_t interval_ns; /* I/O graph bin width, 1..1e18 ns; 0: automatic
-                           (the smallest of 1, 2, 5 x 10^k ns (and 1, 2,
-                           5, 10, 20, 30 min, 1, 2, 6, 12 h, days) that
-                           keeps the capture within max_bins bins). A given
-                           width is doubled as often as max_bins needs. */
-  size_t max_bins;      /* 10..100000; 0: 300 */
-  size_t top;           /* rows of each top list, 1..1000; 0: 10 */
+  uint64_t interval_ns; /* I/O graph bin width, 1..1e18 ns; 0: automatic:
+                           the smallest round width that keeps the capture
+                           within max_bins bins (1 or 2 x 10^k from 1 us
+                           to 20 s, then 1, 2, 10, 20 min, 1, 2, 6, 12 h,
+                           1 day, doubling after). A given width is
+                           doubled as often as max_bins needs. */
+  size_t max_bins;      /* 10..100000 (each bin takes 384 bytes); 0: 300 */
+  size_t top;           /* rows of each top list, 1..100; 0: 10 */
   size_t max_conversations; /* per table, 0: 20000 (some 2.4 MB each) */
   const char *title;        /* copied; NULL: "capkit report" */
 } capkit_report_settings;

@@ -493,7 +493,8 @@ static void pcapng_details(tbuf *o, const rp_view *v) {
 
 /* ---- problems ----------------------------------------------------------- */
 
-static void problems(tbuf *o, const rp_view *v) {
+/* The problems; LISTS: with the tables of warnings and damaged places. */
+static void problems(tbuf *o, const rp_view *v, int lists) {
   capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
   capkit_stats_get_summary(v->st, &sum);
   tb_s(o, "<h3>Problems</h3>");
@@ -515,7 +516,11 @@ static void problems(tbuf *o, const rp_view *v) {
     }
     tb_s(o, "</div>");
   }
-  if (v->damage) {
+  if (v->damage && !lists)
+    capkit__rp_f(o, "<p>%" PRIu64 " damaged place%s found by scanning the "
+                    "whole file.</p>",
+                 v->damage, v->damage == 1 ? "" : "s");
+  if (v->damage && lists) {
     capkit__rp_f(o, "<p>%" PRIu64 " damaged place%s found by scanning the "
                     "whole file:</p><table class=\"data damaged\"><thead><tr>"
                     "<th>Offset</th><th>Length</th><th>Before record</th>"
@@ -531,6 +536,9 @@ static void problems(tbuf *o, const rp_view *v) {
         tb_s(o, "</tr>");
       }
     tb_s(o, "</tbody></table>");
+    if (v->damage > v->kept[1])
+      capkit__rp_f(o, "<p class=\"note\">%" PRIu64 " more not listed.</p>",
+                   v->damage - v->kept[1]);
   }
   if (v->warnings) {
     capkit__rp_f(o, "<p class=\"warn\">%" PRIu64 " warning%s:", v->warnings,
@@ -543,7 +551,10 @@ static void problems(tbuf *o, const rp_view *v) {
                      n ? n : "OTHER", v->by_kind[k], n ? n : "OTHER",
                      v->by_kind[k]);
       }
-    tb_s(o, "</p><table class=\"data warnings\"><thead><tr><th>Kind</th>"
+    tb_s(o, "</p>");
+  }
+  if (v->warnings && lists) {
+    tb_s(o, "<table class=\"data warnings\"><thead><tr><th>Kind</th>"
             "<th>Record</th><th>Offset</th><th>Message</th></tr></thead>"
             "<tbody>");
     for (size_t i = 0; i < v->nnotes; i++)
@@ -824,11 +835,12 @@ static void view(tbuf *o, const capkit_report *rp, const rp_view *v, size_t vi,
   capkit__rp_esc(o, v->name);
   tb_s(o, "</h2>");
   summary(o, v);
-  pcapng_details(o, v);
-  problems(o, v);
+  if (full)
+    pcapng_details(o, v);
+  problems(o, v, full);
   if (!full) {
-    tb_s(o, "<p class=\"note\">Charts and tables are shown for the first "
-            "files only, to keep the page small.</p></section>");
+    tb_s(o, "<p class=\"note\">Only the summary and problem counts of this "
+            "file are shown, to keep the page small.</p></section>");
     return;
   }
   capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
@@ -850,7 +862,42 @@ static void view(tbuf *o, const capkit_report *rp, const rp_view *v, size_t vi,
   tb_s(o, "</section>");
 }
 
+/* The page's bound, less room for the head, style and script. */
+#define PAGE_MAX (2u * 1024 * 1024 - 48 * 1024)
+
+static void append(tbuf *to, const tbuf *from) {
+  tb_mem(to, from->p, from->n);
+  to->err |= from->err;
+}
+
 void capkit__rp_render(const capkit_report *rp, tbuf *o) {
+  int all = (rp->set.flags & CAPKIT_REPORT_COMBINED) != 0;
+  size_t nv = rp->nfiles + (size_t)all, left_out = 0;
+  /* the views first, each whole or cut down to fit the bound */
+  tbuf body = {0}, nav = {0}, one = {0}, item = {0};
+  for (size_t k = 0; k < nv; k++) {
+    size_t vi = all ? (k ? k - 1 : rp->nfiles) : k;
+    const rp_view *v = vi == rp->nfiles ? &rp->all : &rp->files[vi];
+    item.n = 0;
+    capkit__rp_f(&item, "<a href=\"#v%zu\">", vi);
+    capkit__rp_esc(&item, v->name);
+    tb_s(&item, "</a>");
+    int full = vi == rp->nfiles || vi < CAPKIT_REPORT_FULL_FILES;
+    for (;;) {
+      one.n = 0;
+      view(&one, rp, v, vi, full);
+      if (body.n + nav.n + one.n + item.n <= PAGE_MAX) {
+        append(&body, &one);
+        append(&nav, &item);
+        break;
+      }
+      if (!full) {
+        left_out++;
+        break;
+      }
+      full = 0;
+    }
+  }
   tb_s(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width,"
           "initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" "
@@ -867,20 +914,19 @@ void capkit__rp_render(const capkit_report *rp, tbuf *o) {
   capkit__rp_f(o, "</h1><p>%zu file%s · made by capkit %s · everything is in "
                   "this page, nothing is fetched</p><nav>",
                rp->nfiles, rp->nfiles == 1 ? "" : "s", capkit_version());
-  int all = (rp->set.flags & CAPKIT_REPORT_COMBINED) != 0;
-  if (all)
-    capkit__rp_f(o, "<a href=\"#v%zu\">All files</a>", rp->nfiles);
-  for (size_t i = 0; i < rp->nfiles; i++) {
-    capkit__rp_f(o, "<a href=\"#v%zu\">", i);
-    capkit__rp_esc(o, rp->files[i].name);
-    tb_s(o, "</a>");
-  }
+  append(o, &nav);
   tb_s(o, "</nav></header><main>");
-  if (all)
-    view(o, rp, &rp->all, rp->nfiles, 1);
-  for (size_t i = 0; i < rp->nfiles; i++)
-    view(o, rp, &rp->files[i], i, i < CAPKIT_REPORT_FULL_FILES);
+  if (left_out)
+    capkit__rp_f(o, "<p class=\"warn\" data-left-out=\"%zu\">%zu file%s "
+                    "left out: the page keeps under 2 MiB.</p>",
+                 left_out, left_out, left_out == 1 ? "" : "s");
+  append(o, &body);
   tb_s(o, "</main><script>");
   tb_s(o, script);
   tb_s(o, "</script></body></html>\n");
+  o->err |= body.err | nav.err | one.err | item.err;
+  free(body.p);
+  free(nav.p);
+  free(one.p);
+  free(item.p);
 }

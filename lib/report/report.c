@@ -8,13 +8,33 @@
 
 #include "report/report_int.h"
 
+/* Strings from a file are kept to their first bytes (on a UTF-8 character
+ * boundary, with "..." after), which bounds the page. */
+#define MAX_TEXT 256
+#define MAX_COMMENT 500
+
+static char *dup_cut(const char *src, size_t max) {
+  size_t len = strlen(src), cut = len > max;
+  if (cut) {
+    len = max;
+    while (len && ((unsigned char)src[len] & 0xc0) == 0x80)
+      len--;
+  }
+  char *d = malloc(len + 4);
+  if (!d)
+    return NULL;
+  memcpy(d, src, len);
+  memcpy(d + len, cut ? "..." : "", cut ? 4 : 1);
+  return d;
+}
+
 static int view_init(rp_view *v, const capkit_report_settings *set,
                      const char *name) {
   memset(v, 0, sizeof *v);
   capkit_stats_settings ss = CAPKIT_STATS_SETTINGS_INIT;
   ss.what = CAPKIT_STATS_ALL & ~CAPKIT_STATS_SERIES;
   ss.max_conversations = set->max_conversations;
-  v->name = capkit__strdup(name);
+  v->name = dup_cut(name, MAX_TEXT);
   v->st = capkit_stats_new(&ss);
   v->tcp = capkit_tcp_health_new(set->max_conversations);
   int rc = capkit__rp_series_init(&v->ser, set->interval_ns, set->max_bins);
@@ -63,7 +83,7 @@ capkit_report *capkit_report_new(const capkit_report_settings *set) {
     s.top = 10;
   if (!s.max_conversations)
     s.max_conversations = 20000;
-  if (s.max_bins < 10 || s.max_bins > 100000 || s.top > 1000 ||
+  if (s.max_bins < 10 || s.max_bins > 100000 || s.top > 100 ||
       s.interval_ns > 1000000000000000000ull ||
       s.max_conversations > (1u << 26))
     return NULL;
@@ -71,7 +91,7 @@ capkit_report *capkit_report_new(const capkit_report_settings *set) {
   if (!rp)
     return NULL;
   rp->set = s;
-  rp->title = capkit__strdup(s.title ? s.title : "capkit report");
+  rp->title = dup_cut(s.title ? s.title : "capkit report", MAX_TEXT);
   rp->set.title = rp->title;
   capkit_packet_init(&rp->pkt, rp->layers, CAPKIT_DECODE_MAX_LAYERS);
   if (!rp->title || ((s.flags & CAPKIT_REPORT_COMBINED) &&
@@ -142,8 +162,8 @@ static int view_add(rp_view *v, const capkit_record *rec,
   int rc = capkit_stats_add(v->st, rec, p);
   capkit_tcp_health_add(v->tcp, rec, p);
   capkit_time t = {rec->ts_sec, rec->ts_nsec};
-  capkit__rp_series_add(&v->ser, t, cat, rec->origlen);
-  return rc;
+  int rc2 = capkit__rp_series_add(&v->ser, t, cat, rec->origlen);
+  return rc ? rc : rc2;
 }
 
 static int add_note(rp_view *v, int kind, uint64_t offset, uint64_t length,
@@ -156,14 +176,8 @@ static int add_note(rp_view *v, int kind, uint64_t offset, uint64_t length,
                                        sizeof *v->notes)))
     return CAPKIT_ENOMEM;
   rp_note *n = &v->notes[v->nnotes];
-  /* a comment is kept to its first 1000 bytes */
-  size_t len = strlen(text);
-  if (kind < 0 && len > 1000)
-    len = 1000;
-  if (!(n->text = malloc(len + 1)))
+  if (!(n->text = dup_cut(text, kind < 0 ? MAX_COMMENT : MAX_TEXT)))
     return CAPKIT_ENOMEM;
-  memcpy(n->text, text, len);
-  n->text[len] = 0;
   n->kind = kind;
   n->offset = offset;
   n->length = length;
@@ -218,12 +232,12 @@ static int copy_str(const char **dst, const char *src) {
   *dst = NULL;
   if (!src)
     return 0;
-  return (*dst = capkit__strdup(src)) ? 0 : CAPKIT_ENOMEM;
+  return (*dst = dup_cut(src, MAX_TEXT)) ? 0 : CAPKIT_ENOMEM;
 }
 
 /* Sections and interfaces kept per file: more are counted, not listed. */
-#define MAX_SECTIONS 64
-#define MAX_IFACES 256
+#define MAX_SECTIONS 16
+#define MAX_IFACES 64
 
 static int copy_pcapng(rp_view *v, const capkit_reader *r) {
   size_t ns = capkit_reader_section_count(r), ni = capkit_reader_iface_count(r);
@@ -271,7 +285,7 @@ int capkit_report_end(capkit_report *rp, const capkit_reader *r, int rc) {
   if (rc < 0) {
     v->err_code = rc;
     const char *m = r ? capkit_reader_error(r) : NULL;
-    v->err = capkit__strdup(m && *m ? m : capkit_strerror(rc));
+    v->err = dup_cut(m && *m ? m : capkit_strerror(rc), 4 * MAX_TEXT);
     v->err_offset = r ? capkit_reader_error_offset(r) : 0;
     v->err_record = r ? capkit_reader_error_record(r) : 0;
     if (!v->err)

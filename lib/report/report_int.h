@@ -21,7 +21,7 @@ typedef struct rp_bin {
 typedef struct rp_series {
   int auto_iv;
   uint64_t interval;
-  size_t max, n;
+  size_t max, n, cap; /* cap: bins allocated (grows up to max) */
   int64_t lo;
   int have;
   capkit_time origin;
@@ -30,8 +30,9 @@ typedef struct rp_series {
 
 int capkit__rp_series_init(rp_series *s, uint64_t interval, size_t max);
 void capkit__rp_series_free(rp_series *s);
-/* Count one packet of category CAT at time T. */
-void capkit__rp_series_add(rp_series *s, capkit_time t, int cat, uint32_t len);
+/* Count one packet of category CAT at time T: 0 or CAPKIT_ENOMEM (not
+ * counted in the graph). Allocates only when the span seen grows. */
+int capkit__rp_series_add(rp_series *s, capkit_time t, int cat, uint32_t len);
 /* The starting interval of an automatic series. */
 #define RP_AUTO_START 1000u
 

@@ -22,7 +22,8 @@ int capkit__rp_series_init(rp_series *s, uint64_t interval, size_t max) {
   s->auto_iv = interval == 0;
   s->interval = interval ? interval : RP_AUTO_START;
   s->max = max;
-  s->bins = malloc(max * sizeof *s->bins);
+  s->cap = max < 64 ? max : 64;
+  s->bins = malloc(s->cap * sizeof *s->bins);
   return s->bins ? 0 : CAPKIT_ENOMEM;
 }
 
@@ -81,8 +82,24 @@ static int64_t since(capkit_time t, capkit_time origin) {
   return d.negative ? -ns : ns;
 }
 
-void capkit__rp_series_add(rp_series *s, capkit_time t, int cat,
-                           uint32_t len) {
+/* Room for N bins (the array grows with the span seen, up to max). */
+static int room(rp_series *s, size_t n) {
+  if (n <= s->cap)
+    return 0;
+  size_t c = s->cap * 2;
+  while (c < n)
+    c *= 2;
+  c = c > s->max ? s->max : c;
+  rp_bin *b = realloc(s->bins, c * sizeof *b);
+  if (!b)
+    return CAPKIT_ENOMEM;
+  s->bins = b;
+  s->cap = c;
+  return 0;
+}
+
+int capkit__rp_series_add(rp_series *s, capkit_time t, int cat,
+                          uint32_t len) {
   if (!s->have) {
     s->have = 1;
     s->origin = t;
@@ -100,8 +117,11 @@ void capkit__rp_series_add(rp_series *s, capkit_time t, int cat,
     uint64_t before = s->interval;
     coarsen(s);
     if (s->interval == before)
-      return; /* no coarser grid: drop the point rather than overrun */
+      return 0; /* no coarser grid: drop the point rather than overrun */
   }
+  int64_t hi = s->lo + (int64_t)s->n - 1;
+  if (room(s, (size_t)((k > hi ? k : hi) - (k < s->lo ? k : s->lo)) + 1))
+    return CAPKIT_ENOMEM;
   if (k < s->lo) {
     size_t by = (size_t)(s->lo - k);
     memmove(&s->bins[by], &s->bins[0], s->n * sizeof *s->bins);
@@ -116,4 +136,5 @@ void capkit__rp_series_add(rp_series *s, capkit_time t, int cat,
   rp_bin *bin = &s->bins[k - s->lo];
   bin->packets[cat]++;
   bin->bytes[cat] += len;
+  return 0;
 }

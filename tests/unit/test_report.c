@@ -259,7 +259,52 @@ static void test_series_property(void) {
   }
 }
 
+/* Whatever the input and the settings, the page stays under 2 MiB: many
+ * files of scattered times with the finest graph and the longest lists,
+ * and names of hostile length. */
+static void test_page_bound(void) {
+  capkit_report_settings set = CAPKIT_REPORT_SETTINGS_INIT;
+  set.max_bins = 20000;
+  set.top = 100;
+  set.flags = CAPKIT_REPORT_COMBINED;
+  capkit_report *rp = capkit_report_new(&set);
+  CHECK(rp != NULL);
+  uint64_t seed = 42;
+  uint8_t buf[128];
+  char name[20001];
+  memset(name, '"', sizeof name - 1);
+  name[sizeof name - 1] = 0;
+  for (int f = 0; f < 400; f++) {
+    name[0] = (char)('A' + f % 26);
+    CHECK_EQ(capkit_report_begin(rp, name, NULL), 0);
+    for (int i = 0; i < (f < 12 ? 3000 : 10); i++) {
+      char spec[160];
+      snprintf(spec, sizeof spec,
+               "eth()/ipv4(src=10.%u.%u.%u,dst=10.0.0.1)/udp(sport=%u)",
+               (unsigned)(rnd(&seed) % 256), (unsigned)(rnd(&seed) % 256),
+               (unsigned)(rnd(&seed) % 256), (unsigned)(rnd(&seed) % 65536));
+      int64_t t = 1700000000000000000 +
+                  (int64_t)(rnd(&seed) % 31536000000000000ull);
+      capkit_record r = make(buf, sizeof buf, spec, t);
+      capkit_report_add(rp, &r);
+      if (i % 10 == 0)
+        capkit_report_on_warning(rp, CAPKIT_W_TS_BACKWARDS, 1, 2, name);
+    }
+    capkit_report_end(rp, NULL, 0);
+  }
+  mem m = {0};
+  CHECK_EQ(capkit_report_write_fn(rp, mem_sink, &m), 0);
+  CHECK(m.n > 0 && m.n < 2 * 1024 * 1024);
+  CHECK(m.p && strstr(m.p, "data-left-out=\""));
+  CHECK(m.p && strstr(m.p, "</html>"));
+  /* the names are cut, not the page */
+  CHECK(m.p && !strstr(m.p, "A\"") && strstr(m.p, "&quot;&quot;..."));
+  free(m.p);
+  capkit_report_free(rp);
+}
+
 int main(void) {
+  test_page_bound();
   test_tcp_health();
   test_settings_and_misuse();
   test_series_property();
