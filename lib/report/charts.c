@@ -3,11 +3,28 @@
  * packet-size histogram. Coordinates are in pixels of a 960-wide box; the
  * bars of the I/O graph live in an inner box in bin units, which the
  * page's script narrows to zoom on the time axis. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report_int.h"
+
+/* The few bits of arithmetic the charts need, without libm (the shared
+ * library links no math library). */
+static double absd(double x) { return x < 0 ? -x : x; }
+/* The power of ten at or below X (> 0). */
+static double mag10(double x) {
+  double m = 1;
+  while (m * 10 <= x)
+    m *= 10;
+  while (m > x)
+    m /= 10;
+  return m;
+}
+/* The smallest whole number at or above X (|X| well below 2^62). */
+static double ceil_to(double x) {
+  double c = (double)(int64_t)x;
+  return c < x ? c + 1 : c;
+}
 
 enum { W = 960, X0 = 72, PW = 872, Y0 = 12, PH = 180, H = 232 };
 /* Protocols named in the I/O graph; the rest are "other". */
@@ -15,7 +32,7 @@ enum { W = 960, X0 = 72, PW = 872, Y0 = 12, PH = 180, H = 232 };
 
 /* A time in seconds as a short label ("1.5 s", "2 min", "3 h"). */
 static void dur(tbuf *o, double t) {
-  double a = fabs(t);
+  double a = absd(t);
   if (a >= 7200)
     capkit__rp_f(o, "%g h", t / 3600);
   else if (a >= 120)
@@ -30,7 +47,7 @@ static void dur(tbuf *o, double t) {
 
 /* A round step near span / 6: 1, 2 or 5 times a power of ten. */
 static double nice_step(double span) {
-  double raw = span / 6, mag = pow(10, floor(log10(raw)));
+  double raw = span / 6, mag = mag10(raw);
   return raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag
                                                                       : 10 * mag;
 }
@@ -40,7 +57,7 @@ static double nice_step(double span) {
 static double nice_top(double ymax) {
   if (ymax <= 0)
     return 0;
-  double raw = ymax / 4, mag = pow(10, floor(log10(raw)));
+  double raw = ymax / 4, mag = mag10(raw);
   static const double m[] = {1, 2, 2.5, 5, 10};
   for (size_t i = 0; i < sizeof m / sizeof *m; i++)
     if (m[i] * mag >= raw * (1 - 1e-12))
@@ -109,12 +126,12 @@ static size_t gap_len(size_t n) { return n / 20 > 3 ? n / 20 : 3; }
 static void x_axis(tbuf *o, double t0, double span) {
   double st = nice_step(span);
   capkit__rp_f(o, "<g class=\"xax\">");
-  for (double t = ceil(t0 / st) * st; t <= t0 + span + st * 1e-9; t += st) {
+  for (double t = ceil_to(t0 / st) * st; t <= t0 + span + st * 1e-9; t += st) {
     double x = X0 + (t - t0) / span * PW;
     capkit__rp_f(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>", x,
                  x, Y0 + PH, Y0 + PH + 5);
     capkit__rp_f(o, "<text x=\"%.1f\" y=\"%d\">", x, Y0 + PH + 20);
-    dur(o, fabs(t) < st * 1e-9 ? 0 : t);
+    dur(o, absd(t) < st * 1e-9 ? 0 : t);
     tb_s(o, "</text>");
   }
   tb_s(o, "</g>");

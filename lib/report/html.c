@@ -5,7 +5,6 @@
  * sit in data-key/data-v attributes, written as `capkit info --json` and
  * `capkit stats --json` write them. */
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +64,7 @@ void capkit__rp_count(tbuf *o, uint64_t v) {
 void capkit__rp_si(tbuf *o, double v, const char *unit) {
   static const char *const pre[] = {"", "k", "M", "G", "T", "P", "E"};
   int k = 0;
-  while (fabs(v) >= 1000 && k < 6) {
+  while ((v < 0 ? -v : v) >= 1000 && k < 6) {
     v /= 1000;
     k++;
   }
