@@ -62,12 +62,13 @@ static int report_file(capkit_report *rp, const char *path, const char *expr) {
     return EXIT_IO;
   }
   capkit_reader_set_warning_fn(r, capkit_report_on_warning, rp);
-  int rc = capkit_reader_open_path(r, path), code = EXIT_OK;
-  if (capkit_report_begin(rp, strcmp(path, "-") ? path : "stdin", r) != 0) {
+  /* begun first: the warnings of the file header count too */
+  if (capkit_report_begin(rp, strcmp(path, "-") ? path : "stdin", NULL)) {
     cli_err("report", "out of memory");
     capkit_reader_free(r);
     return EXIT_IO;
   }
+  int rc = capkit_reader_open_path(r, path), code = EXIT_OK;
   capkit_filter *flt = NULL;
   if (rc == 0)
     flt = cut_filter_for("report", expr, r, &code);

@@ -9,8 +9,8 @@
  *   capkit_report *rp = capkit_report_new(&set);
  *   capkit_reader *r = capkit_reader_new();
  *   capkit_reader_set_warning_fn(r, capkit_report_on_warning, rp);
+ *   capkit_report_begin(rp, path, NULL);
  *   int rc = capkit_reader_open_path(r, path);
- *   capkit_report_begin(rp, path, r);
  *   capkit_record rec = CAPKIT_RECORD_INIT;
  *   while (rc >= 0 && (rc = capkit_reader_next(r, &rec)) > 0)
  *     capkit_report_add(rp, &rec);
@@ -89,10 +89,11 @@ CAPKIT_API capkit_report *capkit_report_new(const capkit_report_settings *set);
 CAPKIT_API void capkit_report_free(capkit_report *rp);
 
 /* Start the part of one input file. NAME is shown as is (copied; escaped
- * in the page). R is its reader after capkit_reader_open_*(), successful
- * or not (its file information is copied when the open succeeded); R may
- * be NULL when there was no reader at all. Returns 0, CAPKIT_ENOMEM or
- * CAPKIT_EMISUSE (NULL report or name, or a file already started). */
+ * in the page). R is its reader or NULL: begin before opening it, so that
+ * the warnings of its file header reach capkit_report_on_warning(); its
+ * file information is copied once it is open (here or at
+ * capkit_report_end()). Returns 0, CAPKIT_ENOMEM or CAPKIT_EMISUSE (NULL
+ * report or name, or a file already started). */
 CAPKIT_API int capkit_report_begin(capkit_report *rp, const char *name,
                                    const capkit_reader *r);
 
@@ -120,9 +121,10 @@ CAPKIT_API int capkit_report_damage(capkit_report *rp, uint64_t offset,
                                     const char *what);
 
 /* End the current file. R is its reader (or NULL) and RC how its reading
- * ended: 0 (the end), or a negative code: then the reader's error (message,
- * offset, record) is shown as the place where the file stops. The pcapng
- * sections and interfaces (with their comments) are copied from R. Returns
+ * (or opening) ended: 0 (the end), or a negative code: then the reader's
+ * error (message, offset, record) is shown as the place where the file
+ * stops. The file information and the pcapng sections and interfaces
+ * (with their comments) are copied from R. Returns
  * 0, CAPKIT_ENOMEM or CAPKIT_EMISUSE (no file started). */
 CAPKIT_API int capkit_report_end(capkit_report *rp, const capkit_reader *r,
                                  int rc);

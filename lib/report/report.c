@@ -120,6 +120,20 @@ static rp_view *current(const capkit_report *rp) {
   return &rp->files[rp->nfiles - 1];
 }
 
+/* The reader's file information, once it was opened. */
+static int copy_info(rp_view *v, const capkit_reader *r) {
+  const capkit_file_info *in = capkit_reader_info(r);
+  if (v->opened || !in || !in->format)
+    return 0;
+  v->opened = 1;
+  v->info = *in;
+  v->format = capkit__strdup(in->format);
+  v->variant = capkit__strdup(in->variant ? in->variant : "");
+  v->info.format = v->format;
+  v->info.variant = v->variant;
+  return v->format && v->variant ? 0 : CAPKIT_ENOMEM;
+}
+
 int capkit_report_begin(capkit_report *rp, const char *name,
                         const capkit_reader *r) {
   if (!rp || !name || current(rp))
@@ -130,17 +144,8 @@ int capkit_report_begin(capkit_report *rp, const char *name,
   rp->files = nv;
   rp_view *v = &rp->files[rp->nfiles++];
   int rc = view_init(v, &rp->set, name);
-  const capkit_file_info *in = r ? capkit_reader_info(r) : NULL;
-  if (rc == 0 && in && in->format) {
-    v->opened = 1;
-    v->info = *in;
-    v->format = capkit__strdup(in->format);
-    v->variant = capkit__strdup(in->variant ? in->variant : "");
-    v->info.format = v->format;
-    v->info.variant = v->variant;
-    if (!v->format || !v->variant)
-      rc = CAPKIT_ENOMEM;
-  }
+  if (rc == 0 && r)
+    rc = copy_info(v, r);
   if (rc != 0) {
     view_free(v);
     rp->nfiles--;
@@ -279,8 +284,8 @@ int capkit_report_end(capkit_report *rp, const capkit_reader *r, int rc) {
   rp_view *v = current(rp);
   if (!v)
     return CAPKIT_EMISUSE;
-  int out = 0;
-  if (r && v->opened && capkit_reader_section_count(r))
+  int out = r ? copy_info(v, r) : 0;
+  if (r && v->opened && capkit_reader_section_count(r) && !out)
     out = copy_pcapng(v, r);
   if (rc < 0) {
     v->err_code = rc;

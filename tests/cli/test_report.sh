@@ -242,6 +242,20 @@ check_eq "time going backwards listed as verify counts it" \
   "$(j back.json 'd["views"][0]["warnings"].get("TS_BACKWARDS")')"
 check "the warning row names record 2" grep -q '<td>TS_BACKWARDS</td><td class="n" data-v="2">' back.html
 
+# -- a warning of the file header (thiszone not zero), record 0
+$PY - web.pcap zone.pcap <<'PYEOF'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[8:12] = (3600).to_bytes(4, "little")
+open(sys.argv[2], "wb").write(b)
+PYEOF
+"$C" report zone.pcap -o zone.html && x zone.html >zone.json
+check_eq "a reserved header field listed as verify counts it" \
+  "$("$C" verify zone.pcap | grep -o 'RESERVED_NONZERO [0-9]*' | cut -d' ' -f2)" \
+  "$(j zone.json 'd["views"][0]["warnings"].get("RESERVED_NONZERO")')"
+check "the header warning names record 0" \
+  grep -q '<td>RESERVED_NONZERO</td><td class="n" data-v="0">' zone.html
+
 # -- hostile strings from the file are escaped
 evil='</script><img src=x onerror=alert(1)><script>alert(2)</script>'
 "$C" comment web.pcap -o evil.pcapng -s "$evil" -a "2:<b onmouseover=alert(3)>\"'&" \
