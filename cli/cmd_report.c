@@ -84,8 +84,7 @@ static int report_file(capkit_report *rp, const char *path, const char *expr) {
   } else if (rc < 0) {
     cli_err("report", "%s", capkit_reader_error(r));
     code = cli_exit_for(rc);
-    if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA &&
-        capkit_reader_info(r))
+    if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA && capkit_reader_info(r))
       scan_damage(rp, path);
   }
   if (capkit_report_end(rp, r, rc) != 0 && !code) {

@@ -53,23 +53,23 @@ extern "C" {
  * problems only, which keeps the page small. */
 #define CAPKIT_REPORT_FULL_FILES 8
 
-/* Flags of capkit_report_settings. */
-#define CAPKIT_REPORT_COMBINED 0x1u /* a combined view of every file as well
-                                       (counts every record twice) */
+/* Flags of capkit_report_settings. COMBINED: a combined view of every
+ * file as well (each record is counted twice). */
+#define CAPKIT_REPORT_COMBINED 0x1u
 
 /* Settings, read once by capkit_report_new(). Start from
  * CAPKIT_REPORT_SETTINGS_INIT. */
 typedef struct capkit_report_settings {
-  uint32_t size;        /* sizeof(capkit_report_settings) of the caller */
-  unsigned flags;       /* CAPKIT_REPORT_ bits */
-  uint64_t interval_ns; /* I/O graph bin width, 1..1e18 ns; 0: automatic:
-                           the smallest round width that keeps the capture
-                           within max_bins bins (1 or 2 x 10^k from 1 us
-                           to 20 s, then 1, 2, 10, 20 min, 1, 2, 6, 12 h,
-                           1 day, doubling after). A given width is
-                           doubled as often as max_bins needs. */
-  size_t max_bins;      /* 10..100000 (each bin takes 384 bytes); 0: 300 */
-  size_t top;           /* rows of each top list, 1..100; 0: 10 */
+  uint32_t size;            /* sizeof(capkit_report_settings) of the caller */
+  unsigned flags;           /* CAPKIT_REPORT_ bits */
+  uint64_t interval_ns;     /* I/O graph bin width, 1..1e18 ns; 0: automatic:
+                               the smallest round width that keeps the capture
+                               within max_bins bins (1 or 2 x 10^k from 1 us
+                               to 20 s, then 1, 2, 10, 20 min, 1, 2, 6, 12 h,
+                               1 day, doubling after). A given width is
+                               doubled as often as max_bins needs. */
+  size_t max_bins;          /* 10..100000 (each bin takes 384 bytes); 0: 300 */
+  size_t top;               /* rows of each top list, 1..100; 0: 10 */
   size_t max_conversations; /* per table, 0: 20000 (some 2.4 MB each) */
   const char *title;        /* copied; NULL: "capkit report" */
 } capkit_report_settings;
@@ -176,7 +176,8 @@ typedef struct capkit_tcp_conv_health {
 } capkit_tcp_conv_health;
 
 /* A new table of at most MAX conversations (0: 20000; about 140 bytes
- * each, touched as they come); NULL when out of memory. Free with capkit_tcp_health_free() (NULL accepted). */
+ * each, touched as they come); NULL when out of memory. Free with
+ * capkit_tcp_health_free() (NULL accepted). */
 CAPKIT_API capkit_tcp_health *capkit_tcp_health_new(size_t max);
 CAPKIT_API void capkit_tcp_health_free(capkit_tcp_health *h);
 /* Count one record; PKT is the record decoded by capkit_decode_record(), or

@@ -48,8 +48,10 @@ static void dur(tbuf *o, double t) {
 /* A round step near span / 6: 1, 2 or 5 times a power of ten. */
 static double nice_step(double span) {
   double raw = span / 6, mag = mag10(raw);
-  return raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag
-                                                                      : 10 * mag;
+  return raw <= mag       ? mag
+         : raw <= 2 * mag ? 2 * mag
+         : raw <= 5 * mag ? 5 * mag
+                          : 10 * mag;
 }
 
 /* A round top for the y axis, so that its quarter marks are round:
@@ -128,8 +130,8 @@ static void x_axis(tbuf *o, double t0, double span) {
   capkit__rp_f(o, "<g class=\"xax\">");
   for (double t = ceil_to(t0 / st) * st; t <= t0 + span + st * 1e-9; t += st) {
     double x = X0 + (t - t0) / span * PW;
-    capkit__rp_f(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>", x,
-                 x, Y0 + PH, Y0 + PH + 5);
+    capkit__rp_f(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>", x, x,
+                 Y0 + PH, Y0 + PH + 5);
     capkit__rp_f(o, "<text x=\"%.1f\" y=\"%d\">", x, Y0 + PH + 20);
     dur(o, absd(t) < st * 1e-9 ? 0 : t);
     tb_s(o, "</text>");
@@ -169,7 +171,8 @@ static void one_io(tbuf *o, const rp_view *v, size_t vi, int k,
                "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">",
                k ? "Bits per second" : "Packets per second", vi,
                k ? "bps" : "pps", s->n, iv, t0, W, H,
-               k ? "bits per second over time" : "packets per second over time");
+               k ? "bits per second over time"
+                 : "packets per second over time");
   y_axis(o, ymax, k ? "bit/s" : "/s");
   capkit__rp_f(o,
                "<svg class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" "
@@ -260,8 +263,10 @@ void capkit__rp_io_chart(tbuf *o, const rp_view *v, size_t vi) {
     if (j - i >= gl) {
       double a = t0 + (double)i * iv, b = t0 + (double)j * iv;
       tb_s(o, ng > 1 ? "<li" : "<ul class=\"gaps\"><li");
-      capkit__rp_f(o, " class=\"gapnote\" data-from=\"%.9g\" data-to=\"%.9g\">"
-                      "Gap: no packet from ", a, b);
+      capkit__rp_f(o,
+                   " class=\"gapnote\" data-from=\"%.9g\" data-to=\"%.9g\">"
+                   "Gap: no packet from ",
+                   a, b);
       dur(o, a);
       tb_s(o, " to ");
       dur(o, b);
@@ -314,7 +319,8 @@ void capkit__rp_size_chart(tbuf *o, const rp_view *v) {
                    hi[i]);
     tb_s(o, "</text>");
   }
-  capkit__rp_f(o, "<line class=\"base\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
-                  "y2=\"%d\"/></svg></figure>",
+  capkit__rp_f(o,
+               "<line class=\"base\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
+               "y2=\"%d\"/></svg></figure>",
                X0, X0 + PW, Y0 + ph, Y0 + ph);
 }

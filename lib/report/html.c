@@ -88,14 +88,16 @@ static const char css[] =
     "body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 "
     "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}"
     "header{padding:18px 28px;border-bottom:1px solid var(--line)}"
-    "header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:var(--mut)}"
+    "header h1{margin:0;font-size:22px}header p{margin:4px 0 "
+    "0;color:var(--mut)}"
     "nav{margin-top:8px}nav a{margin-right:14px}"
     "a{color:var(--acc)}main{padding:0 28px 40px;max-width:1200px}"
     "section.view{margin-top:26px;border-top:3px solid var(--acc);"
     "padding-top:6px}"
     "h2{font-size:20px;margin:6px 0 10px;word-break:break-all}"
     "h3{font-size:16px;margin:22px 0 8px}"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,"
+    "1fr));"
     "gap:10px;margin:10px 0}"
     ".card{background:var(--card);border:1px solid var(--line);"
     "border-radius:8px;padding:8px 12px}"
@@ -156,7 +158,8 @@ static const char script[] =
     "function si(v,u){var p=['','k','M','G','T','P'],k=0;"
     "while(Math.abs(v)>=1000&&k<5){v/=1000;k++}"
     "return (+v.toPrecision(3))+' '+p[k]+u}"
-    "function dur(t){var a=Math.abs(t);if(a>=7200)return +(t/3600).toPrecision(6)+' h';"
+    "function dur(t){var a=Math.abs(t);if(a>=7200)return "
+    "+(t/3600).toPrecision(6)+' h';"
     "if(a>=120)return +(t/60).toPrecision(6)+' min';"
     "if(a&&a<0.001)return +(t*1e6).toPrecision(6)+' \\u00b5s';"
     "if(a&&a<1)return +(t*1e3).toPrecision(6)+' ms';"
@@ -191,7 +194,8 @@ static const char script[] =
     "h+='<line x1=\"'+x+'\" x2=\"'+x+'\" y1=\"192\" y2=\"197\"/>'+"
     "'<text x=\"'+x+'\" y=\"212\">'+dur(Math.abs(t)<st*1e-9?0:t)+'</text>'}"
     "g.innerHTML=h}"
-    "function zoom(v,a,b){document.querySelectorAll('svg.io[data-view=\"'+v+'\"]')"
+    "function "
+    "zoom(v,a,b){document.querySelectorAll('svg.io[data-view=\"'+v+'\"]')"
     ".forEach(function(s){s.querySelector('svg.plot').setAttribute('viewBox',"
     "a+' 0 '+(b-a)+' 180');axis(s,a,b)})}"
     "document.querySelectorAll('svg.io').forEach(function(s){"
@@ -199,7 +203,8 @@ static const char script[] =
     "start=null;"
     "function bin(e){var r=p.getBoundingClientRect(),vb=p.viewBox.baseVal;"
     "return vb.x+(e.clientX-r.left)/r.width*vb.width}"
-    "s.addEventListener('mousedown',function(e){start=bin(e);e.preventDefault()});"
+    "s.addEventListener('mousedown',function(e){start=bin(e);e.preventDefault()"
+    "});"
     "s.addEventListener('mousemove',function(e){if(start===null)return;"
     "var x=bin(e);sel.setAttribute('x',Math.min(x,start));"
     "sel.setAttribute('width',Math.abs(x-start))});"
@@ -288,7 +293,8 @@ static void num_td(tbuf *o, uint64_t v) {
 static void bar_td(tbuf *o, uint64_t v, uint64_t max) {
   double pct = max ? 100.0 * (double)v / (double)max : 0;
   capkit__rp_f(o,
-               "<td class=\"bar\" data-v=\"%" PRIu64 "\"><i style=\"width:%.1f%%"
+               "<td class=\"bar\" data-v=\"%" PRIu64
+               "\"><i style=\"width:%.1f%%"
                "\"></i></td>",
                v, pct);
 }
@@ -365,8 +371,7 @@ static void summary(tbuf *o, const rp_view *v) {
     kv_s(o, "Last time (UTC)", "last_time", t);
     snprintf(t, sizeof t, "%.9f", sum.duration);
     kv_open(o, "Duration", "duration");
-    capkit__rp_f(o, " data-v=\"%s\">%.*f s</td></tr>", t, digits,
-                 sum.duration);
+    capkit__rp_f(o, " data-v=\"%s\">%.*f s</td></tr>", t, digits, sum.duration);
     if (sum.duration > 0) {
       kv_f(o, "Data rate", "data_rate_bytes", sum.byte_rate, "B/s");
       kv_f(o, "Bit rate", "data_rate_bits", sum.bit_rate, "bit/s");
@@ -413,11 +418,12 @@ static void opt_td(tbuf *o, const char *s) {
 
 static void pcapng_details(tbuf *o, const rp_view *v) {
   if (v->nsec) {
-    capkit__rp_f(o, "<h3>Sections (%zu)</h3><table class=\"data sections\">"
-                    "<thead><tr><th>#</th><th>Offset</th><th>Byte order</th>"
-                    "<th>Version</th><th>Interfaces</th><th>Application</th>"
-                    "<th>OS</th><th>Hardware</th><th>Comment</th></tr></thead>"
-                    "<tbody>",
+    capkit__rp_f(o,
+                 "<h3>Sections (%zu)</h3><table class=\"data sections\">"
+                 "<thead><tr><th>#</th><th>Offset</th><th>Byte order</th>"
+                 "<th>Version</th><th>Interfaces</th><th>Application</th>"
+                 "<th>OS</th><th>Hardware</th><th>Comment</th></tr></thead>"
+                 "<tbody>",
                  v->total_sec);
     for (size_t i = 0; i < v->nsec; i++) {
       const capkit_section *s = &v->sec[i];
@@ -440,11 +446,12 @@ static void pcapng_details(tbuf *o, const rp_view *v) {
                    v->total_sec - v->nsec);
   }
   if (v->nif) {
-    capkit__rp_f(o, "<h3>Interfaces (%zu)</h3><table class=\"data ifaces\">"
-                    "<thead><tr><th>#</th><th>Section</th><th>Link type</th>"
-                    "<th>Snaplen</th><th>Resolution</th><th>Name</th>"
-                    "<th>Description</th><th>Filter</th><th>OS</th>"
-                    "<th>Packets</th></tr></thead><tbody>",
+    capkit__rp_f(o,
+                 "<h3>Interfaces (%zu)</h3><table class=\"data ifaces\">"
+                 "<thead><tr><th>#</th><th>Section</th><th>Link type</th>"
+                 "<th>Snaplen</th><th>Resolution</th><th>Name</th>"
+                 "<th>Description</th><th>Filter</th><th>OS</th>"
+                 "<th>Packets</th></tr></thead><tbody>",
                  v->total_if);
     for (size_t i = 0; i < v->nif; i++) {
       const capkit_iface *f = &v->ifs[i];
@@ -471,9 +478,10 @@ static void pcapng_details(tbuf *o, const rp_view *v) {
                    v->total_if - v->nif);
   }
   if (v->comments) {
-    capkit__rp_f(o, "<h3>Packet comments (%" PRIu64 ")</h3><table class=\""
-                    "data comments\"><thead><tr><th>Record</th>"
-                    "<th>Comment</th></tr></thead><tbody>",
+    capkit__rp_f(o,
+                 "<h3>Packet comments (%" PRIu64 ")</h3><table class=\""
+                 "data comments\"><thead><tr><th>Record</th>"
+                 "<th>Comment</th></tr></thead><tbody>",
                  v->comments);
     for (size_t i = 0; i < v->nnotes; i++)
       if (v->notes[i].kind < 0) {
@@ -501,7 +509,8 @@ static void problems(tbuf *o, const rp_view *v, int lists) {
     capkit__rp_f(o,
                  "<div class=\"damage\" data-code=\"%s\" data-offset=\"%" PRIu64
                  "\" data-record=\"%" PRIu64 "\">",
-                 capkit_errname(v->err_code) ? capkit_errname(v->err_code) : "?",
+                 capkit_errname(v->err_code) ? capkit_errname(v->err_code)
+                                             : "?",
                  v->err_offset, v->err_record);
     if (v->opened)
       tb_s(o, "Reading stopped: ");
@@ -516,14 +525,16 @@ static void problems(tbuf *o, const rp_view *v, int lists) {
     tb_s(o, "</div>");
   }
   if (v->damage && !lists)
-    capkit__rp_f(o, "<p>%" PRIu64 " damaged place%s found by scanning the "
-                    "whole file.</p>",
+    capkit__rp_f(o,
+                 "<p>%" PRIu64 " damaged place%s found by scanning the "
+                 "whole file.</p>",
                  v->damage, v->damage == 1 ? "" : "s");
   if (v->damage && lists) {
-    capkit__rp_f(o, "<p>%" PRIu64 " damaged place%s found by scanning the "
-                    "whole file:</p><table class=\"data damaged\"><thead><tr>"
-                    "<th>Offset</th><th>Length</th><th>Before record</th>"
-                    "<th>What</th></tr></thead><tbody>",
+    capkit__rp_f(o,
+                 "<p>%" PRIu64 " damaged place%s found by scanning the "
+                 "whole file:</p><table class=\"data damaged\"><thead><tr>"
+                 "<th>Offset</th><th>Length</th><th>Before record</th>"
+                 "<th>What</th></tr></thead><tbody>",
                  v->damage, v->damage == 1 ? "" : "s");
     for (size_t i = 0; i < v->nnotes; i++)
       if (v->notes[i].kind == 0) {
@@ -545,8 +556,9 @@ static void problems(tbuf *o, const rp_view *v, int lists) {
     for (int k = 1; k < 32; k++)
       if (v->by_kind[k]) {
         const char *n = capkit_warning_name(k);
-        capkit__rp_f(o, " <span data-kind=\"%s\" data-v=\"%" PRIu64
-                        "\">%s %" PRIu64 "</span>",
+        capkit__rp_f(o,
+                     " <span data-kind=\"%s\" data-v=\"%" PRIu64
+                     "\">%s %" PRIu64 "</span>",
                      n ? n : "OTHER", v->by_kind[k], n ? n : "OTHER",
                      v->by_kind[k]);
       }
@@ -583,12 +595,14 @@ static void ph_rows(tbuf *o, const capkit_stats *s, int node, int depth,
   for (int c = node; c >= 0 && *shown < MAX_NODES_SHOWN;) {
     const capkit_stats_node *x = capkit_stats_node_at(s, (size_t)c);
     (*shown)++;
-    capkit__rp_f(o, "<tr data-depth=\"%d\"><td style=\"padding-left:%dpx\" "
-                    "data-p=\"",
+    capkit__rp_f(o,
+                 "<tr data-depth=\"%d\"><td style=\"padding-left:%dpx\" "
+                 "data-p=\"",
                  depth, 10 + 18 * depth);
     /* the path as stats --json writes it */
     int chain[64], n = 0;
-    for (int q = c; q >= 0 && n < 64; q = capkit_stats_node_at(s, (size_t)q)->parent)
+    for (int q = c; q >= 0 && n < 64;
+         q = capkit_stats_node_at(s, (size_t)q)->parent)
       chain[n++] = q;
     for (int k = n - 1; k >= 0; k--)
       capkit__rp_f(o, "%s%s", k == n - 1 ? "" : ":",
@@ -643,7 +657,8 @@ static void overflow_note(tbuf *o, const capkit_stats *s, int kind) {
   capkit_stats_conv_overflow(s, kind, &p, &b);
   if (p)
     capkit__rp_f(o,
-                 "<p class=\"warn\" data-overflow=\"%" PRIu64 "\">The table was "
+                 "<p class=\"warn\" data-overflow=\"%" PRIu64
+                 "\">The table was "
                  "full: %" PRIu64 " packets of later conversations are counted "
                  "apart, so a conversation missing from this list has at "
                  "most %" PRIu64 " packets.</p>",
@@ -664,14 +679,15 @@ static void conversations(tbuf *o, const rp_view *v, size_t top,
       continue;
     }
     uint64_t max = c[0]->packets_ab + c[0]->packets_ba;
-    capkit__rp_f(o, "<table class=\"data conv\" data-kind=\"%s\" "
-                    "data-count=\"%zu\"><thead><tr><th>A</th><th>B</th>"
-                    "<th class=\"n\">Packets</th><th></th>"
-                    "<th class=\"n\">Bytes</th>"
-                    "<th class=\"n\">A→B packets</th><th class=\"n\">A→B bytes"
-                    "</th><th class=\"n\">B→A packets</th><th class=\"n\">B→A "
-                    "bytes</th><th class=\"n\">Start s</th>"
-                    "<th class=\"n\">Duration s</th></tr></thead><tbody>",
+    capkit__rp_f(o,
+                 "<table class=\"data conv\" data-kind=\"%s\" "
+                 "data-count=\"%zu\"><thead><tr><th>A</th><th>B</th>"
+                 "<th class=\"n\">Packets</th><th></th>"
+                 "<th class=\"n\">Bytes</th>"
+                 "<th class=\"n\">A→B packets</th><th class=\"n\">A→B bytes"
+                 "</th><th class=\"n\">B→A packets</th><th class=\"n\">B→A "
+                 "bytes</th><th class=\"n\">Start s</th>"
+                 "<th class=\"n\">Duration s</th></tr></thead><tbody>",
                  kinds[k].name, n);
     for (size_t i = 0; i < n && i < top; i++) {
       const capkit_stats_conv *x = c[i];
@@ -689,8 +705,9 @@ static void conversations(tbuf *o, const rp_view *v, size_t top,
       num_td(o, x->bytes_ba);
       double st = capkit_span_seconds(capkit_time_span(x->first, t0));
       double du = capkit_span_seconds(capkit_time_span(x->last, x->first));
-      capkit__rp_f(o, "<td class=\"n\" data-v=\"%.6f\">%.6f</td>"
-                      "<td class=\"n\" data-v=\"%.6f\">%.6f</td></tr>",
+      capkit__rp_f(o,
+                   "<td class=\"n\" data-v=\"%.6f\">%.6f</td>"
+                   "<td class=\"n\" data-v=\"%.6f\">%.6f</td></tr>",
                    st, st, du, du);
     }
     tb_s(o, "</tbody></table>");
@@ -712,13 +729,14 @@ static void endpoints(tbuf *o, const rp_view *v, size_t top) {
       continue;
     }
     uint64_t max = e[0].bytes_tx + e[0].bytes_rx;
-    capkit__rp_f(o, "<table class=\"data endpoints\" data-kind=\"%s\" "
-                    "data-count=\"%zu\"><thead><tr><th>Address</th>"
-                    "<th class=\"n\">Bytes</th><th></th>"
-                    "<th class=\"n\">Packets</th><th class=\"n\">Sent packets"
-                    "</th><th class=\"n\">Sent bytes</th><th class=\"n\">"
-                    "Received packets</th><th class=\"n\">Received bytes</th>"
-                    "</tr></thead><tbody>",
+    capkit__rp_f(o,
+                 "<table class=\"data endpoints\" data-kind=\"%s\" "
+                 "data-count=\"%zu\"><thead><tr><th>Address</th>"
+                 "<th class=\"n\">Bytes</th><th></th>"
+                 "<th class=\"n\">Packets</th><th class=\"n\">Sent packets"
+                 "</th><th class=\"n\">Sent bytes</th><th class=\"n\">"
+                 "Received packets</th><th class=\"n\">Received bytes</th>"
+                 "</tr></thead><tbody>",
                  kinds[k].name, n);
     for (size_t i = 0; i < n && i < top; i++) {
       tb_s(o, "<tr><td class=\"addr\">");
@@ -795,8 +813,9 @@ static void tcp_health(tbuf *o, const rp_view *v, size_t top) {
   tcp_counts_tds(o, &tot);
   tb_s(o, "</tr></tbody></table>");
   if (untracked)
-    capkit__rp_f(o, "<p class=\"warn\">%" PRIu64 " segments of conversations "
-                    "past the table's size are in the flag counts only.</p>",
+    capkit__rp_f(o,
+                 "<p class=\"warn\">%" PRIu64 " segments of conversations "
+                 "past the table's size are in the flag counts only.</p>",
                  untracked);
   size_t n = capkit_tcp_health_count(v->tcp);
   const capkit_tcp_conv_health **c = n ? malloc(n * sizeof *c) : NULL;
@@ -805,9 +824,10 @@ static void tcp_health(tbuf *o, const rp_view *v, size_t top) {
   for (size_t i = 0; i < n; i++)
     c[i] = capkit_tcp_health_at(v->tcp, i);
   qsort(c, n, sizeof *c, by_trouble);
-  capkit__rp_f(o, "<h4>Conversations with the most trouble (%zu in all)</h4>"
-                  "<table class=\"data tcpconv\"><thead><tr><th>A</th>"
-                  "<th>B</th>",
+  capkit__rp_f(o,
+               "<h4>Conversations with the most trouble (%zu in all)</h4>"
+               "<table class=\"data tcpconv\"><thead><tr><th>A</th>"
+               "<th>B</th>",
                n);
   tb_s(o, tcp_head);
   tb_s(o, "</tr></thead><tbody>");
@@ -910,14 +930,16 @@ void capkit__rp_render(const capkit_report *rp, tbuf *o) {
   tb_s(o, css);
   tb_s(o, "</style></head><body><header><h1>");
   capkit__rp_esc(o, rp->title);
-  capkit__rp_f(o, "</h1><p>%zu file%s · made by capkit %s · everything is in "
-                  "this page, nothing is fetched</p><nav>",
+  capkit__rp_f(o,
+               "</h1><p>%zu file%s · made by capkit %s · everything is in "
+               "this page, nothing is fetched</p><nav>",
                rp->nfiles, rp->nfiles == 1 ? "" : "s", capkit_version());
   append(o, &nav);
   tb_s(o, "</nav></header><main>");
   if (left_out)
-    capkit__rp_f(o, "<p class=\"warn\" data-left-out=\"%zu\">%zu file%s "
-                    "left out: the page keeps under 2 MiB.</p>",
+    capkit__rp_f(o,
+                 "<p class=\"warn\" data-left-out=\"%zu\">%zu file%s "
+                 "left out: the page keeps under 2 MiB.</p>",
                  left_out, left_out, left_out == 1 ? "" : "s");
   append(o, &body);
   tb_s(o, "</main><script>");

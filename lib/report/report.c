@@ -177,8 +177,8 @@ static int add_note(rp_view *v, int kind, uint64_t offset, uint64_t length,
   int cls = kind > 0 ? 0 : kind == 0 ? 1 : 2;
   if (v->kept[cls] >= CAPKIT_REPORT_MAX_NOTES)
     return 0;
-  if (!v->notes && !(v->notes = calloc(3 * CAPKIT_REPORT_MAX_NOTES,
-                                       sizeof *v->notes)))
+  if (!v->notes &&
+      !(v->notes = calloc(3 * CAPKIT_REPORT_MAX_NOTES, sizeof *v->notes)))
     return CAPKIT_ENOMEM;
   rp_note *n = &v->notes[v->nnotes];
   if (!(n->text = dup_cut(text, kind < 0 ? MAX_COMMENT : MAX_TEXT)))
@@ -263,8 +263,9 @@ static int copy_pcapng(rp_view *v, const capkit_reader *r) {
     const capkit_section *s = capkit_reader_section(r, i);
     capkit_section *d = &v->sec[v->nsec++];
     *d = *s;
-    rc = copy_str(&d->comment, s->comment) | copy_str(&d->hardware, s->hardware) |
-         copy_str(&d->os, s->os) | copy_str(&d->userappl, s->userappl);
+    rc = copy_str(&d->comment, s->comment) |
+         copy_str(&d->hardware, s->hardware) | copy_str(&d->os, s->os) |
+         copy_str(&d->userappl, s->userappl);
   }
   for (size_t i = 0; i < ni && !rc; i++) {
     const capkit_iface *f = capkit_reader_iface(r, i);

@@ -37,7 +37,7 @@ int capkit__rp_series_add(rp_series *s, capkit_time t, int cat, uint32_t len);
 #define RP_AUTO_START 1000u
 
 typedef struct rp_note {
-  int kind;        /* warning number, 0 for damage, -1 for a comment */
+  int kind; /* warning number, 0 for damage, -1 for a comment */
   uint64_t offset, length, record;
   char *text;
 } rp_note;

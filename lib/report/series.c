@@ -9,13 +9,13 @@
 /* Automatic intervals in ns; each divides the next. After the last one
  * they double. */
 static const uint64_t steps[] = {
-    1000ull,         2000ull,         10000ull,        20000ull,
-    100000ull,       200000ull,       1000000ull,      2000000ull,
-    10000000ull,     20000000ull,     100000000ull,    200000000ull,
-    1000000000ull,   2000000000ull,   10000000000ull,  20000000000ull,
-    60000000000ull,  120000000000ull, 600000000000ull, 1200000000000ull,
-    3600000000000ull, 7200000000000ull, 21600000000000ull,
-    43200000000000ull, 86400000000000ull};
+    1000ull,          2000ull,          10000ull,          20000ull,
+    100000ull,        200000ull,        1000000ull,        2000000ull,
+    10000000ull,      20000000ull,      100000000ull,      200000000ull,
+    1000000000ull,    2000000000ull,    10000000000ull,    20000000000ull,
+    60000000000ull,   120000000000ull,  600000000000ull,   1200000000000ull,
+    3600000000000ull, 7200000000000ull, 21600000000000ull, 43200000000000ull,
+    86400000000000ull};
 
 int capkit__rp_series_init(rp_series *s, uint64_t interval, size_t max) {
   memset(s, 0, sizeof *s);
@@ -98,8 +98,7 @@ static int room(rp_series *s, size_t n) {
   return 0;
 }
 
-int capkit__rp_series_add(rp_series *s, capkit_time t, int cat,
-                          uint32_t len) {
+int capkit__rp_series_add(rp_series *s, capkit_time t, int cat, uint32_t len) {
   if (!s->have) {
     s->have = 1;
     s->origin = t;

@@ -192,7 +192,8 @@ static void add_which(capkit_tcp_counts *n, int which) {
 
 int capkit_tcp_health_add(capkit_tcp_health *h, const capkit_record *rec,
                           const struct capkit_packet *pkt) {
-  if (!h || !rec || rec->size < offsetof(capkit_record, extra) + sizeof rec->extra)
+  if (!h || !rec ||
+      rec->size < offsetof(capkit_record, extra) + sizeof rec->extra)
     return CAPKIT_EMISUSE;
   if (!pkt) {
     capkit_decode_record(&h->pkt, rec, 0);
@@ -233,8 +234,8 @@ int capkit_tcp_health_add(capkit_tcp_health *h, const capkit_record *rec,
     return 0;
   }
   count_flags(&c->pub.n, t);
-  int which = sequence(&c->d[dir], t, tl->payload_len,
-                       capkit_record_time_ns(rec));
+  int which =
+      sequence(&c->d[dir], t, tl->payload_len, capkit_record_time_ns(rec));
   add_which(&c->pub.n, which);
   add_which(&h->tot, which);
   return 0;

@@ -198,9 +198,9 @@ static uint64_t rnd(uint64_t *s) {
  * at most max_bins of them, and an automatic width is a round one. */
 static void test_series_property(void) {
   static const double round_widths[] = {
-      1e-6, 2e-6, 1e-5, 2e-5, 1e-4, 2e-4, 1e-3, 2e-3, 1e-2, 2e-2,
-      0.1,  0.2,  1,    2,    10,   20,   60,   120,  600,  1200,
-      3600, 7200, 21600, 43200, 86400};
+      1e-6, 2e-6, 1e-5, 2e-5, 1e-4,  2e-4,  1e-3, 2e-3, 1e-2,
+      2e-2, 0.1,  0.2,  1,    2,     10,    20,   60,   120,
+      600,  1200, 3600, 7200, 21600, 43200, 86400};
   uint64_t seed = 0x9e3779b97f4a7c15ull;
   uint8_t buf[128];
   for (int round = 0; round < 60; round++) {
@@ -212,8 +212,8 @@ static void test_series_property(void) {
     capkit_report *rp = capkit_report_new(&set);
     CHECK(rp != NULL);
     capkit_report_begin(rp, "r", NULL);
-    static const int64_t unit[] = {1000, 1000000, 1000000000,
-                                   3600000000000, 86400000000000};
+    static const int64_t unit[] = {1000, 1000000, 1000000000, 3600000000000,
+                                   86400000000000};
     int64_t span = (int64_t)(1 + rnd(&seed) % 2000) * unit[round % 5];
     int n = 1 + (int)(rnd(&seed) % 400);
     uint64_t bytes = 0;
@@ -239,8 +239,8 @@ static void test_series_property(void) {
       double iv = strtod(strstr(pps, "data-iv=\"") + 9, NULL);
       int is_round = 0;
       for (size_t k = 0; k < sizeof round_widths / sizeof *round_widths; k++)
-        is_round |= iv > round_widths[k] * 0.999999 &&
-                    iv < round_widths[k] * 1.000001;
+        is_round |=
+            iv > round_widths[k] * 0.999999 && iv < round_widths[k] * 1.000001;
       if (given) {
         /* the given width, doubled some times */
         double q = iv / ((double)set.interval_ns / 1e9);
@@ -283,8 +283,8 @@ static void test_page_bound(void) {
                "eth()/ipv4(src=10.%u.%u.%u,dst=10.0.0.1)/udp(sport=%u)",
                (unsigned)(rnd(&seed) % 256), (unsigned)(rnd(&seed) % 256),
                (unsigned)(rnd(&seed) % 256), (unsigned)(rnd(&seed) % 65536));
-      int64_t t = 1700000000000000000 +
-                  (int64_t)(rnd(&seed) % 31536000000000000ull);
+      int64_t t =
+          1700000000000000000 + (int64_t)(rnd(&seed) % 31536000000000000ull);
       capkit_record r = make(buf, sizeof buf, spec, t);
       capkit_report_add(rp, &r);
       if (i % 10 == 0)
