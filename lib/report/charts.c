@@ -238,7 +238,7 @@ void capkit__rp_io_chart(tbuf *o, const rp_view *v, size_t vi) {
   double iv = (double)s->interval / 1e9, t0 = (double)s->lo * iv;
   tb_s(o, "<p class=\"note\">Bins of ");
   dur(o, iv);
-  tb_s(o, " from the first packet; hatched bands are gaps (no packet for ");
+  tb_s(o, " from the first packet; shaded bands are gaps (no packet for ");
   dur(o, (double)gap_len(s->n) * iv);
   tb_s(o, " or more). Drag across a chart to zoom, double-click to reset."
           "</p><ul class=\"legend\">");
