@@ -20,6 +20,7 @@ int cmd_import(int argc, char **argv);
 
 int cmd_print(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_slice(int argc, char **argv);
@@ -46,6 +47,7 @@ static const cli_command commands[] = {
     {"show", cmd_print, "same as print"},
     {"export", cmd_export, "packet fields as TSV, CSV or NDJSON (like tshark -T fields)"},
     {"stats", cmd_stats, "protocol hierarchy, conversations, sizes, rates"},
+    {"report", cmd_report, "one self-contained HTML page: charts, tables, problems"},
     {"merge", cmd_merge, "merge captures by time (like mergecap)"},
     {"split", cmd_split, "split a capture by records, size, time or interface"},
     {"slice", cmd_slice, "keep record ranges, the first/last N, a time window"},

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 order="info-pcapng convert-pcapng comment-pcapng
        merge split slice filter dedup sort retime snap compress
-       print stats export gen import capture rewrite replay"
+       print stats report export gen import capture rewrite replay"
 parts=$(mktemp)
 trap 'rm -f "$parts"' EXIT
 declare -A seen=()

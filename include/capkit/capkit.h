@@ -123,6 +123,7 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/export.h>
 #include <capkit/cut.h>
 #include <capkit/stats.h>
+#include <capkit/report.h>
 #include <capkit/scan.h>
 #include <capkit/batch.h>
 
