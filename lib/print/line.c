@@ -339,9 +339,15 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   if (l->len >= 20 && t->doff > seglen && t->doff >= 20) {
     /* tcpdump judges the header length against the segment first */
     put_endpoints(c, net, 1, t->sport, t->dport);
-    tb_s(o, "Flags [");
-    tcp_flags(o, t->flags);
-    tb_s(o, "] [bad hdr length ");
+    if (c->quiet) { /* tcpdump -q: the length less the header, mod 2^32 */
+      tb_s(o, "tcp ");
+      tb_u(o, (uint32_t)(seglen - t->doff));
+    } else {
+      tb_s(o, "Flags [");
+      tcp_flags(o, t->flags);
+      tb_c(o, ']');
+    }
+    tb_s(o, " [bad hdr length ");
     tb_u(o, t->doff);
     tb_s(o, " - too long, > ");
     tb_u(o, seglen);
@@ -361,6 +367,11 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_s(o, " [bad hdr length ");
     tb_u(o, t->doff);
     tb_s(o, " - too short, < 20]");
+    return;
+  }
+  if (c->quiet) { /* tcpdump -q: the payload length only */
+    tb_s(o, "tcp ");
+    tb_u(o, l->payload_len);
     return;
   }
   tb_s(o, "Flags [");
@@ -657,7 +668,9 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                len > iplen - 8 && !(net->status & CAPKIT_LAYER_FRAGMENT);
   if (longer)
     len = iplen - 8;
-  const capkit_layer *a = i + 1 < c->pkt->count ? &c->pkt->layers[i + 1] : 0;
+  /* tcpdump -q decodes nothing over UDP */
+  const capkit_layer *a =
+      i + 1 < c->pkt->count && !c->quiet ? &c->pkt->layers[i + 1] : 0;
   if (a && a->type == CAPKIT_LAYER_VXLAN) {
     tb_s(o, "VXLAN");
     if (a->status & CAPKIT_LAYER_TRUNCATED) {
@@ -1145,7 +1158,12 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   }
 }
 
-static void link_ethertype(tbuf *o, uint16_t t) {
+/* "ethertype IPv4 (0x0800)"; with -q, as tcpdump, the name alone */
+static void link_ethertype(const pctx *c, tbuf *o, uint16_t t) {
+  if (c->quiet) {
+    tb_s(o, ethertype_name(t));
+    return;
+  }
   tb_s(o, "ethertype ");
   tb_s(o, ethertype_name(t));
   tb_s(o, " (0x");
@@ -1223,7 +1241,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
         tb_s(o, ": ");
         return line_from(c, i + 1, 1);
       }
-      link_ethertype(o, l->u.eth.type);
+      link_ethertype(c, o, l->u.eth.type);
       tb_s(o, ", length ");
       tb_u(o, l->depth ? l->len + l->payload_len : p->origlen);
       tb_s(o, ": ");
@@ -1238,7 +1256,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       if (l->u.eth.is_8023)
         tb_s(o, "802.3");
       else
-        link_ethertype(o, l->u.eth.type);
+        link_ethertype(c, o, l->u.eth.type);
       tb_s(o, ", length ");
       tb_u(o, p->origlen);
       return i;
@@ -1260,7 +1278,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       if (l->u.vlan.type <= 1500) {
         tb_s(o, "802.3, ");
       } else {
-        link_ethertype(o, l->u.vlan.type);
+        link_ethertype(c, o, l->u.vlan.type);
         tb_s(o, ", ");
       }
       if (i + 1 >= p->count) {
@@ -1303,7 +1321,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       tb_x(o, k->oui, 6);
       tb_s(o, "), ");
       if (k->oui == 0)
-        link_ethertype(o, k->pid);
+        link_ethertype(c, o, k->pid);
       else {
         tb_s(o, "pid 0x");
         tb_x(o, k->pid, 4);
@@ -1351,16 +1369,18 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       }
       tb_mac(o, l->u.sll.addr, l->u.sll.halen <= 8 ? l->u.sll.halen : 8);
       tb_c(o, ' ');
-      link_ethertype(o, l->u.sll.protocol);
-      tb_s(o, ", length ");
-      tb_u(o, p->origlen);
-      tb_s(o, ": ");
+      if (!c->quiet) { /* tcpdump -q: no protocol, no length */
+        link_ethertype(c, o, l->u.sll.protocol);
+        tb_s(o, ", length ");
+        tb_u(o, p->origlen);
+        tb_s(o, ": ");
+      }
       if (i + 1 >= p->count)
         return i;
       return line_from(c, i + 1, 0);
     }
     if (i + 1 >= p->count) {
-      link_ethertype(o, l->u.sll.protocol);
+      link_ethertype(c, o, l->u.sll.protocol);
       tb_s(o, ", length ");
       tb_u(o, p->origlen);
       return i;
@@ -1373,13 +1393,17 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
     }
     if (c->link || i + 1 >= p->count) {
       uint32_t f = l->u.null.family;
-      tb_s(o, "AF ");
+      if (!c->quiet) /* tcpdump -q: the family's name alone */
+        tb_s(o, "AF ");
       tb_s(o, f == 2 ? "IPv4" : (f == 10 || f == 24 || f == 28 || f == 30)
                                    ? "IPv6"
                                    : "Unknown");
-      tb_s(o, " (");
-      tb_u(o, f);
-      tb_s(o, "), length ");
+      if (!c->quiet) {
+        tb_s(o, " (");
+        tb_u(o, f);
+        tb_c(o, ')');
+      }
+      tb_s(o, ", length ");
       tb_u(o, p->origlen);
       if (i + 1 >= p->count)
         return i;

@@ -122,7 +122,9 @@ typedef struct capkit__tseq {
 struct capkit_printer {
   tbuf o;
   unsigned flags;
-  int absolute, link, verbose, hex, json, nano, tfmt;
+  int absolute, link, verbose, json, nano, tfmt;
+  int quiet, vflag; /* tcpdump's -q; -v count (0, 1, 2) */
+  int dump;         /* the dump after the line: one of DUMP_* (printer.c) */
   int ext_shown;   /* IPv6 extension headers printed: ports only */
   capkit__tseq *ts; /* open addressing */
   size_t nts, cts;
