@@ -58,6 +58,122 @@ static void tcp_flags(tbuf *o, uint16_t f) {
   tb_mem(o, t, capkit__tcp_flags(t, f));
 }
 
+/* ---- tcpdump -v ---------------------------------------------------------- */
+
+/* The value a checksum field holding FIELD should have had, when the ones'
+ * complement sum over everything it covers is TOTAL (RFC 1624's
+ * incremental form, as tcpdump reports it). */
+static uint16_t csum_shouldbe(uint16_t field, uint16_t total) {
+  uint32_t v = (uint32_t)field + (uint16_t)~total;
+  v = (v & 0xffffu) + (v >> 16);
+  v = (v & 0xffffu) + (v >> 16);
+  return (uint16_t)v;
+}
+
+/* The ones' complement sum over the pseudo header of NET (addresses,
+ * PROTO, LEN) and the LEN bytes of the layer L. */
+static uint16_t l4_sum(const pctx *c, const capkit_layer *net,
+                       const capkit_layer *l, uint8_t proto, uint32_t len) {
+  uint8_t ph[40];
+  size_t n;
+  memset(ph, 0, sizeof ph);
+  if (net->type == CAPKIT_LAYER_IPV4) {
+    memcpy(ph, net->u.ipv4.src, 4);
+    memcpy(ph + 4, net->u.ipv4.dst, 4);
+    ph[9] = proto;
+    ph[10] = (uint8_t)(len >> 8);
+    ph[11] = (uint8_t)len;
+    n = 12;
+  } else {
+    memcpy(ph, net->u.ipv6.src, 16);
+    memcpy(ph + 16, net->u.ipv6.dst, 16);
+    for (int k = 0; k < 4; k++)
+      ph[32 + k] = (uint8_t)(len >> (24 - 8 * k));
+    ph[39] = proto;
+    n = 40;
+  }
+  return capkit_inet_sum(c->pkt->data + l->offset, len,
+                         capkit_inet_sum(ph, n, 0));
+}
+
+/* What the checksum of a verified layer should be (its verdict BAD). */
+static uint16_t l4_shouldbe(const pctx *c, const capkit_layer *net,
+                            const capkit_layer *l, uint8_t proto,
+                            uint32_t len, uint16_t field) {
+  return csum_shouldbe(field, l4_sum(c, net, l, proto, len));
+}
+
+/* "(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length
+ * 60)" and the line break tcpdump -v puts after it. */
+static void ipv4_verbose(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  const capkit_ipv4 *h = &l->u.ipv4;
+  static const char *const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
+  const uint8_t *d = c->pkt->data + l->offset;
+  tb_s(o, "(tos 0x");
+  tb_x(o, h->tos, 1);
+  tb_s(o, ecn[h->tos & 3]);
+  if (h->ttl) {
+    tb_s(o, ", ttl ");
+    tb_u(o, h->ttl);
+  }
+  tb_s(o, ", id ");
+  tb_u(o, h->id);
+  tb_s(o, ", offset ");
+  tb_u(o, h->frag_off);
+  tb_s(o, ", flags [");
+  int nf = 0;
+  if (h->mf)
+    tb_s(o, "+"), nf++;
+  if (h->df)
+    tb_s(o, nf++ ? ", DF" : "DF");
+  if (d[6] & 0x80)
+    tb_s(o, nf++ ? ", rsvd" : "rsvd");
+  if (!nf)
+    tb_s(o, "none");
+  tb_s(o, "], proto ");
+  tb_s(o, capkit__ipproto_vname(h->proto));
+  tb_s(o, " (");
+  tb_u(o, h->proto);
+  tb_s(o, "), length ");
+  tb_u(o, h->total_len);
+  if (l->csum == CAPKIT_CSUM_BAD) {
+    tb_s(o, ", bad cksum ");
+    tb_x(o, h->checksum, 1);
+    tb_s(o, " (->");
+    tb_x(o, csum_shouldbe(h->checksum, capkit_inet_sum(d, h->ihl, 0)), 1);
+    tb_s(o, ")!");
+  }
+  tb_s(o, ")\n    ");
+}
+
+/* "(class 0x20, flowlabel 0x12345, hlim 9, next-header UDP (17) payload
+ * length: 12) " */
+static void ipv6_verbose(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  const capkit_ipv6 *h = &l->u.ipv6;
+  tb_c(o, '(');
+  if (h->tclass) {
+    tb_s(o, "class 0x");
+    tb_x(o, h->tclass, 1);
+    tb_s(o, ", ");
+  }
+  if (h->flow) {
+    tb_s(o, "flowlabel 0x");
+    tb_x(o, h->flow, 5);
+    tb_s(o, ", ");
+  }
+  tb_s(o, "hlim ");
+  tb_u(o, h->hlim);
+  tb_s(o, ", next-header ");
+  tb_s(o, capkit__ipproto_vname(h->next));
+  tb_s(o, " (");
+  tb_u(o, h->next);
+  tb_s(o, ") payload length: ");
+  tb_u(o, h->payload_len);
+  tb_s(o, ") ");
+}
+
 /* ---- one line --------------------------------------------------------- */
 
 static void put_addr(tbuf *o, const capkit_layer *net, int dst) {
@@ -377,10 +493,22 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   tb_s(o, "Flags [");
   tcp_flags(o, t->flags);
   tb_c(o, ']');
+  if (c->vflag && (l->csum == CAPKIT_CSUM_GOOD || l->csum == CAPKIT_CSUM_BAD)) {
+    /* tcpdump -v: verified when the whole segment was captured */
+    tb_s(o, ", cksum 0x");
+    tb_x(o, t->checksum, 4);
+    if (l->csum == CAPKIT_CSUM_GOOD) {
+      tb_s(o, " (correct)");
+    } else {
+      tb_s(o, " (incorrect -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 6, seglen, t->checksum), 4);
+      tb_c(o, ')');
+    }
+  }
   uint32_t len = l->payload_len, seq, ack, sack_base;
   tcp_relative(c, net, t, &seq, &ack, &sack_base);
   if ((t->flags & (CAPKIT_TCP_SYN | CAPKIT_TCP_FIN | CAPKIT_TCP_RST)) ||
-      len) {
+      len || c->vflag > 1) { /* -vv: the sequence number always */
     tb_s(o, ", seq ");
     tb_u(o, seq);
     if (len) {
@@ -662,6 +790,21 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_u(o, u->len);
     return;
   }
+  /* tcpdump -v verifies UDP over IPv6, -vv over IPv4 too */
+  int v6 = net->type == CAPKIT_LAYER_IPV6;
+  if (c->vflag > !v6 && !c->quiet) {
+    if (l->csum == CAPKIT_CSUM_NONE)
+      tb_s(o, "[no cksum] ");
+    else if (l->csum == CAPKIT_CSUM_GOOD)
+      tb_s(o, "[udp sum ok] ");
+    else if (l->csum == CAPKIT_CSUM_BAD) {
+      tb_s(o, "[bad udp cksum 0x");
+      tb_x(o, u->checksum, 4);
+      tb_s(o, " -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 17, u->len ? u->len : l->len + l->payload_len, u->checksum), 4);
+      tb_s(o, "!] ");
+    }
+  }
   uint32_t len = l->payload_len; /* u->len - 8, or a jumbogram's */
   uint32_t iplen = ip_payload(c, net, i);
   int longer = (l->status & CAPKIT_LAYER_MALFORMED) && iplen >= 8 &&
@@ -732,11 +875,22 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   tb_u(o, len);
 }
 
-static void line_icmp(pctx *c, const capkit_layer *l) {
+static void line_icmp(pctx *c, const capkit_layer *net,
+                      const capkit_layer *l) {
   tbuf *o = &c->o;
   const capkit_icmp *m = &l->u.icmp;
   uint32_t len = l->payload_len + (l->len >= 8 ? 8 : l->len);
   if (l->type == CAPKIT_LAYER_ICMPV6) {
+    if (c->vflag && l->csum == CAPKIT_CSUM_GOOD)
+      tb_s(o, "[icmp6 sum ok] "); /* tcpdump -v */
+    else if (c->vflag && l->csum == CAPKIT_CSUM_BAD) {
+      tb_s(o, "[bad icmp6 cksum 0x");
+      tb_x(o, m->checksum, 4);
+      tb_s(o, " -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 58, l->len + l->payload_len, m->checksum),
+           4);
+      tb_s(o, "!] ");
+    }
     tb_s(o, "ICMP6, ");
     if (l->len < 1) {
       tb_s(o, "[|icmp6]");
@@ -758,6 +912,8 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
       tb_u(o, m->id);
       tb_s(o, ", seq ");
       tb_u(o, m->seq);
+      if (c->vflag && !(l->status & CAPKIT_LAYER_TRUNCATED))
+        return; /* tcpdump -v: no length after an echo */
     } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
       /* port unreachable: the offending datagram's destination and port */
       const uint8_t *d = c->pkt->data + l->offset + 8;
@@ -771,12 +927,19 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
         tb_u(o, rd16(d + 40 + 2));
       }
     } else if (m->type == 135 && l->len >= 24) {
+      if (c->vflag) { /* tcpdump -v: the length first */
+        tb_s(o, ", length ");
+        tb_u(o, l->payload_len + l->len);
+      }
       tb_s(o, ", who has ");
       tb_ip6(o, m->target);
-    } else if (m->type == 136 && l->len >= 24) {
+    } else if (m->type == 136 && l->len >= 24 && !c->vflag) {
       tb_s(o, ", tgt is ");
       tb_ip6(o, m->target);
     }
+    if (c->vflag && m->type == 135 && l->len >= 24 &&
+        !(l->status & CAPKIT_LAYER_TRUNCATED))
+      return;
     tb_s(o, ", length ");
     tb_u(o, l->payload_len + l->len);
     if (l->status & CAPKIT_LAYER_TRUNCATED)
@@ -860,6 +1023,14 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
   }
   tb_s(o, ", length ");
   tb_u(o, len);
+  if (c->vflag && l->csum == CAPKIT_CSUM_BAD) { /* tcpdump -v */
+    const uint8_t *b = c->pkt->data + l->offset;
+    tb_s(o, " (wrong icmp cksum ");
+    tb_x(o, m->checksum, 1);
+    tb_s(o, " (->");
+    tb_x(o, csum_shouldbe(m->checksum, capkit_inet_sum(b, len, 0)), 1);
+    tb_s(o, ")!)");
+  }
   if (l->status & CAPKIT_LAYER_TRUNCATED)
     tb_s(o, " [|icmp]");
 }
@@ -874,6 +1045,8 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
     return;
   }
   int eth4 = a->hlen == 6 && a->plen == 4 && a->ptype == 0x0800;
+  if (eth4 && c->vflag && a->htype == 1)
+    tb_s(o, "Ethernet (len 6), IPv4 (len 4), "); /* tcpdump -v */
   if (!eth4) {
     tb_s(o, "htype ");
     tb_u(o, a->htype);
@@ -1020,6 +1193,8 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     tb_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     tb_s(o, " bytes missing! ");
   }
+  if (c->vflag)
+    v6 ? ipv6_verbose(c, l) : ipv4_verbose(c, l);
   if (v6 && p->origlen >= p->caplen && l->payload_len &&
       l->payload_len > p->origlen - l->offset - 40) {
     tb_s(o, "truncated-ip6 - "); /* tcpdump: no space after the '!' */
@@ -1094,7 +1269,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   if (j >= p->count) {
     put_endpoints(c, l, 0, 0, 0);
     uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
-    tb_s(o, "ip-proto-");
+    tb_s(o, c->vflag ? " ip-proto-" : "ip-proto-"); /* tcpdump -v */
     tb_u(o, proto);
     tb_c(o, ' ');
     tb_u(o, l->payload_len);
@@ -1111,7 +1286,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   case CAPKIT_LAYER_ICMP:
   case CAPKIT_LAYER_ICMPV6:
     put_endpoints(c, l, 0, 0, 0);
-    line_icmp(c, t);
+    line_icmp(c, l, t);
     break;
   case CAPKIT_LAYER_GRE: {
     put_endpoints(c, l, 0, 0, 0);

@@ -152,6 +152,7 @@ const char *capkit__csum_name(int c);
 const char *capkit__dhcp_msg_name(unsigned t);
 const char *capkit__ntp_mode_name(unsigned m);
 const char *capkit__tls_type_name(unsigned t);
+const char *capkit__ipproto_vname(uint8_t p);
 /* tcpdump's TCP flag letters into out (at least 10 bytes); "none" for 0.
  * Returns the length. */
 size_t capkit__tcp_flags(char *out, uint16_t f);
