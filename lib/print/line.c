@@ -103,6 +103,79 @@ static uint16_t l4_shouldbe(const pctx *c, const capkit_layer *net,
   return csum_shouldbe(field, l4_sum(c, net, l, proto, len));
 }
 
+/* ", options (NOP,RR 10.0.0.1,EOL)": the N option bytes at D as tcpdump
+ * -v names them (the timestamp option only by name). A length that cannot
+ * be ends the list; route addresses are read on as tcpdump reads them, up
+ * to END. */
+static void ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
+                         const uint8_t *end) {
+  tb_s(o, ", options (");
+  for (uint32_t i = 0; i < n;) {
+    if (i)
+      tb_c(o, ',');
+    uint8_t k = d[i];
+    const char *nm = k == 0      ? "EOL"
+                     : k == 1    ? "NOP"
+                     : k == 7    ? "RR"
+                     : k == 0x83 ? "LSRR"
+                     : k == 0x89 ? "SSRR"
+                     : k == 0x44 ? "timestamp"
+                     : k == 0x94 ? "RA"
+                     : k == 0x82 ? "security"
+                                 : NULL;
+    if (nm)
+      tb_s(o, nm);
+    else {
+      tb_s(o, "unknown ");
+      tb_u(o, k);
+    }
+    if (k == 0)
+      break;
+    if (k == 1) {
+      i++;
+      continue;
+    }
+    uint32_t len = i + 1 < n ? d[i + 1] : 0;
+    if (len < 2 || len > n - i) {
+      tb_s(o, " [bad length ");
+      tb_u(o, len);
+      tb_c(o, ']');
+      break;
+    }
+    const uint8_t *q = d + i;
+    if (k == 7 || k == 0x83 || k == 0x89) {
+      unsigned ptr = len >= 3 ? q[2] : 0;
+      if (len < 3 || (len - 3) % 4) {
+        tb_s(o, " [bad length ");
+        tb_u(o, len);
+        tb_c(o, ']');
+      }
+      if (ptr < 4 || ptr % 4 || ptr > len + 1) {
+        tb_s(o, " [bad ptr ");
+        tb_u(o, ptr);
+        tb_c(o, ']');
+      }
+      for (uint32_t a = 3; a < len && q + a + 4 <= end; a += 4) {
+        tb_c(o, ' ');
+        tb_ip4(o, q + a);
+        if (ptr > a + 1) /* recorded already */
+          tb_c(o, ',');
+      }
+    } else if (k == 0x94) {
+      if (len != 4) {
+        tb_s(o, " [bad length ");
+        tb_u(o, len);
+        tb_c(o, ']');
+      } else if (rd16(q + 2)) {
+        tb_s(o, " value ");
+        tb_u(o, rd16(q + 2));
+      }
+    }
+    i += len;
+  }
+  tb_c(o, ')');
+}
+
 /* "(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length
  * 60)" and the line break tcpdump -v puts after it. */
 static void ipv4_verbose(pctx *c, const capkit_layer *l) {
@@ -137,6 +210,8 @@ static void ipv4_verbose(pctx *c, const capkit_layer *l) {
   tb_u(o, h->proto);
   tb_s(o, "), length ");
   tb_u(o, h->total_len);
+  if (h->opt_len)
+    ipv4_options(o, d + 20, h->opt_len, c->pkt->data + c->pkt->caplen);
   if (l->csum == CAPKIT_CSUM_BAD) {
     tb_s(o, ", bad cksum ");
     tb_x(o, h->checksum, 1);
@@ -155,7 +230,7 @@ static void ipv6_verbose(pctx *c, const capkit_layer *l) {
   tb_c(o, '(');
   if (h->tclass) {
     tb_s(o, "class 0x");
-    tb_x(o, h->tclass, 1);
+    tb_x(o, h->tclass, 2);
     tb_s(o, ", ");
   }
   if (h->flow) {
@@ -348,6 +423,7 @@ static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n, uint32_t have,
 }
 
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen);
+static void tcpdump_char(tbuf *o, uint8_t ch);
 
 static uint64_t tseq_hash(const tseq *k) {
   uint64_t h = 0xcbf29ce484222325ull ^ k->ports ^ ((uint64_t)k->v6 << 40);
@@ -532,7 +608,51 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     return;
   tb_s(o, ", length ");
   tb_u(o, len);
-  if (i + 1 < c->pkt->count) {
+  if (c->vflag && (t->flags & CAPKIT_TCP_RST) && len) {
+    /* tcpdump -v: the reset's data as text, at most 30 bytes, those
+     * captured */
+    const uint8_t *d = c->pkt->data + l->offset + t->doff;
+    uint32_t n = len > 30 ? 30 : len, have = c->pkt->caplen - l->offset;
+    have = have > t->doff ? have - t->doff : 0;
+    tb_s(o, have < len ? " [!RST" : " [RST"); /* '!': not all captured */
+    tb_s(o, len > 30 ? "+ " : " ");
+    for (uint32_t k = 0; k < n && k < have; k++)
+      tcpdump_char(o, d[k]);
+    tb_c(o, ']');
+    return;
+  }
+  if (c->vflag && i + 1 < c->pkt->count &&
+      c->pkt->layers[i + 1].type == CAPKIT_LAYER_HTTP &&
+      c->pkt->layers[i + 1].u.http.line_len) { /* a first line found */
+    /* tcpdump -v: every line of the payload on its own, "[|http]" where
+     * the captured bytes end before the segment or a line does */
+    tb_s(o, ": HTTP, length: ");
+    tb_u(o, len);
+    const uint8_t *d = c->pkt->data;
+    uint32_t k = l->offset + t->doff, stop = k + len;
+    uint32_t have = c->pkt->caplen < stop ? c->pkt->caplen : stop;
+    while (k < stop) {
+      uint32_t e = k;
+      while (e < have && d[e] != '\n')
+        e++;
+      int whole = e < have; /* the line's end was captured */
+      if (whole || have >= stop) {
+        /* a last line without an end is shown only when the segment was
+         * captured whole */
+        uint32_t n = e - k;
+        if (whole && n && d[e - 1] == '\r')
+          n--;
+        tb_s(o, "\n\t");
+        for (uint32_t j = 0; j < n; j++)
+          tcpdump_char(o, d[k + j]);
+      }
+      if (!whole) {
+        tb_s(o, " [|http]");
+        break;
+      }
+      k = e + 1;
+    }
+  } else if (i + 1 < c->pkt->count) {
     const capkit_layer *a = &c->pkt->layers[i + 1];
     if (a->type == CAPKIT_LAYER_HTTP && a->u.http.line_len) {
       tb_s(o, ": HTTP: ");
@@ -631,6 +751,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_c(o, '$');
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
+    if (c->vflag > 1 && d->qdcount && d->qname_off) {
+      /* tcpdump -vv: the first question again */
+      tb_s(o, " q: ");
+      tb_s(o, dns_type_name(d->qtype, tb, sizeof tb));
+      tb_s(o, "? ");
+      capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
+      tb_s(o, nb);
+    }
     tb_c(o, ' ');
     tb_u(o, d->ancount);
     tb_c(o, '/');
@@ -651,6 +779,7 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         bad = 1;
     }
     for (unsigned a = 0; a < d->ancount && !bad; a++) {
+      uint32_t name_off = off;
       if (dns_skip_name(p, &off, end)) {
         bad = 1;
         break;
@@ -664,6 +793,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       off += 10;
       tb_s(o, a ? "," : "");
       tb_c(o, ' ');
+      if (c->vflag) { /* tcpdump -v: the owner's name first */
+        if (capkit_dns_name(c->pkt, d->msg_off, name_off, nb, sizeof nb) < 0) {
+          bad = 1;
+          break;
+        }
+        tb_s(o, nb);
+        tb_c(o, ' ');
+      }
       tb_s(o, dns_type_name(type, tb, sizeof tb));
       if (off + rdlen > end) {
         bad = 1;
@@ -790,27 +927,35 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_u(o, u->len);
     return;
   }
-  /* tcpdump -v verifies UDP over IPv6, -vv over IPv4 too */
-  int v6 = net->type == CAPKIT_LAYER_IPV6;
-  if (c->vflag > !v6 && !c->quiet) {
-    if (l->csum == CAPKIT_CSUM_NONE)
-      tb_s(o, "[no cksum] ");
-    else if (l->csum == CAPKIT_CSUM_GOOD)
-      tb_s(o, "[udp sum ok] ");
-    else if (l->csum == CAPKIT_CSUM_BAD) {
-      tb_s(o, "[bad udp cksum 0x");
-      tb_x(o, u->checksum, 4);
-      tb_s(o, " -> 0x");
-      tb_x(o, l4_shouldbe(c, net, l, 17, u->len ? u->len : l->len + l->payload_len, u->checksum), 4);
-      tb_s(o, "!] ");
-    }
-  }
   uint32_t len = l->payload_len; /* u->len - 8, or a jumbogram's */
   uint32_t iplen = ip_payload(c, net, i);
   int longer = (l->status & CAPKIT_LAYER_MALFORMED) && iplen >= 8 &&
                len > iplen - 8 && !(net->status & CAPKIT_LAYER_FRAGMENT);
   if (longer)
     len = iplen - 8;
+  /* tcpdump -v verifies UDP over IPv6, -vv over IPv4 too; a length beyond
+   * the datagram's is verified over the datagram */
+  int v6 = net->type == CAPKIT_LAYER_IPV6;
+  if (c->vflag > !v6) {
+    int verdict = l->csum;
+    uint32_t clen = u->len ? u->len : l->len + l->payload_len;
+    if (longer && u->checksum && l->offset + iplen <= c->pkt->caplen) {
+      clen = iplen;
+      verdict = l4_sum(c, net, l, 17, clen) == 0xffff ? CAPKIT_CSUM_GOOD
+                                                      : CAPKIT_CSUM_BAD;
+    }
+    if (verdict == CAPKIT_CSUM_NONE)
+      tb_s(o, "[no cksum] ");
+    else if (verdict == CAPKIT_CSUM_GOOD)
+      tb_s(o, "[udp sum ok] ");
+    else if (verdict == CAPKIT_CSUM_BAD) {
+      tb_s(o, "[bad udp cksum 0x");
+      tb_x(o, u->checksum, 4);
+      tb_s(o, " -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 17, clen, u->checksum), 4);
+      tb_s(o, "!] ");
+    }
+  }
   /* tcpdump -q decodes nothing over UDP */
   const capkit_layer *a =
       i + 1 < c->pkt->count && !c->quiet ? &c->pkt->layers[i + 1] : 0;
