@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# print.sh - capkit print and print -v against another build of capkit (a
+# print.sh - capkit print and its field dump against another build of capkit (a
 # baseline: BASE=/path/to/capkit) on the same capture in one run, output to
 # /dev/null, median of RUNS (hyperfine when installed, else /usr/bin/time in
 # a loop). The corpus comes from the shared generator,
@@ -24,19 +24,24 @@ cc -O2 -o "$tmp/gen_corpus" "$shared/gen_corpus.c"
 "$tmp/gen_corpus" -b "$SIZE" "$tmp/in.pcap" >/dev/null
 ls -l "$tmp/in.pcap"
 cat "$tmp/in.pcap" >/dev/null # warm the page cache
+# the field dump: -v before tcpdump's -v took the letter, --fields since
+bv=-v nv=-v
+"$BASE" print --help | grep -q -- --fields && bv=--fields
+"$CAPKIT" print --help | grep -q -- --fields && nv=--fields
 # same output from both builds first (else the comparison means nothing)
-for o in "" -v; do
+for o in "" fields; do
+  b=${o:+$bv} n=${o:+$nv}
   # shellcheck disable=SC2086
-  if ! cmp -s <("$BASE" print $o "$tmp/in.pcap") <("$CAPKIT" print $o "$tmp/in.pcap"); then
-    echo "note: print $o output differs between the builds" >&2
+  if ! cmp -s <("$BASE" print $b "$tmp/in.pcap") <("$CAPKIT" print $n "$tmp/in.pcap"); then
+    echo "note: print $n output differs between the builds" >&2
   fi
 done
 if command -v hyperfine >/dev/null; then
   hyperfine -N -w 1 -r "$RUNS" --export-markdown "$tmp/res.md" \
     -n "base print" "$BASE print $tmp/in.pcap" \
     -n "new print" "$CAPKIT print $tmp/in.pcap" \
-    -n "base print -v" "$BASE print -v $tmp/in.pcap" \
-    -n "new print -v" "$CAPKIT print -v $tmp/in.pcap" >/dev/null
+    -n "base print $bv" "$BASE print $bv $tmp/in.pcap" \
+    -n "new print $nv" "$CAPKIT print $nv $tmp/in.pcap" >/dev/null
   cat "$tmp/res.md"
   exit 0
 fi
@@ -54,8 +59,11 @@ run() {
           n, t[int((NR + 1) / 2)], t[1], t[NR], u, m }'
   rm -f "$tmp/t.$$"
 }
-for o in "" -v; do
+for o in "" fields; do
+  b=${o:+$bv} n=${o:+$nv}
   # alternate the builds so that both see the same machine load
-  run "base print $o" "$BASE" print $o "$tmp/in.pcap"
-  run "new print $o" "$CAPKIT" print $o "$tmp/in.pcap"
+  # shellcheck disable=SC2086
+  run "base print $b" "$BASE" print $b "$tmp/in.pcap"
+  # shellcheck disable=SC2086
+  run "new print $n" "$CAPKIT" print $n "$tmp/in.pcap"
 done

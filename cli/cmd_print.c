@@ -15,24 +15,42 @@ static const char print_usage[] =
     "usage: capkit print [OPTIONS] FILE...\n"
     "       capkit show  [OPTIONS] FILE...\n\n"
     "Decode every packet and print one line per packet, in the style of\n"
-    "'tcpdump -nn' (times in UTC).\n\n"
+    "'tcpdump -nn' (times in UTC). tcpdump's own spellings work too.\n\n"
     "  -e, --link          show link-layer headers (MAC addresses, VLAN tags,\n"
     "                      EtherType, SLL and loopback headers)\n"
     "  -S, --absolute      absolute TCP sequence numbers (by default, as in\n"
     "                      tcpdump, they are relative to the first packet of\n"
     "                      each connection, or its latest SYN)\n"
-    "  -v, --verbose       add one indented line per layer with every field,\n"
-    "                      checksums verified\n"
-    "  -x, --hex           add a hex dump of each packet (all captured bytes,\n"
-    "                      laid out as by tcpdump -xx)\n"
+    "  -q, --quiet         less protocol detail, as tcpdump -q ('tcp 42';\n"
+    "                      UDP payloads not decoded)\n"
+    "  -v, --verbose       tcpdump's -v detail: IPv4 header and options, IPv6\n"
+    "                      fields, TCP/UDP/ICMP checksums verified, DNS names,\n"
+    "                      HTTP header lines, ARP formats; -vv (or -vvv) as\n"
+    "                      tcpdump -vv; what has no such wording here yet\n"
+    "                      prints as without -v (see the man page)\n"
+    "  -V, --fields        add one indented line per layer with every field,\n"
+    "                      checksums verified (this was -v before tcpdump's\n"
+    "                      -v took the letter)\n"
+    "  -x                  hex dump of each packet from the network layer on\n"
+    "                      (tcpdump -x: link header left out; before, -x was\n"
+    "                      -xx)\n"
+    "  -xx, --hex          hex dump of every captured byte (tcpdump -xx)\n"
+    "  -X, -XX             as -x, -xx, with an ASCII column (tcpdump -X, -XX)\n"
+    "  -A, -AA             the packet as ASCII text, from the network layer\n"
+    "                      on or (-AA) with the link header (tcpdump -A)\n"
     "      --json          one JSON object per packet (NDJSON) with every\n"
     "                      decoded field instead of lines (strings always\n"
     "                      valid UTF-8: other bytes become \\u00XX)\n"
-    "  -t, --time FMT      abs (HH:MM:SS.ffffff, the default), date (with the\n"
-    "                      date), epoch (seconds.ffffff), rel (since the first\n"
-    "                      packet), delta (since the previous packet), none\n"
-    "                      (tcpdump: default, -tttt, -tt, -ttttt, -ttt, -t)\n"
+    "  -t, -tt, -ttt, -tttt, -ttttt\n"
+    "                      as in tcpdump: no time, seconds since 1970, delta\n"
+    "                      since the previous packet, date and time, since\n"
+    "                      the first packet\n"
+    "      --time FMT      the same by name: abs (HH:MM:SS.ffffff, the\n"
+    "                      default), none, epoch, delta, date, rel ('-t FMT'\n"
+    "                      with one of these names still works)\n"
     "      --nano          nanosecond time stamps (9 digits)\n"
+    "  -r FILE             read FILE (as tcpdump -r; FILE operands work too)\n"
+    "  -n, -nn             accepted and ignored: names are never resolved\n"
     "  -c, --count N       stop after N packets\n"
     "  -f, --filter EXPR   only packets matching the BPF expression (tcpdump\n"
     "                      filter language)\n"
@@ -67,26 +85,89 @@ static int time_format(const char *s) {
   return -1;
 }
 
+/* tcpdump's -t takes no value, capkit's took one: "-t NAME" with NAME a
+ * time format name stays capkit's, every other -t is counted as tcpdump's.
+ * Rewrites those pairs in ARGV (a copy) to "--time" NAME. Option values
+ * (-c, -f, -r) are stepped over, and nothing after "--" is looked at. */
+static void old_time_option(int argc, char **argv) {
+  static char long_time[] = "--time";
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--"))
+      return;
+    if (!strcmp(a, "--count") || !strcmp(a, "--filter") ||
+        !strcmp(a, "--time")) {
+      i++;
+      continue;
+    }
+    if (a[0] != '-' || a[1] == '-' || !a[1])
+      continue;
+    if (!strcmp(a, "-t") && i + 1 < argc && time_format(argv[i + 1]) >= 0) {
+      argv[i++] = long_time;
+      continue;
+    }
+    for (const char *q = a + 1; *q; q++)
+      if (strchr("cfr", *q)) { /* a value follows: here or next */
+        i += !q[1];
+        break;
+      }
+  }
+}
+
+/* The printer flags of tcpdump's counted letters: which dump (-X, then -x,
+ * then -A, as tcpdump picks) and how verbose. */
+static unsigned letter_flags(int x, int X, int A, int v) {
+  unsigned f = 0;
+  if (X)
+    f |= CAPKIT_PRINT_HEX_ASCII |
+         (X > 1 ? CAPKIT_PRINT_HEX : CAPKIT_PRINT_HEX_NET);
+  else if (x)
+    f |= x > 1 ? CAPKIT_PRINT_HEX : CAPKIT_PRINT_HEX_NET;
+  else if (A)
+    f |= A > 1 ? CAPKIT_PRINT_ASCII_LINK : CAPKIT_PRINT_ASCII;
+  if (v)
+    f |= v > 1 ? CAPKIT_PRINT_VERBOSE2 : CAPKIT_PRINT_VERBOSE;
+  return f;
+}
+
 int cmd_print(int argc, char **argv) {
   static const struct option opts[] = {
       {"link", no_argument, NULL, 'e'},
       {"absolute", no_argument, NULL, 'S'},
+      {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
-      {"hex", no_argument, NULL, 'x'},
+      {"fields", no_argument, NULL, 'V'},
+      {"hex", no_argument, NULL, 'H'},
       {"json", no_argument, NULL, 'J'},
-      {"time", required_argument, NULL, 't'},
+      {"time", required_argument, NULL, 'T'},
       {"nano", no_argument, NULL, 'N'},
       {"count", required_argument, NULL, 'c'},
       {"filter", required_argument, NULL, 'f'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
+  static const int tcount_fmt[] = {
+      CAPKIT_PRINT_TIME_ABS,   CAPKIT_PRINT_TIME_NONE, CAPKIT_PRINT_TIME_EPOCH,
+      CAPKIT_PRINT_TIME_DELTA, CAPKIT_PRINT_TIME_DATE, CAPKIT_PRINT_TIME_REL};
   unsigned flags = 0;
-  int tfmt = CAPKIT_PRINT_TIME_ABS;
+  int tfmt = CAPKIT_PRINT_TIME_ABS, tcount = 0, nx = 0, nX = 0, nA = 0,
+      nv = 0;
   uint64_t count = UINT64_MAX;
   const char *filter = NULL;
-  int ch;
+  int ch, npath = 0;
+  /* the files: -r ones and operands; a copy of argv for the -t rewrite */
+  char **av = malloc(2 * ((size_t)argc + 1) * sizeof *av);
+  if (!av) {
+    cli_err("print", "out of memory");
+    return EXIT_IO;
+  }
+  char **paths = av + argc + 1;
+  memcpy(av, argv, (size_t)argc * sizeof *av);
+  av[argc] = NULL;
+  old_time_option(argc, av);
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "eSvxt:c:f:h", opts, NULL)) != -1) {
+  int code = EXIT_OK;
+  while ((ch = getopt_long(argc, av, "eSqvVxXAntr:c:f:h", opts, NULL)) !=
+         -1) {
     switch (ch) {
     case 'S':
       flags |= CAPKIT_PRINT_ABSOLUTE;
@@ -94,11 +175,28 @@ int cmd_print(int argc, char **argv) {
     case 'e':
       flags |= CAPKIT_PRINT_LINK;
       break;
+    case 'q':
+      flags |= CAPKIT_PRINT_QUIET;
+      break;
     case 'v':
+      nv++;
+      break;
+    case 'V':
       flags |= CAPKIT_PRINT_FIELDS;
       break;
     case 'x':
-      flags |= CAPKIT_PRINT_HEX;
+      nx++;
+      break;
+    case 'H':
+      nx = 2;
+      break;
+    case 'X':
+      nX++;
+      break;
+    case 'A':
+      nA++;
+      break;
+    case 'n': /* names are never resolved */
       break;
     case 'J':
       flags |= CAPKIT_PRINT_JSON;
@@ -107,43 +205,67 @@ int cmd_print(int argc, char **argv) {
       flags |= CAPKIT_PRINT_NANO;
       break;
     case 't':
+      if (++tcount > 5)
+        code = cli_usage_error("print", "-t given more than 5 times");
+      break;
+    case 'T':
       if ((tfmt = time_format(optarg)) < 0)
-        return cli_usage_error("print", "unknown time format '%s'", optarg);
+        code = cli_usage_error("print", "unknown time format '%s'", optarg);
+      tcount = 0;
+      break;
+    case 'r':
+      paths[npath++] = optarg;
       break;
     case 'c':
       if (cli_parse_u64(optarg, &count) != 0)
-        return cli_usage_error("print", "bad count '%s'", optarg);
+        code = cli_usage_error("print", "bad count '%s'", optarg);
       break;
     case 'f':
       filter = optarg;
       break;
     case 'h':
       fputs(print_usage, stdout);
+      free(av);
       return EXIT_OK;
     default:
-      return cli_usage_error("print", "invalid option");
+      code = cli_usage_error("print", "invalid option");
+      break;
+    }
+    if (code) { /* the first problem only */
+      free(av);
+      return code;
     }
   }
-  if (optind >= argc)
-    return cli_usage_error("print", "expected at least one FILE");
-  if (cli_stdin_once("print", argc - optind, argv + optind))
-    return EXIT_USAGE;
+  while (optind < argc)
+    paths[npath++] = av[optind++];
+  if (tcount)
+    tfmt = tcount_fmt[tcount];
+  flags |= letter_flags(nx, nX, nA, nv);
+  if (!npath)
+    code = cli_usage_error("print", "expected at least one FILE");
+  else if (cli_stdin_once("print", npath, paths))
+    code = EXIT_USAGE;
+  if (code) {
+    free(av);
+    return code;
+  }
   capkit_filter *flt = NULL;
   capkit_printer *pr = capkit_printer_new(flags);
   if (!pr || (filter && !(flt = capkit_filter_new(filter)))) {
     capkit_filter_free(flt);
     capkit_printer_free(pr);
+    free(av);
     cli_err("print", "out of memory");
     return EXIT_IO;
   }
   capkit_printer_set_time(pr, tfmt);
   capkit_printer_set_ifname(pr, capkit_ifname_local, NULL);
-  int code = EXIT_OK, werr = 0;
+  int werr = 0;
   uint64_t shown = 0;
-  for (int fi = optind; fi < argc && shown < count; fi++) {
+  for (int fi = 0; fi < npath && shown < count; fi++) {
     flush_text(pr, &werr);
     cli_input in;
-    int oc = cli_input_open(&in, "print", argv[fi], flt);
+    int oc = cli_input_open(&in, "print", paths[fi], flt);
     if (oc == EXIT_USAGE) {
       code = oc;
       break;
@@ -183,5 +305,6 @@ int cmd_print(int argc, char **argv) {
     code = EXIT_IO;
   capkit_filter_free(flt);
   capkit_printer_free(pr);
+  free(av);
   return code;
 }

@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "-S"))
       flags |= CAPKIT_PRINT_ABSOLUTE;
     else if (!strcmp(argv[i], "-x"))
-      flags |= CAPKIT_PRINT_HEX;
+      flags |= CAPKIT_PRINT_HEX_NET; /* tcpdump -x: from the network layer */
     else if (n >= 2 && n <= 6 && strspn(argv[i] + 1, "t") == n - 1 &&
              argv[i][0] == '-')
       tfmt = tfmts[n - 2];

@@ -30,14 +30,41 @@ extern "C" {
 #define CAPKIT_PRINT_LINK 0x01u     /* -e: link-layer headers */
 #define CAPKIT_PRINT_ABSOLUTE 0x02u /* -S: absolute TCP sequence numbers */
 #define CAPKIT_PRINT_FIELDS 0x04u   /* after the line, one indented line per
-                                       layer with every field (capkit's -v;
-                                       checksums verified) */
-#define CAPKIT_PRINT_HEX 0x08u      /* -xx: hex dump of every captured byte */
+                                       layer with every field (capkit's
+                                       --fields; checksums verified) */
+#define CAPKIT_PRINT_HEX 0x08u      /* -xx: hex dump of every captured byte,
+                                       link header included */
 #define CAPKIT_PRINT_JSON 0x10u     /* one JSON object per packet (NDJSON)
                                        with every field, instead of lines;
                                        the other flags but ABSOLUTE are
                                        ignored */
 #define CAPKIT_PRINT_NANO 0x20u     /* nanosecond times (9 digits), else 6 */
+#define CAPKIT_PRINT_HEX_NET 0x40u  /* -x: hex dump from the network layer
+                                       on (link-layer headers left out, and
+                                       nothing when only they were
+                                       captured); HEX wins over it */
+#define CAPKIT_PRINT_HEX_ASCII 0x80u /* with HEX (-XX) or HEX_NET (-X), and
+                                        alone as -X: an ASCII column beside
+                                        the hex, '.' for bytes that are not
+                                        printable */
+#define CAPKIT_PRINT_ASCII 0x100u   /* -A: the bytes from the network layer
+                                       on as text (tabs, spaces and line
+                                       ends kept, CR before LF dropped,
+                                       other unprintables as '.'); a hex
+                                       dump flag wins over it */
+#define CAPKIT_PRINT_ASCII_LINK 0x200u /* -AA: as ASCII, link header
+                                          included */
+#define CAPKIT_PRINT_QUIET 0x400u   /* -q: less protocol detail ("tcp 42",
+                                       UDP payloads not decoded, EtherTypes
+                                       by name only) */
+#define CAPKIT_PRINT_VERBOSE 0x800u /* -v: tcpdump's detail: the IPv4 and
+                                       IPv6 header fields, TCP, UDP and
+                                       ICMP checksums verified, ARP address
+                                       formats; the protocols it has no
+                                       -v wording for here print as
+                                       without it */
+#define CAPKIT_PRINT_VERBOSE2 0x1000u /* -vv: more of it (implies -v): the
+                                         UDP checksum over IPv4 too */
 
 /* Time stamp formats (capkit_printer_set_time), all in UTC. */
 typedef enum capkit_print_time {

@@ -58,6 +58,197 @@ static void tcp_flags(tbuf *o, uint16_t f) {
   tb_mem(o, t, capkit__tcp_flags(t, f));
 }
 
+/* ---- tcpdump -v ---------------------------------------------------------- */
+
+/* The value a checksum field holding FIELD should have had, when the ones'
+ * complement sum over everything it covers is TOTAL (RFC 1624's
+ * incremental form, as tcpdump reports it). */
+static uint16_t csum_shouldbe(uint16_t field, uint16_t total) {
+  uint32_t v = (uint32_t)field + (uint16_t)~total;
+  v = (v & 0xffffu) + (v >> 16);
+  v = (v & 0xffffu) + (v >> 16);
+  return (uint16_t)v;
+}
+
+/* The ones' complement sum over the pseudo header of NET (addresses,
+ * PROTO, LEN) and the LEN bytes of the layer L. */
+static uint16_t l4_sum(const pctx *c, const capkit_layer *net,
+                       const capkit_layer *l, uint8_t proto, uint32_t len) {
+  uint8_t ph[40];
+  size_t n;
+  memset(ph, 0, sizeof ph);
+  if (net->type == CAPKIT_LAYER_IPV4) {
+    memcpy(ph, net->u.ipv4.src, 4);
+    memcpy(ph + 4, net->u.ipv4.dst, 4);
+    ph[9] = proto;
+    ph[10] = (uint8_t)(len >> 8);
+    ph[11] = (uint8_t)len;
+    n = 12;
+  } else {
+    memcpy(ph, net->u.ipv6.src, 16);
+    memcpy(ph + 16, net->u.ipv6.dst, 16);
+    for (int k = 0; k < 4; k++)
+      ph[32 + k] = (uint8_t)(len >> (24 - 8 * k));
+    ph[39] = proto;
+    n = 40;
+  }
+  return capkit_inet_sum(c->pkt->data + l->offset, len,
+                         capkit_inet_sum(ph, n, 0));
+}
+
+/* What the checksum of a verified layer should be (its verdict BAD). */
+static uint16_t l4_shouldbe(const pctx *c, const capkit_layer *net,
+                            const capkit_layer *l, uint8_t proto,
+                            uint32_t len, uint16_t field) {
+  return csum_shouldbe(field, l4_sum(c, net, l, proto, len));
+}
+
+/* ", options (NOP,RR 10.0.0.1,EOL)": the N option bytes at D as tcpdump
+ * -v names them (the timestamp option only by name). A length that cannot
+ * be ends the list; route addresses are read on as tcpdump reads them, up
+ * to END. */
+static void ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
+                         const uint8_t *end) {
+  tb_s(o, ", options (");
+  for (uint32_t i = 0; i < n;) {
+    if (i)
+      tb_c(o, ',');
+    uint8_t k = d[i];
+    const char *nm = k == 0      ? "EOL"
+                     : k == 1    ? "NOP"
+                     : k == 7    ? "RR"
+                     : k == 0x83 ? "LSRR"
+                     : k == 0x89 ? "SSRR"
+                     : k == 0x44 ? "timestamp"
+                     : k == 0x94 ? "RA"
+                     : k == 0x82 ? "security"
+                                 : NULL;
+    if (nm)
+      tb_s(o, nm);
+    else {
+      tb_s(o, "unknown ");
+      tb_u(o, k);
+    }
+    if (k == 0)
+      break;
+    if (k == 1) {
+      i++;
+      continue;
+    }
+    uint32_t len = i + 1 < n ? d[i + 1] : 0;
+    if (len < 2 || len > n - i) {
+      tb_s(o, " [bad length ");
+      tb_u(o, len);
+      tb_c(o, ']');
+      break;
+    }
+    const uint8_t *q = d + i;
+    if (k == 7 || k == 0x83 || k == 0x89) {
+      unsigned ptr = len >= 3 ? q[2] : 0;
+      if (len < 3 || (len - 3) % 4) {
+        tb_s(o, " [bad length ");
+        tb_u(o, len);
+        tb_c(o, ']');
+      }
+      if (ptr < 4 || ptr % 4 || ptr > len + 1) {
+        tb_s(o, " [bad ptr ");
+        tb_u(o, ptr);
+        tb_c(o, ']');
+      }
+      for (uint32_t a = 3; a < len && q + a + 4 <= end; a += 4) {
+        tb_c(o, ' ');
+        tb_ip4(o, q + a);
+        if (ptr > a + 1) /* recorded already */
+          tb_c(o, ',');
+      }
+    } else if (k == 0x94) {
+      if (len != 4) {
+        tb_s(o, " [bad length ");
+        tb_u(o, len);
+        tb_c(o, ']');
+      } else if (rd16(q + 2)) {
+        tb_s(o, " value ");
+        tb_u(o, rd16(q + 2));
+      }
+    }
+    i += len;
+  }
+  tb_c(o, ')');
+}
+
+/* "(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length
+ * 60)" and the line break tcpdump -v puts after it. */
+static void ipv4_verbose(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  const capkit_ipv4 *h = &l->u.ipv4;
+  static const char *const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
+  const uint8_t *d = c->pkt->data + l->offset;
+  tb_s(o, "(tos 0x");
+  tb_x(o, h->tos, 1);
+  tb_s(o, ecn[h->tos & 3]);
+  if (h->ttl) {
+    tb_s(o, ", ttl ");
+    tb_u(o, h->ttl);
+  }
+  tb_s(o, ", id ");
+  tb_u(o, h->id);
+  tb_s(o, ", offset ");
+  tb_u(o, h->frag_off);
+  tb_s(o, ", flags [");
+  int nf = 0;
+  if (h->mf)
+    tb_s(o, "+"), nf++;
+  if (h->df)
+    tb_s(o, nf++ ? ", DF" : "DF");
+  if (d[6] & 0x80)
+    tb_s(o, nf++ ? ", rsvd" : "rsvd");
+  if (!nf)
+    tb_s(o, "none");
+  tb_s(o, "], proto ");
+  tb_s(o, capkit__ipproto_vname(h->proto));
+  tb_s(o, " (");
+  tb_u(o, h->proto);
+  tb_s(o, "), length ");
+  tb_u(o, h->total_len);
+  if (h->opt_len)
+    ipv4_options(o, d + 20, h->opt_len, c->pkt->data + c->pkt->caplen);
+  if (l->csum == CAPKIT_CSUM_BAD) {
+    tb_s(o, ", bad cksum ");
+    tb_x(o, h->checksum, 1);
+    tb_s(o, " (->");
+    tb_x(o, csum_shouldbe(h->checksum, capkit_inet_sum(d, h->ihl, 0)), 1);
+    tb_s(o, ")!");
+  }
+  tb_s(o, ")\n    ");
+}
+
+/* "(class 0x20, flowlabel 0x12345, hlim 9, next-header UDP (17) payload
+ * length: 12) " */
+static void ipv6_verbose(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  const capkit_ipv6 *h = &l->u.ipv6;
+  tb_c(o, '(');
+  if (h->tclass) {
+    tb_s(o, "class 0x");
+    tb_x(o, h->tclass, 2);
+    tb_s(o, ", ");
+  }
+  if (h->flow) {
+    tb_s(o, "flowlabel 0x");
+    tb_x(o, h->flow, 5);
+    tb_s(o, ", ");
+  }
+  tb_s(o, "hlim ");
+  tb_u(o, h->hlim);
+  tb_s(o, ", next-header ");
+  tb_s(o, capkit__ipproto_vname(h->next));
+  tb_s(o, " (");
+  tb_u(o, h->next);
+  tb_s(o, ") payload length: ");
+  tb_u(o, h->payload_len);
+  tb_s(o, ") ");
+}
+
 /* ---- one line --------------------------------------------------------- */
 
 static void put_addr(tbuf *o, const capkit_layer *net, int dst) {
@@ -232,6 +423,7 @@ static int tcp_options(tbuf *o, const uint8_t *d, uint32_t n, uint32_t have,
 }
 
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen);
+static void tcpdump_char(tbuf *o, uint8_t ch);
 
 static uint64_t tseq_hash(const tseq *k) {
   uint64_t h = 0xcbf29ce484222325ull ^ k->ports ^ ((uint64_t)k->v6 << 40);
@@ -339,9 +531,15 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   if (l->len >= 20 && t->doff > seglen && t->doff >= 20) {
     /* tcpdump judges the header length against the segment first */
     put_endpoints(c, net, 1, t->sport, t->dport);
-    tb_s(o, "Flags [");
-    tcp_flags(o, t->flags);
-    tb_s(o, "] [bad hdr length ");
+    if (c->quiet) { /* tcpdump -q: the length less the header, mod 2^32 */
+      tb_s(o, "tcp ");
+      tb_u(o, (uint32_t)(seglen - t->doff));
+    } else {
+      tb_s(o, "Flags [");
+      tcp_flags(o, t->flags);
+      tb_c(o, ']');
+    }
+    tb_s(o, " [bad hdr length ");
     tb_u(o, t->doff);
     tb_s(o, " - too long, > ");
     tb_u(o, seglen);
@@ -363,13 +561,30 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_s(o, " - too short, < 20]");
     return;
   }
+  if (c->quiet) { /* tcpdump -q: the payload length only */
+    tb_s(o, "tcp ");
+    tb_u(o, l->payload_len);
+    return;
+  }
   tb_s(o, "Flags [");
   tcp_flags(o, t->flags);
   tb_c(o, ']');
+  if (c->vflag && (l->csum == CAPKIT_CSUM_GOOD || l->csum == CAPKIT_CSUM_BAD)) {
+    /* tcpdump -v: verified when the whole segment was captured */
+    tb_s(o, ", cksum 0x");
+    tb_x(o, t->checksum, 4);
+    if (l->csum == CAPKIT_CSUM_GOOD) {
+      tb_s(o, " (correct)");
+    } else {
+      tb_s(o, " (incorrect -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 6, seglen, t->checksum), 4);
+      tb_c(o, ')');
+    }
+  }
   uint32_t len = l->payload_len, seq, ack, sack_base;
   tcp_relative(c, net, t, &seq, &ack, &sack_base);
   if ((t->flags & (CAPKIT_TCP_SYN | CAPKIT_TCP_FIN | CAPKIT_TCP_RST)) ||
-      len) {
+      len || c->vflag > 1) { /* -vv: the sequence number always */
     tb_s(o, ", seq ");
     tb_u(o, seq);
     if (len) {
@@ -393,7 +608,51 @@ static void line_tcp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     return;
   tb_s(o, ", length ");
   tb_u(o, len);
-  if (i + 1 < c->pkt->count) {
+  if (c->vflag && (t->flags & CAPKIT_TCP_RST) && len) {
+    /* tcpdump -v: the reset's data as text, at most 30 bytes, those
+     * captured */
+    const uint8_t *d = c->pkt->data + l->offset + t->doff;
+    uint32_t n = len > 30 ? 30 : len, have = c->pkt->caplen - l->offset;
+    have = have > t->doff ? have - t->doff : 0;
+    tb_s(o, have < len ? " [!RST" : " [RST"); /* '!': not all captured */
+    tb_s(o, len > 30 ? "+ " : " ");
+    for (uint32_t k = 0; k < n && k < have; k++)
+      tcpdump_char(o, d[k]);
+    tb_c(o, ']');
+    return;
+  }
+  if (c->vflag && i + 1 < c->pkt->count &&
+      c->pkt->layers[i + 1].type == CAPKIT_LAYER_HTTP &&
+      c->pkt->layers[i + 1].u.http.line_len) { /* a first line found */
+    /* tcpdump -v: every line of the payload on its own, "[|http]" where
+     * the captured bytes end before the segment or a line does */
+    tb_s(o, ": HTTP, length: ");
+    tb_u(o, len);
+    const uint8_t *d = c->pkt->data;
+    uint32_t k = l->offset + t->doff, stop = k + len;
+    uint32_t have = c->pkt->caplen < stop ? c->pkt->caplen : stop;
+    while (k < stop) {
+      uint32_t e = k;
+      while (e < have && d[e] != '\n')
+        e++;
+      int whole = e < have; /* the line's end was captured */
+      if (whole || have >= stop) {
+        /* a last line without an end is shown only when the segment was
+         * captured whole */
+        uint32_t n = e - k;
+        if (whole && n && d[e - 1] == '\r')
+          n--;
+        tb_s(o, "\n\t");
+        for (uint32_t j = 0; j < n; j++)
+          tcpdump_char(o, d[k + j]);
+      }
+      if (!whole) {
+        tb_s(o, " [|http]");
+        break;
+      }
+      k = e + 1;
+    }
+  } else if (i + 1 < c->pkt->count) {
     const capkit_layer *a = &c->pkt->layers[i + 1];
     if (a->type == CAPKIT_LAYER_HTTP && a->u.http.line_len) {
       tb_s(o, ": HTTP: ");
@@ -492,6 +751,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_c(o, '$');
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
+    if (c->vflag > 1 && d->qdcount && d->qname_off) {
+      /* tcpdump -vv: the first question again */
+      tb_s(o, " q: ");
+      tb_s(o, dns_type_name(d->qtype, tb, sizeof tb));
+      tb_s(o, "? ");
+      capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
+      tb_s(o, nb);
+    }
     tb_c(o, ' ');
     tb_u(o, d->ancount);
     tb_c(o, '/');
@@ -512,6 +779,7 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
         bad = 1;
     }
     for (unsigned a = 0; a < d->ancount && !bad; a++) {
+      uint32_t name_off = off;
       if (dns_skip_name(p, &off, end)) {
         bad = 1;
         break;
@@ -525,6 +793,14 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       off += 10;
       tb_s(o, a ? "," : "");
       tb_c(o, ' ');
+      if (c->vflag) { /* tcpdump -v: the owner's name first */
+        if (capkit_dns_name(c->pkt, d->msg_off, name_off, nb, sizeof nb) < 0) {
+          bad = 1;
+          break;
+        }
+        tb_s(o, nb);
+        tb_c(o, ' ');
+      }
       tb_s(o, dns_type_name(type, tb, sizeof tb));
       if (off + rdlen > end) {
         bad = 1;
@@ -657,7 +933,32 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                len > iplen - 8 && !(net->status & CAPKIT_LAYER_FRAGMENT);
   if (longer)
     len = iplen - 8;
-  const capkit_layer *a = i + 1 < c->pkt->count ? &c->pkt->layers[i + 1] : 0;
+  /* tcpdump -v verifies UDP over IPv6, -vv over IPv4 too; a length beyond
+   * the datagram's is verified over the datagram */
+  int v6 = net->type == CAPKIT_LAYER_IPV6;
+  if (c->vflag > !v6) {
+    int verdict = l->csum;
+    uint32_t clen = u->len ? u->len : l->len + l->payload_len;
+    if (longer && u->checksum && l->offset + iplen <= c->pkt->caplen) {
+      clen = iplen;
+      verdict = l4_sum(c, net, l, 17, clen) == 0xffff ? CAPKIT_CSUM_GOOD
+                                                      : CAPKIT_CSUM_BAD;
+    }
+    if (verdict == CAPKIT_CSUM_NONE)
+      tb_s(o, "[no cksum] ");
+    else if (verdict == CAPKIT_CSUM_GOOD)
+      tb_s(o, "[udp sum ok] ");
+    else if (verdict == CAPKIT_CSUM_BAD) {
+      tb_s(o, "[bad udp cksum 0x");
+      tb_x(o, u->checksum, 4);
+      tb_s(o, " -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 17, clen, u->checksum), 4);
+      tb_s(o, "!] ");
+    }
+  }
+  /* tcpdump -q decodes nothing over UDP */
+  const capkit_layer *a =
+      i + 1 < c->pkt->count && !c->quiet ? &c->pkt->layers[i + 1] : 0;
   if (a && a->type == CAPKIT_LAYER_VXLAN) {
     tb_s(o, "VXLAN");
     if (a->status & CAPKIT_LAYER_TRUNCATED) {
@@ -719,11 +1020,22 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   tb_u(o, len);
 }
 
-static void line_icmp(pctx *c, const capkit_layer *l) {
+static void line_icmp(pctx *c, const capkit_layer *net,
+                      const capkit_layer *l) {
   tbuf *o = &c->o;
   const capkit_icmp *m = &l->u.icmp;
   uint32_t len = l->payload_len + (l->len >= 8 ? 8 : l->len);
   if (l->type == CAPKIT_LAYER_ICMPV6) {
+    if (c->vflag && l->csum == CAPKIT_CSUM_GOOD)
+      tb_s(o, "[icmp6 sum ok] "); /* tcpdump -v */
+    else if (c->vflag && l->csum == CAPKIT_CSUM_BAD) {
+      tb_s(o, "[bad icmp6 cksum 0x");
+      tb_x(o, m->checksum, 4);
+      tb_s(o, " -> 0x");
+      tb_x(o, l4_shouldbe(c, net, l, 58, l->len + l->payload_len, m->checksum),
+           4);
+      tb_s(o, "!] ");
+    }
     tb_s(o, "ICMP6, ");
     if (l->len < 1) {
       tb_s(o, "[|icmp6]");
@@ -745,6 +1057,8 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
       tb_u(o, m->id);
       tb_s(o, ", seq ");
       tb_u(o, m->seq);
+      if (c->vflag && !(l->status & CAPKIT_LAYER_TRUNCATED))
+        return; /* tcpdump -v: no length after an echo */
     } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
       /* port unreachable: the offending datagram's destination and port */
       const uint8_t *d = c->pkt->data + l->offset + 8;
@@ -758,12 +1072,19 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
         tb_u(o, rd16(d + 40 + 2));
       }
     } else if (m->type == 135 && l->len >= 24) {
+      if (c->vflag) { /* tcpdump -v: the length first */
+        tb_s(o, ", length ");
+        tb_u(o, l->payload_len + l->len);
+      }
       tb_s(o, ", who has ");
       tb_ip6(o, m->target);
-    } else if (m->type == 136 && l->len >= 24) {
+    } else if (m->type == 136 && l->len >= 24 && !c->vflag) {
       tb_s(o, ", tgt is ");
       tb_ip6(o, m->target);
     }
+    if (c->vflag && m->type == 135 && l->len >= 24 &&
+        !(l->status & CAPKIT_LAYER_TRUNCATED))
+      return;
     tb_s(o, ", length ");
     tb_u(o, l->payload_len + l->len);
     if (l->status & CAPKIT_LAYER_TRUNCATED)
@@ -847,6 +1168,14 @@ static void line_icmp(pctx *c, const capkit_layer *l) {
   }
   tb_s(o, ", length ");
   tb_u(o, len);
+  if (c->vflag && l->csum == CAPKIT_CSUM_BAD) { /* tcpdump -v */
+    const uint8_t *b = c->pkt->data + l->offset;
+    tb_s(o, " (wrong icmp cksum ");
+    tb_x(o, m->checksum, 1);
+    tb_s(o, " (->");
+    tb_x(o, csum_shouldbe(m->checksum, capkit_inet_sum(b, len, 0)), 1);
+    tb_s(o, ")!)");
+  }
   if (l->status & CAPKIT_LAYER_TRUNCATED)
     tb_s(o, " [|icmp]");
 }
@@ -861,6 +1190,8 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
     return;
   }
   int eth4 = a->hlen == 6 && a->plen == 4 && a->ptype == 0x0800;
+  if (eth4 && c->vflag && a->htype == 1)
+    tb_s(o, "Ethernet (len 6), IPv4 (len 4), "); /* tcpdump -v */
   if (!eth4) {
     tb_s(o, "htype ");
     tb_u(o, a->htype);
@@ -1007,6 +1338,8 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     tb_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     tb_s(o, " bytes missing! ");
   }
+  if (c->vflag)
+    v6 ? ipv6_verbose(c, l) : ipv4_verbose(c, l);
   if (v6 && p->origlen >= p->caplen && l->payload_len &&
       l->payload_len > p->origlen - l->offset - 40) {
     tb_s(o, "truncated-ip6 - "); /* tcpdump: no space after the '!' */
@@ -1081,7 +1414,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   if (j >= p->count) {
     put_endpoints(c, l, 0, 0, 0);
     uint8_t proto = v6 ? l->u.ipv6.proto : l->u.ipv4.proto;
-    tb_s(o, "ip-proto-");
+    tb_s(o, c->vflag ? " ip-proto-" : "ip-proto-"); /* tcpdump -v */
     tb_u(o, proto);
     tb_c(o, ' ');
     tb_u(o, l->payload_len);
@@ -1098,7 +1431,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   case CAPKIT_LAYER_ICMP:
   case CAPKIT_LAYER_ICMPV6:
     put_endpoints(c, l, 0, 0, 0);
-    line_icmp(c, t);
+    line_icmp(c, l, t);
     break;
   case CAPKIT_LAYER_GRE: {
     put_endpoints(c, l, 0, 0, 0);
@@ -1145,7 +1478,12 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   }
 }
 
-static void link_ethertype(tbuf *o, uint16_t t) {
+/* "ethertype IPv4 (0x0800)"; with -q, as tcpdump, the name alone */
+static void link_ethertype(const pctx *c, tbuf *o, uint16_t t) {
+  if (c->quiet) {
+    tb_s(o, ethertype_name(t));
+    return;
+  }
   tb_s(o, "ethertype ");
   tb_s(o, ethertype_name(t));
   tb_s(o, " (0x");
@@ -1223,7 +1561,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
         tb_s(o, ": ");
         return line_from(c, i + 1, 1);
       }
-      link_ethertype(o, l->u.eth.type);
+      link_ethertype(c, o, l->u.eth.type);
       tb_s(o, ", length ");
       tb_u(o, l->depth ? l->len + l->payload_len : p->origlen);
       tb_s(o, ": ");
@@ -1238,7 +1576,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       if (l->u.eth.is_8023)
         tb_s(o, "802.3");
       else
-        link_ethertype(o, l->u.eth.type);
+        link_ethertype(c, o, l->u.eth.type);
       tb_s(o, ", length ");
       tb_u(o, p->origlen);
       return i;
@@ -1260,7 +1598,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       if (l->u.vlan.type <= 1500) {
         tb_s(o, "802.3, ");
       } else {
-        link_ethertype(o, l->u.vlan.type);
+        link_ethertype(c, o, l->u.vlan.type);
         tb_s(o, ", ");
       }
       if (i + 1 >= p->count) {
@@ -1303,7 +1641,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       tb_x(o, k->oui, 6);
       tb_s(o, "), ");
       if (k->oui == 0)
-        link_ethertype(o, k->pid);
+        link_ethertype(c, o, k->pid);
       else {
         tb_s(o, "pid 0x");
         tb_x(o, k->pid, 4);
@@ -1351,16 +1689,18 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       }
       tb_mac(o, l->u.sll.addr, l->u.sll.halen <= 8 ? l->u.sll.halen : 8);
       tb_c(o, ' ');
-      link_ethertype(o, l->u.sll.protocol);
-      tb_s(o, ", length ");
-      tb_u(o, p->origlen);
-      tb_s(o, ": ");
+      if (!c->quiet) { /* tcpdump -q: no protocol, no length */
+        link_ethertype(c, o, l->u.sll.protocol);
+        tb_s(o, ", length ");
+        tb_u(o, p->origlen);
+        tb_s(o, ": ");
+      }
       if (i + 1 >= p->count)
         return i;
       return line_from(c, i + 1, 0);
     }
     if (i + 1 >= p->count) {
-      link_ethertype(o, l->u.sll.protocol);
+      link_ethertype(c, o, l->u.sll.protocol);
       tb_s(o, ", length ");
       tb_u(o, p->origlen);
       return i;
@@ -1373,13 +1713,17 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
     }
     if (c->link || i + 1 >= p->count) {
       uint32_t f = l->u.null.family;
-      tb_s(o, "AF ");
+      if (!c->quiet) /* tcpdump -q: the family's name alone */
+        tb_s(o, "AF ");
       tb_s(o, f == 2 ? "IPv4" : (f == 10 || f == 24 || f == 28 || f == 30)
                                    ? "IPv6"
                                    : "Unknown");
-      tb_s(o, " (");
-      tb_u(o, f);
-      tb_s(o, "), length ");
+      if (!c->quiet) {
+        tb_s(o, " (");
+        tb_u(o, f);
+        tb_c(o, ')');
+      }
+      tb_s(o, ", length ");
       tb_u(o, p->origlen);
       if (i + 1 >= p->count)
         return i;

@@ -269,3 +269,41 @@ size_t capkit__tcp_flags(char *out, uint16_t f) {
   out[n] = '\0';
   return n;
 }
+
+/* The protocol names of tcpdump -v ("proto TCP (6)", "next-header
+ * Options (0)"): capkit_ipproto_name()'s, but for the ones below. */
+const char *capkit__ipproto_vname(uint8_t p) {
+  switch (p) {
+  case 0:
+    return "Options";
+  case 8:
+    return "EGP";
+  case 9:
+    return "IGRP";
+  case 33:
+    return "DCCP";
+  case 46:
+    return "RSVP";
+  case 55:
+    return "Mobile IP";
+  case 59: /* tcpdump has no name for these two */
+  case 60:
+    return "unknown";
+  case 62:
+    return "Mobile IP (old)";
+  case 88:
+    return "EIGRP";
+  case 108:
+    return "Compressed IP";
+  case 113:
+    return "PGM";
+  case 135:
+    return "Mobility";
+  case 143:
+    return "Ethernet";
+  default: {
+    const char *n = capkit_ipproto_name(p);
+    return n ? n : "unknown";
+  }
+  }
+}

@@ -125,7 +125,9 @@ typedef struct capkit__tseq {
 struct capkit_printer {
   tbuf o;
   unsigned flags;
-  int absolute, link, verbose, hex, json, nano, tfmt;
+  int absolute, link, verbose, json, nano, tfmt;
+  int quiet, vflag; /* tcpdump's -q; -v count (0, 1, 2) */
+  int dump;         /* the dump after the line: one of DUMP_* (printer.c) */
   int ext_shown;   /* IPv6 extension headers printed: ports only */
   capkit__tseq *ts; /* open addressing */
   size_t nts, cts;
@@ -153,6 +155,7 @@ const char *capkit__csum_name(int c);
 const char *capkit__dhcp_msg_name(unsigned t);
 const char *capkit__ntp_mode_name(unsigned m);
 const char *capkit__tls_type_name(unsigned t);
+const char *capkit__ipproto_vname(uint8_t p);
 /* tcpdump's TCP flag letters into out (at least 10 bytes); "none" for 0.
  * Returns the length. */
 size_t capkit__tcp_flags(char *out, uint16_t f);

@@ -85,6 +85,25 @@ void capkit__tb_json(tbuf *o, const void *s, size_t k) {
   o->n += capkit_json_string(o->p + o->n, o->cap - o->n, s, k);
 }
 
+/* What follows each line (tcpdump's -x, -xx, -X, -XX, -A, -AA): from
+ * the first byte or from the network layer, in hex, hex and ASCII, or
+ * ASCII. */
+enum { DUMP_NONE, DUMP_HEX, DUMP_HEX_ASCII, DUMP_ASCII, DUMP_LINK = 4 };
+
+static int dump_mode(unsigned f) {
+  int link;
+  int kind;
+  if (f & (CAPKIT_PRINT_HEX | CAPKIT_PRINT_HEX_NET | CAPKIT_PRINT_HEX_ASCII)) {
+    link = !!(f & CAPKIT_PRINT_HEX); /* -xx or -XX */
+    kind = (f & CAPKIT_PRINT_HEX_ASCII) ? DUMP_HEX_ASCII : DUMP_HEX;
+  } else if (f & (CAPKIT_PRINT_ASCII | CAPKIT_PRINT_ASCII_LINK)) {
+    link = !!(f & CAPKIT_PRINT_ASCII_LINK);
+    kind = DUMP_ASCII;
+  } else
+    return DUMP_NONE;
+  return kind | (link ? DUMP_LINK : 0);
+}
+
 capkit_printer *capkit_printer_new(unsigned flags) {
   capkit_printer *p = calloc(1, sizeof *p);
   if (!p)
@@ -93,9 +112,13 @@ capkit_printer *capkit_printer_new(unsigned flags) {
   p->link = !!(flags & CAPKIT_PRINT_LINK);
   p->absolute = !!(flags & CAPKIT_PRINT_ABSOLUTE);
   p->verbose = !!(flags & CAPKIT_PRINT_FIELDS);
-  p->hex = !!(flags & CAPKIT_PRINT_HEX);
   p->json = !!(flags & CAPKIT_PRINT_JSON);
   p->nano = !!(flags & CAPKIT_PRINT_NANO);
+  p->quiet = !!(flags & CAPKIT_PRINT_QUIET);
+  p->vflag = (flags & CAPKIT_PRINT_VERBOSE2)  ? 2
+             : (flags & CAPKIT_PRINT_VERBOSE) ? 1
+                                              : 0;
+  p->dump = dump_mode(flags);
   p->day_sec = INT64_MIN;
   p->max_tcp = CAPKIT_PRINT_MAX_TCP;
   capkit_packet_init(&p->packet, p->layers, CAPKIT_DECODE_MAX_LAYERS);
@@ -262,26 +285,99 @@ static void put_time(capkit_printer *c, const capkit_record *rec) {
   tb_c(o, ' ');
 }
 
-/* tcpdump -xx: every captured byte, 16 a line. */
-static void hex_lines(capkit_printer *c) {
+/* Where the network layer starts, as tcpdump counts the link header: after
+ * the leading link-layer headers (Ethernet with its VLAN tags and LLC/SNAP,
+ * SLL, SLL2, BSD loopback); 0 for link types not decoded. */
+static uint32_t net_start(const capkit_packet *p) {
+  uint32_t off = 0;
+  for (size_t i = 0; i < p->count; i++) {
+    const capkit_layer *l = &p->layers[i];
+    switch (l->type) {
+    case CAPKIT_LAYER_ETH:
+    case CAPKIT_LAYER_VLAN:
+    case CAPKIT_LAYER_LLC:
+    case CAPKIT_LAYER_SLL:
+    case CAPKIT_LAYER_SLL2:
+    case CAPKIT_LAYER_NULL:
+      /* a link header cut short: tcpdump dumps from where it starts (an
+       * Ethernet header: nothing) */
+      if (l->status & CAPKIT_LAYER_TRUNCATED)
+        return l->type == CAPKIT_LAYER_ETH ? p->caplen : l->offset;
+      off = l->offset + l->len;
+      continue;
+    default:
+      break;
+    }
+    break;
+  }
+  return off < p->caplen ? off : p->caplen;
+}
+
+/* tcpdump -x / -xx / -X / -XX: 16 bytes a line, "\t0x0010:  " then groups
+ * of two bytes, and with ASCII the printable characters in a column after
+ * the hex (padded to where a full line's would end; spaces too are '.'). */
+static void hex_lines(tbuf *o, const uint8_t *d, uint32_t n, int ascii) {
   static const char hx[] = "0123456789abcdef";
-  const uint8_t *d = c->pkt->data;
-  uint32_t n = c->pkt->caplen;
-  tbuf *o = &c->o;
   for (uint32_t off = 0; off < n; off += 16) {
-    if (!tb_need(o, 64))
+    if (!tb_need(o, 96))
       return;
     tb_s(o, "\t0x");
     tb_x(o, off, 4);
     tb_s(o, ": ");
-    for (uint32_t k = 0; k < 16 && off + k < n; k++) {
+    uint32_t k = 0;
+    for (; k < 16 && off + k < n; k++) {
       if (!(k & 1))
         o->p[o->n++] = ' ';
       o->p[o->n++] = hx[d[off + k] >> 4];
       o->p[o->n++] = hx[d[off + k] & 15];
     }
+    if (ascii) {
+      /* 5 characters a full group of two, 3 a lone byte */
+      for (uint32_t w = k / 2 * 5 + (k & 1) * 3; w < 40; w++)
+        o->p[o->n++] = ' ';
+      o->p[o->n++] = ' ';
+      o->p[o->n++] = ' ';
+      for (uint32_t j = 0; j < k; j++) {
+        uint8_t ch = d[off + j];
+        o->p[o->n++] = (ch > 0x20 && ch < 0x7f) ? (char)ch : '.';
+      }
+    }
     o->p[o->n++] = '\n';
   }
+}
+
+/* tcpdump -A: the bytes as text on the lines after the packet's. Tabs, spaces and line
+ * feeds stay, a CR is left out when a line feed or the last byte follows
+ * it ('.' elsewhere), other bytes that are not printable are '.'. */
+static void ascii_text(tbuf *o, const uint8_t *d, uint32_t n) {
+  if (!tb_need(o, (size_t)n + 1))
+    return;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t ch = d[i];
+    if (ch == '\r') {
+      if (n - i > 2 && d[i + 1] != '\n')
+        o->p[o->n++] = '.';
+    } else if ((ch > 0x20 && ch < 0x7f) || ch == '\t' || ch == ' ' ||
+               ch == '\n')
+      o->p[o->n++] = (char)ch;
+    else
+      o->p[o->n++] = '.';
+  }
+  o->p[o->n++] = '\n';
+}
+
+static void dump(capkit_printer *c) {
+  const capkit_packet *p = c->pkt;
+  /* (tcpdump itself starts from the first byte after some of the headers
+   * it finds cut short, an accident of how it stops; not copied) */
+  uint32_t from = (c->dump & DUMP_LINK) ? 0 : net_start(p);
+  if (p->caplen <= from)
+    return; /* tcpdump: nothing past the link header, no dump */
+  if ((c->dump & 3) == DUMP_ASCII)
+    ascii_text(&c->o, p->data + from, p->caplen - from);
+  else
+    hex_lines(&c->o, p->data + from, p->caplen - from,
+              (c->dump & 3) == DUMP_HEX_ASCII);
 }
 
 /* Renders REC after the first START bytes of text kept. */
@@ -295,7 +391,8 @@ static int render_at(capkit_printer *p, const capkit_record *rec,
   o->n = start;
   o->err = 0;
   capkit_decode_record(&p->packet, rec,
-                       (p->verbose || p->json) ? CAPKIT_DECODE_CHECKSUMS : 0);
+                       (p->verbose || p->json || p->vflag) ? CAPKIT_DECODE_CHECKSUMS
+                                                          : 0);
   if (p->json) {
     capkit__print_json(p, rec);
   } else {
@@ -303,8 +400,8 @@ static int render_at(capkit_printer *p, const capkit_record *rec,
     capkit__print_line(p, rec);
     if (p->verbose)
       capkit__print_fields(p);
-    if (p->hex)
-      hex_lines(p);
+    if (p->dump)
+      dump(p);
   }
   tb_c(o, '\0');
   if (o->err) { /* the text kept before stays */

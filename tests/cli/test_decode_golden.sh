@@ -51,7 +51,7 @@ check_eq "show is print" "$("$CAPKIT" print "$D/tcp.pcap")" "$("$CAPKIT" show "$
 check_exit "print --help" 0 "$CAPKIT" print --help
 check_exit "print without file" 2 "$CAPKIT" print
 check_exit "print bad option" 2 "$CAPKIT" print --bogus "$D/tcp.pcap"
-check_exit "print bad time format" 2 "$CAPKIT" print -t never "$D/tcp.pcap"
+check_exit "print bad time format" 2 "$CAPKIT" print --time never "$D/tcp.pcap"
 check_exit "print bad filter" 2 "$CAPKIT" print -f 'tcp port port' "$D/tcp.pcap"
 check_exit "print missing file" 3 "$CAPKIT" print "$T/none.pcap"
 check_exit "print not a capture" 1 "$CAPKIT" print "$D/TESTLIST"

@@ -79,7 +79,7 @@ done
 # the hex dump is tcpdump's -xx (link header included)
 for b in tcp udp arp icmp_trunc; do
   TZ=UTC tcpdump -nn -xx -r "$D/$b.pcap" >"$T/td.out" 2>/dev/null
-  "$CAPKIT" print -x "$D/$b.pcap" >"$T/ck.out"
+  "$CAPKIT" print -xx "$D/$b.pcap" >"$T/ck.out"
   if [ "$b" = icmp_trunc ]; then
     # lines of partial headers differ in wording; the dumps must not
     grep -v '^[0-9]' "$T/td.out" >"$T/td.x"
@@ -88,7 +88,7 @@ for b in tcp udp arp icmp_trunc; do
     mv "$T/ck.x" "$T/ck.out"
   fi
   if cmp -s "$T/td.out" "$T/ck.out"; then ok; else
-    not_ok "print -x $b.pcap differs from tcpdump -nn -xx"
+    not_ok "print -xx $b.pcap differs from tcpdump -nn -xx"
     diff "$T/td.out" "$T/ck.out" | head -4 >&2
   fi
 done

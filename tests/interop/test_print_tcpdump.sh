@@ -6,23 +6,7 @@
 # captures of tests/data. Plus seeded random TCP conversations between
 # endpoints that share addresses and ports in every arrangement.
 . "$CAPKIT_TESTLIB"
-need tcpdump
-need_scapy
-G=$(dirname "$CAPKIT_TESTLIB")/tools/gen_print.py
-"$PY" "$G" "$T" >/dev/null 2>&1 || { not_ok "gen_print.py failed"; finish; exit 1; }
-
-# same lines as tcpdump (UTC), with options OPTS
-cmp_tcpdump() {
-  local f=$1 opts=$2
-  # shellcheck disable=SC2086
-  TZ=UTC tcpdump -nn $opts -r "$f" >"$T/td.out" 2>/dev/null
-  # shellcheck disable=SC2086
-  "$CAPKIT" print $opts "$f" >"$T/ck.out"
-  if [ -s "$T/td.out" ] && cmp -s "$T/td.out" "$T/ck.out"; then ok; else
-    not_ok "print $opts $(basename "$f") differs from tcpdump -nn $opts"
-    diff "$T/td.out" "$T/ck.out" | head -6 >&2
-  fi
-}
+. "$(dirname "$CAPKIT_TESTLIB")/tools/print_tcpdump.sh"
 for b in loopback tcpflags arp dns sll2 jumbo vlan_icmp ipbad tcpcut; do
   for o in "" -e -S; do cmp_tcpdump "$T/$b.pcap" "$o"; done
 done

@@ -131,3 +131,110 @@ v = [Ether()/Dot1Q(vlan=10, prio=3)/IP(src="10.0.0.1", dst="10.0.0.2")/ICMP(type
      Ether()/IPv6(src="2001:db8::1", dst="2001:db8::2")/ICMPv6EchoRequest(id=3, seq=4),
      Ether()/IPv6(src="2001:db8::1", dst="ff02::1:ff00:2")/ICMPv6ND_NS(tgt="2001:db8::2")]
 w("vlan_icmp", ts(v))
+# The headers tcpdump -v words and capkit words the same way: IPv4 (tos
+# with ECN bits, ttl, id, DF/MF/reserved flags, fragment offsets, a bad
+# header checksum), IPv6 (class, flow label, hop limit), TCP with options
+# and good and bad checksums, UDP on ports without an application decoder
+# (good, bad and zero checksums), ICMP and ICMPv6 echo (good and bad
+# checksums), ARP
+def ip4(**kw):
+    return IP(src="10.0.0.1", dst="10.0.0.2", **kw)
+def ip6(**kw):
+    return IPv6(src="2001:db8::1", dst="2001:db8::2", **kw)
+opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1000, 0)), ("NOP", None), ("WScale", 7)]
+vb = [Ether()/ip4(tos=0x10, ttl=3, id=7, flags="DF")/TCP(sport=40000, dport=5000, flags="S", seq=100, options=opts),
+      Ether()/ip4(tos=0x03, ttl=255, id=8)/TCP(sport=5000, dport=40000, flags="SA", seq=900, ack=101, options=opts),
+      Ether()/ip4(tos=0x01)/TCP(sport=40000, dport=5000, flags="A", seq=101, ack=901),
+      Ether()/ip4(tos=0x02, chksum=0x1234)/TCP(sport=40000, dport=5000, flags="PA", seq=101, ack=901)/Raw(b"hello\r\nworld\r\n\tx\x00\x7f\xff"),
+      Ether()/ip4()/TCP(sport=40000, dport=5000, flags="PA", seq=114, ack=901, chksum=0x4321)/Raw(b"abc"),
+      Ether()/ip4(ttl=0, flags="evil")/TCP(sport=40000, dport=5000, flags="FA", seq=117, ack=901),
+      Ether()/ip4(flags="MF", id=99)/UDP(sport=1000, dport=2000)/Raw(b"x" * 40),
+      Ether()/ip4(frag=5, id=99)/Raw(b"y" * 16),
+      Ether()/ip4()/UDP(sport=1000, dport=2000)/Raw(b"payload"),
+      Ether()/ip4()/UDP(sport=1000, dport=2000, chksum=0x1111)/Raw(b"payload"),
+      Ether()/ip4()/UDP(sport=1000, dport=2000, chksum=0)/Raw(b"payload"),
+      Ether()/ip4()/ICMP(type=8, id=1, seq=2)/Raw(b"ping" * 8),
+      Ether()/ip4()/ICMP(type=0, id=1, seq=2, chksum=0x1)/Raw(b"ping" * 8),
+      Ether()/ip6(tc=0x20, fl=0x12345, hlim=9)/TCP(sport=40001, dport=80, flags="S", seq=5, options=opts),
+      Ether()/ip6()/TCP(sport=40001, dport=80, flags="A", seq=6, ack=7, chksum=0x9999),
+      Ether()/ip6(fl=1)/UDP(sport=1000, dport=2000)/Raw(b"six"),
+      Ether()/ip6()/UDP(sport=1000, dport=2000, chksum=0x2222)/Raw(b"six"),
+      Ether()/ip6(tc=0xff)/ICMPv6EchoRequest(id=3, seq=4, data=b"abcd"),
+      Ether()/ip6()/ICMPv6EchoReply(id=3, seq=4, cksum=0x3333),
+      Ether()/Dot1Q(vlan=5)/ip4(id=3)/UDP(sport=7, dport=9)/Raw(b"v"),
+      Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff")/ARP(op=1, hwsrc="02:00:00:00:00:01", psrc="10.0.0.1", pdst="10.0.0.2"),
+      Ether()/ARP(op=2, hwsrc="02:00:00:00:00:02", psrc="10.0.0.2", hwdst="02:00:00:00:00:01", pdst="10.0.0.1")]
+w("verbose", ts(vb))
+# Seeded random packets of those kinds (gen_print.py OUTDIR SEED): random
+# header fields, payload lengths and bytes, checksums right or wrong, and
+# a snapshot length that cuts the payload (never a header: tcpdump's dump
+# after a header cut short starts wherever its printer stopped)
+if len(sys.argv) > 2:
+    import random
+    seed = int(sys.argv[2])
+    rnd = random.Random(seed)
+    def rb(n):
+        return bytes(rnd.randrange(256) for _ in range(n))
+    pk, hl = [], []
+    for i in range(60):
+        k = rnd.randrange(7)
+        pay = Raw(rb(rnd.randrange(0, 90)))
+        v4 = IP(src="10.%d.%d.%d" % (rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)),
+                dst="192.168.%d.%d" % (rnd.randrange(256), rnd.randrange(256)),
+                tos=rnd.randrange(256), ttl=rnd.randrange(256), id=rnd.randrange(65536),
+                flags=rnd.choice(["", "DF", "evil", "DF+evil"]))
+        v6 = IPv6(src="2001:db8::%x" % rnd.randrange(65536), dst="fe80::%x" % rnd.randrange(65536),
+                  tc=rnd.choice([0, rnd.randrange(256)]), fl=rnd.choice([0, rnd.randrange(1 << 20)]),
+                  hlim=rnd.randrange(256))
+        net = v4 if rnd.random() < 0.6 else v6
+        bad = rnd.random() < 0.3
+        # ports away from the ones tcpdump decodes an application on
+        sp, dp = rnd.randrange(20000, 30000), rnd.randrange(20000, 30000)
+        if k <= 2:
+            o = rnd.choice([[], opts, [("NOP", None), ("NOP", None), ("Timestamp", (rnd.randrange(2**32), rnd.randrange(2**32)))]])
+            t = TCP(sport=sp, dport=dp, flags=rnd.choice(["S", "SA", "A", "PA", "FA", "R", "RA"]),
+                    seq=rnd.randrange(2**32), ack=rnd.randrange(2**32), window=rnd.randrange(65536), options=o)
+            if bad:
+                t.chksum = rnd.randrange(65536)
+            l4 = t/pay
+        elif k <= 4:
+            u = UDP(sport=sp, dport=dp)
+            if bad:
+                u.chksum = rnd.randrange(65536)
+            l4 = u/pay
+        elif net is v4:
+            c = ICMP(type=rnd.choice([0, 8]), id=rnd.randrange(65536), seq=rnd.randrange(65536))
+            if bad:
+                c.chksum = rnd.randrange(65536)
+            l4 = c/pay
+        else:
+            c = rnd.choice([ICMPv6EchoRequest, ICMPv6EchoReply])(id=rnd.randrange(65536), seq=rnd.randrange(65536), data=bytes(pay))
+            if bad:
+                c.cksum = rnd.randrange(65536)
+            l4 = c
+        if net is v4 and rnd.random() < 0.2:
+            net.chksum = rnd.randrange(65536)
+        if rnd.random() < 0.15:
+            p = Ether()/ARP(op=rnd.choice([1, 2]), psrc=v4.src, pdst=v4.dst, hwsrc="02:00:00:00:00:%02x" % rnd.randrange(256))
+            head = len(p)
+        else:
+            if rnd.random() < 0.2:
+                p = Ether()/Dot1Q(vlan=rnd.randrange(4096))/net/l4
+            else:
+                p = Ether()/net/l4
+            p = Ether(bytes(p))
+            head = len(p) - len(bytes(pay))
+        pk.append(p)
+        hl.append(head)
+    ts(pk)
+    wrpcap(f"{out}/prop{seed}.pcap", pk)
+    # the same packets cut by a snapshot length inside their payloads
+    cw = PcapWriter(f"{out}/propcut{seed}.pcap", linktype=1, sync=True)
+    for p, h in zip(pk, hl):
+        raw = bytes(p)
+        cut = rnd.randrange(h, len(raw) + 1)
+        q = Ether(raw[:cut])
+        q.time = p.time
+        q.wirelen = len(raw)
+        cw.write(q)
+    cw.close()

@@ -391,6 +391,125 @@ static void names(void) {
   CHECK(!strcmp(t, "2001:db8::1"));
 }
 
+/* The text of udp_pkt rendered with FLAGS (at 01:01:01.000001). */
+static const char *flag_text(unsigned flags, capkit_printer **keep) {
+  capkit_printer *p = capkit_printer_new(flags);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.ts_sec = 3661;
+  rec.ts_nsec = 1000;
+  rec.data = udp_pkt;
+  rec.caplen = rec.origlen = sizeof udp_pkt;
+  const char *t = "";
+  size_t n;
+  if (!p || capkit_printer_render(p, &rec, &t, &n) != 0)
+    t = "(failed)";
+  *keep = p;
+  return t;
+}
+
+/* tcpdump's options as printer flags, on udp_pkt (IPv4 header checksum 0,
+ * UDP checksum 0): each expected text is what tcpdump 4.99 -nn prints for
+ * that packet with the option the flag names. */
+static void tcpdump_flags(void) {
+  static const char line[] =
+      "01:01:01.000001 IP 10.0.0.1.12345 > 10.0.0.2.80: UDP, length 3\n";
+  static const struct {
+    unsigned flags;
+    const char *after; /* what follows the line */
+  } cases[] = {
+      {CAPKIT_PRINT_HEX_NET, /* -x */
+       "\t0x0000:  4500 001f 0001 0000 4011 0000 0a00 0001\n"
+       "\t0x0010:  0a00 0002 3039 0050 000b 0000 6162 63\n"},
+      {CAPKIT_PRINT_HEX, /* -xx */
+       "\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500\n"
+       "\t0x0010:  001f 0001 0000 4011 0000 0a00 0001 0a00\n"
+       "\t0x0020:  0002 3039 0050 000b 0000 6162 63\n"},
+      {CAPKIT_PRINT_HEX_ASCII, /* -X */
+       "\t0x0000:  4500 001f 0001 0000 4011 0000 0a00 0001  E.......@.......\n"
+       "\t0x0010:  0a00 0002 3039 0050 000b 0000 6162 63    ....09.P....abc\n"},
+      {CAPKIT_PRINT_HEX_NET | CAPKIT_PRINT_HEX_ASCII, /* -X too */
+       "\t0x0000:  4500 001f 0001 0000 4011 0000 0a00 0001  E.......@.......\n"
+       "\t0x0010:  0a00 0002 3039 0050 000b 0000 6162 63    ....09.P....abc\n"},
+      {CAPKIT_PRINT_HEX | CAPKIT_PRINT_HEX_ASCII, /* -XX */
+       "\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500  ..............E.\n"
+       "\t0x0010:  001f 0001 0000 4011 0000 0a00 0001 0a00  ......@.........\n"
+       "\t0x0020:  0002 3039 0050 000b 0000 6162 63         ..09.P....abc\n"},
+      {CAPKIT_PRINT_ASCII, /* -A */
+       "E.......@...\n...\n...09.P....abc\n"},
+      {CAPKIT_PRINT_ASCII_LINK, /* -AA */
+       "..............E.......@...\n...\n...09.P....abc\n"},
+      {CAPKIT_PRINT_ASCII | CAPKIT_PRINT_HEX_NET, /* -A -x: hex wins */
+       "\t0x0000:  4500 001f 0001 0000 4011 0000 0a00 0001\n"
+       "\t0x0010:  0a00 0002 3039 0050 000b 0000 6162 63\n"},
+      {CAPKIT_PRINT_QUIET, ""}, /* -q: nothing over UDP, the same here */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    capkit_printer *p;
+    const char *t = flag_text(cases[i].flags, &p);
+    size_t k = sizeof line - 1;
+    CHECK(!strncmp(t, line, k) && !strcmp(t + k, cases[i].after));
+    capkit_printer_free(p);
+  }
+  capkit_printer *p;
+  CHECK(!strcmp(flag_text(CAPKIT_PRINT_QUIET | CAPKIT_PRINT_LINK, &p),
+                "01:01:01.000001 02:00:00:00:00:01 > 02:00:00:00:00:02, "
+                "IPv4, length 45: 10.0.0.1.12345 > 10.0.0.2.80: UDP, length "
+                "3\n"));
+  capkit_printer_free(p);
+  static const char v1[] =
+      "01:01:01.000001 IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], "
+      "proto UDP (17), length 31, bad cksum 0 (->66cb)!)\n"
+      "    10.0.0.1.12345 > 10.0.0.2.80: UDP, length 3\n";
+  static const char v2[] =
+      "01:01:01.000001 IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], "
+      "proto UDP (17), length 31, bad cksum 0 (->66cb)!)\n"
+      "    10.0.0.1.12345 > 10.0.0.2.80: [no cksum] UDP, length 3\n";
+  CHECK(!strcmp(flag_text(CAPKIT_PRINT_VERBOSE, &p), v1));
+  capkit_printer_free(p);
+  CHECK(!strcmp(flag_text(CAPKIT_PRINT_VERBOSE2, &p), v2));
+  capkit_printer_free(p);
+  CHECK(!strcmp(flag_text(CAPKIT_PRINT_VERBOSE | CAPKIT_PRINT_VERBOSE2, &p),
+                v2));
+  capkit_printer_free(p);
+}
+
+/* The dumps stop at the captured bytes: a packet cut by the snapshot
+ * length after the link header dumps nothing with -x, only the link
+ * header with -xx (tcpdump's rule); -A keeps line breaks and tabs and
+ * drops a CR before LF, as tcpdump -A does. */
+static void dump_edges(void) {
+  capkit_printer *p = capkit_printer_new(CAPKIT_PRINT_HEX_NET);
+  capkit_printer *q = capkit_printer_new(CAPKIT_PRINT_HEX);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.data = udp_pkt;
+  rec.caplen = 14;
+  rec.origlen = sizeof udp_pkt;
+  const char *t;
+  size_t n;
+  CHECK_EQ(capkit_printer_render(p, &rec, &t, &n), 0);
+  CHECK(n > 0 && strchr(t, '\n') == t + n - 1); /* the line alone */
+  CHECK_EQ(capkit_printer_render(q, &rec, &t, &n), 0);
+  CHECK(strstr(t, "\t0x0000:  0200 0000 0002 0200 0000 0001 0800\n") != NULL);
+  capkit_printer_free(p);
+  capkit_printer_free(q);
+  /* tcpdump -A prints "a\nb\tcd" for these bytes cut after the d, and
+   * "a\nb\tc.d" for them whole (a CR is dropped before LF and when at
+   * most one byte follows it) */
+  uint8_t pkt[sizeof udp_pkt + 6];
+  memcpy(pkt, udp_pkt, sizeof udp_pkt - 3);
+  memcpy(pkt + sizeof udp_pkt - 3, "a\r\nb\tc\rd\r", 9);
+  p = capkit_printer_new(CAPKIT_PRINT_ASCII);
+  rec.data = pkt;
+  rec.origlen = sizeof pkt;
+  rec.caplen = sizeof pkt - 1;
+  CHECK_EQ(capkit_printer_render(p, &rec, &t, &n), 0);
+  CHECK(n > 9 && !strcmp(t + n - 9, "..a\nb\tcd\n"));
+  rec.caplen = sizeof pkt;
+  CHECK_EQ(capkit_printer_render(p, &rec, &t, &n), 0);
+  CHECK(n > 10 && !strcmp(t + n - 10, "..a\nb\tc.d\n"));
+  capkit_printer_free(p);
+}
+
 int main(void) {
   json_property();
   times();
@@ -399,5 +518,7 @@ int main(void) {
   names();
   random_packets();
   tcp_bound();
+  tcpdump_flags();
+  dump_edges();
   return tap_done();
 }
