@@ -41,6 +41,12 @@ struct capkit_repair {
   capkit__src src;
   capkit__sink sink;
   int out;
+  /* No codec on the output: the records go out with one write() per
+   * stretch of adjacent input bytes, straight from the input's buffer
+   * (run: the stretch not written yet; written before the buffer moves). */
+  int direct;
+  const uint8_t *run;
+  size_t run_len;
   uint64_t src_id;
   capkit_scanner sc;
   /* Pending dropped bytes, merged into one event. */
@@ -168,8 +174,16 @@ static void drop_flush(capkit_repair *rp) {
 
 /* Bytes at the cursor: *n of them ready, *at_end when they reach the end
  * of the input. 0 or a negative code. */
+static int run_flush(capkit_repair *rp);
 static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
+  if (rp->run_len && s->kind == CAPKIT__SRC_BUF &&
+      (size_t)(s->end - s->cur) < want / 2) {
+    int rc = run_flush(rp);
+    if (rc)
+      return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
+                  capkit_strerror(rc));
+  }
   /* A buffered source is topped up only when less than half of want is
    * left: each refill slides what is left to the front, so once per
    * half window, never once per record. */
@@ -184,17 +198,35 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   return 0;
 }
 
+/* Write the stretch of input bytes held back. */
+static int run_flush(capkit_repair *rp) {
+  int rc = 0;
+  if (rp->run_len)
+    rc = capkit__sink_raw_write(&rp->sink, rp->run, rp->run_len);
+  rp->run_len = 0;
+  return rc;
+}
+
 static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   if (!rp->out)
     return 0;
   int rc;
   capkit__src *s = &rp->src;
-  if (s->kind == CAPKIT__SRC_MAP && p >= s->start && p < s->end &&
-      capkit__sink_can_copy(&rp->sink))
-    rc = capkit__sink_copy_range(&rp->sink, s->fd, rp->src_id,
-                                 s->base + (uint64_t)(p - s->start), len, p);
-  else
+  if (rp->direct) {
+    if (rp->run_len && rp->run + rp->run_len == p) {
+      rp->run_len += len;
+      return 0;
+    }
+    rc = run_flush(rp);
+    if (!rc && p >= s->start && p < s->end) {
+      rp->run = p;
+      rp->run_len = len;
+    } else if (!rc) {
+      rc = capkit__sink_raw_write(&rp->sink, p, len);
+    }
+  } else {
     rc = capkit__sink_write(&rp->sink, p, len);
+  }
   if (rc)
     return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
                 capkit_strerror(rc));
@@ -854,19 +886,30 @@ static int drop_gap(capkit_repair *rp, const uint8_t *p, uint64_t off,
  * record would be followed by? The input's end, or a header whose time is
  * close to its own (a following header, even a damaged one, keeps its
  * first field), or a header whose lengths frame it up to such a header or
- * the end (only its time fields damaged). */
+ * the end (only its time fields damaged). 1 yes, 0 no; -1 when the bytes
+ * ready do not tell and more follow (*more: how many are needed). */
 static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
-                    size_t rl, uint32_t sec) {
+                    int at_end, size_t rl, uint32_t sec, size_t *more) {
   size_t left = n - rl;
-  if (left < 4)
-    return 1; /* the end of the input (or of a huge window) */
+  if (left < 4) {
+    *more = rl + 4;
+    return at_end ? 1 : -1; /* the end of the input */
+  }
   const uint8_t *q = p + rl;
   if (capkit__near(capkit__ld32(q, sc->swap), sec, CAPKIT__STEP_WIN))
     return 1;
-  if (left < CAPKIT__RHDR)
-    return 0;
+  if (left < CAPKIT__RHDR) {
+    *more = rl + CAPKIT__RHDR;
+    return at_end ? 0 : -1;
+  }
   uint32_t incl = capkit__ld32(q + 8, sc->swap);
-  if (incl > sc->bound || left - CAPKIT__RHDR < incl)
+  if (incl > sc->bound)
+    return 0;
+  if (left - CAPKIT__RHDR < incl + (size_t)4 && !at_end) {
+    *more = rl + CAPKIT__RHDR + incl + 4;
+    return -1;
+  }
+  if (left - CAPKIT__RHDR < incl)
     return 0;
   size_t after = left - CAPKIT__RHDR - incl;
   return after == 0 ||
@@ -909,6 +952,30 @@ static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
   return found;
 }
 
+/* Bytes at the cursor without reading (*n, *at_end); when fewer than
+ * need are there and more follow, read: at least CHUNK at once, so that
+ * the walk over intact records reads in big steps and slides only the
+ * few bytes of the record in hand to the front of the buffer. */
+#define CHUNK ((size_t)1 << 20)
+static int have(capkit_repair *rp, size_t need, size_t *n, int *at_end) {
+  capkit__src *s = &rp->src;
+  if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
+      !s->eof) {
+    /* The window is about to move: what points into it goes out first. */
+    int f = run_flush(rp);
+    if (f)
+      return fail(rp, f, capkit__src_offset(s), "write failed: %s",
+                  capkit_strerror(f));
+    f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
+    if (f < 0)
+      return fail(rp, f, capkit__src_offset(s), "read error: %s",
+                  capkit__src_errtext(s, f));
+  }
+  *n = (size_t)(s->end - s->cur);
+  *at_end = s->kind != CAPKIT__SRC_BUF || s->eof;
+  return 0;
+}
+
 static int walk(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   const capkit_scanner *sc = &rp->sc;
@@ -916,11 +983,14 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
   int have_prev = 0;
   /* Records starting before this input offset were confirmed by a chain. */
   uint64_t trusted = 0;
+  /* Bytes wanted at the cursor: a record and its successor's header
+   * normally; the full look-ahead once the record in hand is in doubt. */
+  size_t want = CAPKIT__RHDR;
   for (;;) {
     capkit__src_release(s);
-    size_t n;
-    int at_end;
-    int rc = ready(rp, LOOK, &n, &at_end);
+    size_t n = 0;
+    int at_end = 1;
+    int rc = have(rp, want, &n, &at_end);
     if (rc)
       return rc;
     const uint8_t *p = s->cur;
@@ -941,11 +1011,25 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     int fits = h.incl <= sc->bound && h.orig <= CAPKIT__MAX_ORIG;
     int time_ok = !have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN);
     size_t rl = CAPKIT__RHDR + (size_t)h.incl;
+    if (fits && rl > n && !at_end && want < rl + 4) {
+      want = rl + 4;
+      continue;
+    }
     if (fits && rl <= n) {
       int ok = off < trusted;
-      if (!ok && time_ok)
-        ok = followed(sc, p, n, rl, h.sec);
+      if (!ok && time_ok) {
+        size_t more = 0;
+        ok = followed(sc, p, n, at_end, rl, h.sec, &more);
+        if (ok < 0) {
+          want = more;
+          continue;
+        }
+      }
       if (!ok && !time_ok) {
+        if (!at_end && want < LOOK) {
+          want = LOOK;
+          continue;
+        }
         /* A jump in time, but a whole chain follows it. */
         capkit_scanner t = *sc;
         t.have_ref = 0;
@@ -961,9 +1045,15 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         capkit__src_prefetch(s);
         prev = h.sec;
         have_prev = 1;
+        want = CAPKIT__RHDR;
         continue;
       }
     }
+    if (!at_end && want < LOOK) {
+      want = LOOK;
+      continue;
+    }
+    want = CAPKIT__RHDR;
     /* Damage at off: find where the records go on. */
     capkit_scanner t = *sc;
     if (have_prev) {
@@ -1227,6 +1317,11 @@ static int open_writer(capkit_repair *rp, const char *path) {
 static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   capkit__sink *k = &rp->sink;
   int rc = 0;
+  if (rp->direct && (rc = run_flush(rp)) != 0) {
+    capkit__sink_abort(k);
+    return fail(rp, rc, 0, "cannot write the output: %s",
+                capkit_strerror(rc));
+  }
   if (hi->patch_snaplen && k->tmp && !k->codec.write) {
     /* The header went out first; its snaplen is the largest record's. */
     uint8_t v[4];
@@ -1240,6 +1335,8 @@ static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   }
   if (!rc)
     rc = capkit__sink_close(k);
+  else
+    capkit__sink_abort(k);
   if (rc)
     return fail(rp, rc, 0, "cannot write the output: %s",
                 capkit_strerror(rc));
@@ -1256,6 +1353,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->gar_len = 0;
   rp->err[0] = 0;
   rp->out = 0;
+  rp->direct = 0;
+  rp->run_len = 0;
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
   hdrinfo hi;
@@ -1282,6 +1381,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
         if (codec != CAPKIT__CODEC_NONE)
           rc = capkit__sink_compress(&rp->sink, codec, 0);
       }
+      if (!rc && !rp->sink.codec.write)
+        rp->direct = 1;
       if (rc)
         rc = fail(rp, rc, 0, "cannot open the output %s: %s", out_path,
                   rp->sink.sys_errno ? strerror(rp->sink.sys_errno)
@@ -1305,6 +1406,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
     capkit__sink_abort(&rp->sink);
   }
   rp->out = 0;
+  rp->direct = 0;
+  rp->run_len = 0;
   capkit__src_close(&rp->src);
   if (rc)
     return rc;

@@ -1,6 +1,7 @@
 """repair_damage.py - seeded fixtures and damage for the repair tests.
 
-gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng]   write a classic pcap
+gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng] [--count N]
+    write a classic pcap
     made from the pcap specification (Ethernet/IPv4/UDP+TCP packets, some
     longer than the header's snaplen of 1000, as libpcap accepts; snaplen
     65535 with --bigsnap); --nested carries pcap record headers of the same
@@ -321,7 +322,8 @@ def main(a):
     if a[0] == 'gen':
         gen(int(a[1]), a[2], '--ns' in a, '--be' in a, '--nested' in a,
             snaplen=65535 if '--bigsnap' in a else 1000,
-            stream='--stream' in a, ng='--ng' in a)
+            stream='--stream' in a, ng='--ng' in a,
+            n=int(a[a.index('--count') + 1]) if '--count' in a else None)
     elif a[0] == 'damage':
         damage(a[1], int(a[2]), a[3], a[4], a[5])
     elif a[0] == 'score':
