@@ -896,8 +896,29 @@ static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
     return at_end ? 1 : -1; /* the end of the input */
   }
   const uint8_t *q = p + rl;
-  if (capkit__near(capkit__ld32(q, sc->swap), sec, CAPKIT__STEP_WIN))
-    return 1;
+  if (capkit__near(capkit__ld32(q, sc->swap), sec, CAPKIT__STEP_WIN)) {
+    if (!sc->fit || left < CAPKIT__RHDR)
+      return 1;
+    /* The next header is whole and plausible but its packet does not fit
+     * the capture's link type: a damaged next record, a frame of an odd
+     * kind, or a header-like pattern inside a payload (a pcap carried in
+     * the packets) at the end of a record whose length is damaged. The
+     * last only when the records go on from inside this one. */
+    capkit__rhdr nh;
+    capkit__scan_ld(sc, q, &nh);
+    size_t dl = left - CAPKIT__RHDR < nh.incl ? left - CAPKIT__RHDR : nh.incl;
+    if (!capkit__scan_plausible(sc, &nh) ||
+        sc->fit(q + CAPKIT__RHDR, (uint32_t)dl, nh.orig))
+      return 1;
+    if (!at_end && left < LOOK / 2) {
+      *more = rl + LOOK / 2;
+      return -1;
+    }
+    size_t at;
+    return !(capkit_scanner_find(sc, p, n, CAPKIT__RHDR + 1, at_end, &at) ==
+                 1 &&
+             at < rl);
+  }
   if (left < CAPKIT__RHDR) {
     *more = rl + CAPKIT__RHDR;
     return at_end ? 0 : -1;
@@ -916,6 +937,71 @@ static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
          (after >= 4 &&
           capkit__near(capkit__ld32(q + CAPKIT__RHDR + incl, sc->swap), sec,
                        CAPKIT__STEP_WIN));
+}
+
+/* A record at p whose header is damaged in one length field: the other
+ * length (caplen or original length) that frames it up to a chain of
+ * records, or 0. */
+static uint32_t framed_by(const capkit_scanner *t, const capkit__rhdr *h,
+                          const uint8_t *p, size_t n, int at_end) {
+  uint32_t cand[2] = {h->incl, h->orig};
+  if (h->frac >= t->frac_limit)
+    return 0;
+  for (int i = 0; i < 2; i++) {
+    uint32_t l = cand[i];
+    if (l > t->bound || (i == 1 && l == h->incl) ||
+        n - CAPKIT__RHDR < l)
+      continue;
+    size_t at = CAPKIT__RHDR + (size_t)l;
+    if (at < n && capkit__scan_chain(t, p, n, at, at_end))
+      return l;
+  }
+  return 0;
+}
+
+/* Drop (or keep, marked) the record of caplen l at p that framed_by
+ * found. */
+static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                       uint32_t l, const capkit__rhdr *h) {
+  drop_flush(rp);
+  uint64_t rl = CAPKIT__RHDR + (uint64_t)l;
+  if (rp->keep_damaged && rp->w && l <= h->orig) {
+    event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, rl,
+          "record kept with a comment (caplen %u): its header is damaged "
+          "(caplen %u, original length %u), the records after it follow "
+          "its length %u",
+          l, h->incl, h->orig, l);
+    int rc = out_record(rp, p, l,
+                        "capkit repair: damaged record kept: its header's "
+                        "lengths disagree; framed by the records after it");
+    if (rc)
+      return rc;
+    rp->nrec++;
+    return 0;
+  }
+  rp->dropped_rec++;
+  rp->dropped_bytes += rl;
+  event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
+        "record dropped: its header is damaged (caplen %u, original length "
+        "%u); the records after it follow its length %u",
+        h->incl, h->orig, l);
+  return 0;
+}
+
+/* Do the k records from c (walked already) all fit the link type by
+ * content? A run of header-like patterns inside a payload rarely does. */
+static int all_fit(const capkit_scanner *t, const uint8_t *p, size_t c,
+                   unsigned k) {
+  if (!t->fit)
+    return 1;
+  for (unsigned i = 0; i < k; i++) {
+    capkit__rhdr h;
+    capkit__scan_ld(t, p + c, &h);
+    if (!t->fit(p + c + CAPKIT__RHDR, h.incl, h.orig))
+      return 0;
+    c += CAPKIT__RHDR + (size_t)h.incl;
+  }
+  return 1;
 }
 
 /* After damage at p: where do the records go on? The first full chain,
@@ -938,8 +1024,9 @@ static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
     unsigned k = capkit__scan_walk(t, p, lim, c, t->chain + 1, &end, &stop);
     if (k == 0)
       continue;
-    if ((found && end == full && stop == CAPKIT__STOP_END) ||
-        (k >= 3 && (stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT))) {
+    if (((found && end == full && stop == CAPKIT__STOP_END) ||
+         (k >= 3 && (stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT))) &&
+        all_fit(t, p, c, k)) {
       *at = c;
       *trust_end = found && end == full ? end : c + 1;
       return 1;
@@ -1024,6 +1111,19 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
           want = more;
           continue;
         }
+        if (ok && sc->fit && !sc->fit(p + CAPKIT__RHDR, h.incl, h.orig)) {
+          /* A packet that does not fit the capture's link type: a frame
+           * of an odd kind when a chain of records goes on from it, else
+           * a header-like pattern inside a payload (a pcap carried in the
+           * packets) that the damage before it brought up. */
+          if (!at_end && n < LOOK / 2 && want < LOOK) {
+            want = LOOK;
+            continue;
+          }
+          capkit_scanner t = *sc;
+          t.fit = NULL;
+          ok = capkit__scan_chain(&t, p, n, 0, at_end);
+        }
       }
       if (!ok && !time_ok) {
         if (!at_end && want < LOOK) {
@@ -1061,6 +1161,18 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
       t.ref = prev;
     }
     size_t at, tend;
+    /* The records go on where this one's own lengths say, when a chain
+     * starts exactly there: the chain that continues from the last good
+     * record, preferred to one found earlier inside its payload (a pcap
+     * carried in the packets). */
+    uint32_t fl = 0;
+    if (time_ok && (fl = framed_by(&t, &h, p, n, at_end)) != 0) {
+      if ((rc = drop_framed(rp, p, off, fl, &h)))
+        return rc;
+      s->cur += CAPKIT__RHDR + (size_t)fl;
+      trusted = off + CAPKIT__RHDR + fl + 1;
+      continue;
+    }
     int found = resync(&t, p, n, at_end, &at, &tend);
     if (!found && at_end && fits && rl > n && time_ok) {
       /* A plausible header whose data runs past the end: truncated. */
@@ -1115,11 +1227,18 @@ static void content_check(capkit_repair *rp, const hdrinfo *hi) {
   int at_end = rp->src.kind != CAPKIT__SRC_BUF || rp->src.eof;
   if (!fit || n < hi->data_start)
     return;
-  if (capkit_scanner_find(&rp->sc, rp->src.cur, n, hi->data_start, at_end,
-                          &at) == 1 &&
-      capkit__scan_guess_at(&rp->sc, rp->src.cur, n, at) ==
-          (int64_t)rp->layout.linktype)
-    rp->sc.fit = fit;
+  /* From a few places: the first chain found may lie inside the payload
+   * of a first record whose header is damaged. */
+  size_t from[3] = {hi->data_start, hi->data_start + (n - hi->data_start) / 4,
+                    hi->data_start + (n - hi->data_start) / 2};
+  for (int i = 0; i < 3; i++)
+    if (capkit_scanner_find(&rp->sc, rp->src.cur, n, from[i], at_end, &at) ==
+            1 &&
+        capkit__scan_guess_at(&rp->sc, rp->src.cur, n, at) ==
+            (int64_t)rp->layout.linktype) {
+      rp->sc.fit = fit;
+      return;
+    }
 }
 
 static int open_input(capkit_repair *rp, const char *path) {
