@@ -383,6 +383,7 @@ static int ng_type_known(uint32_t t) {
 /* A whole, plausible block at p (n bytes ready): its length when so, else
  * 0. Section headers must carry the byte-order magic; packet blocks must
  * hold their captured bytes. */
+static int ng_body_ok(const uint8_t *p, uint32_t len, int swap);
 static uint32_t ng_block(const uint8_t *p, size_t n, int swap) {
   if (n < 12)
     return 0;
@@ -390,21 +391,24 @@ static uint32_t ng_block(const uint8_t *p, size_t n, int swap) {
   if (!ng_type_known(t) || len < 12 || len % 4 || len > NG_MAX_BLOCK ||
       len > n || capkit__ld32(p + len - 4, swap) != len)
     return 0;
+  return ng_body_ok(p, len, swap) ? len : 0;
+}
+
+/* Does the body of the block of len bytes at p agree with that length? */
+static int ng_body_ok(const uint8_t *p, uint32_t len, int swap) {
+  uint32_t t = capkit__ld32(p, swap);
   if (t == NG_SHB)
     return len >= 28 && capkit__ld32(p + 8, swap) == NG_BOM &&
-                   capkit__ld16(p + 12, swap) == 1
-               ? len
-               : 0;
+                   capkit__ld16(p + 12, swap) == 1;
   if (t == NG_EPB) {
     if (len < 32)
       return 0;
     uint32_t cap = capkit__ld32(p + 20, swap);
-    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32 ? len : 0;
+    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32;
   }
   if (t == NG_IDB)
-    return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap)) ? len
-                                                                        : 0;
-  return len;
+    return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap));
+  return 1;
 }
 
 /* The byte order of a section header at p (whose own type is
@@ -557,6 +561,37 @@ static int64_t ng_guess_lt(const uint8_t *p, size_t n, int swap, uint32_t id) {
   return capkit_scan_guess_linktype(data, cl, ol, k);
 }
 
+/* A block at p whose leading or trailing length alone is damaged (*which
+ * 0 or 1): the other length, the body and the blocks after it (or the end
+ * of the input) agree on its length, returned; 0 when none does. Section
+ * headers are left to the section logic. */
+static uint32_t ng_relength(const uint8_t *p, size_t n, int swap, int at_end,
+                            int *which) {
+  if (n < 32)
+    return 0;
+  uint32_t t = capkit__ld32(p, swap);
+  if (!ng_type_known(t) || t == NG_SHB)
+    return 0;
+  size_t lim = n < NG_MAX_BLOCK ? n : NG_MAX_BLOCK;
+  /* Trailing length damaged: the leading one frames the block. */
+  uint32_t len = capkit__ld32(p + 4, swap);
+  if (len >= 12 && len % 4 == 0 && len <= lim &&
+      capkit__ld32(p + len - 4, swap) != len && ng_body_ok(p, len, swap) &&
+      ((len == n && at_end) || ng_chain(p, n, len, swap))) {
+    *which = 1;
+    return len;
+  }
+  /* Leading length damaged: the first place whose trailing length names
+   * it, the blocks going on from there. */
+  for (size_t l = 12; l <= lim; l += 4)
+    if (capkit__ld32(p + l - 4, swap) == l && ng_body_ok(p, (uint32_t)l, swap) &&
+        ((l == n && at_end) || ng_chain(p, n, l, swap))) {
+      *which = 0;
+      return (uint32_t)l;
+    }
+  return 0;
+}
+
 /* The 64-bit timestamp of a packet block. */
 static uint64_t ng_ts(const uint8_t *b, int swap) {
   return (uint64_t)capkit__ld32(b + 12, swap) << 32 | capkit__ld32(b + 16, swap);
@@ -679,6 +714,38 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
         s->cur += len;
         continue;
       }
+    }
+    int which;
+    uint32_t fl = ng_relength(p, n, swap, at_end, &which);
+    uint32_t ft = fl ? capkit__ld32(p, swap) : 0;
+    if (fl && ft == NG_EPB && capkit__ld32(p + 8, swap) >= n_if)
+      fl = 0; /* a packet of an interface never described: damage */
+    if (fl) {
+      /* One of the two lengths alone is damaged: the other, the body and
+       * the blocks after it agree. */
+      drop_flush(rp);
+      event(rp, CAPKIT_REPAIR_LENGTH_REBUILT, off + (which ? fl - 4 : 4), 4,
+            "block length rebuilt: its %s length read %u, its %s length, "
+            "body and the blocks after it say %u",
+            which ? "trailing" : "leading",
+            capkit__ld32(p + (which ? fl - 4 : 4), swap),
+            which ? "leading" : "trailing", fl);
+      uint8_t v[4];
+      capkit__st32(v, fl, swap);
+      if ((rc = out_write(rp, p, 4)) || (rc = out_write(rp, v, 4)) ||
+          (rc = out_write(rp, p + 8, fl - 12)) || (rc = out_write(rp, v, 4)))
+        return rc;
+      if (ft == NG_IDB) {
+        n_if++;
+      } else if (ft == NG_EPB) {
+        if (capkit__ld32(p + 20, swap) > hi->max_caplen)
+          hi->max_caplen = capkit__ld32(p + 20, swap);
+        prev_ts = ng_ts(p, swap);
+        have_ts = 1;
+      }
+      rp->nrec += ft == NG_EPB || ft == NG_SPB || ft == 2;
+      s->cur += fl;
+      continue;
     }
     size_t at;
     if (ng_find(p, n, 1, swap, &at)) {

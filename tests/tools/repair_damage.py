@@ -17,7 +17,8 @@ score MAP OUT                           recall/precision of a repaired file:
     only payload bytes overwritten in place, which no tool can detect);
     invented counts records with neither the header nor the data of any
     original.
-Kinds: truncate overwrite delete insert header fields mixed ascii.
+Kinds: truncate overwrite delete insert header fields mixed ascii blocklen
+(pcapng: a packet block's leading or trailing length garbled).
 Only the standard library: this is the specification's layout, written
 independently of capkit.
 """
@@ -217,6 +218,16 @@ def damage(kind, seed, src, dst, mapf):
             for _ in range(r.randrange(1, 3)):
                 i = r.randrange(len(recs))
                 o = recs[i][0] + r.choice([0, 8, 12])
+                edits.append((o, 4, bytes(r.getrandbits(8) for _ in range(4))))
+        elif k == 'blocklen':
+            # pcapng: a packet block's leading or trailing length garbled
+            # (pcap: a record's caplen)
+            for _ in range(r.randrange(1, 3)):
+                ro, rl = recs[r.randrange(len(recs))]
+                if d[:4] == b'\n\r\r\n':
+                    o = ro + 4 if r.random() < 0.5 else ro + rl - 4
+                else:
+                    o = ro + 8
                 edits.append((o, 4, bytes(r.getrandbits(8) for _ in range(4))))
     # which original records do the edits touch?
     for (o, dl, ins) in edits:

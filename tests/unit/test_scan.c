@@ -654,6 +654,28 @@ static void test_pcapng(void) {
   CHECK_EQ(log.len[0], 300u);
   CHECK(file_is(out, f.b, f.n));
 
+  /* one length of a packet block damaged, the leading or the trailing
+   * one: rebuilt from the other (the body and the blocks after it agree),
+   * the block kept; the output is the original again */
+  for (int which = 0; which < 2; which++) {
+    for (int k = 0; k < 6; k++) {
+      size_t b = f.bound[rnd_in(0, 59)];
+      uint32_t bl = (uint32_t)f.b[b + 4] | (uint32_t)f.b[b + 5] << 8 |
+                    (uint32_t)f.b[b + 6] << 16 | (uint32_t)f.b[b + 7] << 24;
+      size_t at_len = which ? b + bl - 4 : b + 4;
+      memcpy(d, f.b, f.n);
+      for (int i = 0; i < 4; i++)
+        d[at_len + i] = (uint8_t)rnd();
+      spit(in, d, f.n);
+      memset(&log, 0, sizeof log);
+      CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+      CHECK(has_kind(&log, CAPKIT_REPAIR_LENGTH_REBUILT));
+      CHECK_EQ(log.off[0], (uint64_t)at_len);
+      CHECK(file_is(out, f.b, f.n));
+      CHECK_EQ(capkit_repair_records(rp), 60u);
+    }
+  }
+
   /* section header type damaged: restored, options kept */
   memcpy(d, f.b, f.n);
   d[0] = 0x77;
