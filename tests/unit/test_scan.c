@@ -296,6 +296,17 @@ static int file_is(const char *path, const uint8_t *b, size_t n) {
   return same;
 }
 
+/* A copy of f with len random bytes inserted at offset at (f->n + len
+ * bytes; the caller frees). */
+static uint8_t *with_garbage(const fb *f, size_t at, size_t len) {
+  uint8_t *d = malloc(f->n + len);
+  memcpy(d, f->b, at);
+  for (size_t i = 0; i < len; i++)
+    d[at + i] = (uint8_t)rnd();
+  memcpy(d + at + len, f->b + at, f->n - at);
+  return d;
+}
+
 typedef struct evlog {
   int n;
   int kinds[64];
@@ -338,12 +349,8 @@ static void test_repair_clean_and_damaged(void) {
 
   /* 200 garbage bytes inside record 40: that record is dropped, every
    * other one kept, and the event covers the damaged bytes. */
-  size_t at = f.bound[40] + 30, glen = 200;
-  uint8_t *d = malloc(f.n + glen);
-  memcpy(d, f.b, at);
-  for (size_t i = 0; i < glen; i++)
-    d[at + i] = (uint8_t)rnd();
-  memcpy(d + at + glen, f.b + at, f.n - at);
+  size_t glen = 200;
+  uint8_t *d = with_garbage(&f, f.bound[40] + 30, glen);
   spit(in, d, f.n + glen);
   memset(&log, 0, sizeof log);
   CHECK_EQ(capkit_repair_run(rp, in, out), 1);
@@ -641,11 +648,7 @@ static void test_pcapng(void) {
 
   /* 300 garbage bytes between packet blocks 20 and 21 */
   size_t at = f.bound[21];
-  uint8_t *d = malloc(f.n + 300);
-  memcpy(d, f.b, at);
-  for (size_t i = 0; i < 300; i++)
-    d[at + i] = (uint8_t)rnd();
-  memcpy(d + at + 300, f.b + at, f.n - at);
+  uint8_t *d = with_garbage(&f, at, 300);
   spit(in, d, f.n + 300);
   memset(&log, 0, sizeof log);
   CHECK_EQ(capkit_repair_run(rp, in, out), 1);
@@ -846,6 +849,39 @@ static void test_open_at(void) {
   f.b = NULL;
 }
 
+/* Frames the content check does not know (an Ethernet type outside its
+ * list, every eighth frame) are records like any other: an undamaged file
+ * comes out byte-identical, and after garbage inside one of them every
+ * other record is still written. */
+static void test_odd_frames(void) {
+  fb f = {0};
+  capkit_repair *rp = capkit_repair_new();
+  const char *in = tmp("odd_in.pcap"), *out = tmp("odd_out.pcap");
+  for (int seed = 1; seed <= 12; seed++) {
+    rng = 4099ull * (uint64_t)seed;
+    spec s = {seed & 1, (seed >> 1) & 1, L_ETH, 1, 150, 1514};
+    build(&f, &s);
+    for (size_t i = 7; i < f.nrec; i += 8) {
+      f.b[f.bound[i] + 16 + 12] = 0x88; /* PROFINET: not in the list */
+      f.b[f.bound[i] + 16 + 13] = 0x92;
+    }
+    spit(in, f.b, f.n);
+    CHECK_EQ(capkit_repair_run(rp, in, out), 0);
+    CHECK(file_is(out, f.b, f.n));
+    /* 100 bytes of garbage inside record 71 (an odd frame): the others
+     * all come out, in order */
+    uint8_t *d = with_garbage(&f, f.bound[71] + 40, 100);
+    spit(in, d, f.n + 100);
+    CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+    memcpy(d, f.b, f.bound[71]);
+    memcpy(d + f.bound[71], f.b + f.bound[72], f.n - f.bound[72]);
+    CHECK(file_is(out, d, f.n - (f.bound[72] - f.bound[71])));
+    free(d);
+  }
+  capkit_repair_free(rp);
+  free(f.b);
+}
+
 int main(void) {
   test_api();
   test_find_property();
@@ -856,5 +892,6 @@ int main(void) {
   test_ascii();
   test_pcapng();
   test_open_at();
+  test_odd_frames();
   return tap_done();
 }
