@@ -464,6 +464,16 @@ static void ng_layout(capkit_repair *rp, int swap) {
 static int ng_header(capkit_repair *rp, hdrinfo *hi, const uint8_t *p,
                      size_t n, int at_end) {
   (void)at_end;
+  if (n >= 12 && p[0] == 0x0a && p[1] == 0x0d && p[2] == 0x0a &&
+      ng_shb_swap(p, n) < 0)
+    /* The section header's magic 0a 0d 0d 0a with its 0d 0a written as
+     * 0a: the magic exists to show this. Which other 0a bytes lost a 0d
+     * cannot be told from the bytes alone. */
+    event(rp, CAPKIT_REPAIR_ASCII_DETECTED, 0, 3,
+          "reverse FTP ASCII-mode mangling: every 0d 0a was written as 0a "
+          "(the section header's magic reads 0a 0d 0a); not undone, as "
+          "which 0a bytes lost a 0d is ambiguous: only the blocks without "
+          "0d 0a are recovered");
   int sw = ng_shb_swap(p, n);
   if (sw >= 0 && ng_block(p, n, sw)) {
     hi->ng = 1;

@@ -3,6 +3,7 @@
 # files: seeded fixtures written from the pcap specification
 # (tests/tools/repair_damage.py), damaged by kind (truncate, overwrite,
 # delete, insert, file header, record fields, several at once, FTP ASCII
+# mangling; for pcapng also a block length garbled and the reverse ASCII
 # mangling), as classic pcap and as pcapng (pcapfix -n). Per kind, capkit's
 # recall (intact records recovered byte-identical / intact records) and
 # precision (genuine records / records written; a record with an original
@@ -23,7 +24,7 @@ add() { awk '{r+=$1; g+=$2; w+=$3; i+=$4; n+=$5} END {print r+0, g+0, w+0, i+0, 
 
 for fmt in pcap pcapng stream; do
 kinds="truncate overwrite delete insert header fields mixed ascii"
-[ "$fmt" = pcapng ] && kinds="$kinds blocklen"
+[ "$fmt" = pcapng ] && kinds="$kinds blocklen rascii"
 for kind in $kinds; do
   : > "$T/ck" ; : > "$T/pf"
   for seed in $(seq 1 "$SEEDS"); do

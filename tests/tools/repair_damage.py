@@ -18,7 +18,8 @@ score MAP OUT                           recall/precision of a repaired file:
     invented counts records with neither the header nor the data of any
     original.
 Kinds: truncate overwrite delete insert header fields mixed ascii blocklen
-(pcapng: a packet block's leading or trailing length garbled).
+(pcapng: a packet block's leading or trailing length garbled) rascii (every
+0d 0a written as 0a).
 Only the standard library: this is the specification's layout, written
 independently of capkit.
 """
@@ -241,6 +242,9 @@ def damage(kind, seed, src, dst, mapf):
     edits.sort(key=lambda x: -x[0])
     for (o, dl, ins) in edits:
         d[o:o + dl] = ins
+    if kind == 'rascii':
+        # the reverse: every 0d 0a written as 0a (Windows to Unix)
+        d = bytearray(bytes(d).replace(b'\r\n', b'\n'))
     if kind == 'ascii':
         # FTP in ASCII mode: every 0a written as 0d 0a (undone exactly)
         d = bytearray(bytes(d).replace(b'\n', b'\r\n'))
