@@ -137,6 +137,20 @@ CAPKIT_API int capkit_reader_open_fd(capkit_reader *r, int fd,
 CAPKIT_API int capkit_reader_open_memory(capkit_reader *r, const void *buf,
                                          size_t len, const char *name);
 
+/* Right after open, before the first record: go to the first true record
+ * boundary at or after byte offset of the input, so that a big file can be
+ * read as independent byte ranges [a, b) (open at a, read while the
+ * record's offset is below b: every record is read by exactly one range).
+ * The boundary is found with the record-boundary scanner of scan.h from
+ * two caplen bounds before the offset, so that a header-like pattern in a
+ * payload (captures that carry pcap) is not taken for one. Record numbers
+ * then count from there. Classic pcap (standard and nanosecond) in a
+ * regular file or memory, uncompressed. Returns 1 (capkit_reader_offset
+ * is the boundary), 0 when no record starts at or after offset (next then
+ * returns 0), CAPKIT_EMISUSE after a record was read, CAPKIT_EUNSUPPORTED
+ * for other inputs (the reader is then dead), or another negative code. */
+CAPKIT_API int capkit_reader_open_at(capkit_reader *r, uint64_t offset);
+
 /* Next record: 1 and *rec filled (valid until the next call), 0 at the clean
  * end, or a negative CAPKIT_E* code. After an error the reader is dead:
  * every later call returns the same code. Every complete record before

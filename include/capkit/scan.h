@@ -99,7 +99,9 @@ CAPKIT_API int64_t capkit_scan_guess_linktype(const uint8_t *const *data,
   X(RECORD_KEPT_DAMAGED, 6, "damaged record kept")                             \
   X(TAIL_CUT, 7, "truncated last record cut")                                  \
   X(TAIL_PADDED, 8, "truncated last record kept, caplen corrected")          \
-  X(ASCII_UNDONE, 9, "FTP ASCII-mode mangling undone")
+  X(ASCII_UNDONE, 9, "FTP ASCII-mode mangling undone")                        \
+  X(LENGTH_REBUILT, 10, "pcapng block length rebuilt")                       \
+  X(ASCII_DETECTED, 11, "reverse FTP ASCII-mode mangling detected, not undone")
 
 typedef enum capkit_repair_kind {
 #define CAPKIT__RKENUM(name, val, msg) CAPKIT_REPAIR_##name = (val),

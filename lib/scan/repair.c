@@ -41,6 +41,12 @@ struct capkit_repair {
   capkit__src src;
   capkit__sink sink;
   int out;
+  /* No codec on the output: the records go out with one write() per
+   * stretch of adjacent input bytes, straight from the input's buffer
+   * (run: the stretch not written yet; written before the buffer moves). */
+  int direct;
+  const uint8_t *run;
+  size_t run_len;
   uint64_t src_id;
   capkit_scanner sc;
   /* Pending dropped bytes, merged into one event. */
@@ -168,8 +174,16 @@ static void drop_flush(capkit_repair *rp) {
 
 /* Bytes at the cursor: *n of them ready, *at_end when they reach the end
  * of the input. 0 or a negative code. */
+static int run_flush(capkit_repair *rp);
 static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
+  if (rp->run_len && s->kind == CAPKIT__SRC_BUF &&
+      (size_t)(s->end - s->cur) < want / 2) {
+    int rc = run_flush(rp);
+    if (rc)
+      return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
+                  capkit_strerror(rc));
+  }
   /* A buffered source is topped up only when less than half of want is
    * left: each refill slides what is left to the front, so once per
    * half window, never once per record. */
@@ -184,17 +198,35 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   return 0;
 }
 
+/* Write the stretch of input bytes held back. */
+static int run_flush(capkit_repair *rp) {
+  int rc = 0;
+  if (rp->run_len)
+    rc = capkit__sink_raw_write(&rp->sink, rp->run, rp->run_len);
+  rp->run_len = 0;
+  return rc;
+}
+
 static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   if (!rp->out)
     return 0;
   int rc;
   capkit__src *s = &rp->src;
-  if (s->kind == CAPKIT__SRC_MAP && p >= s->start && p < s->end &&
-      capkit__sink_can_copy(&rp->sink))
-    rc = capkit__sink_copy_range(&rp->sink, s->fd, rp->src_id,
-                                 s->base + (uint64_t)(p - s->start), len, p);
-  else
+  if (rp->direct) {
+    if (rp->run_len && rp->run + rp->run_len == p) {
+      rp->run_len += len;
+      return 0;
+    }
+    rc = run_flush(rp);
+    if (!rc && p >= s->start && p < s->end) {
+      rp->run = p;
+      rp->run_len = len;
+    } else if (!rc) {
+      rc = capkit__sink_raw_write(&rp->sink, p, len);
+    }
+  } else {
     rc = capkit__sink_write(&rp->sink, p, len);
+  }
   if (rc)
     return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
                 capkit_strerror(rc));
@@ -351,6 +383,7 @@ static int ng_type_known(uint32_t t) {
 /* A whole, plausible block at p (n bytes ready): its length when so, else
  * 0. Section headers must carry the byte-order magic; packet blocks must
  * hold their captured bytes. */
+static int ng_body_ok(const uint8_t *p, uint32_t len, int swap);
 static uint32_t ng_block(const uint8_t *p, size_t n, int swap) {
   if (n < 12)
     return 0;
@@ -358,21 +391,24 @@ static uint32_t ng_block(const uint8_t *p, size_t n, int swap) {
   if (!ng_type_known(t) || len < 12 || len % 4 || len > NG_MAX_BLOCK ||
       len > n || capkit__ld32(p + len - 4, swap) != len)
     return 0;
+  return ng_body_ok(p, len, swap) ? len : 0;
+}
+
+/* Does the body of the block of len bytes at p agree with that length? */
+static int ng_body_ok(const uint8_t *p, uint32_t len, int swap) {
+  uint32_t t = capkit__ld32(p, swap);
   if (t == NG_SHB)
     return len >= 28 && capkit__ld32(p + 8, swap) == NG_BOM &&
-                   capkit__ld16(p + 12, swap) == 1
-               ? len
-               : 0;
+                   capkit__ld16(p + 12, swap) == 1;
   if (t == NG_EPB) {
     if (len < 32)
       return 0;
     uint32_t cap = capkit__ld32(p + 20, swap);
-    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32 ? len : 0;
+    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32;
   }
   if (t == NG_IDB)
-    return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap)) ? len
-                                                                        : 0;
-  return len;
+    return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap));
+  return 1;
 }
 
 /* The byte order of a section header at p (whose own type is
@@ -428,6 +464,16 @@ static void ng_layout(capkit_repair *rp, int swap) {
 static int ng_header(capkit_repair *rp, hdrinfo *hi, const uint8_t *p,
                      size_t n, int at_end) {
   (void)at_end;
+  if (n >= 12 && p[0] == 0x0a && p[1] == 0x0d && p[2] == 0x0a &&
+      ng_shb_swap(p, n) < 0)
+    /* The section header's magic 0a 0d 0d 0a with its 0d 0a written as
+     * 0a: the magic exists to show this. Which other 0a bytes lost a 0d
+     * cannot be told from the bytes alone. */
+    event(rp, CAPKIT_REPAIR_ASCII_DETECTED, 0, 3,
+          "reverse FTP ASCII-mode mangling: every 0d 0a was written as 0a "
+          "(the section header's magic reads 0a 0d 0a); not undone, as "
+          "which 0a bytes lost a 0d is ambiguous: only the blocks without "
+          "0d 0a are recovered");
   int sw = ng_shb_swap(p, n);
   if (sw >= 0 && ng_block(p, n, sw)) {
     hi->ng = 1;
@@ -523,6 +569,37 @@ static int64_t ng_guess_lt(const uint8_t *p, size_t n, int swap, uint32_t id) {
     q += len;
   }
   return capkit_scan_guess_linktype(data, cl, ol, k);
+}
+
+/* A block at p whose leading or trailing length alone is damaged (*which
+ * 0 or 1): the other length, the body and the blocks after it (or the end
+ * of the input) agree on its length, returned; 0 when none does. Section
+ * headers are left to the section logic. */
+static uint32_t ng_relength(const uint8_t *p, size_t n, int swap, int at_end,
+                            int *which) {
+  if (n < 32)
+    return 0;
+  uint32_t t = capkit__ld32(p, swap);
+  if (!ng_type_known(t) || t == NG_SHB)
+    return 0;
+  size_t lim = n < NG_MAX_BLOCK ? n : NG_MAX_BLOCK;
+  /* Trailing length damaged: the leading one frames the block. */
+  uint32_t len = capkit__ld32(p + 4, swap);
+  if (len >= 12 && len % 4 == 0 && len <= lim &&
+      capkit__ld32(p + len - 4, swap) != len && ng_body_ok(p, len, swap) &&
+      ((len == n && at_end) || ng_chain(p, n, len, swap))) {
+    *which = 1;
+    return len;
+  }
+  /* Leading length damaged: the first place whose trailing length names
+   * it, the blocks going on from there. */
+  for (size_t l = 12; l <= lim; l += 4)
+    if (capkit__ld32(p + l - 4, swap) == l && ng_body_ok(p, (uint32_t)l, swap) &&
+        ((l == n && at_end) || ng_chain(p, n, l, swap))) {
+      *which = 0;
+      return (uint32_t)l;
+    }
+  return 0;
 }
 
 /* The 64-bit timestamp of a packet block. */
@@ -647,6 +724,38 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
         s->cur += len;
         continue;
       }
+    }
+    int which;
+    uint32_t fl = ng_relength(p, n, swap, at_end, &which);
+    uint32_t ft = fl ? capkit__ld32(p, swap) : 0;
+    if (fl && ft == NG_EPB && capkit__ld32(p + 8, swap) >= n_if)
+      fl = 0; /* a packet of an interface never described: damage */
+    if (fl) {
+      /* One of the two lengths alone is damaged: the other, the body and
+       * the blocks after it agree. */
+      drop_flush(rp);
+      event(rp, CAPKIT_REPAIR_LENGTH_REBUILT, off + (which ? fl - 4 : 4), 4,
+            "block length rebuilt: its %s length read %u, its %s length, "
+            "body and the blocks after it say %u",
+            which ? "trailing" : "leading",
+            capkit__ld32(p + (which ? fl - 4 : 4), swap),
+            which ? "leading" : "trailing", fl);
+      uint8_t v[4];
+      capkit__st32(v, fl, swap);
+      if ((rc = out_write(rp, p, 4)) || (rc = out_write(rp, v, 4)) ||
+          (rc = out_write(rp, p + 8, fl - 12)) || (rc = out_write(rp, v, 4)))
+        return rc;
+      if (ft == NG_IDB) {
+        n_if++;
+      } else if (ft == NG_EPB) {
+        if (capkit__ld32(p + 20, swap) > hi->max_caplen)
+          hi->max_caplen = capkit__ld32(p + 20, swap);
+        prev_ts = ng_ts(p, swap);
+        have_ts = 1;
+      }
+      rp->nrec += ft == NG_EPB || ft == NG_SPB || ft == 2;
+      s->cur += fl;
+      continue;
     }
     size_t at;
     if (ng_find(p, n, 1, swap, &at)) {
@@ -854,25 +963,122 @@ static int drop_gap(capkit_repair *rp, const uint8_t *p, uint64_t off,
  * record would be followed by? The input's end, or a header whose time is
  * close to its own (a following header, even a damaged one, keeps its
  * first field), or a header whose lengths frame it up to such a header or
- * the end (only its time fields damaged). */
+ * the end (only its time fields damaged). 1 yes, 0 no; -1 when the bytes
+ * ready do not tell and more follow (*more: how many are needed). */
 static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
-                    size_t rl, uint32_t sec) {
+                    int at_end, size_t rl, uint32_t sec, size_t *more) {
   size_t left = n - rl;
-  if (left < 4)
-    return 1; /* the end of the input (or of a huge window) */
+  if (left < 4) {
+    *more = rl + 4;
+    return at_end ? 1 : -1; /* the end of the input */
+  }
   const uint8_t *q = p + rl;
-  if (capkit__near(capkit__ld32(q, sc->swap), sec, CAPKIT__STEP_WIN))
-    return 1;
-  if (left < CAPKIT__RHDR)
-    return 0;
+  if (capkit__near(capkit__ld32(q, sc->swap), sec, CAPKIT__STEP_WIN)) {
+    if (!sc->fit || left < CAPKIT__RHDR)
+      return 1;
+    /* The next header is whole and plausible but its packet does not fit
+     * the capture's link type: a damaged next record, a frame of an odd
+     * kind, or a header-like pattern inside a payload (a pcap carried in
+     * the packets) at the end of a record whose length is damaged. The
+     * last only when the records go on from inside this one. */
+    capkit__rhdr nh;
+    capkit__scan_ld(sc, q, &nh);
+    size_t dl = left - CAPKIT__RHDR < nh.incl ? left - CAPKIT__RHDR : nh.incl;
+    if (!capkit__scan_plausible(sc, &nh) ||
+        sc->fit(q + CAPKIT__RHDR, (uint32_t)dl, nh.orig))
+      return 1;
+    if (!at_end && left < LOOK / 2) {
+      *more = rl + LOOK / 2;
+      return -1;
+    }
+    size_t at;
+    return !(capkit_scanner_find(sc, p, n, CAPKIT__RHDR + 1, at_end, &at) ==
+                 1 &&
+             at < rl);
+  }
+  if (left < CAPKIT__RHDR) {
+    *more = rl + CAPKIT__RHDR;
+    return at_end ? 0 : -1;
+  }
   uint32_t incl = capkit__ld32(q + 8, sc->swap);
-  if (incl > sc->bound || left - CAPKIT__RHDR < incl)
+  if (incl > sc->bound)
+    return 0;
+  if (left - CAPKIT__RHDR < incl + (size_t)4 && !at_end) {
+    *more = rl + CAPKIT__RHDR + incl + 4;
+    return -1;
+  }
+  if (left - CAPKIT__RHDR < incl)
     return 0;
   size_t after = left - CAPKIT__RHDR - incl;
   return after == 0 ||
          (after >= 4 &&
           capkit__near(capkit__ld32(q + CAPKIT__RHDR + incl, sc->swap), sec,
                        CAPKIT__STEP_WIN));
+}
+
+/* A record at p whose header is damaged in one length field: the other
+ * length (caplen or original length) that frames it up to a chain of
+ * records, or 0. */
+static uint32_t framed_by(const capkit_scanner *t, const capkit__rhdr *h,
+                          const uint8_t *p, size_t n, int at_end) {
+  uint32_t cand[2] = {h->incl, h->orig};
+  if (h->frac >= t->frac_limit)
+    return 0;
+  for (int i = 0; i < 2; i++) {
+    uint32_t l = cand[i];
+    if (l > t->bound || (i == 1 && l == h->incl) ||
+        n - CAPKIT__RHDR < l)
+      continue;
+    size_t at = CAPKIT__RHDR + (size_t)l;
+    if (at < n && capkit__scan_chain(t, p, n, at, at_end))
+      return l;
+  }
+  return 0;
+}
+
+/* Drop (or keep, marked) the record of caplen l at p that framed_by
+ * found. */
+static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                       uint32_t l, const capkit__rhdr *h) {
+  drop_flush(rp);
+  uint64_t rl = CAPKIT__RHDR + (uint64_t)l;
+  if (rp->keep_damaged && rp->w && l <= h->orig) {
+    event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, rl,
+          "record kept with a comment (caplen %u): its header is damaged "
+          "(caplen %u, original length %u), the records after it follow "
+          "its length %u",
+          l, h->incl, h->orig, l);
+    int rc = out_record(rp, p, l,
+                        "capkit repair: damaged record kept: its header's "
+                        "lengths disagree; framed by the records after it");
+    if (rc)
+      return rc;
+    rp->nrec++;
+    return 0;
+  }
+  rp->dropped_rec++;
+  rp->dropped_bytes += rl;
+  event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
+        "record dropped: its header is damaged (caplen %u, original length "
+        "%u); the records after it follow its length %u",
+        h->incl, h->orig, l);
+  return 0;
+}
+
+/* Do the k records from c (walked already) all fit the link type by
+ * content? A run of header-like patterns inside a payload rarely does. */
+static int all_fit(const capkit_scanner *t, const uint8_t *p, size_t c,
+                   unsigned k) {
+  if (!t->fit)
+    return 1;
+  for (unsigned i = 0; i < k; i++) {
+    capkit__rhdr h;
+    capkit__scan_ld(t, p + c, &h);
+    if (!t->fit(p + c + CAPKIT__RHDR, h.incl, h.orig))
+      return 0;
+    c += CAPKIT__RHDR + (size_t)h.incl;
+  }
+  return 1;
 }
 
 /* After damage at p: where do the records go on? The first full chain,
@@ -895,8 +1101,9 @@ static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
     unsigned k = capkit__scan_walk(t, p, lim, c, t->chain + 1, &end, &stop);
     if (k == 0)
       continue;
-    if ((found && end == full && stop == CAPKIT__STOP_END) ||
-        (k >= 3 && (stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT))) {
+    if (((found && end == full && stop == CAPKIT__STOP_END) ||
+         (k >= 3 && (stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT))) &&
+        all_fit(t, p, c, k)) {
       *at = c;
       *trust_end = found && end == full ? end : c + 1;
       return 1;
@@ -909,6 +1116,30 @@ static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
   return found;
 }
 
+/* Bytes at the cursor without reading (*n, *at_end); when fewer than
+ * need are there and more follow, read: at least CHUNK at once, so that
+ * the walk over intact records reads in big steps and slides only the
+ * few bytes of the record in hand to the front of the buffer. */
+#define CHUNK ((size_t)1 << 20)
+static int have(capkit_repair *rp, size_t need, size_t *n, int *at_end) {
+  capkit__src *s = &rp->src;
+  if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
+      !s->eof) {
+    /* The window is about to move: what points into it goes out first. */
+    int f = run_flush(rp);
+    if (f)
+      return fail(rp, f, capkit__src_offset(s), "write failed: %s",
+                  capkit_strerror(f));
+    f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
+    if (f < 0)
+      return fail(rp, f, capkit__src_offset(s), "read error: %s",
+                  capkit__src_errtext(s, f));
+  }
+  *n = (size_t)(s->end - s->cur);
+  *at_end = s->kind != CAPKIT__SRC_BUF || s->eof;
+  return 0;
+}
+
 static int walk(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   const capkit_scanner *sc = &rp->sc;
@@ -916,11 +1147,14 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
   int have_prev = 0;
   /* Records starting before this input offset were confirmed by a chain. */
   uint64_t trusted = 0;
+  /* Bytes wanted at the cursor: a record and its successor's header
+   * normally; the full look-ahead once the record in hand is in doubt. */
+  size_t want = CAPKIT__RHDR;
   for (;;) {
     capkit__src_release(s);
-    size_t n;
-    int at_end;
-    int rc = ready(rp, LOOK, &n, &at_end);
+    size_t n = 0;
+    int at_end = 1;
+    int rc = have(rp, want, &n, &at_end);
     if (rc)
       return rc;
     const uint8_t *p = s->cur;
@@ -941,11 +1175,38 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     int fits = h.incl <= sc->bound && h.orig <= CAPKIT__MAX_ORIG;
     int time_ok = !have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN);
     size_t rl = CAPKIT__RHDR + (size_t)h.incl;
+    if (fits && rl > n && !at_end && want < rl + 4) {
+      want = rl + 4;
+      continue;
+    }
     if (fits && rl <= n) {
       int ok = off < trusted;
-      if (!ok && time_ok)
-        ok = followed(sc, p, n, rl, h.sec);
+      if (!ok && time_ok) {
+        size_t more = 0;
+        ok = followed(sc, p, n, at_end, rl, h.sec, &more);
+        if (ok < 0) {
+          want = more;
+          continue;
+        }
+        if (ok && sc->fit && !sc->fit(p + CAPKIT__RHDR, h.incl, h.orig)) {
+          /* A packet that does not fit the capture's link type: a frame
+           * of an odd kind when a chain of records goes on from it, else
+           * a header-like pattern inside a payload (a pcap carried in the
+           * packets) that the damage before it brought up. */
+          if (!at_end && n < LOOK / 2 && want < LOOK) {
+            want = LOOK;
+            continue;
+          }
+          capkit_scanner t = *sc;
+          t.fit = NULL;
+          ok = capkit__scan_chain(&t, p, n, 0, at_end);
+        }
+      }
       if (!ok && !time_ok) {
+        if (!at_end && want < LOOK) {
+          want = LOOK;
+          continue;
+        }
         /* A jump in time, but a whole chain follows it. */
         capkit_scanner t = *sc;
         t.have_ref = 0;
@@ -961,9 +1222,15 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         capkit__src_prefetch(s);
         prev = h.sec;
         have_prev = 1;
+        want = CAPKIT__RHDR;
         continue;
       }
     }
+    if (!at_end && want < LOOK) {
+      want = LOOK;
+      continue;
+    }
+    want = CAPKIT__RHDR;
     /* Damage at off: find where the records go on. */
     capkit_scanner t = *sc;
     if (have_prev) {
@@ -971,6 +1238,18 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
       t.ref = prev;
     }
     size_t at, tend;
+    /* The records go on where this one's own lengths say, when a chain
+     * starts exactly there: the chain that continues from the last good
+     * record, preferred to one found earlier inside its payload (a pcap
+     * carried in the packets). */
+    uint32_t fl = 0;
+    if (time_ok && (fl = framed_by(&t, &h, p, n, at_end)) != 0) {
+      if ((rc = drop_framed(rp, p, off, fl, &h)))
+        return rc;
+      s->cur += CAPKIT__RHDR + (size_t)fl;
+      trusted = off + CAPKIT__RHDR + fl + 1;
+      continue;
+    }
     int found = resync(&t, p, n, at_end, &at, &tend);
     if (!found && at_end && fits && rl > n && time_ok) {
       /* A plausible header whose data runs past the end: truncated. */
@@ -1025,11 +1304,18 @@ static void content_check(capkit_repair *rp, const hdrinfo *hi) {
   int at_end = rp->src.kind != CAPKIT__SRC_BUF || rp->src.eof;
   if (!fit || n < hi->data_start)
     return;
-  if (capkit_scanner_find(&rp->sc, rp->src.cur, n, hi->data_start, at_end,
-                          &at) == 1 &&
-      capkit__scan_guess_at(&rp->sc, rp->src.cur, n, at) ==
-          (int64_t)rp->layout.linktype)
-    rp->sc.fit = fit;
+  /* From a few places: the first chain found may lie inside the payload
+   * of a first record whose header is damaged. */
+  size_t from[3] = {hi->data_start, hi->data_start + (n - hi->data_start) / 4,
+                    hi->data_start + (n - hi->data_start) / 2};
+  for (int i = 0; i < 3; i++)
+    if (capkit_scanner_find(&rp->sc, rp->src.cur, n, from[i], at_end, &at) ==
+            1 &&
+        capkit__scan_guess_at(&rp->sc, rp->src.cur, n, at) ==
+            (int64_t)rp->layout.linktype) {
+      rp->sc.fit = fit;
+      return;
+    }
 }
 
 static int open_input(capkit_repair *rp, const char *path) {
@@ -1227,6 +1513,11 @@ static int open_writer(capkit_repair *rp, const char *path) {
 static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   capkit__sink *k = &rp->sink;
   int rc = 0;
+  if (rp->direct && (rc = run_flush(rp)) != 0) {
+    capkit__sink_abort(k);
+    return fail(rp, rc, 0, "cannot write the output: %s",
+                capkit_strerror(rc));
+  }
   if (hi->patch_snaplen && k->tmp && !k->codec.write) {
     /* The header went out first; its snaplen is the largest record's. */
     uint8_t v[4];
@@ -1240,6 +1531,8 @@ static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   }
   if (!rc)
     rc = capkit__sink_close(k);
+  else
+    capkit__sink_abort(k);
   if (rc)
     return fail(rp, rc, 0, "cannot write the output: %s",
                 capkit_strerror(rc));
@@ -1256,6 +1549,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->gar_len = 0;
   rp->err[0] = 0;
   rp->out = 0;
+  rp->direct = 0;
+  rp->run_len = 0;
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
   hdrinfo hi;
@@ -1282,6 +1577,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
         if (codec != CAPKIT__CODEC_NONE)
           rc = capkit__sink_compress(&rp->sink, codec, 0);
       }
+      if (!rc && !rp->sink.codec.write)
+        rp->direct = 1;
       if (rc)
         rc = fail(rp, rc, 0, "cannot open the output %s: %s", out_path,
                   rp->sink.sys_errno ? strerror(rp->sink.sys_errno)
@@ -1305,6 +1602,8 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
     capkit__sink_abort(&rp->sink);
   }
   rp->out = 0;
+  rp->direct = 0;
+  rp->run_len = 0;
   capkit__src_close(&rp->src);
   if (rc)
     return rc;

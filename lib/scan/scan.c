@@ -173,10 +173,20 @@ int capkit__fit_ether(const uint8_t *p, uint32_t n, uint32_t orig) {
   uint16_t t = capkit__be16(p + 12);
   if (t == 0x0800 || t == 0x86dd)
     return capkit__fit_ip(p + 14, n - 14, orig - 14) ? 2 : 0;
-  if (eth_type_known(t))
+  return capkit__fit_ether_link(p, n, orig);
+}
+
+int capkit__fit_ether_link(const uint8_t *p, uint32_t n, uint32_t orig) {
+  if (n < 14)
+    return 0;
+  uint16_t t = capkit__be16(p + 12);
+  if (t == 0x0800 || t == 0x86dd || eth_type_known(t))
     return 2;
-  if (t <= 1500 && n >= 17) /* 802.3 length + LLC */
-    return (t == orig - 14 || orig == 60) ? 2 : 1;
+  /* 802.3 length + LLC: the length is the frame's (less an FCS), or the
+   * frame was padded to the minimum (a run of zeros is no frame). */
+  if (t <= 1500 && n >= 17 && t != 0)
+    return t == orig - 14 || t == orig - 18 || (orig <= 64 && t <= 46) ? 2
+                                                                        : 0;
   return 0;
 }
 

@@ -51,6 +51,9 @@ unsigned capkit__scan_walk(const capkit_scanner *s, const uint8_t *buf,
                            size_t len, size_t o, unsigned max, size_t *end,
                            int *stop);
 int capkit__fit_ether(const uint8_t *p, uint32_t n, uint32_t orig);
+/* The Ethernet header alone (a known type, or an 802.3 length that fits):
+ * what a true frame keeps when the bytes after it are damaged. */
+int capkit__fit_ether_link(const uint8_t *p, uint32_t n, uint32_t orig);
 int capkit__fit_ip(const uint8_t *p, uint32_t n, uint32_t orig);
 int capkit__fit_sll(const uint8_t *p, uint32_t n, uint32_t orig);
 /* The content check for a link type, NULL when there is none. */

@@ -1,7 +1,7 @@
 /* fuzz_scan.c - libFuzzer target: any bytes through the record-boundary
  * scanner (every layout, from several offsets, with and without a time
- * reference), layout inference, link-type guessing, and a dry-run repair
- * of the bytes as a file. */
+ * reference), layout inference, link-type guessing, a reader started at
+ * an offset, and a dry-run repair of the bytes as a file. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +52,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint32_t cl[3] = {(uint32_t)size, (uint32_t)(size / 2), 0};
   uint32_t ol[3] = {(uint32_t)size, 0, 5};
   (void)capkit_scan_guess_linktype(d, cl, ol, 3);
+  /* A reader started at an offset: on a boundary at or after it. */
+  capkit_reader *r = capkit_reader_new();
+  if (r && capkit_reader_open_memory(r, data, size, NULL) == 0) {
+    uint64_t off = size > 1 ? (uint64_t)data[size - 1] * size / 256 : 0;
+    int rc = capkit_reader_open_at(r, off);
+    if (rc == 1 && (capkit_reader_offset(r) < off ||
+                    capkit_reader_offset(r) > size))
+      abort();
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    for (int k = 0; rc >= 0 && k < 64 && capkit_reader_next(r, &rec) > 0; k++)
+      if (rec.offset < off)
+        abort();
+  }
+  capkit_reader_free(r);
   const char *path = spill(data, size);
   if (path) {
     capkit_repair *rp = capkit_repair_new();

@@ -1,6 +1,7 @@
 """repair_damage.py - seeded fixtures and damage for the repair tests.
 
-gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng]   write a classic pcap
+gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng] [--count N]
+    write a classic pcap
     made from the pcap specification (Ethernet/IPv4/UDP+TCP packets, some
     longer than the header's snaplen of 1000, as libpcap accepts; snaplen
     65535 with --bigsnap); --nested carries pcap record headers of the same
@@ -16,7 +17,9 @@ score MAP OUT                           recall/precision of a repaired file:
     only payload bytes overwritten in place, which no tool can detect);
     invented counts records with neither the header nor the data of any
     original.
-Kinds: truncate overwrite delete insert header fields mixed ascii.
+Kinds: truncate overwrite delete insert header fields mixed ascii blocklen
+(pcapng: a packet block's leading or trailing length garbled) rascii (every
+0d 0a written as 0a).
 Only the standard library: this is the specification's layout, written
 independently of capkit.
 """
@@ -217,6 +220,16 @@ def damage(kind, seed, src, dst, mapf):
                 i = r.randrange(len(recs))
                 o = recs[i][0] + r.choice([0, 8, 12])
                 edits.append((o, 4, bytes(r.getrandbits(8) for _ in range(4))))
+        elif k == 'blocklen':
+            # pcapng: a packet block's leading or trailing length garbled
+            # (pcap: a record's caplen)
+            for _ in range(r.randrange(1, 3)):
+                ro, rl = recs[r.randrange(len(recs))]
+                if d[:4] == b'\n\r\r\n':
+                    o = ro + 4 if r.random() < 0.5 else ro + rl - 4
+                else:
+                    o = ro + 8
+                edits.append((o, 4, bytes(r.getrandbits(8) for _ in range(4))))
     # which original records do the edits touch?
     for (o, dl, ins) in edits:
         lo, hi = o, o + max(dl, 1)
@@ -229,6 +242,9 @@ def damage(kind, seed, src, dst, mapf):
     edits.sort(key=lambda x: -x[0])
     for (o, dl, ins) in edits:
         d[o:o + dl] = ins
+    if kind == 'rascii':
+        # the reverse: every 0d 0a written as 0a (Windows to Unix)
+        d = bytearray(bytes(d).replace(b'\r\n', b'\n'))
     if kind == 'ascii':
         # FTP in ASCII mode: every 0a written as 0d 0a (undone exactly)
         d = bytearray(bytes(d).replace(b'\n', b'\r\n'))
@@ -321,7 +337,8 @@ def main(a):
     if a[0] == 'gen':
         gen(int(a[1]), a[2], '--ns' in a, '--be' in a, '--nested' in a,
             snaplen=65535 if '--bigsnap' in a else 1000,
-            stream='--stream' in a, ng='--ng' in a)
+            stream='--stream' in a, ng='--ng' in a,
+            n=int(a[a.index('--count') + 1]) if '--count' in a else None)
     elif a[0] == 'damage':
         damage(a[1], int(a[2]), a[3], a[4], a[5])
     elif a[0] == 'score':
