@@ -124,5 +124,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/cut.h>
 #include <capkit/stats.h>
 #include <capkit/scan.h>
+#include <capkit/digest.h>
 
 #endif
