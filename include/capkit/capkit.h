@@ -125,5 +125,6 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/stats.h>
 #include <capkit/scan.h>
 #include <capkit/digest.h>
+#include <capkit/edit.h>
 
 #endif
