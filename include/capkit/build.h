@@ -75,16 +75,17 @@ typedef struct capkit_hex_packet {
   const uint8_t *data; /* len bytes, valid until the next call */
   size_t len;
   int has_time;        /* a timestamp was found for it */
+  uint32_t flags;      /* pcapng epb_flags from a CAPKIT_HEX_DIRECTION
+                        * line: 1 inbound, 2 outbound, 0 not given (in
+                        * what was padding after has_time on 64-bit
+                        * systems: the other fields did not move) */
   int64_t ts_sec;
   uint32_t ts_nsec;
   int has_origlen;     /* capkit dump -x record line: original length */
   uint32_t origlen;
   unsigned ts_digits;  /* fraction digits of the timestamp as written */
   uint64_t line;       /* 1-based line where the packet starts */
-  uint32_t flags;      /* pcapng epb_flags from a CAPKIT_HEX_DIRECTION
-                        * line: 1 inbound, 2 outbound, 0 not given */
-  uint32_t reserved32; /* room for later fields (no meaning yet) */
-  uint64_t reserved[3];
+  uint64_t reserved[4]; /* room for later fields (no meaning yet) */
 } capkit_hex_packet;
 
 /* capkit_hexparse_new() flags. WHOLE: the dump is of one byte stream (a
