@@ -28,9 +28,10 @@ static const char info_usage[] =
     "  -T, --table  capinfos -T's table: a header line, then one line per\n"
     "               file, tab-separated, capinfos' column names and order\n"
     "               (its RIPEMD160 column left out; times in UTC; the\n"
-    "               encapsulation is the link type's name, EN10MB where\n"
-    "               capinfos says ether). Every column (hashes too) unless\n"
-    "               capinfos' letters choose some: -t type, -E link type,\n"
+    "               link type as capinfos names the common ones, ether,\n"
+    "               rawip, linux-sll, ..., else by its libpcap name).\n"
+    "               Every column (hashes too) unless capinfos' letters\n"
+    "               choose some: -t type, -E link type,\n"
     "               -F precision and capture hardware/OS/application,\n"
     "               -l snaplen, -c packets, -s file size, -d data size,\n"
     "               -u duration, -a start, -e end, -y byte rate, -i bit\n"
@@ -348,6 +349,24 @@ static void table_header(table *t) {
   putchar('\n');
 }
 
+/* The link type as capinfos names it (Wireshark's short encapsulation
+ * names) for the common ones, else libpcap's name. */
+static const char *encap_name(uint32_t lt) {
+  static const struct {
+    uint32_t lt;
+    const char *name;
+  } names[] = {{0, "null"},           {1, "ether"},
+               {101, "rawip"},        {105, "ieee-802-11"},
+               {108, "loop"},         {113, "linux-sll"},
+               {127, "ieee-802-11-radiotap"},
+               {228, "rawip4"},       {229, "rawip6"},
+               {276, "linux-sll2"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (names[i].lt == lt)
+      return names[i].name;
+  return capkit_linktype_name(lt);
+}
+
 static void time_cell(char *out, size_t cap, capkit_time v, unsigned digits,
                       int secs) {
   if (!secs) {
@@ -386,7 +405,7 @@ static void print_table(table *t, const char *path, const capkit_reader *r,
                                      : "pcap";
       break;
     case COL_ENCAP: {
-      const char *n = capkit_linktype_name(in->linktype);
+      const char *n = encap_name(in->linktype);
       if (n)
         p = n;
       else
