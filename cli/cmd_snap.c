@@ -41,13 +41,11 @@ int cmd_snap(int argc, char **argv) {
            (cli_parse_size(argv[optind], &n) || n == 0 || n > UINT32_MAX))
     code = cli_usage_error("snap", "bad length '%s'", argv[optind]);
   if (code == CUT_GO) {
-    /* the editor snaps first (-L shortens the original length too), then
-     * chops; the writer's snaplen is N */
-    if (!ed && !(ed = capkit_editor_new())) {
-      cli_err("snap", "out of memory");
-      return EXIT_IO;
-    }
-    capkit_editor_set_snap(ed, (uint32_t)n);
+    /* With edits the editor snaps first (-L shortens the original length
+     * too), then chops; without, the writer alone cuts to its snaplen N
+     * (after --strip-fcs, as always). */
+    if (ed)
+      capkit_editor_set_snap(ed, (uint32_t)n);
     cli_edit_ready("snap", ed);
     cut_ops ops = {each, NULL, (uint32_t)n};
     code = cut_run("snap", &c, argv[optind + 1], &ops, &ed);

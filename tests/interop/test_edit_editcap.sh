@@ -104,6 +104,18 @@ for n in 1 10 50; do
   check "convert -s $n -L -C -4 = editcap" same "$T/e.pcap" "$T/k.pcap"
 done
 
+# without edit options snap cuts after --strip-fcs, as before: a complete
+# 66-byte frame loses its 4 FCS bytes, then fits the snaplen 64
+$PY -c '
+import struct, sys
+f = open(sys.argv[1], "wb")
+f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+for n in (60, 66, 100):
+    f.write(struct.pack("<IIII", 1, 0, n, n) + bytes(n))' "$T/fcs.pcap"
+"$CAPKIT" snap 64 "$T/fcs.pcap" --strip-fcs -o "$T/k.pcap"
+check_eq "snap 64 --strip-fcs: FCS first, then the snaplen" \
+  "56 56|62 62|64 96" "$("$CAPKIT" dump "$T/k.pcap" | awk '{printf "%s%s %s", (NR > 1 ? "|" : ""), $5, $7}')"
+
 # ---- -S: records out of order ----
 $GEN "$T/j.pcap" 1500 4 --disorder 30
 $GEN "$T/jn.pcap" 1500 5 --disorder 30 --ns
