@@ -110,7 +110,8 @@ int capkit_digest_start_path(capkit_digest *d, const char *path) {
   d->path = strdup(path);
   if (!d->path)
     return CAPKIT_ENOMEM;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO must not block here (it is refused below) */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     snprintf(d->err, sizeof d->err, "%s: %s", path, strerror(errno));
     return CAPKIT_EOPEN;

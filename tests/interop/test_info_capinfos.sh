@@ -114,6 +114,15 @@ check_eq "hashes cover the whole file, past the damage" \
 
 # refusals
 check_exit "info -H of standard input is a usage error" 2 "$CAPKIT" info -H - <"$T/g1.pcap"
+# a named pipe cannot be read twice: counted, hashes refused, no hang
+if mkfifo "$T/fifo" 2>/dev/null; then
+  cat "$T/g1.pcap" >"$T/fifo" &
+  timeout 20 "$CAPKIT" info -H "$T/fifo" >"$T/fifo.out" 2>"$T/fifo.err"
+  check_eq "info -H of a named pipe: I/O error status" 3 $?
+  check "info -H of a named pipe: counted anyway" grep -q '^Packets: ' "$T/fifo.out"
+  check "info -H of a named pipe: says why" grep -q 'not a regular file' "$T/fifo.err"
+  wait
+fi
 check_exit "column letters need -T" 2 "$CAPKIT" info -c "$T/g1.pcap"
 check_exit "-T with --json is a usage error" 2 "$CAPKIT" info -T --json "$T/g1.pcap"
 finish
