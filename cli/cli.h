@@ -167,6 +167,27 @@ int cli_rewrite_opt(const char *cmd, capkit_rewriter **rw, int opt,
 /* "CMD: N packets, M changed, ..." on standard error; rw may be NULL. */
 void cli_rewrite_summary(const char *cmd, const capkit_rewriter *rw);
 
+/* editcap's record edits (-C, -L, -E, --seed, --error-offset, -S), for
+ * slice, snap and convert (defined in cmd_convert.c). */
+#define CLI_OPT_EDIT 2100
+#define CLI_EDIT_LONGOPTS                                                      \
+  {"chop", required_argument, NULL, 'C'},                                      \
+      {"adjust-origlen", no_argument, NULL, 'L'},                              \
+      {"error-prob", required_argument, NULL, 'E'},                            \
+      {"seed", required_argument, NULL, CLI_OPT_EDIT},                         \
+      {"error-offset", required_argument, NULL, CLI_OPT_EDIT + 1},             \
+      {"strict-time", required_argument, NULL, 'S'}
+#define CLI_EDIT_SHORT "C:LE:S:"
+extern const char cli_edit_help[];
+/* Handle one edit option into *e (created on first use): 1 handled, 0 not
+ * an edit option, -1 error (printed). */
+int cli_edit_opt(const char *cmd, capkit_editor **e, int opt, const char *arg);
+/* After the options: -E without --seed gets a seed from the clock, named
+ * on standard error so that the run can be repeated. */
+void cli_edit_ready(const char *cmd, capkit_editor *e);
+/* Apply e (may be NULL) to rec: 0, or an exit code (error printed). */
+int cli_edit_apply(const char *cmd, capkit_editor *e, capkit_record *rec);
+
 /* A text output written whole or not at all (temporary name, renamed
  * into place on success), or standard output for NULL or "-". */
 typedef struct cli_outfile {

@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cut.h"
@@ -30,12 +32,88 @@ static const char convert_usage[] =
     "      --fcs-len N           FCS bytes recorded in the header (-1: none)\n"
     "      --keep-partial        on damaged input, keep the records before\n"
     "                            the damage as a complete, valid output\n"
-    "  -h, --help                this help\n\n"
-    "Exit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O error.\n";
+    "  -h, --help                this help\n"
+    "Record edits, as editcap's (after the snaplen, in editcap's order):\n";
+static const char convert_usage_end[] =
+    "\nExit status: 0 ok, 1 damaged or invalid input, 2 usage, 3 I/O error.\n";
+
+const char cli_edit_help[] =
+    "  -C, --chop [OFFSET:]LEN  as editcap -C: remove LEN bytes from the\n"
+    "                         start of each packet (LEN < 0: -LEN bytes from\n"
+    "                         the end); OFFSET > 0 keeps OFFSET bytes before\n"
+    "                         them, OFFSET < 0 counts from the end; repeat\n"
+    "                         for a region at each end\n"
+    "  -L, --adjust-origlen   the original length shrinks with -C and the\n"
+    "                         snaplen (editcap -L)\n"
+    "  -S, --strict-time SEC  editcap -S: a record older than the one before\n"
+    "                         it gets that record's time + SEC; -SEC sets\n"
+    "                         every record to the one before + SEC\n"
+    "  -E, --error-prob P     editcap -E: each byte gets an error (one random\n"
+    "                         bit flipped) with probability P\n"
+    "      --seed N           the generator's seed for -E (xoshiro256**;\n"
+    "                         default: from the clock, shown on stderr)\n"
+    "      --error-offset N   leave the first N bytes of each packet alone\n"
+    "                         (editcap -o)\n";
+
+/* --seed and -E were given (one command per process) */
+static int edit_seed_given, edit_errors_given;
+
+int cli_edit_opt(const char *cmd, capkit_editor **e, int opt,
+                 const char *arg) {
+  const char *name;
+  switch (opt) {
+  case 'C': name = "chop"; break;
+  case 'L': name = "adjust-origlen"; break;
+  case 'E': name = "error-prob"; break;
+  case 'S': name = "strict-time"; break;
+  case CLI_OPT_EDIT: name = "seed"; break;
+  case CLI_OPT_EDIT + 1: name = "error-offset"; break;
+  default: return 0;
+  }
+  if (!*e && !(*e = capkit_editor_new())) {
+    cli_err(cmd, "out of memory");
+    return -1;
+  }
+  if (capkit_editor_option(*e, name, arg)) {
+    cli_usage_error(cmd, "bad --%s '%s'", name, arg ? arg : "");
+    return -1;
+  }
+  if (opt == CLI_OPT_EDIT)
+    edit_seed_given = 1;
+  if (opt == 'E')
+    edit_errors_given = 1;
+  return 1;
+}
+
+void cli_edit_ready(const char *cmd, capkit_editor *e) {
+  if (!e || edit_seed_given || !edit_errors_given)
+    return;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t seed = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+                  ((uint64_t)getpid() << 32);
+  char num[32];
+  snprintf(num, sizeof num, "%" PRIu64, seed);
+  if (capkit_editor_option(e, "seed", num) == 0)
+    cli_err(cmd, "error seed %s (--seed %s repeats this output)", num, num);
+}
+
+int cli_edit_apply(const char *cmd, capkit_editor *e, capkit_record *rec) {
+  if (!e)
+    return 0;
+  int rc = capkit_editor_apply(e, rec);
+  if (rc == CAPKIT_ERANGE)
+    cli_err(cmd, "record %" PRIu64 ": -S moves its time beyond the range of "
+            "time", rec->number);
+  else if (rc)
+    cli_err(cmd, "%s", capkit_strerror(rc));
+  return rc ? cli_exit_for(rc) : 0;
+}
 
 typedef struct conv_opts {
   const char *format, *out;
   capkit_filter *flt;
+  capkit_editor *ed;
   int have_bo, have_prec, have_snap, have_lt, have_fcs, keep;
   capkit_byte_order bo;
   unsigned prec;
@@ -64,6 +142,8 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
   capkit_record rec = CAPKIT_RECORD_INIT;
   int rc, code = EXIT_OK;
   while ((rc = cut_filter_next(r, o->flt, &rec)) > 0) {
+    if ((code = cli_edit_apply("convert", o->ed, &rec)))
+      break;
     uint32_t id = rec.iface_id;
     if (id >= n_ws) {
       size_t n = id + 1;
@@ -136,6 +216,9 @@ static int convert_split(capkit_reader *r, const conv_opts *o) {
   return code;
 }
 
+static int convert_run(const char *in_path, const char *expr,
+                       capkit_editor *ed, int split, conv_opts o);
+
 int cmd_convert(int argc, char **argv) {
   enum { OPT_FCS = 256, OPT_KEEP, OPT_SPLIT };
   static const struct option opts[] = {
@@ -150,6 +233,7 @@ int cmd_convert(int argc, char **argv) {
       {"keep-partial", no_argument, NULL, OPT_KEEP},
       {"split-by-interface", no_argument, NULL, OPT_SPLIT},
       {"help", no_argument, NULL, 'h'},
+      CLI_EDIT_LONGOPTS,
       {NULL, 0, NULL, 0}};
   const char *out = NULL, *format = NULL, *expr = NULL;
   int have_bo = 0, have_prec = 0, have_snap = 0, have_lt = 0, have_fcs = 0;
@@ -158,7 +242,9 @@ int cmd_convert(int argc, char **argv) {
   unsigned prec = 6;
   uint64_t snap = 0;
   uint32_t lt = 0;
-  while ((c = getopt_long(argc, argv, "o:F:f:b:p:s:l:h", opts, NULL)) != -1) {
+  capkit_editor *ed = NULL;
+  while ((c = getopt_long(argc, argv, "o:F:f:b:p:s:l:h" CLI_EDIT_SHORT, opts,
+                          NULL)) != -1) {
     switch (c) {
     case 'f':
       expr = optarg;
@@ -206,20 +292,46 @@ int cmd_convert(int argc, char **argv) {
       break;
     case 'h':
       fputs(convert_usage, stdout);
+      fputs(cli_edit_help, stdout);
+      fputs(convert_usage_end, stdout);
+      capkit_editor_free(ed);
       return EXIT_OK;
-    default:
-      return cli_usage_error("convert", "invalid option");
+    default: {
+      int e = cli_edit_opt("convert", &ed, c, optarg);
+      if (e == 1)
+        break;
+      capkit_editor_free(ed);
+      return e < 0 ? EXIT_USAGE : cli_usage_error("convert", "invalid option");
+    }
     }
   }
-  if (optind != argc - 1)
-    return cli_usage_error("convert", "expected exactly one input file");
-  if (!out)
-    return cli_usage_error("convert", "no output file (-o)");
-  if (split && strcmp(out, "-") == 0)
-    return cli_usage_error("convert",
-                           "--split-by-interface needs an output file name");
+  const char *bad = optind != argc - 1 ? "expected exactly one input file"
+                    : !out             ? "no output file (-o)"
+                    : split && strcmp(out, "-") == 0
+                        ? "--split-by-interface needs an output file name"
+                        : NULL;
+  if (bad) {
+    capkit_editor_free(ed);
+    return cli_usage_error("convert", "%s", bad);
+  }
+  if (ed && have_snap)
+    capkit_editor_set_snap(ed, (uint32_t)snap); /* before the chop */
+  cli_edit_ready("convert", ed);
+  int code = convert_run(argv[optind], expr, ed, split,
+                         (conv_opts){format, out, NULL, ed, have_bo, have_prec,
+                                     have_snap, have_lt, have_fcs, keep, bo,
+                                     prec, (uint32_t)snap, lt, fcs});
+  capkit_editor_free(ed);
+  return code;
+}
+
+static int convert_run(const char *in_path, const char *expr,
+                       capkit_editor *ed, int split, conv_opts o) {
+  const char *format = o.format, *out = o.out;
+  int have_bo = o.have_bo, have_prec = o.have_prec, have_snap = o.have_snap;
+  int have_lt = o.have_lt, have_fcs = o.have_fcs, keep = o.keep;
   int code;
-  capkit_reader *r = cli_open_reader("convert", argv[optind], &code);
+  capkit_reader *r = cli_open_reader("convert", in_path, &code);
   if (!r)
     return code;
   capkit_filter *flt = cut_filter_for("convert", expr, r, &code);
@@ -228,9 +340,7 @@ int cmd_convert(int argc, char **argv) {
     return code;
   }
   if (split) {
-    conv_opts o = {format,   out,  flt, have_bo, have_prec,      have_snap,
-                   have_lt,  have_fcs, keep, bo, prec, (uint32_t)snap,
-                   lt,       fcs};
+    o.flt = flt;
     code = convert_split(r, &o);
     capkit_filter_free(flt);
     capkit_reader_free(r);
@@ -242,15 +352,15 @@ int cmd_convert(int argc, char **argv) {
   if (!rc && format && (rc = capkit_writer_set_format(w, format)))
     cli_err("convert", "cannot write format '%s'", format);
   else if (!rc && have_bo)
-    rc = capkit_writer_set_byte_order(w, bo);
+    rc = capkit_writer_set_byte_order(w, o.bo);
   if (!rc && have_prec)
-    rc = capkit_writer_set_precision(w, prec);
+    rc = capkit_writer_set_precision(w, o.prec);
   if (!rc && have_snap)
-    rc = capkit_writer_set_snaplen(w, (uint32_t)snap);
+    rc = capkit_writer_set_snaplen(w, o.snap);
   if (!rc && have_lt)
-    rc = capkit_writer_set_linktype(w, lt);
+    rc = capkit_writer_set_linktype(w, o.lt);
   if (!rc && have_fcs)
-    rc = capkit_writer_set_fcs_len(w, fcs);
+    rc = capkit_writer_set_fcs_len(w, o.fcs);
   if (rc) {
     capkit_filter_free(flt);
     capkit_writer_free(w);
@@ -267,11 +377,14 @@ int cmd_convert(int argc, char **argv) {
   }
   capkit_record rec = CAPKIT_RECORD_INIT;
   int wrc = 0;
-  while ((rc = cut_filter_next(r, flt, &rec)) > 0)
-    if ((wrc = capkit_writer_write(w, &rec)) < 0)
-      break;
   code = EXIT_OK;
-  if (wrc < 0) {
+  while ((rc = cut_filter_next(r, flt, &rec)) > 0)
+    if ((code = cli_edit_apply("convert", ed, &rec)) ||
+        (wrc = capkit_writer_write(w, &rec)) < 0)
+      break;
+  if (code) {
+    rc = 0;
+  } else if (wrc < 0) {
     cli_err("convert", "%s", capkit_writer_error(w));
     if (wrc == CAPKIT_ELINKTYPE)
       cli_err("convert", "hint: --format pcapng keeps every link type, "

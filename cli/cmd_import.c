@@ -13,8 +13,9 @@ static const char import_usage[] =
     "Read hex dumps (IN, or standard input) and write a capture. Each packet\n"
     "is a run of lines 'OFFSET HEX-BYTES [ASCII]' starting at offset 0, as\n"
     "written by od -Ax -tx1 (text2pcap's input), hexdump -C, xxd, tcpdump\n"
-    "-xx, Wireshark's \"copy as hex dump\" and capkit dump -x; the ASCII\n"
-    "column and other text are ignored. capkit dump -x output imports back\n"
+    "-xx, Wireshark's \"copy as hex dump\" and capkit dump -x, or hexdump's\n"
+    "default 16-bit words (little-endian, as hexdump prints them here); the\n"
+    "ASCII column and other text are ignored. capkit dump -x output imports back\n"
     "to the same packets, timestamps and original lengths.\n\n"
     "When the bytes of the dump start with a pcap or pcapng magic number the\n"
     "dump is of a whole capture file (like 'hexdump -C file.pcap', with or\n"
@@ -35,6 +36,9 @@ static const char import_usage[] =
     "      --whole-file        the dump is of a whole capture file\n"
     "      --offsets R         offsets in hex (default), oct or dec, as\n"
     "                          text2pcap -o and od -A x|o|d write them\n"
+    "  -D, --direction         a line before a packet starting with I or O\n"
+    "                          marks it inbound or outbound (text2pcap -D;\n"
+    "                          kept by -F pcapng as epb_flags)\n"
     "  -a, --ascii             accepted for text2pcap -a: the ASCII column\n"
     "                          is always told apart from the bytes\n"
     "      --packets           the dump is of packets (no detection)\n"
@@ -70,22 +74,12 @@ static int read_more(FILE *f, char **buf, size_t *len, size_t *cap,
   return ferror(f) ? -1 : (int)(r > 0);
 }
 
-static int is_magic(const uint8_t *b, size_t n) {
-  static const uint8_t m[][4] = {{0xa1, 0xb2, 0xc3, 0xd4}, {0xd4, 0xc3, 0xb2, 0xa1},
-                                 {0xa1, 0xb2, 0x3c, 0x4d}, {0x4d, 0x3c, 0xb2, 0xa1},
-                                 {0x0a, 0x0d, 0x0d, 0x0a}};
-  for (size_t i = 0; n >= 4 && i < sizeof m / sizeof m[0]; i++)
-    if (memcmp(b, m[i], 4) == 0)
-      return 1;
-  return 0;
-}
-
 typedef struct imp_opts {
   const char *out;
   int keep;
   capkit_gen *wrap;
   cli_out_opts wo;
-  unsigned hexflags; /* CAPKIT_HEX_OFFSET_OCT or _DEC */
+  unsigned hexflags; /* CAPKIT_HEX_OFFSET_OCT or _DEC, _DIRECTION */
 } imp_opts;
 
 static int open_out(capkit_writer *w, const imp_opts *o) {
@@ -137,6 +131,23 @@ static int import_whole(const char *name, const uint8_t *b, size_t n,
   return code;
 }
 
+/* The output of packet mode, its defaults decided by the first packet:
+ * nanoseconds when its time has more than 6 digits, the link type of the
+ * --wrap spec or Ethernet. Returns an exit code. */
+static int open_packets_out(capkit_writer **w, imp_opts *o, int ns) {
+  if (!o->wo.have_prec && ns) {
+    o->wo.have_prec = 1;
+    o->wo.prec = 9;
+  }
+  if (!o->wo.have_lt) {
+    o->wo.have_lt = 1;
+    o->wo.lt = o->wrap ? capkit_gen_linktype(o->wrap) : CAPKIT_LINKTYPE_ETHERNET;
+  }
+  *w = capkit_writer_new();
+  int rc = *w ? open_out(*w, o) : CAPKIT_ENOMEM;
+  return rc ? cli_exit_for(rc) : EXIT_OK;
+}
+
 /* Packets from the text already read (head) and then the rest of f,
  * chunk by chunk: constant memory whatever the size of the dump. */
 static int import_packets(const char *name, FILE *f, const char *head,
@@ -154,9 +165,6 @@ static int import_packets(const char *name, FILE *f, const char *head,
   int got = 0;
   capkit_writer *w = NULL;
   int code = EXIT_OK;
-  int64_t sec = 0;
-  uint32_t nsec = 0;
-  int first = 1;
   while (!rc && !code) {
     got = capkit_hexparse_next(p, &pk);
     if (got < 0)
@@ -173,45 +181,14 @@ static int import_packets(const char *name, FILE *f, const char *head,
         eof = 1, rc = capkit_hexparse_finish(p);
       continue;
     }
-    if (!w) {
-      /* the first packet decides the defaults */
-      if (!o->wo.have_prec && pk.has_time && pk.ts_digits > 6) {
-        o->wo.have_prec = 1;
-        o->wo.prec = 9;
-      }
-      if (!o->wo.have_lt) {
-        o->wo.have_lt = 1;
-        o->wo.lt = o->wrap ? capkit_gen_linktype(o->wrap)
-                        : CAPKIT_LINKTYPE_ETHERNET;
-      }
-      w = capkit_writer_new();
-      int orc = w ? open_out(w, o) : CAPKIT_ENOMEM;
-      if (orc) {
-        code = cli_exit_for(orc);
-        break;
-      }
-    }
-    if (pk.has_time) {
-      sec = pk.ts_sec;
-      nsec = pk.ts_nsec;
-    } else if (!first && (nsec += 1000) >= 1000000000) {
-      nsec -= 1000000000;
-      sec++;
-    }
-    first = 0;
+    if (!w && (code = open_packets_out(&w, o, pk.has_time && pk.ts_digits > 6)))
+      break;
     capkit_record rec = CAPKIT_RECORD_INIT;
-    capkit_record_init(&rec);
-    rec.ts_sec = sec;
-    rec.ts_nsec = nsec;
-    rec.caplen = (uint32_t)pk.len;
-    rec.origlen = pk.has_origlen && pk.origlen >= pk.len ? pk.origlen
-                                                         : (uint32_t)pk.len;
-    rec.data = pk.data;
+    capkit_hexparse_record(p, &pk, &rec);
     if (o->wrap) {
       const uint8_t *d;
       size_t n;
-      int grc = capkit_gen_wrap(o->wrap, pk.data, pk.len, &d, &n);
-      if (grc) {
+      if (capkit_gen_wrap(o->wrap, pk.data, pk.len, &d, &n)) {
         cli_err("import", "%s: line %llu: the packet with its headers is "
                 "too large", name, (unsigned long long)pk.line);
         code = EXIT_DATA;
@@ -246,14 +223,7 @@ static int import_packets(const char *name, FILE *f, const char *head,
   }
   if (!code && !w) {
     cli_err("import", "%s: warning: no hex dump found", name);
-    if (!o->wo.have_lt) {
-      o->wo.have_lt = 1;
-      o->wo.lt = CAPKIT_LINKTYPE_ETHERNET;
-    }
-    w = capkit_writer_new();
-    int orc = w ? open_out(w, o) : CAPKIT_ENOMEM;
-    if (orc)
-      code = cli_exit_for(orc);
+    code = open_packets_out(&w, o, 0);
   }
   capkit_hexparse_free(p);
   free(chunk);
@@ -274,6 +244,7 @@ int cmd_import(int argc, char **argv) {
       {"wrap", required_argument, NULL, OPT_WRAP},
       {"offsets", required_argument, NULL, OPT_OFFSETS},
       {"ascii", no_argument, NULL, 'a'},
+      {"direction", no_argument, NULL, 'D'},
       {"format", required_argument, NULL, 'F'},
       {"byte-order", required_argument, NULL, 'b'},
       {"precision", required_argument, NULL, 'p'},
@@ -284,7 +255,7 @@ int cmd_import(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   const char *tfmt = NULL, *wrap = NULL;
   int mode = 0, c; /* 0 detect, 1 whole, 2 packets */
-  while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:ah", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:aDh", opts, NULL)) != -1) {
     switch (c) {
     case 'o': o.out = optarg; break;
     case 't': tfmt = optarg; break;
@@ -293,17 +264,19 @@ int cmd_import(int argc, char **argv) {
     case OPT_KEEP: o.keep = 1; break;
     case OPT_WRAP: wrap = optarg; break;
     case OPT_OFFSETS:
-      if (!strcmp(optarg, "hex"))
-        o.hexflags = 0;
-      else if (!strcmp(optarg, "oct"))
-        o.hexflags = CAPKIT_HEX_OFFSET_OCT;
+      o.hexflags &= ~(CAPKIT_HEX_OFFSET_OCT | CAPKIT_HEX_OFFSET_DEC);
+      if (!strcmp(optarg, "oct"))
+        o.hexflags |= CAPKIT_HEX_OFFSET_OCT;
       else if (!strcmp(optarg, "dec"))
-        o.hexflags = CAPKIT_HEX_OFFSET_DEC;
-      else
+        o.hexflags |= CAPKIT_HEX_OFFSET_DEC;
+      else if (strcmp(optarg, "hex"))
         return cli_usage_error("import", "--offsets: hex, oct or dec, not "
                                          "'%s'", optarg);
       break;
     case 'a': /* text2pcap -a: the ASCII column is always told apart */
+      break;
+    case 'D':
+      o.hexflags |= CAPKIT_HEX_DIRECTION;
       break;
     case 'F':
     case 'b':
@@ -328,25 +301,9 @@ int cmd_import(int argc, char **argv) {
     return cli_usage_error("import", "--wrap is for packets, not --whole-file");
   if (wrap) {
     capkit_spec_error e;
-    int rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
-    if (rc == 0 && capkit_gen_round_packets(o.wrap) != 1)
-      rc = CAPKIT_ESPEC, e.column = 1, e.message = "tcp-session cannot wrap";
-    if (rc == 0) {
-      const uint8_t *d;
-      size_t n;
-      if (capkit_gen_wrap(o.wrap, NULL, 0, &d, &n)) {
-        rc = CAPKIT_ESPEC;
-        e.column = 1;
-        e.message = "a --wrap spec cannot end in payload or tcp-session";
-      }
-      capkit_gen_free(o.wrap); /* fresh, so varying fields start over */
-      o.wrap = NULL;
-      if (!rc)
-        rc = capkit_gen_new(wrap, 1, &o.wrap, &e);
-    }
+    int rc = capkit_gen_new_wrap(wrap, 1, &o.wrap, &e);
     if (rc) {
       cli_err("import", "--wrap, column %zu: %s", e.column, e.message);
-      capkit_gen_free(o.wrap);
       return rc == CAPKIT_ESPEC ? EXIT_USAGE : cli_exit_for(rc);
     }
     if (mode == 0)
@@ -373,26 +330,24 @@ int cmd_import(int argc, char **argv) {
     return EXIT_IO;
   }
   if (mode != 2) {
-    capkit_hexparse *p = capkit_hexparse_new(NULL, CAPKIT_HEX_WHOLE);
     size_t head = len;
     if (mode == 0) /* whole lines only */
       while (head > 0 && text[head - 1] != '\n' && !feof(f))
         head--;
-    int rc = p ? capkit_hexparse_feed(p, text, head) : CAPKIT_ENOMEM;
-    if (!rc)
-      rc = capkit_hexparse_finish(p);
-    size_t n = 0;
-    const uint8_t *b = rc ? NULL : capkit_hexparse_bytes(p, &n);
-    int whole = mode == 1 || (b && is_magic(b, n));
-    capkit_hexparse_free(p);
+    /* the offsets' radix counts for a whole file too */
+    unsigned wflags = CAPKIT_HEX_WHOLE |
+        (o.hexflags & (CAPKIT_HEX_OFFSET_OCT | CAPKIT_HEX_OFFSET_DEC));
+    int whole = mode == 1 || capkit_hexparse_probe(text, head, wflags) == 1;
     if (whole) {
       while ((r = read_more(f, &text, &len, &cap, 1 << 20)) > 0)
         ;
-      p = r < 0 ? NULL : capkit_hexparse_new(NULL, CAPKIT_HEX_WHOLE);
-      rc = p ? capkit_hexparse_feed(p, text, len) : CAPKIT_ENOMEM;
+      capkit_hexparse *p =
+          r < 0 ? NULL : capkit_hexparse_new(NULL, wflags);
+      int rc = p ? capkit_hexparse_feed(p, text, len) : CAPKIT_ENOMEM;
       if (!rc)
         rc = capkit_hexparse_finish(p);
-      b = rc ? NULL : capkit_hexparse_bytes(p, &n);
+      size_t n = 0;
+      const uint8_t *b = rc ? NULL : capkit_hexparse_bytes(p, &n);
       if (r < 0) {
         cli_err("import", "%s: %s", in, strerror(errno));
         code = EXIT_IO;

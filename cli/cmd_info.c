@@ -11,7 +11,7 @@
 #include "cut.h"
 
 static const char info_usage[] =
-    "usage: capkit info [--json] [-f EXPR] FILE...\n\n"
+    "usage: capkit info [--json | -T] [-H] [-f EXPR] FILE...\n\n"
     "Summarize capture files: format and variant, byte order, version, time\n"
     "precision, snaplen, link type, FCS length, packet and byte counts, first\n"
     "and last time (UTC: the earliest and the latest), duration, average\n"
@@ -21,6 +21,26 @@ static const char info_usage[] =
     "the interfaces (link type, snaplen, time resolution, name, packets) are\n"
     "listed too.\n\n"
     "  -j, --json   one JSON object per file, one per line\n"
+    "  -H, --hashes the SHA-256 and SHA-1 of each file as stored (as\n"
+    "               capinfos -H and sha256sum compute them), read by a\n"
+    "               second thread during the same pass; not for standard\n"
+    "               input\n"
+    "  -T, --table  capinfos -T's table: a header line, then one line per\n"
+    "               file, tab-separated, capinfos' column names and order\n"
+    "               (its RIPEMD160 column left out; times in UTC; the\n"
+    "               link type as capinfos names the common ones, ether,\n"
+    "               rawip, linux-sll, ..., else by its libpcap name).\n"
+    "               Every column (hashes too) unless capinfos' letters\n"
+    "               choose some: -t type, -E link type,\n"
+    "               -F precision and capture hardware/OS/application,\n"
+    "               -l snaplen, -c packets, -s file size, -d data size,\n"
+    "               -u duration, -a start, -e end, -y byte rate, -i bit\n"
+    "               rate, -z mean packet size, -x packet rate, -H hashes,\n"
+    "               -o strict time order, -k comment. With -T also: -S\n"
+    "               times as seconds since the epoch, -r no header line,\n"
+    "               -R header line (default), -m commas, -b spaces, -B tabs\n"
+    "               (default), -Q double quotes, -q single quotes, -N no\n"
+    "               quotes (default)\n"
     "  -f, --filter EXPR  count only the records matching EXPR (tcpdump's\n"
     "               filter language); sizes, times and rates are theirs\n"
     "  -h, --help   this help\n\n"
@@ -199,8 +219,11 @@ static void json_time(const char *key, int64_t sec, uint32_t nsec,
   printf(",\"%s\":\"%s\"", key, t);
 }
 
+static void print_hashes(const capkit_digest *dg, int json);
+
 static void print_json(const char *path, const capkit_reader *r,
-                       const capkit_stats *st, int rc) {
+                       const capkit_stats *st, int rc,
+                       const capkit_digest *dg) {
   const capkit_file_info *in = capkit_reader_info(r);
   const char *ltn = capkit_linktype_name(in->linktype);
   unsigned digits = in->tsresol >= 9 ? 9 : 6;
@@ -245,6 +268,7 @@ static void print_json(const char *path, const capkit_reader *r,
   }
   if (capkit_reader_section_count(r))
     print_ng_json(r, st);
+  print_hashes(dg, 1);
   if (rc < 0) {
     printf(",\"error\":{\"message\":");
     cli_json_str(stdout, capkit_reader_error(r));
@@ -255,7 +279,222 @@ static void print_json(const char *path, const capkit_reader *r,
   printf("}\n");
 }
 
-static int info_one(const char *path, int json, const char *expr) {
+/* ---- capinfos -T: the table ---- */
+
+/* The columns, in capinfos' order, with the letter that selects each. */
+enum {
+  COL_NAME, COL_TYPE, COL_ENCAP, COL_PREC, COL_SNAP, COL_SNAPMIN, COL_SNAPMAX,
+  COL_PACKETS, COL_FSIZE, COL_DSIZE, COL_DUR, COL_START, COL_END, COL_BYTERATE,
+  COL_BITRATE, COL_AVGSIZE, COL_PKTRATE, COL_SHA256, COL_SHA1, COL_ORDER,
+  COL_HW, COL_OS, COL_APP, COL_COMMENT, N_COLS
+};
+static const struct {
+  char letter;
+  const char *head;
+} cols[N_COLS] = {
+    {0, "File name"},
+    {'t', "File type"},
+    {'E', "File encapsulation"},
+    {'F', "File time precision"},
+    {'l', "Packet size limit"},
+    {'l', "Packet size limit min (inferred)"},
+    {'l', "Packet size limit max (inferred)"},
+    {'c', "Number of packets"},
+    {'s', "File size (bytes)"},
+    {'d', "Data size (bytes)"},
+    {'u', "Capture duration (seconds)"},
+    {'a', "Start time"},
+    {'e', "End time"},
+    {'y', "Data byte rate (bytes/sec)"},
+    {'i', "Data bit rate (bits/sec)"},
+    {'z', "Average packet size (bytes)"},
+    {'x', "Average packet rate (packets/sec)"},
+    {'H', "SHA256"},
+    {'H', "SHA1"},
+    {'o', "Strict time order"},
+    {'F', "Capture hardware"},
+    {'F', "Capture oper-sys"},
+    {'F', "Capture application"},
+    {'k', "Capture comment"},
+};
+
+typedef struct table {
+  int on;             /* -T */
+  int any;            /* a letter chose columns */
+  int want[N_COLS];   /* chosen columns */
+  int no_header, secs; /* -r, -S */
+  char sep, quote;    /* -B/-m/-b, -N/-q/-Q */
+  int header_done;
+} table;
+
+static const char table_letters[] = "tEFlcsduaeyizxHok";
+
+static void cell(const table *t, int first, const char *v) {
+  if (!first)
+    putchar(t->sep);
+  if (t->quote)
+    putchar(t->quote);
+  fputs(v, stdout);
+  if (t->quote)
+    putchar(t->quote);
+}
+
+static void table_header(table *t) {
+  if (t->header_done || t->no_header)
+    return;
+  t->header_done = 1;
+  for (int c = 0; c < N_COLS; c++)
+    if (t->want[c])
+      cell(t, c == 0, cols[c].head);
+  putchar('\n');
+}
+
+/* The link type as capinfos names it (Wireshark's short encapsulation
+ * names) for the common ones, else libpcap's name. */
+static const char *encap_name(uint32_t lt) {
+  static const struct {
+    uint32_t lt;
+    const char *name;
+  } names[] = {{0, "null"},           {1, "ether"},
+               {101, "rawip"},        {105, "ieee-802-11"},
+               {108, "loop"},         {113, "linux-sll"},
+               {127, "ieee-802-11-radiotap"},
+               {228, "rawip4"},       {229, "rawip6"},
+               {276, "linux-sll2"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (names[i].lt == lt)
+      return names[i].name;
+  return capkit_linktype_name(lt);
+}
+
+static void time_cell(char *out, size_t cap, capkit_time v, unsigned digits,
+                      int secs) {
+  if (!secs) {
+    cli_fmt_time(out, cap, v.sec, v.nsec, digits);
+    return;
+  }
+  /* seconds since the epoch, the fraction cut to the precision */
+  uint32_t div = digits >= 9 ? 1 : digits >= 6 ? 1000 : 1000000;
+  int neg = v.sec < 0 && v.nsec;
+  long long whole = neg ? -(v.sec + 1) : v.sec;
+  uint32_t frac = (neg ? CAPKIT_NSEC_PER_SEC - v.nsec : v.nsec) / div;
+  snprintf(out, cap, "%s%lld.%0*u", neg ? "-" : "", whole, (int)digits, frac);
+}
+
+static void print_table(table *t, const char *path, const capkit_reader *r,
+                        const capkit_stats *st, const capkit_digest *dg) {
+  const capkit_file_info *in = capkit_reader_info(r);
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  capkit_stats_get_summary(st, &sum);
+  unsigned digits = in->tsresol >= 9 ? 9 : in->tsresol == 3 ? 3 : 6;
+  const capkit_section *sec =
+      capkit_reader_section_count(r) ? capkit_reader_section(r, 0) : NULL;
+  uint64_t fsize = 0, off = capkit_reader_input_offset(r, &fsize);
+  table_header(t);
+  for (int c = 0; c < N_COLS; c++) {
+    if (!t->want[c])
+      continue;
+    char v[128];
+    const char *p = v;
+    v[0] = '\0';
+    switch (c) {
+    case COL_NAME: p = path; break;
+    case COL_TYPE:
+      p = strcmp(in->format, "pcap") ? in->format
+          : in->tsresol == 9         ? "nsecpcap"
+                                     : "pcap";
+      break;
+    case COL_ENCAP: {
+      const char *n = encap_name(in->linktype);
+      if (n)
+        p = n;
+      else
+        snprintf(v, sizeof v, "%u", in->linktype);
+      break;
+    }
+    case COL_PREC: res_text(v, sizeof v, in->tsresol); break;
+    case COL_SNAP:
+      if (in->snaplen)
+        snprintf(v, sizeof v, "%u", in->snaplen);
+      else
+        p = "(not set)";
+      break;
+    case COL_SNAPMIN:
+    case COL_SNAPMAX:
+      if (in->snaplen || !sum.packets)
+        p = "n/a";
+      else
+        snprintf(v, sizeof v, "%u",
+                 c == COL_SNAPMIN ? sum.min_caplen : sum.max_caplen);
+      break;
+    case COL_PACKETS: snprintf(v, sizeof v, "%" PRIu64, sum.packets); break;
+    case COL_FSIZE:
+      snprintf(v, sizeof v, "%" PRIu64, fsize ? fsize : off);
+      break;
+    case COL_DSIZE: snprintf(v, sizeof v, "%" PRIu64, sum.bytes); break;
+    case COL_DUR:
+      if (sum.packets)
+        snprintf(v, sizeof v, "%.*f", digits, sum.duration);
+      else
+        p = "n/a";
+      break;
+    case COL_START:
+    case COL_END:
+      if (sum.packets)
+        time_cell(v, sizeof v, c == COL_START ? sum.earliest : sum.latest,
+                  digits, t->secs);
+      else
+        p = "n/a";
+      break;
+    case COL_BYTERATE:
+      snprintf(v, sizeof v, "%.2f", sum.duration > 0 ? sum.byte_rate : 0.0);
+      break;
+    case COL_BITRATE:
+      snprintf(v, sizeof v, "%.2f", sum.duration > 0 ? sum.bit_rate : 0.0);
+      break;
+    case COL_AVGSIZE:
+      snprintf(v, sizeof v, "%.2f", sum.packets ? sum.mean_size : 0.0);
+      break;
+    case COL_PKTRATE:
+      snprintf(v, sizeof v, "%.2f", sum.duration > 0 ? sum.packet_rate : 0.0);
+      break;
+    case COL_SHA256:
+    case COL_SHA1:
+      p = capkit_digest_hex(dg, c == COL_SHA256 ? CAPKIT_DIGEST_SHA256
+                                                : CAPKIT_DIGEST_SHA1);
+      if (!p)
+        p = "n/a";
+      break;
+    case COL_ORDER: p = sum.out_of_order ? "False" : "True"; break;
+    case COL_HW: p = sec && sec->hardware ? sec->hardware : ""; break;
+    case COL_OS: p = sec && sec->os ? sec->os : ""; break;
+    case COL_APP: p = sec && sec->userappl ? sec->userappl : ""; break;
+    case COL_COMMENT: p = sec && sec->comment ? sec->comment : ""; break;
+    }
+    cell(t, c == 0, p);
+  }
+  putchar('\n');
+}
+
+static void print_hashes(const capkit_digest *dg, int json) {
+  const char *a = capkit_digest_hex(dg, CAPKIT_DIGEST_SHA256);
+  const char *b = capkit_digest_hex(dg, CAPKIT_DIGEST_SHA1);
+  if (!a || !b)
+    return;
+  if (json)
+    printf(",\"sha256\":\"%s\",\"sha1\":\"%s\"", a, b);
+  else
+    printf("SHA256:             %s\nSHA1:               %s\n", a, b);
+}
+
+typedef struct info_opts {
+  int json, hashes;
+  const char *expr;
+  table t;
+} info_opts;
+
+static int info_one(const char *path, info_opts *o) {
+  int json = o->json;
   capkit_reader *r = capkit_reader_new();
   if (!r) {
     cli_err("info", "out of memory");
@@ -276,7 +515,7 @@ static int info_one(const char *path, int json, const char *expr) {
     return cli_exit_for(rc);
   }
   int code;
-  capkit_filter *flt = cut_filter_for("info", expr, r, &code);
+  capkit_filter *flt = cut_filter_for("info", o->expr, r, &code);
   if (code) {
     capkit_reader_free(r);
     return code;
@@ -284,66 +523,129 @@ static int info_one(const char *path, int json, const char *expr) {
   capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
   set.what = CAPKIT_STATS_SUMMARY;
   capkit_stats *st = capkit_stats_new(&set);
-  if (!st) {
+  /* The hashes: a second thread reads the file while this one reads the
+   * records (the file is in the page cache for the slower of the two). */
+  capkit_digest *dg = NULL;
+  int drc = 0;
+  if (st && o->hashes) {
+    dg = capkit_digest_new(CAPKIT_DIGEST_SHA256 | CAPKIT_DIGEST_SHA1);
+    drc = dg ? capkit_digest_start_path(dg, path) : CAPKIT_ENOMEM;
+  }
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  if (!st || drc == CAPKIT_ENOMEM)
+    rc = CAPKIT_ENOMEM;
+  else
+    while ((rc = cut_filter_next(r, flt, &rec)) > 0)
+      if (capkit_stats_add(st, &rec, NULL) == CAPKIT_ENOMEM) {
+        rc = CAPKIT_ENOMEM;
+        break;
+      }
+  if (rc == CAPKIT_ENOMEM) {
     cli_err("info", "out of memory");
+    capkit_digest_free(dg);
+    capkit_stats_free(st);
     capkit_filter_free(flt);
     capkit_reader_free(r);
     return EXIT_IO;
   }
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  while ((rc = cut_filter_next(r, flt, &rec)) > 0)
-    if (capkit_stats_add(st, &rec, NULL) == CAPKIT_ENOMEM) {
-      cli_err("info", "out of memory");
-      capkit_stats_free(st);
-      capkit_filter_free(flt);
-      capkit_reader_free(r);
-      return EXIT_IO;
-    }
-  if (json)
-    print_json(path, r, st, rc == CAPKIT_EFILTER ? 0 : rc);
-  else
-    print_text(path, r, st, rc == CAPKIT_EFILTER ? 0 : rc);
+  if (!drc && dg)
+    drc = capkit_digest_finish(dg);
+  int shown = rc == CAPKIT_EFILTER ? 0 : rc;
+  if (o->t.on) {
+    print_table(&o->t, path, r, st, dg);
+  } else if (json) {
+    print_json(path, r, st, shown, dg);
+  } else {
+    print_text(path, r, st, shown);
+    print_hashes(dg, 0);
+  }
   if (rc == CAPKIT_EFILTER)
     cli_filter_failed("info", r, rec.number, flt);
   else if (rc < 0)
     cli_err("info", "%s", capkit_reader_error(r));
+  int worst = rc < 0 ? cli_exit_for(rc) : EXIT_OK;
+  if (drc) {
+    cli_err("info", "%s", capkit_digest_error(dg));
+    if (worst < EXIT_IO)
+      worst = EXIT_IO;
+  }
+  capkit_digest_free(dg);
   capkit_filter_free(flt);
   capkit_stats_free(st);
   capkit_reader_free(r);
-  return rc < 0 ? cli_exit_for(rc) : EXIT_OK;
+  return worst;
 }
 
 int cmd_info(int argc, char **argv) {
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                        {"filter", required_argument, NULL, 'f'},
+                                       {"hashes", no_argument, NULL, 'H'},
+                                       {"table", no_argument, NULL, 'T'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-  int json = 0, c;
-  const char *expr = NULL;
-  while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
+  info_opts o;
+  memset(&o, 0, sizeof o);
+  o.t.sep = '\t';
+  int c, layout = 0; /* a table layout option was given */
+  while ((c = getopt_long(argc, argv, "jf:hTHtEFlcsduaeyizxokSrRmbBNqQ", opts,
+                          NULL)) != -1) {
     switch (c) {
-    case 'f':
-      expr = optarg;
-      break;
-    case 'j':
-      json = 1;
-      break;
+    case 'f': o.expr = optarg; break;
+    case 'j': o.json = 1; break;
+    case 'T': o.t.on = 1; break;
+    case 'S': o.t.secs = 1, layout = 1; break;
+    case 'r': o.t.no_header = 1, layout = 1; break;
+    case 'R': o.t.no_header = 0, layout = 1; break;
+    case 'm': o.t.sep = ',', layout = 1; break;
+    case 'b': o.t.sep = ' ', layout = 1; break;
+    case 'B': o.t.sep = '\t', layout = 1; break;
+    case 'N': o.t.quote = 0, layout = 1; break;
+    case 'q': o.t.quote = '\'', layout = 1; break;
+    case 'Q': o.t.quote = '"', layout = 1; break;
     case 'h':
       fputs(info_usage, stdout);
       return EXIT_OK;
     default:
+      if (c != '?' && strchr(table_letters, c)) {
+        if (c == 'H')
+          o.hashes = 1;
+        if (c != 'H')
+          layout = 1;
+        o.t.any = 1;
+        for (int k = 0; k < N_COLS; k++)
+          if (cols[k].letter == c)
+            o.t.want[k] = 1;
+        break;
+      }
       return cli_usage_error("info", "invalid option");
     }
   }
   if (optind >= argc)
     return cli_usage_error("info", "no file given");
+  if (o.json && o.t.on)
+    return cli_usage_error("info", "--json and -T (table) exclude each other");
+  if (layout && !o.t.on)
+    return cli_usage_error("info", "capinfos' column letters and table "
+                                   "layout options go with -T");
+  if (o.t.on) {
+    o.t.want[COL_NAME] = 1;
+    if (!o.t.any) {
+      for (int k = 0; k < N_COLS; k++)
+        o.t.want[k] = 1;
+      o.hashes = 1; /* as capinfos -T, which hashes by default */
+    }
+  }
+  for (int i = optind; o.hashes && i < argc; i++)
+    if (strcmp(argv[i], "-") == 0)
+      return cli_usage_error("info", "hashes (-H) need a file, not standard "
+                                     "input (it is read once)");
   if (cli_stdin_once("info", argc - optind, argv + optind))
     return EXIT_USAGE;
   int worst = EXIT_OK;
   for (int i = optind; i < argc; i++) {
-    if (!json && i > optind)
+    if (!o.json && !o.t.on && i > optind)
       putchar('\n');
-    int code = info_one(argv[i], json, expr);
+    int code = info_one(argv[i], &o);
     if (code > worst)
       worst = code;
   }

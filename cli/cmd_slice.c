@@ -22,7 +22,8 @@ static const char slice_usage[] =
     "                         TIME: RFC 3339 ('2024-05-01T10:00:00.5Z',\n"
     "                         '+02:00' offsets), '@SECONDS' since the epoch,\n"
     "                         or '+DURATION' after the first record\n"
-    "                         ('+1.5s', '+250ms', '+2m')\n";
+    "                         ('+1.5s', '+250ms', '+2m')\n"
+    "Record edits, as editcap's (on the records kept):\n";
 
 typedef struct range {
   uint64_t lo, hi; /* inclusive; hi UINT64_MAX: open */
@@ -45,6 +46,7 @@ typedef struct slice {
   int have_from, have_to, rel_from, rel_to;
   int have_t0;
   uint64_t kept;
+  capkit_editor *ed; /* editcap's record edits, or NULL */
   held *ring;
   size_t ring_n, ring_cap, ring_pos;
 } slice;
@@ -92,6 +94,9 @@ static int add_ranges(slice *s, const char *spec) {
 
 static int own(void *ctx, int opt, const char *arg) {
   slice *s = ctx;
+  int e = cli_edit_opt("slice", &s->ed, opt, arg);
+  if (e)
+    return e < 0 ? -1 : 0;
   switch (opt) {
   case 'r':
     if (add_ranges(s, arg))
@@ -213,7 +218,8 @@ static int each(void *ctx, capkit_record *rec) {
   if (s->have_first && s->kept >= s->first)
     return 2;
   s->kept++;
-  return 1;
+  int code = cli_edit_apply("slice", s->ed, rec);
+  return code ? -code : 1;
 oom:
   cli_err("slice", "out of memory");
   return -EXIT_IO;
@@ -226,7 +232,9 @@ static int end(void *ctx, const char *cmd, cut_out *o) {
     if (s->have_first && s->kept >= s->first)
       break;
     s->kept++;
-    int code = cut_out_write(cmd, o, &h->rec);
+    int code = cli_edit_apply(cmd, s->ed, &h->rec);
+    if (!code)
+      code = cut_out_write(cmd, o, &h->rec);
     if (code)
       return code;
   }
@@ -241,19 +249,23 @@ int cmd_slice(int argc, char **argv) {
       {"last", required_argument, NULL, CUT_OPT_OWN + 1},
       {"from", required_argument, NULL, CUT_OPT_OWN + 2},
       {"to", required_argument, NULL, CUT_OPT_OWN + 3},
+      CLI_EDIT_LONGOPTS,
       {NULL, 0, NULL, 0}};
   cut_common c;
   memset(&c, 0, sizeof c);
   slice s;
   memset(&s, 0, sizeof s);
-  int code = cut_parse("slice", argc, argv, opts, CUT_COMMON_SHORT "r:", &c,
-                       slice_usage, own, &s);
+  char help[sizeof slice_usage + 2048];
+  snprintf(help, sizeof help, "%s%s", slice_usage, cli_edit_help);
+  int code = cut_parse("slice", argc, argv, opts,
+                       CUT_COMMON_SHORT "r:" CLI_EDIT_SHORT, &c, help, own, &s);
   if (code == CUT_GO && optind >= argc)
     code = cli_usage_error("slice", "no input file");
   for (int i = optind + 1; code == CUT_GO && i < argc; i++)
     if (add_ranges(&s, argv[i]))
       code = cli_usage_error("slice", "bad record ranges '%s'", argv[i]);
   if (code == CUT_GO) {
+    cli_edit_ready("slice", s.ed);
     cut_ops ops = {each, end, 0};
     code = cut_run("slice", &c, argv[optind], &ops, &s);
   }
@@ -263,5 +275,6 @@ int cmd_slice(int argc, char **argv) {
   }
   free(s.ring);
   free(s.ranges);
+  capkit_editor_free(s.ed);
   return code;
 }

@@ -23,7 +23,7 @@ done
 # gcc does not depend on the C library's headers; with
 # --no-install-recommends they must be named.
 build_pkgs=(cmake make gcc libc6-dev pkg-config libpcap-dev zlib1g-dev
-            libzstd-dev)
+            libzstd-dev libssl-dev)
 test_pkgs=(clang tcpdump tshark wireshark-common python3-scapy python3-dpkt
            file iproute2 tcpreplay xxd bsdextrautils zstd gzip
            abigail-tools pcapfix python3-pytest python3-hypothesis

@@ -172,6 +172,10 @@ typedef struct capkit_hex_packet {
   const uint8_t *data; /* len bytes, valid until the next call */
   size_t len;
   int has_time;        /* a timestamp was found for it */
+  uint32_t flags;      /* pcapng epb_flags from a CAPKIT_HEX_DIRECTION
+                        * line: 1 inbound, 2 outbound, 0 not given (in
+                        * what was padding after has_time on 64-bit
+                        * systems: the other fields did not move) */
   int64_t ts_sec;
   uint32_t ts_nsec;
   int has_origlen;     /* capkit dump -x record line: original length */
@@ -189,12 +193,20 @@ typedef struct capkit_hex_packet {
  * text2pcap -o dec) instead of hex; at most one of the two. */
 #define CAPKIT_HEX_OFFSET_OCT 2u
 #define CAPKIT_HEX_OFFSET_DEC 4u
+/* text2pcap -D: a line of text before a packet may start with I or O
+ * (either case): the packet is inbound or outbound (capkit_hex_packet
+ * flags 1 or 2, as pcapng's epb_flags). A time (time_fmt) may follow on
+ * the same line. */
+#define CAPKIT_HEX_DIRECTION 8u
 
 typedef struct capkit_hexparse capkit_hexparse;
 
 /* A parser for text dumps: offset/hex lines as written by od -Ax -tx1,
  * text2pcap's input, hexdump -C, xxd, tcpdump -xx, Wireshark's "copy as hex
- * dump" and capkit dump -x. A packet starts where the offset returns to 0;
+ * dump" and capkit dump -x, and hexdump's and od -x's default 16-bit words
+ * (a 7-digit offset without "0x" or ':' then 4-digit groups: the words of
+ * a little-endian host, "6261" for the bytes 61 62; the last offset line
+ * gives the length, so an odd last byte is not doubled). A packet starts where the offset returns to 0;
  * text after the hex bytes (the ASCII column) is ignored. time_fmt, if not
  * NULL, is a strptime format (plus %f for fractional seconds) that a line
  * of text before a packet may start with; capkit dump -x record lines
@@ -219,6 +231,31 @@ CAPKIT_API const uint8_t *capkit_hexparse_bytes(const capkit_hexparse *p,
                                                 size_t *len);
 /* "line N: what is wrong", or "" */
 CAPKIT_API const char *capkit_hexparse_error(const capkit_hexparse *p);
+
+/* The record for a packet just taken from p, as capkit import writes it:
+ * the packet's time, or 1 microsecond after the record before (the first
+ * at the epoch); the original length from a capkit dump -x line when it is
+ * not below the packet's, else the packet's length; the direction flags;
+ * data pointing to the packet's bytes (valid as pkt's). rec must have been
+ * initialized (CAPKIT_RECORD_INIT); its other fields are left alone.
+ * Returns 0, or CAPKIT_EINVAL (NULL) or CAPKIT_ETOOBIG (a packet beyond
+ * 2^32 - 1 bytes). */
+CAPKIT_API int capkit_hexparse_record(capkit_hexparse *p,
+                                      const capkit_hex_packet *pkt,
+                                      capkit_record *rec);
+
+/* Whether the text (whole lines) is a dump of a whole capture file: its
+ * bytes, read as by CAPKIT_HEX_WHOLE with the offset radix of flags
+ * (CAPKIT_HEX_OFFSET_OCT or _DEC; other flags are ignored), start with a
+ * pcap or pcapng magic number. 1 yes, 0 no, CAPKIT_ENOMEM. */
+CAPKIT_API int capkit_hexparse_probe(const char *text, size_t len,
+                                     unsigned flags);
+
+/* capkit_gen_new() for a spec that wraps imported bytes (capkit import
+ * --wrap, capkit_gen_wrap()): CAPKIT_ESPEC also for a spec that cannot
+ * wrap (ending in payload or tcp-session; err->column 1). */
+CAPKIT_API int capkit_gen_new_wrap(const char *spec, uint64_t seed,
+                                   capkit_gen **out, capkit_spec_error *err);
 
 #ifdef __cplusplus
 }

@@ -126,5 +126,9 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/report.h>
 #include <capkit/scan.h>
 #include <capkit/batch.h>
+#include <capkit/digest.h>
+#include <capkit/edit.h>
+#include <capkit/capture.h>
+#include <capkit/outfile.h>
 
 #endif

@@ -21,6 +21,7 @@ typedef struct qpkt {
   int has_time, has_orig;
   int64_t sec;
   uint32_t nsec, orig;
+  uint32_t flags; /* direction (CAPKIT_HEX_DIRECTION) */
   unsigned digits;
   uint64_t line;
 } qpkt;
@@ -52,6 +53,10 @@ struct capkit_hexparse {
   qpkt *q;
   size_t nq, qhead, capq;
   uint8_t *given; /* returned by the last next(), freed on the next call */
+  /* capkit_hexparse_record(): the time of the record before */
+  int64_t clk_sec;
+  uint32_t clk_nsec;
+  int clk_started;
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(capkit_hexparse *p,
@@ -197,7 +202,9 @@ static int dump_record_line(capkit_hexparse *p, const char *s) {
   unsigned long cl, ol;
   if (sscanf(q, " caplen %lu origlen %lu", &cl, &ol) != 2)
     return 0;
+  uint32_t dir = p->pend.flags;
   memset(&p->pend, 0, sizeof p->pend);
+  p->pend.flags = dir;
   p->pend.has_time = 1;
   p->pend.sec = (int64_t)timegm(&tm);
   p->pend.nsec = ns;
@@ -237,7 +244,9 @@ static int time_line(capkit_hexparse *p, const char *s) {
   }
   if (rest && *rest && !strptime(q, rest, &tm))
     return 0;
+  uint32_t dir = p->pend.flags;
   memset(&p->pend, 0, sizeof p->pend);
+  p->pend.flags = dir;
   p->pend.has_time = 1;
   p->pend.sec = (int64_t)timegm(&tm);
   p->pend.nsec = ns;
@@ -313,7 +322,7 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
   /* the offset: digits of its radix (hex: maybe 0x before), maybe ':'
    * after */
   size_t b = i;
-  int has_off = 0;
+  int has_off = 0, le_words = 0;
   uint64_t off = 0;
   {
     unsigned radix = p->flags & CAPKIT_HEX_OFFSET_OCT   ? 8
@@ -335,15 +344,23 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
     size_t maxd = radix == 16 ? 16 : radix == 10 ? 19 : 21;
     if (nd && nd <= maxd && ends && (!whole || nd > 2 || ox || colon)) {
       has_off = 1;
+      /* hexdump's and od -x's default: 7 digits, then host-order words */
+      le_words = nd == 7 && !ox && !colon;
       for (size_t t = h; t < h + nd; t++)
         off = off * radix + (uint64_t)hexv((unsigned char)s[t]);
       i = k;
     }
   }
   if (!has_off && !whole) {
-    if (!time_line(p, s + b) && p->in_pkt) {
-      /* text between packets: text2pcap ends the packet there too */
+    const char *t = s + b;
+    if ((p->flags & CAPKIT_HEX_DIRECTION) && *t && strchr("IiOo", *t) &&
+        (!t[1] || t[1] == ' ' || t[1] == '\t')) {
+      p->pend.flags = *t == 'I' || *t == 'i' ? 1 : 2;
+      for (t++; *t == ' ' || *t == '\t'; t++)
+        ;
     }
+    /* other text between packets: text2pcap ends the packet there too */
+    time_line(p, t);
     return 0;
   }
   p->cand_col = -1;
@@ -392,9 +409,11 @@ static int line(capkit_hexparse *p, char *s, size_t n) {
       break;
     }
     for (size_t c = t; c < i; c += 2) {
+      /* a little-endian word "6261" holds the bytes 61 62 */
+      size_t at = le_words && tl == 4 ? t + 2 - (c - t) : c;
       ends[nb] = (int)i;
-      bytes[nb++] = (uint8_t)(hexv((unsigned char)s[c]) * 16 +
-                              hexv((unsigned char)s[c + 1]));
+      bytes[nb++] = (uint8_t)(hexv((unsigned char)s[at]) * 16 +
+                              hexv((unsigned char)s[at + 1]));
     }
   }
   if (!has_off) { /* WHOLE mode: a line of nothing but hex bytes */
@@ -504,7 +523,81 @@ int capkit_hexparse_next(capkit_hexparse *p, capkit_hex_packet *pkt) {
   pkt->has_origlen = q->has_orig;
   pkt->origlen = q->orig;
   pkt->line = q->line;
+  pkt->flags = q->flags;
   return 1;
+}
+
+int capkit_hexparse_record(capkit_hexparse *p, const capkit_hex_packet *pkt,
+                           capkit_record *rec) {
+  if (!p || !pkt || !rec)
+    return CAPKIT_EINVAL;
+  if (pkt->len > UINT32_MAX)
+    return CAPKIT_ETOOBIG;
+  if (pkt->has_time) {
+    p->clk_sec = pkt->ts_sec;
+    p->clk_nsec = pkt->ts_nsec;
+  } else if (p->clk_started && (p->clk_nsec += 1000) >= 1000000000) {
+    p->clk_nsec -= 1000000000;
+    p->clk_sec++;
+  }
+  p->clk_started = 1;
+  rec->ts_sec = p->clk_sec;
+  rec->ts_nsec = p->clk_nsec;
+  rec->caplen = (uint32_t)pkt->len;
+  rec->origlen = pkt->has_origlen && pkt->origlen >= pkt->len
+                     ? pkt->origlen
+                     : (uint32_t)pkt->len;
+  rec->data = pkt->data;
+  rec->flags = pkt->flags;
+  return 0;
+}
+
+int capkit_hexparse_probe(const char *text, size_t len, unsigned flags) {
+  unsigned radix = flags & (CAPKIT_HEX_OFFSET_OCT | CAPKIT_HEX_OFFSET_DEC);
+  capkit_hexparse *p = capkit_hexparse_new(NULL, CAPKIT_HEX_WHOLE | radix);
+  if (!p)
+    return CAPKIT_ENOMEM;
+  int rc = capkit_hexparse_feed(p, text, len);
+  if (!rc)
+    rc = capkit_hexparse_finish(p);
+  size_t n = 0;
+  const uint8_t *b = rc ? NULL : capkit_hexparse_bytes(p, &n);
+  static const uint8_t magic[][4] = {
+      {0xa1, 0xb2, 0xc3, 0xd4}, {0xd4, 0xc3, 0xb2, 0xa1},
+      {0xa1, 0xb2, 0x3c, 0x4d}, {0x4d, 0x3c, 0xb2, 0xa1},
+      {0x0a, 0x0d, 0x0d, 0x0a}};
+  int whole = 0;
+  for (size_t i = 0; b && n >= 4 && i < sizeof magic / sizeof magic[0]; i++)
+    whole |= memcmp(b, magic[i], 4) == 0;
+  capkit_hexparse_free(p);
+  return rc == CAPKIT_ENOMEM ? rc : whole;
+}
+
+/* Here rather than in gen.c: it is what capkit import's --wrap needs, built
+ * on the generator's public functions. */
+int capkit_gen_new_wrap(const char *spec, uint64_t seed, capkit_gen **out,
+                        capkit_spec_error *err) {
+  capkit_gen *g = NULL;
+  int rc = capkit_gen_new(spec, seed, &g, err);
+  const uint8_t *d;
+  size_t n;
+  if (!rc && (capkit_gen_round_packets(g) != 1 ||
+              capkit_gen_wrap(g, NULL, 0, &d, &n))) {
+    rc = CAPKIT_ESPEC;
+    if (err) {
+      err->column = 1;
+      err->message = "a --wrap spec cannot end in payload or tcp-session";
+    }
+  }
+  capkit_gen_free(g); /* fresh, so that varying fields start over */
+  g = NULL;
+  if (!rc)
+    rc = capkit_gen_new(spec, seed, &g, err);
+  if (out)
+    *out = rc ? NULL : g;
+  else
+    capkit_gen_free(g);
+  return rc;
 }
 
 const uint8_t *capkit_hexparse_bytes(const capkit_hexparse *p, size_t *len) {
