@@ -233,8 +233,8 @@ static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
   return 0;
 }
 
-/* The output thread: writes each buffer handed to it, until told to
- * quit. */
+/* The output thread: writes each buffer or range handed to it, until
+ * told to quit. */
 static void *copy_thread(void *arg) {
   capkit__sink *s = arg;
   pthread_mutex_lock(&s->cp_lock);
@@ -244,7 +244,8 @@ static void *copy_thread(void *arg) {
     if (!s->cp_job)
       break;
     pthread_mutex_unlock(&s->cp_lock);
-    int rc = out(s, s->cp_buf, (size_t)s->cp_len);
+    int rc = s->cp_buf ? out(s, s->cp_buf, (size_t)s->cp_len)
+                       : copy_out(s, s->cp_fd, s->cp_off, s->cp_len);
     pthread_mutex_lock(&s->cp_lock);
     s->cp_rc = rc;
     s->cp_job = 0;
@@ -254,8 +255,7 @@ static void *copy_thread(void *arg) {
   return NULL;
 }
 
-/* Waits for the buffer handed to the output thread, if any; its
- * result. */
+/* Waits for the job handed to the output thread, if any; its result. */
 static int join_copy(capkit__sink *s) {
   if (!s->cp_running)
     return 0;
@@ -265,6 +265,10 @@ static int join_copy(capkit__sink *s) {
   int rc = s->cp_rc;
   pthread_mutex_unlock(&s->cp_lock);
   s->cp_running = 0;
+  if (s->cp_fd > 0) {
+    close(s->cp_fd);
+    s->cp_fd = 0;
+  }
   return rc;
 }
 
@@ -302,46 +306,86 @@ static int start_thread(capkit__sink *s) {
   return 1;
 }
 
-/* The pending range first: the buffer only ever holds bytes that come
- * after it (copy_range flushes the buffer before starting a range). */
-static int flush_range(capkit__sink *s) {
-  int rc = join_copy(s);
-  if (!rc && s->cr_len > 0)
-    rc = copy_out(s, s->cr_fd, s->cr_off, s->cr_len);
-  s->cr_off += s->cr_len;
-  s->cr_len = 0;
-  if (s->cr_fd > 0) {
-    close(s->cr_fd);
-    s->cr_fd = 0;
-  }
-  return rc;
-}
-
-/* Hand the full buffer to the output thread and go on in the other one
- * (the previous output is complete: flush_range waited for it). */
-static int flush_async(capkit__sink *s) {
-  if ((!s->buf2 && !(s->buf2 = malloc(s->cap))) ||
-      (!s->cp_up && !start_thread(s))) {
-    int rc = out(s, s->buf, s->len); /* no second buffer: at once */
-    s->len = 0;
-    return rc;
-  }
+/* Gives the output thread its next job (the one before is complete). */
+static void hand_over(capkit__sink *s, const uint8_t *buf, int fd,
+                      uint64_t off, uint64_t len) {
   pthread_mutex_lock(&s->cp_lock);
-  s->cp_buf = s->buf;
-  s->cp_len = s->len;
+  s->cp_buf = buf;
+  s->cp_fd = fd;
+  s->cp_off = off;
+  s->cp_len = len;
   s->cp_rc = 0;
   s->cp_job = 1;
   pthread_cond_broadcast(&s->cp_cond);
   pthread_mutex_unlock(&s->cp_lock);
   s->cp_running = 1;
+}
+
+/* Hands the pending range to the output thread after the job before it,
+ * so the kernel copies it while the caller reads on. With keep, the
+ * range goes on from its end (the job takes a duplicate descriptor of
+ * its own); without, the range ends. */
+static int send_range(capkit__sink *s, int keep) {
+  int rc = join_copy(s);
+  if (rc || s->cr_fd <= 0)
+    return rc;
+  if (s->cr_len == 0) {
+    if (!keep) {
+      close(s->cr_fd);
+      s->cr_fd = 0;
+    }
+    return 0;
+  }
+  int fd = s->cr_fd;
+  if (keep) {
+    fd = fcntl(s->cr_fd, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) {
+      s->sys_errno = errno;
+      return CAPKIT_EIO;
+    }
+  } else {
+    s->cr_fd = 0;
+  }
+  uint64_t off = s->cr_off, len = s->cr_len;
+  s->cr_off += len;
+  s->cr_len = 0;
+  if (!s->cp_up && !start_thread(s)) {
+    rc = copy_out(s, fd, off, len); /* no thread: at once */
+    close(fd);
+    return rc;
+  }
+  hand_over(s, NULL, fd, off, len);
+  return 0;
+}
+
+/* The pending range first: the buffer only ever holds bytes that come
+ * after it (copy_range flushes the buffer before starting a range). */
+static int flush_range(capkit__sink *s) { return send_range(s, 0); }
+
+/* Hand the full buffer to the output thread and go on in the other one,
+ * once the job before it is complete. */
+static int flush_async(capkit__sink *s) {
+  int rc = join_copy(s);
+  if (rc)
+    return rc;
+  if ((!s->buf2 && !(s->buf2 = malloc(s->cap))) ||
+      (!s->cp_up && !start_thread(s))) {
+    rc = out(s, s->buf, s->len); /* no second buffer: at once */
+    s->len = 0;
+    return rc;
+  }
+  uint8_t *full = s->buf;
+  hand_over(s, full, 0, 0, s->len);
   s->buf = s->buf2;
-  s->buf2 = (uint8_t *)(uintptr_t)s->cp_buf;
+  s->buf2 = full;
   s->len = 0;
   return 0;
 }
 
 int capkit__sink_flush(capkit__sink *s) {
   int rc = flush_range(s);
+  if (!rc)
+    rc = join_copy(s);
   if (rc || s->len == 0)
     return rc;
   rc = out(s, s->buf, s->len);
@@ -355,7 +399,7 @@ int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
       s->cr_off + s->cr_len == off) {
     s->total += len;
     s->cr_len += len;
-    return 0;
+    return s->cr_len >= CAPKIT__CR_CHUNK ? send_range(s, 1) : 0;
   }
   if (src != s->run_src || off != s->run_end) {
     s->run_src = src;
