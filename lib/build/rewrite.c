@@ -765,19 +765,13 @@ static void csum_full(const l3 *x, uint8_t *f) {
   uint32_t len = (uint32_t)x->l4len;
   uint32_t s = 0;
   if (x->l4type != CAPKIT_LAYER_ICMP) {
-    uint8_t ph[8];
+    /* the pseudo header's 16-bit words: addresses, protocol, length
+     * (IPv6: 32 bits of it); at most 21 words, no overflow */
     const uint8_t *addrs = f + x->off + (x->v6 ? 8 : 12);
-    s = capkit_inet_sum(addrs, x->v6 ? 32 : 8, 0);
-    if (x->v6) {
-      store_be32(ph, len);
-      memset(ph + 4, 0, 3);
-      ph[7] = x->proto;
-    } else {
-      ph[0] = 0;
-      ph[1] = x->proto;
-      store_be16(ph + 2, (uint16_t)len);
-    }
-    s = capkit_inet_sum(ph, x->v6 ? 8 : 4, s);
+    size_t n = x->v6 ? 32 : 8;
+    for (size_t i = 0; i < n; i += 2)
+      s += capkit__be16(addrs + i);
+    s += x->proto + (len >> 16) + (len & 0xffffu);
   }
   c[0] = c[1] = 0;
   uint16_t r = (uint16_t)~capkit_inet_sum(seg, len, s);
