@@ -204,37 +204,8 @@ static int out(capkit__sink *s, const uint8_t *p, size_t n) {
   return capkit__sink_raw_write(s, p, n);
 }
 
-/* Copies len bytes of fd from off to the output, in the kernel when it
- * can, by hand otherwise. */
-static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
-  while (len > 0) {
-    off_t o = (off_t)off;
-    size_t want = len > ((uint64_t)1 << 30) ? ((size_t)1 << 30) : (size_t)len;
-    ssize_t n = copy_file_range(fd, &o, s->fd, NULL, want, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      /* Not supported here (or the source shrank): copy by hand. */
-      uint8_t tmp[1 << 16];
-      size_t k = want < sizeof tmp ? want : sizeof tmp;
-      ssize_t r = pread(fd, tmp, k, (off_t)off);
-      if (r <= 0) {
-        s->sys_errno = r < 0 ? errno : EIO;
-        return CAPKIT_EIO;
-      }
-      int rc = capkit__sink_raw_write(s, tmp, (size_t)r);
-      if (rc)
-        return rc;
-      n = r;
-    }
-    off += (uint64_t)n;
-    len -= (uint64_t)n;
-  }
-  return 0;
-}
-
-/* The output thread: writes each buffer or range handed to it, until
- * told to quit. */
+/* The output thread: writes each buffer handed to it, until told to
+ * quit. */
 static void *copy_thread(void *arg) {
   capkit__sink *s = arg;
   pthread_mutex_lock(&s->cp_lock);
@@ -244,8 +215,7 @@ static void *copy_thread(void *arg) {
     if (!s->cp_job)
       break;
     pthread_mutex_unlock(&s->cp_lock);
-    int rc = s->cp_buf ? out(s, s->cp_buf, (size_t)s->cp_len)
-                       : copy_out(s, s->cp_fd, s->cp_off, s->cp_len);
+    int rc = out(s, s->cp_buf, (size_t)s->cp_len);
     pthread_mutex_lock(&s->cp_lock);
     s->cp_rc = rc;
     s->cp_job = 0;
@@ -255,7 +225,8 @@ static void *copy_thread(void *arg) {
   return NULL;
 }
 
-/* Waits for the job handed to the output thread, if any; its result. */
+/* Waits for the buffer handed to the output thread, if any; its
+ * result. */
 static int join_copy(capkit__sink *s) {
   if (!s->cp_running)
     return 0;
@@ -265,10 +236,6 @@ static int join_copy(capkit__sink *s) {
   int rc = s->cp_rc;
   pthread_mutex_unlock(&s->cp_lock);
   s->cp_running = 0;
-  if (s->cp_fd > 0) {
-    close(s->cp_fd);
-    s->cp_fd = 0;
-  }
   return rc;
 }
 
@@ -306,64 +273,8 @@ static int start_thread(capkit__sink *s) {
   return 1;
 }
 
-/* Gives the output thread its next job (the one before is complete). */
-static void hand_over(capkit__sink *s, const uint8_t *buf, int fd,
-                      uint64_t off, uint64_t len) {
-  pthread_mutex_lock(&s->cp_lock);
-  s->cp_buf = buf;
-  s->cp_fd = fd;
-  s->cp_off = off;
-  s->cp_len = len;
-  s->cp_rc = 0;
-  s->cp_job = 1;
-  pthread_cond_broadcast(&s->cp_cond);
-  pthread_mutex_unlock(&s->cp_lock);
-  s->cp_running = 1;
-}
-
-/* Hands the pending range to the output thread after the job before it,
- * so the kernel copies it while the caller reads on. With keep, the
- * range goes on from its end (the job takes a duplicate descriptor of
- * its own); without, the range ends. */
-static int send_range(capkit__sink *s, int keep) {
-  int rc = join_copy(s);
-  if (rc || s->cr_fd <= 0)
-    return rc;
-  if (s->cr_len == 0) {
-    if (!keep) {
-      close(s->cr_fd);
-      s->cr_fd = 0;
-    }
-    return 0;
-  }
-  int fd = s->cr_fd;
-  if (keep) {
-    fd = fcntl(s->cr_fd, F_DUPFD_CLOEXEC, 3);
-    if (fd < 0) {
-      s->sys_errno = errno;
-      return CAPKIT_EIO;
-    }
-  } else {
-    s->cr_fd = 0;
-  }
-  uint64_t off = s->cr_off, len = s->cr_len;
-  s->cr_off += len;
-  s->cr_len = 0;
-  if (!s->cp_up && !start_thread(s)) {
-    rc = copy_out(s, fd, off, len); /* no thread: at once */
-    close(fd);
-    return rc;
-  }
-  hand_over(s, NULL, fd, off, len);
-  return 0;
-}
-
-/* The pending range first: the buffer only ever holds bytes that come
- * after it (copy_range flushes the buffer before starting a range). */
-static int flush_range(capkit__sink *s) { return send_range(s, 0); }
-
 /* Hand the full buffer to the output thread and go on in the other one,
- * once the job before it is complete. */
+ * once the buffer before it is written. */
 static int flush_async(capkit__sink *s) {
   int rc = join_copy(s);
   if (rc)
@@ -375,7 +286,14 @@ static int flush_async(capkit__sink *s) {
     return rc;
   }
   uint8_t *full = s->buf;
-  hand_over(s, full, 0, 0, s->len);
+  pthread_mutex_lock(&s->cp_lock);
+  s->cp_buf = full;
+  s->cp_len = s->len;
+  s->cp_rc = 0;
+  s->cp_job = 1;
+  pthread_cond_broadcast(&s->cp_cond);
+  pthread_mutex_unlock(&s->cp_lock);
+  s->cp_running = 1;
   s->buf = s->buf2;
   s->buf2 = full;
   s->len = 0;
@@ -383,9 +301,7 @@ static int flush_async(capkit__sink *s) {
 }
 
 int capkit__sink_flush(capkit__sink *s) {
-  int rc = flush_range(s);
-  if (!rc)
-    rc = join_copy(s);
+  int rc = join_copy(s);
   if (rc || s->len == 0)
     return rc;
   rc = out(s, s->buf, s->len);
@@ -395,40 +311,14 @@ int capkit__sink_flush(capkit__sink *s) {
 
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
                             uint64_t off, uint64_t len, const void *p) {
-  if (s->cr_fd > 0 && s->len == 0 && src == s->cr_src &&
-      s->cr_off + s->cr_len == off) {
-    s->total += len;
-    s->cr_len += len;
-    return s->cr_len >= CAPKIT__CR_CHUNK ? send_range(s, 1) : 0;
-  }
-  if (src != s->run_src || off != s->run_end) {
-    s->run_src = src;
-    s->run_len = 0;
-  }
-  s->run_len += len;
-  s->run_end = off + len;
-  if (s->run_len < CAPKIT__CR_MIN)
-    return capkit__sink_write(s, p, (size_t)len);
-  s->total += len;
-  int rc = capkit__sink_flush(s);
-  if (rc)
-    return rc;
-  int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-  if (d < 0) {
-    s->sys_errno = errno;
-    return CAPKIT_EIO;
-  }
-  s->cr_fd = d;
-  s->cr_src = src;
-  s->cr_off = off;
-  s->cr_len = len;
-  return 0;
+  (void)fd;
+  (void)src;
+  (void)off;
+  return capkit__sink_write(s, p, (size_t)len);
 }
 
 int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {
-  int rc = flush_range(s);
-  if (!rc && s->len)
-    rc = flush_async(s);
+  int rc = s->len ? flush_async(s) : 0;
   if (rc)
     return rc;
   s->total += n;
@@ -489,8 +379,6 @@ void capkit__sink_abort(capkit__sink *s) {
   stop_thread(s);
   if (s->own_fd && s->fd >= 0)
     close(s->fd);
-  if (s->cr_fd > 0)
-    close(s->cr_fd);
   if (s->tmp)
     unlink(s->tmp);
   tmp_unregister(s);

@@ -2,8 +2,8 @@
  * API: a copy of a pcap file that keeps some records and drops others
  * holds exactly the file header and the kept records' bytes (the pcap
  * layout: a 16-byte header, then the captured bytes), whether the kept
- * runs are short (written through the buffer) or many MiB long (copied
- * by the kernel, in stretches handed to the output thread). */
+ * runs of adjacent records are a few records or many MiB long (many full
+ * buffers handed to the output thread). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +107,7 @@ int main(void) {
   char in[512], out[512];
   snprintf(in, sizeof in, "%s/in.pcap", tap_tmpdir());
   snprintf(out, sizeof out, "%s/out.pcap", tap_tmpdir());
-  /* about 30 MiB: several stretches of the kernel copy */
+  /* about 30 MiB: many full buffers */
   CHECK_EQ(make_input(in, 40000), 0);
   size_t n = 0, got_n = 0, want_n = 0;
   uint8_t *src = tap_slurp(in, &n);
@@ -123,7 +123,7 @@ int main(void) {
   CHECK(got && got_n == n && memcmp(got, src, n) == 0);
   free(got);
 
-  /* kept runs from a few records (through the buffer) to the whole file */
+  /* kept runs from a few records to the whole file */
   static const uint32_t maxes[] = {3, 200, 5000, 20000, 40000};
   for (size_t k = 0; k < sizeof maxes / sizeof maxes[0]; k++) {
     runs r = {maxes[k], 0, 0};
