@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Duplicate removal against another build, same run, same file: capkit
-# dedup by count (the default window) and by time (-t 1), the unchanged
-# runs between duplicates being copied by the kernel. Median wall time of
+# dedup by count (the default window) and by time (-t 1), the kept records
+# written while the input is read (the output thread). Median wall time of
 # RUNS runs (default 5), the two builds alternating so both see the same
 # machine load, and the CPU time (user + system) of each median run.
 #   bash bench/dedup.sh BASE_CAPKIT NEW_CAPKIT CORPUS [OUTDIR]
