@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reading and writing paths against another build, same run, same file:
-# capkit info, an unchanged convert (kernel copies) and a convert to pcapng
+# capkit info, an unchanged convert (header bytes kept) and a convert to pcapng
 # (every record rewritten through the sink). Median wall time of RUNS runs,
 # the two builds alternating so both see the same machine load.
 #   bash bench/io.sh BASE_CAPKIT NEW_CAPKIT CORPUS [OUTDIR]

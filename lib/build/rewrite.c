@@ -36,6 +36,12 @@ typedef struct macsub {
   uint8_t from[6], to[6];
 } macsub;
 
+/* An IPv4 mapping as host-order words: an address a in the first block
+ * (a & fmask == from) becomes (to & tmask) | (a & ~tmask). */
+typedef struct map4 {
+  uint32_t from, fmask, to, tmask;
+} map4;
+
 enum { VLAN_NONE, VLAN_ADD, VLAN_DEL, VLAN_EDIT };
 
 struct capkit_rewriter {
@@ -51,6 +57,9 @@ struct capkit_rewriter {
   /* layer 3 */
   ipmap src_maps[MAX_MAPS], dst_maps[MAX_MAPS];
   size_t nsrc, ndst;
+  /* the IPv4 ones of each list, in order, made by the first record */
+  map4 src4[MAX_MAPS], dst4[MAX_MAPS];
+  size_t nsrc4, ndst4;
   int have_seed, skip_bcast;
   uint64_t seed;
   int ttl_mode; /* 0 none, 1 set, 2 add */
@@ -525,19 +534,53 @@ static int ip_is_group(const uint8_t *a, size_t len) {
          (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
 }
 
-/* Rewrite one address in place; returns 1 when it changed. */
+static uint32_t mask4(unsigned bits) {
+  return bits ? 0xffffffffu << (32 - bits) : 0;
+}
+
+/* The IPv4 mappings of maps[0..n) as words, in order (an IPv6 mapping
+ * never matches an IPv4 address). */
+static size_t prepare4(const ipmap *maps, size_t n, map4 *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (maps[i].v6)
+      continue;
+    map4 *m = &out[k++];
+    m->fmask = mask4(maps[i].from_len);
+    m->from = capkit__be32(maps[i].from) & m->fmask;
+    m->tmask = mask4(maps[i].to_len);
+    m->to = capkit__be32(maps[i].to) & m->tmask;
+  }
+  return k;
+}
+
+/* Rewrite one address in place (rw->changed notes a change). */
 static void edit_addr(capkit_rewriter *rw, uint8_t *a, size_t len,
-                      const ipmap *maps, size_t nmaps) {
+                      const ipmap *maps, size_t nmaps, const map4 *m4,
+                      size_t n4) {
   if (rw->skip_bcast && ip_is_group(a, len))
     return;
   uint8_t v[16];
   int v6 = len == 16;
-  for (size_t i = 0; i < nmaps; i++) {
-    if (maps[i].v6 != v6 || !prefix_match(a, maps[i].from, maps[i].from_len))
-      continue;
-    prefix_put(v, a, maps[i].to, maps[i].to_len, len);
-    put(rw, a, v, len);
-    return;
+  if (!v6) {
+    uint32_t w = capkit__be32(a);
+    for (size_t i = 0; i < n4; i++)
+      if ((w & m4[i].fmask) == m4[i].from) {
+        uint32_t nw = (m4[i].to & m4[i].tmask) | (w & ~m4[i].tmask);
+        if (nw != w) {
+          store_be32(a, nw);
+          rw->changed = 1;
+        }
+        return;
+      }
+  } else {
+    for (size_t i = 0; i < nmaps; i++) {
+      if (!maps[i].v6 || !prefix_match(a, maps[i].from, maps[i].from_len))
+        continue;
+      prefix_put(v, a, maps[i].to, maps[i].to_len, len);
+      put(rw, a, v, len);
+      return;
+    }
   }
   if (!rw->have_seed)
     return;
@@ -668,6 +711,48 @@ static int find_l3(const capkit_packet *pkt, l3 *o) {
   return 1;
 }
 
+/* The common frame without the decoder: Ethernet II, then IPv4 (not a
+ * fragment) or IPv6 (no extension header, a payload length), then TCP or
+ * UDP, the IP header within the capture. Fills *o as find_l3 would from
+ * the decoder's layers and returns 1; 0 for every other frame (the
+ * decoder's walk then decides). */
+static int fast_l3(uint32_t lt, const uint8_t *f, uint32_t len, l3 *o) {
+  if (lt != 1 || len < 14 + 20)
+    return 0;
+  uint16_t type = capkit__be16(f + 12);
+  const uint8_t *d = f + 14;
+  uint32_t have = len - 14;
+  uint8_t proto;
+  uint32_t hlen, dlen;
+  if (type == 0x0800) {
+    hlen = (uint32_t)(d[0] & 15) * 4;
+    dlen = capkit__be16(d + 2);
+    proto = d[9];
+    if ((d[0] >> 4) != 4 || hlen < 20 || hlen > have || dlen < hlen ||
+        (capkit__be16(d + 6) & 0x3fff) != 0)
+      return 0;
+  } else if (type == 0x86dd) {
+    hlen = 40;
+    dlen = 40u + capkit__be16(d + 4);
+    proto = d[6];
+    if ((d[0] >> 4) != 6 || dlen == 40 || hlen > have)
+      return 0;
+  } else {
+    return 0;
+  }
+  if (proto != 6 && proto != 17)
+    return 0;
+  memset(o, 0, sizeof *o);
+  o->v6 = type == 0x86dd;
+  o->off = 14;
+  o->hlen = hlen;
+  o->l4off = 14 + hlen;
+  o->l4type = proto == 6 ? CAPKIT_LAYER_TCP : CAPKIT_LAYER_UDP;
+  o->proto = proto;
+  o->l4len = (int64_t)(dlen - hlen);
+  return 1;
+}
+
 static uint32_t csum_field(int l4type) {
   return l4type == CAPKIT_LAYER_TCP ? 16 : l4type == CAPKIT_LAYER_UDP ? 6 : 2;
 }
@@ -680,19 +765,13 @@ static void csum_full(const l3 *x, uint8_t *f) {
   uint32_t len = (uint32_t)x->l4len;
   uint32_t s = 0;
   if (x->l4type != CAPKIT_LAYER_ICMP) {
-    uint8_t ph[8];
+    /* the pseudo header's 16-bit words: addresses, protocol, length
+     * (IPv6: 32 bits of it); at most 21 words, no overflow */
     const uint8_t *addrs = f + x->off + (x->v6 ? 8 : 12);
-    s = capkit_inet_sum(addrs, x->v6 ? 32 : 8, 0);
-    if (x->v6) {
-      store_be32(ph, len);
-      memset(ph + 4, 0, 3);
-      ph[7] = x->proto;
-    } else {
-      ph[0] = 0;
-      ph[1] = x->proto;
-      store_be16(ph + 2, (uint16_t)len);
-    }
-    s = capkit_inet_sum(ph, x->v6 ? 8 : 4, s);
+    size_t n = x->v6 ? 32 : 8;
+    for (size_t i = 0; i < n; i += 2)
+      s += capkit__be16(addrs + i);
+    s += x->proto + (len >> 16) + (len & 0xffffu);
   }
   c[0] = c[1] = 0;
   uint16_t r = (uint16_t)~capkit_inet_sum(seg, len, s);
@@ -707,7 +786,11 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
     return CAPKIT_EINVAL;
   if (in->size < CAPKIT__RECORD_V1_SIZE || out->size < CAPKIT__RECORD_V1_SIZE)
     return CAPKIT_EINVAL;
-  rw->started = 1;
+  if (!rw->started) {
+    rw->nsrc4 = prepare4(rw->src_maps, rw->nsrc, rw->src4);
+    rw->ndst4 = prepare4(rw->dst_maps, rw->ndst, rw->dst4);
+    rw->started = 1;
+  }
   rw->counts[CAPKIT_RW_PACKETS]++;
   /* the fields both records know: each may be of another version */
   uint32_t size = out->size, common = in->size < size ? in->size : size;
@@ -736,12 +819,16 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
     if (rw->vlan_op)
       edit_vlan(rw, &len, &orig);
   }
-  capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
-  capkit_packet pkt;
-  capkit_packet_init(&pkt, layers, CAPKIT_DECODE_MAX_LAYERS);
-  capkit_decode(&pkt, lt, f, len, orig, CAPKIT_DECODE_NO_APP);
   l3 x;
-  if (find_l3(&pkt, &x)) {
+  int found = fast_l3(lt, f, len, &x);
+  if (!found) {
+    capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
+    capkit_packet pkt;
+    capkit_packet_init(&pkt, layers, CAPKIT_DECODE_MAX_LAYERS);
+    capkit_decode(&pkt, lt, f, len, orig, CAPKIT_DECODE_NO_APP);
+    found = find_l3(&pkt, &x);
+  }
+  if (found) {
     int l2changed = rw->changed;
     rw->changed = 0;
     uint8_t *ip = f + x.off;
@@ -749,8 +836,8 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
     uint8_t *src = ip + (x.v6 ? 8 : 12), *dst = src + alen;
     uint8_t old[36], nw[36]; /* addresses, then ports */
     memcpy(old, src, 2 * alen);
-    edit_addr(rw, src, alen, rw->src_maps, rw->nsrc);
-    edit_addr(rw, dst, alen, rw->dst_maps, rw->ndst);
+    edit_addr(rw, src, alen, rw->src_maps, rw->nsrc, rw->src4, rw->nsrc4);
+    edit_addr(rw, dst, alen, rw->dst_maps, rw->ndst, rw->dst4, rw->ndst4);
     memcpy(nw, src, 2 * alen);
     size_t nwords = rw->changed && x.l4type != CAPKIT_LAYER_ICMP ? 2 * alen : 0;
     int have_ports =

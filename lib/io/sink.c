@@ -204,35 +204,6 @@ static int out(capkit__sink *s, const uint8_t *p, size_t n) {
   return capkit__sink_raw_write(s, p, n);
 }
 
-/* Copies len bytes of fd from off to the output, in the kernel when it
- * can, by hand otherwise. */
-static int copy_out(capkit__sink *s, int fd, uint64_t off, uint64_t len) {
-  while (len > 0) {
-    off_t o = (off_t)off;
-    size_t want = len > ((uint64_t)1 << 30) ? ((size_t)1 << 30) : (size_t)len;
-    ssize_t n = copy_file_range(fd, &o, s->fd, NULL, want, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      /* Not supported here (or the source shrank): copy by hand. */
-      uint8_t tmp[1 << 16];
-      size_t k = want < sizeof tmp ? want : sizeof tmp;
-      ssize_t r = pread(fd, tmp, k, (off_t)off);
-      if (r <= 0) {
-        s->sys_errno = r < 0 ? errno : EIO;
-        return CAPKIT_EIO;
-      }
-      int rc = capkit__sink_raw_write(s, tmp, (size_t)r);
-      if (rc)
-        return rc;
-      n = r;
-    }
-    off += (uint64_t)n;
-    len -= (uint64_t)n;
-  }
-  return 0;
-}
-
 /* The output thread: writes each buffer handed to it, until told to
  * quit. */
 static void *copy_thread(void *arg) {
@@ -302,32 +273,21 @@ static int start_thread(capkit__sink *s) {
   return 1;
 }
 
-/* The pending range first: the buffer only ever holds bytes that come
- * after it (copy_range flushes the buffer before starting a range). */
-static int flush_range(capkit__sink *s) {
-  int rc = join_copy(s);
-  if (!rc && s->cr_len > 0)
-    rc = copy_out(s, s->cr_fd, s->cr_off, s->cr_len);
-  s->cr_off += s->cr_len;
-  s->cr_len = 0;
-  if (s->cr_fd > 0) {
-    close(s->cr_fd);
-    s->cr_fd = 0;
-  }
-  return rc;
-}
-
-/* Hand the full buffer to the output thread and go on in the other one
- * (the previous output is complete: flush_range waited for it). */
+/* Hand the full buffer to the output thread and go on in the other one,
+ * once the buffer before it is written. */
 static int flush_async(capkit__sink *s) {
+  int rc = join_copy(s);
+  if (rc)
+    return rc;
   if ((!s->buf2 && !(s->buf2 = malloc(s->cap))) ||
       (!s->cp_up && !start_thread(s))) {
-    int rc = out(s, s->buf, s->len); /* no second buffer: at once */
+    rc = out(s, s->buf, s->len); /* no second buffer: at once */
     s->len = 0;
     return rc;
   }
+  uint8_t *full = s->buf;
   pthread_mutex_lock(&s->cp_lock);
-  s->cp_buf = s->buf;
+  s->cp_buf = full;
   s->cp_len = s->len;
   s->cp_rc = 0;
   s->cp_job = 1;
@@ -335,13 +295,13 @@ static int flush_async(capkit__sink *s) {
   pthread_mutex_unlock(&s->cp_lock);
   s->cp_running = 1;
   s->buf = s->buf2;
-  s->buf2 = (uint8_t *)(uintptr_t)s->cp_buf;
+  s->buf2 = full;
   s->len = 0;
   return 0;
 }
 
 int capkit__sink_flush(capkit__sink *s) {
-  int rc = flush_range(s);
+  int rc = join_copy(s);
   if (rc || s->len == 0)
     return rc;
   rc = out(s, s->buf, s->len);
@@ -351,40 +311,14 @@ int capkit__sink_flush(capkit__sink *s) {
 
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
                             uint64_t off, uint64_t len, const void *p) {
-  if (s->cr_fd > 0 && s->len == 0 && src == s->cr_src &&
-      s->cr_off + s->cr_len == off) {
-    s->total += len;
-    s->cr_len += len;
-    return 0;
-  }
-  if (src != s->run_src || off != s->run_end) {
-    s->run_src = src;
-    s->run_len = 0;
-  }
-  s->run_len += len;
-  s->run_end = off + len;
-  if (s->run_len < CAPKIT__CR_MIN)
-    return capkit__sink_write(s, p, (size_t)len);
-  s->total += len;
-  int rc = capkit__sink_flush(s);
-  if (rc)
-    return rc;
-  int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-  if (d < 0) {
-    s->sys_errno = errno;
-    return CAPKIT_EIO;
-  }
-  s->cr_fd = d;
-  s->cr_src = src;
-  s->cr_off = off;
-  s->cr_len = len;
-  return 0;
+  (void)fd;
+  (void)src;
+  (void)off;
+  return capkit__sink_write(s, p, (size_t)len);
 }
 
 int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {
-  int rc = flush_range(s);
-  if (!rc && s->len)
-    rc = flush_async(s);
+  int rc = s->len ? flush_async(s) : 0;
   if (rc)
     return rc;
   s->total += n;
@@ -445,8 +379,6 @@ void capkit__sink_abort(capkit__sink *s) {
   stop_thread(s);
   if (s->own_fd && s->fd >= 0)
     close(s->fd);
-  if (s->cr_fd > 0)
-    close(s->cr_fd);
   if (s->tmp)
     unlink(s->tmp);
   tmp_unregister(s);

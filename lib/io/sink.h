@@ -30,11 +30,6 @@ typedef struct capkit__sink {
   int sync;
   int sys_errno;
   capkit__sink_codec codec; /* write == NULL: none */
-  /* A pending in-kernel copy from another file (see copy_range). */
-  int cr_fd;       /* our own duplicate of the source descriptor */
-  uint64_t cr_src; /* identity of the source, to merge ranges */
-  uint64_t cr_off;
-  uint64_t cr_len;
   /* A full buffer handed to the sink's output thread (cp_buf, cp_len
    * bytes), so that the kernel writes while the caller fills the other
    * buffer, buf2. One at a time, in order: every other output waits for
@@ -54,9 +49,6 @@ typedef struct capkit__sink {
   /* This sink's entry in the list of temporary files to remove on a
    * signal (capkit__sink_unlink_all), or NULL. */
   struct capkit__tmpent *tmpent;
-  /* The run of adjacent source bytes offered to copy_range so far: short
-   * runs go through the buffer, long ones to the kernel. */
-  uint64_t run_src, run_end, run_len;
 } capkit__sink;
 
 /* Open path ("-" is standard output). 0 or a negative CAPKIT_E*. */
@@ -80,15 +72,14 @@ static inline int capkit__sink_write(capkit__sink *s, const void *p,
 static inline int capkit__sink_can_copy(const capkit__sink *s) {
   return s->tmp != NULL && s->codec.write == NULL;
 }
-/* Append len bytes of file fd at offset off (also mapped in memory at p),
- * copied inside the kernel (copy_file_range) when the output is flushed.
- * Ranges of the same source (src: a unique id of the input) that follow
- * each other are merged, so an unchanged copy of a whole file is a handful
- * of calls. Until a run of adjacent bytes reaches CAPKIT__CR_MIN they are
- * copied from p through the buffer instead: interleaved short runs (a
- * merge, a filter) would cost several system calls each. The sink keeps
- * its own duplicate of fd, so the input may be closed before the flush. */
-#define CAPKIT__CR_MIN ((uint64_t)1 << 20)
+/* Append len unchanged bytes of file fd at offset off (src: a unique id
+ * of that input), also in memory at p. They go through the buffer like
+ * any other bytes, and so to the output thread, which writes while the
+ * caller reads on: measured on ext4's page cache, that beat having the
+ * kernel copy the runs (copy_file_range, after the walk or beside it on
+ * the output thread) for dedup and convert alike. The backends keep
+ * offering their runs here, so that a sink may copy them in place again
+ * where that pays (a file system that shares blocks). */
 int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
                             uint64_t off, uint64_t len, const void *p);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */

@@ -392,6 +392,128 @@ static void test_macs(void) {
   capkit_rewriter_free(b);
 }
 
+/* One random IP datagram into d (at most cap bytes), often damaged: the
+ * IPv4 header length, total length, fragment fields and protocol, the
+ * IPv6 payload length and next header, and every checksum are random
+ * some of the time. Its length. */
+static uint32_t random_datagram(uint8_t *d, size_t cap, int v6) {
+  static const uint8_t protos[] = {6, 6, 6, 17, 17, 17, 1, 58, 47, 0, 44};
+  uint32_t hlen = v6 ? 40 : 20 + (rnd() % 4 == 0 ? 4 * (rnd() % 11) : 0);
+  uint32_t plen = rnd() % 4 == 0 ? rnd() % 24 : rnd() % 1400;
+  uint32_t n = hlen + plen;
+  if (n > cap)
+    n = (uint32_t)cap;
+  for (uint32_t i = 0; i < n; i++)
+    d[i] = (uint8_t)rnd();
+  uint8_t proto = protos[rnd() % sizeof protos];
+  if (v6) {
+    d[0] = (uint8_t)(0x60 | (d[0] & 15));
+    uint32_t pl = rnd() % 8 == 0 ? rnd() % 65536 : n - 40;
+    if (rnd() % 16 == 0)
+      pl = 0;
+    d[4] = (uint8_t)(pl >> 8);
+    d[5] = (uint8_t)pl;
+    d[6] = proto;
+  } else {
+    d[0] = (uint8_t)(0x40 | (rnd() % 8 == 0 ? rnd() % 16 : hlen / 4));
+    uint32_t tl = rnd() % 8 == 0 ? rnd() % 65536 : n;
+    d[2] = (uint8_t)(tl >> 8);
+    d[3] = (uint8_t)tl;
+    static const uint16_t fos[] = {0, 0x4000, 0x4000, 0x2000, 0x2001, 0x0001,
+                                   0x8000, 0x1fff};
+    uint16_t fo = fos[rnd() % (sizeof fos / sizeof fos[0])];
+    d[6] = (uint8_t)(fo >> 8);
+    d[7] = (uint8_t)fo;
+    d[9] = proto;
+    /* addresses inside the mapped blocks half of the time */
+    if (rnd() % 2)
+      d[12] = 10;
+    if (rnd() % 2)
+      d[16] = 192, d[17] = 168;
+  }
+  if (v6 && rnd() % 2)
+    d[8] = 0x20, d[9] = 0x01, d[10] = 0x0d, d[11] = 0xb8;
+  /* a TCP or UDP port in the port map now and then */
+  if (n >= hlen + 4 && rnd() % 2)
+    d[hlen + 2] = 0, d[hlen + 3] = 80;
+  /* correct checksums most of the time, so that a fixed one shows */
+  if (rnd() % 4) {
+    uint8_t tmp[2048];
+    memset(tmp, 0, 14);
+    tmp[12] = v6 ? 0x86 : 0x08;
+    tmp[13] = v6 ? 0xdd : 0x00;
+    memcpy(tmp + 14, d, n);
+    capkit_rewriter *fix = capkit_rewriter_new();
+    capkit_rewriter_set(fix, "fixcsum", NULL);
+    capkit_record in = rec_of(tmp, n + 14, n + 14), out = CAPKIT_RECORD_INIT;
+    if (capkit_rewriter_apply(fix, &in, &out) == 1 && out.caplen == n + 14)
+      memcpy(d, out.data + 14, n);
+    capkit_rewriter_free(fix);
+  }
+  return n;
+}
+
+/* Ethernet frames of the common shape are rewritten without the
+ * decoder: the same datagram gives the same bytes in an Ethernet frame
+ * and alone (link types IPV4 / IPV6, through the decoder), whatever its
+ * damage, snaplen and options. */
+static void test_ethernet_equals_raw_property(void) {
+  static const capkit_iface raw4 = {.linktype = 228, .snaplen = 262144,
+                                    .fcs_len = -1, .tsresol = 6};
+  static const capkit_iface raw6 = {.linktype = 229, .snaplen = 262144,
+                                    .fcs_len = -1, .tsresol = 6};
+  const char *sets[][2] = {
+      {"pnat", "10.0.0.0/8:172.16.0.0/12,192.168.0.0/16:10.1.0.0/16"},
+      {"pnat", "[2001:db8::/32]:[dead::/16],10.0.0.0/9:11.128.0.0/9"},
+      {"portmap", "80:8080"},
+      {"ttl", "+3"},
+      {"fixcsum", NULL},
+      {"mtu-trunc", NULL},
+      {"seed", "7"},
+  };
+  size_t nsets = sizeof sets / sizeof sets[0];
+  int equal = 1, rounds = 0, changed = 0;
+  for (int round = 0; round < 3000; round++) {
+    int v6 = round % 3 == 2;
+    uint8_t frame[2048], raw[2048], first[2048];
+    uint32_t n = random_datagram(frame + 14, sizeof frame - 14, v6);
+    memset(frame, 0x02, 12);
+    frame[12] = v6 ? 0x86 : 0x08;
+    frame[13] = v6 ? 0xdd : 0x00;
+    memcpy(raw, frame + 14, n);
+    /* a snapped copy now and then */
+    uint32_t cap = rnd() % 4 == 0 ? rnd() % (n + 1) : n;
+    capkit_rewriter *a = capkit_rewriter_new(), *b = capkit_rewriter_new();
+    unsigned pick = rnd();
+    for (size_t i = 0; i < nsets; i++)
+      if (pick >> i & 1 && !(i == 1 && pick & 1)) {
+        capkit_rewriter_set(a, sets[i][0], sets[i][1]);
+        capkit_rewriter_set(b, sets[i][0], sets[i][1]);
+      }
+    capkit_record in = rec_of(frame, cap + 14, n + 14);
+    capkit_record rin = rec_of(raw, cap, n);
+    rin.iface = v6 ? &raw6 : &raw4;
+    capkit_record out = CAPKIT_RECORD_INIT, rout = CAPKIT_RECORD_INIT;
+    int ra = capkit_rewriter_apply(a, &in, &out);
+    memcpy(first, out.data, out.caplen);
+    int rb = capkit_rewriter_apply(b, &rin, &rout);
+    int same = ra == rb && out.caplen == rout.caplen + 14 &&
+               out.origlen == rout.origlen + 14 &&
+               memcmp(first, frame, 14) == 0 &&
+               memcmp(first + 14, rout.data, rout.caplen) == 0;
+    if (!same && equal)
+      fprintf(stderr, "# round %d differs (v6 %d, %u of %u bytes, options "
+              "%#x)\n", round, v6, cap, n, pick);
+    equal &= same;
+    changed += ra == 1;
+    rounds++;
+    capkit_rewriter_free(a);
+    capkit_rewriter_free(b);
+  }
+  CHECK(equal);
+  CHECK(changed > rounds / 4);
+}
+
 int main(void) {
   test_options();
   test_ipmap_property();
@@ -399,5 +521,6 @@ int main(void) {
   test_seed_property();
   test_vlan_ttl_mtu();
   test_macs();
+  test_ethernet_equals_raw_property();
   return tap_done();
 }
