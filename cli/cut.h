@@ -152,6 +152,23 @@ typedef struct cut_ops {
 int cut_run(const char *cmd, const cut_common *c, const char *in_path,
             const cut_ops *ops, void *ctx);
 
+/* The writer warning callback behind cli_writer_warnings() (util.c). */
+void cli_writer_warning(void *user, int warning, uint64_t offset,
+                        uint64_t record, const char *msg);
+
+/* The library's whole-file jobs (merge, sort, dedup) with the common
+ * options of c, already checked by cut_parse, and the command's writer
+ * warnings and progress. NULL (message printed) if out of memory. */
+capkit_job *cut_job_new(const char *cmd, const cut_common *c, progress *pg);
+/* Set an option the command has checked; 0, or an exit code after
+ * printing the library's message as a usage error. */
+int cut_job_set(const char *cmd, capkit_job *j, const char *name,
+                const char *value);
+/* After a run that returned RC: print the error (and, for a kept output,
+ * what was kept in c->out) and return the exit code. */
+int cut_job_report(const char *cmd, const capkit_job *j, int rc,
+                   const cut_common *c);
+
 /* Set a record's time from nanoseconds since the epoch. */
 void cut_set_time(capkit_record *rec, int64_t ns);
 

@@ -357,6 +357,18 @@ CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
  * MiB, GiB. Returns 0 or CAPKIT_EINVAL (message in capkit_job_error()). */
 CAPKIT_API int capkit_job_set(capkit_job *j, const char *name,
                               const char *value);
+/* The output's writer warnings (writer.h: lossy writes) go to FN with
+ * USER; NULL: none. Applies to later runs. */
+CAPKIT_API void capkit_job_set_warning_fn(capkit_job *j, capkit_warning_fn fn,
+                                          void *user);
+/* Progress during a run, every 1024 records read: bytes of the input
+ * read so far and its size (0: unknown). FN must not call the job.
+ * NULL: none. */
+typedef void (*capkit_job_progress_fn)(void *user, uint64_t done,
+                                       uint64_t total);
+CAPKIT_API void capkit_job_set_progress_fn(capkit_job *j,
+                                           capkit_job_progress_fn fn,
+                                           void *user);
 /* Run a job: INPUTS (N paths; "-" standard input) or IN into OUT, written
  * under a temporary name and renamed into place when complete. Returns 0,
  * or a negative code with the message, and for damaged input the file,
@@ -382,6 +394,9 @@ CAPKIT_API uint64_t capkit_job_records_written(const capkit_job *j);
 CAPKIT_API uint64_t capkit_job_dropped(const capkit_job *j);
 CAPKIT_API const char *capkit_job_method(const capkit_job *j);
 CAPKIT_API size_t capkit_job_runs(const capkit_job *j);
+/* 1 when a run that failed on damaged input kept its output (complete up
+ * to the damage, "keep-partial"), else 0. */
+CAPKIT_API int capkit_job_output_kept(const capkit_job *j);
 /* The last error: message ("" if none), code, and for damaged input the
  * reader's name, byte offset and record number (else "", 0, 0). Valid
  * until the next run or free. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <capkit/capkit.h>
+#include <capkit/build.h>
 #include <capkit/cut.h>
 
 struct capkit_job {
@@ -20,11 +21,16 @@ struct capkit_job {
   uint32_t lt, snaplen;
   uint64_t window, memory, dedup_count;
   int64_t dedup_ns;
+  /* hooks */
+  capkit_warning_fn warn_fn;
+  void *warn_user;
+  capkit_job_progress_fn progress_fn;
+  void *progress_user;
   /* results */
   uint64_t read, written, dropped;
   size_t runs;
   const char *method;
-  int code;
+  int code, kept;
   uint64_t err_offset, err_record;
   char *err_file;
   char err[1024];
@@ -52,30 +58,9 @@ void capkit_job_free(capkit_job *j) {
   free(j);
 }
 
-/* NUMBER[k|K|M|G|KB|MB|GB|KiB|MiB|GiB], as the tool reads sizes. */
+/* Sizes and counts as the tool reads them (build.h). */
 static int parse_size(const char *s, uint64_t *out) {
-  if (!s || *s < '0' || *s > '9')
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno)
-    return -1;
-  static const struct {
-    const char *suf;
-    uint64_t mult;
-  } sufs[] = {{"", 1},           {"k", 1000},         {"K", 1000},
-              {"M", 1000000},    {"G", 1000000000},   {"KiB", 1 << 10},
-              {"MiB", 1 << 20},  {"GiB", 1ULL << 30}, {"KB", 1000},
-              {"MB", 1000000},   {"GB", 1000000000}};
-  for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
-    if (strcmp(end, sufs[i].suf) == 0) {
-      if (v > UINT64_MAX / sufs[i].mult)
-        return -1;
-      *out = v * sufs[i].mult;
-      return 0;
-    }
-  return -1;
+  return capkit_parse_count(s, out) ? -1 : 0;
 }
 
 static int set_str(char **dst, const char *v) {
@@ -231,11 +216,14 @@ typedef struct in {
   capkit_reader *r;
   capkit_filter *f;
   const char *path;
+  uint32_t tick;
 } in;
 
-static void err_from_reader(capkit_job *j, const in *s, int rc) {
+static void err_from_reader(capkit_job *j, const in *s, int rc,
+                            uint64_t record) {
   if (rc == CAPKIT_EFILTER && s->f) {
-    fail(j, rc, "%s: %s", capkit_reader_name(s->r),
+    fail(j, rc, "%s: record %" PRIu64 ": filter '%s': %s",
+         capkit_reader_name(s->r), record, capkit_filter_expr(s->f),
          capkit_filter_error(s->f));
     return;
   }
@@ -254,9 +242,13 @@ static int in_open(capkit_job *j, in *s, const char *path, size_t window) {
     return fail(j, CAPKIT_ENOMEM, "out of memory");
   if (window)
     capkit_reader_set_window(s->r, window);
+  /* Buffered reads, not a mapping: a window copied once into a buffer
+   * that stays in the cache costs less than filling and dropping the page
+   * tables of a mapping, and memory is one window per input. */
+  capkit_reader_set_no_mmap(s->r, 1);
   int rc = capkit_reader_open_path(s->r, path);
   if (rc < 0) {
-    err_from_reader(j, s, rc);
+    err_from_reader(j, s, rc, 0);
     return rc;
   }
   if (!j->filter)
@@ -281,6 +273,10 @@ static void in_close(in *s) {
 }
 
 static int in_next(capkit_job *j, in *s, capkit_record *rec) {
+  if (j->progress_fn && (++s->tick & 1023) == 0) {
+    uint64_t size, done = capkit_reader_input_offset(s->r, &size);
+    j->progress_fn(j->progress_user, done, size);
+  }
   int rc = capkit_reader_next_match(s->r, s->f, rec);
   if (rc > 0)
     j->read++;
@@ -290,6 +286,8 @@ static int in_next(capkit_job *j, in *s, capkit_record *rec) {
 /* The common output options on a writer set up otherwise, then open. */
 static int out_open(capkit_job *j, capkit_writer *w, const char *path,
                     int rc) {
+  if (j->warn_fn)
+    capkit_writer_set_warning_fn(w, j->warn_fn, j->warn_user);
   if (!rc && j->have_lt)
     rc = capkit_writer_set_linktype(w, j->lt);
   if (!rc && j->strip_fcs)
@@ -356,6 +354,7 @@ static int out_finish(capkit_job *j, capkit_writer *w, int rc,
     int c = capkit_writer_close(w);
     if (c < 0 && rc == 0)
       rc = fail(j, c, "%s", capkit_writer_error(w));
+    j->kept = c == 0 && rc < 0;
   }
   capkit_writer_free(w);
   return rc;
@@ -366,6 +365,7 @@ static void reset(capkit_job *j) {
   j->runs = 0;
   j->method = NULL;
   j->code = 0;
+  j->kept = 0;
   j->err[0] = 0;
   j->err_offset = j->err_record = 0;
   free(j->err_file);
@@ -423,6 +423,17 @@ static int merge_open(capkit_job *j, capkit_writer *w, const char *out,
                   same_fcs ? f0->fcs_len : -1);
 }
 
+/* Progress of a merge: the bytes read of all inputs. */
+static void merge_progress(capkit_job *j, const in *s, size_t n) {
+  uint64_t done = 0, total = 0;
+  for (size_t k = 0; k < n; k++) {
+    uint64_t sz;
+    done += capkit_reader_input_offset(s[k].r, &sz);
+    total += sz;
+  }
+  j->progress_fn(j->progress_user, done, total);
+}
+
 int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
                      const char *out) {
   if (!j)
@@ -453,15 +464,18 @@ int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
   if (!rc) {
     capkit_record rec = CAPKIT_RECORD_INIT;
     int k;
+    uint32_t ticks = 0;
     while ((k = capkit_merger_next(m, &rec, NULL)) > 0) {
       j->read++;
+      if (j->progress_fn && (++ticks & 1023) == 0)
+        merge_progress(j, s, n);
       if ((rc = out_write(j, w, &rec))) {
         wfail = 1;
         break;
       }
     }
     if (k < 0 && !rc) {
-      err_from_reader(j, &s[capkit_merger_failed(m)], k);
+      err_from_reader(j, &s[capkit_merger_failed(m)], k, rec.number);
       rc = k;
     }
   }
@@ -528,7 +542,7 @@ static int sort_stream(capkit_job *j, const char *path, const char *out) {
         wfail = 1;
   }
   if (k < 0 && !rc) {
-    err_from_reader(j, &s, k);
+    err_from_reader(j, &s, k, rec.number);
     rc = k;
   }
   while (!wide && !wfail &&
@@ -571,7 +585,7 @@ static int sort_external(capkit_job *j, const char *path, const char *out) {
       rc = fail(j, e, "%s", capkit_sorter_error(so));
   }
   if (k < 0 && !rc) {
-    err_from_reader(j, &s, k);
+    err_from_reader(j, &s, k, rec.number);
     rc = k;
   }
   int wfail = 0, opened = 0;
@@ -656,7 +670,7 @@ int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
       wfail = 1;
   }
   if (k < 0 && !rc) {
-    err_from_reader(j, &s, k);
+    err_from_reader(j, &s, k, rec.number);
     rc = k;
   }
   j->dropped = capkit_dedup_count(d);
@@ -666,7 +680,21 @@ int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
   return rc;
 }
 
-/* ---- results ---- */
+/* ---- hooks and results ---- */
+
+void capkit_job_set_warning_fn(capkit_job *j, capkit_warning_fn fn,
+                               void *user) {
+  j->warn_fn = fn;
+  j->warn_user = user;
+}
+
+void capkit_job_set_progress_fn(capkit_job *j, capkit_job_progress_fn fn,
+                                void *user) {
+  j->progress_fn = fn;
+  j->progress_user = user;
+}
+
+int capkit_job_output_kept(const capkit_job *j) { return j->kept; }
 
 uint64_t capkit_job_records_read(const capkit_job *j) { return j->read; }
 uint64_t capkit_job_records_written(const capkit_job *j) {

@@ -587,6 +587,7 @@ static void test_job_damage(void) {
       CHECK_EQ(capkit_job_records_read(j), 40);
       struct stat st;
       CHECK_EQ(stat(out, &st) == 0, keep);
+      CHECK_EQ(capkit_job_output_kept(j), keep);
       if (keep)
         CHECK_EQ(read_jrecs(out, got, 101), 40);
       capkit_job_free(j);
@@ -664,6 +665,48 @@ static void test_job_dedup(void) {
   }
 }
 
+/* Progress of a job: every 1024 records read, bytes read so far rising
+ * up to the input's size. */
+typedef struct prog {
+  uint64_t calls, last, total;
+  int rising;
+} prog;
+
+static void on_progress(void *user, uint64_t done, uint64_t total) {
+  prog *p = user;
+  p->rising &= done >= p->last && done <= total;
+  p->calls++;
+  p->last = done;
+  p->total = total;
+}
+
+static void test_job_hooks(void) {
+  static jrec v[JN];
+  for (size_t i = 0; i < JN; i++)
+    v[i] = (jrec){5000 + (uint32_t)i, 0, 30, (uint8_t)i, 0};
+  char in[600], out[600];
+  snprintf(in, sizeof in, "%s/hin.pcap", tap_tmpdir());
+  snprintf(out, sizeof out, "%s/hout.pcap", tap_tmpdir());
+  write_jrecs(in, v, JN);
+  struct stat st;
+  CHECK_EQ(stat(in, &st), 0);
+  for (int k = 0; k < 3; k++) { /* merge, sort, dedup */
+    prog p = {0, 0, 0, 1};
+    capkit_job *j = capkit_job_new();
+    capkit_job_set_progress_fn(j, on_progress, &p);
+    const char *ins[] = {in};
+    int rc = k == 0   ? capkit_job_merge(j, ins, 1, out)
+             : k == 1 ? capkit_job_sort(j, in, out)
+                      : capkit_job_dedup(j, in, out);
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(capkit_job_output_kept(j), 0);
+    CHECK_EQ(p.calls, (JN + 1) / 1024);
+    CHECK(p.rising);
+    CHECK_EQ(p.total, (uint64_t)st.st_size);
+    capkit_job_free(j);
+  }
+}
+
 int main(void) {
   test_random_files();
   test_damage();
@@ -676,5 +719,6 @@ int main(void) {
   test_job_damage();
   test_job_sort();
   test_job_dedup();
+  test_job_hooks();
   return tap_done();
 }
