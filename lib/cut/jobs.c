@@ -374,53 +374,21 @@ static void reset(capkit_job *j) {
 
 /* ---- merge ---- */
 
-/* The output's settings from all inputs, as the tool's merge. */
+/* The output's settings from all inputs (capkit_merger_setup_writer),
+ * then opened. */
 static int merge_open(capkit_job *j, capkit_writer *w, const char *out,
-                      in *s, size_t n) {
-  const capkit_file_info *f0 = capkit_reader_info(s[0].r);
-  int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
-  uint32_t lt = f0->linktype, snap = 0, other_lt = 0;
-  const char *other = NULL;
-  for (size_t i = 0; i < n; i++) {
-    const capkit_file_info *f = capkit_reader_info(s[i].r);
-    if (strcmp(f->format, "pcap") != 0)
-      all_pcap = 0;
-    if (f->fcs_len != f0->fcs_len)
-      same_fcs = 0;
-    size_t ni = capkit_reader_iface_count(s[i].r);
-    for (size_t k = 0; k < ni; k++) {
-      const capkit_iface *ifc = capkit_reader_iface(s[i].r, k);
-      if (ifc->linktype != lt && same_lt) {
-        same_lt = 0;
-        other = s[i].path;
-        other_lt = ifc->linktype;
-      }
-      if (ifc->tsresol != 6)
-        ns = 1;
-      if (ifc->snaplen > snap)
-        snap = ifc->snaplen;
-    }
-  }
-  if (j->have_lt)
-    same_lt = 1; /* everything is relabelled anyway */
-  const char *format = j->format ? j->format : f0->format;
-  if (!same_lt && strcmp(format, "pcap") == 0) {
-    if (j->format)
-      return fail(j, CAPKIT_ELINKTYPE,
-                  "%s has link type %" PRIu32 " but %s has %" PRIu32
-                  ": a classic pcap file holds one link type; use pcapng",
-                  s[0].path, lt, other, other_lt);
-    format = "pcapng";
-  }
-  uint32_t cut = j->snaplen;
-  if (n == 1 || (all_pcap && same_lt && strcmp(format, "pcap") == 0 &&
-                 same_fcs && !ns))
-    return out_like(j, w, out, s[0].r,
-                    cut ? cut : snap > f0->snaplen ? snap : 0);
-  int pcapng = strcmp(format, "pcapng") == 0;
-  return out_spec(j, w, out, format, ns ? 9 : 6,
-                  cut ? cut : pcapng ? 0 : snap, !pcapng && same_lt, lt,
-                  same_fcs ? f0->fcs_len : -1);
+                      capkit_merger *m, const in *s) {
+  size_t other = 0;
+  uint32_t other_lt = 0;
+  int rc = capkit_merger_setup_writer(m, w, j->format, j->snaplen,
+                                      j->have_lt, &other, &other_lt);
+  if (rc == CAPKIT_ELINKTYPE)
+    return fail(j, rc,
+                "%s has link type %" PRIu32 " but %s has %" PRIu32
+                ": a classic pcap file holds one link type",
+                s[0].path, capkit_reader_info(s[0].r)->linktype,
+                s[other].path, other_lt);
+  return out_open(j, w, out, rc);
 }
 
 /* Progress of a merge: the bytes read of all inputs. */
@@ -459,7 +427,7 @@ int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
       rc = fail(j, CAPKIT_ENOMEM, "out of memory");
   }
   if (!rc)
-    rc = merge_open(j, w, out, s, n);
+    rc = merge_open(j, w, out, m, s);
   int wfail = 0;
   if (!rc) {
     capkit_record rec = CAPKIT_RECORD_INIT;
