@@ -4,12 +4,9 @@
  * the one-input, one-output commands. */
 #include "cut.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char cut_output_help[] =
     "  -o, --output FILE      output ('-': standard output); written under a\n"
@@ -227,8 +224,11 @@ static int out_fail(const char *cmd, cut_out *o, int rc) {
   return cli_exit_for(rc);
 }
 
-int cut_out_open_common(const char *cmd, cut_out *o, const char *path,
-                        const cut_common *c, int rc) {
+/* Finish opening o->w (set up by the caller; RC the result of that, a
+ * failure printed here): the common options applied, opened on path.
+ * Returns an exit code. */
+static int open_common(const char *cmd, cut_out *o, const char *path,
+                       const cut_common *c, int rc) {
   if (!rc && c->have_lt)
     rc = capkit_writer_set_linktype(o->w, c->lt);
   if (!rc && c->strip_fcs)
@@ -274,7 +274,7 @@ int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
     cli_err(cmd, "cannot write format '%s'", c->format);
   if (!rc && snaplen)
     rc = capkit_writer_set_snaplen(o->w, snaplen);
-  return cut_out_open_common(cmd, o, path, c, rc);
+  return open_common(cmd, o, path, c, rc);
 }
 
 int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
@@ -295,7 +295,7 @@ int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
     rc = capkit_writer_set_linktype(o->w, lt);
   if (!rc && fcs_len >= 0)
     rc = capkit_writer_set_fcs_len(o->w, fcs_len);
-  return cut_out_open_common(cmd, o, path, c, rc);
+  return open_common(cmd, o, path, c, rc);
 }
 
 int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec) {
@@ -442,16 +442,4 @@ int cut_job_report(const char *cmd, const capkit_job *j, int rc,
             capkit_job_records_written(j),
             cli_s(capkit_job_records_written(j)), c->out);
   return rc == CAPKIT_EFILTER ? EXIT_USAGE : cli_exit_for(rc);
-}
-
-/* ---- times ---- */
-
-void cut_set_time(capkit_record *rec, int64_t ns) {
-  int64_t s = ns / 1000000000, f = ns % 1000000000;
-  if (f < 0) {
-    f += 1000000000;
-    s--;
-  }
-  rec->ts_sec = s;
-  rec->ts_nsec = (uint32_t)f;
 }

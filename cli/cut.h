@@ -126,11 +126,6 @@ int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
                       const cut_common *c, const char *format,
                       unsigned precision, uint32_t snaplen, int have_lt,
                       uint32_t lt, int fcs_len);
-/* Finish opening o->w (set up by the caller; RC the result of that, a
- * failure printed here): the common options applied, opened on path.
- * Returns an exit code. */
-int cut_out_open_common(const char *cmd, cut_out *o, const char *path,
-                        const cut_common *c, int rc);
 /* Write one record (the common edits applied). Prints errors; returns an
  * exit code. */
 int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec);
@@ -168,8 +163,5 @@ int cut_job_set(const char *cmd, capkit_job *j, const char *name,
  * what was kept in c->out) and return the exit code. */
 int cut_job_report(const char *cmd, const capkit_job *j, int rc,
                    const cut_common *c);
-
-/* Set a record's time from nanoseconds since the epoch. */
-void cut_set_time(capkit_record *rec, int64_t ns);
 
 #endif
