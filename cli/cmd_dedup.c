@@ -1,6 +1,6 @@
 /* cmd_dedup.c - capkit dedup: drop records whose bytes repeat a record
  * seen shortly before (within N records or T seconds of capture time),
- * like editcap -D / -w, through the library's duplicate checker. */
+ * like editcap -D / -w: options, then the library's dedup job. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,20 +26,13 @@ static const char dedup_usage[] =
     "                         TTL and checksum after Ethernet)\n"
     "  -v, --verbose          report how many records were dropped\n";
 
+/* The command's options, checked here with the tool's messages and
+ * handed to the job in its own terms. */
 typedef struct dedup {
-  capkit_dedup *d;
+  char window[32], time[48];
+  const char *ignore;
   int verbose;
 } dedup;
-
-static int each(void *ctx, capkit_record *rec) {
-  dedup *d = ctx;
-  int dup = capkit_dedup_check(d->d, rec);
-  if (dup < 0) {
-    cli_err("dedup", "%s", capkit_strerror(dup));
-    return -cli_exit_for(dup);
-  }
-  return !dup;
-}
 
 static int own(void *ctx, int opt, const char *arg) {
   dedup *d = ctx;
@@ -47,19 +40,26 @@ static int own(void *ctx, int opt, const char *arg) {
   int64_t t;
   switch (opt) {
   case 'w':
-    if (cli_parse_u64(arg, &n) || capkit_dedup_set_count(d->d, n))
+    if (cli_parse_u64(arg, &n) || n > 100000000)
       return cli_usage_error("dedup", "bad window '%s'", arg), -1;
+    snprintf(d->window, sizeof d->window, "%" PRIu64, n);
+    d->time[0] = 0;
     return 0;
   case 't':
-    if (cli_parse_duration(arg, &t) || t < 0 ||
-        capkit_dedup_set_time(d->d, t / 1000000000,
-                              (uint32_t)(t % 1000000000), 0))
+    if (cli_parse_duration(arg, &t) || t < 0)
       return cli_usage_error("dedup", "bad time window '%s'", arg), -1;
+    snprintf(d->time, sizeof d->time, "%" PRId64 "ns", t);
+    d->window[0] = 0;
     return 0;
-  case 'I':
-    if (capkit_dedup_set_ignore(d->d, arg))
+  case 'I': {
+    capkit_dedup *probe = capkit_dedup_new();
+    int bad = !probe || capkit_dedup_set_ignore(probe, arg);
+    capkit_dedup_free(probe);
+    if (bad)
       return cli_usage_error("dedup", "bad byte ranges '%s'", arg), -1;
+    d->ignore = arg;
     return 0;
+  }
   case 'v':
     d->verbose = 1;
     return 0;
@@ -77,22 +77,36 @@ int cmd_dedup(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   cut_common c;
   memset(&c, 0, sizeof c);
-  dedup d = {capkit_dedup_new(), 0};
-  if (!d.d) {
-    cli_err("dedup", "out of memory");
-    return EXIT_IO;
-  }
+  dedup d;
+  memset(&d, 0, sizeof d);
   int code = cut_parse("dedup", argc, argv, opts, CUT_COMMON_SHORT "w:t:I:v",
                        &c, dedup_usage, own, &d);
-  if (code == CUT_GO && argc - optind != 1)
-    code = cli_usage_error("dedup", "expected one input file");
-  if (code == CUT_GO) {
-    cut_ops ops = {each, NULL, 0};
-    code = cut_run("dedup", &c, argv[optind], &ops, &d);
-    if (d.verbose)
-      fprintf(stderr, "capkit dedup: %" PRIu64 " duplicate records dropped\n",
-              capkit_dedup_count(d.d));
+  if (code != CUT_GO)
+    return code;
+  if (argc - optind != 1)
+    return cli_usage_error("dedup", "expected one input file");
+  uint64_t dropped = 0;
+  if (!c.out) {
+    code = cli_usage_error("dedup", "no output file (-o)");
+  } else {
+    progress *pg = progress_new("dedup");
+    capkit_job *j = cut_job_new("dedup", &c, pg);
+    code = j ? EXIT_OK : EXIT_IO;
+    if (!code && d.window[0])
+      code = cut_job_set("dedup", j, "count", d.window);
+    if (!code && d.time[0])
+      code = cut_job_set("dedup", j, "time", d.time);
+    if (!code && d.ignore)
+      code = cut_job_set("dedup", j, "ignore", d.ignore);
+    if (!code)
+      code = cut_job_report("dedup", j,
+                            capkit_job_dedup(j, argv[optind], c.out), &c);
+    progress_done(pg);
+    dropped = j ? capkit_job_dropped(j) : 0;
+    capkit_job_free(j);
   }
-  capkit_dedup_free(d.d);
+  if (d.verbose)
+    fprintf(stderr, "capkit dedup: %" PRIu64 " duplicate records dropped\n",
+            dropped);
   return code;
 }

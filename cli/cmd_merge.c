@@ -1,7 +1,6 @@
-/* cmd_merge.c - capkit merge: k-way merge of captures by time through a
- * binary heap (stable: equal times keep the argument order), or --append
- * one after the other. Hundreds of inputs at once: each reader then keeps
- * a small read window, so memory stays bounded. */
+/* cmd_merge.c - capkit merge: captures merged by time (stable: equal
+ * times keep the argument order), or --append one after the other, by the
+ * library's merge job; hundreds of inputs at once in bounded memory. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,62 +27,35 @@ static const char merge_usage[] =
 
 typedef struct merge {
   int append;
-  int ties_last;
-  uint64_t window;
-  uint64_t snaplen; /* -s: records cut to it, the output's snaplen */
+  const char *ties;
+  char window[32];
+  char snaplen[16]; /* -s: records cut to it, the output's snaplen */
 } merge;
 
 static int own(void *ctx, int opt, const char *arg) {
   merge *m = ctx;
+  uint64_t n;
   switch (opt) {
   case 'a':
     m->append = 1;
     return 0;
   case 's':
-    if (cli_parse_size(arg, &m->snaplen) || m->snaplen == 0 ||
-        m->snaplen > UINT32_MAX)
+    if (cli_parse_size(arg, &n) || n == 0 || n > UINT32_MAX)
       return cli_usage_error("merge", "bad snaplen '%s'", arg), -1;
+    snprintf(m->snaplen, sizeof m->snaplen, "%" PRIu64, n);
     return 0;
   case CUT_OPT_OWN:
-    if (cli_parse_size(arg, &m->window) || m->window == 0)
+    if (cli_parse_size(arg, &n) || n == 0)
       return cli_usage_error("merge", "bad window '%s'", arg), -1;
+    snprintf(m->window, sizeof m->window, "%" PRIu64, n);
     return 0;
   case CUT_OPT_OWN + 1:
     if (strcmp(arg, "first") && strcmp(arg, "last"))
       return cli_usage_error("merge", "--ties takes first or last"), -1;
-    m->ties_last = strcmp(arg, "last") == 0;
+    m->ties = arg;
     return 0;
   }
   return cli_usage_error("merge", "invalid option"), -1;
-}
-
-typedef struct src {
-  cut_in in;
-} src;
-
-/* The output, set up by the library from all inputs. Returns an exit
- * code. */
-static int open_output(cut_out *o, const cut_common *c, capkit_merger *mg,
-                       src *s, uint32_t cut) {
-  memset(o, 0, sizeof *o);
-  o->c = c;
-  o->w = capkit_writer_new();
-  size_t other = 0;
-  uint32_t other_lt = 0;
-  int rc = o->w ? capkit_merger_setup_writer(mg, o->w, c->format, cut,
-                                             c->have_lt, &other, &other_lt)
-                : CAPKIT_ENOMEM;
-  if (rc == CAPKIT_ELINKTYPE) {
-    cli_err("merge",
-            "%s has link type %" PRIu32 " but %s has %" PRIu32
-            ": a classic pcap file holds one link type; use -F pcapng",
-            s[0].in.path, capkit_reader_info(s[0].in.r)->linktype,
-            s[other].in.path, other_lt);
-    capkit_writer_free(o->w);
-    o->w = NULL;
-    return EXIT_USAGE;
-  }
-  return cut_out_open_common("merge", o, c->out, c, rc);
 }
 
 static void raise_fd_limit(size_t need) {
@@ -118,65 +90,28 @@ int cmd_merge(int argc, char **argv) {
   if (cli_stdin_once("merge", argc - optind, argv + optind))
     return EXIT_USAGE;
   raise_fd_limit(n);
-  size_t window = (size_t)m.window;
-  if (!window && n > 16)
-    window = capkit_merger_window(n);
-  src *s = calloc(n, sizeof *s);
-  capkit_merger *mg = capkit_merger_new();
-  if (!s || !mg) {
-    free(s);
-    capkit_merger_free(mg);
-    cli_err("merge", "out of memory");
-    return EXIT_IO;
-  }
-  capkit_merger_set_order(mg, m.append      ? CAPKIT_MERGE_APPEND
-                              : m.ties_last ? CAPKIT_MERGE_TIES_LAST
-                                            : CAPKIT_MERGE_STABLE);
-  size_t opened = 0;
-  for (; opened < n; opened++) {
-    code = cut_in_open("merge", &s[opened].in, argv[optind + opened],
-                       c.filter, window);
-    if (code)
-      break;
-    if (capkit_merger_add(mg, s[opened].in.r, s[opened].in.f) < 0) {
-      cli_err("merge", "out of memory");
-      code = EXIT_IO;
-      opened++;
-      break;
+  progress *pg = progress_new("merge");
+  capkit_job *j = cut_job_new("merge", &c, pg);
+  code = j ? EXIT_OK : EXIT_IO;
+  if (!code && m.append)
+    code = cut_job_set("merge", j, "append", NULL);
+  if (!code && m.ties)
+    code = cut_job_set("merge", j, "ties", m.ties);
+  if (!code && m.window[0])
+    code = cut_job_set("merge", j, "window", m.window);
+  if (!code && m.snaplen[0])
+    code = cut_job_set("merge", j, "snaplen", m.snaplen);
+  if (!code) {
+    int rc = capkit_job_merge(j, (const char *const *)argv + optind, n, c.out);
+    /* the inputs' link types conflict with -F pcap (before any record) */
+    if (rc == CAPKIT_ELINKTYPE && capkit_job_records_read(j) == 0) {
+      cli_err("merge", "%s; use -F pcapng", capkit_job_error(j));
+      code = EXIT_USAGE;
+    } else {
+      code = cut_job_report("merge", j, rc, &c);
     }
-  }
-  cut_out o;
-  memset(&o, 0, sizeof o);
-  if (!code)
-    code = open_output(&o, &c, mg, s, (uint32_t)m.snaplen);
-  progress *pg = code ? NULL : progress_new("merge");
-  uint64_t ticks = 0;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc = 0;
-  while (!code && (rc = capkit_merger_next(mg, &rec, NULL)) > 0) {
-    if ((code = cut_out_write("merge", &o, &rec)))
-      break;
-    if (pg && (++ticks & 4095) == 0) {
-      uint64_t done = 0, total = 0;
-      for (size_t k = 0; k < n; k++) {
-        uint64_t sz;
-        done += capkit_reader_input_offset(s[k].in.r, &sz);
-        total += sz;
-      }
-      progress_update(pg, done, total);
-    }
-  }
-  if (rc < 0 && !code) {
-    cut_in *bad = &s[capkit_merger_failed(mg)].in;
-    if (rc == CAPKIT_EFILTER)
-      bad->filter_failed_at = rec.number;
-    code = cut_in_report("merge", bad, rc);
   }
   progress_done(pg);
-  code = cut_out_finish("merge", &o, code);
-  capkit_merger_free(mg);
-  for (size_t i = 0; i < opened; i++)
-    cut_in_close(&s[i].in);
-  free(s);
+  capkit_job_free(j);
   return code;
 }

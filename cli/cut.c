@@ -4,12 +4,9 @@
  * the one-input, one-output commands. */
 #include "cut.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char cut_output_help[] =
     "  -o, --output FILE      output ('-': standard output); written under a\n"
@@ -227,8 +224,11 @@ static int out_fail(const char *cmd, cut_out *o, int rc) {
   return cli_exit_for(rc);
 }
 
-int cut_out_open_common(const char *cmd, cut_out *o, const char *path,
-                        const cut_common *c, int rc) {
+/* Finish opening o->w (set up by the caller; RC the result of that, a
+ * failure printed here): the common options applied, opened on path.
+ * Returns an exit code. */
+static int open_common(const char *cmd, cut_out *o, const char *path,
+                       const cut_common *c, int rc) {
   if (!rc && c->have_lt)
     rc = capkit_writer_set_linktype(o->w, c->lt);
   if (!rc && c->strip_fcs)
@@ -274,7 +274,7 @@ int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
     cli_err(cmd, "cannot write format '%s'", c->format);
   if (!rc && snaplen)
     rc = capkit_writer_set_snaplen(o->w, snaplen);
-  return cut_out_open_common(cmd, o, path, c, rc);
+  return open_common(cmd, o, path, c, rc);
 }
 
 int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
@@ -295,7 +295,7 @@ int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
     rc = capkit_writer_set_linktype(o->w, lt);
   if (!rc && fcs_len >= 0)
     rc = capkit_writer_set_fcs_len(o->w, fcs_len);
-  return cut_out_open_common(cmd, o, path, c, rc);
+  return open_common(cmd, o, path, c, rc);
 }
 
 int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec) {
@@ -380,14 +380,66 @@ int cut_run(const char *cmd, const cut_common *c, const char *in_path,
   return code;
 }
 
-/* ---- times ---- */
+/* ---- the library's jobs ---- */
 
-void cut_set_time(capkit_record *rec, int64_t ns) {
-  int64_t s = ns / 1000000000, f = ns % 1000000000;
-  if (f < 0) {
-    f += 1000000000;
-    s--;
+static void job_progress(void *user, uint64_t done, uint64_t total) {
+  progress_update(user, done, total);
+}
+
+int cut_job_set(const char *cmd, capkit_job *j, const char *name,
+                const char *value) {
+  if (capkit_job_set(j, name, value) == 0)
+    return EXIT_OK;
+  return cli_usage_error(cmd, "%s", capkit_job_error(j));
+}
+
+capkit_job *cut_job_new(const char *cmd, const cut_common *c, progress *pg) {
+  capkit_job *j = capkit_job_new();
+  if (!j) {
+    cli_err(cmd, "out of memory");
+    return NULL;
   }
-  rec->ts_sec = s;
-  rec->ts_nsec = (uint32_t)f;
+  char num[32];
+  int code = EXIT_OK;
+  if (c->filter)
+    code = cut_job_set(cmd, j, "filter", c->filter);
+  if (!code && c->format)
+    code = cut_job_set(cmd, j, "format", c->format);
+  if (!code && c->keep_partial)
+    code = cut_job_set(cmd, j, "keep-partial", NULL);
+  if (!code && c->have_lt) {
+    snprintf(num, sizeof num, "%" PRIu32, c->lt);
+    code = cut_job_set(cmd, j, "linktype", num);
+  }
+  if (!code && c->strip_fcs) {
+    snprintf(num, sizeof num, "%d", c->fcs_bytes);
+    code = cut_job_set(cmd, j, "strip-fcs", c->fcs_bytes < 0 ? NULL : num);
+  }
+  if (!code && c->compress) {
+    char v[48];
+    snprintf(v, sizeof v, "%s:%d", c->compress, c->level);
+    code = cut_job_set(cmd, j, "compress", v);
+  }
+  if (code) {
+    capkit_job_free(j);
+    return NULL;
+  }
+  capkit_job_set_warning_fn(j, cli_writer_warning, (void *)(uintptr_t)cmd);
+  if (pg)
+    capkit_job_set_progress_fn(j, job_progress, pg);
+  return j;
+}
+
+int cut_job_report(const char *cmd, const capkit_job *j, int rc,
+                   const cut_common *c) {
+  if (rc >= 0)
+    return EXIT_OK;
+  cli_err(cmd, "%s", capkit_job_error(j));
+  if (rc == CAPKIT_ELINKTYPE) /* a record the output cannot hold */
+    cli_err(cmd, "hint: -F pcapng keeps every link type");
+  if (capkit_job_output_kept(j))
+    cli_err(cmd, "kept %" PRIu64 " record%s before the damage in %s",
+            capkit_job_records_written(j),
+            cli_s(capkit_job_records_written(j)), c->out);
+  return rc == CAPKIT_EFILTER ? EXIT_USAGE : cli_exit_for(rc);
 }

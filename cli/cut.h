@@ -126,11 +126,6 @@ int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
                       const cut_common *c, const char *format,
                       unsigned precision, uint32_t snaplen, int have_lt,
                       uint32_t lt, int fcs_len);
-/* Finish opening o->w (set up by the caller; RC the result of that, a
- * failure printed here): the common options applied, opened on path.
- * Returns an exit code. */
-int cut_out_open_common(const char *cmd, cut_out *o, const char *path,
-                        const cut_common *c, int rc);
 /* Write one record (the common edits applied). Prints errors; returns an
  * exit code. */
 int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec);
@@ -152,7 +147,21 @@ typedef struct cut_ops {
 int cut_run(const char *cmd, const cut_common *c, const char *in_path,
             const cut_ops *ops, void *ctx);
 
-/* Set a record's time from nanoseconds since the epoch. */
-void cut_set_time(capkit_record *rec, int64_t ns);
+/* The writer warning callback behind cli_writer_warnings() (util.c). */
+void cli_writer_warning(void *user, int warning, uint64_t offset,
+                        uint64_t record, const char *msg);
+
+/* The library's whole-file jobs (merge, sort, dedup) with the common
+ * options of c, already checked by cut_parse, and the command's writer
+ * warnings and progress. NULL (message printed) if out of memory. */
+capkit_job *cut_job_new(const char *cmd, const cut_common *c, progress *pg);
+/* Set an option the command has checked; 0, or an exit code after
+ * printing the library's message as a usage error. */
+int cut_job_set(const char *cmd, capkit_job *j, const char *name,
+                const char *value);
+/* After a run that returned RC: print the error (and, for a kept output,
+ * what was kept in c->out) and return the exit code. */
+int cut_job_report(const char *cmd, const capkit_job *j, int rc,
+                   const cut_common *c);
 
 #endif

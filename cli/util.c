@@ -241,8 +241,8 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg) {
 
 /* The first warning of each kind a writer gives; a record cut to the
  * snaplen is what the options asked for and is not reported. */
-static void writer_warning(void *user, int warning, uint64_t offset,
-                           uint64_t record, const char *msg) {
+void cli_writer_warning(void *user, int warning, uint64_t offset,
+                        uint64_t record, const char *msg) {
   static uint64_t seen;
   (void)offset;
   (void)record;
@@ -257,7 +257,7 @@ static void writer_warning(void *user, int warning, uint64_t offset,
 
 void cli_writer_warnings(const char *cmd, capkit_writer *w) {
   if (w)
-    capkit_writer_set_warning_fn(w, writer_warning, (void *)(uintptr_t)cmd);
+    capkit_writer_set_warning_fn(w, cli_writer_warning, (void *)(uintptr_t)cmd);
 }
 
 int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,

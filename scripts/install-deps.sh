@@ -27,7 +27,7 @@ build_pkgs=(cmake make gcc libc6-dev pkg-config libpcap-dev zlib1g-dev
 test_pkgs=(clang tcpdump tshark wireshark-common python3-scapy python3-dpkt
            file iproute2 tcpreplay xxd bsdextrautils zstd gzip
            abigail-tools pcapfix python3-pytest python3-hypothesis
-           python3-cffi nodejs npm chromium)
+           python3-cffi python3-numpy nodejs npm chromium)
 
 # A package counts as installed when dpkg says so, or, for the few whose
 # command may come from elsewhere, when the command is on PATH (NodeSource's

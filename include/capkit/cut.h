@@ -351,12 +351,26 @@ CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
  * "strip-fcs" [N], "compress" gzip|zstd|none[:LEVEL], "keep-partial"
  * (on damaged input keep the output up to the damage; default: none).
  * merge: "append", "ties" first|last, "snaplen" N, "window" SIZE (read
- * buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR.
+ * buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
+ * "check" (count the records out of order first, like reordercap -n, and
+ * write nothing when there are none).
  * dedup: "count" N (or "window" N: the previous N records), "time" T
  * (duration: "0.5", "250ms"), "ignore" RANGES. Sizes take k, M, G, KiB,
  * MiB, GiB. Returns 0 or CAPKIT_EINVAL (message in capkit_job_error()). */
 CAPKIT_API int capkit_job_set(capkit_job *j, const char *name,
                               const char *value);
+/* The output's writer warnings (writer.h: lossy writes) go to FN with
+ * USER; NULL: none. Applies to later runs. */
+CAPKIT_API void capkit_job_set_warning_fn(capkit_job *j, capkit_warning_fn fn,
+                                          void *user);
+/* Progress during a run, every 1024 records read: bytes of the input
+ * read so far and its size (0: unknown). FN must not call the job.
+ * NULL: none. */
+typedef void (*capkit_job_progress_fn)(void *user, uint64_t done,
+                                       uint64_t total);
+CAPKIT_API void capkit_job_set_progress_fn(capkit_job *j,
+                                           capkit_job_progress_fn fn,
+                                           void *user);
 /* Run a job: INPUTS (N paths; "-" standard input) or IN into OUT, written
  * under a temporary name and renamed into place when complete. Returns 0,
  * or a negative code with the message, and for damaged input the file,
@@ -375,13 +389,24 @@ CAPKIT_API int capkit_job_sort(capkit_job *j, const char *in,
 CAPKIT_API int capkit_job_dedup(capkit_job *j, const char *in,
                                 const char *out);
 /* After a run: records read (passing the filter), written, dropped as
- * duplicates; sort's method ("one pass" or "external") and temporary
- * runs. */
+ * duplicates; sort's method ("one pass"; "stretches": a pcap input made
+ * of a few sorted stretches, merged from the input; "external"; "in
+ * order": "check" found nothing to do, nothing written), and its
+ * temporary runs (or stretches). */
 CAPKIT_API uint64_t capkit_job_records_read(const capkit_job *j);
 CAPKIT_API uint64_t capkit_job_records_written(const capkit_job *j);
 CAPKIT_API uint64_t capkit_job_dropped(const capkit_job *j);
 CAPKIT_API const char *capkit_job_method(const capkit_job *j);
 CAPKIT_API size_t capkit_job_runs(const capkit_job *j);
+/* 1 when a run that failed on damaged input kept its output (complete up
+ * to the damage, "keep-partial"), else 0. */
+CAPKIT_API int capkit_job_output_kept(const capkit_job *j);
+/* After a sort with "check": 1 when the records were counted (the input
+ * was read to its end or to damage), with *RECORDS read and *LATE out of
+ * order (older than the record before); else 0. Either pointer may be
+ * NULL. */
+CAPKIT_API int capkit_job_order(const capkit_job *j, uint64_t *records,
+                                uint64_t *late);
 /* The last error: message ("" if none), code, and for damaged input the
  * reader's name, byte offset and record number (else "", 0, 0). Valid
  * until the next run or free. */

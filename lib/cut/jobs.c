@@ -10,21 +10,29 @@
 #include <sys/stat.h>
 
 #include <capkit/capkit.h>
+#include <capkit/build.h>
 #include <capkit/cut.h>
 
 struct capkit_job {
   /* options, as the tool's */
   char *filter, *format, *compress, *tmpdir, *ignore;
   int level, keep_partial, have_lt, strip_fcs, fcs_bytes, ties_last, append;
-  int dedup_time;
+  int dedup_time, check;
   uint32_t lt, snaplen;
   uint64_t window, memory, dedup_count;
   int64_t dedup_ns;
+  /* hooks */
+  capkit_warning_fn warn_fn;
+  void *warn_user;
+  capkit_job_progress_fn progress_fn;
+  void *progress_user;
   /* results */
   uint64_t read, written, dropped;
   size_t runs;
   const char *method;
-  int code;
+  int counted;
+  uint64_t order_records, late;
+  int code, kept;
   uint64_t err_offset, err_record;
   char *err_file;
   char err[1024];
@@ -52,30 +60,9 @@ void capkit_job_free(capkit_job *j) {
   free(j);
 }
 
-/* NUMBER[k|K|M|G|KB|MB|GB|KiB|MiB|GiB], as the tool reads sizes. */
+/* Sizes and counts as the tool reads them (build.h). */
 static int parse_size(const char *s, uint64_t *out) {
-  if (!s || *s < '0' || *s > '9')
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno)
-    return -1;
-  static const struct {
-    const char *suf;
-    uint64_t mult;
-  } sufs[] = {{"", 1},           {"k", 1000},         {"K", 1000},
-              {"M", 1000000},    {"G", 1000000000},   {"KiB", 1 << 10},
-              {"MiB", 1 << 20},  {"GiB", 1ULL << 30}, {"KB", 1000},
-              {"MB", 1000000},   {"GB", 1000000000}};
-  for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
-    if (strcmp(end, sufs[i].suf) == 0) {
-      if (v > UINT64_MAX / sufs[i].mult)
-        return -1;
-      *out = v * sufs[i].mult;
-      return 0;
-    }
-  return -1;
+  return capkit_parse_count(s, out) ? -1 : 0;
 }
 
 static int set_str(char **dst, const char *v) {
@@ -188,6 +175,10 @@ int capkit_job_set(capkit_job *j, const char *name, const char *value) {
     j->memory = n;
     return 0;
   }
+  if (strcmp(name, "check") == 0) {
+    j->check = 1;
+    return 0;
+  }
   if (strcmp(name, "tmpdir") == 0) {
     NEED_VALUE
     return set_str(&j->tmpdir, value);
@@ -231,11 +222,14 @@ typedef struct in {
   capkit_reader *r;
   capkit_filter *f;
   const char *path;
+  uint32_t tick;
 } in;
 
-static void err_from_reader(capkit_job *j, const in *s, int rc) {
+static void err_from_reader(capkit_job *j, const in *s, int rc,
+                            uint64_t record) {
   if (rc == CAPKIT_EFILTER && s->f) {
-    fail(j, rc, "%s: %s", capkit_reader_name(s->r),
+    fail(j, rc, "%s: record %" PRIu64 ": filter '%s': %s",
+         capkit_reader_name(s->r), record, capkit_filter_expr(s->f),
          capkit_filter_error(s->f));
     return;
   }
@@ -254,9 +248,13 @@ static int in_open(capkit_job *j, in *s, const char *path, size_t window) {
     return fail(j, CAPKIT_ENOMEM, "out of memory");
   if (window)
     capkit_reader_set_window(s->r, window);
+  /* Buffered reads, not a mapping: a window copied once into a buffer
+   * that stays in the cache costs less than filling and dropping the page
+   * tables of a mapping, and memory is one window per input. */
+  capkit_reader_set_no_mmap(s->r, 1);
   int rc = capkit_reader_open_path(s->r, path);
   if (rc < 0) {
-    err_from_reader(j, s, rc);
+    err_from_reader(j, s, rc, 0);
     return rc;
   }
   if (!j->filter)
@@ -281,6 +279,10 @@ static void in_close(in *s) {
 }
 
 static int in_next(capkit_job *j, in *s, capkit_record *rec) {
+  if (j->progress_fn && (++s->tick & 1023) == 0) {
+    uint64_t size, done = capkit_reader_input_offset(s->r, &size);
+    j->progress_fn(j->progress_user, done, size);
+  }
   int rc = capkit_reader_next_match(s->r, s->f, rec);
   if (rc > 0)
     j->read++;
@@ -290,6 +292,8 @@ static int in_next(capkit_job *j, in *s, capkit_record *rec) {
 /* The common output options on a writer set up otherwise, then open. */
 static int out_open(capkit_job *j, capkit_writer *w, const char *path,
                     int rc) {
+  if (j->warn_fn)
+    capkit_writer_set_warning_fn(w, j->warn_fn, j->warn_user);
   if (!rc && j->have_lt)
     rc = capkit_writer_set_linktype(w, j->lt);
   if (!rc && j->strip_fcs)
@@ -356,6 +360,7 @@ static int out_finish(capkit_job *j, capkit_writer *w, int rc,
     int c = capkit_writer_close(w);
     if (c < 0 && rc == 0)
       rc = fail(j, c, "%s", capkit_writer_error(w));
+    j->kept = c == 0 && rc < 0;
   }
   capkit_writer_free(w);
   return rc;
@@ -365,7 +370,10 @@ static void reset(capkit_job *j) {
   j->read = j->written = j->dropped = 0;
   j->runs = 0;
   j->method = NULL;
+  j->counted = 0;
+  j->order_records = j->late = 0;
   j->code = 0;
+  j->kept = 0;
   j->err[0] = 0;
   j->err_offset = j->err_record = 0;
   free(j->err_file);
@@ -374,53 +382,70 @@ static void reset(capkit_job *j) {
 
 /* ---- merge ---- */
 
-/* The output's settings from all inputs, as the tool's merge. */
+/* The output's settings from all inputs (capkit_merger_setup_writer),
+ * then opened. */
 static int merge_open(capkit_job *j, capkit_writer *w, const char *out,
-                      in *s, size_t n) {
-  const capkit_file_info *f0 = capkit_reader_info(s[0].r);
-  int same_lt = 1, all_pcap = 1, ns = 0, same_fcs = 1;
-  uint32_t lt = f0->linktype, snap = 0, other_lt = 0;
-  const char *other = NULL;
-  for (size_t i = 0; i < n; i++) {
-    const capkit_file_info *f = capkit_reader_info(s[i].r);
-    if (strcmp(f->format, "pcap") != 0)
-      all_pcap = 0;
-    if (f->fcs_len != f0->fcs_len)
-      same_fcs = 0;
-    size_t ni = capkit_reader_iface_count(s[i].r);
-    for (size_t k = 0; k < ni; k++) {
-      const capkit_iface *ifc = capkit_reader_iface(s[i].r, k);
-      if (ifc->linktype != lt && same_lt) {
-        same_lt = 0;
-        other = s[i].path;
-        other_lt = ifc->linktype;
+                      capkit_merger *m, const in *s) {
+  size_t other = 0;
+  uint32_t other_lt = 0;
+  int rc = capkit_merger_setup_writer(m, w, j->format, j->snaplen,
+                                      j->have_lt, &other, &other_lt);
+  if (rc == CAPKIT_ELINKTYPE)
+    return fail(j, rc,
+                "%s has link type %" PRIu32 " but %s has %" PRIu32
+                ": a classic pcap file holds one link type",
+                s[0].path, capkit_reader_info(s[0].r)->linktype,
+                s[other].path, other_lt);
+  return out_open(j, w, out, rc);
+}
+
+static int sort_write(capkit_job *j, capkit_writer *w, capkit_reader *r,
+                      const capkit_record *rec);
+
+/* Progress of a merge: the bytes read of all inputs. */
+static void merge_progress(capkit_job *j, const in *s, size_t n) {
+  uint64_t done = 0, total = 0;
+  for (size_t k = 0; k < n; k++) {
+    uint64_t sz;
+    done += capkit_reader_input_offset(s[k].r, &sz);
+    total += sz;
+  }
+  j->progress_fn(j->progress_user, done, total);
+}
+
+/* Unless RC already failed, every record of merger M into W (as sorted
+ * records with reader SORTED's interfaces when it is not NULL; progress
+ * over the first N inputs), then the output finished and everything
+ * freed: the N_OPEN inputs S, M, W. Returns the job's result. */
+static int merge_finish(capkit_job *j, capkit_merger *m, capkit_writer *w,
+                        in *s, size_t n_open, int rc, size_t n,
+                        capkit_reader *sorted) {
+  int wfail = 0;
+  if (!rc) {
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    uint32_t ticks = 0;
+    int k;
+    while ((k = capkit_merger_next(m, &rec, NULL)) > 0) {
+      j->read++;
+      if (j->progress_fn && (++ticks & 1023) == 0)
+        merge_progress(j, s, n);
+      if (sorted ? sort_write(j, w, sorted, &rec) : out_write(j, w, &rec)) {
+        rc = j->code;
+        wfail = 1;
+        break;
       }
-      if (ifc->tsresol != 6)
-        ns = 1;
-      if (ifc->snaplen > snap)
-        snap = ifc->snaplen;
+    }
+    if (k < 0 && !rc) {
+      err_from_reader(j, &s[capkit_merger_failed(m)], k, rec.number);
+      rc = k;
     }
   }
-  if (j->have_lt)
-    same_lt = 1; /* everything is relabelled anyway */
-  const char *format = j->format ? j->format : f0->format;
-  if (!same_lt && strcmp(format, "pcap") == 0) {
-    if (j->format)
-      return fail(j, CAPKIT_ELINKTYPE,
-                  "%s has link type %" PRIu32 " but %s has %" PRIu32
-                  ": a classic pcap file holds one link type; use pcapng",
-                  s[0].path, lt, other, other_lt);
-    format = "pcapng";
-  }
-  uint32_t cut = j->snaplen;
-  if (n == 1 || (all_pcap && same_lt && strcmp(format, "pcap") == 0 &&
-                 same_fcs && !ns))
-    return out_like(j, w, out, s[0].r,
-                    cut ? cut : snap > f0->snaplen ? snap : 0);
-  int pcapng = strcmp(format, "pcapng") == 0;
-  return out_spec(j, w, out, format, ns ? 9 : 6,
-                  cut ? cut : pcapng ? 0 : snap, !pcapng && same_lt, lt,
-                  same_fcs ? f0->fcs_len : -1);
+  rc = out_finish(j, w, rc, wfail);
+  capkit_merger_free(m);
+  for (size_t i = 0; i < n_open && s; i++)
+    in_close(&s[i]);
+  free(s);
+  return rc;
 }
 
 int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
@@ -448,29 +473,8 @@ int capkit_job_merge(capkit_job *j, const char *const *inputs, size_t n,
       rc = fail(j, CAPKIT_ENOMEM, "out of memory");
   }
   if (!rc)
-    rc = merge_open(j, w, out, s, n);
-  int wfail = 0;
-  if (!rc) {
-    capkit_record rec = CAPKIT_RECORD_INIT;
-    int k;
-    while ((k = capkit_merger_next(m, &rec, NULL)) > 0) {
-      j->read++;
-      if ((rc = out_write(j, w, &rec))) {
-        wfail = 1;
-        break;
-      }
-    }
-    if (k < 0 && !rc) {
-      err_from_reader(j, &s[capkit_merger_failed(m)], k);
-      rc = k;
-    }
-  }
-  rc = out_finish(j, w, rc, wfail);
-  capkit_merger_free(m);
-  for (size_t i = 0; i < opened && s; i++)
-    in_close(&s[i]);
-  free(s);
-  return rc;
+    rc = merge_open(j, w, out, m, s);
+  return merge_finish(j, m, w, s, opened, rc, n, NULL);
 }
 
 /* ---- sort ---- */
@@ -500,22 +504,40 @@ static int sort_write(capkit_job *j, capkit_writer *w, capkit_reader *r,
   return out_write(j, w, &o);
 }
 
+/* Where the input's sorted stretches start (record numbers), when a
+ * regular, uncompressed pcap input is made of a few: they are then merged
+ * straight from the input, without temporary files. */
+#define MAX_STRETCHES 16
+typedef struct stretches {
+  uint64_t start[MAX_STRETCHES];
+  size_t n; /* 0: unknown or too many */
+} stretches;
+
 /* One pass through a reorder buffer. Returns 0 or a code, or 1 when the
- * disorder is wider than the memory (nothing is kept then). */
-static int sort_stream(capkit_job *j, const char *path, const char *out) {
+ * disorder is wider than the memory (nothing is kept then; *sx tells the
+ * input's sorted stretches when there are few). */
+static int sort_stream(capkit_job *j, const char *path, const char *out,
+                       stretches *sx) {
   in s;
+  memset(sx, 0, sizeof *sx);
+  j->method = "one pass";
   capkit_writer *w = capkit_writer_new();
   capkit_reorder *q = capkit_reorder_new((size_t)j->memory);
-  int rc = w && q ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  capkit_order *ord = capkit_order_new(MAX_STRETCHES);
+  int rc = w && q && ord ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
   if (!rc)
     rc = in_open(j, &s, path, 0);
   else
     memset(&s, 0, sizeof s);
   if (!rc)
     rc = sort_open(j, w, out, s.r);
+  int track = !rc &&
+              strcmp(capkit_reader_info(s.r)->format, "pcap") == 0 &&
+              !capkit_reader_compression(s.r);
   capkit_record rec = CAPKIT_RECORD_INIT, o = CAPKIT_RECORD_INIT;
   int k = 0, wide = 0, wfail = 0;
   while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    capkit_order_add(ord, &rec);
     int a = capkit_reorder_add(q, &rec);
     if (a == 1) {
       wide = 1;
@@ -528,7 +550,7 @@ static int sort_stream(capkit_job *j, const char *path, const char *out) {
         wfail = 1;
   }
   if (k < 0 && !rc) {
-    err_from_reader(j, &s, k);
+    err_from_reader(j, &s, k, rec.number);
     rc = k;
   }
   while (!wide && !wfail &&
@@ -541,21 +563,33 @@ static int sort_stream(capkit_job *j, const char *path, const char *out) {
   capkit_reorder_free(q);
   if (wide) {
     capkit_writer_free(w); /* discarded */
+    /* The rest of the stretches: headers only, nothing written. A damaged
+     * input is left to the external sort, which reports it. */
+    while (track && (k = capkit_reader_next_match(s.r, s.f, &rec)) > 0)
+      capkit_order_add(ord, &rec);
+    sx->n = track && k == 0 ? capkit_order_stretches(ord) : 0;
+    for (size_t i = 0; i < sx->n; i++)
+      sx->start[i] = capkit_order_stretch(ord, i);
+    capkit_order_free(ord);
     in_close(&s);
     return 1;
   }
+  capkit_order_free(ord);
   rc = out_finish(j, w, rc, wfail);
   in_close(&s);
-  j->method = "one pass";
   return rc;
 }
 
-/* Every record into the external sorter, then out in order. */
+/* Every record into the external sorter, then out in order. With
+ * "check", the records out of order are counted on the way, and with none
+ * (and no damage) nothing is written. */
 static int sort_external(capkit_job *j, const char *path, const char *out) {
   in s;
+  j->method = "external";
   capkit_writer *w = capkit_writer_new();
   capkit_sorter *so = capkit_sorter_new();
-  int rc = w && so ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  capkit_order *ord = capkit_order_new(0);
+  int rc = w && so && ord ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
   if (!rc && (capkit_sorter_set_memory(so, (size_t)j->memory) ||
               capkit_sorter_set_tmpdir(so, j->tmpdir)))
     rc = fail(j, CAPKIT_ENOMEM, "out of memory");
@@ -566,16 +600,28 @@ static int sort_external(capkit_job *j, const char *path, const char *out) {
   capkit_record rec = CAPKIT_RECORD_INIT;
   int k = 0;
   while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    capkit_order_add(ord, &rec);
     int e = capkit_sorter_add(so, &rec);
     if (e < 0)
       rc = fail(j, e, "%s", capkit_sorter_error(so));
   }
   if (k < 0 && !rc) {
-    err_from_reader(j, &s, k);
+    err_from_reader(j, &s, k, rec.number);
     rc = k;
   }
+  int go = rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA;
+  if (j->check && go) {
+    j->counted = 1;
+    j->order_records = capkit_order_records(ord);
+    j->late = capkit_order_late(ord);
+    if (j->late == 0 && rc == 0) {
+      j->method = "in order";
+      go = 0;
+    }
+  }
+  capkit_order_free(ord);
   int wfail = 0, opened = 0;
-  if (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) {
+  if (go) {
     int e = sort_open(j, w, out, s.r);
     if (e)
       rc = e;
@@ -597,10 +643,70 @@ static int sort_external(capkit_job *j, const char *path, const char *out) {
     }
   }
   j->runs = capkit_sorter_runs(so);
-  rc = out_finish(j, w, rc, wfail);
+  rc = out_finish(j, opened ? w : NULL, rc, wfail);
+  if (!opened)
+    capkit_writer_free(w);
   capkit_sorter_free(so);
   in_close(&s);
-  j->method = "external";
+  return rc;
+}
+
+/* Merge the sorted stretches of a pcap input, each read by its own reader
+ * of the same file, through the merger: equal times keep their order (the
+ * earlier stretch first), as in the external sort, whose output this is
+ * byte for byte. */
+static int sort_stretches(capkit_job *j, const char *path, const char *out,
+                          const stretches *sx) {
+  size_t k = sx->n, opened = 0;
+  j->method = "stretches";
+  j->runs = k;
+  in *v = calloc(k, sizeof *v);
+  capkit_merger *m = capkit_merger_new();
+  capkit_writer *w = capkit_writer_new();
+  int rc = v && m && w ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  /* A small read-ahead each keeps memory bounded. */
+  size_t window = ((size_t)4 << 20) / k;
+  if (window > ((size_t)2 << 20))
+    window = (size_t)2 << 20;
+  if (window < ((size_t)256 << 10))
+    window = (size_t)256 << 10;
+  for (; !rc && opened < k; opened++) {
+    rc = in_open(j, &v[opened], path, window);
+    if (!rc &&
+        capkit_merger_add_range(m, v[opened].r, v[opened].f, sx->start[opened],
+                                opened + 1 < k ? sx->start[opened + 1] : 0) < 0)
+      rc = fail(j, CAPKIT_ENOMEM, "out of memory");
+  }
+  if (!rc)
+    rc = sort_open(j, w, out, v[0].r);
+  return merge_finish(j, m, w, v, opened, rc, 1, v ? v[0].r : NULL);
+}
+
+/* "check" on a file that can be read twice: count the records out of
+ * order (older than the one before, as reordercap counts). 0, or a code
+ * (then nothing is written, whatever keep-partial says). */
+static int sort_check(capkit_job *j, const char *path) {
+  in s;
+  capkit_order *ord = capkit_order_new(0);
+  int rc = ord ? in_open(j, &s, path, 0)
+               : fail(j, CAPKIT_ENOMEM, "out of memory");
+  if (!ord)
+    memset(&s, 0, sizeof s);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k = 0;
+  while (!rc && (k = in_next(j, &s, &rec)) > 0)
+    capkit_order_add(ord, &rec);
+  if (k < 0 && !rc) {
+    err_from_reader(j, &s, k, rec.number);
+    rc = k;
+  }
+  if (!rc) {
+    j->counted = 1;
+    j->order_records = capkit_order_records(ord);
+    j->late = capkit_order_late(ord);
+  }
+  capkit_order_free(ord);
+  in_close(&s);
   return rc;
 }
 
@@ -610,13 +716,31 @@ int capkit_job_sort(capkit_job *j, const char *path, const char *out) {
   reset(j);
   if (!path || !out)
     return fail(j, CAPKIT_EINVAL, "sort: no input or no output");
-  /* Only a regular file can be read a second time. */
+  /* Only a regular file can be read a second time; pipes and standard
+   * input go to the external sort at once. */
   struct stat st;
   if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-    int rc = sort_stream(j, path, out);
+    if (j->check) {
+      int rc = sort_check(j, path);
+      if (rc || j->late == 0) {
+        if (!rc)
+          j->method = "in order";
+        return rc;
+      }
+      j->read = 0;
+    }
+    stretches sx;
+    int rc = sort_stream(j, path, out, &sx);
     if (rc != 1)
       return rc;
-    reset(j);
+    j->read = j->written = 0;
+    if (sx.n > 1)
+      return sort_stretches(j, path, out, &sx);
+    int check = j->check;
+    j->check = 0; /* counted already */
+    rc = sort_external(j, path, out);
+    j->check = check;
+    return rc;
   }
   return sort_external(j, path, out);
 }
@@ -656,7 +780,7 @@ int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
       wfail = 1;
   }
   if (k < 0 && !rc) {
-    err_from_reader(j, &s, k);
+    err_from_reader(j, &s, k, rec.number);
     rc = k;
   }
   j->dropped = capkit_dedup_count(d);
@@ -666,7 +790,29 @@ int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
   return rc;
 }
 
-/* ---- results ---- */
+/* ---- hooks and results ---- */
+
+void capkit_job_set_warning_fn(capkit_job *j, capkit_warning_fn fn,
+                               void *user) {
+  j->warn_fn = fn;
+  j->warn_user = user;
+}
+
+void capkit_job_set_progress_fn(capkit_job *j, capkit_job_progress_fn fn,
+                                void *user) {
+  j->progress_fn = fn;
+  j->progress_user = user;
+}
+
+int capkit_job_output_kept(const capkit_job *j) { return j->kept; }
+
+int capkit_job_order(const capkit_job *j, uint64_t *records, uint64_t *late) {
+  if (records)
+    *records = j->counted ? j->order_records : 0;
+  if (late)
+    *late = j->counted ? j->late : 0;
+  return j->counted;
+}
 
 uint64_t capkit_job_records_read(const capkit_job *j) { return j->read; }
 uint64_t capkit_job_records_written(const capkit_job *j) {

@@ -435,7 +435,8 @@ if command -v apt-cache >/dev/null && command -v dpkg-query >/dev/null; then
     case $state in installed | missing) ok ;; *) not_ok "dry run state '$state'" ;; esac
   done <"$T/deps"
   for p in libpcap-dev libzstd-dev zlib1g-dev libssl-dev cmake gcc libc6-dev tshark \
-    abigail-tools pcapfix python3-pytest python3-hypothesis python3-cffi; do
+    abigail-tools pcapfix python3-pytest python3-hypothesis python3-cffi \
+    python3-numpy chromium; do
     grep -q "^$p " "$T/deps" && ok || not_ok "install-deps lacks $p"
   done
   if command -v clang >/dev/null; then

@@ -587,6 +587,7 @@ static void test_job_damage(void) {
       CHECK_EQ(capkit_job_records_read(j), 40);
       struct stat st;
       CHECK_EQ(stat(out, &st) == 0, keep);
+      CHECK_EQ(capkit_job_output_kept(j), keep);
       if (keep)
         CHECK_EQ(read_jrecs(out, got, 101), 40);
       capkit_job_free(j);
@@ -664,6 +665,100 @@ static void test_job_dedup(void) {
   }
 }
 
+/* Sort's shortcuts: an input made of two sorted stretches (the second
+ * older than the first) wider than the memory is merged from the input
+ * ("stretches"), giving the stable sort; "check" counts the records out
+ * of order (older than the one before: one here) and, on a sorted input,
+ * writes nothing. */
+static void test_job_sort_stretches(void) {
+  static jrec v[JN], want[JN], got[JN + 1];
+  uint64_t s = 12;
+  for (size_t i = 0; i < JN; i++) {
+    uint32_t t = (uint32_t)(i < JN / 2 ? JN + i : i - JN / 2);
+    v[i] = (jrec){7000 + t / 3, (t % 3) * 100, 40 + mk_below(&s, 100),
+                  (uint8_t)i, (uint8_t)(i >> 8)};
+  }
+  char in[600], out[600];
+  snprintf(in, sizeof in, "%s/stin.pcap", tap_tmpdir());
+  snprintf(out, sizeof out, "%s/stout.pcap", tap_tmpdir());
+  write_jrecs(in, v, JN);
+  memcpy(want, v, sizeof v);
+  stable_sort(want, JN);
+  for (int check = 0; check < 2; check++) {
+    capkit_job *j = capkit_job_new();
+    CHECK_EQ(capkit_job_set(j, "memory", "64KiB"), 0);
+    if (check)
+      CHECK_EQ(capkit_job_set(j, "check", NULL), 0);
+    remove(out);
+    CHECK_EQ(capkit_job_sort(j, in, out), 0);
+    CHECK(strcmp(capkit_job_method(j), "stretches") == 0);
+    CHECK_EQ(capkit_job_runs(j), 2);
+    uint64_t n = 9, late = 9;
+    CHECK_EQ(capkit_job_order(j, &n, &late), check);
+    CHECK_EQ(n, check ? JN : 0);
+    CHECK_EQ(late, check ? 1 : 0);
+    CHECK_EQ(read_jrecs(out, got, JN + 1), JN);
+    CHECK(same_jrecs(got, want, JN));
+    capkit_job_free(j);
+  }
+  /* sorted: nothing to do */
+  write_jrecs(in, want, JN);
+  remove(out);
+  capkit_job *j = capkit_job_new();
+  CHECK_EQ(capkit_job_set(j, "check", NULL), 0);
+  CHECK_EQ(capkit_job_sort(j, in, out), 0);
+  CHECK(strcmp(capkit_job_method(j), "in order") == 0);
+  uint64_t n = 0, late = 9;
+  CHECK_EQ(capkit_job_order(j, &n, &late), 1);
+  CHECK_EQ(n, JN);
+  CHECK_EQ(late, 0);
+  struct stat st;
+  CHECK(stat(out, &st) != 0);
+  capkit_job_free(j);
+}
+
+/* Progress of a job: every 1024 records read, bytes read so far rising
+ * up to the input's size. */
+typedef struct prog {
+  uint64_t calls, last, total;
+  int rising;
+} prog;
+
+static void on_progress(void *user, uint64_t done, uint64_t total) {
+  prog *p = user;
+  p->rising &= done >= p->last && done <= total;
+  p->calls++;
+  p->last = done;
+  p->total = total;
+}
+
+static void test_job_hooks(void) {
+  static jrec v[JN];
+  for (size_t i = 0; i < JN; i++)
+    v[i] = (jrec){5000 + (uint32_t)i, 0, 30, (uint8_t)i, 0};
+  char in[600], out[600];
+  snprintf(in, sizeof in, "%s/hin.pcap", tap_tmpdir());
+  snprintf(out, sizeof out, "%s/hout.pcap", tap_tmpdir());
+  write_jrecs(in, v, JN);
+  struct stat st;
+  CHECK_EQ(stat(in, &st), 0);
+  for (int k = 0; k < 3; k++) { /* merge, sort, dedup */
+    prog p = {0, 0, 0, 1};
+    capkit_job *j = capkit_job_new();
+    capkit_job_set_progress_fn(j, on_progress, &p);
+    const char *ins[] = {in};
+    int rc = k == 0   ? capkit_job_merge(j, ins, 1, out)
+             : k == 1 ? capkit_job_sort(j, in, out)
+                      : capkit_job_dedup(j, in, out);
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(capkit_job_output_kept(j), 0);
+    CHECK_EQ(p.calls, (JN + 1) / 1024);
+    CHECK(p.rising);
+    CHECK_EQ(p.total, (uint64_t)st.st_size);
+    capkit_job_free(j);
+  }
+}
+
 int main(void) {
   test_random_files();
   test_damage();
@@ -676,5 +771,7 @@ int main(void) {
   test_job_damage();
   test_job_sort();
   test_job_dedup();
+  test_job_hooks();
+  test_job_sort_stretches();
   return tap_done();
 }
