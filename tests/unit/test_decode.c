@@ -360,6 +360,34 @@ int main(void) {
   static const uint8_t ex[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
   CHECK_EQ(capkit_inet_sum(ex, 8, 0), 0xddf2);
   CHECK_EQ(capkit_inet_sum(ex, 7, 0), (uint16_t)(0xddf2 - 0xf7));
+  /* RFC 1071 by its definition (16-bit big-endian words, a last odd
+   * byte padded with zero, end-around carry) over seeded random lengths,
+   * alignments and starting sums */
+  {
+    static uint8_t buf[4096 + 16];
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int bad = 0;
+    for (int it = 0; it < 3000; it++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      size_t off = x % 16, len = (x >> 8) % 4097;
+      uint32_t start = (uint32_t)(x >> 24) & 0xffff;
+      if (it % 3 == 0)
+        len = (x >> 8) % 200;
+      for (size_t i = 0; i < len; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[off + i] = it % 5 == 0 ? 0xff : (uint8_t)x;
+      }
+      uint64_t ref = start;
+      for (size_t i = 0; i < len; i += 2)
+        ref += (uint32_t)buf[off + i] << 8 |
+               (i + 1 < len ? buf[off + i + 1] : 0);
+      while (ref >> 16)
+        ref = (ref & 0xffff) + (ref >> 16);
+      if (capkit_inet_sum(buf + off, len, start) != (uint16_t)ref)
+        bad++;
+    }
+    CHECK_EQ(bad, 0);
+  }
   test_tcp();
   test_links();
   test_ipv6_udp_dns();
