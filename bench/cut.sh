@@ -37,25 +37,8 @@ ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
 sync
 
 # run NAME CMD...: best wall time and its peak RSS over RUNS runs.
-results=()
-run() {
-  local name=$1 best="" rss="" i w m
-  shift
-  for ((i = 0; i < RUNS; i++)); do
-    rm -f "$tmp"/out*
-    sync
-    /usr/bin/time -v -o "$tmp/tv" "$@" >/dev/null 2>"$tmp/err" ||
-      { echo "$name failed:" >&2; cat "$tmp/err" >&2; exit 1; }
-    w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/tv" |
-      awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s}')
-    m=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/tv")
-    if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a < b)}'; then
-      best=$w rss=$m
-    fi
-  done
-  results+=("$name|$best|$rss")
-  printf '%-44s %7.2f s %8.1f MiB\n' "$name" "$best" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
-}
+. "$root/bench/best.sh"
+run() { best_run "$1" 0 "${@:2}"; }
 
 run "cp a.pcap (floor for a plain copy)" cp "$tmp/a.pcap" "$tmp/out.pcap"
 run "capkit merge a b" "$CAPKIT" merge -o "$tmp/out.pcap" "$tmp/a.pcap" "$tmp/b.pcap"
@@ -80,8 +63,8 @@ echo
 echo "ratios (peer time / capkit time):"
 pair() {
   local a b
-  a=$(printf '%s\n' "${results[@]}" | awk -F'|' -v n="$1" '$1 == n {print $2}')
-  b=$(printf '%s\n' "${results[@]}" | awk -F'|' -v n="$2" '$1 == n {print $2}')
+  a=$(best_of "$1")
+  b=$(best_of "$2")
   awk -v a="$a" -v b="$b" -v n="$1" 'BEGIN{printf "  %-40s %6.1fx\n", n, (a > 0 ? b / a : 0)}'
 }
 pair "capkit merge a b" "mergecap -F pcap a b"

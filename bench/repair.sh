@@ -48,27 +48,8 @@ gzip -1 -c "$tmp/bad.pcap" >"$tmp/bad.pcap.gz"
 ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
 sync
 
-results=()
-run() {
-  local name=$1 best="" rss="" i w m rc
-  shift
-  for ((i = 0; i < RUNS; i++)); do
-    rm -f "$tmp"/out*
-    sync
-    rc=0
-    /usr/bin/time -v -o "$tmp/tv" "$@" >/dev/null 2>"$tmp/err" || rc=$?
-    # repair exits 1 when it repaired something
-    if [ "$rc" -gt 1 ]; then echo "$name failed:" >&2; cat "$tmp/err" >&2; exit 1; fi
-    w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/tv" |
-      awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s}')
-    m=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/tv")
-    if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a < b)}'; then
-      best=$w rss=$m
-    fi
-  done
-  results+=("$name|$best|$rss")
-  printf '%-44s %7.2f s %8.1f MiB\n' "$name" "$best" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
-}
+. "$root/bench/best.sh"
+run() { best_run "$1" 1 "${@:2}"; }
 
 run "cp bad.pcap (floor)" cp "$tmp/bad.pcap" "$tmp/out.pcap"
 run "capkit convert a.pcap (undamaged)" "$CAPKIT" convert "$tmp/a.pcap" -o "$tmp/out.pcap"
@@ -78,9 +59,8 @@ run "capkit repair bad2.pcap (twice the size)" "$CAPKIT" repair -q "$tmp/bad2.pc
 run "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tmp/out.pcap"
 run "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
 
-t() { for r in "${results[@]}"; do [ "${r%%|*}" = "$1" ] && { r=${r#*|}; echo "${r%%|*}"; }; done; }
-awk -v f="$(t 'pcapfix bad.pcap')" -v c="$(t 'capkit repair bad.pcap')" \
-    -v v="$(t 'capkit convert a.pcap (undamaged)')" 'BEGIN {
+awk -v f="$(best_of 'pcapfix bad.pcap')" -v c="$(best_of 'capkit repair bad.pcap')" \
+    -v v="$(best_of 'capkit convert a.pcap (undamaged)')" 'BEGIN {
   printf "pcapfix / capkit repair: %.1fx (target >= 5x)\n", f / (c > 0 ? c : 0.001)
   printf "capkit repair / capkit convert: %.2fx (target <= 2x)\n", c / (v > 0 ? v : 0.001)
 }'
