@@ -124,6 +124,7 @@ CAPKIT_API int capkit_version_number(void);
 #include <capkit/cut.h>
 #include <capkit/stats.h>
 #include <capkit/report.h>
+#include <capkit/info.h>
 #include <capkit/scan.h>
 #include <capkit/batch.h>
 #include <capkit/digest.h>
