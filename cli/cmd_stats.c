@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <capkit/stats.h>
 
@@ -47,28 +46,11 @@ static int write_stdout(void *user, const void *p, size_t n) {
   return fwrite(p, 1, n, stdout) == n ? 0 : -1;
 }
 
-/* A time and length kept from an input that cannot be read twice. */
-typedef struct spooled {
-  int64_t sec;
-  uint32_t nsec, len;
-} spooled;
-
-static int rereadable(const char *path) {
-  struct stat sb;
-  return strcmp(path, "-") && !stat(path, &sb) && S_ISREG(sb.st_mode);
-}
-
-/* Count every input into S; returns an exit code. SPOOL (or NULL) keeps
- * the times and lengths of the inputs that cannot be read twice (stdin, a
- * pipe). AGAIN: a second pass over the regular files only, whose errors
- * the first pass reported. */
-static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
-                        int nfiles, FILE *spool, int again) {
+/* Count every input into RUN; returns an exit code. */
+static int count_inputs(capkit_stats_run *run, capkit_filter *flt,
+                        char **files, int nfiles) {
   int code = EXIT_OK;
   for (int fi = 0; fi < nfiles; fi++) {
-    int regular = rereadable(files[fi]);
-    if (again && !regular)
-      continue;
     cli_input in;
     int oc = cli_input_open(&in, "stats", files[fi], flt);
     if (oc == EXIT_USAGE)
@@ -78,21 +60,11 @@ static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
       continue;
     }
     capkit_record rec = CAPKIT_RECORD_INIT;
-    int rc;
-    while ((rc = cli_input_next(&in, &rec)) > 0) {
-      if (capkit_stats_add(s, &rec, NULL) == CAPKIT_ENOMEM) {
-        cli_err("stats", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      spooled sp = {rec.ts_sec, rec.ts_nsec, rec.origlen};
-      if (spool && !regular && fwrite(&sp, sizeof sp, 1, spool) != 1) {
-        cli_err("stats", "temporary file: write error");
-        code = EXIT_IO;
-        break;
-      }
-    }
-    if (rc < 0 && !again) {
+    int rc = capkit_stats_run_read(run, in.r, files[fi], &rec);
+    if (*capkit_stats_run_error(run)) {
+      cli_err("stats", "%s", capkit_stats_run_error(run));
+      code = EXIT_IO;
+    } else if (rc < 0) {
       int e = cli_input_report(&in, &rec, rc);
       if (!code || rc == CAPKIT_EFILTER)
         code = e;
@@ -102,21 +74,6 @@ static int count_inputs(capkit_stats *s, capkit_filter *flt, char **files,
       break;
   }
   return code;
-}
-
-/* Count the spooled times and lengths into S. */
-static int count_spool(capkit_stats *s, FILE *spool) {
-  spooled sp;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  rewind(spool);
-  while (fread(&sp, sizeof sp, 1, spool) == 1) {
-    rec.ts_sec = sp.sec;
-    rec.ts_nsec = sp.nsec;
-    rec.origlen = sp.len;
-    if (capkit_stats_add(s, &rec, NULL) != 0)
-      return EXIT_IO;
-  }
-  return ferror(spool) ? EXIT_IO : EXIT_OK;
 }
 
 static int parse_interval(const char *a, uint64_t *ns) {
@@ -184,41 +141,22 @@ int cmd_stats(int argc, char **argv) {
   }
   /* Ethernet pairs cost one more table lookup per packet: on request */
   set.what = CAPKIT_STATS_ALL & ~(eth ? 0 : CAPKIT_STATS_ETHERNET);
-  capkit_stats *s = capkit_stats_new(&set), *series = NULL;
-  FILE *spool = NULL;
-  int once = 0; /* an input that cannot be read twice */
   capkit_filter *flt = filter ? capkit_filter_new(filter) : NULL;
+  capkit_stats_run *run =
+      filter && !flt ? NULL : capkit_stats_run_new(&set, flt);
   int code = EXIT_OK;
-  if (!s || (filter && !flt)) {
+  if (!run) {
     cli_err("stats", "out of memory");
     code = EXIT_IO;
   } else {
-    /* inputs that cannot be read twice keep their times in a spool */
-    for (int i = optind; i < argc; i++)
-      once |= !rereadable(argv[i]);
-    spool = once ? tmpfile() : NULL;
-    code = count_inputs(s, flt, argv + optind, argc - optind, spool, 0);
+    code = count_inputs(run, flt, argv + optind, argc - optind);
   }
-  /* The series is cut from the earliest packet. One pass cuts it from the
-   * first; when an older packet came later, the times are counted again on
-   * a grid from the earliest: regular files read a second time, the other
-   * inputs from the times kept in the spool (without a spool, their
-   * buckets stay on the first packet's grid). */
-  if (s && code != EXIT_USAGE && code != EXIT_IO &&
-      capkit_stats_regrid(s, &set.origin) && (spool || !once)) {
-    set.what = CAPKIT_STATS_SERIES;
-    set.has_origin = 1;
-    if ((series = capkit_stats_new(&set)) != NULL) {
-      int c2 = count_inputs(series, flt, argv + optind, argc - optind, NULL, 1);
-      if (c2 != EXIT_IO && c2 != EXIT_USAGE && spool)
-        c2 = count_spool(series, spool);
-      if (c2 == EXIT_IO || c2 == EXIT_USAGE) {
-        capkit_stats_free(series);
-        series = NULL;
-      }
-    }
-  }
-  if (code != EXIT_USAGE && s) {
+  /* The series is cut from the earliest packet (the library counts it
+   * again when an older packet came later). */
+  if (run && code != EXIT_USAGE && code != EXIT_IO &&
+      capkit_stats_run_finish(run) == CAPKIT_ENOMEM)
+    cli_err("stats", "out of memory");
+  if (code != EXIT_USAGE && run) {
     capkit_stats_report rep = CAPKIT_STATS_REPORT_INIT;
     rep.format = csv ? CAPKIT_STATS_CSV
                  : json ? CAPKIT_STATS_JSON
@@ -226,17 +164,15 @@ int cmd_stats(int argc, char **argv) {
     rep.table = csv;
     rep.top = (size_t)top;
     rep.ethernet = eth;
-    rep.series = series;
-    int rc = capkit_stats_write(s, &rep, write_stdout, NULL);
+    rep.series = capkit_stats_run_series(run);
+    const capkit_stats *st = capkit_stats_run_stats(run);
+    int rc = capkit_stats_write(st, &rep, write_stdout, NULL);
     if (rc == CAPKIT_ENOMEM)
       cli_err("stats", "out of memory");
     if (rc && !code)
       code = EXIT_IO;
   }
+  capkit_stats_run_free(run);
   capkit_filter_free(flt);
-  capkit_stats_free(series);
-  capkit_stats_free(s);
-  if (spool)
-    fclose(spool);
   return code;
 }

@@ -342,6 +342,73 @@ CAPKIT_API int capkit_stats_table_known(const char *table);
  * records, is then the one tshark shows); else 0. Only reads S. */
 CAPKIT_API int capkit_stats_regrid(const capkit_stats *s, capkit_time *origin);
 
+/* ---- counting several inputs ----------------------------------------- */
+
+/* One accumulator over several inputs read in turn (the records of all of
+ * them counted together, as capkit stats does), with the time series cut
+ * the way tshark cuts it: from the earliest packet. One pass cuts it from
+ * the first; when an older packet comes later, capkit_stats_run_finish()
+ * counts the times again on a grid from the earliest: regular files are
+ * read a second time, the other inputs (standard input, pipes) from their
+ * times and lengths kept in a temporary file during the first pass
+ * (without one, their bins stay on the first packet's grid).
+ *
+ *   capkit_stats_run *run = capkit_stats_run_new(&set, flt);
+ *   for each input: open R (and prepare FLT for its link type), then
+ *     rc = capkit_stats_run_read(run, r, path, &rec);
+ *   capkit_stats_run_finish(run);
+ *   capkit_stats_write(capkit_stats_run_stats(run), &rep, fn, user) with
+ *     rep.series = capkit_stats_run_series(run);
+ *   capkit_stats_run_free(run);
+ *
+ * Not locked: one thread at a time per handle. */
+typedef struct capkit_stats_run capkit_stats_run;
+struct capkit_filter; /* filter.h */
+
+/* A new run counting into a new accumulator made with SET (NULL: the
+ * defaults). FLT (or NULL: every record) is used, not owned, and must
+ * outlive the run. Returns NULL when out of memory or when SET is invalid
+ * (as capkit_stats_new). */
+CAPKIT_API capkit_stats_run *capkit_stats_run_new(
+    const capkit_stats_settings *set, struct capkit_filter *flt);
+
+/* Count the records of R (open, its filter prepared by the caller) that
+ * pass the filter, up to R's end. PATH is the file R reads: a regular file
+ * is read again by name when the series needs it; anything else (NULL,
+ * "-", a pipe) gets its times kept. REC is the caller's record (size set),
+ * left on the last record read. Returns 0 at the clean end, or negative:
+ * the reader's error code (its message in capkit_reader_error) or
+ * capkit_filter_match's error (CAPKIT_EFILTER for REC), the records before
+ * it counted; or CAPKIT_ENOMEM or CAPKIT_EIO when counting itself failed
+ * (out of memory, the temporary file could not be written), with the
+ * reason in capkit_stats_run_error(). */
+CAPKIT_API int capkit_stats_run_read(capkit_stats_run *run, capkit_reader *r,
+                                     const char *path, capkit_record *rec);
+
+/* Why counting failed ("out of memory", "temporary file: write error"),
+ * or "" when it did not. Valid until the next call on RUN. */
+CAPKIT_API const char *capkit_stats_run_error(const capkit_stats_run *run);
+
+/* After the last input: when a packet older than the first one was
+ * counted, count the series again from the earliest packet (errors of the
+ * inputs read again are not reported: the first pass met them). Returns 0,
+ * or CAPKIT_ENOMEM (the series then stays the first pass's). */
+CAPKIT_API int capkit_stats_run_finish(capkit_stats_run *run);
+
+/* The accumulator of every record counted; owned by RUN, valid until
+ * capkit_stats_run_free(). */
+CAPKIT_API const capkit_stats *
+capkit_stats_run_stats(const capkit_stats_run *run);
+
+/* The accumulator whose series to show (capkit_stats_report.series): the
+ * one counted again by capkit_stats_run_finish(), or NULL when the first
+ * pass's series is the one (owned by RUN). */
+CAPKIT_API const capkit_stats *
+capkit_stats_run_series(const capkit_stats_run *run);
+
+/* Free RUN, its accumulators and its temporary file; NULL is accepted. */
+CAPKIT_API void capkit_stats_run_free(capkit_stats_run *run);
+
 #ifdef __cplusplus
 }
 #endif

@@ -160,6 +160,17 @@ check_eq "appended older capture through a pipe: same buckets" \
   "$("$CAPKIT" stats --csv throughput -i 0.5 "$T/ooo.pcap")" \
   "$(timeout 20 "$CAPKIT" stats --csv throughput -i 0.5 "$T/fifo")"
 wait
+# a file that does not open is reported once, also when the buckets are
+# counted again from the earliest packet (the buckets are the file's own)
+printf 'not a capture' >"$T/junk.pcap"
+"$CAPKIT" stats --csv throughput -i 0.5 "$T/ooo.pcap" "$T/junk.pcap" \
+  >"$T/junk.csv" 2>"$T/junk.err"
+check_eq "older capture and a bad file: exit" 1 $?
+check_eq "older capture and a bad file: one message" 1 \
+  "$(grep -c junk.pcap "$T/junk.err")"
+check_eq "older capture and a bad file: buckets from the earliest" \
+  "$("$CAPKIT" stats --csv throughput -i 0.5 "$T/ooo.pcap")" \
+  "$(cat "$T/junk.csv")"
 
 # examples/stats_summary.c (public API only; one accumulator per file,
 # merged) gives the numbers of capkit stats --json

@@ -3,7 +3,8 @@
  * result (seeded property test over random packets, times, intervals and
  * bin caps), series bins against a 128-bit reference of tshark's io,stat
  * rule floor((t - origin) / interval), exact time spans over the whole
- * int64 range of seconds, the conversation cap, and misuse. */
+ * int64 range of seconds, the conversation cap, misuse, and the series of
+ * several inputs (read once or again by name) on tshark's grid. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -667,6 +668,113 @@ static void report_blocks_and_misuse(void) {
   capkit_stats_free(s);
 }
 
+/* ---- several inputs: capkit_stats_run ---------------------------------- */
+
+static void le32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A little-endian microsecond pcap (draft-ietf-opsawg-pcap) of N records of
+ * 60 bytes at the times SEC[i] + USEC[i]; returns its length. */
+static size_t pcap_of(uint8_t *f, size_t n, const uint32_t *sec,
+                      const uint32_t *usec) {
+  memset(f, 0, 24 + n * 76);
+  le32(f, 0xa1b2c3d4u);
+  f[4] = 2;
+  f[6] = 4;
+  le32(f + 16, 65535);
+  le32(f + 20, 1);
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *h = f + 24 + i * 76;
+    le32(h, sec[i]);
+    le32(h + 4, usec[i]);
+    le32(h + 8, 60);
+    le32(h + 12, 60);
+  }
+  return 24 + n * 76;
+}
+
+/* Random captures, read once from memory (their times kept) or again from
+ * a file, several per run: the series after capkit_stats_run_finish is
+ * tshark's io,stat grid, bin k holding the packets with
+ * floor((t - earliest) / interval) == k, whatever the order. */
+static void runs(int rounds) {
+  static uint8_t f[24 + 64 * 76];
+  char path[3][512];
+  for (int k = 0; k < 3; k++)
+    snprintf(path[k], sizeof path[k], "%s/run%d.pcap", tap_tmpdir(), k);
+  for (int round = 0; round < rounds; round++) {
+    capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+    set.what = CAPKIT_STATS_SUMMARY | CAPKIT_STATS_SERIES;
+    set.interval_ns = 250000000u;
+    capkit_stats_run *run = capkit_stats_run_new(&set, NULL);
+    CHECK_EQ(*capkit_stats_run_error(run), '\0');
+    int inputs = 1 + (int)below(3);
+    uint64_t us[3 * 64];
+    size_t total = 0;
+    for (int k = 0; k < inputs; k++) {
+      uint32_t sec[64], usec[64];
+      size_t n = 1 + below(64);
+      for (size_t i = 0; i < n; i++) {
+        sec[i] = 1000 + below(20);
+        usec[i] = below(1000000);
+        us[total++] = (uint64_t)sec[i] * 1000000u + usec[i];
+      }
+      size_t len = pcap_of(f, n, sec, usec);
+      int from_file = (int)below(2);
+      capkit_reader *r = capkit_reader_new();
+      if (from_file) {
+        /* one file per input: each is read again by name at the finish */
+        FILE *o = fopen(path[k], "wb");
+        fwrite(f, 1, len, o);
+        fclose(o);
+        CHECK_EQ(capkit_reader_open_path(r, path[k]), 0);
+      } else {
+        CHECK_EQ(capkit_reader_open_memory(r, f, len, NULL), 0);
+      }
+      capkit_record rec = CAPKIT_RECORD_INIT;
+      CHECK_EQ(capkit_stats_run_read(run, r, from_file ? path[k] : NULL, &rec),
+               0);
+      capkit_reader_free(r);
+    }
+    CHECK_EQ(capkit_stats_run_finish(run), 0);
+    const capkit_stats *st = capkit_stats_run_stats(run);
+    const capkit_stats *ser = capkit_stats_run_series(run);
+    uint64_t lo = UINT64_MAX, hi = 0, first = us[0];
+    for (size_t i = 0; i < total; i++) {
+      lo = us[i] < lo ? us[i] : lo;
+      hi = us[i] > hi ? us[i] : hi;
+    }
+    CHECK_EQ(ser != NULL, lo < first);
+    if (!ser)
+      ser = st;
+    capkit_span iv;
+    size_t nb = capkit_stats_series(ser, &iv);
+    CHECK_EQ(iv.sec, 0u);
+    CHECK_EQ(iv.nsec, 250000000u);
+    CHECK_EQ(nb, (size_t)((hi - lo) / 250000u + 1));
+    int ok = 1;
+    for (size_t b = 0; b < nb; b++) {
+      capkit_time start;
+      uint64_t p, bytes, want = 0;
+      capkit_stats_bin(ser, b, &start, &p, &bytes);
+      for (size_t i = 0; i < total; i++)
+        want += (us[i] - lo) / 250000u == b;
+      ok &= p == want && bytes == 60 * want;
+    }
+    CHECK(ok);
+    capkit_stats_run_free(run);
+  }
+  for (int k = 0; k < 3; k++)
+    remove(path[k]);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  CHECK_EQ(capkit_stats_run_read(NULL, NULL, NULL, &rec), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_stats_run_finish(NULL), CAPKIT_EMISUSE);
+  CHECK(capkit_stats_run_stats(NULL) == NULL);
+  capkit_stats_run_free(NULL);
+}
+
 int main(void) {
   split_merge(0, 300);
   split_merge(1, 150);
@@ -681,5 +789,6 @@ int main(void) {
   misuse();
   reports(100);
   report_blocks_and_misuse();
+  runs(200);
   return tap_done();
 }
