@@ -10,7 +10,6 @@
 #include <capkit/report.h>
 
 #include "cli.h"
-#include "cut.h"
 
 static const char report_usage[] =
     "usage: capkit report [OPTIONS] FILE... [-o REPORT.html]\n\n"
@@ -39,61 +38,12 @@ static const char report_usage[] =
     "Exit status: 0 ok, 1 damaged or invalid capture data (the page shows\n"
     "what came before the damage, and the damage), 2 usage, 3 I/O error.\n";
 
-static void on_damage(void *user, const capkit_repair_event *ev) {
-  capkit_report_damage(user, ev->offset, ev->length, ev->record, ev->message);
-}
-
-/* Every damaged place of a damaged regular file, as capkit repair finds
- * them. */
-static void scan_damage(capkit_report *rp, const char *path) {
-  capkit_repair *fix = strcmp(path, "-") ? capkit_repair_new() : NULL;
-  if (!fix)
-    return;
-  capkit_repair_set_event_fn(fix, on_damage, rp);
-  capkit_repair_run(fix, path, NULL);
-  capkit_repair_free(fix);
-}
-
 /* One input into RP; returns its exit code. */
 static int report_file(capkit_report *rp, const char *path, const char *expr) {
-  capkit_reader *r = capkit_reader_new();
-  if (!r) {
-    cli_err("report", "out of memory");
-    return EXIT_IO;
-  }
-  capkit_reader_set_warning_fn(r, capkit_report_on_warning, rp);
-  /* begun first: the warnings of the file header count too */
-  if (capkit_report_begin(rp, strcmp(path, "-") ? path : "stdin", NULL)) {
-    cli_err("report", "out of memory");
-    capkit_reader_free(r);
-    return EXIT_IO;
-  }
-  int rc = capkit_reader_open_path(r, path), code = EXIT_OK;
-  capkit_filter *flt = NULL;
-  if (rc == 0)
-    flt = cut_filter_for("report", expr, r, &code);
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  while (rc >= 0 && !code && (rc = cut_filter_next(r, flt, &rec)) > 0)
-    if (capkit_report_add(rp, &rec) == CAPKIT_ENOMEM) {
-      cli_err("report", "out of memory");
-      code = EXIT_IO;
-    }
-  if (rc == CAPKIT_EFILTER) {
-    code = cli_filter_failed("report", r, rec.number, flt);
-    rc = 0;
-  } else if (rc < 0) {
-    cli_err("report", "%s", capkit_reader_error(r));
-    code = cli_exit_for(rc);
-    if (capkit_error_class_of(rc) == CAPKIT_CLASS_DATA && capkit_reader_info(r))
-      scan_damage(rp, path);
-  }
-  if (capkit_report_end(rp, r, rc) != 0 && !code) {
-    cli_err("report", "out of memory");
-    code = EXIT_IO;
-  }
-  capkit_filter_free(flt);
-  capkit_reader_free(r);
-  return code;
+  int rc = capkit_report_add_path(rp, path, expr);
+  if (rc)
+    cli_err("report", "%s", capkit_report_error(rp));
+  return cli_exit_for(rc);
 }
 
 int cmd_report(int argc, char **argv) {

@@ -129,6 +129,25 @@ CAPKIT_API int capkit_report_damage(capkit_report *rp, uint64_t offset,
 CAPKIT_API int capkit_report_end(capkit_report *rp, const capkit_reader *r,
                                  int rc);
 
+/* The whole part of one input file, as capkit report reads it: begin,
+ * open PATH ("-": standard input, shown as "stdin"), count its records
+ * that pass FILTER (a tcpdump filter expression; NULL or "": every
+ * record) and its reader's warnings, list every damaged place of a
+ * damaged regular file (as capkit_repair finds them), end. Returns 0 (read
+ * to its end), or negative with the message in capkit_report_error(): a
+ * reader's code (the file did not open or is damaged: its part shows what
+ * came before and where it stops), CAPKIT_EFILTER (FILTER is bad or does
+ * not compile for the file's link type: the part holds what came before)
+ * or CAPKIT_ENOMEM. */
+CAPKIT_API int capkit_report_add_path(capkit_report *rp, const char *path,
+                                      const char *filter);
+
+/* The message of the last failed capkit_report_add_path(), "" when none:
+ * the reader's ("FILE: offset N, record M: what"), "bad filter 'EXPR':
+ * why", "FILE: record N: filter 'EXPR': why" or "out of memory". Valid
+ * until the next call on RP. */
+CAPKIT_API const char *capkit_report_error(const capkit_report *rp);
+
 /* Files begun so far. */
 CAPKIT_API size_t capkit_report_file_count(const capkit_report *rp);
 /* The statistics of file I (0-based), or of the combined view for

@@ -110,6 +110,7 @@ void capkit_report_free(capkit_report *rp) {
   free(rp->files);
   view_free(&rp->all);
   free(rp->title);
+  free(rp->err);
   free(rp);
 }
 

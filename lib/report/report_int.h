@@ -74,6 +74,7 @@ struct capkit_report {
   rp_view all; /* combined view, with CAPKIT_REPORT_COMBINED */
   capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
   capkit_packet pkt;
+  char *err; /* capkit_report_add_path's message (NULL: none) */
 };
 
 /* The HTML renderer (html.c): the whole page into OUT (err set when out

@@ -1,7 +1,8 @@
 /* test_report.c - the report library: settings and misuse, TCP health
  * counts on hand-made segments (expected values worked out from TCP's
  * sequence rules, RFC 9293), the I/O graph's bounds and totals over
- * seeded random times, escaping of hostile names, and a failing sink. */
+ * seeded random times, escaping of hostile names, a failing sink, and
+ * whole input files (seeded captures, whole, filtered and cut). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,10 +304,100 @@ static void test_page_bound(void) {
   capkit_report_free(rp);
 }
 
+/* ---- one input file: capkit_report_add_path ---- */
+
+static void le32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t part_packets(const capkit_report *rp, size_t i) {
+  capkit_stats_summary sum = CAPKIT_STATS_SUMMARY_INIT;
+  const capkit_stats *st = capkit_report_stats(rp, i);
+  CHECK(st != NULL);
+  capkit_stats_get_summary(st, &sum);
+  return sum.packets;
+}
+
+/* Seeded captures of UDP and TCP packets (a pcap file as
+ * draft-ietf-opsawg-pcap lays it out), whole, filtered, and cut inside a
+ * record: the part counts what a reader must see (the records before the
+ * cut), the error is the reader's; a bad filter, a missing file, misuse. */
+static void test_add_path(void) {
+  static uint8_t file[24 + 64 * (16 + 128)];
+  char path[512];
+  snprintf(path, sizeof path, "%s/in.pcap", tap_tmpdir());
+  uint64_t seed = 7;
+  for (int round = 0; round < 40; round++) {
+    memset(file, 0, 24);
+    le32(file, 0xa1b2c3d4u);
+    file[4] = 2;
+    file[6] = 4;
+    le32(file + 16, 65535);
+    le32(file + 20, 1);
+    size_t off = 24, n = 1 + rnd(&seed) % 64, udp = 0, starts[64];
+    for (size_t i = 0; i < n; i++) {
+      int is_udp = (int)(rnd(&seed) & 1);
+      udp += (size_t)is_udp;
+      uint8_t *h = file + off;
+      long len = capkit_build(is_udp ? "eth()/ipv4()/udp()/payload(len=20)"
+                                     : "eth()/ipv4()/tcp()/payload(len=30)",
+                              h + 16, 128, NULL);
+      CHECK(len > 0);
+      le32(h, 1000 + (uint32_t)i);
+      le32(h + 8, (uint32_t)len);
+      le32(h + 12, (uint32_t)len);
+      starts[i] = off;
+      off += 16 + (size_t)len;
+    }
+    /* cut inside record CUT's data (its header whole), or not at all */
+    size_t cut = (size_t)(rnd(&seed) % (n + 1)), size = off;
+    if (cut < n)
+      size = starts[cut] + 16 + 1 + rnd(&seed) % 10;
+    FILE *o = fopen(path, "wb");
+    CHECK(o != NULL && fwrite(file, 1, size, o) == size);
+    fclose(o);
+    capkit_report *rp = capkit_report_new(NULL);
+    int rc = capkit_report_add_path(rp, path, NULL);
+    size_t udp_before = 0;
+    for (size_t i = 0; i < cut && i < n; i++)
+      udp_before += file[starts[i] + 16 + 23] == 17; /* IPv4 protocol */
+    if (cut < n) {
+      CHECK_EQ(capkit_error_class_of(rc), CAPKIT_CLASS_DATA);
+      CHECK(strstr(capkit_report_error(rp), path) == capkit_report_error(rp));
+      CHECK_EQ(part_packets(rp, 0), cut);
+    } else {
+      CHECK_EQ(rc, 0);
+      CHECK_EQ(*capkit_report_error(rp), '\0');
+      CHECK_EQ(part_packets(rp, 0), n);
+      udp_before = udp;
+    }
+    rc = capkit_report_add_path(rp, path, "udp");
+    CHECK_EQ(rc == 0, cut >= n);
+    CHECK_EQ(part_packets(rp, 1), udp_before);
+    capkit_report_free(rp);
+  }
+  capkit_report *rp = capkit_report_new(NULL);
+  CHECK_EQ(capkit_report_add_path(rp, path, "ip and and"), CAPKIT_EFILTER);
+  CHECK(strncmp(capkit_report_error(rp), "bad filter 'ip and and': ", 25) == 0);
+  CHECK_EQ(part_packets(rp, 0), 0u);
+  char missing[600];
+  snprintf(missing, sizeof missing, "%s/none.pcap", tap_tmpdir());
+  int rc = capkit_report_add_path(rp, missing, NULL);
+  CHECK_EQ(capkit_error_class_of(rc), CAPKIT_CLASS_SYSTEM);
+  CHECK(strstr(capkit_report_error(rp), "none.pcap") != NULL);
+  CHECK_EQ(capkit_report_file_count(rp), 2u);
+  CHECK_EQ(capkit_report_add_path(rp, NULL, NULL), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_report_add_path(NULL, path, NULL), CAPKIT_EMISUSE);
+  capkit_report_free(rp);
+  remove(path);
+}
+
 int main(void) {
   test_page_bound();
   test_tcp_health();
   test_settings_and_misuse();
   test_series_property();
+  test_add_path();
   return tap_done();
 }
