@@ -1,10 +1,10 @@
 /* cmd_split.c - capkit split: cut a capture into files of N records, SIZE
- * bytes or S seconds each (the library's rotating writer), or one per
- * interface, named from a template (numbers and/or times). */
+ * bytes or S seconds each, or one per interface, named from a template
+ * (numbers and/or times): options, each file's writer settings and the
+ * messages here, the loops in the library (capkit_split_by_*, cut.h). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cut.h"
 
@@ -42,9 +42,8 @@ typedef struct split {
   uint64_t n;
   const cut_common *c;
   capkit_reader *r;
-  char **done; /* files completed, removed if the input is bad */
-  size_t n_done;
-  int nomem;
+  char *kept; /* by limit: the last file, kept up to the damage */
+  progress *pg;
 } split;
 
 static int own(void *ctx, int opt, const char *arg) {
@@ -86,136 +85,55 @@ static int own(void *ctx, int opt, const char *arg) {
   return 0;
 }
 
+/* Each new file: set up like the input (by limit), or for its interface. */
 static int setup(void *user, capkit_writer *w, uint64_t file_no) {
   split *s = user;
-  (void)file_no;
-  return cut_setup_like(w, s->r, s->c, 0);
+  const cut_common *c = s->c;
+  if (!s->iface)
+    return cut_setup_like(w, s->r, c, 0);
+  const capkit_iface *f = capkit_reader_iface(s->r, (size_t)file_no);
+  int rc = capkit_writer_set_format(
+      w, c->format ? c->format : capkit_reader_info(s->r)->format);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, f && f->tsresol == 9 ? 9 : 6);
+  if (!rc && f)
+    rc = capkit_writer_set_linktype(w, f->linktype);
+  if (!rc && f && f->fcs_len >= 0)
+    rc = capkit_writer_set_fcs_len(w, f->fcs_len);
+  if (!rc && c->have_lt)
+    rc = capkit_writer_set_linktype(w, c->lt);
+  if (!rc && c->strip_fcs)
+    rc = capkit_writer_set_fcs_len(w, -1);
+  if (!rc && c->compress)
+    rc = capkit_writer_set_compression(w, c->compress, c->level);
+  if (!rc)
+    cli_writer_warnings("split", w);
+  return rc;
 }
 
-static void done(void *user, const char *path, uint64_t file_no) {
+static void done(void *user, const char *path, uint64_t file_no,
+                 uint64_t records, int partial) {
   split *s = user;
   (void)file_no;
+  if (partial && s->iface)
+    cli_err("split", "kept %" PRIu64 " record%s before the damage in %s",
+            records, cli_s(records), path);
+  if (partial && !s->iface) {
+    free(s->kept); /* the last file: named once the split is over */
+    s->kept = strdup(path);
+  }
   if (s->verbose)
     printf("%s\n", path);
-  char **l = realloc(s->done, (s->n_done + 1) * sizeof *l);
-  char *copy = l ? strdup(path) : NULL;
-  if (l)
-    s->done = l;
-  if (!copy) {
-    s->nomem = 1;
-    return;
-  }
-  s->done[s->n_done++] = copy;
 }
 
-/* By records, bytes or time, through the rotating writer. */
-static int split_rotating(split *sp, cut_in *in, const char *tmpl) {
-  const cut_common *c = sp->c;
-  capkit_rotator *o = capkit_rotator_new();
-  if (!o) {
-    cli_err("split", "out of memory");
-    return EXIT_IO;
-  }
-  const char *fmt = c->format ? c->format : capkit_reader_info(in->r)->format;
-  capkit_rotator_set_limit(o, sp->by, sp->n);
-  if (strcmp(fmt, "pcapng") == 0)
-    capkit_rotator_set_overhead(o, 32, 4);
-  capkit_rotator_set_template(o, tmpl);
-  capkit_rotator_set_callbacks(o, setup, NULL, done, sp);
-  int code = 0, rc;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  while ((rc = cut_in_next(in, &rec)) > 0) {
-    if (c->strip_fcs)
-      capkit_record_strip_fcs(&rec, c->fcs_bytes);
-    int e = capkit_rotator_write(o, &rec);
-    if (e < 0) {
-      cli_err("split", "%s", capkit_rotator_error(o));
-      if (e == CAPKIT_ELINKTYPE)
-        cli_err("split", "hint: -F pcapng keeps every link type");
-      code = cli_exit_for(e);
-      break;
-    }
-    if (sp->nomem) {
-      cli_err("split", "out of memory");
-      code = EXIT_IO;
-      break;
-    }
-  }
-  if (rc < 0 && !code)
-    code = cut_in_report("split", in, rc);
-  /* Earlier files are complete; the open one follows the damage policy. */
-  int keep = code == EXIT_OK || (code == EXIT_DATA && c->keep_partial);
-  const char *last = capkit_rotator_path(o);
-  if (keep && capkit_rotator_close(o) < 0) {
-    cli_err("split", "%s", capkit_rotator_error(o));
-    code = EXIT_IO;
-  } else if (keep && code && last) {
-    cli_err("split", "kept the records before the damage, up to %s", last);
-  }
-  capkit_rotator_free(o);
-  return code;
+static void error(void *user, int code, const char *message) {
+  (void)user;
+  (void)code;
+  cli_err("split", "%s", message);
 }
 
-typedef struct outf {
-  cut_out o;
-  int open;
-} outf;
-
-/* One file per interface. */
-static int split_ifaces(split *sp, cut_in *in, const char *tmpl) {
-  const cut_common *c = sp->c;
-  outf *outs = NULL;
-  size_t n_outs = 0;
-  int code = 0, rc;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  while ((rc = cut_in_next(in, &rec)) > 0) {
-    size_t slot = rec.iface_id;
-    if (slot >= n_outs) {
-      outf *no = realloc(outs, (slot + 1) * sizeof *no);
-      if (!no) {
-        cli_err("split", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      memset(no + n_outs, 0, (slot + 1 - n_outs) * sizeof *no);
-      outs = no;
-      n_outs = slot + 1;
-    }
-    if (!outs[slot].open) {
-      char *name = capkit_name_template(tmpl, slot, rec.ts_sec, NULL);
-      if (!name) {
-        cli_err("split", "out of memory");
-        code = EXIT_IO;
-        break;
-      }
-      const capkit_iface *f = rec.iface;
-      code = cut_out_open_spec(
-          "split", &outs[slot].o, name, c, capkit_reader_info(in->r)->format,
-          f && f->tsresol == 9 ? 9 : 6, 0, f != NULL, f ? f->linktype : 1,
-          f ? f->fcs_len : -1);
-      free(name);
-      if (code)
-        break;
-      outs[slot].open = 1;
-    }
-    if ((code = cut_out_write("split", &outs[slot].o, &rec)))
-      break;
-  }
-  if (rc < 0 && !code)
-    code = cut_in_report("split", in, rc);
-  for (size_t i = 0; i < n_outs; i++)
-    if (outs[i].open) {
-      char *name = outs[i].o.path ? strdup(outs[i].o.path) : NULL;
-      int e = cut_out_finish("split", &outs[i].o, code);
-      if (sp->verbose && (e == EXIT_OK || (e == EXIT_DATA && c->keep_partial)) &&
-          name)
-        printf("%s\n", name);
-      free(name);
-      if (!code)
-        code = e;
-    }
-  free(outs);
-  return code;
+static void on_progress(void *user, uint64_t done, uint64_t total) {
+  progress_update(user, done, total);
 }
 
 int cmd_split(int argc, char **argv) {
@@ -259,17 +177,29 @@ int cmd_split(int argc, char **argv) {
   code = cut_in_open("split", &in, in_path, c.filter, 0);
   if (code)
     return code;
-  in.pg = progress_new("split");
+  sp.pg = progress_new("split");
   sp.r = in.r;
-  code = sp.iface ? split_ifaces(&sp, &in, tmpl)
-                  : split_rotating(&sp, &in, tmpl);
-  progress_done(in.pg);
-  if (code && !(code == EXIT_DATA && c.keep_partial))
-    for (size_t i = 0; i < sp.n_done; i++)
-      unlink(sp.done[i]);
-  for (size_t i = 0; i < sp.n_done; i++)
-    free(sp.done[i]);
-  free(sp.done);
+  capkit_split_settings set = CAPKIT_SPLIT_SETTINGS_INIT;
+  set.by = sp.by;
+  set.limit = sp.n;
+  set.tmpl = tmpl;
+  set.format = c.format;
+  set.keep_partial = c.keep_partial;
+  set.strip_fcs = c.strip_fcs;
+  set.fcs_bytes = c.fcs_bytes;
+  set.setup = setup;
+  set.done = done;
+  set.error = error;
+  set.progress = sp.pg ? on_progress : NULL;
+  set.user = &sp;
+  int rc = sp.iface ? capkit_split_by_interface(in.r, in.f, &set)
+                    : capkit_split_by_limit(in.r, in.f, &set);
+  if (rc == CAPKIT_ELINKTYPE)
+    cli_err("split", "hint: -F pcapng keeps every link type");
+  if (sp.kept)
+    cli_err("split", "kept the records before the damage, up to %s", sp.kept);
+  free(sp.kept);
+  progress_done(sp.pg);
   cut_in_close(&in);
-  return code;
+  return cli_exit_for(rc);
 }

@@ -416,6 +416,75 @@ CAPKIT_API const char *capkit_job_error_file(const capkit_job *j);
 CAPKIT_API uint64_t capkit_job_error_offset(const capkit_job *j);
 CAPKIT_API uint64_t capkit_job_error_record(const capkit_job *j);
 
+/* ---- split ---- */
+
+/* One input cut into several files (capkit split), each a valid capture:
+ * by records, bytes or time through a rotating writer (the settings'
+ * limit), or one file per interface. The records of R that pass F (NULL:
+ * every one) are copied in order; the output files are written under
+ * temporary names and renamed when complete. */
+
+/* A file complete and renamed into place: its final name, its number (the
+ * interface id by interface), its records, and PARTIAL 1 when it is kept
+ * up to damage in the input (keep_partial). */
+typedef void (*capkit_split_done_fn)(void *user, const char *path,
+                                     uint64_t file_no, uint64_t records,
+                                     int partial);
+/* An error, as it happens, with its code and its message ("FILE: offset
+ * N, record M: what" for damaged input; the writer's message for an
+ * output). Several may come: a damaged input, then an output that could
+ * not be completed. */
+typedef void (*capkit_split_error_fn)(void *user, int code,
+                                      const char *message);
+
+/* What to do; start from CAPKIT_SPLIT_SETTINGS_INIT. */
+typedef struct capkit_split_settings {
+  uint32_t size;     /* sizeof(capkit_split_settings) of the caller */
+  capkit_rotate_by by; /* by limit: PACKETS, BYTES or TIME */
+  uint64_t limit;      /* records, bytes or nanoseconds (> 0) */
+  const char *tmpl;    /* names, as capkit_name_template reads them; by
+                          interface the number is the interface id and the
+                          time its first record's */
+  const char *format;  /* the output format, for a byte limit's estimate
+                          (NULL: R's); the writers get it from SETUP */
+  int keep_partial;    /* damaged input: keep the files up to the damage
+                          (the last one ending before it); else none is
+                          left */
+  int strip_fcs;       /* strip each record's FCS (capkit_record_strip_fcs
+                          with fcs_bytes) */
+  int fcs_bytes;
+  /* Required: sets up each new writer before it is opened (format, link
+   * type, time precision, compression, warnings); FILE_NO as above.
+   * Returns 0 or a negative code (the file is then not made). */
+  capkit_rotator_setup_fn setup;
+  capkit_split_done_fn done;       /* or NULL */
+  capkit_split_error_fn error;     /* or NULL */
+  capkit_job_progress_fn progress; /* every 1024 records read, or NULL */
+  void *user;                      /* for the four callbacks */
+} capkit_split_settings;
+
+#define CAPKIT_SPLIT_SETTINGS_INIT                                             \
+  { .size = (uint32_t)sizeof(capkit_split_settings) }
+
+/* Split by SET's limit: file N holds records N*limit.. (PACKETS), at most
+ * limit bytes (BYTES, a larger record gets a file of its own), or the
+ * records of interval N of limit nanoseconds from the first record (TIME;
+ * an empty interval gets an empty file). Returns 0, or the first error's
+ * negative code (every error also went to SET's error function): the
+ * reader's (damaged input), CAPKIT_EFILTER (F does not compile for a
+ * record's link type), a writer's (CAPKIT_ELINKTYPE: a record the output
+ * format cannot hold), CAPKIT_EIO (a file could not be completed),
+ * CAPKIT_ENOMEM, or CAPKIT_EMISUSE (bad arguments or settings). On error
+ * the files made are removed, except with keep_partial on damaged input.
+ * Not locked: R, F and the callbacks are used by the calling thread. */
+CAPKIT_API int capkit_split_by_limit(capkit_reader *r, capkit_filter *f,
+                                     const capkit_split_settings *set);
+/* Split into one file per interface (the record's iface_id), each made at
+ * its interface's first record; SET's by and limit are not used. Returns
+ * as capkit_split_by_limit. */
+CAPKIT_API int capkit_split_by_interface(capkit_reader *r, capkit_filter *f,
+                                         const capkit_split_settings *set);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 /* rotate.c - the rotating writer (split, capture): a new file every N
  * records, before N bytes, or every N nanoseconds of capture time on a
- * fixed grid (empty intervals get empty files: file N is interval N), and
- * the split name template, expanded into a buffer that grows as needed. */
+ * fixed grid (empty intervals get empty files: file N is interval N), the
+ * split name template, expanded into a buffer that grows as needed, and
+ * the two split loops (by limit through a rotator, by interface). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,4 +471,226 @@ uint64_t capkit_rotator_files(const capkit_rotator *o) {
 
 const char *capkit_rotator_error(const capkit_rotator *o) {
   return o ? o->msg : "";
+}
+
+/* ---- split ---- */
+
+/* One run of a split: its settings, input and what it made. */
+typedef struct splitting {
+  const capkit_split_settings *set;
+  capkit_reader *r;
+  capkit_filter *f;
+  uint32_t tick;
+  int rc;        /* the first error */
+  char **made;   /* files completed (by limit), removed on failure */
+  size_t n_made;
+  int partial;   /* the files are being kept up to damage */
+  uint64_t records; /* of the open file (by limit) */
+} splitting;
+
+/* Pass an error on; the first one is the result. */
+static void split_error(splitting *sp, int rc, const char *msg) {
+  if (sp->set->error)
+    sp->set->error(sp->set->user, rc, msg);
+  if (!sp->rc)
+    sp->rc = rc;
+}
+
+static int split_nomem(splitting *sp) {
+  split_error(sp, CAPKIT_ENOMEM, "out of memory");
+  return CAPKIT_ENOMEM;
+}
+
+/* The next record to copy: 1, 0 at the end, or negative (reported). */
+static int split_next(splitting *sp, capkit_record *rec) {
+  const capkit_split_settings *set = sp->set;
+  if (set->progress && (++sp->tick & 1023) == 0) {
+    uint64_t size, done = capkit_reader_input_offset(sp->r, &size);
+    set->progress(set->user, done, size);
+  }
+  int rc = capkit_reader_next_match(sp->r, sp->f, rec);
+  if (rc == CAPKIT_EFILTER) {
+    char *msg = NULL;
+    const char *fmt = "%s: record %" PRIu64 ": filter '%s': %s";
+    const char *name = capkit_reader_name(sp->r);
+    const char *expr = capkit_filter_expr(sp->f);
+    const char *why = capkit_filter_error(sp->f);
+    int n = snprintf(NULL, 0, fmt, name, rec->number, expr, why);
+    if (n >= 0 && (msg = malloc((size_t)n + 1)) != NULL)
+      snprintf(msg, (size_t)n + 1, fmt, name, rec->number, expr, why);
+    split_error(sp, rc, msg ? msg : "out of memory");
+    free(msg);
+  } else if (rc < 0) {
+    split_error(sp, rc, capkit_reader_error(sp->r));
+  }
+  return rc;
+}
+
+/* Keep the files made up to the damage? */
+static int keep_files(const splitting *sp) {
+  return sp->rc == 0 || (capkit_error_class_of(sp->rc) == CAPKIT_CLASS_DATA &&
+                         sp->set->keep_partial);
+}
+
+static int split_args(capkit_reader *r, const capkit_split_settings *set) {
+  return r && set && set->size >= sizeof *set && set->tmpl && set->setup;
+}
+
+static void split_strip(const splitting *sp, capkit_record *rec) {
+  if (sp->set->strip_fcs)
+    capkit_record_strip_fcs(rec, sp->set->fcs_bytes);
+}
+
+static int by_limit_setup(void *user, capkit_writer *w, uint64_t file_no) {
+  splitting *sp = user;
+  sp->records = 0;
+  return sp->set->setup(sp->set->user, w, file_no);
+}
+
+static void by_limit_done(void *user, const char *path, uint64_t file_no) {
+  splitting *sp = user;
+  char **l = realloc(sp->made, (sp->n_made + 1) * sizeof *l);
+  char *copy = l ? strdup(path) : NULL;
+  if (l)
+    sp->made = l;
+  if (copy)
+    sp->made[sp->n_made++] = copy;
+  else
+    split_nomem(sp);
+  if (sp->set->done)
+    sp->set->done(sp->set->user, path, file_no, sp->records, sp->partial);
+}
+
+int capkit_split_by_limit(capkit_reader *r, capkit_filter *f,
+                          const capkit_split_settings *set) {
+  if (!split_args(r, set) || set->by == CAPKIT_ROTATE_NONE || !set->limit)
+    return CAPKIT_EMISUSE;
+  splitting sp = {.set = set, .r = r, .f = f};
+  capkit_rotator *o = capkit_rotator_new();
+  if (!o)
+    return split_nomem(&sp);
+  const char *fmt = set->format ? set->format : capkit_reader_info(r)->format;
+  int rc = capkit_rotator_set_limit(o, set->by, set->limit);
+  if (!rc && strcmp(fmt, "pcapng") == 0)
+    rc = capkit_rotator_set_overhead(o, 32, 4);
+  if (!rc)
+    rc = capkit_rotator_set_template(o, set->tmpl);
+  if (!rc)
+    rc = capkit_rotator_set_callbacks(o, by_limit_setup, NULL, by_limit_done,
+                                      &sp);
+  if (rc) {
+    capkit_rotator_free(o);
+    return rc;
+  }
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  while (!sp.rc && split_next(&sp, &rec) > 0) {
+    split_strip(&sp, &rec);
+    int e = capkit_rotator_write(o, &rec);
+    if (e < 0)
+      split_error(&sp, e, capkit_rotator_error(o));
+    else
+      sp.records++;
+  }
+  /* Earlier files are complete; the open one follows the damage policy. */
+  if (keep_files(&sp)) {
+    sp.partial = sp.rc != 0;
+    if (capkit_rotator_close(o) < 0) {
+      sp.partial = 0;
+      split_error(&sp, CAPKIT_EIO, capkit_rotator_error(o));
+      sp.rc = CAPKIT_EIO;
+    }
+  }
+  capkit_rotator_free(o);
+  int keep = keep_files(&sp);
+  for (size_t i = 0; i < sp.n_made; i++) {
+    if (!keep)
+      remove(sp.made[i]);
+    free(sp.made[i]);
+  }
+  free(sp.made);
+  return sp.rc;
+}
+
+/* One output of a split by interface. */
+typedef struct iface_out {
+  capkit_writer *w;
+  char *path; /* its final name */
+  int failed; /* a write to it failed: never kept */
+} iface_out;
+
+/* Make the file of interface SLOT, named for REC's time. 0 or negative
+ * (reported). */
+static int iface_open(splitting *sp, iface_out *out, uint64_t slot,
+                      const capkit_record *rec) {
+  const capkit_split_settings *set = sp->set;
+  char *name = capkit_name_template(set->tmpl, slot, rec->ts_sec, NULL);
+  if (!name || !(out->w = capkit_writer_new())) {
+    free(name);
+    return split_nomem(sp);
+  }
+  int rc = set->setup(set->user, out->w, slot);
+  if (!rc)
+    rc = capkit_writer_open_path(out->w, name);
+  if (rc < 0) {
+    const char *why = capkit_writer_error(out->w);
+    split_error(sp, rc, *why ? why : capkit_strerror(rc));
+    capkit_writer_free(out->w);
+    out->w = NULL;
+    free(name);
+    return rc;
+  }
+  out->path = name;
+  return 0;
+}
+
+/* Close or discard OUT as the result so far says. */
+static void iface_finish(splitting *sp, iface_out *out, uint64_t slot) {
+  int partial = sp->rc != 0;
+  if (keep_files(sp) && !out->failed) {
+    uint64_t n = capkit_writer_records(out->w);
+    if (capkit_writer_close(out->w) < 0)
+      split_error(sp, CAPKIT_EIO, capkit_writer_error(out->w));
+    else if (sp->set->done)
+      sp->set->done(sp->set->user, out->path, slot, n, partial);
+  }
+  capkit_writer_free(out->w);
+  out->w = NULL;
+  free(out->path);
+  out->path = NULL;
+}
+
+int capkit_split_by_interface(capkit_reader *r, capkit_filter *f,
+                              const capkit_split_settings *set) {
+  if (!split_args(r, set))
+    return CAPKIT_EMISUSE;
+  splitting sp = {.set = set, .r = r, .f = f};
+  iface_out *outs = NULL;
+  size_t n_outs = 0;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  while (!sp.rc && split_next(&sp, &rec) > 0) {
+    size_t slot = rec.iface_id;
+    if (slot >= n_outs) {
+      iface_out *no = realloc(outs, (slot + 1) * sizeof *no);
+      if (!no) {
+        split_nomem(&sp);
+        break;
+      }
+      memset(no + n_outs, 0, (slot + 1 - n_outs) * sizeof *no);
+      outs = no;
+      n_outs = slot + 1;
+    }
+    if (!outs[slot].w && iface_open(&sp, &outs[slot], slot, &rec) < 0)
+      break;
+    split_strip(&sp, &rec);
+    int e = capkit_writer_write(outs[slot].w, &rec);
+    if (e < 0) {
+      split_error(&sp, e, capkit_writer_error(outs[slot].w));
+      outs[slot].failed = 1;
+    }
+  }
+  for (size_t i = 0; i < n_outs; i++)
+    if (outs[i].w)
+      iface_finish(&sp, &outs[i], i);
+  free(outs);
+  return sp.rc;
 }
