@@ -257,6 +257,86 @@ CAPKIT_API int capkit_hexparse_probe(const char *text, size_t len,
 CAPKIT_API int capkit_gen_new_wrap(const char *spec, uint64_t seed,
                                    capkit_gen **out, capkit_spec_error *err);
 
+/* ---- a hex dump read as a capture (text2pcap; capkit import) ---- */
+
+/* What the text is: decided by its first bytes (DETECT: a dump of a whole
+ * capture file when they are a pcap or pcapng magic number, else of
+ * packets), or given. */
+enum { CAPKIT_IMPORT_DETECT = 0, CAPKIT_IMPORT_WHOLE = 1,
+       CAPKIT_IMPORT_PACKETS = 2 };
+
+/* Read by capkit_import_new(); start from CAPKIT_IMPORT_SETTINGS_INIT. */
+typedef struct capkit_import_settings {
+  uint32_t size;        /* sizeof(capkit_import_settings) of the caller */
+  int mode;             /* CAPKIT_IMPORT_*; with wrap, DETECT is PACKETS */
+  const char *time_fmt; /* as capkit_hexparse_new's; NULL none (copied) */
+  unsigned flags;       /* CAPKIT_HEX_OFFSET_OCT or _DEC, _DIRECTION */
+  capkit_gen *wrap;     /* headers put before each packet (from
+                           capkit_gen_new_wrap), or NULL; not owned: it
+                           must live until capkit_import_free() */
+  uint32_t snaplen;     /* longer packets are cut (with a warning);
+                           0: 262144 */
+} capkit_import_settings;
+
+#define CAPKIT_IMPORT_SETTINGS_INIT                                            \
+  { .size = (uint32_t)sizeof(capkit_import_settings) }
+
+/* A hex dump read like a capture file: open it, then take records. A dump
+ * of packets is read in chunks (constant memory whatever its size); a dump
+ * of a whole file is read at once and its bytes are read back through a
+ * capkit_reader (which checks them). One thread at a time per handle. */
+typedef struct capkit_import capkit_import;
+
+/* A new handle; NULL when SET is wrong (size too small, a mode out of
+ * range, wrap with CAPKIT_IMPORT_WHOLE) or out of memory. */
+CAPKIT_API capkit_import *capkit_import_new(const capkit_import_settings *set);
+/* Frees; records taken become invalid. NULL is accepted. Does not close
+ * the FILE nor free the wrap generator. */
+CAPKIT_API void capkit_import_free(capkit_import *im);
+
+/* Called with "NAME: line N: warning: packet of L bytes cut to the
+ * snaplen of S" and, for a text without any packet, "NAME: warning: no hex
+ * dump found"; the import goes on. Before open. 0 or CAPKIT_EMISUSE. */
+typedef void (*capkit_import_warn_fn)(void *user, const char *msg);
+CAPKIT_API int capkit_import_set_warning_fn(capkit_import *im,
+                                            capkit_import_warn_fn fn,
+                                            void *user);
+
+/* Start reading F (not owned, not closed; read to its end as records are
+ * taken), NAME naming it in messages. Reads the head of the text to tell
+ * a whole file (then reads all of it, parses it and opens its reader).
+ * Returns 0, or a negative code with the message in
+ * capkit_import_error(): CAPKIT_EIO ("NAME: reason"), CAPKIT_EBADREC (not
+ * a valid dump: "NAME: line N: what"), CAPKIT_EFORMAT (a whole file
+ * without hex bytes), the reader's codes for a whole file that is not a
+ * valid capture (its message), CAPKIT_ENOMEM, CAPKIT_EMISUSE (opened
+ * before). */
+CAPKIT_API int capkit_import_open_file(capkit_import *im, FILE *f,
+                                       const char *name);
+
+/* A whole file: its reader, for capkit_writer_copy_settings() (a copy
+ * byte for byte); valid until free. NULL for a dump of packets. */
+CAPKIT_API const capkit_reader *
+capkit_import_whole_reader(const capkit_import *im);
+
+/* The next record into REC (declared with CAPKIT_RECORD_INIT): 1, 0 at
+ * the end, or a negative code with the message (then 0 for every later
+ * call). Packets: time, lengths and flags as capkit_hexparse_record(),
+ * wrapped (CAPKIT_ETOOBIG: "NAME: line N: the packet with its headers is
+ * too large"), cut to the snaplen; the text's errors as open's. A whole
+ * file: its records as its reader gives them (the reader's codes and
+ * message). The data is valid until the next call or free. */
+CAPKIT_API int capkit_import_next(capkit_import *im, capkit_record *rec);
+
+/* What a dump of packets implies for the output: the link type (the wrap
+ * spec's, else EN10MB), and once the first packet was taken, the
+ * timestamp precision its time needs (9 for more than 6 fraction digits,
+ * else 0: no need). */
+CAPKIT_API uint32_t capkit_import_linktype(const capkit_import *im);
+CAPKIT_API unsigned capkit_import_precision(const capkit_import *im);
+/* The message of the last error, "" when none. */
+CAPKIT_API const char *capkit_import_error(const capkit_import *im);
+
 #ifdef __cplusplus
 }
 #endif
