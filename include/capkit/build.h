@@ -133,6 +133,30 @@ CAPKIT_API size_t capkit_genset_error_line(const capkit_genset *gs);
 CAPKIT_API size_t capkit_genset_error_column(const capkit_genset *gs);
 CAPKIT_API const char *capkit_genset_error_spec(const capkit_genset *gs);
 
+/* capkit_genset_read() of the file PATH ("-": standard input). Returns
+ * its codes, or CAPKIT_EOPEN when the file cannot be opened (the system's
+ * reason in capkit_genset_error, line 0). */
+CAPKIT_API int capkit_genset_read_path(capkit_genset *gs, const char *path,
+                                       const capkit_gen_stream *d);
+
+/* The link type of the output, after the last add. Returns 0 with
+ * *linktype the one the streams share; 1 when they differ and MULTI is
+ * set (a pcapng file): each stream then has an interface of its own
+ * (capkit_genset_use_ifaces with SNAPLEN and PRECISION, 6 or 9); or
+ * CAPKIT_ELINKTYPE when they differ without MULTI (message: "stream N
+ * implies link type A but stream 1 B: ..."), CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_genset_plan(capkit_genset *gs, int multi,
+                                  uint32_t snaplen, unsigned precision,
+                                  uint32_t *linktype);
+
+/* Write every packet of the set, in time order, to W (opened). Returns 0,
+ * or the first error with its message in capkit_genset_error(): a code of
+ * capkit_writer_write (the writer's message), CAPKIT_ERANGE ("NAME:
+ * record N: what": a time past the end of time; NAME names the output).
+ * No allocation and no system call per packet beyond the writer's. */
+CAPKIT_API int capkit_genset_write(capkit_genset *gs, capkit_writer *w,
+                                   const char *name);
+
 /* Streams in the set; the link type stream I implies (0 out of range). */
 CAPKIT_API size_t capkit_genset_count(const capkit_genset *gs);
 CAPKIT_API uint32_t capkit_genset_linktype(const capkit_genset *gs, size_t i);
