@@ -10,16 +10,19 @@
  *   set.path = "cap.pcapng"; set.file_size = 100000000; set.ring = 5;
  *   c = capkit_capture_new();
  *   rc = capkit_capture_start(c, l, &set);
- *   while (rc == 0 && (rc = capkit_capture_step(c, 1)) > 0) rc = 0;
+ *   if (rc == 0) rc = capkit_capture_run(c, 0, NULL, NULL);
  *   rc = capkit_capture_finish(c, rc == 0);
  *   capkit_capture_free(c);
  *
- * The caller keeps the loop: it may wait on capkit_live_fd() for packets
- * (with its own signal handling), show counters between steps, and stop
- * at any point with capkit_capture_finish().
+ * capkit_capture_run() is the whole loop, ended by the count, the
+ * duration or capkit_capture_stop() (from a signal handler). A caller may
+ * keep the loop instead: wait on capkit_live_fd() for packets, call
+ * capkit_capture_step(), and stop at any point with
+ * capkit_capture_finish().
  *
- * Threads: one thread at a time per handle; the handle starts none. The
- * live handle is used by the capture handle between start and finish. */
+ * Threads: one thread at a time per handle, except capkit_capture_stop();
+ * the handle starts none. The live handle is used by the capture handle
+ * between start and finish. */
 #ifndef CAPKIT_CAPTURE_H
 #define CAPKIT_CAPTURE_H
 
