@@ -3,16 +3,13 @@
  * rotating writer, the one split uses) and a ring of files. Every file is
  * written through capkit_writer (temporary name, renamed when closed), so
  * a rotated-away or interrupted file is always complete. */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <capkit/capture.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -90,47 +87,19 @@ typedef struct cap {
   capkit_capture *cc;
 } cap;
 
-static volatile sig_atomic_t stop_signal, n_signals;
-static capkit_live *sig_live;
+static volatile sig_atomic_t n_signals;
+static capkit_capture *sig_cc;
 
 /* The first signal stops the capture cleanly; a second one ends the
  * process at once, even in a stuck write or close (the temporary file then
  * stays, complete up to at most its last record). */
 static void on_signal(int sig) {
-  stop_signal = sig;
   if (++n_signals >= 2) {
     signal(sig, SIG_DFL);
     raise(sig);
     return;
   }
-  capkit_live_break(sig_live);
-}
-
-/* Wait up to ms for packets: 1 ready, 0 not (time out, or a stop signal
- * arrived: see stop_signal), -1 error (errno). The stop signals are
- * blocked from the check of stop_signal until the wait has begun (ppoll
- * unblocks them atomically), so one that comes in between ends the wait
- * at once instead of being noticed only after it. */
-static int wait_packets(capkit_live *l, int ms) {
-  int fd = capkit_live_fd(l);
-  if (fd < 0)
-    return 1; /* capkit_live_dispatch waits itself */
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGHUP);
-  sigprocmask(SIG_BLOCK, &block, &old);
-  int r = 0;
-  if (!stop_signal) {
-    struct pollfd pfd = {fd, POLLIN, 0};
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    r = ppoll(&pfd, 1, &ts, &old);
-    if (r < 0 && errno == EINTR)
-      r = 0;
-  }
-  sigprocmask(SIG_SETMASK, &old, NULL);
-  return r < 0 ? -1 : r > 0;
+  capkit_capture_stop(sig_cc);
 }
 
 static void on_msg(void *user, const char *msg) {
@@ -156,25 +125,9 @@ static void show_counter(cap *c, int final) {
   fflush(stderr);
 }
 
-/* -C SIZE: a plain number is millions of bytes (tcpdump); "B" bytes. */
-static int parse_file_size(const char *s, uint64_t *out) {
-  size_t n = strlen(s);
-  if (n > 1 && s[n - 1] == 'B' && s[n - 2] >= '0' && s[n - 2] <= '9') {
-    char tmp[32];
-    if (n >= sizeof tmp)
-      return -1;
-    memcpy(tmp, s, n - 1);
-    tmp[n - 1] = 0;
-    return cli_parse_u64(tmp, out);
-  }
-  uint64_t v;
-  if (cli_parse_u64(s, &v) == 0) {
-    if (v > UINT64_MAX / 1000000)
-      return -1;
-    *out = v * 1000000;
-    return 0;
-  }
-  return cli_parse_size(s, out);
+static void on_progress(void *user, const capkit_capture *cc) {
+  (void)cc;
+  show_counter(user, 0);
 }
 
 static int ends_with(const char *s, const char *suf) {
@@ -233,11 +186,11 @@ static int run(cap *c) {
   }
   capkit_capture_set_msg_fn(cc, on_msg, NULL);
   /* Signals stop the loop; the current file is then closed properly. */
-  sig_live = l;
+  sig_cc = cc;
   cli_catch_stop_signals(on_signal, 1);
   int code = 0;
   if ((rc = capkit_capture_start(cc, l, &c->set)) < 0) {
-    sig_live = NULL;
+    sig_cc = NULL;
     return cap_fail(c, rc);
   }
   int counter = !c->quiet && isatty(2);
@@ -252,24 +205,9 @@ static int run(cap *c) {
             capkit_capture_path(cc));
     fflush(stderr);
   }
-  int64_t next_show = cli_clock_ns(CLOCK_MONOTONIC);
-  for (rc = 1; rc > 0;) {
-    int ready = wait_packets(l, 100);
-    if (ready < 0) {
-      cli_err("capture", "%s: %s", c->iface, strerror(errno));
-      code = EXIT_IO;
-      break;
-    }
-    if (stop_signal)
-      break;
-    if ((rc = capkit_capture_step(cc, ready)) < 0)
-      code = cap_fail(c, rc);
-    int64_t mono = cli_clock_ns(CLOCK_MONOTONIC);
-    if (rc > 0 && counter && mono >= next_show) {
-      show_counter(c, 0);
-      next_show = mono + 250000000;
-    }
-  }
+  if ((rc = capkit_capture_run(cc, 250000000, counter ? on_progress : NULL,
+                               c)) < 0)
+    code = cap_fail(c, rc);
   rc = capkit_capture_finish(cc, !code);
   if (rc < 0 && !code)
     code = cap_fail(c, rc);
@@ -288,7 +226,7 @@ static int run(cap *c) {
     if (capkit_capture_files(cc) > 1)
       fprintf(stderr, "%" PRIu64 " files written\n", capkit_capture_files(cc));
   }
-  sig_live = NULL;
+  sig_cc = NULL;
   return code;
 }
 
@@ -353,7 +291,7 @@ int cmd_capture(int argc, char **argv) {
       c.set.duration_ns = (int64_t)(d * 1e9);
       break;
     case 'C':
-      if (parse_file_size(optarg, &v))
+      if (capkit_capture_parse_file_size(optarg, &v))
         return cli_usage_error(
             "capture",
             "bad file size '%s': a whole number of millions of bytes (as "

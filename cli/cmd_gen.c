@@ -1,6 +1,5 @@
 /* cmd_gen.c - capkit gen: write packets built from layered specs, one or
  * several streams interleaved by time, to any output format. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,14 +157,7 @@ static int gen_error(const capkit_genset *gs, const char *where, int rc) {
 
 static int read_spec_file(capkit_genset *gs, const char *path,
                           const capkit_gen_stream *d) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  if (!f) {
-    cli_err("gen", "%s: %s", path, strerror(errno));
-    return EXIT_IO;
-  }
-  int rc = capkit_genset_read(gs, f, d);
-  if (f != stdin)
-    fclose(f);
+  int rc = capkit_genset_read_path(gs, path, d);
   if (!rc)
     return EXIT_OK;
   char where[512];
@@ -175,25 +167,6 @@ static int read_spec_file(capkit_genset *gs, const char *path,
   else
     snprintf(where, sizeof where, "%s", path);
   return gen_error(gs, where, rc);
-}
-
-static int run(capkit_genset *gs, capkit_writer *w, const char *out) {
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  uint64_t nrec = 0;
-  int rc;
-  while ((rc = capkit_genset_next(gs, &rec)) > 0) {
-    if ((rc = capkit_writer_write(w, &rec)) < 0) {
-      cli_err("gen", "%s", capkit_writer_error(w));
-      return cli_exit_for(rc);
-    }
-    nrec++;
-  }
-  if (rc < 0) {
-    cli_err("gen", "%s: record %llu: %s", strcmp(out, "-") ? out : "stdout",
-            (unsigned long long)(nrec + 1), capkit_genset_error(gs));
-    return EXIT_DATA;
-  }
-  return EXIT_OK;
 }
 
 int cmd_gen(int argc, char **argv) {
@@ -298,41 +271,40 @@ int cmd_gen(int argc, char **argv) {
         code = gen_error(gs, where, rc);
     }
   }
-  size_t n = capkit_genset_count(gs);
-  uint32_t link = n ? capkit_genset_linktype(gs, 0) : 0;
+  /* times finer than microseconds need nanoseconds */
+  unsigned prec = wo.have_prec                    ? wo.prec
+                  : capkit_genset_fine_times(gs) ? 9
+                                                 : 6;
+  uint32_t link = wo.lt;
   int ifaces = 0; /* pcapng: an interface per stream of its link type */
-  for (size_t i = 1; i < n && !code && !wo.have_lt; i++)
-    if (capkit_genset_linktype(gs, i) != link) {
-      if (wo.format && strcmp(wo.format, "pcapng") == 0) {
-        ifaces = 1;
-        continue;
-      }
-      cli_err("gen", "stream %zu implies link type %s but stream 1 %s: a "
-                     "pcap file has one link type (-F pcapng takes several)",
-              i + 1, capkit_linktype_name(capkit_genset_linktype(gs, i)),
-              capkit_linktype_name(link));
-      code = EXIT_USAGE;
+  if (!code && !wo.have_lt) {
+    int multi = wo.format && strcmp(wo.format, "pcapng") == 0;
+    ifaces = capkit_genset_plan(gs, multi, (uint32_t)wo.snap, prec, &link);
+    if (ifaces < 0) {
+      cli_err("gen", "%s", capkit_genset_error(gs));
+      code = cli_exit_for(ifaces);
     }
+  }
   capkit_writer *w = NULL;
   if (!code) {
     w = capkit_writer_new();
     int rc = w ? 0 : CAPKIT_ENOMEM;
-    /* times finer than microseconds need nanoseconds */
-    if (!wo.have_prec && capkit_genset_fine_times(gs))
-      wo.prec = 9;
-    if (ifaces)
-      capkit_genset_use_ifaces(gs, (uint32_t)wo.snap, wo.prec);
     cli_out_opts set = wo;
     set.have_prec = 1;
+    set.prec = prec;
     set.have_lt = !ifaces;
-    set.lt = wo.have_lt ? wo.lt : link;
+    set.lt = link;
     if (!rc)
       rc = cli_out_open("gen", w, &set, out);
     if (rc)
       code = cli_exit_for(rc);
   }
-  if (!code)
-    code = run(gs, w, out);
+  int rc;
+  if (!code &&
+      (rc = capkit_genset_write(gs, w, strcmp(out, "-") ? out : "stdout"))) {
+    cli_err("gen", "%s", capkit_genset_error(gs));
+    code = cli_exit_for(rc);
+  }
   if (!code && capkit_writer_close(w) < 0) {
     cli_err("gen", "%s", capkit_writer_error(w));
     code = EXIT_IO;

@@ -53,119 +53,16 @@ static const char replay_usage[] =
     "system error (including missing privileges).\n";
 
 typedef struct rp {
-  capkit_live *tx;
-  const capkit_iface *ifc;
-  int mode;
-  double speed, pps, mbps;
-  capkit_pacer *pace;
-  uint64_t sent, bytes, failed, truncated;
-  uint64_t limit;      /* -L: packets to send at most, 0 no limit */
-  int64_t duration;    /* --duration in ns, 0 none */
-  int done;            /* the limit or the duration was reached */
-  char lasterr[512];
+  capkit_replay_settings set;
+  capkit_replay *rp;
   capkit_rewriter *rw; /* rewriting options, or NULL */
+  double speed;        /* -x, checked against the other modes */
 } rp;
 
-static volatile sig_atomic_t stop_signal;
-static capkit_pacer *sig_pace;
+static capkit_replay *sig_rp;
 static void on_signal(int sig) {
-  stop_signal = sig;
-  capkit_pacer_interrupt(sig_pace);
-}
-
-static int linktype_ok(const rp *r, const char *path, uint32_t lt) {
-  if (lt == r->ifc->linktype)
-    return 1;
-  const char *a = capkit_linktype_name(lt);
-  const char *b = capkit_linktype_name(r->ifc->linktype);
-  cli_err("replay",
-          "%s: link type %s (%" PRIu32 ") cannot be sent on %s, which "
-          "carries %s (%" PRIu32 ") frames",
-          path, a ? a : "?", lt, r->ifc->name, b ? b : "?", r->ifc->linktype);
-  return 0;
-}
-
-/* Before sending anything: every file opens and has the right link type
- * (the interfaces a pcapng file describes before its first packet; later
- * ones are checked as they come). */
-static int check_files(rp *r, int n, char **paths) {
-  for (int i = 0; i < n; i++) {
-    int code;
-    capkit_reader *rd = cli_open_reader("replay", paths[i], &code);
-    if (!rd)
-      return code;
-    const capkit_file_info *in = capkit_reader_info(rd);
-    size_t ni = capkit_reader_iface_count(rd);
-    int ok = 1;
-    if (strcmp(in->format, "pcapng") != 0)
-      ok = linktype_ok(r, paths[i], in->linktype);
-    /* pcapng: the interfaces are read with the first record. */
-    capkit_record rec = CAPKIT_RECORD_INIT;
-    if (ok && ni == 0 && capkit_reader_next(rd, &rec) > 0)
-      ni = capkit_reader_iface_count(rd);
-    for (size_t k = 0; ok && k < ni; k++)
-      ok = linktype_ok(r, paths[i], capkit_reader_iface(rd, k)->linktype);
-    capkit_reader_free(rd);
-    if (!ok)
-      return EXIT_USAGE;
-  }
-  return 0;
-}
-
-static int send_file(rp *r, const char *path) {
-  int code;
-  capkit_reader *rd = cli_open_reader("replay", path, &code);
-  if (!rd)
-    return code;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc = 0;
-  const capkit_iface *checked = NULL;
-  code = 0;
-  while (!stop_signal && (rc = capkit_reader_next(rd, &rec)) > 0) {
-    if (rec.iface && rec.iface != checked) {
-      if (!linktype_ok(r, path, rec.iface->linktype)) {
-        code = EXIT_USAGE;
-        break;
-      }
-      checked = rec.iface;
-    }
-    int go = capkit_pacer_wait(r->pace, &rec);
-    if (go != 1) {
-      r->done = go == 0;
-      break;
-    }
-    const capkit_record *send = &rec;
-    capkit_record edited = CAPKIT_RECORD_INIT;
-    if (r->rw) {
-      int k = capkit_rewriter_apply(r->rw, &rec, &edited);
-      if (k < 0) {
-        cli_err("replay", "%s, record %" PRIu64 ": %s", path, rec.number,
-                capkit_strerror(k));
-        code = cli_exit_for(k);
-        break;
-      }
-      send = &edited;
-    }
-    if (capkit_live_inject(r->tx, send->data, send->caplen) == 0) {
-      r->sent++;
-      r->bytes += send->caplen;
-      r->truncated += send->caplen < send->origlen;
-    } else {
-      if (r->failed == 0)
-        snprintf(r->lasterr, sizeof r->lasterr, "%s, record %" PRIu64 ": %s",
-                 path, rec.number, capkit_live_error(r->tx));
-      r->failed++;
-    }
-    capkit_pacer_sent(r->pace, send->caplen);
-  }
-  if (!code && rc < 0 && !stop_signal) {
-    cli_err("replay", "%s", capkit_reader_error(rd));
-    code = cli_exit_for(rc);
-  }
-  /* The next file (or loop) starts where this one ended. */
-  capkit_pacer_next_file(r->pace);
-  capkit_reader_free(rd);
-  return code;
+  (void)sig;
+  capkit_replay_stop(sig_rp);
 }
 
 /* Everything after the options: checks, then the sending loop. */
@@ -186,27 +83,32 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
     if (strcmp(argv[i], "-") == 0 && (loops != 1 || argc - optind > 1))
       return cli_usage_error("replay", "standard input can be sent only "
                                        "once, alone");
-  r->tx = capkit_live_new();
-  if (!r->tx) {
+  capkit_live *tx = capkit_live_new();
+  if (!tx) {
     cli_err("replay", "out of memory");
     return EXIT_IO;
   }
-  int rc = capkit_live_open_inject(r->tx, iface);
+  int rc = capkit_live_open_inject(tx, iface);
   if (rc < 0) {
-    cli_err("replay", "%s", capkit_live_error(r->tx));
-    capkit_live_free(r->tx);
+    cli_err("replay", "%s", capkit_live_error(tx));
+    capkit_live_free(tx);
     return rc == CAPKIT_ENOTFOUND ? EXIT_USAGE : cli_exit_for(rc);
   }
-  r->ifc = capkit_live_iface(r->tx);
-  int code = 0;
-  /* Standard input cannot be read twice: it is checked as it is sent. */
-  if (!(argc - optind == 1 && strcmp(argv[optind], "-") == 0))
-    code = check_files(r, argc - optind, argv + optind);
-  if (code) {
-    capkit_live_free(r->tx);
-    return code;
+  r->set.rewriter = r->rw;
+  sig_rp = r->rp = capkit_replay_new(tx, &r->set);
+  if (!r->rp) {
+    cli_err("replay", "out of memory");
+    capkit_live_free(tx);
+    return EXIT_IO;
   }
-  if (realtime) {
+  int code = 0;
+  const char *const *paths = (const char *const *)argv + optind;
+  /* Standard input cannot be read twice: it is checked as it is sent. */
+  if ((rc = capkit_replay_check(r->rp, argc - optind, paths)) < 0) {
+    cli_err("replay", "%s", capkit_replay_error(r->rp));
+    code = cli_exit_for(rc);
+  }
+  if (!code && realtime) {
     struct sched_param sp;
     memset(&sp, 0, sizeof sp);
     sp.sched_priority = 10;
@@ -216,44 +118,42 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
               "suffer on a busy machine",
               strerror(errno));
   }
-  double rate[] = {r->speed, r->pps, r->mbps, 0};
-  sig_pace = r->pace = capkit_pacer_new(r->mode, rate[r->mode]);
-  if (!r->pace || capkit_pacer_set_limits(r->pace, r->limit, r->duration)) {
-    cli_err("replay", "out of memory");
-    capkit_live_free(r->tx);
-    return EXIT_IO;
+  if (!code) {
+    cli_catch_stop_signals(on_signal, 0);
+    if ((rc = capkit_replay_run(r->rp, argc - optind, paths, loops)) < 0) {
+      cli_err("replay", "%s", capkit_replay_error(r->rp));
+      code = cli_exit_for(rc);
+    }
+    capkit_replay_stats st = CAPKIT_REPLAY_STATS_INIT;
+    capkit_replay_stats_get(r->rp, &st);
+    double secs = (double)st.elapsed_ns / 1e9;
+    if (!quiet) {
+      fprintf(stderr,
+              "sent %" PRIu64 " packet%s (%" PRIu64 " byte%s) in %.3f s: "
+              "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
+              st.sent, cli_s(st.sent), st.bytes, cli_s(st.bytes), secs,
+              secs > 0 ? (double)st.sent / secs : 0.0,
+              secs > 0 ? (double)st.bytes * 8 / secs / 1e6 : 0.0, st.failed);
+      /* tcpreplay's closing statistics, for the eyes used to them */
+      fprintf(stderr,
+              "Statistics for network device: %s\n"
+              "\tSuccessful packets:        %" PRIu64 "\n"
+              "\tFailed packets:            %" PRIu64 "\n"
+              "\tTruncated packets:         %" PRIu64 "\n",
+              iface, st.sent, st.failed, st.truncated);
+    }
+    if (st.failed) {
+      cli_err("replay", "first failure: %s",
+              capkit_replay_first_failure(r->rp));
+      if (!code)
+        code = EXIT_DATA;
+    }
+    if (!quiet)
+      cli_rewrite_summary("replay", r->rw);
   }
-  cli_catch_stop_signals(on_signal, 0);
-  for (uint64_t l = 0;
-       !code && !stop_signal && !r->done && (loops == 0 || l < loops); l++)
-    for (int i = optind; !code && !stop_signal && !r->done && i < argc; i++)
-      code = send_file(r, argv[i]);
-  double secs = (double)capkit_pacer_elapsed(r->pace) / 1e9;
-  if (!quiet) {
-    fprintf(stderr,
-            "sent %" PRIu64 " packet%s (%" PRIu64 " byte%s) in %.3f s: "
-            "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
-            r->sent, cli_s(r->sent), r->bytes, cli_s(r->bytes), secs,
-            secs > 0 ? (double)r->sent / secs : 0.0,
-            secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0.0, r->failed);
-    /* tcpreplay's closing statistics, for the eyes used to them */
-    fprintf(stderr,
-            "Statistics for network device: %s\n"
-            "\tSuccessful packets:        %" PRIu64 "\n"
-            "\tFailed packets:            %" PRIu64 "\n"
-            "\tTruncated packets:         %" PRIu64 "\n",
-            iface, r->sent, r->failed, r->truncated);
-  }
-  if (r->failed) {
-    cli_err("replay", "first failure: %s", r->lasterr);
-    if (!code)
-      code = EXIT_DATA;
-  }
-  if (!quiet)
-    cli_rewrite_summary("replay", r->rw);
-  capkit_live_free(r->tx);
-  sig_pace = NULL;
-  capkit_pacer_free(r->pace);
+  sig_rp = NULL;
+  capkit_replay_free(r->rp);
+  capkit_live_free(tx);
   return code;
 }
 
@@ -274,6 +174,8 @@ int cmd_replay(int argc, char **argv) {
       CLI_REWRITE_LONGOPTS{NULL, 0, NULL, 0}};
   rp r;
   memset(&r, 0, sizeof r);
+  r.set = (capkit_replay_settings)CAPKIT_REPLAY_SETTINGS_INIT;
+  double rate = 0;
   r.speed = 1;
   const char *iface = NULL;
   int modes = 0, quiet = 0, realtime = 0, c;
@@ -289,19 +191,19 @@ int cmd_replay(int argc, char **argv) {
         return cli_usage_error("replay", "bad speed '%s'", optarg);
       break;
     case 'p':
-      if (cli_parse_positive(optarg, 1e12, &r.pps))
+      if (cli_parse_positive(optarg, 1e12, &rate))
         return cli_usage_error("replay", "bad packet rate '%s'", optarg);
-      r.mode = CAPKIT_PACE_PPS;
+      r.set.mode = CAPKIT_PACE_PPS;
       modes++;
       break;
     case 'M':
-      if (cli_parse_positive(optarg, 1e12, &r.mbps))
+      if (cli_parse_positive(optarg, 1e12, &rate))
         return cli_usage_error("replay", "bad bit rate '%s'", optarg);
-      r.mode = CAPKIT_PACE_MBPS;
+      r.set.mode = CAPKIT_PACE_MBPS;
       modes++;
       break;
     case 't':
-      r.mode = CAPKIT_PACE_TOP;
+      r.set.mode = CAPKIT_PACE_TOP;
       modes++;
       break;
     case 'l':
@@ -312,11 +214,12 @@ int cmd_replay(int argc, char **argv) {
       realtime = 1;
       break;
     case 'L':
-      if (cli_parse_u64(optarg, &r.limit) || r.limit == 0)
+      if (cli_parse_u64(optarg, &r.set.limit) || r.set.limit == 0)
         return cli_usage_error("replay", "bad packet limit '%s'", optarg);
       break;
     case 1001:
-      if (cli_parse_duration(optarg, &r.duration) || r.duration <= 0)
+      if (cli_parse_duration(optarg, &r.set.duration_ns) ||
+          r.set.duration_ns <= 0)
         return cli_usage_error("replay", "bad duration '%s'", optarg);
       break;
     case 'q':
@@ -336,6 +239,7 @@ int cmd_replay(int argc, char **argv) {
     }
     }
   }
+  r.set.rate = r.set.mode == CAPKIT_PACE_TIMED ? r.speed : rate;
   int code = replay_files(&r, iface, modes, quiet, realtime, loops, argc, argv);
   capkit_rewriter_free(r.rw);
   return code;

@@ -1,8 +1,12 @@
 /* capture.c - a live capture into rotating files (capture.h): file names
  * from a template, the ring of newest files, statistics at each file's
  * end, the per-round dispatch, flush and clock checks. */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,8 @@ struct capkit_capture {
   uint64_t packets, bytes;
   capkit_capture_msg_fn msg_fn;
   void *msg_user;
+  atomic_int stop;      /* capkit_capture_stop() was called */
+  atomic_int wake_rd, wake_wr; /* a pipe that ends the wait; -1 none */
   char err[1024];
 };
 
@@ -41,12 +47,24 @@ static int64_t clock_ns(clockid_t id) {
 }
 
 capkit_capture *capkit_capture_new(void) {
-  return calloc(1, sizeof(capkit_capture));
+  capkit_capture *c = calloc(1, sizeof(capkit_capture));
+  if (c) {
+    atomic_init(&c->stop, 0);
+    atomic_init(&c->wake_rd, -1);
+    atomic_init(&c->wake_wr, -1);
+  }
+  return c;
 }
 
 void capkit_capture_free(capkit_capture *c) {
   if (!c)
     return;
+  int rd = atomic_exchange(&c->wake_rd, -1);
+  int wr = atomic_exchange(&c->wake_wr, -1);
+  if (rd >= 0)
+    close(rd);
+  if (wr >= 0)
+    close(wr);
   capkit_rotator_free(c->rot);
   for (size_t i = 0; i < c->n_done; i++)
     free(c->done[i]);
@@ -267,6 +285,18 @@ int capkit_capture_start(capkit_capture *c, capkit_live *l,
   }
   capkit_rotator_set_name_fn(o, file_name, c);
   capkit_rotator_set_callbacks(o, setup, write_stats, ring_add, c);
+  /* The pipe that capkit_capture_stop() writes to ends a wait at once;
+   * without it (no descriptors left) a stop is seen within the wait's
+   * 100 ms. */
+  int fds[2];
+  if (pipe(fds) == 0) {
+    for (int i = 0; i < 2; i++) {
+      fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+      fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    atomic_store(&c->wake_rd, fds[0]);
+    atomic_store(&c->wake_wr, fds[1]);
+  }
   int64_t now = clock_ns(CLOCK_REALTIME);
   capkit_rotator_set_origin(o, now / 1000000000,
                             (uint32_t)(now % 1000000000));
@@ -340,6 +370,102 @@ int capkit_capture_finish(capkit_capture *c, int drain) {
   if (cc < 0 && !code)
     code = rot_fail(c, cc);
   return code;
+}
+
+void capkit_capture_stop(capkit_capture *c) {
+  if (!c)
+    return;
+  atomic_store(&c->stop, 1);
+  int wr = atomic_load(&c->wake_wr);
+  if (wr >= 0) {
+    int saved = errno; /* a signal handler must leave errno alone */
+    ssize_t n = write(wr, "", 1);
+    (void)n; /* a full pipe is already readable */
+    errno = saved;
+  }
+  if (c->live)
+    capkit_live_break(c->live);
+}
+
+/* Wait up to ms for packets: 1 ready, 0 not (time out, or a stop was
+ * asked for), -1 error (errno). The stop flag is checked before the wait
+ * and the pipe is watched during it, so a stop that comes in between
+ * still ends the wait at once. */
+static int wait_packets(capkit_capture *c, int ms) {
+  int fd = capkit_live_fd(c->live);
+  if (fd < 0)
+    return 1; /* capkit_live_dispatch waits itself */
+  if (atomic_load(&c->stop))
+    return 0;
+  int rd = atomic_load(&c->wake_rd);
+  struct pollfd pfd[2] = {{fd, POLLIN, 0}, {rd, POLLIN, 0}};
+  int r = poll(pfd, rd >= 0 ? 2 : 1, ms);
+  if (r < 0)
+    return errno == EINTR ? 0 : -1;
+  return pfd[0].revents != 0;
+}
+
+int capkit_capture_run(capkit_capture *c, int64_t every_ns,
+                       capkit_capture_progress_fn fn, void *user) {
+  if (!c || c->state != C_RUN)
+    return CAPKIT_EMISUSE;
+  int64_t next = clock_ns(CLOCK_MONOTONIC);
+  for (;;) {
+    int ready = wait_packets(c, 100);
+    if (ready < 0) {
+      snprintf(c->err, sizeof c->err, "%s: %s", c->ifc->name,
+               strerror(errno));
+      return CAPKIT_EIO;
+    }
+    if (atomic_load(&c->stop))
+      return 0;
+    int rc = capkit_capture_step(c, ready);
+    if (rc <= 0)
+      return rc;
+    int64_t mono = fn ? clock_ns(CLOCK_MONOTONIC) : 0;
+    if (fn && mono >= next) {
+      fn(user, c);
+      next = mono + every_ns;
+    }
+  }
+}
+
+/* All digits: *v (0 ok, -1 not a plain number or too large). */
+static int plain_u64(const char *s, uint64_t *v) {
+  if (!isdigit((unsigned char)*s))
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long x = strtoull(s, &end, 10);
+  if (errno || *end)
+    return -1;
+  *v = x;
+  return 0;
+}
+
+int capkit_capture_parse_file_size(const char *s, uint64_t *bytes) {
+  if (!s || !bytes)
+    return CAPKIT_EINVAL;
+  size_t n = strlen(s);
+  uint64_t v;
+  if (n > 1 && s[n - 1] == 'B' && s[n - 2] >= '0' && s[n - 2] <= '9') {
+    char tmp[32];
+    if (n >= sizeof tmp)
+      return CAPKIT_EINVAL;
+    memcpy(tmp, s, n - 1);
+    tmp[n - 1] = 0;
+    if (plain_u64(tmp, &v))
+      return CAPKIT_EINVAL;
+    *bytes = v;
+    return 0;
+  }
+  if (plain_u64(s, &v) == 0) {
+    if (v > UINT64_MAX / 1000000)
+      return CAPKIT_EINVAL;
+    *bytes = v * 1000000;
+    return 0;
+  }
+  return capkit_parse_count(s, bytes) ? CAPKIT_EINVAL : 0;
 }
 
 uint64_t capkit_capture_packets(const capkit_capture *c) {

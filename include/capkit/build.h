@@ -133,6 +133,30 @@ CAPKIT_API size_t capkit_genset_error_line(const capkit_genset *gs);
 CAPKIT_API size_t capkit_genset_error_column(const capkit_genset *gs);
 CAPKIT_API const char *capkit_genset_error_spec(const capkit_genset *gs);
 
+/* capkit_genset_read() of the file PATH ("-": standard input). Returns
+ * its codes, or CAPKIT_EOPEN when the file cannot be opened (the system's
+ * reason in capkit_genset_error, line 0). */
+CAPKIT_API int capkit_genset_read_path(capkit_genset *gs, const char *path,
+                                       const capkit_gen_stream *d);
+
+/* The link type of the output, after the last add. Returns 0 with
+ * *linktype the one the streams share; 1 when they differ and MULTI is
+ * set (a pcapng file): each stream then has an interface of its own
+ * (capkit_genset_use_ifaces with SNAPLEN and PRECISION, 6 or 9); or
+ * CAPKIT_ELINKTYPE when they differ without MULTI (message: "stream N
+ * implies link type A but stream 1 B: ..."), CAPKIT_EMISUSE. */
+CAPKIT_API int capkit_genset_plan(capkit_genset *gs, int multi,
+                                  uint32_t snaplen, unsigned precision,
+                                  uint32_t *linktype);
+
+/* Write every packet of the set, in time order, to W (opened). Returns 0,
+ * or the first error with its message in capkit_genset_error(): a code of
+ * capkit_writer_write (the writer's message), CAPKIT_ERANGE ("NAME:
+ * record N: what": a time past the end of time; NAME names the output).
+ * No allocation and no system call per packet beyond the writer's. */
+CAPKIT_API int capkit_genset_write(capkit_genset *gs, capkit_writer *w,
+                                   const char *name);
+
 /* Streams in the set; the link type stream I implies (0 out of range). */
 CAPKIT_API size_t capkit_genset_count(const capkit_genset *gs);
 CAPKIT_API uint32_t capkit_genset_linktype(const capkit_genset *gs, size_t i);
@@ -256,6 +280,86 @@ CAPKIT_API int capkit_hexparse_probe(const char *text, size_t len,
  * wrap (ending in payload or tcp-session; err->column 1). */
 CAPKIT_API int capkit_gen_new_wrap(const char *spec, uint64_t seed,
                                    capkit_gen **out, capkit_spec_error *err);
+
+/* ---- a hex dump read as a capture (text2pcap; capkit import) ---- */
+
+/* What the text is: decided by its first bytes (DETECT: a dump of a whole
+ * capture file when they are a pcap or pcapng magic number, else of
+ * packets), or given. */
+enum { CAPKIT_IMPORT_DETECT = 0, CAPKIT_IMPORT_WHOLE = 1,
+       CAPKIT_IMPORT_PACKETS = 2 };
+
+/* Read by capkit_import_new(); start from CAPKIT_IMPORT_SETTINGS_INIT. */
+typedef struct capkit_import_settings {
+  uint32_t size;        /* sizeof(capkit_import_settings) of the caller */
+  int mode;             /* CAPKIT_IMPORT_*; with wrap, DETECT is PACKETS */
+  const char *time_fmt; /* as capkit_hexparse_new's; NULL none (copied) */
+  unsigned flags;       /* CAPKIT_HEX_OFFSET_OCT or _DEC, _DIRECTION */
+  capkit_gen *wrap;     /* headers put before each packet (from
+                           capkit_gen_new_wrap), or NULL; not owned: it
+                           must live until capkit_import_free() */
+  uint32_t snaplen;     /* longer packets are cut (with a warning);
+                           0: 262144 */
+} capkit_import_settings;
+
+#define CAPKIT_IMPORT_SETTINGS_INIT                                            \
+  { .size = (uint32_t)sizeof(capkit_import_settings) }
+
+/* A hex dump read like a capture file: open it, then take records. A dump
+ * of packets is read in chunks (constant memory whatever its size); a dump
+ * of a whole file is read at once and its bytes are read back through a
+ * capkit_reader (which checks them). One thread at a time per handle. */
+typedef struct capkit_import capkit_import;
+
+/* A new handle; NULL when SET is wrong (size too small, a mode out of
+ * range, wrap with CAPKIT_IMPORT_WHOLE) or out of memory. */
+CAPKIT_API capkit_import *capkit_import_new(const capkit_import_settings *set);
+/* Frees; records taken become invalid. NULL is accepted. Does not close
+ * the FILE nor free the wrap generator. */
+CAPKIT_API void capkit_import_free(capkit_import *im);
+
+/* Called with "NAME: line N: warning: packet of L bytes cut to the
+ * snaplen of S" and, for a text without any packet, "NAME: warning: no hex
+ * dump found"; the import goes on. Before open. 0 or CAPKIT_EMISUSE. */
+typedef void (*capkit_import_warn_fn)(void *user, const char *msg);
+CAPKIT_API int capkit_import_set_warning_fn(capkit_import *im,
+                                            capkit_import_warn_fn fn,
+                                            void *user);
+
+/* Start reading F (not owned, not closed; read to its end as records are
+ * taken), NAME naming it in messages. Reads the head of the text to tell
+ * a whole file (then reads all of it, parses it and opens its reader).
+ * Returns 0, or a negative code with the message in
+ * capkit_import_error(): CAPKIT_EIO ("NAME: reason"), CAPKIT_EBADREC (not
+ * a valid dump: "NAME: line N: what"), CAPKIT_EFORMAT (a whole file
+ * without hex bytes), the reader's codes for a whole file that is not a
+ * valid capture (its message), CAPKIT_ENOMEM, CAPKIT_EMISUSE (opened
+ * before). */
+CAPKIT_API int capkit_import_open_file(capkit_import *im, FILE *f,
+                                       const char *name);
+
+/* A whole file: its reader, for capkit_writer_copy_settings() (a copy
+ * byte for byte); valid until free. NULL for a dump of packets. */
+CAPKIT_API const capkit_reader *
+capkit_import_whole_reader(const capkit_import *im);
+
+/* The next record into REC (declared with CAPKIT_RECORD_INIT): 1, 0 at
+ * the end, or a negative code with the message (then 0 for every later
+ * call). Packets: time, lengths and flags as capkit_hexparse_record(),
+ * wrapped (CAPKIT_ETOOBIG: "NAME: line N: the packet with its headers is
+ * too large"), cut to the snaplen; the text's errors as open's. A whole
+ * file: its records as its reader gives them (the reader's codes and
+ * message). The data is valid until the next call or free. */
+CAPKIT_API int capkit_import_next(capkit_import *im, capkit_record *rec);
+
+/* What a dump of packets implies for the output: the link type (the wrap
+ * spec's, else EN10MB), and once the first packet was taken, the
+ * timestamp precision its time needs (9 for more than 6 fraction digits,
+ * else 0: no need). */
+CAPKIT_API uint32_t capkit_import_linktype(const capkit_import *im);
+CAPKIT_API unsigned capkit_import_precision(const capkit_import *im);
+/* The message of the last error, "" when none. */
+CAPKIT_API const char *capkit_import_error(const capkit_import *im);
 
 #ifdef __cplusplus
 }

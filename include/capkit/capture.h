@@ -10,16 +10,19 @@
  *   set.path = "cap.pcapng"; set.file_size = 100000000; set.ring = 5;
  *   c = capkit_capture_new();
  *   rc = capkit_capture_start(c, l, &set);
- *   while (rc == 0 && (rc = capkit_capture_step(c, 1)) > 0) rc = 0;
+ *   if (rc == 0) rc = capkit_capture_run(c, 0, NULL, NULL);
  *   rc = capkit_capture_finish(c, rc == 0);
  *   capkit_capture_free(c);
  *
- * The caller keeps the loop: it may wait on capkit_live_fd() for packets
- * (with its own signal handling), show counters between steps, and stop
- * at any point with capkit_capture_finish().
+ * capkit_capture_run() is the whole loop, ended by the count, the
+ * duration or capkit_capture_stop() (from a signal handler). A caller may
+ * keep the loop instead: wait on capkit_live_fd() for packets, call
+ * capkit_capture_step(), and stop at any point with
+ * capkit_capture_finish().
  *
- * Threads: one thread at a time per handle; the handle starts none. The
- * live handle is used by the capture handle between start and finish. */
+ * Threads: one thread at a time per handle, except capkit_capture_stop();
+ * the handle starts none. The live handle is used by the capture handle
+ * between start and finish. */
 #ifndef CAPKIT_CAPTURE_H
 #define CAPKIT_CAPTURE_H
 
@@ -92,6 +95,37 @@ CAPKIT_API int capkit_capture_step(capkit_capture *c, int ready);
  * a second at most); then close the file. Returns 0 or the first negative
  * code (message in capkit_capture_error()). */
 CAPKIT_API int capkit_capture_finish(capkit_capture *c, int drain);
+
+/* Ask for the end of the capture: capkit_capture_run() returns 0 within
+ * its current wait, and a capkit_live_dispatch() in progress returns.
+ * Async-signal-safe: meant to be called from the caller's SIGINT/SIGTERM
+ * handler (the library installs none) at any time after new (before
+ * start: run then returns at once), or from another thread once start
+ * has returned. Then call capkit_capture_finish() as usual. */
+CAPKIT_API void capkit_capture_stop(capkit_capture *c);
+
+/* Called by capkit_capture_run() after a round that goes on, at most once
+ * per its EVERY_NS (the first time after the first round). */
+typedef void (*capkit_capture_progress_fn)(void *user,
+                                           const capkit_capture *c);
+
+/* The capture loop: wait for packets on capkit_live_fd() (100 ms at a
+ * time, woken at once by capkit_capture_stop()) and run
+ * capkit_capture_step() until the count or duration is reached or a stop
+ * is asked for; FN (if not NULL) shows progress, with USER. Returns 0
+ * then (call capkit_capture_finish(c, 1) to keep what the kernel still
+ * holds), or a negative code with the message in capkit_capture_error():
+ * CAPKIT_EIO (the wait failed: "IFACE: reason"), the codes of step,
+ * CAPKIT_EMISUSE (not started, or finished). Not thread-safe beyond
+ * capkit_capture_stop(). */
+CAPKIT_API int capkit_capture_run(capkit_capture *c, int64_t every_ns,
+                                  capkit_capture_progress_fn fn, void *user);
+
+/* tcpdump's -C value: a plain number is millions of bytes ("2" is
+ * 2000000), digits ending in "B" are bytes ("4096B"), else a count with a
+ * unit as capkit_parse_count ("500k", "64MiB"). Returns 0 and *bytes, or
+ * CAPKIT_EINVAL (bad text, or past 2^64 - 1 bytes). */
+CAPKIT_API int capkit_capture_parse_file_size(const char *s, uint64_t *bytes);
 
 /* Packets and captured bytes written, files started, and the final name
  * of the file being written (NULL before start; valid until the next

@@ -160,6 +160,97 @@ CAPKIT_API void capkit_pacer_interrupt(capkit_pacer *p);
 /* Nanoseconds since the first packet's clock started (0 before). */
 CAPKIT_API int64_t capkit_pacer_elapsed(const capkit_pacer *p);
 
+/* ---- replaying capture files (tcpreplay) ---- */
+
+/* Read by capkit_replay_new(); start from CAPKIT_REPLAY_SETTINGS_INIT. */
+typedef struct capkit_replay_settings {
+  uint32_t size;       /* sizeof(capkit_replay_settings) of the caller */
+  int mode;            /* capkit_pace_mode; default CAPKIT_PACE_TIMED */
+  double rate;         /* the pacer's RATE: speed factor (timed), packets
+                          a second, megabits a second; default 1 */
+  uint64_t limit;      /* send at most this many packets, all files and
+                          loops together; 0: no limit */
+  int64_t duration_ns; /* stop after this long from the first packet;
+                          0: none */
+  /* applied to each frame before it is sent (rewrite.h), or NULL; not
+   * owned: it must live until capkit_replay_free() */
+  struct capkit_rewriter *rewriter;
+} capkit_replay_settings;
+
+#define CAPKIT_REPLAY_SETTINGS_INIT                                            \
+  { .size = (uint32_t)sizeof(capkit_replay_settings),                          \
+    .mode = CAPKIT_PACE_TIMED, .rate = 1 }
+
+/* What a replay did so far; filled by capkit_replay_stats_get(). Frames
+ * the interface refused count as failed (tcpreplay's "Failed packets");
+ * truncated ones were sent with fewer bytes than the packet had on the
+ * wire (captured shorter). */
+typedef struct capkit_replay_stats {
+  uint32_t size;       /* sizeof(capkit_replay_stats) of the caller */
+  uint64_t sent, bytes; /* frames sent and their bytes */
+  uint64_t failed, truncated;
+  int64_t elapsed_ns;  /* from the first packet's clock (0 before) */
+} capkit_replay_stats;
+
+#define CAPKIT_REPLAY_STATS_INIT                                               \
+  { .size = (uint32_t)sizeof(capkit_replay_stats) }
+
+/* Capture files sent out of an interface, paced (capkit_pacer), each
+ * frame optionally rewritten. Files and loops follow each other without
+ * a gap in the timing. One thread at a time per handle, except
+ * capkit_replay_stop(); the handle starts no thread. */
+typedef struct capkit_replay capkit_replay;
+
+/* A replay through TX (opened with capkit_live_open_inject or open; not
+ * owned, used until free) with SET. NULL when TX is not open, SET is
+ * wrong (size too small, a mode out of range, a rate not above 0 or not
+ * finite outside CAPKIT_PACE_TOP, a negative duration) or out of
+ * memory. */
+CAPKIT_API capkit_replay *capkit_replay_new(capkit_live *tx,
+                                            const capkit_replay_settings *set);
+/* Frees; NULL is accepted. Does not free TX or the rewriter. */
+CAPKIT_API void capkit_replay_free(capkit_replay *rp);
+
+/* Before sending anything: every file of PATHS (N of them) opens and
+ * carries frames of the interface's link type (pcap: the file's; pcapng:
+ * the interfaces described before its first packet; later ones are
+ * checked as they come). "-" (standard input, which cannot be read twice)
+ * is skipped. Returns 0, or the first error with its message in
+ * capkit_replay_error(): CAPKIT_ELINKTYPE ("FILE: link type A (N) cannot
+ * be sent on IFACE, which carries B (M) frames"), the reader's codes and
+ * message, CAPKIT_ENOMEM. */
+CAPKIT_API int capkit_replay_check(capkit_replay *rp, int n,
+                                   const char *const *paths);
+
+/* Send the files of PATHS (N of them) in order, LOOPS times (0: until the
+ * limit, the duration or a stop). Each packet waits for its deadline, is
+ * rewritten and sent; a frame the interface refuses is counted as failed
+ * (the first one's "FILE, record N: reason" in
+ * capkit_replay_first_failure()) and sending goes on. Returns 0 (all
+ * sent, or the limit, the duration or a stop reached), or the first error
+ * (sending stops; message in capkit_replay_error()): a file that cannot
+ * be opened or read (the reader's code and message), CAPKIT_ELINKTYPE (a
+ * pcapng interface of another link type), the rewriter's codes ("FILE,
+ * record N: what"). The statistics add up over calls. */
+CAPKIT_API int capkit_replay_run(capkit_replay *rp, int n,
+                                 const char *const *paths, uint64_t loops);
+
+/* End the replay: the wait in progress returns at once and
+ * capkit_replay_run() returns 0 without sending another packet.
+ * Async-signal-safe (for the caller's SIGINT handler: the library installs
+ * none) and callable from another thread. Final: later runs send
+ * nothing. */
+CAPKIT_API void capkit_replay_stop(capkit_replay *rp);
+
+/* The statistics so far into ST (its size set: CAPKIT_REPLAY_STATS_INIT).
+ * Returns 0 or CAPKIT_EMISUSE (NULL, size too small). */
+CAPKIT_API int capkit_replay_stats_get(const capkit_replay *rp,
+                                       capkit_replay_stats *st);
+/* The message of the last error and of the first frame that could not be
+ * sent; "" when none; valid until the next call on the handle. */
+CAPKIT_API const char *capkit_replay_error(const capkit_replay *rp);
+CAPKIT_API const char *capkit_replay_first_failure(const capkit_replay *rp);
+
 #ifdef __cplusplus
 }
 #endif

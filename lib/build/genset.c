@@ -30,7 +30,7 @@ struct capkit_genset {
   size_t n;
   int ifaces;
   /* the last error */
-  char msg[256];
+  char msg[2048];
   size_t line, column;
   char *spec; /* the spec of the failing line or argument */
 };
@@ -344,6 +344,69 @@ int capkit_genset_read(capkit_genset *gs, FILE *f,
   if (!rc && gs->n == before)
     rc = fail(gs, CAPKIT_ESPEC, 0, NULL, "no stream in the file");
   return rc;
+}
+
+int capkit_genset_read_path(capkit_genset *gs, const char *path,
+                            const capkit_gen_stream *d) {
+  if (!gs || !path || !d)
+    return CAPKIT_EMISUSE;
+  int is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "r");
+  if (!f) {
+    int err = errno;
+    clear_error(gs);
+    return fail(gs, CAPKIT_EOPEN, 0, NULL, "%s", strerror(err));
+  }
+  int rc = capkit_genset_read(gs, f, d);
+  if (!is_stdin)
+    fclose(f);
+  return rc;
+}
+
+int capkit_genset_plan(capkit_genset *gs, int multi, uint32_t snaplen,
+                       unsigned precision, uint32_t *linktype) {
+  if (!gs || !linktype || (precision != 6 && precision != 9))
+    return CAPKIT_EMISUSE;
+  clear_error(gs);
+  uint32_t link = gs->n ? capkit_genset_linktype(gs, 0) : 0;
+  for (size_t i = 1; i < gs->n; i++) {
+    uint32_t lt = capkit_genset_linktype(gs, i);
+    if (lt == link)
+      continue;
+    if (!multi)
+      return fail(gs, CAPKIT_ELINKTYPE, 0, NULL,
+                  "stream %zu implies link type %s but stream 1 %s: a pcap "
+                  "file has one link type (-F pcapng takes several)",
+                  i + 1, capkit_linktype_name(lt),
+                  capkit_linktype_name(link));
+    /* an interface per stream, of its link type */
+    int rc = capkit_genset_use_ifaces(gs, snaplen, precision);
+    return rc < 0 ? rc : 1;
+  }
+  *linktype = link;
+  return 0;
+}
+
+int capkit_genset_write(capkit_genset *gs, capkit_writer *w,
+                        const char *name) {
+  if (!gs || !w)
+    return CAPKIT_EMISUSE;
+  clear_error(gs);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  uint64_t nrec = 0;
+  int rc;
+  while ((rc = capkit_genset_next(gs, &rec)) > 0) {
+    if ((rc = capkit_writer_write(w, &rec)) < 0)
+      return fail(gs, rc, 0, NULL, "%s", capkit_writer_error(w));
+    nrec++;
+  }
+  if (rc < 0) {
+    char what[sizeof gs->msg];
+    snprintf(what, sizeof what, "%s", gs->msg);
+    return fail(gs, rc, 0, NULL, "%s: record %llu: %s", name ? name : "",
+                (unsigned long long)(nrec + 1), what);
+  }
+  return 0;
 }
 
 size_t capkit_genset_count(const capkit_genset *gs) { return gs ? gs->n : 0; }

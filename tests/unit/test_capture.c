@@ -2,10 +2,13 @@
  * API, on the loopback interface (skipped without the privileges): a file
  * size limit with a ring of 3 files (every file within the limit, the
  * newest three kept under their slot names, the packets of the remaining
- * files as read back), a duration with no traffic, and bad settings. */
+ * files as read back), a duration with no traffic, and bad settings;
+ * the whole loop (capkit_capture_run) ended by a count, by a stop from a
+ * signal handler and by a stop before it starts; tcpdump's -C sizes. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +166,149 @@ static void duration_and_settings(void) {
   capkit_capture_free(NULL);
 }
 
+static int progress_calls;
+static void on_progress(void *user, const capkit_capture *c) {
+  (void)c;
+  progress_calls += user == (void *)&progress_calls;
+}
+
+static capkit_capture *alarm_cc;
+static void on_alarm(int sig) {
+  (void)sig;
+  capkit_capture_stop(alarm_cc);
+}
+
+static double since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) +
+         (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The loop to a count: every packet sent is in the file. Then a stop
+ * from a signal handler ends a 20 s capture within a short time of the
+ * signal, the progress callback having run with its user pointer after
+ * the rounds (100 ms each without packets) until then; a stop asked for
+ * before the loop ends it at once. */
+static void run_loop(void) {
+  capkit_live *l = open_lo(45879);
+  if (!l)
+    return;
+  char path[600];
+  snprintf(path, sizeof path, "%s/run.pcap", tap_tmpdir());
+  capkit_capture_settings set = CAPKIT_CAPTURE_SETTINGS_INIT;
+  set.path = path;
+  set.count = 25;
+  set.duration_ns = 10000000000; /* a safety net only */
+  capkit_capture *c = capkit_capture_new();
+  CHECK_EQ(capkit_capture_run(c, 0, NULL, NULL), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_capture_start(c, l, &set), 0);
+  send_udp(45879, 25);
+  CHECK_EQ(capkit_capture_run(c, 0, NULL, NULL), 0);
+  CHECK_EQ(capkit_capture_finish(c, 1), 0);
+  CHECK_EQ(capkit_capture_packets(c), 25u);
+  CHECK_EQ(capkit_capture_bytes(c), 25u * (14 + 20 + 8 + 100));
+  CHECK_EQ(packets_in(path), 25);
+  CHECK_EQ(capkit_capture_run(c, 0, NULL, NULL), CAPKIT_EMISUSE);
+  capkit_capture_free(c);
+
+  snprintf(path, sizeof path, "%s/stop.pcap", tap_tmpdir());
+  set.count = 0;
+  set.duration_ns = 20000000000;
+  c = alarm_cc = capkit_capture_new();
+  CHECK_EQ(capkit_capture_start(c, l, &set), 0);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGALRM, &sa, NULL);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  alarm(1);
+  progress_calls = 0;
+  CHECK_EQ(capkit_capture_run(c, 0, on_progress, &progress_calls), 0);
+  double secs = since(&t0);
+  CHECK(secs >= 0.9 && secs < 5);
+  CHECK(progress_calls >= 3 && progress_calls <= 50);
+  CHECK_EQ(capkit_capture_finish(c, 1), 0);
+  CHECK_EQ(packets_in(path), 0);
+  capkit_capture_free(c);
+  alarm_cc = NULL;
+  signal(SIGALRM, SIG_DFL);
+
+  snprintf(path, sizeof path, "%s/stop2.pcap", tap_tmpdir());
+  c = capkit_capture_new();
+  capkit_capture_stop(c); /* before start */
+  CHECK_EQ(capkit_capture_start(c, l, &set), 0);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  CHECK_EQ(capkit_capture_run(c, 0, NULL, NULL), 0);
+  CHECK(since(&t0) < 0.5);
+  CHECK_EQ(capkit_capture_finish(c, 0), 0);
+  CHECK_EQ(packets_in(path), 0);
+  capkit_capture_free(c);
+  capkit_live_free(l);
+  capkit_capture_stop(NULL);
+}
+
+/* -C values as tcpdump(1) defines them: a plain number counts millions of
+ * bytes; the units are capkit_parse_count's (k = 1000, KiB = 1024). */
+static void file_sizes(void) {
+  static const struct {
+    const char *s;
+    int rc;
+    uint64_t v;
+  } t[] = {
+      {"1", 0, 1000000},
+      {"0", 0, 0},
+      {"250", 0, 250000000},
+      {"4096B", 0, 4096},
+      {"1B", 0, 1},
+      {"500k", 0, 500000},
+      {"64MiB", 0, 64u << 20},
+      {"18446744073709", 0, 18446744073709000000u},
+      {"18446744073710", CAPKIT_EINVAL, 0}, /* past 2^64 - 1 bytes */
+      {"18446744073709551615B", 0, UINT64_MAX},
+      {"18446744073709551616B", CAPKIT_EINVAL, 0},
+      {"B", CAPKIT_EINVAL, 0},
+      {"", CAPKIT_EINVAL, 0},
+      {"-1", CAPKIT_EINVAL, 0},
+      {"x1", CAPKIT_EINVAL, 0},
+      {"12 ", CAPKIT_EINVAL, 0},
+      {"00000000000000000000000000000001B", CAPKIT_EINVAL, 0}, /* long */
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    uint64_t v = 12345;
+    int rc = capkit_capture_parse_file_size(t[i].s, &v);
+    int ok = rc == t[i].rc && (rc || v == t[i].v);
+    tap_check(ok, t[i].s, __FILE__, __LINE__);
+    if (!ok)
+      printf("# '%s': rc %d value %llu\n", t[i].s, rc,
+             (unsigned long long)v);
+  }
+  /* property: every N (no unit) is N * 10^6 bytes, every NB is N bytes */
+  uint64_t x = 88172645463325252u;
+  for (int i = 0; i < 2000; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    uint64_t n = x >> (x % 64);
+    char s[40];
+    uint64_t v = 0;
+    snprintf(s, sizeof s, "%llu", (unsigned long long)n);
+    int rc = capkit_capture_parse_file_size(s, &v);
+    int ok = n > UINT64_MAX / 1000000 ? rc == CAPKIT_EINVAL
+                                      : rc == 0 && v == n * 1000000;
+    snprintf(s, sizeof s, "%lluB", (unsigned long long)n);
+    ok &= capkit_capture_parse_file_size(s, &v) == 0 && v == n;
+    if (!ok) {
+      CHECK(ok);
+      break;
+    }
+  }
+  CHECK_EQ(capkit_capture_parse_file_size(NULL, &x), CAPKIT_EINVAL);
+}
+
 int main(void) {
+  file_sizes();
+  run_loop();
   ring();
   duration_and_settings();
   return tap_done();

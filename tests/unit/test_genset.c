@@ -3,7 +3,11 @@
  * to the stream added first (seeded property test over random starts,
  * intervals, counts and stream numbers against times computed here in
  * 128-bit nanoseconds); the spec-file reader's syntax, bounds and errors
- * with their lines; the value parsers; the end of time; misuse. */
+ * with their lines; the value parsers; the end of time; misuse; a spec
+ * file by name, the output's link type (one, or an interface per stream
+ * with the link types build.h gives each first layer) and the whole set
+ * written and read back. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,7 +242,79 @@ static void limits_and_misuse(void) {
   capkit_genset_free(NULL);
 }
 
+static void path_plan_write(void) {
+  char path[600], out[600];
+  snprintf(path, sizeof path, "%s/none.spec", tap_tmpdir());
+  capkit_gen_stream d = CAPKIT_GEN_STREAM_INIT;
+  capkit_genset *gs = capkit_genset_new(1);
+  CHECK_EQ(capkit_genset_read_path(gs, path, &d), CAPKIT_EOPEN);
+  CHECK(strcmp(capkit_genset_error(gs), strerror(ENOENT)) == 0);
+  CHECK_EQ(capkit_genset_error_line(gs), 0u);
+  snprintf(path, sizeof path, "%s/two.spec", tap_tmpdir());
+  FILE *f = fopen(path, "w");
+  fputs("count=3 eth()/ipv4()/udp()\n# two link types\n"
+        "count=2 interval=1ns ipv6()/udp()\n", f);
+  fclose(f);
+  CHECK_EQ(capkit_genset_read_path(gs, path, &d), 0);
+  CHECK_EQ(capkit_genset_count(gs), 2u);
+
+  uint32_t lt = 7;
+  CHECK_EQ(capkit_genset_plan(gs, 0, 0, 7, &lt), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_genset_plan(gs, 0, 0, 9, &lt), CAPKIT_ELINKTYPE);
+  CHECK(strstr(capkit_genset_error(gs),
+               "stream 2 implies link type RAW but stream 1 EN10MB") ==
+        capkit_genset_error(gs));
+  CHECK_EQ(lt, 7u);
+  CHECK_EQ(capkit_genset_plan(gs, 1, 1000, 9, &lt), 1);
+
+  /* written to pcapng and read back: 5 packets, the first stream's on an
+   * Ethernet interface, the second's on a raw IP one (LINKTYPE_RAW 101) */
+  snprintf(out, sizeof out, "%s/two.pcapng", tap_tmpdir());
+  capkit_writer *w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_set_format(w, "pcapng"), 0);
+  CHECK_EQ(capkit_writer_set_precision(w, 9), 0);
+  CHECK_EQ(capkit_writer_open_path(w, out), 0);
+  CHECK_EQ(capkit_genset_write(gs, w, "two.pcapng"), 0);
+  CHECK_EQ(capkit_writer_close(w), 0);
+  capkit_writer_free(w);
+  capkit_genset_free(gs);
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_path(r, out), 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int n = 0, eth = 0, raw = 0, snap = 1;
+  while (capkit_reader_next(r, &rec) > 0) {
+    n++;
+    eth += rec.iface->linktype == 1;
+    raw += rec.iface->linktype == 101;
+    snap &= rec.iface->snaplen == 1000;
+  }
+  CHECK_EQ(n, 5);
+  CHECK_EQ(eth, 3);
+  CHECK_EQ(raw, 2);
+  CHECK(snap);
+  capkit_reader_free(r);
+
+  /* one link type; a writer's error is the set's message */
+  gs = capkit_genset_new(1);
+  d.start = (capkit_time){INT64_MAX / 2, 0};
+  CHECK_EQ(capkit_genset_add(gs, "eth()/ipv4()", &d), 0);
+  lt = 0;
+  CHECK_EQ(capkit_genset_plan(gs, 1, 0, 6, &lt), 0);
+  CHECK_EQ(lt, 1u);
+  snprintf(out, sizeof out, "%s/late.pcap", tap_tmpdir());
+  w = capkit_writer_new();
+  CHECK_EQ(capkit_writer_open_path(w, out), 0);
+  int rc = capkit_genset_write(gs, w, "late.pcap");
+  CHECK(rc < 0);
+  CHECK(strcmp(capkit_genset_error(gs), capkit_writer_error(w)) == 0);
+  capkit_writer_free(w);
+  CHECK_EQ(capkit_genset_write(NULL, NULL, "x"), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_genset_read_path(gs, NULL, &d), CAPKIT_EMISUSE);
+  capkit_genset_free(gs);
+}
+
 int main(void) {
+  path_plan_write();
   interleave(300);
   jitter();
   spec_file();
