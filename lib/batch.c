@@ -401,6 +401,23 @@ int capkit_rate_interval(double rate, capkit_time *interval) {
   return capkit_time_scale(one_ns, 1e9 / rate, interval) ? CAPKIT_ERANGE : 0;
 }
 
+long capkit_batch_order(capkit_order *o, const capkit_batch *b) {
+  if (!o || !batch_ok(b) || (!b->ts_sec && !b->ts_ns && b->count))
+    return CAPKIT_EINVAL;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  for (size_t i = 0; i < b->count; i++) {
+    if (b->ts_sec) {
+      rec.ts_sec = b->ts_sec[i];
+      rec.ts_nsec = b->ts_nsec ? b->ts_nsec[i] : 0;
+    } else {
+      capkit_record_set_time(&rec, capkit_time_from_ns(b->ts_ns[i]));
+    }
+    rec.number = b->number ? b->number[i] : 0;
+    capkit_order_add(o, &rec);
+  }
+  return (long)b->count;
+}
+
 /* ---- 5-tuples ---- */
 
 long capkit_batch_flows(const capkit_batch *b, uint32_t linktype,
