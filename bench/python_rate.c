@@ -3,7 +3,8 @@
  * capkit_reader_next loop (sum of caplen), of capkit_reader_read_batch
  * (records copied into the batch), of capkit_reader_view_batch (records
  * left in place), and of read_batch plus capkit_batch_flows (5-tuples).
- *   python_rate FILE [mmap] */
+ * The rates are of wall-clock time, and of CPU time in brackets.
+ *   python_rate FILE [read|mmap] */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,13 @@
 
 #include <capkit/capkit.h>
 
-static double now(void) {
+static double clock_of(clockid_t id) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(id, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
+static double now(void) { return clock_of(CLOCK_MONOTONIC); }
+static double cpu(void) { return clock_of(CLOCK_PROCESS_CPUTIME_ID); }
 
 static capkit_reader *open_or_die(const char *path, int map) {
   capkit_reader *r = capkit_reader_new();
@@ -32,19 +35,23 @@ enum { N = 65536 };
 
 int main(int argc, char **argv) {
   if (argc < 2)
-    return fprintf(stderr, "usage: python_rate FILE [mmap]\n"), 2;
+    return fprintf(stderr, "usage: python_rate FILE [read|mmap]\n"), 2;
   int map = argc > 2 && strcmp(argv[2], "mmap") == 0;
   capkit_reader *r = open_or_die(argv[1], map);
   capkit_record rec = CAPKIT_RECORD_INIT;
   uint64_t n = 0, sum = 0;
-  double t = now();
+  const char *how = map ? "mmap" : "read";
+  double t = now(), c = cpu();
   while (capkit_reader_next(r, &rec) > 0) {
     n++;
     sum += rec.caplen;
   }
   t = now() - t;
-  printf("C next loop      %10.0f records/s (%llu records, %llu bytes)\n",
-         (double)n / t, (unsigned long long)n, (unsigned long long)sum);
+  c = cpu() - c;
+  printf("C %s next loop       %10.0f records/s (%10.0f CPU; %llu records, "
+         "%llu bytes)\n",
+         how, (double)n / t, (double)n / c, (unsigned long long)n,
+         (unsigned long long)sum);
   capkit_reader_free(r);
 
   static int64_t ts[N];
@@ -71,6 +78,7 @@ int main(int argc, char **argv) {
     n = sum = 0;
     uint64_t tcp = 0; /* consumed: printed below */
     t = now();
+    c = cpu();
     int k;
     const uint8_t *at;
     while ((k = view ? capkit_reader_view_batch(r, NULL, &b, &at)
@@ -85,12 +93,15 @@ int main(int argc, char **argv) {
       }
     }
     t = now() - t;
-    printf("C %s %10.0f records/s (%llu records, %llu bytes%s)\n",
+    c = cpu() - c;
+    printf("C %s %s %10.0f records/s (%10.0f CPU; %llu records, %llu "
+           "bytes%s)\n",
+           how,
            flows  ? "read_batch+flows"
            : view ? "view_batch      "
                   : "read_batch      ",
-           (double)n / t, (unsigned long long)n, (unsigned long long)sum,
-           flows ? ", 5-tuples" : "");
+           (double)n / t, (double)n / c, (unsigned long long)n,
+           (unsigned long long)sum, flows ? ", 5-tuples" : "");
     if (flows)
       printf("  (%llu TCP)\n", (unsigned long long)tcp);
     capkit_reader_free(r);
