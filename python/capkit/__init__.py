@@ -493,6 +493,7 @@ class Reader:
         self._rec.size = ffi.sizeof("capkit_record")
         self._cb = None       # the C batch (holds a record between calls)
         self._where = ffi.new("const uint8_t **")
+        self._spare = None    # a data buffer a batch left unused
         self._mapped = 0      # mapped bytes made ready (populated) so far
         self._dropped = 0     # mapped bytes given back behind the reading
         self._it = None       # the iteration under way
@@ -677,12 +678,18 @@ class Reader:
             self._ready(n)
         f = self._filter if self._filter is not None else ffi.NULL
         # A batch that is copied gets a new buffer (the records made from
-        # it keep it); one read in place leaves it untouched (no memory is
-        # used), and ends within max_bytes all the same.
+        # it keep it); one read in place leaves it untouched, so that the
+        # next batch may have it again, and ends within max_bytes all the
+        # same.
         cap = max(int(max_bytes), 1)
         where = self._where
+        spare = self._spare
+        self._spare = None
         while True:
-            buf = _alloc("uint8_t[]", cap) if cap else ffi.NULL
+            if spare is not None and len(spare) >= cap:
+                buf, spare = spare, None
+            else:
+                buf = _alloc("uint8_t[]", cap)
             b.data = buf
             b.data_cap = cap
             rc = lib.capkit_reader_view_batch(self._r, f, b, where)
@@ -706,6 +713,7 @@ class Reader:
         elif at == buf:  # copied into buf
             chunk = memoryview(ffi.buffer(buf, used))
         else:
+            self._spare = buf  # not written: free for the next batch
             if m is not None:  # the mapping itself: no copy at all
                 d = int(ffi.cast("uintptr_t", at)) - m[2]
                 chunk = m[1][d:d + used]
