@@ -5,7 +5,8 @@
 # against scapy and dpkt (bench/python_bench.py under Debian's python3),
 # with the C library's own rates beside them (bench/python_rate.c: a
 # capkit_reader_next loop, read_batch, view_batch, read_batch + 5-tuples,
-# read() and mmap), so that the Python overhead per record shows.
+# read(), mmap and from memory), so that the Python overhead per record
+# shows.
 #   SIZE=100M   corpus size (gen_corpus -b)
 #   RUNS=5      runs per figure (the median is shown)
 #   SCAPY_DECODE=20000 SCAPY_CRAFT=5000  scapy's slices (its rates are
@@ -30,8 +31,8 @@ cc -O2 -I"$root/include" -o "$tmp/rate" "$here/python_rate.c" \
   -L"$root/build" -lcapkit -Wl,-rpath,"$root/build"
 cat "$tmp/corpus.pcap" >/dev/null # a warm page cache for every reader
 
-echo "== the C library on its own (read(), then mmap), $RUNS runs"
-for mode in read mmap; do
+echo "== the C library on its own (read(), mmap, from memory), $RUNS runs"
+for mode in read mmap mem; do
   for _ in $(seq "$RUNS"); do "$tmp/rate" "$tmp/corpus.pcap" "$mode"; done
 done
 echo "== the Python package, scapy and dpkt"
