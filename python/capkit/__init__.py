@@ -744,12 +744,12 @@ class Reader:
 
     def read_batch(self, n: int = 65536, max_bytes: int = 16 << 20,
                    exact: bool = False) -> Batch:
-        """The next records (up to n; fewer near the end) as columns: a
-        :class:`Batch`, empty (falsy) at the end. The reading runs in C.
-        Classic pcap records are taken in place (``data`` is then a view
-        of the mapped file with ``mmap=True``, else one copy of the records
-        and their headers); others are copied, up to ``max_bytes`` of data
-        per batch. Damage raises :class:`DamagedCaptureError` on the call
+        """The next records (up to n, and up to ``max_bytes`` of data) as
+        columns: a :class:`Batch`, empty (falsy) at the end. The reading
+        runs in C. Classic pcap records are taken in place (``data`` is
+        then a view of the mapped file with ``mmap=True``, else one copy of
+        the records and the headers between them), and a batch also ends
+        where the reader's read-ahead (1 MiB) does; others are copied. Damage raises :class:`DamagedCaptureError` on the call
         after the batch that holds the last good record, as iteration does.
         ``exact`` adds ``ts_sec`` and ``ts_nsec`` columns (any year). Numpy
         arrays when numpy is importable. Do not interleave with a ``for``
@@ -849,7 +849,7 @@ class Reader:
 # reader on a path keeps this much input in memory (its read-ahead).
 _ITER_BATCH = 16384
 _ITER_BYTES = 16 << 20
-_WINDOW = 4 << 20
+_WINDOW = 1 << 20  # faster than 2 or 4 MiB: the copies stay in cache
 # Mapped files: the stretch made ready ahead of the reading at a time.
 _PAGE = 4096
 _AHEAD = 16 << 20
