@@ -4,10 +4,11 @@
 # (read_batch), decoding to IP 5-tuples, generating and writing packets,
 # against scapy and dpkt (bench/python_bench.py under Debian's python3),
 # with the C library's own rates beside them (bench/python_rate.c: a
-# capkit_reader_next loop, read_batch, read_batch + 5-tuples), so that the
-# Python overhead per record shows.
+# capkit_reader_next loop, read_batch, view_batch, read_batch + 5-tuples,
+# read(), mmap and from memory), so that the Python overhead per record
+# shows.
 #   SIZE=100M   corpus size (gen_corpus -b)
-#   RUNS=3      runs per figure (the median is shown)
+#   RUNS=5      runs per figure (the median is shown)
 #   SCAPY_DECODE=20000 SCAPY_CRAFT=5000  scapy's slices (its rates are
 #               those of the slice); GEN_COUNT=1000000 packets generated
 set -euo pipefail
@@ -15,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 shared=${CAPKIT_BENCH_SHARED:-"$root/../shared/bench"}
 SIZE=${SIZE:-100M}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 PY=/usr/bin/python3
 [ -f "$root/build/libcapkit.so" ] || { echo "build first: make" >&2; exit 1; }
 [ -f "$shared/gen_corpus.c" ] || { echo "no $shared/gen_corpus.c" >&2; exit 1; }
@@ -30,8 +31,10 @@ cc -O2 -I"$root/include" -o "$tmp/rate" "$here/python_rate.c" \
   -L"$root/build" -lcapkit -Wl,-rpath,"$root/build"
 cat "$tmp/corpus.pcap" >/dev/null # a warm page cache for every reader
 
-echo "== the C library on its own"
-"$tmp/rate" "$tmp/corpus.pcap"
+echo "== the C library on its own (read(), mmap, from memory), $RUNS runs"
+for mode in read mmap mem; do
+  for _ in $(seq "$RUNS"); do "$tmp/rate" "$tmp/corpus.pcap" "$mode"; done
+done
 echo "== the Python package, scapy and dpkt"
 PYTHONPATH="$root/python" CAPKIT_LIBRARY="$root/build/libcapkit.so" \
   $PY "$here/python_bench.py" "$tmp/corpus.pcap" "$RUNS"

@@ -4,9 +4,12 @@ and gives the C library's own rates beside these).
 
     python3 bench/python_bench.py CORPUS [RUNS]
 
-Every figure is the median of RUNS runs, in records (or packets) per
-second. scapy's full decode and its craft + wrpcap are slow: they run on a
-slice (SCAPY_DECODE, SCAPY_CRAFT packets) and their rate is that slice's.
+Every figure is the median of RUNS runs (at least 5 are advised on a busy
+machine), in records (or packets) per second of wall-clock time and of the
+process's CPU time, which a busy machine disturbs less; the ratios use the
+CPU figures. scapy's full decode and its craft + wrpcap are slow: they run
+on a slice (SCAPY_DECODE, SCAPY_CRAFT packets) and their rate is that
+slice's.
 """
 import os
 import statistics
@@ -28,23 +31,36 @@ rates = {}
 
 
 def measure(name, fn):
-    """fn() -> records handled; the median rate of RUNS runs."""
-    got = []
+    """fn() -> records handled; the median rates of RUNS runs (wall, CPU).
+    """
+    wall, cpu = [], []
     for _ in range(RUNS):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         n = fn()
-        got.append(n / (time.perf_counter() - t))
-    rates[name] = statistics.median(got)
-    print("%-34s %12.0f /s" % (name, rates[name]), flush=True)
+        wall.append(n / (time.perf_counter() - t))
+        cpu.append(n / max(time.process_time() - c, 1e-9))
+    rates[name] = statistics.median(cpu)
+    print("%-36s %12.0f /s wall %12.0f /s CPU" % (
+        name, statistics.median(wall), rates[name]), flush=True)
 
 
 # ---- record iteration: sum of captured lengths ----
 
-def capkit_iter():
+def capkit_iter(mmap=False):
+    n = s = 0
+    with capkit.open(CORPUS, mmap=mmap) as r:
+        for rec in r:
+            s += rec.caplen
+            n += 1
+    return n
+
+
+def capkit_iter_fields():
+    """A loop that reads more than the length: time and bytes too."""
     n = s = 0
     with capkit.open(CORPUS) as r:
         for rec in r:
-            s += rec.caplen
+            s += rec.caplen + rec.ts_ns + len(rec.data)
             n += 1
     return n
 
@@ -68,13 +84,17 @@ def dpkt_iter():
     return n
 
 
-def capkit_batches():
+def capkit_batches(mmap=False):
     n = s = 0
-    with capkit.open(CORPUS) as r:
+    with capkit.open(CORPUS, mmap=mmap) as r:
         for b in r.batches():
             s += b.caplen.sum() if hasattr(b.caplen, "sum") else sum(b.caplen)
             n += len(b)
     return n
+
+
+def capkit_order():
+    return capkit.order(CORPUS).records
 
 
 # ---- decode to IP 5-tuples ----
@@ -170,9 +190,13 @@ print("corpus %s, %d bytes; median of %d runs" % (
 print("numpy: %s" % ("yes" if capkit._np is not None else
                      "no (typed memoryviews)"))
 measure("iterate: capkit for rec in r", capkit_iter)
+measure("iterate: capkit, mmap=True", lambda: capkit_iter(True))
+measure("iterate: capkit caplen+ts_ns+data", capkit_iter_fields)
 measure("iterate: scapy RawPcapReader", scapy_raw)
 measure("iterate: dpkt.pcap.Reader", dpkt_iter)
 measure("columns: capkit read_batch", capkit_batches)
+measure("columns: capkit read_batch, mmap", lambda: capkit_batches(True))
+measure("order: capkit.order", capkit_order)
 measure("5-tuples: capkit read_batch+flows", capkit_flows)
 measure("5-tuples: scapy PcapReader (%d)" % SCAPY_DECODE, scapy_decode)
 measure("5-tuples: dpkt decode", dpkt_decode)
@@ -182,13 +206,19 @@ measure("gen+write: scapy craft+wrpcap (%d)" % SCAPY_CRAFT, scapy_craft)
 
 r = rates
 print()
-print("ratios (targets of issue 13 in brackets)")
+print("ratios of CPU rates (targets of issue 13 in brackets)")
 for what, a, b, target in (
         ("iteration / scapy raw", "iterate: capkit for rec in r",
          "iterate: scapy RawPcapReader", 3),
         ("iteration / dpkt", "iterate: capkit for rec in r",
          "iterate: dpkt.pcap.Reader", 3),
+        ("iteration mmap / scapy", "iterate: capkit, mmap=True",
+         "iterate: scapy RawPcapReader", 3),
+        ("iteration mmap / dpkt", "iterate: capkit, mmap=True",
+         "iterate: dpkt.pcap.Reader", 3),
         ("read_batch / scapy raw", "columns: capkit read_batch",
+         "iterate: scapy RawPcapReader", 30),
+        ("read_batch mmap / scapy", "columns: capkit read_batch, mmap",
          "iterate: scapy RawPcapReader", 30),
         ("5-tuples / scapy", "5-tuples: capkit read_batch+flows",
          "5-tuples: scapy PcapReader (%d)" % SCAPY_DECODE, 100),

@@ -1,8 +1,12 @@
 /* python_rate.c - the C library's own rates on one capture, beside which
  * bench/python.sh puts the Python package's: records per second of a
- * capkit_reader_next loop (sum of caplen), of capkit_reader_read_batch,
- * and of read_batch plus capkit_batch_flows (IP 5-tuples).
- *   python_rate FILE [mmap] */
+ * capkit_reader_next loop (sum of caplen), of capkit_reader_read_batch
+ * (records copied into the batch), of capkit_reader_view_batch (records
+ * left in place), and of read_batch plus capkit_batch_flows (5-tuples).
+ * The rates are of wall-clock time, and of CPU time in brackets. The
+ * input is read with read(), mapped (mmap), or first loaded into memory
+ * (mem: the walk's own speed, without the cost of getting the bytes).
+ *   python_rate FILE [read|mmap|mem] */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,16 +15,48 @@
 
 #include <capkit/capkit.h>
 
-static double now(void) {
+static double clock_of(clockid_t id) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(id, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
+static double now(void) { return clock_of(CLOCK_MONOTONIC); }
+static double cpu(void) { return clock_of(CLOCK_PROCESS_CPUTIME_ID); }
 
-static capkit_reader *open_or_die(const char *path, int map) {
+enum { READ, MMAP, MEM };
+
+/* The whole file, for MEM (loaded once, before any timing). */
+static uint8_t *whole;
+static size_t whole_len;
+
+static void load(const char *path) {
+  FILE *f = fopen(path, "rb");
+  size_t cap = (size_t)1 << 20;
+  whole = malloc(cap);
+  while (f && whole) {
+    if (whole_len == cap) {
+      uint8_t *n = realloc(whole, cap *= 2);
+      if (!n)
+        break;
+      whole = n;
+    }
+    size_t got = fread(whole + whole_len, 1, cap - whole_len, f);
+    whole_len += got;
+    if (got == 0)
+      break;
+  }
+  if (!f || !whole || ferror(f)) {
+    fprintf(stderr, "%s: cannot load\n", path);
+    exit(1);
+  }
+  fclose(f);
+}
+
+static capkit_reader *open_or_die(const char *path, int mode) {
   capkit_reader *r = capkit_reader_new();
-  if (!r || (map && capkit_reader_set_mmap(r, 1)) ||
-      capkit_reader_open_path(r, path) < 0) {
+  if (!r || (mode == MMAP && capkit_reader_set_mmap(r, 1)) ||
+      (mode == MEM ? capkit_reader_open_memory(r, whole, whole_len, path)
+                   : capkit_reader_open_path(r, path)) < 0) {
     fprintf(stderr, "%s\n", r ? capkit_reader_error(r) : "out of memory");
     exit(1);
   }
@@ -31,19 +67,29 @@ enum { N = 65536 };
 
 int main(int argc, char **argv) {
   if (argc < 2)
-    return fprintf(stderr, "usage: python_rate FILE [mmap]\n"), 2;
-  int map = argc > 2 && strcmp(argv[2], "mmap") == 0;
+    return fprintf(stderr, "usage: python_rate FILE [read|mmap|mem]\n"), 2;
+  const char *how = argc > 2 ? argv[2] : "read";
+  int map = strcmp(how, "mmap") == 0  ? MMAP
+            : strcmp(how, "mem") == 0 ? MEM
+                                      : READ;
+  if (map == READ)
+    how = "read";
+  if (map == MEM)
+    load(argv[1]);
   capkit_reader *r = open_or_die(argv[1], map);
   capkit_record rec = CAPKIT_RECORD_INIT;
   uint64_t n = 0, sum = 0;
-  double t = now();
+  double t = now(), c = cpu();
   while (capkit_reader_next(r, &rec) > 0) {
     n++;
     sum += rec.caplen;
   }
   t = now() - t;
-  printf("C next loop      %10.0f records/s (%llu records, %llu bytes)\n",
-         (double)n / t, (unsigned long long)n, (unsigned long long)sum);
+  c = cpu() - c;
+  printf("C %s next loop       %10.0f records/s (%10.0f CPU; %llu records, "
+         "%llu bytes)\n",
+         how, (double)n / t, (double)n / c, (unsigned long long)n,
+         (unsigned long long)sum);
   capkit_reader_free(r);
 
   static int64_t ts[N];
@@ -53,7 +99,9 @@ int main(int argc, char **argv) {
   static uint16_t sp[N], dp[N];
   size_t dcap = (size_t)16 << 20; /* as the package's read_batch */
   uint8_t *data = malloc(dcap);
-  for (int flows = 0; flows < 2 && data; flows++) {
+  /* 0: read_batch, 1: view_batch, 2: read_batch + flows */
+  for (int pass = 0; pass < 3 && data; pass++) {
+    int flows = pass == 2, view = pass == 1;
     r = open_or_die(argv[1], map);
     capkit_batch b = CAPKIT_BATCH_INIT;
     b.max = N;
@@ -68,8 +116,11 @@ int main(int argc, char **argv) {
     n = sum = 0;
     uint64_t tcp = 0; /* consumed: printed below */
     t = now();
+    c = cpu();
     int k;
-    while ((k = capkit_reader_read_batch(r, NULL, &b)) > 0) {
+    const uint8_t *at;
+    while ((k = view ? capkit_reader_view_batch(r, NULL, &b, &at)
+                     : capkit_reader_read_batch(r, NULL, &b)) > 0) {
       n += (uint64_t)k;
       for (int i = 0; i < k; i++)
         sum += cap[i];
@@ -80,13 +131,20 @@ int main(int argc, char **argv) {
       }
     }
     t = now() - t;
-    printf("C read_batch%s %10.0f records/s (%llu records, %llu bytes%s)\n",
-           flows ? "+flows" : "      ", (double)n / t, (unsigned long long)n,
+    c = cpu() - c;
+    printf("C %s %s %10.0f records/s (%10.0f CPU; %llu records, %llu "
+           "bytes%s)\n",
+           how,
+           flows  ? "read_batch+flows"
+           : view ? "view_batch      "
+                  : "read_batch      ",
+           (double)n / t, (double)n / c, (unsigned long long)n,
            (unsigned long long)sum, flows ? ", 5-tuples" : "");
     if (flows)
       printf("  (%llu TCP)\n", (unsigned long long)tcp);
     capkit_reader_free(r);
   }
   free(data);
+  free(whole);
   return 0;
 }

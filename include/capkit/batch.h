@@ -74,6 +74,30 @@ typedef struct capkit_batch {
 CAPKIT_API int capkit_reader_read_batch(capkit_reader *r, capkit_filter *f,
                                         capkit_batch *b);
 
+/* capkit_reader_read_batch() without copying the records' bytes where the
+ * reader can leave them in place. On return *DATA is where the offsets
+ * count from: record i's bytes are (*DATA)[offset[i] .. offset[i] +
+ * caplen[i]), and b->data_len bytes from *DATA span the batch's records;
+ * ask for the offset column, since records read in place are not back to
+ * back (their file headers lie between them).
+ * In place (classic pcap files with 16-byte record headers, standard or
+ * nanosecond, either byte order; no filter; not compressed): *DATA points
+ * into the reader's input, read-only, valid until the next call on R and
+ * at most until R is freed; b->data is not written (it may be NULL when
+ * data_cap is 0), and a batch ends before a record that would take
+ * b->data_len past data_cap (the first record is always taken; data_cap 0:
+ * no bound). Everything else is read as
+ * capkit_reader_read_batch() reads it, into b->data, and *DATA is b->data.
+ * Either way the records, their order, checks, warnings and errors are
+ * exactly those of capkit_reader_next() (after a filter as in
+ * capkit_reader_read_batch()), and the return values are
+ * capkit_reader_read_batch()'s; CAPKIT_EINVAL also when DATA is NULL.
+ * Makes no allocation and no call per record; the reader's system calls
+ * are those of capkit_reader_next(). */
+CAPKIT_API int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
+                                        capkit_batch *b,
+                                        const uint8_t **data);
+
 /* Write B's records 0..count-1 to W: each with its bytes, caplen (or the
  * space to the next offset when the caplen column is NULL), origlen (NULL:
  * caplen), time (ts_sec/ts_nsec when given, else ts_ns, else 0) and
@@ -123,6 +147,12 @@ typedef struct capkit_flow_columns {
  * B's data; returns the number of records decoded or CAPKIT_EINVAL. */
 CAPKIT_API long capkit_batch_flows(const capkit_batch *b, uint32_t linktype,
                                    capkit_flow_columns *out);
+
+/* Add B's records 0..count-1 to the order tracker O (cut.h) in order, as
+ * capkit_order_add() would one by one: their times from the ts_sec and
+ * ts_nsec columns (exact; else ts_ns), their numbers from the number
+ * column (else 0). Returns count, or CAPKIT_EINVAL (no time column). */
+CAPKIT_API long capkit_batch_order(capkit_order *o, const capkit_batch *b);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "format/format.h"
+#include "format/pcap_walk.h"
 #include "format/pseudo.h"
 #include "util/buf.h"
 #include "util/bytes.h"
@@ -504,6 +505,23 @@ static int pcap_next(capkit_reader *r, capkit_record *rec) {
   capkit__src_prefetch(s);
   if (capkit__reader_wants_warnings(r))
     warn_record(r, st, &h, rec);
+  return 1;
+}
+
+int capkit__pcap_walk_params(capkit_reader *r, capkit__pcap_walk *w) {
+  if (r->fmt != &capkit__format_pcap || r->state != CAPKIT__OPEN)
+    return 0;
+  pcap_state *st = r->fstate;
+  if (st->hdrlen != 16 || st->lengths != LEN_NORMAL)
+    return 0;
+  w->swap = st->swap;
+  w->frac_limit = st->frac_limit;
+  w->frac_mult = st->frac_mult;
+  w->snaplen = st->snaplen;
+  w->bound = st->bound;
+  w->iface = st->iface;
+  w->last_ns = &st->last_ns;
+  w->have_last = &st->have_last;
   return 1;
 }
 

@@ -44,6 +44,10 @@ Whole-file jobs, run in C with the tool's options::
     capkit.dedup("dups.pcap", "clean.pcap", window=4)
     report = capkit.repair("broken.pcap", "fixed.pcap")
 
+Time order, as ``reordercap -n`` counts it, checked in C::
+
+    o = capkit.order("trace.pcap")        # o.records, o.late, o.in_order
+
 Errors: a damaged capture raises :class:`DamagedCaptureError` (a
 ``ValueError``) with ``.file``, ``.offset`` and ``.record``, after every good
 record before the damage was yielded; non-fatal anomalies are reported as
@@ -52,10 +56,13 @@ record before the damage was yielded; non-fatal anomalies are reported as
 from __future__ import annotations
 
 import array
-import functools
+import builtins
 import io
 import os
+import stat as _stat
 import warnings
+from bisect import bisect_left as _bisect
+from itertools import chain as _itertools_chain
 from itertools import repeat as _repeat
 from operator import itemgetter as _itemgetter
 from typing import Any, Dict, Iterator, Optional, Union
@@ -66,7 +73,7 @@ __all__ = [
     "open", "Reader", "Record", "Batch", "Writer", "gen", "gen_batches",
     "Packet", "build", "merge", "sort", "dedup", "repair", "JobResult",
     "RepairResult", "RepairChange", "Rewriter",
-    "Printer", "format_line", "decode", "Layer", "Stats",
+    "Printer", "format_line", "decode", "Layer", "Stats", "order", "Order",
     "CapkitError", "DamagedCaptureError", "CaptureWarning", "linktype_name",
     "linktype_number", "library_version",
 ]
@@ -140,52 +147,97 @@ def _field(i: int, doc: str) -> property:
     return property(_itemgetter(i), doc=doc)
 
 
+class _Group:
+    """What the records read together share: their columns (read on
+    demand: a record holds only its number, time and length), their bytes
+    and their interface. A record read alone is a group of one."""
+    __slots__ = ("first", "numbers", "pos", "origlen", "off", "chunk",
+                 "linktype", "iface", "comment", "flags", "reader", "token")
+
+    def index(self, number: int) -> int:
+        n = self.numbers
+        return number - self.first if n is None else _bisect(n, number)
+
+
 class Record(tuple):
-    """One record. Its values are copies, kept after the reader moves on;
-    ``data`` is a zero-copy memoryview of the captured bytes, valid at
-    least until the reader moves to the next record (``bytes(rec.data)``
-    keeps them). Records of classic pcap files are read many at a time
-    (their ``data`` then stays valid as long as the record is kept)."""
+    """One record. Its values are copies, kept after the reader moves on.
+    ``data`` is a zero-copy memoryview of the captured bytes
+    (``bytes(rec.data)`` copies them). Classic pcap files are read many
+    records at a time, and a record's ``data`` then stays valid as long as
+    the record or the memoryview is kept (it holds the batch's bytes).
+    Other formats (pcapng) are read one record at a time: ``data`` is then
+    valid until the reader moves to the next record, or is closed."""
 
     __slots__ = ()
 
+    # (number, ts_ns, caplen, _Group): the values read most are items (a
+    # C-level getter each); the others come from the group's columns.
     number = _field(0, "1-based record number in the input.")
-    offset = _field(1, "Byte offset of the record in the input.")
-    ts_sec = _field(2, "Seconds since the epoch.")
-    ts_nsec = _field(3, "Nanoseconds within the second, exact.")
-    caplen = _field(4, "Bytes captured (len(data)).")
-    origlen = _field(5, "Length on the wire.")
-    linktype = _field(6, "LINKTYPE_ value of its interface.")
-    iface = _field(7, "Interface index (pcapng), 0 for pcap.")
-    comment = _field(8, "First packet comment (pcapng) or None.")
-    flags = _field(9, "pcapng epb_flags, 0 if none.")
+    ts_ns = _field(1, "Nanoseconds since the epoch, exact (any year).")
+    caplen = _field(2, "Bytes captured (len(data)).")
 
     @property
     def data(self) -> memoryview:
         """The captured bytes, zero copy."""
-        o = self[11]
-        if o is None:
-            return self[10]
-        return self[10].mv[o:o + self[4]]
+        g = self[3]
+        o = g.off[g.index(self[0])]
+        return g.chunk[o:o + self[2]]
 
     @property
-    def ts_ns(self) -> int:
-        """Nanoseconds since the epoch, exact (any year)."""
-        return self[2] * 1_000_000_000 + self[3]
+    def offset(self) -> int:
+        """Byte offset of the record in the input."""
+        g = self[3]
+        return g.pos[g.index(self[0])]
+
+    @property
+    def origlen(self) -> int:
+        """Length on the wire."""
+        g = self[3]
+        return g.origlen[g.index(self[0])]
+
+    @property
+    def linktype(self) -> int:
+        """LINKTYPE_ value of its interface."""
+        return self[3].linktype
+
+    @property
+    def iface(self) -> int:
+        """Interface index (pcapng), 0 for pcap."""
+        return self[3].iface
+
+    @property
+    def comment(self) -> Optional[str]:
+        """First packet comment (pcapng) or None."""
+        return self[3].comment
+
+    @property
+    def flags(self) -> int:
+        """pcapng epb_flags, 0 if none."""
+        return self[3].flags
+
+    @property
+    def ts_sec(self) -> int:
+        """Seconds since the epoch."""
+        return self[1] // 1_000_000_000
+
+    @property
+    def ts_nsec(self) -> int:
+        """Nanoseconds within the second, exact."""
+        return self[1] % 1_000_000_000
 
     @property
     def time(self) -> float:
         """Seconds since the epoch as a float (rounded: use ts_ns)."""
-        return self[2] + self[3] / 1e9
+        return self[1] / 1_000_000_000
 
     @property
     def _reader(self) -> "Reader":
-        return self[12]
+        return self[3].reader
 
     def __repr__(self) -> str:
         return ("<capkit.Record #%d ts_ns=%d caplen=%d origlen=%d "
-                "linktype=%d>" % (self[0], self.ts_ns, self[4], self[5],
-                                  self[6]))
+                "linktype=%d>" % (self[0], self[1], self[2], self.origlen,
+                                  self[3].linktype))
 
     # a record is itself, not a tuple of its values
     def __eq__(self, other: Any) -> bool:
@@ -197,17 +249,18 @@ class Record(tuple):
     __hash__ = object.__hash__
 
 
-_new_record = functools.partial(tuple.__new__, Record)
 
 
 class _Chunk:
-    """The data buffer of one batch: its C array and a memoryview of the
-    bytes used."""
+    """The data of one batch: a memoryview of its bytes and a C pointer to
+    them (for the library calls that read a batch)."""
     __slots__ = ("mv", "ptr")
 
-    def __init__(self, ptr, used: int):
+    def __init__(self, mv: memoryview, ptr=None):
+        self.mv = mv
+        if ptr is None:
+            ptr = ffi.from_buffer("uint8_t[]", mv) if len(mv) else ffi.NULL
         self.ptr = ptr
-        self.mv = memoryview(ffi.buffer(ptr, used))
 
 
 try:
@@ -284,9 +337,12 @@ class Batch:
     ``offset`` (where each record's bytes start in ``data``), ``iface``,
     ``linktype``, ``number`` and ``pos`` (byte offset in the input) as numpy
     arrays when numpy is installed, else :class:`array.array`; ``data`` is
-    one memoryview holding every record's bytes back to back. ``len(b)`` is
-    the number of records, ``b[i]`` the bytes of record i (a memoryview).
-    A batch owns its buffers: it stays valid after the reader moves on.
+    one memoryview holding every record's bytes (back to back when they
+    were copied; with the file's record headers between them when a
+    classic pcap file was read in place). ``len(b)`` is the number of
+    records, ``b[i]`` the bytes of record i (a memoryview). A batch owns
+    its buffers (or keeps the mapping it views): it stays valid after the
+    reader moves on.
 
     ``ts_ns`` holds times from 1677 to 2262 exactly (others saturate);
     ``ts_sec`` and ``ts_nsec`` (read with ``exact=True``) hold any time."""
@@ -387,16 +443,25 @@ class Reader:
     """Iterate the records of a capture. Use :func:`open`."""
 
     def __init__(self, source: Any, filter: Optional[str] = None,
-                 name: Optional[str] = None):
+                 name: Optional[str] = None, mmap: bool = False):
         self._r = ffi.gc(lib.capkit_reader_new(), lib.capkit_reader_free)
         if self._r == ffi.NULL:
             raise MemoryError("capkit: out of memory")
         lib.capkit_reader_set_warning_fn(self._r, _on_warning, ffi.NULL)
         self._keep = None
         self._file = None
+        self._map = None  # a mapped file: (mmap, its memoryview, address)
         if isinstance(source, (str, os.PathLike)):
             path = os.fsencode(source)
-            rc = lib.capkit_reader_open_path(self._r, path)
+            self._map = _map_file(path) if mmap else None
+            if self._map is not None:
+                self._keep = ffi.from_buffer(self._map[1])
+                rc = lib.capkit_reader_open_memory(
+                    self._r, self._keep, len(self._map[1]),
+                    (name or os.fsdecode(source)).encode())
+            else:
+                lib.capkit_reader_set_window(self._r, _WINDOW)
+                rc = lib.capkit_reader_open_path(self._r, path)
         elif isinstance(source, (bytes, bytearray, memoryview)):
             self._keep = ffi.from_buffer(source)
             rc = lib.capkit_reader_open_memory(
@@ -420,10 +485,17 @@ class Reader:
         else:
             raise TypeError("capkit.open: a path, bytes or a file object")
         if rc < 0:
-            self._fail(rc)
+            try:
+                self._fail(rc)
+            finally:
+                self._unmap()
         self._rec = ffi.new("capkit_record *")
         self._rec.size = ffi.sizeof("capkit_record")
         self._cb = None       # the C batch (holds a record between calls)
+        self._where = ffi.new("const uint8_t **")
+        self._spare = None    # a data buffer a batch left unused
+        self._mapped = 0      # mapped bytes made ready (populated) so far
+        self._dropped = 0     # mapped bytes given back behind the reading
         self._it = None       # the iteration under way
         self._held = 0        # records of a batch not yet yielded
         self._scratch = None  # a C record rebuilt from a batched one
@@ -494,34 +566,41 @@ class Reader:
     def _records(self) -> Iterator[Record]:
         # Classic pcap records carry nothing the columns do not hold: they
         # are read in batches (one call into the library per thousands of
-        # records). Other formats keep their per-record extras (comments,
-        # options), so they are read one at a time.
-        info = lib.capkit_reader_info(self._r)
-        if _s(info.format) == "pcap" and _s(info.variant) in (
-                "standard", "nanosecond"):
-            yield from self._batched()
-        else:
-            yield from self._one_by_one()
+        # records) and made by C-level machinery (chain, map, zip), with no
+        # Python code run per record. Other formats keep their per-record
+        # extras (comments, options), so they are read one at a time.
+        if self._r is None:
+            raise ValueError("capkit: the reader is closed")
+        if _s(lib.capkit_reader_info(self._r).format) == "pcap":
+            return _itertools_chain.from_iterable(self._record_batches())
+        return self._one_by_one()
 
-    def _batched(self) -> Iterator[Record]:
-        # one interface: its link type for every record
-        lt = lib.capkit_reader_iface(self._r, 0).linktype
-        names = ("number", "pos", "ts_sec", "ts_nsec", "caplen", "origlen",
-                 "offset")
-        n = 1024
+    def _record_batches(self) -> Iterator[Iterator[Record]]:
+        lt = lib.capkit_reader_iface(self._r, 0).linktype  # pcap: one
+        names = ("number", "pos", "ts_ns", "caplen", "origlen", "offset")
+        n = _ITER_BATCH
+        cols = {k: _alloc(_CTYPE[k] + "[]", n) for k in names}
+        unpack = ffi.unpack
+        filtered = self._filter is not None
         while True:
-            cols, chunk, count = self._fill(n, names, 4 << 20, False)
+            _, chunk, count = self._fill(n, cols, _ITER_BYTES, False)
             if count == 0:
                 return
-            if n < 16384:
-                n *= 2
-            num, pos, sec, nsec, cap, orig, off = (
-                cols[k].tolist() for k in names)
+            g = _Group()
+            g.first = cols["number"][0]
+            # without a filter the numbers follow each other
+            g.numbers = unpack(cols["number"], count) if filtered else None
+            g.pos = _own_column(cols["pos"], "pos", count)
+            g.origlen = _own_column(cols["origlen"], "origlen", count)
+            g.off = _own_column(cols["offset"], "offset", count)
+            g.chunk = chunk
+            g.linktype, g.iface, g.comment, g.flags = lt, 0, None, 0
+            g.reader, g.token = self, None
             self._held = 1
-            yield from map(_new_record, zip(
-                num, pos, sec, nsec, cap, orig, _repeat(lt), _repeat(0),
-                _repeat(None), _repeat(0), _repeat(chunk), off,
-                _repeat(self), _repeat(None)))
+            yield map(Record, zip(
+                g.numbers or range(g.first, g.first + count),
+                unpack(cols["ts_ns"], count), unpack(cols["caplen"], count),
+                _repeat(g)))
             self._held = 0
 
     def _one_by_one(self) -> Iterator[Record]:
@@ -556,16 +635,25 @@ class Reader:
             ifc = c.iface
             cap = c.caplen
             cm = c.comment
-            yield _new_record((
-                c.number, c.offset, c.ts_sec, c.ts_nsec, cap, c.origlen,
-                ifc.linktype if ifc != null else 1, c.iface_id,
-                None if cm == null else _s(cm), c.flags,
-                memoryview(buffer(c.data, cap)) if cap else empty, None,
-                self, c.number))
+            g = _Group()
+            g.first = g.token = c.number
+            g.numbers = None
+            g.pos, g.origlen, g.off = (c.offset,), (c.origlen,), (0,)
+            g.chunk = memoryview(buffer(c.data, cap)) if cap else empty
+            g.linktype = ifc.linktype if ifc != null else 1
+            g.iface = c.iface_id
+            g.comment = None if cm == null else _s(cm)
+            g.flags = c.flags
+            g.reader = self
+            yield Record((c.number, c.ts_sec * 1_000_000_000 + c.ts_nsec,
+                          cap, g))
 
-    def _fill(self, n: int, names, max_bytes: int, use_numpy: bool):
-        """Read up to n records into new columns NAMES and a new data
-        buffer: (columns, _Chunk, count)."""
+    def _fill(self, n: int, cols: Dict[str, Any], max_bytes: int,
+              use_numpy: bool):
+        """Read up to n records into the columns COLS (C arrays, kept) or,
+        when COLS is a list of names, new columns of those names: (columns,
+        a memoryview of the records' bytes, count). Offsets count from the
+        start of that memoryview."""
         if self._r is None:
             raise ValueError("capkit: the reader is closed")
         b = self._cb
@@ -573,23 +661,40 @@ class Reader:
             b = self._cb = ffi.new("capkit_batch *")
             b.size = ffi.sizeof("capkit_batch")
             b.pending.size = ffi.sizeof("capkit_record")
-        cap = max(int(max_bytes), 1)
-        f = self._filter if self._filter is not None else ffi.NULL
-        cols = {}
+        if not isinstance(cols, dict):
+            cols = {k: _column(k, n, use_numpy)[0] for k in cols}
         for k in _CTYPE:
-            if k in names:
-                cols[k], p = _column(k, n, use_numpy)
+            setattr(b, k, cols[k] if k in cols and isinstance(
+                cols[k], ffi.CData) else ffi.NULL)
+        if use_numpy:
+            keep = [ffi.from_buffer(_CTYPE[k] + "[]", v,
+                                    require_writable=True)
+                    for k, v in cols.items()]
+            for k, p in zip(cols, keep):
                 setattr(b, k, p)
-            else:
-                setattr(b, k, ffi.NULL)
         b.max = n
+        m = self._map
+        if m is not None:
+            self._ready(n)
+        f = self._filter if self._filter is not None else ffi.NULL
+        # A batch that is copied gets a new buffer (the records made from
+        # it keep it); one read in place leaves it untouched, so that the
+        # next batch may have it again, and ends within max_bytes all the
+        # same.
+        cap = max(int(max_bytes), 1)
+        where = self._where
+        spare = self._spare
+        self._spare = None
         while True:
-            buf = _alloc("uint8_t[]", cap)
+            if spare is not None and len(spare) >= cap:
+                buf, spare = spare, None
+            else:
+                buf = _alloc("uint8_t[]", cap)
             b.data = buf
             b.data_cap = cap
-            rc = lib.capkit_reader_read_batch(self._r, f, b)
+            rc = lib.capkit_reader_view_batch(self._r, f, b, where)
             if rc == -1 and b.need:  # CAPKIT_EINVAL: a larger record
-                cap = max(b.need, 2 * cap)
+                cap = max(b.need, 2 * cap, int(max_bytes), 1)
                 continue
             break
         for k in _CTYPE:  # no pointer left to arrays that may go
@@ -601,19 +706,54 @@ class Reader:
                     self.name, _s(lib.capkit_filter_error(self._filter))))
             self._fail(rc)
         count = b.count if rc > 0 else 0
-        return ({k: _trim(v, k, count) for k, v in cols.items()},
-                _Chunk(buf, b.data_len), count)
+        used = b.data_len if count else 0
+        at = where[0]
+        if count == 0:
+            chunk = memoryview(b"")
+        elif at == buf:  # copied into buf
+            chunk = memoryview(ffi.buffer(buf, used))
+        else:
+            self._spare = buf  # not written: free for the next batch
+            if m is not None:  # the mapping itself: no copy at all
+                d = int(ffi.cast("uintptr_t", at)) - m[2]
+                chunk = m[1][d:d + used]
+            else:  # the reader's buffer is reused: one copy per batch
+                chunk = memoryview(ffi.buffer(at, used)[:])
+        return cols, chunk, count
+
+    def _ready(self, n: int) -> None:
+        """Mapped input: fill the page tables of the stretch ahead in one
+        call (instead of a fault per few pages), and give back the pages
+        behind the reading, so that a long file keeps the memory flat
+        (records still held fault their pages back in: they stay valid)."""
+        mm, mv, _ = self._map
+        pos = lib.capkit_reader_offset(self._r)
+        if self._mapped < pos + _AHEAD // 2:
+            start = max(self._mapped, pos) & ~(_PAGE - 1)
+            end = min(pos + _AHEAD, len(mv))
+            if end > start:
+                try:
+                    mm.madvise(_MADV_POPULATE_READ, start, end - start)
+                except (OSError, ValueError):
+                    pass  # a hint: the faults do the same work
+            self._mapped = end
+        drop = (pos & ~(_PAGE - 1)) - self._dropped
+        if drop >= _AHEAD:
+            mm.madvise(_MADV_DONTNEED, self._dropped, drop)
+            self._dropped += drop
 
     def read_batch(self, n: int = 65536, max_bytes: int = 16 << 20,
                    exact: bool = False) -> Batch:
-        """The next records (up to n, and up to ``max_bytes`` of data;
-        fewer near the end) as columns: a :class:`Batch`, empty (falsy) at
-        the end. The reading runs in C. Damage raises
-        :class:`DamagedCaptureError` on the call after the batch that
-        holds the last good record, as iteration does. ``exact`` adds
-        ``ts_sec`` and ``ts_nsec`` columns (any year). Numpy arrays when
-        numpy is importable. Do not interleave with a ``for`` loop over the
-        same reader that has not finished."""
+        """The next records (up to n, and up to ``max_bytes`` of data) as
+        columns: a :class:`Batch`, empty (falsy) at the end. The reading
+        runs in C. Classic pcap records are taken in place (``data`` is
+        then a view of the mapped file with ``mmap=True``, else one copy of
+        the records and the headers between them), and a batch also ends
+        where the reader's read-ahead (1 MiB) does; others are copied. Damage raises :class:`DamagedCaptureError` on the call
+        after the batch that holds the last good record, as iteration does.
+        ``exact`` adds ``ts_sec`` and ``ts_nsec`` columns (any year). Numpy
+        arrays when numpy is importable. Do not interleave with a ``for``
+        loop over the same reader that has not finished."""
         if n <= 0:
             raise ValueError("read_batch: n must be positive")
         if self._held:
@@ -623,13 +763,15 @@ class Reader:
                  "linktype", "number", "pos"]
         if exact:
             names += ["ts_sec", "ts_nsec"]
-        cols, chunk, count = self._fill(n, names, max_bytes,
-                                        _np is not None)
+        use_np = _np is not None
+        cols, chunk, count = self._fill(n, names, max_bytes, use_np)
         bt = Batch()
         for k in _CTYPE:
-            setattr(bt, k, cols.get(k))
-        bt.data = chunk.mv
-        bt._chunk = chunk
+            bt_col = cols.get(k)
+            setattr(bt, k, None if bt_col is None else _trim(bt_col, k,
+                                                              count))
+        bt.data = chunk
+        bt._chunk = _Chunk(chunk)
         bt._n = count
         return bt
 
@@ -647,8 +789,9 @@ class Reader:
         calls that take one (printer, statistics, writer copies)."""
         if self._r is None:
             raise ValueError("record no longer valid: its reader was closed")
-        if rec[11] is None:  # read alone: valid while it is the current one
-            if rec[13] != self._rec.number or (
+        g = rec[3]
+        if g.token is not None:  # read alone: valid while it is current
+            if g.token != self._rec.number or (
                     self._cb is not None and self._cb.has_pending):
                 raise ValueError("record no longer valid: its reader moved "
                                  "on")
@@ -657,28 +800,84 @@ class Reader:
         if c is None:
             c = self._scratch = ffi.new("capkit_record *")
         c.size = ffi.sizeof("capkit_record")
-        c.ts_sec, c.ts_nsec = rec[2], rec[3]
-        c.caplen, c.origlen = rec[4], rec[5]
-        c.iface_id = rec[7]
-        c.iface = lib.capkit_reader_iface(self._r, rec[7])
-        c.data = rec[10].ptr + rec[11]
-        c.number, c.offset = rec[0], rec[1]
+        c.ts_sec, c.ts_nsec = divmod(rec[1], 1_000_000_000)
+        c.caplen, c.origlen = rec[2], rec.origlen
+        c.iface_id = g.iface
+        c.iface = lib.capkit_reader_iface(self._r, g.iface)
+        view = rec.data
+        if len(view):
+            self._scratch_data = ffi.from_buffer("uint8_t[]", view)
+            c.data = self._scratch_data
+        else:
+            c.data = ffi.NULL
+        c.number, c.offset = rec[0], rec.offset
         c.comment = ffi.NULL
         c.flags = 0
         c.extra = ffi.NULL
         return c
 
     def close(self) -> None:
-        """Frees the reader; records from it become invalid."""
+        """Frees the reader. Records read one at a time (pcapng) become
+        invalid; batches and records read in batches keep their bytes (a
+        mapped file stays mapped until the last of them is gone)."""
         if self._r is not None:
             ffi.release(self._r)
             self._r = None
+        self._unmap()
+
+    def _unmap(self) -> None:
+        if self._map is not None:
+            if self._keep is not None:
+                ffi.release(self._keep)
+                self._keep = None
+            mm, mv, _ = self._map
+            self._map = None
+            mv.release()
+            try:
+                mm.close()
+            except BufferError:
+                pass  # views remain: unmapped when the last one goes
 
     def __enter__(self) -> "Reader":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# Iteration reads this many records per call into the library, and a
+# reader on a path keeps this much input in memory (its read-ahead).
+_ITER_BATCH = 16384
+_ITER_BYTES = 16 << 20
+_WINDOW = 1 << 20  # faster than 2 or 4 MiB: the copies stay in cache
+# Mapped files: the stretch made ready ahead of the reading at a time.
+_PAGE = 4096
+_AHEAD = 16 << 20
+_MADV_DONTNEED = 4
+_MADV_POPULATE_READ = 22  # Linux 5.14; refused harmlessly before
+
+
+def _own_column(p, name: str, n: int) -> memoryview:
+    """A copy of the first n values of C column P, indexable."""
+    return memoryview(ffi.buffer(p, n * ffi.sizeof(_CTYPE[name]))[:]).cast(
+        _TYPECODE[name])
+
+
+def _map_file(path: bytes):
+    """(mmap, memoryview, address) of a regular file, or None when it is
+    not one (pipes, devices) or is empty: it is then read as usual."""
+    import mmap as _mmap
+    try:
+        with builtins.open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not _stat.S_ISREG(st.st_mode) or st.st_size == 0:
+                return None
+            mm = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None  # the library opens it and reports what is wrong
+    mv = memoryview(mm)
+    addr = int(ffi.cast("uintptr_t", ffi.from_buffer(mv)))
+    return mm, mv, addr
 
 
 def _has_fd(f) -> bool:
@@ -690,12 +889,19 @@ def _has_fd(f) -> bool:
 
 
 def open(source: Any, filter: Optional[str] = None,
-         name: Optional[str] = None) -> Reader:
+         name: Optional[str] = None, mmap: bool = False) -> Reader:
     """Open a capture: a path, a binary file object (read from its current
     position), or bytes. ``filter`` is a BPF expression (tcpdump's
     language) matched as ``tcpdump -r`` would. The format is told from the
-    first bytes, never from the name."""
-    return Reader(source, filter=filter, name=name)
+    first bytes, never from the name.
+
+    ``mmap=True`` maps a regular file instead of reading it: classic pcap
+    records are then handed out with no copy at all (the fastest way to
+    read columns), and batches and records keep the mapping alive. As with
+    any mapping (numpy.memmap, mmap), a file that another process
+    truncates while it is mapped kills this process with SIGBUS; the
+    default reads with read() and sees such a file end early instead."""
+    return Reader(source, filter=filter, name=name, mmap=mmap)
 
 
 _ORDERS = {"native": 0, "little": 1, "big": 2}
@@ -769,7 +975,7 @@ class Writer:
         c = self._rec
         keep = []
         if isinstance(data, Record):
-            src = data[12]._crecord(data)
+            src = data._reader._crecord(data)
             ffi.memmove(c, src, ffi.sizeof("capkit_record"))
             keep.append(data)
         else:
@@ -961,7 +1167,7 @@ def gen_batches(spec: str, count: Optional[int] = 1, seed: int = 1,
         bt = Batch()
         for k in _CTYPE:
             setattr(bt, k, _trim(cols[k], k, rc) if k in cols else None)
-        bt._chunk = _Chunk(buf, b.data_len)
+        bt._chunk = _Chunk(memoryview(ffi.buffer(buf, b.data_len)), buf)
         bt.data = bt._chunk.mv
         bt._n = rc
         if left is not None:
@@ -993,6 +1199,60 @@ def gen(spec: str, count: Optional[int] = 1, seed: int = 1,
             p = Packet(mv[off:off + cap])
             p.ts_ns = sec * 1_000_000_000 + nsec
             yield p
+
+
+class Order:
+    """Whether a capture is in time order (:func:`order`): ``records``,
+    ``late`` (records older than the record before them: what
+    ``reordercap -n`` reports as out of order), ``in_order`` (no late
+    record), and ``stretches``: the record numbers where the sorted
+    stretches start (1, then each late record), or None when there are
+    more than ``max_stretches``."""
+    __slots__ = ("records", "late", "stretches")
+
+    @property
+    def in_order(self) -> bool:
+        return self.late == 0
+
+    def __repr__(self) -> str:
+        return "<capkit.Order %d records, %d out of order>" % (
+            self.records, self.late)
+
+
+def order(source: Any, filter: Optional[str] = None,
+          max_stretches: int = 64, mmap: bool = False) -> Order:
+    """Check the time order of a capture (a path, file object or bytes, as
+    :func:`open` takes; ``filter`` counts only the records it matches), as
+    ``capkit sort`` checks it before sorting: times compared exactly, in
+    C, a batch at a time. Damage raises :class:`DamagedCaptureError`."""
+    if max_stretches < 0:
+        raise ValueError("order: max_stretches must not be negative")
+    o = ffi.gc(lib.capkit_order_new(max_stretches), lib.capkit_order_free)
+    if o == ffi.NULL:
+        raise MemoryError("capkit: out of memory")
+    names = ("ts_sec", "ts_nsec", "number")
+    n = _ITER_BATCH
+    cols = {k: _alloc(_CTYPE[k] + "[]", n) for k in names}
+    b = ffi.new("capkit_batch *")
+    b.size = ffi.sizeof("capkit_batch")
+    with Reader(source, filter=filter, mmap=mmap) as r:
+        # time going backwards is what is counted here, not a warning
+        lib.capkit_reader_set_warning_fn(r._r, ffi.NULL, ffi.NULL)
+        while True:
+            _, _, count = r._fill(n, cols, _ITER_BYTES, False)
+            if count == 0:
+                break
+            for k in names:
+                setattr(b, k, cols[k])
+            b.max = b.count = count
+            lib.capkit_batch_order(o, b)
+    out = Order()
+    out.records = lib.capkit_order_records(o)
+    out.late = lib.capkit_order_late(o)
+    k = lib.capkit_order_stretches(o)
+    out.stretches = [lib.capkit_order_stretch(o, i) for i in range(k)] if (
+        k or out.records == 0) else None
+    return out
 
 
 class JobResult:
@@ -1272,7 +1532,7 @@ class Printer:
 
     def __call__(self, rec: Record) -> str:
         """The text of one record (lines end in a newline)."""
-        rc = lib.capkit_printer_render(self._p, rec[12]._crecord(rec),
+        rc = lib.capkit_printer_render(self._p, rec._reader._crecord(rec),
                                        self._text, self._len)
         if rc < 0:
             _raise(rc, _s(lib.capkit_strerror(rc)))
@@ -1417,7 +1677,7 @@ class Stats:
 
     def add(self, rec: Record) -> None:
         """Count one record (valid: the one its reader holds now)."""
-        rc = lib.capkit_stats_add(self._s, rec[12]._crecord(rec), ffi.NULL)
+        rc = lib.capkit_stats_add(self._s, rec._reader._crecord(rec), ffi.NULL)
         if rc < 0:
             _raise(rc, _s(lib.capkit_strerror(rc)))
 

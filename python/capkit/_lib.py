@@ -79,6 +79,7 @@ size_t capkit_reader_iface_count(const capkit_reader *r);
 const capkit_iface *capkit_reader_iface(const capkit_reader *r, size_t i);
 const char *capkit_reader_name(const capkit_reader *r);
 uint64_t capkit_reader_size(const capkit_reader *r);
+uint64_t capkit_reader_offset(const capkit_reader *r);
 const char *capkit_reader_compression(const capkit_reader *r);
 const char *capkit_reader_error(const capkit_reader *r);
 int capkit_reader_error_code(const capkit_reader *r);
@@ -236,6 +237,10 @@ typedef struct capkit_batch {
 } capkit_batch;
 int capkit_reader_read_batch(capkit_reader *r, capkit_filter *f,
                              capkit_batch *b);
+int capkit_reader_set_window(capkit_reader *r, size_t bytes);
+int capkit_reader_set_mmap(capkit_reader *r, int on);
+int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
+                             capkit_batch *b, const uint8_t **data);
 long capkit_writer_write_batch(capkit_writer *w, const capkit_batch *b,
                                const capkit_iface *iface);
 int capkit_gen_fill(capkit_gen *g, capkit_batch *b, size_t max,
@@ -256,6 +261,15 @@ long capkit_batch_flows(const capkit_batch *b, uint32_t linktype,
 int capkit_time_parse(const char *s, capkit_time *out);
 int capkit_time_parse_duration(const char *s, capkit_time *out);
 int capkit_writer_set_fcs_len(capkit_writer *w, int fcs_len);
+
+typedef struct capkit_order capkit_order;
+capkit_order *capkit_order_new(size_t max_stretches);
+void capkit_order_free(capkit_order *o);
+uint64_t capkit_order_records(const capkit_order *o);
+uint64_t capkit_order_late(const capkit_order *o);
+size_t capkit_order_stretches(const capkit_order *o);
+uint64_t capkit_order_stretch(const capkit_order *o, size_t i);
+long capkit_batch_order(capkit_order *o, const capkit_batch *b);
 
 typedef struct capkit_job capkit_job;
 capkit_job *capkit_job_new(void);
