@@ -679,11 +679,11 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
   uint64_t rlen = (uint64_t)st->hdrlen + caplen;
   int raw_data = done && x->fd >= 0 && data == x->raw + st->hdrlen;
   if (raw_data && x->src_id == ws->last_src && rec->offset == ws->last_end &&
-      capkit__sink_can_copy(&w->sink))
-    /* Unchanged records that follow each other in a mapped file: let the
-     * kernel copy them (a whole-file copy becomes a few calls). */
-    rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, rec->offset,
-                                 rlen, x->raw);
+      capkit__sink_takes_runs(&w->sink))
+    /* Unchanged records that follow each other in the input: one run,
+     * header and data in one write. */
+    rc = capkit__sink_write_run(&w->sink, x->fd, x->src_id, rec->offset, rlen,
+                                x->raw);
   else {
     rc = capkit__sink_write(&w->sink, out, st->hdrlen);
     if (!rc && caplen)

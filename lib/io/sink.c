@@ -309,8 +309,8 @@ int capkit__sink_flush(capkit__sink *s) {
   return rc;
 }
 
-int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
-                            uint64_t off, uint64_t len, const void *p) {
+int capkit__sink_write_run(capkit__sink *s, int fd, uint64_t src, uint64_t off,
+                           uint64_t len, const void *p) {
   (void)fd;
   (void)src;
   (void)off;

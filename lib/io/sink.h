@@ -68,20 +68,22 @@ static inline int capkit__sink_write(capkit__sink *s, const void *p,
   }
   return capkit__sink_write_slow(s, p, n);
 }
-/* Whether copy_range can be used: a regular output file, no codec. */
-static inline int capkit__sink_can_copy(const capkit__sink *s) {
+/* Whether capkit__sink_write_run may be given runs: a regular output file,
+ * no codec. */
+static inline int capkit__sink_takes_runs(const capkit__sink *s) {
   return s->tmp != NULL && s->codec.write == NULL;
 }
-/* Append len unchanged bytes of file fd at offset off (src: a unique id
- * of that input), also in memory at p. They go through the buffer like
- * any other bytes, and so to the output thread, which writes while the
- * caller reads on: measured on ext4's page cache, that beat having the
- * kernel copy the runs (copy_file_range, after the walk or beside it on
- * the output thread) for dedup and convert alike. The backends keep
- * offering their runs here, so that a sink may copy them in place again
- * where that pays (a file system that shares blocks). */
-int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
-                            uint64_t off, uint64_t len, const void *p);
+/* Append a run of len unchanged input bytes: a buffered write of p, like
+ * capkit__sink_write. Where they come from (file fd at offset off, src a
+ * unique id of that input) is passed along but unused: measured on ext4's
+ * page cache, the buffer and the output thread, which writes while the
+ * caller reads on, beat having the kernel copy the runs (copy_file_range,
+ * after the walk or beside it on the output thread) for dedup and convert
+ * alike. The backends keep offering their runs here, so that a sink may
+ * copy them in place again where that pays (a file system that shares
+ * blocks). */
+int capkit__sink_write_run(capkit__sink *s, int fd, uint64_t src, uint64_t off,
+                           uint64_t len, const void *p);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */
 int capkit__sink_close(capkit__sink *s);
 /* Drop everything: close and remove the temporary file. */
