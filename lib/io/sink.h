@@ -68,6 +68,18 @@ static inline int capkit__sink_write(capkit__sink *s, const void *p,
   }
   return capkit__sink_write_slow(s, p, n);
 }
+/* Room for n bytes at the end of the buffer, for a caller that builds
+ * them in place instead of copying them in: a full buffer is handed to
+ * the output thread first when they do not fit. 0 with *p pointing at the
+ * room; 0 with *p NULL when n is more than an empty buffer holds; a
+ * negative CAPKIT_E* when handing over failed. The bytes count once
+ * capkit__sink_commit() accepts them; any other output call abandons the
+ * room (and may overwrite it). */
+int capkit__sink_reserve(capkit__sink *s, size_t n, uint8_t **p);
+static inline void capkit__sink_commit(capkit__sink *s, size_t n) {
+  s->len += n;
+  s->total += n;
+}
 /* Whether capkit__sink_write_run may be given runs: a regular output file,
  * no codec. */
 static inline int capkit__sink_takes_runs(const capkit__sink *s) {
