@@ -2,8 +2,9 @@
 # Rewriting benchmark: capkit rewrite against tcprewrite on the same corpus
 # and the same options (MAC + IP mapping + port mapping, so every checksum is
 # recomputed), with cp and capkit convert (plain copies) as the floor; median
-# of RUNS runs each (default 5) with a warm page cache, and peak RSS, then
-# how many times faster than tcprewrite capkit rewrite was. Run by hand:
+# of RUNS runs each (default 5) with a warm page cache, and peak RSS, the
+# median user+sys CPU time of the capkit runs, then how many times faster
+# than tcprewrite capkit rewrite was. Run by hand:
 # bash bench/rewrite.sh
 #   SIZE=1G      corpus size (gen_corpus -b)
 #   OUT=dir      where the corpus and outputs go (default bench/out)
@@ -18,6 +19,20 @@ opts="--enet-smac=02:00:00:00:00:01 --enet-dmac=02:00:00:00:00:02
       --pnat=10.0.0.0/8:172.16.0.0/12,192.168.0.0/16:10.1.0.0/16
       --portmap=80:8080"
 before_run() { rm -f "$out/rw.pcap" "$out/tcprw.pcap" "$out/copy.pcap"; }
+# cpu NAME COMMAND...: median user+sys CPU seconds of RUNS runs (both
+# threads), steadier than elapsed time on a busy machine.
+cpu() {
+  local name=$1
+  shift
+  for _ in $(seq "$runs"); do
+    before_run
+    /usr/bin/time -o "$out/cpu.txt" -f "%U %S" "$@" >/dev/null 2>&1
+    awk '{ print $1 + $2 }' "$out/cpu.txt"
+  done | sort -n | sed -n "$(((runs + 1) / 2))p" | {
+    read -r secs
+    printf "%-22s median %7.2f s user+sys CPU\n" "$name" "$secs"
+  }
+}
 median "$runs" cp cp "$f" "$out/copy.pcap"
 median "$runs" capkit_convert "$capkit" convert "$f" -o "$out/copy.pcap"
 if [ -n "${OLD:-}" ]; then
@@ -27,6 +42,13 @@ fi
 # shellcheck disable=SC2086
 ours=$(median "$runs" capkit_rewrite "$capkit" rewrite -q "$f" -o "$out/rw.pcap" $opts)
 echo "$ours"
+cpu capkit_convert "$capkit" convert "$f" -o "$out/copy.pcap"
+if [ -n "${OLD:-}" ]; then
+  # shellcheck disable=SC2086
+  cpu old_rewrite "$OLD" rewrite -q "$f" -o "$out/rw.pcap" $opts
+fi
+# shellcheck disable=SC2086
+cpu capkit_rewrite "$capkit" rewrite -q "$f" -o "$out/rw.pcap" $opts
 # shellcheck disable=SC2086
 peer=$(median "$runs" tcprewrite tcprewrite -i "$f" -o "$out/tcprw.pcap" $opts)
 echo "$peer"

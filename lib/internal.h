@@ -118,6 +118,14 @@ struct capkit_writer {
   void *warn_user;
   int no_extras; /* the format keeps no comments or flags (pcap) */
   uint64_t nrec;
+  /* capkit_writer_reserve: how many bytes the format puts before a
+   * record's data (0: it cannot take records in place); the room handed
+   * out (NULL: none) and its size; during a write, the room when the
+   * record's data is in it (else NULL). */
+  uint32_t inplace_hdr;
+  uint8_t *resv;
+  size_t resv_len;
+  uint8_t *inplace;
   /* The reader the settings were copied from while both are alive (the
    * back link is capkit_reader.copy_to); a pcapng writer takes the blocks
    * after the reader's last record from it on close. */

@@ -314,9 +314,44 @@ static void lossy_record(capkit_writer *w, const capkit_record *rec) {
                         rec->comment ? "comment" : "flags", w->fmt->name);
 }
 
+uint8_t *capkit_writer_reserve(capkit_writer *w, size_t n) {
+  if (!w)
+    return NULL;
+  w->resv = NULL;
+  if (w->state != CAPKIT__OPEN || !w->header_done || !w->inplace_hdr ||
+      n > SIZE_MAX - w->inplace_hdr)
+    return NULL;
+  uint8_t *p;
+  int rc = capkit__sink_reserve(&w->sink, w->inplace_hdr + n, &p);
+  if (rc) {
+    int e = w->sink.sys_errno;
+    capkit__writer_fail(w, rc, "write failed: %s",
+                        e ? strerror(e) : capkit_strerror(rc));
+    return NULL;
+  }
+  if (!p)
+    return NULL;
+  w->resv = p + w->inplace_hdr;
+  w->resv_len = n;
+  return w->resv;
+}
+
 int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
   if (!w || !rec || (rec->caplen && !rec->data))
     return CAPKIT_EINVAL;
+  /* The room of capkit_writer_reserve, if rec's data is in it and nothing
+   * was written since (so the bytes are still there, at the buffer's
+   * end). */
+  uint8_t *resv = w->resv;
+  w->resv = NULL;
+  w->inplace = NULL;
+  if (resv && rec->data == resv) {
+    if (rec->caplen > w->resv_len)
+      return CAPKIT_EINVAL;
+    if (resv - w->inplace_hdr != w->sink.buf + w->sink.len)
+      return CAPKIT_EMISUSE;
+    w->inplace = resv;
+  }
   if (rec->size < CAPKIT__RECORD_V1_SIZE)
     return CAPKIT_EMISUSE;
   if (w->state != CAPKIT__OPEN)
@@ -331,6 +366,7 @@ int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
   if (w->warn_fn)
     lossy_record(w, rec);
   int rc = w->fmt->write(w, rec);
+  w->inplace = NULL;
   if (rc < 0) {
     w->err_rec = w->nrec + 1;
     return rc;
@@ -342,6 +378,7 @@ int capkit_writer_write(capkit_writer *w, const capkit_record *rec) {
 int capkit_writer_flush(capkit_writer *w) {
   if (!w)
     return CAPKIT_EINVAL;
+  w->resv = NULL;
   if (w->state != CAPKIT__OPEN)
     return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
   if (!w->header_done)
@@ -360,6 +397,7 @@ int capkit_writer_write_stats(capkit_writer *w, const capkit_iface *iface,
                               const capkit_iface_stats *st) {
   if (!w || !st)
     return CAPKIT_EINVAL;
+  w->resv = NULL;
   if (w->state != CAPKIT__OPEN)
     return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
   if (!w->fmt->wstats)
@@ -380,6 +418,7 @@ int capkit_writer_write_stats(capkit_writer *w, const capkit_iface *iface,
 int capkit_writer_close(capkit_writer *w) {
   if (!w)
     return CAPKIT_EINVAL;
+  w->resv = NULL;
   if (w->state != CAPKIT__OPEN)
     return w->state == CAPKIT__DEAD && w->err ? w->err : CAPKIT_EMISUSE;
   int rc = 0;

@@ -95,6 +95,20 @@ CAPKIT_API int capkit_rewriter_apply(capkit_rewriter *rw,
                                      const capkit_record *in,
                                      capkit_record *out);
 
+/* The most a rewrite adds to a record's captured length (a VLAN tag). */
+#define CAPKIT_REWRITE_GROWTH 4
+/* capkit_rewriter_apply() with the result written to dst (cap bytes, at
+ * least in->caplen + CAPKIT_REWRITE_GROWTH) instead of the rewriter's
+ * buffer, for a caller that wants it in a place of its own, such as the
+ * room of capkit_writer_reserve(): out->data is dst whether or not the
+ * packet changed (unchanged, dst holds a copy of IN's bytes). The output
+ * is the same as capkit_rewriter_apply()'s. Returns 1 changed, 0 not,
+ * CAPKIT_EINVAL (cap too small, a NULL argument). Never allocates. */
+CAPKIT_API int capkit_rewriter_apply_to(capkit_rewriter *rw,
+                                        const capkit_record *in,
+                                        capkit_record *out, uint8_t *dst,
+                                        size_t cap);
+
 /* Counters since capkit_rewriter_new(). */
 typedef enum capkit_rewrite_count {
   CAPKIT_RW_PACKETS = 0,   /* records given to apply */

@@ -107,6 +107,20 @@ CAPKIT_API int capkit_writer_open_fd(capkit_writer *w, int fd,
  * pseudo-header fields (see capkit_iface.byte_order) are swapped when the
  * output's byte order is not the record's. */
 CAPKIT_API int capkit_writer_write(capkit_writer *w, const capkit_record *rec);
+/* Room for the data of the next record inside the writer's own output
+ * buffer, for a caller that builds or edits each record anyway: fill up to
+ * n bytes there, set rec->data to the pointer returned and rec->caplen to
+ * at most n, and pass rec to capkit_writer_write() as the next call on w;
+ * the writer then puts the record header before the bytes instead of
+ * copying them (the output is the same byte for byte). Returns NULL when
+ * the writer cannot offer such room: a format other than pcap, no record
+ * written yet (the file header needs the first), n larger than the buffer,
+ * a writer not open, or a failure handing a full buffer to the file (the
+ * writer is then dead: capkit_writer_error_code()). After NULL, write from
+ * memory of your own as usual. The room is valid until the next call on
+ * w; any other call abandons it. A record whose data is the room but whose
+ * caplen is above n is refused with CAPKIT_EINVAL. */
+CAPKIT_API uint8_t *capkit_writer_reserve(capkit_writer *w, size_t n);
 /* Hand what is buffered to the file now (no fsync), so that a process
  * killed later leaves every record written so far in the temporary file,
  * at most the last one cut short. Before the first record (or statistics)

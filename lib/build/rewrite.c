@@ -621,10 +621,10 @@ static int is_vlan_tpid(uint16_t t) {
   return t == 0x8100 || t == 0x88a8 || t == 0x9100;
 }
 
-/* VLAN operations on an Ethernet frame in rw->buf; *len and *orig follow
- * an inserted or removed tag. */
-static void edit_vlan(capkit_rewriter *rw, uint32_t *len, uint32_t *orig) {
-  uint8_t *f = rw->buf;
+/* VLAN operations on the Ethernet frame f; *len and *orig follow an
+ * inserted or removed tag. */
+static void edit_vlan(capkit_rewriter *rw, uint8_t *f, uint32_t *len,
+                      uint32_t *orig) {
   int tagged = *len >= 18 && is_vlan_tpid(capkit__be16(f + 12));
   if (rw->vlan_op == VLAN_ADD && *len >= 14) {
     memmove(f + 16, f + 12, *len - 12);
@@ -780,8 +780,10 @@ static void csum_full(const l3 *x, uint8_t *f) {
   store_be16(c, r);
 }
 
-int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
-                          capkit_record *out) {
+/* The checks and the start of both applies: out gets in's fields. 0 or a
+ * negative code. */
+static int begin(capkit_rewriter *rw, const capkit_record *in,
+                 capkit_record *out) {
   if (!rw || !in || !out || (in->caplen && !in->data))
     return CAPKIT_EINVAL;
   if (in->size < CAPKIT__RECORD_V1_SIZE || out->size < CAPKIT__RECORD_V1_SIZE)
@@ -797,27 +799,22 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
   memcpy(out, in, common);
   memset((uint8_t *)out + common, 0, size - common);
   out->size = size;
-  size_t need = (size_t)in->caplen + 8;
-  if (need > rw->cap) {
-    size_t cap = rw->cap ? rw->cap : 2048;
-    while (cap < need)
-      cap *= 2;
-    uint8_t *b = realloc(rw->buf, cap);
-    if (!b)
-      return CAPKIT_ENOMEM;
-    rw->buf = b;
-    rw->cap = cap;
-  }
-  if (in->caplen)
-    memcpy(rw->buf, in->data, in->caplen);
+  return 0;
+}
+
+/* Rewrite in's bytes, copied to f (room for in->caplen + 4 bytes). 1
+ * changed (*out's data, caplen and origlen say what f holds), 0 not. */
+static int edit(capkit_rewriter *rw, const capkit_record *in,
+                capkit_record *out, uint8_t *f) {
   rw->changed = 0;
   uint32_t lt = in->iface ? in->iface->linktype : 1;
   uint32_t len = in->caplen, orig = in->origlen;
-  uint8_t *f = rw->buf;
+  if (len)
+    memcpy(f, in->data, len);
   if (lt == 1 && len >= 12) {
     edit_macs(rw, f);
     if (rw->vlan_op)
-      edit_vlan(rw, &len, &orig);
+      edit_vlan(rw, f, &len, &orig);
   }
   l3 x;
   int found = fast_l3(lt, f, len, &x);
@@ -834,12 +831,18 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
     uint8_t *ip = f + x.off;
     size_t alen = x.v6 ? 16 : 4;
     uint8_t *src = ip + (x.v6 ? 8 : 12), *dst = src + alen;
-    uint8_t old[36], nw[36]; /* addresses, then ports */
-    memcpy(old, src, 2 * alen);
+    /* The addresses, then the ports, as they were: for an incremental
+     * update (copies of a constant size: no byte loop that would wait on
+     * the stores just made). */
+    uint8_t old[36];
+    if (x.v6)
+      memcpy(old, src, 32);
+    else
+      memcpy(old, src, 8);
     edit_addr(rw, src, alen, rw->src_maps, rw->nsrc, rw->src4, rw->nsrc4);
     edit_addr(rw, dst, alen, rw->dst_maps, rw->ndst, rw->dst4, rw->ndst4);
-    memcpy(nw, src, 2 * alen);
-    size_t nwords = rw->changed && x.l4type != CAPKIT_LAYER_ICMP ? 2 * alen : 0;
+    size_t naddr = rw->changed && x.l4type != CAPKIT_LAYER_ICMP ? 2 * alen : 0;
+    size_t nwords = naddr;
     int have_ports =
         x.l4off &&
         (x.l4type == CAPKIT_LAYER_TCP || x.l4type == CAPKIT_LAYER_UDP) &&
@@ -859,10 +862,8 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
             break;
           }
       }
-      if (rw->changed) {
-        memcpy(nw + nwords, pp, 4);
+      if (rw->changed)
         nwords += 4;
-      }
       rw->changed |= was;
     }
     int l4dirty = nwords > 0;
@@ -915,6 +916,10 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
         csum_full(&x, f);
         rw->counts[CAPKIT_RW_CSUM_FULL]++;
       } else if (l4dirty && c + 2 <= f + len) {
+        uint8_t nw[36]; /* the same fields now (a cut leaves their bytes) */
+        memcpy(nw, src, naddr);
+        if (nwords > naddr)
+          memcpy(nw + naddr, f + x.l4off, 4);
         csum_adjust(c, old, nw, nwords);
         rw->counts[CAPKIT_RW_CSUM_INCR]++;
       }
@@ -930,4 +935,35 @@ int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
   out->origlen = orig;
   rw->counts[CAPKIT_RW_CHANGED]++;
   return 1;
+}
+
+int capkit_rewriter_apply(capkit_rewriter *rw, const capkit_record *in,
+                          capkit_record *out) {
+  int rc = begin(rw, in, out);
+  if (rc)
+    return rc;
+  size_t need = (size_t)in->caplen + CAPKIT_REWRITE_GROWTH;
+  if (need > rw->cap) {
+    size_t cap = rw->cap ? rw->cap : 2048;
+    while (cap < need)
+      cap *= 2;
+    uint8_t *b = realloc(rw->buf, cap);
+    if (!b)
+      return CAPKIT_ENOMEM;
+    rw->buf = b;
+    rw->cap = cap;
+  }
+  return edit(rw, in, out, rw->buf);
+}
+
+int capkit_rewriter_apply_to(capkit_rewriter *rw, const capkit_record *in,
+                             capkit_record *out, uint8_t *dst, size_t cap) {
+  if (!dst || (in && cap < (size_t)in->caplen + CAPKIT_REWRITE_GROWTH))
+    return CAPKIT_EINVAL;
+  int rc = begin(rw, in, out);
+  if (rc)
+    return rc;
+  rc = edit(rw, in, out, dst);
+  out->data = dst;
+  return rc;
 }

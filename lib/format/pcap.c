@@ -596,6 +596,7 @@ static int pcap_wopen(capkit_writer *w, const capkit_record *first) {
   }
   ws->linktype = lt;
   st->hdrlen = variants[st->variant].hdrlen;
+  w->inplace_hdr = st->hdrlen;
   st->frac_limit = set->precision == 9 ? 1000000000u : 1000000u;
   st->frac_mult = set->precision == 9 ? 1u : 1000u;
   st->snaplen = set->snaplen;
@@ -696,12 +697,20 @@ static int pcap_write(capkit_writer *w, const capkit_record *rec) {
   int rc;
   uint64_t rlen = (uint64_t)st->hdrlen + caplen;
   int raw_data = done && x->fd >= 0 && data == x->raw + st->hdrlen;
-  if (raw_data && x->src_id == ws->last_src && rec->offset == ws->last_end &&
-      capkit__sink_can_copy(&w->sink))
-    /* Unchanged records that follow each other in a mapped file: let the
-     * kernel copy them (a whole-file copy becomes a few calls). */
-    rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, rec->offset,
-                                 rlen, x->raw);
+  if (w->inplace) {
+    /* The data is in the sink's buffer already (capkit_writer_reserve),
+     * with room for the header before it. */
+    memcpy(w->inplace - st->hdrlen, out, st->hdrlen);
+    if (data != w->inplace && caplen)
+      memcpy(w->inplace, data, caplen); /* a pseudo-header turned */
+    capkit__sink_commit(&w->sink, rlen);
+    rc = 0;
+  } else if (raw_data && x->src_id == ws->last_src &&
+             rec->offset == ws->last_end && capkit__sink_takes_runs(&w->sink))
+    /* Unchanged records that follow each other in the input: one run,
+     * header and data in one write. */
+    rc = capkit__sink_write_run(&w->sink, x->fd, x->src_id, rec->offset, rlen,
+                                x->raw);
   else {
     rc = capkit__sink_write(&w->sink, out, st->hdrlen);
     if (!rc && caplen)

@@ -1481,16 +1481,15 @@ static int write_epb(capkit_writer *w, ng_wstate *ws, const capkit_record *rec,
   return put(w, b->data, b->len);
 }
 
-/* An input block written as it is. Blocks that follow each other in a
- * mapped input are copied by the kernel (a whole unchanged file becomes a
- * few calls). */
+/* An input block written as it is; blocks that follow each other in the
+ * input are handed to the sink as runs. */
 static int put_raw(capkit_writer *w, ng_wstate *ws,
                    const struct capkit_extra *x, uint64_t off) {
   int rc;
   if (x->fd >= 0 && x->src_id == ws->last_src && off == ws->last_end &&
-      capkit__sink_can_copy(&w->sink)) {
-    rc = capkit__sink_copy_range(&w->sink, x->fd, x->src_id, off,
-                                 x->raw_len, x->raw);
+      capkit__sink_takes_runs(&w->sink)) {
+    rc = capkit__sink_write_run(&w->sink, x->fd, x->src_id, off, x->raw_len,
+                                x->raw);
     if (rc)
       return wfail(w, rc);
   } else if ((rc = put(w, x->raw, x->raw_len))) {

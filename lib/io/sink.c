@@ -309,12 +309,25 @@ int capkit__sink_flush(capkit__sink *s) {
   return rc;
 }
 
-int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
-                            uint64_t off, uint64_t len, const void *p) {
+int capkit__sink_write_run(capkit__sink *s, int fd, uint64_t src, uint64_t off,
+                           uint64_t len, const void *p) {
   (void)fd;
   (void)src;
   (void)off;
   return capkit__sink_write(s, p, (size_t)len);
+}
+
+int capkit__sink_reserve(capkit__sink *s, size_t n, uint8_t **p) {
+  *p = NULL;
+  if (n > s->cap)
+    return 0;
+  if (s->cap - s->len < n) {
+    int rc = flush_async(s);
+    if (rc)
+      return rc;
+  }
+  *p = s->buf + s->len;
+  return 0;
 }
 
 int capkit__sink_write_slow(capkit__sink *s, const void *p, size_t n) {

@@ -68,20 +68,34 @@ static inline int capkit__sink_write(capkit__sink *s, const void *p,
   }
   return capkit__sink_write_slow(s, p, n);
 }
-/* Whether copy_range can be used: a regular output file, no codec. */
-static inline int capkit__sink_can_copy(const capkit__sink *s) {
+/* Room for n bytes at the end of the buffer, for a caller that builds
+ * them in place instead of copying them in: a full buffer is handed to
+ * the output thread first when they do not fit. 0 with *p pointing at the
+ * room; 0 with *p NULL when n is more than an empty buffer holds; a
+ * negative CAPKIT_E* when handing over failed. The bytes count once
+ * capkit__sink_commit() accepts them; any other output call abandons the
+ * room (and may overwrite it). */
+int capkit__sink_reserve(capkit__sink *s, size_t n, uint8_t **p);
+static inline void capkit__sink_commit(capkit__sink *s, size_t n) {
+  s->len += n;
+  s->total += n;
+}
+/* Whether capkit__sink_write_run may be given runs: a regular output file,
+ * no codec. */
+static inline int capkit__sink_takes_runs(const capkit__sink *s) {
   return s->tmp != NULL && s->codec.write == NULL;
 }
-/* Append len unchanged bytes of file fd at offset off (src: a unique id
- * of that input), also in memory at p. They go through the buffer like
- * any other bytes, and so to the output thread, which writes while the
- * caller reads on: measured on ext4's page cache, that beat having the
- * kernel copy the runs (copy_file_range, after the walk or beside it on
- * the output thread) for dedup and convert alike. The backends keep
- * offering their runs here, so that a sink may copy them in place again
- * where that pays (a file system that shares blocks). */
-int capkit__sink_copy_range(capkit__sink *s, int fd, uint64_t src,
-                            uint64_t off, uint64_t len, const void *p);
+/* Append a run of len unchanged input bytes: a buffered write of p, like
+ * capkit__sink_write. Where they come from (file fd at offset off, src a
+ * unique id of that input) is passed along but unused: measured on ext4's
+ * page cache, the buffer and the output thread, which writes while the
+ * caller reads on, beat having the kernel copy the runs (copy_file_range,
+ * after the walk or beside it on the output thread) for dedup and convert
+ * alike. The backends keep offering their runs here, so that a sink may
+ * copy them in place again where that pays (a file system that shares
+ * blocks). */
+int capkit__sink_write_run(capkit__sink *s, int fd, uint64_t src, uint64_t off,
+                           uint64_t len, const void *p);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */
 int capkit__sink_close(capkit__sink *s);
 /* Drop everything: close and remove the temporary file. */

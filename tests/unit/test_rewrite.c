@@ -514,6 +514,86 @@ static void test_ethernet_equals_raw_property(void) {
   CHECK(changed > rounds / 4);
 }
 
+/* capkit_rewriter_apply_to() gives what capkit_rewriter_apply() gives,
+ * in the caller's memory (exactly caplen + CAPKIT_REWRITE_GROWTH bytes, so
+ * that the sanitizers see a write past it), unchanged packets included:
+ * over random Ethernet frames (VLAN tagged or not, damaged, snapped) and
+ * option sets, VLAN edits among them; and it refuses too little room. */
+static void test_apply_to_property(void) {
+  const char *sets[][2] = {
+      {"pnat", "10.0.0.0/8:172.16.0.0/12,192.168.0.0/16:10.1.0.0/16"},
+      {"portmap", "80:8080"},
+      {"enet-smac", "02:00:00:00:00:01"},
+      {"ttl", "-2"},
+      {"fixcsum", NULL},
+      {"mtu-trunc", NULL},
+      {"seed", "11"},
+      {"enet-vlan", "add"},
+      {"enet-vlan", "del"},
+      {"enet-vlan-tag", "42"},
+  };
+  size_t nsets = sizeof sets / sizeof sets[0];
+  int equal = 1, changed = 0, unchanged = 0;
+  for (int round = 0; round < 3000; round++) {
+    int v6 = round % 3 == 2, tagged = rnd() % 4 == 0;
+    uint8_t frame[2048];
+    uint32_t l2 = tagged ? 18 : 14;
+    uint32_t n = random_datagram(frame + l2, sizeof frame - l2, v6);
+    for (uint32_t i = 0; i < 12; i++)
+      frame[i] = (uint8_t)rnd();
+    if (tagged) {
+      frame[12] = 0x81, frame[13] = 0x00;
+      frame[14] = (uint8_t)rnd(), frame[15] = (uint8_t)rnd();
+    }
+    frame[l2 - 2] = v6 ? 0x86 : 0x08;
+    frame[l2 - 1] = v6 ? 0xdd : 0x00;
+    uint32_t len = n + l2;
+    uint32_t cap = rnd() % 4 == 0 ? rnd() % (len + 1) : len;
+    capkit_rewriter *a = capkit_rewriter_new(), *b = capkit_rewriter_new();
+    unsigned pick = rnd();
+    int vlan = 0;
+    for (size_t i = 0; i < nsets; i++)
+      if (pick >> i & 1) {
+        /* one VLAN operation at most */
+        if (!strcmp(sets[i][0], "enet-vlan") && vlan++)
+          continue;
+        capkit_rewriter_set(a, sets[i][0], sets[i][1]);
+        capkit_rewriter_set(b, sets[i][0], sets[i][1]);
+      }
+    capkit_record in = rec_of(frame, cap, len);
+    capkit_record out = CAPKIT_RECORD_INIT, out2 = CAPKIT_RECORD_INIT;
+    size_t room = (size_t)cap + CAPKIT_REWRITE_GROWTH;
+    uint8_t *dst = malloc(room);
+    int ra = capkit_rewriter_apply(a, &in, &out);
+    int rb = capkit_rewriter_apply_to(b, &in, &out2, dst, room);
+    int same = ra == rb && ra >= 0 && out2.data == dst &&
+               out.caplen == out2.caplen && out.origlen == out2.origlen &&
+               out.ts_sec == out2.ts_sec && out.iface == out2.iface &&
+               memcmp(out.data, dst, out.caplen) == 0;
+    if (!same && equal)
+      fprintf(stderr,
+              "# apply_to round %d differs (v6 %d, tagged %d, %u "
+              "of %u bytes, options %#x)\n",
+              round, v6, tagged, cap, len, pick);
+    equal &= same;
+    changed += ra == 1;
+    unchanged += ra == 0;
+    free(dst);
+    capkit_rewriter_free(a);
+    capkit_rewriter_free(b);
+  }
+  CHECK(equal);
+  CHECK(changed > 100);
+  CHECK(unchanged > 100);
+  capkit_rewriter *rw = capkit_rewriter_new();
+  uint8_t d[64] = {0}, dst[67];
+  capkit_record in = rec_of(d, sizeof d, sizeof d), out = CAPKIT_RECORD_INIT;
+  CHECK_EQ(capkit_rewriter_apply_to(rw, &in, &out, dst, sizeof dst),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_rewriter_apply_to(rw, &in, &out, NULL, 100), CAPKIT_EINVAL);
+  capkit_rewriter_free(rw);
+}
+
 int main(void) {
   test_options();
   test_ipmap_property();
@@ -522,5 +602,6 @@ int main(void) {
   test_vlan_ttl_mtu();
   test_macs();
   test_ethernet_equals_raw_property();
+  test_apply_to_property();
   return tap_done();
 }
