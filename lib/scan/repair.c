@@ -41,12 +41,11 @@ struct capkit_repair {
   capkit__src src;
   capkit__sink sink;
   int out;
-  /* No codec on the output: the records go out with one write() per
-   * stretch of adjacent input bytes, straight from the input's buffer
-   * (run: the stretch not written yet; written before the buffer moves). */
+  /* No codec on the output: unchanged input bytes are offered to the
+   * sink as ranges of the input file (what convert does), which copies
+   * them into its buffer for its output thread to write while the walk
+   * reads on. */
   int direct;
-  const uint8_t *run;
-  size_t run_len;
   uint64_t src_id;
   capkit_scanner sc;
   /* Pending dropped bytes, merged into one event. */
@@ -174,16 +173,8 @@ static void drop_flush(capkit_repair *rp) {
 
 /* Bytes at the cursor: *n of them ready, *at_end when they reach the end
  * of the input. 0 or a negative code. */
-static int run_flush(capkit_repair *rp);
 static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
-  if (rp->run_len && s->kind == CAPKIT__SRC_BUF &&
-      (size_t)(s->end - s->cur) < want / 2) {
-    int rc = run_flush(rp);
-    if (rc)
-      return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
-                  capkit_strerror(rc));
-  }
   /* A buffered source is topped up only when less than half of want is
    * left: each refill slides what is left to the front, so once per
    * half window, never once per record. */
@@ -198,35 +189,17 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   return 0;
 }
 
-/* Write the stretch of input bytes held back. */
-static int run_flush(capkit_repair *rp) {
-  int rc = 0;
-  if (rp->run_len)
-    rc = capkit__sink_raw_write(&rp->sink, rp->run, rp->run_len);
-  rp->run_len = 0;
-  return rc;
-}
-
 static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   if (!rp->out)
     return 0;
   int rc;
   capkit__src *s = &rp->src;
-  if (rp->direct) {
-    if (rp->run_len && rp->run + rp->run_len == p) {
-      rp->run_len += len;
-      return 0;
-    }
-    rc = run_flush(rp);
-    if (!rc && p >= s->start && p < s->end) {
-      rp->run = p;
-      rp->run_len = len;
-    } else if (!rc) {
-      rc = capkit__sink_raw_write(&rp->sink, p, len);
-    }
-  } else {
+  if (rp->direct && p >= s->start && p < s->end)
+    rc = capkit__sink_copy_range(&rp->sink, capkit__src_file_fd(s),
+                                 rp->src_id,
+                                 s->base + (uint64_t)(p - s->start), len, p);
+  else
     rc = capkit__sink_write(&rp->sink, p, len);
-  }
   if (rc)
     return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
                 capkit_strerror(rc));
@@ -1125,12 +1098,7 @@ static int have(capkit_repair *rp, size_t need, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
   if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
       !s->eof) {
-    /* The window is about to move: what points into it goes out first. */
-    int f = run_flush(rp);
-    if (f)
-      return fail(rp, f, capkit__src_offset(s), "write failed: %s",
-                  capkit_strerror(f));
-    f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
+    int f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
     if (f < 0)
       return fail(rp, f, capkit__src_offset(s), "read error: %s",
                   capkit__src_errtext(s, f));
@@ -1513,11 +1481,6 @@ static int open_writer(capkit_repair *rp, const char *path) {
 static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   capkit__sink *k = &rp->sink;
   int rc = 0;
-  if (rp->direct && (rc = run_flush(rp)) != 0) {
-    capkit__sink_abort(k);
-    return fail(rp, rc, 0, "cannot write the output: %s",
-                capkit_strerror(rc));
-  }
   if (hi->patch_snaplen && k->tmp && !k->codec.write) {
     /* The header went out first; its snaplen is the largest record's. */
     uint8_t v[4];
@@ -1550,7 +1513,6 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->err[0] = 0;
   rp->out = 0;
   rp->direct = 0;
-  rp->run_len = 0;
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
   hdrinfo hi;
@@ -1603,7 +1565,6 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   }
   rp->out = 0;
   rp->direct = 0;
-  rp->run_len = 0;
   capkit__src_close(&rp->src);
   if (rc)
     return rc;
