@@ -113,7 +113,8 @@ typedef enum capkit_repair_kind {
 CAPKIT_API const char *capkit_repair_kind_name(int kind);
 
 /* One change: the input bytes it concerns [offset, offset + length) (after
- * ASCII_UNDONE: offsets in the input with every 0d 0a read as 0a), the
+ * ASCII_UNDONE: offsets in the input as undone, every 0d 0a read as 0a, or
+ * for the reverse mangling with the lost 0d bytes given back), the
  * number the next record written will have (1-based), and the full text.
  * Valid only during the callback. */
 typedef struct capkit_repair_event {

@@ -22,6 +22,9 @@
 #define PCAPNG_SHB 0x0a0d0d0au
 /* Bytes kept ready ahead of the walk: a chain of records must fit. */
 #define LOOK ((size_t)8 << 20)
+#define UNLF_COMMENT                                                           \
+  "capkit repair: damaged record kept: it lost 0d bytes (FTP ASCII mode) "   \
+  "whose places could not be decided; its bytes are a guess"
 
 struct capkit_repair {
   capkit_repair_fn fn;
@@ -47,6 +50,9 @@ struct capkit_repair {
    * reads on. */
   int direct;
   uint64_t src_id;
+  /* The reverse ASCII-mode stage in front of the walk, or NULL (owned by
+   * the source). */
+  capkit__unlf *unlf;
   capkit_scanner sc;
   /* Pending dropped bytes, merged into one event. */
   uint64_t gar_off, gar_len;
@@ -629,6 +635,22 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
     int sw = ng_shb_swap(p, n);
     int bswap = sw >= 0 ? sw : swap;
     uint32_t len = ng_block(p, n, bswap);
+    uint64_t ul;
+    if (len && rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) && ul == len &&
+        capkit__ld32(p, bswap) != NG_SHB) {
+      uint32_t t = capkit__ld32(p, bswap);
+      int pkt = t == NG_EPB || t == NG_SPB || t == 2;
+      drop_flush(rp);
+      /* A description block dropped: its packets get one inferred again. */
+      rp->dropped_rec += pkt;
+      rp->dropped_bytes += len;
+      event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
+            "%s dropped: where its lost 0d bytes go is not decided by its "
+            "length, the blocks after it or its checksums",
+            pkt ? "packet block" : "block");
+      s->cur += len;
+      continue;
+    }
     if (len) {
       uint32_t t = capkit__ld32(p, bswap);
       if (t == NG_SHB) {
@@ -1009,21 +1031,18 @@ static uint32_t framed_by(const capkit_scanner *t, const capkit__rhdr *h,
   return 0;
 }
 
-/* Drop (or keep, marked) the record of caplen l at p that framed_by
- * found. */
-static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
-                       uint32_t l, const capkit__rhdr *h) {
+/* A damaged record of caplen l at p whose framing is known: kept with
+ * comment (when damaged records are kept and keep allows) or dropped;
+ * why says what is wrong, for the event. */
+static int damaged(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                   uint32_t l, int keep, const char *why,
+                   const char *comment) {
   drop_flush(rp);
   uint64_t rl = CAPKIT__RHDR + (uint64_t)l;
-  if (rp->keep_damaged && rp->w && l <= h->orig) {
+  if (rp->keep_damaged && rp->w && keep) {
     event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, rl,
-          "record kept with a comment (caplen %u): its header is damaged "
-          "(caplen %u, original length %u), the records after it follow "
-          "its length %u",
-          l, h->incl, h->orig, l);
-    int rc = out_record(rp, p, l,
-                        "capkit repair: damaged record kept: its header's "
-                        "lengths disagree; framed by the records after it");
+          "record kept with a comment (caplen %u): %s", l, why);
+    int rc = out_record(rp, p, l, comment);
     if (rc)
       return rc;
     rp->nrec++;
@@ -1032,10 +1051,32 @@ static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
   rp->dropped_rec++;
   rp->dropped_bytes += rl;
   event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
-        "record dropped: its header is damaged (caplen %u, original length "
-        "%u); the records after it follow its length %u",
-        h->incl, h->orig, l);
+        "record dropped (caplen %u): %s", l, why);
   return 0;
+}
+
+/* Drop (or keep, marked) the record of caplen l at p that framed_by
+ * found. */
+static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                       uint32_t l, const capkit__rhdr *h) {
+  char why[160];
+  snprintf(why, sizeof why,
+           "its header is damaged (caplen %u, original length %u), the "
+           "records after it follow its length %u",
+           h->incl, h->orig, l);
+  return damaged(rp, p, off, l, l <= h->orig, why,
+                 "capkit repair: damaged record kept: its header's lengths "
+                 "disagree; framed by the records after it");
+}
+
+/* A record whose lost 0d bytes (reverse ASCII-mode mangling) could not
+ * be placed: its framing is known, its bytes are not. */
+static int drop_unlf(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                     uint32_t l) {
+  return damaged(rp, p, off, l, 1,
+                 "where its lost 0d bytes go is not decided by its length, "
+                 "the records after it or its checksums",
+                 UNLF_COMMENT);
 }
 
 /* Do the k records from c (walked already) all fit the link type by
@@ -1139,6 +1180,25 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     }
     capkit__rhdr h;
     capkit__scan_ld(sc, p, &h);
+    uint64_t ul;
+    if (rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) &&
+        ul == CAPKIT__RHDR + (uint64_t)h.incl) {
+      if (ul > n) {
+        if (!at_end && want < ul) {
+          want = (size_t)ul;
+          continue;
+        }
+      } else {
+        if ((rc = drop_unlf(rp, p, off, h.incl)))
+          return rc;
+        s->cur += ul;
+        prev = h.sec;
+        have_prev = 1;
+        trusted = off + ul + 1;
+        want = CAPKIT__RHDR;
+        continue;
+      }
+    }
     /* What libpcap accepts (any original length a capture can have). */
     int fits = h.incl <= sc->bound && h.orig <= CAPKIT__MAX_ORIG;
     int time_ok = !have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN);
@@ -1398,6 +1458,66 @@ static unsigned chain_len(const uint8_t *b, size_t n) {
   return capkit__scan_walk(&s, b, n, start, 4096, &end, &stop);
 }
 
+/* Read the input from now on through pull(ctx), a stage that has taken
+ * the input source over (the crlf stage or ascii.c's), freed with fr; 0,
+ * or an error with the source still the stage's, for the caller. */
+static int wrap_src(capkit_repair *rp, capkit__pull_fn pull, void *ctx,
+                    void (*fr)(void *)) {
+  capkit__src *s = &rp->src;
+  size_t window = s->window;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  s->window = window;
+  int rc = capkit__src_open_pull(s, pull, ctx, fr);
+  if (!rc)
+    return 0;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  return fail(rp, rc, 0, "out of memory");
+}
+
+/* The reverse: hardly a 0d 0a in the first n bytes at p (each became 0a),
+ * and the records chain further with the lost 0d bytes given back by the
+ * stage of ascii.c? Then read the input through that stage. */
+static int unlf_check(capkit_repair *rp, const uint8_t *p, size_t n) {
+  int ng = n >= 4 && p[0] == 0x0a;
+  size_t cap = n + n / 2 + 64;
+  uint8_t *o = malloc(cap);
+  capkit__src m;
+  capkit__unlf *u = NULL;
+  if (o) {
+    capkit__src_open_mem(&m, p, n);
+    u = capkit__unlf_new(&m, ng);
+  }
+  if (!u) {
+    free(o);
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  }
+  long on = capkit__unlf_pull(u, o, cap);
+  capkit__unlf_free(u);
+  int better = on > 0 && chain_len(o, (size_t)on) > chain_len(p, n);
+  free(o);
+  if (on < 0)
+    return fail(rp, (int)on, 0, "%s", capkit_strerror((int)on));
+  if (!better)
+    return 0;
+  u = capkit__unlf_new(&rp->src, ng);
+  if (!u)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  int rc = wrap_src(rp, capkit__unlf_pull, u, capkit__unlf_free);
+  if (rc) {
+    capkit__unlf_free(u); /* closes the input it took over */
+    return rc;
+  }
+  rp->unlf = u;
+  event(rp, CAPKIT_REPAIR_ASCII_UNDONE, 0, 0,
+        "reverse FTP ASCII-mode mangling: every 0d 0a was written as 0a; "
+        "the lost 0d bytes given back where the record lengths, the records "
+        "after them and the checksums say, records where they do not are "
+        "damaged (offsets from here count the bytes given back)");
+  return 0;
+}
+
 /* Is the input mangled (every 0a of the first bytes after a 0d, and the
  * records chain further with the 0d removed)? Then read it undone. */
 static int ascii_check(capkit_repair *rp) {
@@ -1415,6 +1535,8 @@ static int ascii_check(capkit_repair *rp) {
       lf++;
       crlf_n += i > 0 && p[i - 1] == 0x0d;
     }
+  if (lf && crlf_n <= 1 + lf / 1024)
+    return unlf_check(rp, p, n);
   if (lf == 0 || crlf_n != lf)
     return 0;
   uint8_t *u = malloc(n);
@@ -1431,17 +1553,11 @@ static int ascii_check(capkit_repair *rp) {
   crlf *c = calloc(1, sizeof *c);
   if (!c)
     return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
-  capkit__src *s = &rp->src;
-  c->in = *s;
-  size_t window = s->window;
-  memset(s, 0, sizeof *s);
-  s->fd = -1;
-  s->window = window;
-  rc = capkit__src_open_pull(s, crlf_pull, c, crlf_free);
-  if (rc) {
-    *s = c->in;
+  c->in = rp->src;
+  if ((rc = wrap_src(rp, crlf_pull, c, crlf_free))) {
+    rp->src = c->in;
     free(c);
-    return fail(rp, rc, 0, "out of memory");
+    return rc;
   }
   event(rp, CAPKIT_REPAIR_ASCII_UNDONE, 0, 0,
         "FTP ASCII-mode mangling: every 0a was written as 0d 0a; undone for "
@@ -1513,6 +1629,7 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->err[0] = 0;
   rp->out = 0;
   rp->direct = 0;
+  rp->unlf = NULL;
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
   hdrinfo hi;
