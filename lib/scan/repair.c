@@ -592,6 +592,74 @@ static int ng_ts_near(uint64_t a, uint64_t b) {
   return (a > b ? a - b : b - a) <= NG_TS_WIN;
 }
 
+/* Options of a packet block body from opt (n bytes) that parse cleanly:
+ * their length without the end-of-options, else 0 (then none are kept). */
+static size_t ng_opts_len(const uint8_t *opt, size_t n, int swap) {
+  size_t q = 0;
+  while (q + 4 <= n) {
+    uint16_t code = capkit__ld16(opt + q, swap),
+             len = capkit__ld16(opt + q + 2, swap);
+    if (code == 0)
+      return q;
+    size_t step = 4 + (((size_t)len + 3u) & ~(size_t)3u);
+    if (step > n - q)
+      return 0;
+    q += step;
+  }
+  return q == n ? q : 0;
+}
+
+/* A damaged packet block of l0 bytes at p that can still be framed:
+ * with --keep-damaged an enhanced packet block of a described interface
+ * is written again whole (its fixed fields, the captured bytes that fit,
+ * its options when they parse) with an opt_comment saying why; else, or
+ * for other blocks, it is dropped. why completes "packet block dropped:"
+ * and the comment. */
+static int ng_damaged(capkit_repair *rp, const uint8_t *p, uint32_t l0,
+                      int swap, uint32_t n_if, uint64_t off,
+                      const char *why) {
+  drop_flush(rp);
+  if (rp->keep_damaged && l0 >= 32 && capkit__ld32(p, swap) == NG_EPB &&
+      capkit__ld32(p + 8, swap) < n_if) {
+    uint32_t cap = capkit__ld32(p + 20, swap), room = l0 - 32;
+    uint32_t keep = cap <= room ? cap : room;
+    size_t dl = (size_t)keep + (4 - keep % 4) % 4;
+    size_t ol = dl <= room ? ng_opts_len(p + 28 + dl, room - dl, swap) : 0;
+    char c[CAPKIT__MSG];
+    int cn = snprintf(c, sizeof c, "capkit repair: damaged block kept: %s%s",
+                      why, keep < cap ? " (caplen cut to the bytes it has)"
+                                      : "");
+    size_t cl = cn < 0 ? 0 : (size_t)cn < sizeof c ? (size_t)cn : sizeof c - 1;
+    size_t bl = 28 + dl + ol + 4 + cl + (4 - cl % 4) % 4 + 4 + 4;
+    uint8_t *b = calloc(1, bl); /* damaged blocks only: not per record */
+    if (!b)
+      return fail(rp, CAPKIT_ENOMEM, off, "out of memory");
+    memcpy(b, p, 28);
+    capkit__st32(b + 4, (uint32_t)bl, swap);
+    capkit__st32(b + 20, keep, swap);
+    memcpy(b + 28, p + 28, keep);
+    memcpy(b + 28 + dl, p + 28 + dl, ol);
+    uint8_t *o = b + 28 + dl + ol;
+    capkit__st16(o, 1, swap); /* opt_comment; opt_endofopt: zeros after */
+    capkit__st16(o + 2, (uint16_t)cl, swap);
+    memcpy(o + 4, c, cl);
+    capkit__st32(b + bl - 4, (uint32_t)bl, swap);
+    event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, l0,
+          "packet block kept with a comment: %s", why);
+    int rc = out_write(rp, b, bl);
+    free(b);
+    if (rc)
+      return rc;
+    rp->nrec++;
+    return 0;
+  }
+  rp->dropped_rec++;
+  rp->dropped_bytes += l0;
+  event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, l0, "packet block dropped: %s",
+        why);
+  return 0;
+}
+
 static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   int swap = hi->ng_swap;
@@ -639,15 +707,21 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
     if (len && rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) && ul == len &&
         capkit__ld32(p, bswap) != NG_SHB) {
       uint32_t t = capkit__ld32(p, bswap);
-      int pkt = t == NG_EPB || t == NG_SPB || t == 2;
-      drop_flush(rp);
-      /* A description block dropped: its packets get one inferred again. */
-      rp->dropped_rec += pkt;
-      rp->dropped_bytes += len;
-      event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
-            "%s dropped: where its lost 0d bytes go is not decided by its "
-            "length, the blocks after it or its checksums",
-            pkt ? "packet block" : "block");
+      if (t == NG_EPB || t == NG_SPB || t == 2) {
+        if ((rc = ng_damaged(rp, p, len, swap, n_if, off,
+                             "where its lost 0d bytes go is not decided by "
+                             "its length, the blocks after it or its "
+                             "checksums")))
+          return rc;
+      } else {
+        /* A description block dropped: its packets get one inferred
+         * again. */
+        drop_flush(rp);
+        rp->dropped_bytes += len;
+        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
+              "block dropped: where its lost 0d bytes go is not decided by "
+              "its length, the blocks after it or its checksums");
+      }
       s->cur += len;
       continue;
     }
@@ -664,12 +738,10 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
         uint32_t l2 = ng_block(p + len, n - len, swap);
         if (!(l2 && capkit__ld32(p + len, swap) == NG_EPB &&
               ng_ts_near(ng_ts(p + len, swap), ng_ts(p, swap)))) {
-          drop_flush(rp);
-          rp->dropped_rec++;
-          rp->dropped_bytes += len;
-          event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
-                "packet block dropped: its time is far from its "
-                "neighbours' (timestamp damaged)");
+          if ((rc = ng_damaged(rp, p, len, swap, n_if, off,
+                               "its time is far from its neighbours' "
+                               "(timestamp damaged)")))
+            return rc;
           s->cur += len;
           continue;
         }
@@ -759,12 +831,10 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
       uint32_t t0 = capkit__ld32(p, swap), l0 = capkit__ld32(p + 4, swap);
       if ((t0 == NG_EPB || t0 == NG_SPB) && l0 >= 16 && l0 % 4 == 0 &&
           l0 <= at) {
-        drop_flush(rp);
-        rp->dropped_rec++;
-        rp->dropped_bytes += l0;
-        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, l0,
-              "packet block dropped: its trailing length or contents do not "
-              "match its length (damaged)");
+        if ((rc = ng_damaged(rp, p, l0, swap, n_if, off,
+                             "its trailing length or contents do not match "
+                             "its length (damaged)")))
+          return rc;
         if (at > l0)
           drop(rp, off + l0, at - l0);
       } else {
