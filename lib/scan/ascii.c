@@ -62,9 +62,17 @@ static long gather(const uint8_t *p, size_t n, const size_t *ins, unsigned k,
       j++;
       continue;
     }
-    if (q >= n)
+    /* the bytes up to the next 0d, or to the end, in one copy */
+    size_t run = olen - o;
+    if (j < k && ins[j] > q && ins[j] - q < run)
+      run = ins[j] - q;
+    if (j < k && ins[j] < q)
       return -1;
-    dst[o++] = p[q++];
+    if (run > n - q)
+      return -1;
+    memcpy(dst + o, p + q, run);
+    o += run;
+    q += run;
   }
   return j == k ? (long)q : -1;
 }
@@ -353,16 +361,20 @@ static int unit(capkit__unlf *u) {
     size_t body = c->olen - H; /* output bytes after the header */
     /* A section header sets the byte order of the blocks after it. */
     u->swap = sws[i];
+    /* 0a bytes where a 0d may go: after the header, up to the end of the
+     * longest framing (the first 64; more leave only k = 0). */
+    size_t all = 0, top = c->used + body;
+    for (size_t q = c->used; q <= top && q < n && all < 64; q++)
+      if (p[q] == 0x0a && q > 0)
+        pos[all++] = q;
     for (unsigned k = 0; k <= MAX_K && k <= body; k++) {
       size_t end = c->used + body - k; /* input bytes of the unit */
-      if (end > n)
-        continue;
-      /* 0a bytes where a 0d may go: after the header, up to the end. */
-      npos = 0;
-      for (size_t q = c->used; q <= end && q < n && npos < 64; q++)
-        if (p[q] == 0x0a && q > 0)
-          pos[npos++] = q;
-      if (npos < k || (npos == 64 && k > 0))
+      npos = (unsigned)all;
+      while (npos && pos[npos - 1] > end)
+        npos--;
+      if (npos < k)
+        break; /* fewer still for every larger k */
+      if (end > n || (all == 64 && npos == 64 && k > 0))
         continue;
       /* A header reading inserted its 0d bytes inside the header only. */
       if (!starts_unit(u, p + end, n - end, at_end))
