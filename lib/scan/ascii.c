@@ -183,7 +183,7 @@ typedef struct way {
   size_t used;
 } way;
 
-static void bad_push(capkit__unlf *u, uint64_t off, uint64_t len) {
+static int bad_push(capkit__unlf *u, uint64_t off, uint64_t len) {
   if (u->bad_n == u->bad_cap) {
     if (u->bad_head) {
       memmove(u->bads, u->bads + u->bad_head,
@@ -195,7 +195,7 @@ static void bad_push(capkit__unlf *u, uint64_t off, uint64_t len) {
       size_t cap = u->bad_cap ? 2 * u->bad_cap : 16;
       bad *nb = realloc(u->bads, cap * sizeof *nb);
       if (!nb)
-        return; /* the record then goes out as framed, unmarked: see use */
+        return CAPKIT_ENOMEM; /* never a guessed record left unmarked */
       u->bads = nb;
       u->bad_cap = cap;
     }
@@ -203,6 +203,7 @@ static void bad_push(capkit__unlf *u, uint64_t off, uint64_t len) {
   u->bads[u->bad_n].off = off;
   u->bads[u->bad_n].len = len;
   u->bad_n++;
+  return 0;
 }
 
 int capkit__unlf_bad(capkit__unlf *u, uint64_t off, uint64_t *len) {
@@ -445,7 +446,8 @@ static int unit(capkit__unlf *u) {
   int sw = good.sw;
   if (!ngood || ambiguous) {
     u->undecided++;
-    bad_push(u, u->opos, olen);
+    if (bad_push(u, u->opos, olen))
+      return CAPKIT_ENOMEM;
   } else if (good.k + good.hc->k) {
     u->restored++;
   }

@@ -704,26 +704,35 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
     int bswap = sw >= 0 ? sw : swap;
     uint32_t len = ng_block(p, n, bswap);
     uint64_t ul;
-    if (len && rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) && ul == len &&
-        capkit__ld32(p, bswap) != NG_SHB) {
+    if (rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) && ul <= n) {
+      /* A block whose lost 0d bytes the stage could not place: its
+       * framing is the stage's, its bytes a guess. */
       uint32_t t = capkit__ld32(p, bswap);
-      if (t == NG_EPB || t == NG_SPB || t == 2) {
-        if ((rc = ng_damaged(rp, p, len, swap, n_if, off,
-                             "where its lost 0d bytes go is not decided by "
-                             "its length, the blocks after it or its "
-                             "checksums")))
-          return rc;
+      if (t == NG_SHB && len == ul) {
+        /* Kept: the file needs it; only its options can be off. */
+        event(rp, CAPKIT_REPAIR_HEADER_FIELD, off, ul,
+              "section header kept: where its lost 0d bytes go is not "
+              "decided, its options may be off by a 0d byte");
       } else {
-        /* A description block dropped: its packets get one inferred
-         * again. */
-        drop_flush(rp);
-        rp->dropped_bytes += len;
-        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
-              "block dropped: where its lost 0d bytes go is not decided by "
-              "its length, the blocks after it or its checksums");
+        if (t == NG_EPB && len == ul) {
+          if ((rc = ng_damaged(rp, p, len, swap, n_if, off,
+                               "where its lost 0d bytes go is not decided "
+                               "by its length, the blocks after it or its "
+                               "checksums")))
+            return rc;
+        } else {
+          /* Any other block (a description block dropped: its packets
+           * get one inferred again). */
+          drop_flush(rp);
+          rp->dropped_rec += t == NG_EPB || t == NG_SPB || t == 2;
+          rp->dropped_bytes += ul;
+          event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, ul,
+                "block dropped: where its lost 0d bytes go is not decided "
+                "by its length, the blocks after it or its checksums");
+        }
+        s->cur += ul;
+        continue;
       }
-      s->cur += len;
-      continue;
     }
     if (len) {
       uint32_t t = capkit__ld32(p, bswap);
