@@ -45,7 +45,6 @@ struct capkit__unlf {
   size_t out_len, out_pos, out_cap;
   bad *bads;
   size_t bad_head, bad_n, bad_cap;
-  uint64_t restored, undecided;
   capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
 };
 
@@ -444,13 +443,8 @@ static int unit(capkit__unlf *u) {
     return 0;
   uint32_t olen = good.hc->olen;
   int sw = good.sw;
-  if (!ngood || ambiguous) {
-    u->undecided++;
-    if (bad_push(u, u->opos, olen))
-      return CAPKIT_ENOMEM;
-  } else if (good.k + good.hc->k) {
-    u->restored++;
-  }
+  if ((!ngood || ambiguous) && bad_push(u, u->opos, olen))
+    return CAPKIT_ENOMEM;
   /* What the unit tells the framing of the next ones. */
   if (u->ng) {
     uint32_t t = capkit__ld32(u->out, sw);
@@ -514,8 +508,6 @@ static int file_header(capkit__unlf *u) {
     u->in.cur += used;
     u->out_len = 24;
     u->out_pos = 0;
-    if (k)
-      u->restored++;
     return 1;
   }
   return 0;
@@ -588,10 +580,4 @@ void capkit__unlf_free(void *ctx) {
   free(u->out);
   free(u->bads);
   free(u);
-}
-
-void capkit__unlf_counts(const capkit__unlf *u, uint64_t *restored,
-                         uint64_t *undecided) {
-  *restored = u->restored;
-  *undecided = u->undecided;
 }

@@ -79,9 +79,6 @@ void capkit__unlf_free(void *ctx);
  * be placed? 1 and its length *len, else 0. Offsets asked must not go
  * down. */
 int capkit__unlf_bad(capkit__unlf *u, uint64_t off, uint64_t *len);
-/* Records restored with certainty, records undecided. */
-void capkit__unlf_counts(const capkit__unlf *u, uint64_t *restored,
-                         uint64_t *undecided);
 
 static inline void capkit__scan_ld(const capkit_scanner *s, const uint8_t *p,
                                    capkit__rhdr *h) {
