@@ -3,8 +3,10 @@
 # input: a capture of SIZE (default 200M) from the shared generator with 256
 # garbage bytes inserted in its middle, repaired by capkit and by pcapfix;
 # capkit convert of the undamaged file and cp as the floors; then repair of
-# a file twice the size, for memory that does not grow with the file, and
-# of the damaged file gzip-compressed. Wall time and peak RSS
+# a file twice the size, for memory that does not grow with the file, of
+# the damaged file gzip-compressed, and of the undamaged file with every
+# 0d 0a written as 0a (FTP ASCII mode the reverse way: the lost 0d bytes are
+# placed record by record). Wall time and peak RSS
 # from /usr/bin/time -v (best of RUNS runs, default 1; the machine may be
 # shared). Each run starts after a sync, with no dirty pages.
 #
@@ -45,6 +47,8 @@ tail -c +25 "$tmp/a.pcap" >>"$tmp/a2.pcap"
 damage "$tmp/a2.pcap" "$tmp/bad2.pcap"
 rm -f "$tmp/a2.pcap"
 gzip -1 -c "$tmp/bad.pcap" >"$tmp/bad.pcap.gz"
+/usr/bin/python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d.replace(b"\r\n", b"\n"))' \
+  "$tmp/a.pcap" "$tmp/lf.pcap"
 ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
 sync
 
@@ -58,6 +62,7 @@ run "pcapfix bad.pcap" pcapfix -o "$tmp/out.pcap" "$tmp/bad.pcap"
 run "capkit repair bad2.pcap (twice the size)" "$CAPKIT" repair -q "$tmp/bad2.pcap" -o "$tmp/out.pcap"
 run "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tmp/out.pcap"
 run "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
+run "capkit repair lf.pcap (0d 0a written as 0a)" "$CAPKIT" repair -q "$tmp/lf.pcap" -o "$tmp/out.pcap"
 
 awk -v f="$(best_of 'pcapfix bad.pcap')" -v c="$(best_of 'capkit repair bad.pcap')" \
     -v v="$(best_of 'capkit convert a.pcap (undamaged)')" 'BEGIN {

@@ -113,7 +113,8 @@ typedef enum capkit_repair_kind {
 CAPKIT_API const char *capkit_repair_kind_name(int kind);
 
 /* One change: the input bytes it concerns [offset, offset + length) (after
- * ASCII_UNDONE: offsets in the input with every 0d 0a read as 0a), the
+ * ASCII_UNDONE: offsets in the input as undone, every 0d 0a read as 0a, or
+ * for the reverse mangling with the lost 0d bytes given back), the
  * number the next record written will have (1-based), and the full text.
  * Valid only during the callback. */
 typedef struct capkit_repair_event {
@@ -140,8 +141,10 @@ CAPKIT_API int capkit_repair_set_pad(capkit_repair *rp, int pad);
 /* 1: keep a damaged record that can still be framed (its header looks
  * true, its data or length is damaged) instead of dropping it. For a
  * classic pcap input the output is then pcapng, each such record carrying
- * an opt_comment that says why; pcapng inputs are repaired as without it.
- */
+ * an opt_comment that says why. For a pcapng input, an enhanced packet
+ * block of a described interface is written again whole (its fixed fields,
+ * the captured bytes its length holds, its options when they parse) with
+ * such an opt_comment; other damaged blocks are still dropped. */
 CAPKIT_API int capkit_repair_set_keep_damaged(capkit_repair *rp, int keep);
 /* Use this link type when the header's cannot be trusted, instead of
  * inferring one; (uint32_t)-1 restores inference. */

@@ -22,6 +22,9 @@
 #define PCAPNG_SHB 0x0a0d0d0au
 /* Bytes kept ready ahead of the walk: a chain of records must fit. */
 #define LOOK ((size_t)8 << 20)
+#define UNLF_COMMENT                                                           \
+  "capkit repair: damaged record kept: it lost 0d bytes (FTP ASCII mode) "   \
+  "whose places could not be decided; its bytes are a guess"
 
 struct capkit_repair {
   capkit_repair_fn fn;
@@ -41,13 +44,15 @@ struct capkit_repair {
   capkit__src src;
   capkit__sink sink;
   int out;
-  /* No codec on the output: the records go out with one write() per
-   * stretch of adjacent input bytes, straight from the input's buffer
-   * (run: the stretch not written yet; written before the buffer moves). */
+  /* No codec on the output: unchanged input bytes are offered to the
+   * sink as ranges of the input file (what convert does), which copies
+   * them into its buffer for its output thread to write while the walk
+   * reads on. */
   int direct;
-  const uint8_t *run;
-  size_t run_len;
   uint64_t src_id;
+  /* The reverse ASCII-mode stage in front of the walk, or NULL (owned by
+   * the source). */
+  capkit__unlf *unlf;
   capkit_scanner sc;
   /* Pending dropped bytes, merged into one event. */
   uint64_t gar_off, gar_len;
@@ -174,16 +179,8 @@ static void drop_flush(capkit_repair *rp) {
 
 /* Bytes at the cursor: *n of them ready, *at_end when they reach the end
  * of the input. 0 or a negative code. */
-static int run_flush(capkit_repair *rp);
 static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
-  if (rp->run_len && s->kind == CAPKIT__SRC_BUF &&
-      (size_t)(s->end - s->cur) < want / 2) {
-    int rc = run_flush(rp);
-    if (rc)
-      return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
-                  capkit_strerror(rc));
-  }
   /* A buffered source is topped up only when less than half of want is
    * left: each refill slides what is left to the front, so once per
    * half window, never once per record. */
@@ -198,35 +195,17 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   return 0;
 }
 
-/* Write the stretch of input bytes held back. */
-static int run_flush(capkit_repair *rp) {
-  int rc = 0;
-  if (rp->run_len)
-    rc = capkit__sink_raw_write(&rp->sink, rp->run, rp->run_len);
-  rp->run_len = 0;
-  return rc;
-}
-
 static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   if (!rp->out)
     return 0;
   int rc;
   capkit__src *s = &rp->src;
-  if (rp->direct) {
-    if (rp->run_len && rp->run + rp->run_len == p) {
-      rp->run_len += len;
-      return 0;
-    }
-    rc = run_flush(rp);
-    if (!rc && p >= s->start && p < s->end) {
-      rp->run = p;
-      rp->run_len = len;
-    } else if (!rc) {
-      rc = capkit__sink_raw_write(&rp->sink, p, len);
-    }
-  } else {
+  if (rp->direct && p >= s->start && p < s->end)
+    rc = capkit__sink_copy_range(&rp->sink, capkit__src_file_fd(s),
+                                 rp->src_id,
+                                 s->base + (uint64_t)(p - s->start), len, p);
+  else
     rc = capkit__sink_write(&rp->sink, p, len);
-  }
   if (rc)
     return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
                 capkit_strerror(rc));
@@ -613,6 +592,74 @@ static int ng_ts_near(uint64_t a, uint64_t b) {
   return (a > b ? a - b : b - a) <= NG_TS_WIN;
 }
 
+/* Options of a packet block body from opt (n bytes) that parse cleanly:
+ * their length without the end-of-options, else 0 (then none are kept). */
+static size_t ng_opts_len(const uint8_t *opt, size_t n, int swap) {
+  size_t q = 0;
+  while (q + 4 <= n) {
+    uint16_t code = capkit__ld16(opt + q, swap),
+             len = capkit__ld16(opt + q + 2, swap);
+    if (code == 0)
+      return q;
+    size_t step = 4 + (((size_t)len + 3u) & ~(size_t)3u);
+    if (step > n - q)
+      return 0;
+    q += step;
+  }
+  return q == n ? q : 0;
+}
+
+/* A damaged packet block of l0 bytes at p that can still be framed:
+ * with --keep-damaged an enhanced packet block of a described interface
+ * is written again whole (its fixed fields, the captured bytes that fit,
+ * its options when they parse) with an opt_comment saying why; else, or
+ * for other blocks, it is dropped. why completes "packet block dropped:"
+ * and the comment. */
+static int ng_damaged(capkit_repair *rp, const uint8_t *p, uint32_t l0,
+                      int swap, uint32_t n_if, uint64_t off,
+                      const char *why) {
+  drop_flush(rp);
+  if (rp->keep_damaged && l0 >= 32 && capkit__ld32(p, swap) == NG_EPB &&
+      capkit__ld32(p + 8, swap) < n_if) {
+    uint32_t cap = capkit__ld32(p + 20, swap), room = l0 - 32;
+    uint32_t keep = cap <= room ? cap : room;
+    size_t dl = (size_t)keep + (4 - keep % 4) % 4;
+    size_t ol = dl <= room ? ng_opts_len(p + 28 + dl, room - dl, swap) : 0;
+    char c[CAPKIT__MSG];
+    int cn = snprintf(c, sizeof c, "capkit repair: damaged block kept: %s%s",
+                      why, keep < cap ? " (caplen cut to the bytes it has)"
+                                      : "");
+    size_t cl = cn < 0 ? 0 : (size_t)cn < sizeof c ? (size_t)cn : sizeof c - 1;
+    size_t bl = 28 + dl + ol + 4 + cl + (4 - cl % 4) % 4 + 4 + 4;
+    uint8_t *b = calloc(1, bl); /* damaged blocks only: not per record */
+    if (!b)
+      return fail(rp, CAPKIT_ENOMEM, off, "out of memory");
+    memcpy(b, p, 28);
+    capkit__st32(b + 4, (uint32_t)bl, swap);
+    capkit__st32(b + 20, keep, swap);
+    memcpy(b + 28, p + 28, keep);
+    memcpy(b + 28 + dl, p + 28 + dl, ol);
+    uint8_t *o = b + 28 + dl + ol;
+    capkit__st16(o, 1, swap); /* opt_comment; opt_endofopt: zeros after */
+    capkit__st16(o + 2, (uint16_t)cl, swap);
+    memcpy(o + 4, c, cl);
+    capkit__st32(b + bl - 4, (uint32_t)bl, swap);
+    event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, l0,
+          "packet block kept with a comment: %s", why);
+    int rc = out_write(rp, b, bl);
+    free(b);
+    if (rc)
+      return rc;
+    rp->nrec++;
+    return 0;
+  }
+  rp->dropped_rec++;
+  rp->dropped_bytes += l0;
+  event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, l0, "packet block dropped: %s",
+        why);
+  return 0;
+}
+
 static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   int swap = hi->ng_swap;
@@ -656,6 +703,37 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
     int sw = ng_shb_swap(p, n);
     int bswap = sw >= 0 ? sw : swap;
     uint32_t len = ng_block(p, n, bswap);
+    uint64_t ul;
+    if (rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) && ul <= n) {
+      /* A block whose lost 0d bytes the stage could not place: its
+       * framing is the stage's, its bytes a guess. */
+      uint32_t t = capkit__ld32(p, bswap);
+      if (t == NG_SHB && len == ul) {
+        /* Kept: the file needs it; only its options can be off. */
+        event(rp, CAPKIT_REPAIR_HEADER_FIELD, off, ul,
+              "section header kept: where its lost 0d bytes go is not "
+              "decided, its options may be off by a 0d byte");
+      } else {
+        if (t == NG_EPB && len == ul) {
+          if ((rc = ng_damaged(rp, p, len, swap, n_if, off,
+                               "where its lost 0d bytes go is not decided "
+                               "by its length, the blocks after it or its "
+                               "checksums")))
+            return rc;
+        } else {
+          /* Any other block (a description block dropped: its packets
+           * get one inferred again). */
+          drop_flush(rp);
+          rp->dropped_rec += t == NG_EPB || t == NG_SPB || t == 2;
+          rp->dropped_bytes += ul;
+          event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, ul,
+                "block dropped: where its lost 0d bytes go is not decided "
+                "by its length, the blocks after it or its checksums");
+        }
+        s->cur += ul;
+        continue;
+      }
+    }
     if (len) {
       uint32_t t = capkit__ld32(p, bswap);
       if (t == NG_SHB) {
@@ -669,12 +747,10 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
         uint32_t l2 = ng_block(p + len, n - len, swap);
         if (!(l2 && capkit__ld32(p + len, swap) == NG_EPB &&
               ng_ts_near(ng_ts(p + len, swap), ng_ts(p, swap)))) {
-          drop_flush(rp);
-          rp->dropped_rec++;
-          rp->dropped_bytes += len;
-          event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, len,
-                "packet block dropped: its time is far from its "
-                "neighbours' (timestamp damaged)");
+          if ((rc = ng_damaged(rp, p, len, swap, n_if, off,
+                               "its time is far from its neighbours' "
+                               "(timestamp damaged)")))
+            return rc;
           s->cur += len;
           continue;
         }
@@ -764,12 +840,10 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
       uint32_t t0 = capkit__ld32(p, swap), l0 = capkit__ld32(p + 4, swap);
       if ((t0 == NG_EPB || t0 == NG_SPB) && l0 >= 16 && l0 % 4 == 0 &&
           l0 <= at) {
-        drop_flush(rp);
-        rp->dropped_rec++;
-        rp->dropped_bytes += l0;
-        event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, l0,
-              "packet block dropped: its trailing length or contents do not "
-              "match its length (damaged)");
+        if ((rc = ng_damaged(rp, p, l0, swap, n_if, off,
+                             "its trailing length or contents do not match "
+                             "its length (damaged)")))
+          return rc;
         if (at > l0)
           drop(rp, off + l0, at - l0);
       } else {
@@ -1036,21 +1110,18 @@ static uint32_t framed_by(const capkit_scanner *t, const capkit__rhdr *h,
   return 0;
 }
 
-/* Drop (or keep, marked) the record of caplen l at p that framed_by
- * found. */
-static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
-                       uint32_t l, const capkit__rhdr *h) {
+/* A damaged record of caplen l at p whose framing is known: kept with
+ * comment (when damaged records are kept and keep allows) or dropped;
+ * why says what is wrong, for the event. */
+static int damaged(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                   uint32_t l, int keep, const char *why,
+                   const char *comment) {
   drop_flush(rp);
   uint64_t rl = CAPKIT__RHDR + (uint64_t)l;
-  if (rp->keep_damaged && rp->w && l <= h->orig) {
+  if (rp->keep_damaged && rp->w && keep) {
     event(rp, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED, off, rl,
-          "record kept with a comment (caplen %u): its header is damaged "
-          "(caplen %u, original length %u), the records after it follow "
-          "its length %u",
-          l, h->incl, h->orig, l);
-    int rc = out_record(rp, p, l,
-                        "capkit repair: damaged record kept: its header's "
-                        "lengths disagree; framed by the records after it");
+          "record kept with a comment (caplen %u): %s", l, why);
+    int rc = out_record(rp, p, l, comment);
     if (rc)
       return rc;
     rp->nrec++;
@@ -1059,10 +1130,32 @@ static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
   rp->dropped_rec++;
   rp->dropped_bytes += rl;
   event(rp, CAPKIT_REPAIR_RECORD_DAMAGED, off, rl,
-        "record dropped: its header is damaged (caplen %u, original length "
-        "%u); the records after it follow its length %u",
-        h->incl, h->orig, l);
+        "record dropped (caplen %u): %s", l, why);
   return 0;
+}
+
+/* Drop (or keep, marked) the record of caplen l at p that framed_by
+ * found. */
+static int drop_framed(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                       uint32_t l, const capkit__rhdr *h) {
+  char why[160];
+  snprintf(why, sizeof why,
+           "its header is damaged (caplen %u, original length %u), the "
+           "records after it follow its length %u",
+           h->incl, h->orig, l);
+  return damaged(rp, p, off, l, l <= h->orig, why,
+                 "capkit repair: damaged record kept: its header's lengths "
+                 "disagree; framed by the records after it");
+}
+
+/* A record whose lost 0d bytes (reverse ASCII-mode mangling) could not
+ * be placed: its framing is known, its bytes are not. */
+static int drop_unlf(capkit_repair *rp, const uint8_t *p, uint64_t off,
+                     uint32_t l) {
+  return damaged(rp, p, off, l, 1,
+                 "where its lost 0d bytes go is not decided by its length, "
+                 "the records after it or its checksums",
+                 UNLF_COMMENT);
 }
 
 /* Do the k records from c (walked already) all fit the link type by
@@ -1125,12 +1218,7 @@ static int have(capkit_repair *rp, size_t need, size_t *n, int *at_end) {
   capkit__src *s = &rp->src;
   if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
       !s->eof) {
-    /* The window is about to move: what points into it goes out first. */
-    int f = run_flush(rp);
-    if (f)
-      return fail(rp, f, capkit__src_offset(s), "write failed: %s",
-                  capkit_strerror(f));
-    f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
+    int f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
     if (f < 0)
       return fail(rp, f, capkit__src_offset(s), "read error: %s",
                   capkit__src_errtext(s, f));
@@ -1171,6 +1259,25 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     }
     capkit__rhdr h;
     capkit__scan_ld(sc, p, &h);
+    uint64_t ul;
+    if (rp->unlf && capkit__unlf_bad(rp->unlf, off, &ul) &&
+        ul == CAPKIT__RHDR + (uint64_t)h.incl) {
+      if (ul > n) {
+        if (!at_end && want < ul) {
+          want = (size_t)ul;
+          continue;
+        }
+      } else {
+        if ((rc = drop_unlf(rp, p, off, h.incl)))
+          return rc;
+        s->cur += ul;
+        prev = h.sec;
+        have_prev = 1;
+        trusted = off + ul + 1;
+        want = CAPKIT__RHDR;
+        continue;
+      }
+    }
     /* What libpcap accepts (any original length a capture can have). */
     int fits = h.incl <= sc->bound && h.orig <= CAPKIT__MAX_ORIG;
     int time_ok = !have_prev || capkit__near(h.sec, prev, CAPKIT__STEP_WIN);
@@ -1430,6 +1537,66 @@ static unsigned chain_len(const uint8_t *b, size_t n) {
   return capkit__scan_walk(&s, b, n, start, 4096, &end, &stop);
 }
 
+/* Read the input from now on through pull(ctx), a stage that has taken
+ * the input source over (the crlf stage or ascii.c's), freed with fr; 0,
+ * or an error with the source still the stage's, for the caller. */
+static int wrap_src(capkit_repair *rp, capkit__pull_fn pull, void *ctx,
+                    void (*fr)(void *)) {
+  capkit__src *s = &rp->src;
+  size_t window = s->window;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  s->window = window;
+  int rc = capkit__src_open_pull(s, pull, ctx, fr);
+  if (!rc)
+    return 0;
+  memset(s, 0, sizeof *s);
+  s->fd = -1;
+  return fail(rp, rc, 0, "out of memory");
+}
+
+/* The reverse: hardly a 0d 0a in the first n bytes at p (each became 0a),
+ * and the records chain further with the lost 0d bytes given back by the
+ * stage of ascii.c? Then read the input through that stage. */
+static int unlf_check(capkit_repair *rp, const uint8_t *p, size_t n) {
+  int ng = n >= 4 && p[0] == 0x0a;
+  size_t cap = n + n / 2 + 64;
+  uint8_t *o = malloc(cap);
+  capkit__src m;
+  capkit__unlf *u = NULL;
+  if (o) {
+    capkit__src_open_mem(&m, p, n);
+    u = capkit__unlf_new(&m, ng);
+  }
+  if (!u) {
+    free(o);
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  }
+  long on = capkit__unlf_pull(u, o, cap);
+  capkit__unlf_free(u);
+  int better = on > 0 && chain_len(o, (size_t)on) > chain_len(p, n);
+  free(o);
+  if (on < 0)
+    return fail(rp, (int)on, 0, "%s", capkit_strerror((int)on));
+  if (!better)
+    return 0;
+  u = capkit__unlf_new(&rp->src, ng);
+  if (!u)
+    return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
+  int rc = wrap_src(rp, capkit__unlf_pull, u, capkit__unlf_free);
+  if (rc) {
+    capkit__unlf_free(u); /* closes the input it took over */
+    return rc;
+  }
+  rp->unlf = u;
+  event(rp, CAPKIT_REPAIR_ASCII_UNDONE, 0, 0,
+        "reverse FTP ASCII-mode mangling: every 0d 0a was written as 0a; "
+        "the lost 0d bytes given back where the record lengths, the records "
+        "after them and the checksums say, records where they do not are "
+        "damaged (offsets from here count the bytes given back)");
+  return 0;
+}
+
 /* Is the input mangled (every 0a of the first bytes after a 0d, and the
  * records chain further with the 0d removed)? Then read it undone. */
 static int ascii_check(capkit_repair *rp) {
@@ -1447,6 +1614,8 @@ static int ascii_check(capkit_repair *rp) {
       lf++;
       crlf_n += i > 0 && p[i - 1] == 0x0d;
     }
+  if (lf && crlf_n <= 1 + lf / 1024)
+    return unlf_check(rp, p, n);
   if (lf == 0 || crlf_n != lf)
     return 0;
   uint8_t *u = malloc(n);
@@ -1463,17 +1632,11 @@ static int ascii_check(capkit_repair *rp) {
   crlf *c = calloc(1, sizeof *c);
   if (!c)
     return fail(rp, CAPKIT_ENOMEM, 0, "out of memory");
-  capkit__src *s = &rp->src;
-  c->in = *s;
-  size_t window = s->window;
-  memset(s, 0, sizeof *s);
-  s->fd = -1;
-  s->window = window;
-  rc = capkit__src_open_pull(s, crlf_pull, c, crlf_free);
-  if (rc) {
-    *s = c->in;
+  c->in = rp->src;
+  if ((rc = wrap_src(rp, crlf_pull, c, crlf_free))) {
+    rp->src = c->in;
     free(c);
-    return fail(rp, rc, 0, "out of memory");
+    return rc;
   }
   event(rp, CAPKIT_REPAIR_ASCII_UNDONE, 0, 0,
         "FTP ASCII-mode mangling: every 0a was written as 0d 0a; undone for "
@@ -1513,11 +1676,6 @@ static int open_writer(capkit_repair *rp, const char *path) {
 static int finish_output(capkit_repair *rp, const hdrinfo *hi) {
   capkit__sink *k = &rp->sink;
   int rc = 0;
-  if (rp->direct && (rc = run_flush(rp)) != 0) {
-    capkit__sink_abort(k);
-    return fail(rp, rc, 0, "cannot write the output: %s",
-                capkit_strerror(rc));
-  }
   if (hi->patch_snaplen && k->tmp && !k->codec.write) {
     /* The header went out first; its snaplen is the largest record's. */
     uint8_t v[4];
@@ -1550,7 +1708,7 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->err[0] = 0;
   rp->out = 0;
   rp->direct = 0;
-  rp->run_len = 0;
+  rp->unlf = NULL;
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
   hdrinfo hi;
@@ -1603,7 +1761,6 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   }
   rp->out = 0;
   rp->direct = 0;
-  rp->run_len = 0;
   capkit__src_close(&rp->src);
   if (rc)
     return rc;

@@ -64,6 +64,22 @@ int capkit__scan_chain(const capkit_scanner *s, const uint8_t *buf,
 int64_t capkit__scan_guess_at(const capkit_scanner *s, const uint8_t *buf,
                               size_t len, size_t start);
 
+/* The reverse FTP ASCII-mode mangling undone (ascii.c): a pull stage
+ * (capkit__src_open_pull) over the mangled bytes of in (taken over, closed
+ * by capkit__unlf_free) that gives back every 0d a 0d 0a lost, record by
+ * record (ng: block by block) where the lengths, the records after and the
+ * packets' checksums decide; a record they cannot decide comes out framed
+ * with its 0d bytes guessed, and capkit__unlf_bad names it. */
+struct capkit__src;
+typedef struct capkit__unlf capkit__unlf;
+capkit__unlf *capkit__unlf_new(const struct capkit__src *in, int ng);
+long capkit__unlf_pull(void *ctx, uint8_t *dst, size_t cap);
+void capkit__unlf_free(void *ctx);
+/* Is the record (block) at output offset off one whose 0d bytes could not
+ * be placed? 1 and its length *len, else 0. Offsets asked must not go
+ * down. */
+int capkit__unlf_bad(capkit__unlf *u, uint64_t off, uint64_t *len);
+
 static inline void capkit__scan_ld(const capkit_scanner *s, const uint8_t *p,
                                    capkit__rhdr *h) {
   h->sec = capkit__ld32(p, s->swap);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_repair.sh - capkit repair through the tool: exit codes, the report
 # (lines, --json, --dry-run), atomic output, compressed inputs, header
-# rebuild with the link type inferred, --pad and --linktype. Fixtures are
+# rebuild with the link type inferred, --pad, --linktype and --keep-damaged
+# (pcap and pcapng). Fixtures are
 # written from the pcap specification by tests/tools/repair_damage.py;
 # tcpdump and tshark are the peers that read every repaired file.
 . "$CAPKIT_TESTLIB"
@@ -61,6 +62,28 @@ check_eq "one comment per kept record (tshark)" "$n_kept" \
 check_eq "kept records are written besides the others (tshark)" "$((written + n_kept))" \
   "$(tshark -r "$T/keep.pcapng" 2>/dev/null | wc -l)"
 check_eq "output is pcapng" "0a0d0d0a" "$(head -c 4 "$T/keep.pcapng" | od -An -tx1 | tr -d ' \n')"
+
+# --keep-damaged on pcapng: each damaged packet block that can be framed is
+# written again whole with a comment (tshark shows it), found by seeds whose
+# damage leaves such blocks; the others come out as without the option
+$GEN gen 12 "$T/ng.pcapng" --ng
+n_kept=0
+for seed in 1 2 3 4 5 6; do
+  $GEN damage mixed "$seed" "$T/ng.pcapng" "$T/ngd.pcapng" "$T/ngd.json"
+  "$C" repair "$T/ngd.pcapng" -o "$T/ngp.pcapng" 2>"$T/ngp.err" || true
+  "$C" repair "$T/ngd.pcapng" -k -o "$T/ngk.pcapng" 2>"$T/ngk.err" || true
+  k=$(grep -c 'RECORD_KEPT_DAMAGED' "$T/ngk.err")
+  [ "$k" -gt 0 ] || continue
+  n_kept=$((n_kept + k))
+  check "tcpdump reads the kept blocks ($seed)" quiet tcpdump -r "$T/ngk.pcapng" -w /dev/null
+  check "tshark reads the kept blocks ($seed)" quiet tshark -r "$T/ngk.pcapng" -w /dev/null
+  check_eq "one comment per kept block ($seed, tshark)" "$k" \
+    "$(tshark -r "$T/ngk.pcapng" -T fields -e frame.comment 2>/dev/null | grep -c 'damaged block kept')"
+  check_eq "kept blocks are written besides the others ($seed, tshark)" \
+    "$(($(tshark -r "$T/ngp.pcapng" 2>/dev/null | wc -l) + k))" \
+    "$(tshark -r "$T/ngk.pcapng" 2>/dev/null | wc -l)"
+done
+check "some damaged packet blocks kept ($n_kept)" [ "$n_kept" -gt 0 ]
 
 # --dry-run writes nothing, reports the same
 rm -f "$T/dry.pcap"

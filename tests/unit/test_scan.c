@@ -10,20 +10,10 @@
 
 #include <capkit/capkit.h>
 
+#include "seeded.h"
 #include "tap.h"
 
-/* ---- a small seeded generator and a pcap builder ---- */
-
-static uint64_t rng;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return (uint32_t)(rng >> 11);
-}
-static uint32_t rnd_in(uint32_t lo, uint32_t hi) {
-  return lo + rnd() % (hi - lo + 1);
-}
+/* ---- a pcap builder (the seeded generator is seeded.h's) ---- */
 
 typedef struct fb {
   uint8_t *b;
@@ -273,20 +263,6 @@ static void test_infer(void) {
 
 /* ---- repair ---- */
 
-static const char *tmp(const char *name) {
-  static char buf[4][512];
-  static int i;
-  i = (i + 1) % 4;
-  snprintf(buf[i], sizeof buf[i], "%s/%s", tap_tmpdir(), name);
-  return buf[i];
-}
-
-static void spit(const char *path, const uint8_t *b, size_t n) {
-  FILE *fp = fopen(path, "wb");
-  fwrite(b, 1, n, fp);
-  fclose(fp);
-}
-
 /* Does the file at path hold exactly the n bytes at b? */
 static int file_is(const char *path, const uint8_t *b, size_t n) {
   size_t got_n;
@@ -322,6 +298,41 @@ static void on_ev(void *u, const capkit_repair_event *ev) {
   }
   l->n++;
   CHECK(ev->message && ev->message[0]);
+}
+
+/* The records of a repaired file that carry a comment: their numbers,
+ * caplens and first bytes (up to 4 of them); every comment must start with
+ * prefix when set. Returns the number of records, -1 when unreadable. */
+typedef struct commented {
+  const char *prefix;
+  int n, at[4];
+  uint32_t caplen[4];
+  uint8_t head[4][12];
+  char format[16]; /* the reader's name of the file's format */
+} commented;
+static int read_commented(const char *path, commented *c) {
+  capkit_reader *r = capkit_reader_new();
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k = 0, rc = capkit_reader_open_path(r, path);
+  if (rc == 0)
+    snprintf(c->format, sizeof c->format, "%s", capkit_reader_info(r)->format);
+  while (rc == 0 && (rc = capkit_reader_next(r, &rec)) > 0) {
+    rc = 0;
+    k++;
+    if (!rec.comment)
+      continue;
+    if (c->prefix)
+      CHECK(strncmp(rec.comment, c->prefix, strlen(c->prefix)) == 0);
+    if (c->n < 4) {
+      c->at[c->n] = k;
+      c->caplen[c->n] = rec.caplen;
+      memcpy(c->head[c->n], rec.data,
+             rec.caplen < 12 ? rec.caplen : sizeof c->head[0]);
+    }
+    c->n++;
+  }
+  capkit_reader_free(r);
+  return rc == 0 ? k : -1;
 }
 
 static int has_kind(const evlog *l, int kind) {
@@ -374,22 +385,11 @@ static void test_repair_clean_and_damaged(void) {
   CHECK(has_kind(&log, CAPKIT_REPAIR_RECORD_KEPT_DAMAGED));
   CHECK_EQ(capkit_repair_records(rp), 120u);
   {
-    capkit_reader *kr = capkit_reader_new();
-    CHECK_EQ(capkit_reader_open_path(kr, out), 0);
-    CHECK(strcmp(capkit_reader_info(kr)->format, "pcapng") == 0);
-    capkit_record krec = CAPKIT_RECORD_INIT;
-    int k = 0, comments = 0, krc;
-    while ((krc = capkit_reader_next(kr, &krec)) > 0) {
-      k++;
-      if (krec.comment) {
-        comments++;
-        CHECK_EQ(k, 41);
-      }
-    }
-    CHECK_EQ(krc, 0);
-    CHECK_EQ(k, 120);
-    CHECK_EQ(comments, 1);
-    capkit_reader_free(kr);
+    commented c = {0};
+    CHECK_EQ(read_commented(out, &c), 120);
+    CHECK(strcmp(c.format, "pcapng") == 0);
+    CHECK_EQ(c.n, 1);
+    CHECK_EQ(c.at[0], 41);
   }
   capkit_repair_set_keep_damaged(rp, 0);
 
@@ -679,9 +679,9 @@ static void test_pcapng(void) {
     }
   }
 
-  /* the reverse mangling (every 0d 0a written as 0a), told by the
-   * section header's magic: reported as detected and not undone; every
-   * packet block without 0d 0a still comes out whole */
+  /* the reverse mangling (every 0d 0a written as 0a): undone block by
+   * block where the lengths decide (test_repair_ascii.c has the rest);
+   * every packet block without 0d 0a still comes out whole */
   {
     size_t rn = 0, whole = 0;
     for (size_t i = 0; i < f.n; i++)
@@ -696,8 +696,44 @@ static void test_pcapng(void) {
     spit(in, d, rn);
     memset(&log, 0, sizeof log);
     CHECK_EQ(capkit_repair_run(rp, in, out), 1);
-    CHECK(has_kind(&log, CAPKIT_REPAIR_ASCII_DETECTED));
-    CHECK(capkit_repair_records(rp) >= whole - 1);
+    CHECK(has_kind(&log, CAPKIT_REPAIR_ASCII_UNDONE));
+    CHECK(capkit_repair_records(rp) >= whole);
+  }
+
+  /* --keep-damaged: a packet block with bytes inserted in its data (its
+   * leading length still frames it, its trailing one is gone) and one
+   * whose time is garbled are each written again whole with a comment;
+   * without it both are dropped */
+  {
+    size_t b30 = f.bound[30], ins = 40, b10 = f.bound[10];
+    memcpy(d, f.b, b30 + 40);
+    for (size_t i = 0; i < ins; i++)
+      d[b30 + 40 + i] = (uint8_t)rnd();
+    memcpy(d + b30 + 40 + ins, f.b + b30 + 40, f.n - b30 - 40);
+    d[b10 + 15] ^= 0x40; /* high word of the time: years away */
+    spit(in, d, f.n + ins);
+    for (int keep = 0; keep < 2; keep++) {
+      capkit_repair_set_keep_damaged(rp, keep);
+      memset(&log, 0, sizeof log);
+      CHECK_EQ(capkit_repair_run(rp, in, out), 1);
+      CHECK(has_kind(&log, keep ? CAPKIT_REPAIR_RECORD_KEPT_DAMAGED
+                                : CAPKIT_REPAIR_RECORD_DAMAGED));
+      CHECK(!has_kind(&log, keep ? CAPKIT_REPAIR_RECORD_DAMAGED
+                                 : CAPKIT_REPAIR_RECORD_KEPT_DAMAGED));
+      CHECK_EQ(capkit_repair_records(rp), keep ? 60u : 58u);
+      CHECK_EQ(capkit_repair_dropped_records(rp), keep ? 0u : 2u);
+      commented c = {0};
+      c.prefix = "capkit repair: damaged block kept: ";
+      CHECK_EQ(read_commented(out, &c), keep ? 60 : 58);
+      CHECK_EQ(c.n, keep ? 2 : 0);
+      if (keep) {
+        CHECK(c.at[0] == 11 && c.at[1] == 31);
+        /* the captured bytes its length holds */
+        CHECK(c.caplen[1] > 40 &&
+              memcmp(c.head[1], f.b + b30 + 28, sizeof c.head[1]) == 0);
+      }
+    }
+    capkit_repair_set_keep_damaged(rp, 0);
   }
 
   /* section header type damaged: restored, options kept */
