@@ -201,9 +201,9 @@ static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   int rc;
   capkit__src *s = &rp->src;
   if (rp->direct && p >= s->start && p < s->end)
-    rc = capkit__sink_copy_range(&rp->sink, capkit__src_file_fd(s),
-                                 rp->src_id,
-                                 s->base + (uint64_t)(p - s->start), len, p);
+    rc = capkit__sink_write_run(&rp->sink, capkit__src_file_fd(s),
+                                rp->src_id,
+                                s->base + (uint64_t)(p - s->start), len, p);
   else
     rc = capkit__sink_write(&rp->sink, p, len);
   if (rc)
