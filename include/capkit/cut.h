@@ -231,6 +231,40 @@ CAPKIT_API int capkit_dedup_check(capkit_dedup *d, const capkit_record *rec);
 /* Duplicates found so far. */
 CAPKIT_API uint64_t capkit_dedup_count(const capkit_dedup *d);
 
+/* ---- slicer: records by number, time window, first or last N ---- */
+
+/* Which records of one input to keep, as `capkit slice` (editcap -r, -A,
+ * -B): the records offered are those the caller's filter passed, in input
+ * order; number ranges (rec->number) come first, then the time window,
+ * then the first or last N of what is left. For the last N the slicer
+ * holds copies of at most N records; nothing else is held. */
+typedef struct capkit_slicer capkit_slicer;
+
+/* A slicer that keeps every record; NULL if out of memory. */
+CAPKIT_API capkit_slicer *capkit_slicer_new(void);
+CAPKIT_API void capkit_slicer_free(capkit_slicer *s); /* NULL accepted */
+/* Set one selection, by the tool's option name, before the first add:
+ * "records" RANGES: record numbers "1-100,250,1000-" ("-5": 1-5; numbers
+ * from 1; ranges of several calls add up); "first" N (digits); "last" N
+ * (1 to 100000000); "from" TIME (kept at or after) and "to" TIME (kept
+ * before), TIME being RFC 3339 or "@SECONDS" (capkit_time_parse()), or
+ * "+DURATION" (capkit_time_parse_duration()) after the time of the first
+ * record offered. Returns 0, CAPKIT_EINVAL (bad value; after a partly
+ * read RANGES the slicer should be freed), CAPKIT_ENOTFOUND (unknown
+ * name), CAPKIT_ENOMEM, or CAPKIT_EMISUSE after the first add. */
+CAPKIT_API int capkit_slicer_option(capkit_slicer *s, const char *name,
+                                    const char *arg);
+/* Offer the next record: 1 keep it now (e.g. write it), 0 not now
+ * (dropped, or a copy held for "last"), 2 no later record can be kept
+ * (stop reading; held records still come out), or CAPKIT_ENOMEM. REC is
+ * not changed. */
+CAPKIT_API int capkit_slicer_add(capkit_slicer *s, const capkit_record *rec);
+/* After the last add: the held records ("last"), oldest first, as far as
+ * "first" still allows: 1 and *rec a copy of one (its bytes and comment
+ * owned by the slicer, valid until it is freed; the copy may be edited),
+ * 0 when none is left. */
+CAPKIT_API int capkit_slicer_next_held(capkit_slicer *s, capkit_record *rec);
+
 /* ---- file names from a template ---- */
 
 /* Expand a split template into a new string (free() it), or NULL with
