@@ -55,33 +55,6 @@ static int own(void *ctx, int opt, const char *arg) {
   return -1;
 }
 
-static int each(void *ctx, capkit_record *rec) {
-  slice *s = ctx;
-  int k = capkit_slicer_add(s->sl, rec);
-  if (k < 0) {
-    cli_err("slice", "out of memory");
-    return -EXIT_IO;
-  }
-  if (k != 1)
-    return k;
-  int code = cli_edit_apply("slice", s->ed, rec);
-  return code ? -code : 1;
-}
-
-/* The last N, held back until the input ended. */
-static int end(void *ctx, const char *cmd, cut_out *o) {
-  slice *s = ctx;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  while (capkit_slicer_next_held(s->sl, &rec) > 0) {
-    int code = cli_edit_apply(cmd, s->ed, &rec);
-    if (!code)
-      code = cut_out_write(cmd, o, &rec);
-    if (code)
-      return code;
-  }
-  return 0;
-}
-
 int cmd_slice(int argc, char **argv) {
   static const struct option opts[] = {
       CUT_COMMON_LONGOPTS,
@@ -110,8 +83,7 @@ int cmd_slice(int argc, char **argv) {
       code = cli_usage_error("slice", "bad record ranges '%s'", argv[i]);
   if (code == CUT_GO) {
     cli_edit_ready("slice", s.ed);
-    cut_ops ops = {each, end, 0};
-    code = cut_run("slice", &c, argv[optind], &ops, &s);
+    code = cut_copy("slice", &c, argv[optind], 0, s.sl, NULL, s.ed);
   }
   capkit_slicer_free(s.sl);
   capkit_editor_free(s.ed);

@@ -371,8 +371,8 @@ CAPKIT_API const char *capkit_rotator_error(const capkit_rotator *o);
 
 /* ---- whole-file jobs ---- */
 
-/* Merge, sort and dedup from paths to a path in one call, with the tool's
- * options and output rules (`capkit merge`, `sort`, `dedup`): the loop
+/* Merge, sort, dedup and copy from paths to a path in one call, with the
+ * tool's options and output rules (`capkit merge`, `sort`, `dedup`): the loop
  * runs here, not in the caller (bindings, scripts). Repair is
  * capkit_repair_run() (scan.h). One thread at a time per job handle. */
 typedef struct capkit_job capkit_job;
@@ -384,8 +384,8 @@ CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
  * Every job: "filter" EXPR, "format" pcap|pcapng, "linktype" TYPE,
  * "strip-fcs" [N], "compress" gzip|zstd|none[:LEVEL], "keep-partial"
  * (on damaged input keep the output up to the damage; default: none).
- * merge: "append", "ties" first|last, "snaplen" N, "window" SIZE (read
- * buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
+ * merge: "append", "ties" first|last, "snaplen" N (merge and copy),
+ * "window" SIZE (read buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
  * "check" (count the records out of order first, like reordercap -n, and
  * write nothing when there are none).
  * dedup: "count" N (or "window" N: the previous N records), "time" T
@@ -422,6 +422,28 @@ CAPKIT_API int capkit_job_sort(capkit_job *j, const char *in,
                                const char *out);
 CAPKIT_API int capkit_job_dedup(capkit_job *j, const char *in,
                                 const char *out);
+/* Copy IN to OUT set up like it (a byte-identical copy when nothing
+ * changes; `capkit filter`, `snap`, `retime`, `slice`): each record that
+ * passes the filter goes through the job's slicer (which records; when it
+ * says stop, the input is read no further), retimer and editor (each
+ * optional, in that order), then the common edits, and is written; with
+ * "snaplen" N the output's snaplen is N and records are cut to it. The
+ * records a slicer held back (its last N) are written after the input
+ * ended, or after damage. A new time out of range (retimer) or beyond the
+ * range of time (editor -S) fails as CAPKIT_ERANGE naming the record, a
+ * data error: with "keep-partial" the output is kept up to it. Results
+ * and errors as the other jobs. */
+CAPKIT_API int capkit_job_copy(capkit_job *j, const char *in,
+                               const char *out);
+/* The engines a copy runs (edit.h, and the slicer above): borrowed, not
+ * freed by the job, used only during capkit_job_copy() and by nothing
+ * else meanwhile; each keeps its state from one run to the next, so a
+ * fresh one is set for each run. NULL: none (the default). */
+typedef struct capkit_retimer capkit_retimer;
+typedef struct capkit_editor capkit_editor;
+CAPKIT_API void capkit_job_set_slicer(capkit_job *j, capkit_slicer *s);
+CAPKIT_API void capkit_job_set_retimer(capkit_job *j, capkit_retimer *t);
+CAPKIT_API void capkit_job_set_editor(capkit_job *j, capkit_editor *e);
 /* After a run: records read (passing the filter), written, dropped as
  * duplicates; sort's method ("one pass"; "stretches": a pcap input made
  * of a few sorted stretches, merged from the input; "external"; "in

@@ -12,6 +12,7 @@
 #include <capkit/capkit.h>
 #include <capkit/build.h>
 #include <capkit/cut.h>
+#include <capkit/edit.h>
 
 struct capkit_job {
   /* options, as the tool's */
@@ -21,6 +22,10 @@ struct capkit_job {
   uint32_t lt, snaplen;
   uint64_t window, memory, dedup_count;
   int64_t dedup_ns;
+  /* engines of a copy (borrowed) */
+  capkit_slicer *slicer;
+  capkit_retimer *retimer;
+  capkit_editor *editor;
   /* hooks */
   capkit_warning_fn warn_fn;
   void *warn_user;
@@ -786,6 +791,85 @@ int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
   j->dropped = capkit_dedup_count(d);
   rc = out_finish(j, w, rc, wfail);
   capkit_dedup_free(d);
+  in_close(&s);
+  return rc;
+}
+
+/* ---- copy ---- */
+
+void capkit_job_set_slicer(capkit_job *j, capkit_slicer *s) { j->slicer = s; }
+void capkit_job_set_retimer(capkit_job *j, capkit_retimer *t) {
+  j->retimer = t;
+}
+void capkit_job_set_editor(capkit_job *j, capkit_editor *e) { j->editor = e; }
+
+/* The retimer and the editor on one record: 0 or the job's failure. */
+static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
+  if (j->retimer) {
+    capkit_time was = capkit_record_time(rec);
+    if (capkit_retimer_apply(j->retimer, rec) < 0) {
+      char t[CAPKIT_TIME_FMT_MAX];
+      capkit_time_format(t, sizeof t, was, 9, 0);
+      return fail(j, CAPKIT_ERANGE,
+                  "%s: offset %" PRIu64 ", record %" PRIu64
+                  ": the new time of %s is out of range",
+                  capkit_reader_name(s->r), rec->offset, rec->number, t);
+    }
+  }
+  int rc = j->editor ? capkit_editor_apply(j->editor, rec) : 0;
+  if (rc == CAPKIT_ERANGE)
+    return fail(j, rc,
+                "record %" PRIu64 ": -S moves its time beyond the range of "
+                "time",
+                rec->number);
+  if (rc)
+    return fail(j, rc, "%s", capkit_strerror(rc));
+  return 0;
+}
+
+int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  if (!path || !out)
+    return fail(j, CAPKIT_EINVAL, "copy: no input or no output");
+  capkit_writer *w = capkit_writer_new();
+  int rc = w ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  in s;
+  memset(&s, 0, sizeof s);
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  if (!rc)
+    rc = out_like(j, w, out, s.r, j->snaplen);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k = 0, wfail = 0;
+  while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    int keep = j->slicer ? capkit_slicer_add(j->slicer, &rec) : 1;
+    if (keep < 0)
+      rc = fail(j, keep, "out of memory");
+    else if (keep == 2)
+      break; /* nothing later is wanted */
+    else if (keep == 1 && !(rc = copy_edit(j, &s, &rec)) &&
+             (rc = out_write(j, w, &rec)))
+      wfail = 1;
+  }
+  if (k < 0 && !rc) {
+    err_from_reader(j, &s, k, rec.number);
+    rc = k;
+  }
+  /* What the slicer held back (the last N), even after damage. */
+  while (j->slicer && !wfail && s.r &&
+         (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) &&
+         capkit_slicer_next_held(j->slicer, &rec) > 0) {
+    int e = copy_edit(j, &s, &rec);
+    if (!e && (e = out_write(j, w, &rec)))
+      wfail = 1;
+    if (e) {
+      rc = e;
+      break;
+    }
+  }
+  rc = out_finish(j, w, rc, wfail);
   in_close(&s);
   return rc;
 }
