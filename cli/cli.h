@@ -185,8 +185,6 @@ int cli_edit_opt(const char *cmd, capkit_editor **e, int opt, const char *arg);
 /* After the options: -E without --seed gets a seed from the clock, named
  * on standard error so that the run can be repeated. */
 void cli_edit_ready(const char *cmd, capkit_editor *e);
-/* Apply e (may be NULL) to rec: 0, or an exit code (error printed). */
-int cli_edit_apply(const char *cmd, capkit_editor *e, capkit_record *rec);
 
 /* A text output written whole or not at all (temporary name, renamed
  * into place on success), or standard output for NULL or "-". */

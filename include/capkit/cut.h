@@ -383,7 +383,10 @@ CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
 /* Set an option by the tool's long option name; VALUE NULL for a flag.
  * Every job: "filter" EXPR, "format" pcap|pcapng, "linktype" TYPE,
  * "strip-fcs" [N], "compress" gzip|zstd|none[:LEVEL], "keep-partial"
- * (on damaged input keep the output up to the damage; default: none).
+ * (on damaged input keep the output up to the damage; default: none),
+ * "byte-order" little|big|native (or le, be), "precision" us|ns (or 6,
+ * 9), "fcs-len" N (the FCS length the output records: -1 none, else an
+ * even 0 to 30). copy: "split-by-interface" (below).
  * merge: "append", "ties" first|last, "snaplen" N (merge and copy),
  * "window" SIZE (read buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
  * "check" (count the records out of order first, like reordercap -n, and
@@ -432,7 +435,13 @@ CAPKIT_API int capkit_job_dedup(capkit_job *j, const char *in,
  * ended, or after damage. A new time out of range (retimer) or beyond the
  * range of time (editor -S) fails as CAPKIT_ERANGE naming the record, a
  * data error: with "keep-partial" the output is kept up to it. Results
- * and errors as the other jobs. */
+ * and errors as the other jobs. With "split-by-interface" (and no
+ * slicer: CAPKIT_EINVAL) each interface of the input gets its own output,
+ * OUT with "-N" before its extension (out.pcap -> out-0.pcap, out-1.pcap;
+ * made when the interface's first record comes), set up like that
+ * interface (format and byte order of the input, its precision, snaplen,
+ * link type and FCS length) unless the job's options say otherwise; on
+ * damage the outputs are kept only with "keep-partial". */
 CAPKIT_API int capkit_job_copy(capkit_job *j, const char *in,
                                const char *out);
 /* The engines a copy runs (edit.h, and the slicer above): borrowed, not

@@ -5,7 +5,9 @@
  * (editcap -r with -C), the last N held back, stopping before damage that
  * lies past the records wanted, damage with and without keep-partial, and
  * a retimer whose new time is out of range (the record named, the output
- * kept only with keep-partial). */
+ * kept only with keep-partial); a pcapng input of two interfaces split
+ * into one pcap file each, set up like its interface, in the input's byte
+ * order or the one asked for. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,108 @@ static int same(const mk_buf *want) {
   return ok;
 }
 
+/* ---- pcapng, little-endian: blocks as the specification lays them out */
+
+static void block(mk_buf *f, uint32_t type, const mk_buf *body) {
+  mk_u32(f, type);
+  mk_u32(f, (uint32_t)body->n + 12);
+  mk_bytes(f, body->b, body->n);
+  mk_u32(f, (uint32_t)body->n + 12);
+}
+
+/* Two interfaces: 0 Ethernet, snaplen 100, nanoseconds (if_tsresol 9);
+ * 1 raw IP, snaplen 60, microseconds (no option). Records alternate. */
+static mk_buf two_ifaces(void) {
+  mk_buf f, b;
+  memset(&f, 0, sizeof f);
+  memset(&b, 0, sizeof b);
+  mk_u32(&b, 0x1A2B3C4D);
+  mk_u16(&b, 1);
+  mk_u16(&b, 0);
+  mk_u64(&b, UINT64_MAX);
+  block(&f, 0x0A0D0D0A, &b);
+  b.n = 0;
+  mk_u16(&b, 1);
+  mk_u16(&b, 0);
+  mk_u32(&b, 100);
+  mk_u16(&b, 9); /* if_tsresol */
+  mk_u16(&b, 1);
+  mk_u32(&b, 9); /* the value, padded */
+  mk_u32(&b, 0); /* opt_endofopt */
+  block(&f, 1, &b);
+  b.n = 0;
+  mk_u16(&b, 101);
+  mk_u16(&b, 0);
+  mk_u32(&b, 60);
+  block(&f, 1, &b);
+  for (int i = 0; i < 6; i++) {
+    uint8_t d[64];
+    data_of(i, d);
+    uint32_t id = (uint32_t)i % 2, len = len_of(i);
+    uint64_t ts = id ? 1700000000ull * 1000000 + (uint64_t)i * 3
+                     : 1700000000ull * 1000000000 + (uint64_t)i * 3;
+    b.n = 0;
+    mk_u32(&b, id);
+    mk_u32(&b, (uint32_t)(ts >> 32));
+    mk_u32(&b, (uint32_t)ts);
+    mk_u32(&b, len);
+    mk_u32(&b, len);
+    mk_bytes(&b, d, len);
+    while (b.n & 3)
+      mk_u8(&b, 0);
+    block(&f, 6, &b);
+  }
+  free(b.b);
+  return f;
+}
+
+/* What interface ID's pcap file must hold. */
+static mk_buf split_want(uint32_t id, int be) {
+  mk_buf f;
+  memset(&f, 0, sizeof f);
+  f.be = be;
+  mk_pcap_header(&f, id == 0, id ? 60 : 100, id ? 101 : 1);
+  for (int i = (int)id; i < 6; i += 2) {
+    uint8_t d[64];
+    data_of(i, d);
+    mk_pcap_record(&f, 1700000000, (uint32_t)i * 3, len_of(i), len_of(i), d);
+  }
+  return f;
+}
+
+static void split(void) {
+  char out[512], part[512];
+  mk_buf in = two_ifaces();
+  write_file(in_path, in.b, in.n);
+  snprintf(out, sizeof out, "%s/split.pcap", tap_tmpdir());
+  for (int be = 0; be < 2; be++) {
+    capkit_job *j = capkit_job_new();
+    CHECK_EQ(capkit_job_set(j, "split-by-interface", NULL), 0);
+    CHECK_EQ(capkit_job_set(j, "format", "pcap"), 0);
+    if (be)
+      CHECK_EQ(capkit_job_set(j, "byte-order", "big"), 0);
+    CHECK_EQ(capkit_job_copy(j, in_path, out), 0);
+    CHECK_EQ(capkit_job_records_written(j), 6);
+    for (uint32_t id = 0; id < 2; id++) {
+      snprintf(part, sizeof part, "%s/split-%u.pcap", tap_tmpdir(), id);
+      mk_buf want = split_want(id, be);
+      size_t n = 0;
+      uint8_t *got = tap_slurp(part, &n);
+      CHECK(got && n == want.n && memcmp(got, want.b, n) == 0);
+      free(got);
+      free(want.b);
+      unlink(part);
+    }
+    /* a slicer does not go with a split */
+    capkit_slicer *sl = capkit_slicer_new();
+    capkit_job_set_slicer(j, sl);
+    CHECK_EQ(capkit_job_copy(j, in_path, out), CAPKIT_EINVAL);
+    capkit_slicer_free(sl);
+    capkit_job_free(j);
+  }
+  free(in.b);
+}
+
 int main(void) {
   snprintf(in_path, sizeof in_path, "%s/in.pcap", tap_tmpdir());
   snprintf(out_path, sizeof out_path, "%s/out.pcap", tap_tmpdir());
@@ -81,8 +185,31 @@ int main(void) {
   CHECK_EQ(capkit_job_records_written(j), N);
   CHECK(same(&in));
 
-  /* snaplen: the header's field and every record cut, origlen kept */
+  /* nanoseconds, big-endian, FCS length 4 (libpcap's
+   * LT_FCS_DATALINK_EXT: flag 0x04000000, the length in 16-bit words in
+   * bits 28-31) */
   mk_buf want;
+  memset(&want, 0, sizeof want);
+  want.be = 1;
+  mk_pcap_header(&want, 1, 65535, 1 | 0x04000000u | 2u << 28);
+  for (int i = 0; i < N; i++) {
+    uint8_t d[64];
+    data_of(i, d);
+    mk_pcap_record(&want, 1000 + (uint32_t)i, (uint32_t)i * 7000, len_of(i),
+                   len_of(i), d);
+  }
+  capkit_job *k = capkit_job_new();
+  CHECK_EQ(capkit_job_set(k, "precision", "ns"), 0);
+  CHECK_EQ(capkit_job_set(k, "byte-order", "be"), 0);
+  CHECK_EQ(capkit_job_set(k, "fcs-len", "4"), 0);
+  CHECK_EQ(capkit_job_set(k, "fcs-len", "3"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_job_set(k, "precision", "ps"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_job_copy(k, in_path, out_path), 0);
+  CHECK(same(&want));
+  capkit_job_free(k);
+  free(want.b);
+
+  /* snaplen: the header's field and every record cut, origlen kept */
   memset(&want, 0, sizeof want);
   mk_pcap_header(&want, 0, 24, 1);
   for (int i = 0; i < N; i++)
@@ -202,6 +329,7 @@ int main(void) {
   capkit_job_free(j);
   free(want.b);
   free(in.b);
+  split();
   unlink(in_path);
   rmdir(tap_tmpdir());
   return tap_done();
