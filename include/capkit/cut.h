@@ -386,7 +386,9 @@ CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
  * (on damaged input keep the output up to the damage; default: none),
  * "byte-order" little|big|native (or le, be), "precision" us|ns (or 6,
  * 9), "fcs-len" N (the FCS length the output records: -1 none, else an
- * even 0 to 30). copy: "split-by-interface" (below).
+ * even 0 to 30), "section-comment" TEXT (at most CAPKIT_COMMENT_MAX
+ * bytes) or "delete-section-comment": the output's (first) section
+ * comment (pcapng). copy: "split-by-interface" (below).
  * merge: "append", "ties" first|last, "snaplen" N (merge and copy),
  * "window" SIZE (read buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
  * "check" (count the records out of order first, like reordercap -n, and
@@ -450,9 +452,16 @@ CAPKIT_API int capkit_job_copy(capkit_job *j, const char *in,
  * fresh one is set for each run. NULL: none (the default). */
 typedef struct capkit_retimer capkit_retimer;
 typedef struct capkit_editor capkit_editor;
+typedef struct capkit_comments capkit_comments;
 CAPKIT_API void capkit_job_set_slicer(capkit_job *j, capkit_slicer *s);
 CAPKIT_API void capkit_job_set_retimer(capkit_job *j, capkit_retimer *t);
 CAPKIT_API void capkit_job_set_editor(capkit_job *j, capkit_editor *e);
+/* Packet comments by record number (`capkit comment`, with "format"
+ * pcapng), applied after the editor. When the input was read to its end
+ * and an edit names a record past it, the copy fails with
+ * CAPKIT_ENOTFOUND ("IN has no record N (it has M); nothing written") and
+ * leaves no output. */
+CAPKIT_API void capkit_job_set_comments(capkit_job *j, capkit_comments *c);
 /* After a run: records read (passing the filter), written, dropped as
  * duplicates; sort's method ("one pass"; "stretches": a pcap input made
  * of a few sorted stretches, merged from the input; "external"; "in

@@ -29,6 +29,9 @@ struct capkit_job {
   capkit_slicer *slicer;
   capkit_retimer *retimer;
   capkit_editor *editor;
+  capkit_comments *comments;
+  char *section; /* the section comment, with have_section */
+  int have_section;
   /* hooks */
   capkit_warning_fn warn_fn;
   void *warn_user;
@@ -64,6 +67,7 @@ void capkit_job_free(capkit_job *j) {
   free(j->compress);
   free(j->tmpdir);
   free(j->ignore);
+  free(j->section);
   free(j->err_file);
   free(j);
 }
@@ -181,6 +185,17 @@ int capkit_job_set(capkit_job *j, const char *name, const char *value) {
     j->fcs_len = (int)v;
     j->have_fcs = 1;
     return 0;
+  }
+  if (strcmp(name, "section-comment") == 0 ||
+      strcmp(name, "delete-section-comment") == 0) {
+    int del = name[0] == 'd';
+    if (!del && flag)
+      return fail(j, CAPKIT_EINVAL, "option %s needs a value", name);
+    if (!del && strlen(value) > CAPKIT_COMMENT_MAX)
+      return fail(j, CAPKIT_EINVAL, "a comment is at most %u bytes",
+                  CAPKIT_COMMENT_MAX);
+    j->have_section = 1;
+    return set_str(&j->section, del ? NULL : value);
   }
   /* copy */
   if (strcmp(name, "split-by-interface") == 0) {
@@ -356,6 +371,8 @@ static int out_open(capkit_job *j, capkit_writer *w, const char *path,
     rc = capkit_writer_set_precision(w, j->prec);
   if (!rc && j->compress)
     rc = capkit_writer_set_compression(w, j->compress, j->level);
+  if (!rc && j->have_section)
+    rc = capkit_writer_set_comment(w, j->section);
   if (!rc)
     rc = capkit_writer_open_path(w, path);
   if (rc < 0)
@@ -853,6 +870,9 @@ void capkit_job_set_retimer(capkit_job *j, capkit_retimer *t) {
   j->retimer = t;
 }
 void capkit_job_set_editor(capkit_job *j, capkit_editor *e) { j->editor = e; }
+void capkit_job_set_comments(capkit_job *j, capkit_comments *c) {
+  j->comments = c;
+}
 
 /* The retimer and the editor on one record: 0 or the job's failure. */
 static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
@@ -867,6 +887,8 @@ static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
                   capkit_reader_name(s->r), rec->offset, rec->number, t);
     }
   }
+  if (j->comments)
+    capkit_comments_apply(j->comments, rec);
   int rc = j->editor ? capkit_editor_apply(j->editor, rec) : 0;
   if (rc == CAPKIT_ERANGE)
     return fail(j, rc,
@@ -1028,6 +1050,15 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
       break;
     }
   }
+  /* Comments for records the input did not have (read to its end). */
+  uint64_t missing = j->comments && !rc && k == 0
+                         ? capkit_comments_missing(j->comments)
+                         : 0;
+  if (missing)
+    rc = fail(j, CAPKIT_ENOTFOUND,
+              "%s has no record %" PRIu64 " (it has %" PRIu64
+              "); nothing written",
+              path, missing, j->written);
   rc = out_finish(j, w, rc, wfail);
   in_close(&s);
   return rc;

@@ -7,7 +7,8 @@
  * a retimer whose new time is out of range (the record named, the output
  * kept only with keep-partial); a pcapng input of two interfaces split
  * into one pcap file each, set up like its interface, in the input's byte
- * order or the one asked for. */
+ * order or the one asked for; packet and section comments as pcapng, and
+ * a comment for a record past the end refused with nothing written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,51 @@ static void split(void) {
   free(in.b);
 }
 
+static void comments(void) {
+  mk_buf in = input(N);
+  write_file(in_path, in.b, in.n);
+  capkit_job *j = capkit_job_new();
+  capkit_comments *c = capkit_comments_new();
+  CHECK_EQ(capkit_comments_set(c, 2, "hello"), 0);
+  CHECK_EQ(capkit_comments_set(c, N, "last one"), 0);
+  CHECK_EQ(capkit_job_set(j, "format", "pcapng"), 0);
+  CHECK_EQ(capkit_job_set(j, "section-comment", "a section"), 0);
+  capkit_job_set_comments(j, c);
+  CHECK_EQ(capkit_job_copy(j, in_path, out_path), 0);
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_path(r, out_path), 0);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int ok = 1, n = 0;
+  while (capkit_reader_next(r, &rec) > 0) {
+    const char *want = rec.number == 2 ? "hello"
+                       : rec.number == N ? "last one"
+                                         : NULL;
+    ok &= want ? rec.comment && strcmp(rec.comment, want) == 0 : !rec.comment;
+    n++;
+  }
+  CHECK(ok);
+  CHECK_EQ(n, N);
+  const capkit_section *sec = capkit_reader_section(r, 0);
+  CHECK(sec && sec->comment && strcmp(sec->comment, "a section") == 0);
+  capkit_reader_free(r);
+  capkit_comments_free(c);
+  unlink(out_path);
+
+  /* record N + 1 does not exist: nothing is written */
+  c = capkit_comments_new();
+  CHECK_EQ(capkit_comments_set(c, N + 1, "past the end"), 0);
+  capkit_job_set_comments(j, c);
+  CHECK_EQ(capkit_job_copy(j, in_path, out_path), CAPKIT_ENOTFOUND);
+  char msg[1024];
+  snprintf(msg, sizeof msg, "%s has no record %d (it has %d); nothing written",
+           in_path, N + 1, N);
+  CHECK(strcmp(capkit_job_error(j), msg) == 0);
+  CHECK(same(NULL));
+  capkit_comments_free(c);
+  capkit_job_free(j);
+  free(in.b);
+}
+
 int main(void) {
   snprintf(in_path, sizeof in_path, "%s/in.pcap", tap_tmpdir());
   snprintf(out_path, sizeof out_path, "%s/out.pcap", tap_tmpdir());
@@ -330,6 +376,7 @@ int main(void) {
   free(want.b);
   free(in.b);
   split();
+  comments();
   unlink(in_path);
   rmdir(tap_tmpdir());
   return tap_done();
