@@ -4,8 +4,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cut.h"
@@ -55,9 +53,6 @@ const char cli_edit_help[] =
     "      --error-offset N   leave the first N bytes of each packet alone\n"
     "                         (editcap -o)\n";
 
-/* --seed and -E were given (one command per process) */
-static int edit_seed_given, edit_errors_given;
-
 int cli_edit_opt(const char *cmd, capkit_editor **e, int opt,
                  const char *arg) {
   const char *name;
@@ -78,24 +73,15 @@ int cli_edit_opt(const char *cmd, capkit_editor **e, int opt,
     cli_usage_error(cmd, "bad --%s '%s'", name, arg ? arg : "");
     return -1;
   }
-  if (opt == CLI_OPT_EDIT)
-    edit_seed_given = 1;
-  if (opt == 'E')
-    edit_errors_given = 1;
   return 1;
 }
 
 void cli_edit_ready(const char *cmd, capkit_editor *e) {
-  if (!e || edit_seed_given || !edit_errors_given)
-    return;
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  uint64_t seed = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
-                  ((uint64_t)getpid() << 32);
-  char num[32];
-  snprintf(num, sizeof num, "%" PRIu64, seed);
-  if (capkit_editor_option(e, "seed", num) == 0)
-    cli_err(cmd, "error seed %s (--seed %s repeats this output)", num, num);
+  uint64_t seed;
+  if (capkit_editor_seed_from_clock(e, &seed) == 1)
+    cli_err(cmd, "error seed %" PRIu64 " (--seed %" PRIu64
+                 " repeats this output)",
+            seed, seed);
 }
 
 /* The job's report, in convert's words. */
