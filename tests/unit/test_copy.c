@@ -347,6 +347,7 @@ int main(void) {
   CHECK_EQ(capkit_job_copy(j, in_path, out_path), 0);
   CHECK(same(&want));
   capkit_retimer_free(t);
+  free(want.b);
 
   /* intervals times 10^19: the second record's new time is beyond any
    * int64 count of seconds; it starts at byte 24 + 16 + 20 */
