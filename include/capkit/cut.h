@@ -446,22 +446,26 @@ CAPKIT_API int capkit_job_dedup(capkit_job *j, const char *in,
  * damage the outputs are kept only with "keep-partial". */
 CAPKIT_API int capkit_job_copy(capkit_job *j, const char *in,
                                const char *out);
-/* The engines a copy runs (edit.h, and the slicer above): borrowed, not
+/* The engines a copy runs (the slicer above; capkit_retimer,
+ * capkit_editor and capkit_comments of edit.h, named here by their struct
+ * tags so that this header does not need edit.h): borrowed, not
  * freed by the job, used only during capkit_job_copy() and by nothing
  * else meanwhile; each keeps its state from one run to the next, so a
  * fresh one is set for each run. NULL: none (the default). */
-typedef struct capkit_retimer capkit_retimer;
-typedef struct capkit_editor capkit_editor;
-typedef struct capkit_comments capkit_comments;
+struct capkit_retimer;
+struct capkit_editor;
+struct capkit_comments;
 CAPKIT_API void capkit_job_set_slicer(capkit_job *j, capkit_slicer *s);
-CAPKIT_API void capkit_job_set_retimer(capkit_job *j, capkit_retimer *t);
-CAPKIT_API void capkit_job_set_editor(capkit_job *j, capkit_editor *e);
+CAPKIT_API void capkit_job_set_retimer(capkit_job *j,
+                                       struct capkit_retimer *t);
+CAPKIT_API void capkit_job_set_editor(capkit_job *j, struct capkit_editor *e);
 /* Packet comments by record number (`capkit comment`, with "format"
  * pcapng), applied after the editor. When the input was read to its end
  * and an edit names a record past it, the copy fails with
  * CAPKIT_ENOTFOUND ("IN has no record N (it has M); nothing written") and
  * leaves no output. */
-CAPKIT_API void capkit_job_set_comments(capkit_job *j, capkit_comments *c);
+CAPKIT_API void capkit_job_set_comments(capkit_job *j,
+                                        struct capkit_comments *c);
 /* After a run: records read (passing the filter), written, dropped as
  * duplicates; sort's method ("one pass"; "stretches": a pcap input made
  * of a few sorted stretches, merged from the input; "external"; "in
