@@ -46,17 +46,10 @@ int cli_parse_precision(const char *s, unsigned *out);
 /* Parse a plain decimal number above 0 and at most max (fractions and
  * exponents allowed, no suffix). 0 on success. */
 int cli_parse_positive(const char *s, double max, double *out);
-/* Times: "2024-05-01T10:00:00.5Z" / "+01:00" offsets (RFC 3339), or
- * "@SECONDS" since the epoch, as nanoseconds since the epoch. 0 ok; -1 for
- * bad text or a time outside 1678..2262 (exact: capkit_time_parse). */
-int cli_parse_time(const char *s, int64_t *ns);
 /* Durations: "1.5", "1.5s", "250ms", "10us", "5ns", "2m", "1h", with an
  * optional sign. 0 ok; -1 for bad text or beyond +-292 years (exact:
  * capkit_time_parse_duration). */
 int cli_parse_duration(const char *s, int64_t *ns);
-/* A fraction of a second at *p (".25" -> 250000000 ns; none -> 0),
- * advancing *p past it. 0 ok (capkit_time_parse_frac). */
-int cli_parse_frac(const char **p, int64_t *ns);
 
 /* clock c now, in nanoseconds (saturated past 2262). */
 int64_t cli_clock_ns(clockid_t c);
@@ -185,8 +178,6 @@ int cli_edit_opt(const char *cmd, capkit_editor **e, int opt, const char *arg);
 /* After the options: -E without --seed gets a seed from the clock, named
  * on standard error so that the run can be repeated. */
 void cli_edit_ready(const char *cmd, capkit_editor *e);
-/* Apply e (may be NULL) to rec: 0, or an exit code (error printed). */
-int cli_edit_apply(const char *cmd, capkit_editor *e, capkit_record *rec);
 
 /* A text output written whole or not at all (temporary name, renamed
  * into place on success), or standard output for NULL or "-". */

@@ -2,7 +2,6 @@
  * number) and the section comment, writing a new pcapng file. Everything
  * else of a pcapng input is kept as it was. */
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,55 +117,22 @@ int cmd_comment(int argc, char **argv) {
                                           ? "expected exactly one input file"
                                           : "no output file (-o)");
   }
-  capkit_reader *r = cli_open_reader("comment", argv[optind], &code);
-  if (!r) {
-    capkit_comments_free(edits);
-    return code;
-  }
-  capkit_writer *w = capkit_writer_new();
-  int rc = w ? capkit_writer_copy_settings(w, r) : CAPKIT_ENOMEM;
-  if (!rc)
-    rc = capkit_writer_set_format(w, "pcapng");
+  capkit_job *j = capkit_job_new();
+  int rc = j ? capkit_job_set(j, "format", "pcapng") : CAPKIT_ENOMEM;
   if (!rc && set_section)
-    rc = capkit_writer_set_comment(w, section);
-  if (!rc && (rc = capkit_writer_open_path(w, out)) < 0)
-    cli_err("comment", "%s", capkit_writer_error(w));
-  else if (rc)
-    cli_err("comment", "%s", capkit_strerror(rc));
+    rc = section ? capkit_job_set(j, "section-comment", section)
+                 : capkit_job_set(j, "delete-section-comment", NULL);
   if (rc) {
-    capkit_writer_free(w);
-    capkit_reader_free(r);
-    capkit_comments_free(edits);
-    return cli_exit_for(rc);
-  }
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int wrc = 0;
-  uint64_t missing;
-  while ((rc = capkit_reader_next(r, &rec)) > 0) {
-    capkit_comments_apply(edits, &rec);
-    if ((wrc = capkit_writer_write(w, &rec)) < 0)
-      break;
-  }
-  if (wrc < 0) {
-    cli_err("comment", "%s", capkit_writer_error(w));
-    code = cli_exit_for(wrc);
-  } else if (rc < 0) {
-    cli_err("comment", "%s", capkit_reader_error(r));
-    code = cli_exit_for(rc);
+    cli_err("comment", "out of memory");
+    code = EXIT_IO;
   } else {
-    if ((missing = capkit_comments_missing(edits)) != 0) {
-      cli_err("comment", "%s has no record %" PRIu64 " (it has %" PRIu64
-                         "); nothing written",
-              argv[optind], missing, capkit_writer_records(w));
-      code = EXIT_USAGE;
-    }
-    if (code == EXIT_OK && capkit_writer_close(w) < 0) {
-      cli_err("comment", "%s", capkit_writer_error(w));
-      code = EXIT_IO;
+    capkit_job_set_comments(j, edits);
+    if ((rc = capkit_job_copy(j, argv[optind], out)) < 0) {
+      cli_err("comment", "%s", capkit_job_error(j));
+      code = cli_exit_for(rc);
     }
   }
-  capkit_writer_free(w);
-  capkit_reader_free(r);
+  capkit_job_free(j);
   capkit_comments_free(edits);
   return code;
 }

@@ -95,18 +95,13 @@ static int export_file(FILE *out, const capkit_export_layout *lay,
   if (code)
     return code;
   capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc;
-  while ((rc = cli_input_next(&in, &rec)) > 0) {
-    if (capkit_exporter_row(x, &rec) < 0) {
-      cli_err("export", "out of memory");
-      code = EXIT_IO;
-      break;
-    }
-    if ((code = put_line(out, x, lay, 0)))
-      break;
-  }
-  if (rc < 0 && !code)
+  int rc = capkit_exporter_write(x, lay, in.r, filter, out, &rec.number);
+  if (rc == CAPKIT_ENOMEM) {
+    cli_err("export", "out of memory");
+    code = EXIT_IO;
+  } else if (rc < 0) {
     code = cli_input_report(&in, &rec, rc);
+  }
   cli_input_close(&in);
   return code;
 }

@@ -26,7 +26,6 @@ static const char retime_usage[] =
     "1); nothing wraps.\n";
 
 typedef struct retime {
-  const char *in; /* input name, for messages */
   capkit_retimer *t;
   double scale, rate;
   int have_scale, have_rate;
@@ -61,20 +60,6 @@ static int own(void *ctx, int opt, const char *arg) {
   return cli_usage_error("retime", "invalid option"), -1;
 }
 
-static int each(void *ctx, capkit_record *rec) {
-  retime *r = ctx;
-  capkit_time was = capkit_record_time(rec);
-  if (capkit_retimer_apply(r->t, rec) == 0)
-    return 1;
-  char t[CAPKIT_TIME_FMT_MAX];
-  capkit_time_format(t, sizeof t, was, 9, 0);
-  cli_err("retime", "%s: offset %llu, record %llu: the new time of %s is "
-                    "out of range",
-          r->in, (unsigned long long)rec->offset,
-          (unsigned long long)rec->number, t);
-  return -EXIT_DATA;
-}
-
 int cmd_retime(int argc, char **argv) {
   static const struct option opts[] = {
       CUT_COMMON_LONGOPTS,
@@ -102,9 +87,7 @@ int cmd_retime(int argc, char **argv) {
       capkit_retimer_set_scale(r.t, r.scale);
     if (r.have_rate)
       capkit_retimer_set_rate(r.t, r.rate);
-    r.in = strcmp(argv[optind], "-") ? argv[optind] : "stdin";
-    cut_ops ops = {each, NULL, 0};
-    code = cut_run("retime", &c, argv[optind], &ops, &r);
+    code = cut_copy("retime", &c, argv[optind], 0, NULL, r.t, NULL);
   }
   capkit_retimer_free(r.t);
   return code;

@@ -12,11 +12,6 @@ static const char snap_usage[] =
     "snaplen becomes N.\n\n"
     "Record edits, as editcap's (after the snap):\n";
 
-static int each(void *ctx, capkit_record *rec) {
-  int code = cli_edit_apply("snap", *(capkit_editor **)ctx, rec);
-  return code ? -code : 1;
-}
-
 static int own(void *ctx, int opt, const char *arg) {
   int e = cli_edit_opt("snap", ctx, opt, arg);
   if (e == 0)
@@ -47,8 +42,7 @@ int cmd_snap(int argc, char **argv) {
     if (ed)
       capkit_editor_set_snap(ed, (uint32_t)n);
     cli_edit_ready("snap", ed);
-    cut_ops ops = {each, NULL, (uint32_t)n};
-    code = cut_run("snap", &c, argv[optind + 1], &ops, &ed);
+    code = cut_copy("snap", &c, argv[optind + 1], (uint32_t)n, NULL, NULL, ed);
   }
   capkit_editor_free(ed);
   return code;

@@ -443,3 +443,27 @@ int cut_job_report(const char *cmd, const capkit_job *j, int rc,
             cli_s(capkit_job_records_written(j)), c->out);
   return rc == CAPKIT_EFILTER ? EXIT_USAGE : cli_exit_for(rc);
 }
+
+int cut_copy(const char *cmd, const cut_common *c, const char *in_path,
+             uint32_t snaplen, capkit_slicer *sl, capkit_retimer *t,
+             capkit_editor *ed) {
+  if (!c->out)
+    return cli_usage_error(cmd, "no output file (-o)");
+  progress *pg = progress_new(cmd);
+  capkit_job *j = cut_job_new(cmd, c, pg);
+  int code = j ? EXIT_OK : EXIT_IO;
+  if (!code && snaplen) {
+    char num[16];
+    snprintf(num, sizeof num, "%" PRIu32, snaplen);
+    code = cut_job_set(cmd, j, "snaplen", num);
+  }
+  if (!code) {
+    capkit_job_set_slicer(j, sl);
+    capkit_job_set_retimer(j, t);
+    capkit_job_set_editor(j, ed);
+    code = cut_job_report(cmd, j, capkit_job_copy(j, in_path, c->out), c);
+  }
+  progress_done(pg);
+  capkit_job_free(j);
+  return code;
+}

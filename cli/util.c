@@ -297,19 +297,6 @@ int cli_stdin_once(const char *cmd, int n, char **paths) {
 
 /* ---- times: wrappers over <capkit/time.h> for nanosecond counts ---- */
 
-int cli_parse_frac(const char **pp, int64_t *ns) {
-  uint32_t v;
-  if (capkit_time_parse_frac(pp, &v))
-    return -1;
-  *ns = v;
-  return 0;
-}
-
-int cli_parse_time(const char *s, int64_t *ns) {
-  capkit_time t;
-  return capkit_time_parse(s, &t) || capkit_time_to_ns(t, ns) ? -1 : 0;
-}
-
 int cli_parse_duration(const char *s, int64_t *ns) {
   capkit_time t;
   return capkit_time_parse_duration(s, &t) || capkit_time_to_ns(t, ns) ? -1

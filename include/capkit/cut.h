@@ -231,6 +231,40 @@ CAPKIT_API int capkit_dedup_check(capkit_dedup *d, const capkit_record *rec);
 /* Duplicates found so far. */
 CAPKIT_API uint64_t capkit_dedup_count(const capkit_dedup *d);
 
+/* ---- slicer: records by number, time window, first or last N ---- */
+
+/* Which records of one input to keep, as `capkit slice` (editcap -r, -A,
+ * -B): the records offered are those the caller's filter passed, in input
+ * order; number ranges (rec->number) come first, then the time window,
+ * then the first or last N of what is left. For the last N the slicer
+ * holds copies of at most N records; nothing else is held. */
+typedef struct capkit_slicer capkit_slicer;
+
+/* A slicer that keeps every record; NULL if out of memory. */
+CAPKIT_API capkit_slicer *capkit_slicer_new(void);
+CAPKIT_API void capkit_slicer_free(capkit_slicer *s); /* NULL accepted */
+/* Set one selection, by the tool's option name, before the first add:
+ * "records" RANGES: record numbers "1-100,250,1000-" ("-5": 1-5; numbers
+ * from 1; ranges of several calls add up); "first" N (digits); "last" N
+ * (1 to 100000000); "from" TIME (kept at or after) and "to" TIME (kept
+ * before), TIME being RFC 3339 or "@SECONDS" (capkit_time_parse()), or
+ * "+DURATION" (capkit_time_parse_duration()) after the time of the first
+ * record offered. Returns 0, CAPKIT_EINVAL (bad value; after a partly
+ * read RANGES the slicer should be freed), CAPKIT_ENOTFOUND (unknown
+ * name), CAPKIT_ENOMEM, or CAPKIT_EMISUSE after the first add. */
+CAPKIT_API int capkit_slicer_option(capkit_slicer *s, const char *name,
+                                    const char *arg);
+/* Offer the next record: 1 keep it now (e.g. write it), 0 not now
+ * (dropped, or a copy held for "last"), 2 no later record can be kept
+ * (stop reading; held records still come out), or CAPKIT_ENOMEM. REC is
+ * not changed. */
+CAPKIT_API int capkit_slicer_add(capkit_slicer *s, const capkit_record *rec);
+/* After the last add: the held records ("last"), oldest first, as far as
+ * "first" still allows: 1 and *rec a copy of one (its bytes and comment
+ * owned by the slicer, valid until it is freed; the copy may be edited),
+ * 0 when none is left. */
+CAPKIT_API int capkit_slicer_next_held(capkit_slicer *s, capkit_record *rec);
+
 /* ---- file names from a template ---- */
 
 /* Expand a split template into a new string (free() it), or NULL with
@@ -337,8 +371,8 @@ CAPKIT_API const char *capkit_rotator_error(const capkit_rotator *o);
 
 /* ---- whole-file jobs ---- */
 
-/* Merge, sort and dedup from paths to a path in one call, with the tool's
- * options and output rules (`capkit merge`, `sort`, `dedup`): the loop
+/* Merge, sort, dedup and copy from paths to a path in one call, with the
+ * tool's options and output rules (`capkit merge`, `sort`, `dedup`): the loop
  * runs here, not in the caller (bindings, scripts). Repair is
  * capkit_repair_run() (scan.h). One thread at a time per job handle. */
 typedef struct capkit_job capkit_job;
@@ -349,9 +383,14 @@ CAPKIT_API void capkit_job_free(capkit_job *j); /* accepts NULL */
 /* Set an option by the tool's long option name; VALUE NULL for a flag.
  * Every job: "filter" EXPR, "format" pcap|pcapng, "linktype" TYPE,
  * "strip-fcs" [N], "compress" gzip|zstd|none[:LEVEL], "keep-partial"
- * (on damaged input keep the output up to the damage; default: none).
- * merge: "append", "ties" first|last, "snaplen" N, "window" SIZE (read
- * buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
+ * (on damaged input keep the output up to the damage; default: none),
+ * "byte-order" little|big|native (or le, be), "precision" us|ns (or 6,
+ * 9), "fcs-len" N (the FCS length the output records: -1 none, else an
+ * even 0 to 30), "section-comment" TEXT (at most CAPKIT_COMMENT_MAX
+ * bytes) or "delete-section-comment": the output's (first) section
+ * comment (pcapng). copy: "split-by-interface" (below).
+ * merge: "append", "ties" first|last, "snaplen" N (merge and copy),
+ * "window" SIZE (read buffer per input). sort: "memory" SIZE (at least 64KiB), "tmpdir" DIR,
  * "check" (count the records out of order first, like reordercap -n, and
  * write nothing when there are none).
  * dedup: "count" N (or "window" N: the previous N records), "time" T
@@ -388,6 +427,45 @@ CAPKIT_API int capkit_job_sort(capkit_job *j, const char *in,
                                const char *out);
 CAPKIT_API int capkit_job_dedup(capkit_job *j, const char *in,
                                 const char *out);
+/* Copy IN to OUT set up like it (a byte-identical copy when nothing
+ * changes; `capkit filter`, `snap`, `retime`, `slice`): each record that
+ * passes the filter goes through the job's slicer (which records; when it
+ * says stop, the input is read no further), retimer and editor (each
+ * optional, in that order), then the common edits, and is written; with
+ * "snaplen" N the output's snaplen is N and records are cut to it. The
+ * records a slicer held back (its last N) are written after the input
+ * ended, or after damage. A new time out of range (retimer) or beyond the
+ * range of time (editor -S) fails as CAPKIT_ERANGE naming the record, a
+ * data error: with "keep-partial" the output is kept up to it. Results
+ * and errors as the other jobs. With "split-by-interface" (and no
+ * slicer: CAPKIT_EINVAL) each interface of the input gets its own output,
+ * OUT with "-N" before its extension (out.pcap -> out-0.pcap, out-1.pcap;
+ * made when the interface's first record comes), set up like that
+ * interface (format and byte order of the input, its precision, snaplen,
+ * link type and FCS length) unless the job's options say otherwise; on
+ * damage the outputs are kept only with "keep-partial". */
+CAPKIT_API int capkit_job_copy(capkit_job *j, const char *in,
+                               const char *out);
+/* The engines a copy runs (the slicer above; capkit_retimer,
+ * capkit_editor and capkit_comments of edit.h, named here by their struct
+ * tags so that this header does not need edit.h): borrowed, not
+ * freed by the job, used only during capkit_job_copy() and by nothing
+ * else meanwhile; each keeps its state from one run to the next, so a
+ * fresh one is set for each run. NULL: none (the default). */
+struct capkit_retimer;
+struct capkit_editor;
+struct capkit_comments;
+CAPKIT_API void capkit_job_set_slicer(capkit_job *j, capkit_slicer *s);
+CAPKIT_API void capkit_job_set_retimer(capkit_job *j,
+                                       struct capkit_retimer *t);
+CAPKIT_API void capkit_job_set_editor(capkit_job *j, struct capkit_editor *e);
+/* Packet comments by record number (`capkit comment`, with "format"
+ * pcapng), applied after the editor. When the input was read to its end
+ * and an edit names a record past it, the copy fails with
+ * CAPKIT_ENOTFOUND ("IN has no record N (it has M); nothing written") and
+ * leaves no output. */
+CAPKIT_API void capkit_job_set_comments(capkit_job *j,
+                                        struct capkit_comments *c);
 /* After a run: records read (passing the filter), written, dropped as
  * duplicates; sort's method ("one pass"; "stretches": a pcap input made
  * of a few sorted stretches, merged from the input; "external"; "in

@@ -130,6 +130,14 @@ CAPKIT_API int capkit_editor_set_errors(capkit_editor *e, double prob,
 CAPKIT_API int capkit_editor_option(capkit_editor *e, const char *name,
                                     const char *arg);
 
+/* After the options: when "error-prob" came through capkit_editor_option()
+ * and "seed" did not, seed the generator from the clock and the process
+ * id (a different seed each run), set *SEED (may be NULL) to it (passing
+ * it as "seed" repeats the run) and return 1; else return 0 and change
+ * nothing. Reads the clock; no other system call. */
+CAPKIT_API int capkit_editor_seed_from_clock(capkit_editor *e,
+                                             uint64_t *seed);
+
 /* Whether the editor changes anything (1) or passes records as they are
  * (0). */
 CAPKIT_API int capkit_editor_active(const capkit_editor *e);

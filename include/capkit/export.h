@@ -20,6 +20,7 @@
 #define CAPKIT_EXPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <capkit/capkit.h>
@@ -119,6 +120,21 @@ CAPKIT_API int capkit_exporter_format_row(capkit_exporter *x,
 CAPKIT_API int capkit_exporter_format_header(capkit_exporter *x,
                                              const capkit_export_layout *lay,
                                              const char **text, size_t *len);
+
+/* The loop of `capkit export` for one input: a row of LAYOUT for every
+ * record of R that F matches (F NULL: every record; prepared for R's link
+ * type by the caller), written to OUT, each row right after its record is
+ * read. Returns 0 at R's clean end, CAPKIT_ENOMEM, CAPKIT_EMISUSE (NULL,
+ * bad layout), R's negative code (message in capkit_reader_error()), or
+ * CAPKIT_EFILTER when F does not compile for a record's link type
+ * (capkit_filter_error()). On an error *RECORD (may be NULL) is set to
+ * the number of the record that was being read (the filter's: that
+ * record's). The rows before an error are written; errors in
+ * writing are OUT's (ferror). Not thread-safe for one exporter. */
+CAPKIT_API int capkit_exporter_write(capkit_exporter *x,
+                                     const capkit_export_layout *lay,
+                                     capkit_reader *r, capkit_filter *f,
+                                     FILE *out, uint64_t *record);
 
 /* The last error message, "" when none. */
 CAPKIT_API const char *capkit_exporter_error(const capkit_exporter *x);

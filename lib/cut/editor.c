@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <capkit/capkit.h>
 
@@ -25,6 +27,7 @@ struct capkit_editor {
   uint64_t seed;
   uint32_t skip;
   int seeded;
+  int opt_seed, opt_errors; /* "seed", "error-prob" given as options */
   uint64_t s[4];
   uint8_t *buf;
   size_t cap;
@@ -174,6 +177,7 @@ int capkit_editor_option(capkit_editor *e, const char *name,
     unsigned long long s = strtoull(arg, &end, 10);
     if (errno || *end)
       return CAPKIT_EINVAL;
+    e->opt_seed = 1;
     return capkit_editor_set_errors(e, e->prob, s, e->skip);
   }
   if (!strcmp(name, "error-prob")) {
@@ -182,9 +186,25 @@ int capkit_editor_option(capkit_editor *e, const char *name,
     double p = strtod(arg, &end);
     if (end == arg || *end || errno)
       return CAPKIT_EINVAL;
-    return capkit_editor_set_errors(e, p, e->seed, e->skip);
+    int rc = capkit_editor_set_errors(e, p, e->seed, e->skip);
+    e->opt_errors |= rc == 0;
+    return rc;
   }
   return CAPKIT_ENOTFOUND;
+}
+
+int capkit_editor_seed_from_clock(capkit_editor *e, uint64_t *seed) {
+  if (!e || e->opt_seed || !e->opt_errors)
+    return 0;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t s = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+               ((uint64_t)getpid() << 32);
+  capkit_editor_set_errors(e, e->prob, s, e->skip);
+  e->opt_seed = 1;
+  if (seed)
+    *seed = s;
+  return 1;
 }
 
 /* ---- the edits ---- */

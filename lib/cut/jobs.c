@@ -12,15 +12,26 @@
 #include <capkit/capkit.h>
 #include <capkit/build.h>
 #include <capkit/cut.h>
+#include <capkit/edit.h>
 
 struct capkit_job {
   /* options, as the tool's */
   char *filter, *format, *compress, *tmpdir, *ignore;
   int level, keep_partial, have_lt, strip_fcs, fcs_bytes, ties_last, append;
   int dedup_time, check;
+  int have_bo, have_prec, have_fcs, fcs_len, split;
+  capkit_byte_order bo;
+  unsigned prec;
   uint32_t lt, snaplen;
   uint64_t window, memory, dedup_count;
   int64_t dedup_ns;
+  /* engines of a copy (borrowed) */
+  capkit_slicer *slicer;
+  capkit_retimer *retimer;
+  capkit_editor *editor;
+  capkit_comments *comments;
+  char *section; /* the section comment, with have_section */
+  int have_section;
   /* hooks */
   capkit_warning_fn warn_fn;
   void *warn_user;
@@ -56,6 +67,7 @@ void capkit_job_free(capkit_job *j) {
   free(j->compress);
   free(j->tmpdir);
   free(j->ignore);
+  free(j->section);
   free(j->err_file);
   free(j);
 }
@@ -135,6 +147,59 @@ int capkit_job_set(capkit_job *j, const char *name, const char *value) {
       return fail(j, CAPKIT_EINVAL, "bad FCS length '%s'", value);
     if (value)
       j->fcs_bytes = (int)n;
+    return 0;
+  }
+  /* the output's settings (every job; copy: each output of a split) */
+  if (strcmp(name, "byte-order") == 0) {
+    NEED_VALUE
+    if (!strcmp(value, "little") || !strcmp(value, "le"))
+      j->bo = CAPKIT_BO_LITTLE;
+    else if (!strcmp(value, "big") || !strcmp(value, "be"))
+      j->bo = CAPKIT_BO_BIG;
+    else if (!strcmp(value, "native"))
+      j->bo = CAPKIT_BO_NATIVE;
+    else
+      return fail(j, CAPKIT_EINVAL, "bad byte order '%s'", value);
+    j->have_bo = 1;
+    return 0;
+  }
+  if (strcmp(name, "precision") == 0) {
+    NEED_VALUE
+    if (!strcmp(value, "us") || !strcmp(value, "usec") ||
+        !strcmp(value, "micro") || !strcmp(value, "6"))
+      j->prec = 6;
+    else if (!strcmp(value, "ns") || !strcmp(value, "nsec") ||
+             !strcmp(value, "nano") || !strcmp(value, "9"))
+      j->prec = 9;
+    else
+      return fail(j, CAPKIT_EINVAL, "bad precision '%s'", value);
+    j->have_prec = 1;
+    return 0;
+  }
+  if (strcmp(name, "fcs-len") == 0) {
+    NEED_VALUE
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end || v < -1 || v > 30 || (v > 0 && v % 2))
+      return fail(j, CAPKIT_EINVAL, "bad FCS length '%s'", value);
+    j->fcs_len = (int)v;
+    j->have_fcs = 1;
+    return 0;
+  }
+  if (strcmp(name, "section-comment") == 0 ||
+      strcmp(name, "delete-section-comment") == 0) {
+    int del = name[0] == 'd';
+    if (!del && flag)
+      return fail(j, CAPKIT_EINVAL, "option %s needs a value", name);
+    if (!del && strlen(value) > CAPKIT_COMMENT_MAX)
+      return fail(j, CAPKIT_EINVAL, "a comment is at most %u bytes",
+                  CAPKIT_COMMENT_MAX);
+    j->have_section = 1;
+    return set_str(&j->section, del ? NULL : value);
+  }
+  /* copy */
+  if (strcmp(name, "split-by-interface") == 0) {
+    j->split = 1;
     return 0;
   }
   /* merge */
@@ -298,8 +363,16 @@ static int out_open(capkit_job *j, capkit_writer *w, const char *path,
     rc = capkit_writer_set_linktype(w, j->lt);
   if (!rc && j->strip_fcs)
     rc = capkit_writer_set_fcs_len(w, -1);
+  if (!rc && j->have_fcs)
+    rc = capkit_writer_set_fcs_len(w, j->fcs_len);
+  if (!rc && j->have_bo)
+    rc = capkit_writer_set_byte_order(w, j->bo);
+  if (!rc && j->have_prec)
+    rc = capkit_writer_set_precision(w, j->prec);
   if (!rc && j->compress)
     rc = capkit_writer_set_compression(w, j->compress, j->level);
+  if (!rc && j->have_section)
+    rc = capkit_writer_set_comment(w, j->section);
   if (!rc)
     rc = capkit_writer_open_path(w, path);
   if (rc < 0)
@@ -786,6 +859,207 @@ int capkit_job_dedup(capkit_job *j, const char *path, const char *out) {
   j->dropped = capkit_dedup_count(d);
   rc = out_finish(j, w, rc, wfail);
   capkit_dedup_free(d);
+  in_close(&s);
+  return rc;
+}
+
+/* ---- copy ---- */
+
+void capkit_job_set_slicer(capkit_job *j, capkit_slicer *s) { j->slicer = s; }
+void capkit_job_set_retimer(capkit_job *j, capkit_retimer *t) {
+  j->retimer = t;
+}
+void capkit_job_set_editor(capkit_job *j, capkit_editor *e) { j->editor = e; }
+void capkit_job_set_comments(capkit_job *j, capkit_comments *c) {
+  j->comments = c;
+}
+
+/* The retimer and the editor on one record: 0 or the job's failure. */
+static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
+  if (j->retimer) {
+    capkit_time was = capkit_record_time(rec);
+    if (capkit_retimer_apply(j->retimer, rec) < 0) {
+      char t[CAPKIT_TIME_FMT_MAX];
+      capkit_time_format(t, sizeof t, was, 9, 0);
+      return fail(j, CAPKIT_ERANGE,
+                  "%s: offset %" PRIu64 ", record %" PRIu64
+                  ": the new time of %s is out of range",
+                  capkit_reader_name(s->r), rec->offset, rec->number, t);
+    }
+  }
+  if (j->comments)
+    capkit_comments_apply(j->comments, rec);
+  int rc = j->editor ? capkit_editor_apply(j->editor, rec) : 0;
+  if (rc == CAPKIT_ERANGE)
+    return fail(j, rc,
+                "record %" PRIu64 ": -S moves its time beyond the range of "
+                "time",
+                rec->number);
+  if (rc)
+    return fail(j, rc, "%s", capkit_strerror(rc));
+  return 0;
+}
+
+/* OUT with "-N" before the extension (the last '.' after the last '/'):
+ * out.pcap -> out-0.pcap. */
+static char *split_name(const char *out, uint32_t n) {
+  const char *slash = strrchr(out, '/');
+  const char *dot = strrchr(out, '.');
+  if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : out))
+    dot = out + strlen(out);
+  size_t len = strlen(out) + 16;
+  char *p = malloc(len);
+  if (p)
+    snprintf(p, len, "%.*s-%" PRIu32 "%s", (int)(dot - out), out, n, dot);
+  return p;
+}
+
+/* The output of interface F (NULL: not described) of the input: set up
+ * like that interface, with the job's settings first. */
+static int split_open(capkit_job *j, capkit_writer *w, const char *out,
+                      const capkit_file_info *info, const capkit_iface *f,
+                      uint32_t id) {
+  if (j->warn_fn)
+    capkit_writer_set_warning_fn(w, j->warn_fn, j->warn_user);
+  char *name = split_name(out, id);
+  int e = name ? 0 : CAPKIT_ENOMEM;
+  if (!e)
+    e = capkit_writer_set_format(w, j->format ? j->format : info->format);
+  if (!e)
+    e = capkit_writer_set_byte_order(w, j->have_bo ? j->bo : info->byte_order);
+  if (!e)
+    e = capkit_writer_set_precision(
+        w, j->have_prec ? j->prec : (f && f->tsresol == 9 ? 9 : 6));
+  /* Each output takes its interface's snaplen (records longer than it,
+   * which the input should not have, are cut to it). */
+  if (!e && (j->snaplen || (f && f->snaplen)))
+    e = capkit_writer_set_snaplen(w, j->snaplen ? j->snaplen : f->snaplen);
+  if (!e && (j->have_lt || f))
+    e = capkit_writer_set_linktype(w, j->have_lt ? j->lt : f->linktype);
+  if (!e && (j->have_fcs || (f && f->fcs_len >= 0)))
+    e = capkit_writer_set_fcs_len(w, j->have_fcs ? j->fcs_len : f->fcs_len);
+  if (!e && (e = capkit_writer_open_path(w, name)) < 0)
+    fail(j, e, "%s", capkit_writer_error(w));
+  else if (e)
+    fail(j, e, "%s: %s", name ? name : out, capkit_strerror(e));
+  free(name);
+  return e;
+}
+
+/* A copy with one output per interface of the input. On damage the
+ * outputs are closed with keep-partial, else discarded. */
+static int copy_split(capkit_job *j, in *s, const char *out) {
+  const capkit_file_info *info = capkit_reader_info(s->r);
+  capkit_writer **ws = NULL;
+  size_t n_ws = 0;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k, rc = 0;
+  while ((k = in_next(j, s, &rec)) > 0) {
+    if ((rc = copy_edit(j, s, &rec)))
+      break;
+    uint32_t id = rec.iface_id;
+    if (id >= n_ws) {
+      size_t n = (size_t)id + 1;
+      capkit_writer **p = realloc(ws, n * sizeof *p);
+      if (!p) {
+        rc = fail(j, CAPKIT_ENOMEM, "out of memory");
+        break;
+      }
+      memset(p + n_ws, 0, (n - n_ws) * sizeof *p);
+      ws = p;
+      n_ws = n;
+    }
+    if (!ws[id] && (!(ws[id] = capkit_writer_new()) ||
+                    split_open(j, ws[id], out, info, rec.iface, id))) {
+      rc = ws[id] ? j->code : fail(j, CAPKIT_ENOMEM, "out of memory");
+      break;
+    }
+    int w = capkit_writer_write(ws[id], &rec);
+    if (w < 0) {
+      rc = fail(j, w, "%s", capkit_writer_error(ws[id]));
+      break;
+    }
+    j->written++;
+  }
+  if (k < 0 && !rc) {
+    err_from_reader(j, s, k, rec.number);
+    rc = k;
+  }
+  int close_all = rc == 0 || (j->keep_partial && k < 0);
+  for (size_t i = 0; i < n_ws; i++) {
+    if (ws[i] && close_all && capkit_writer_close(ws[i]) < 0) {
+      int c = fail(j, capkit_writer_error_code(ws[i]), "%s",
+                   capkit_writer_error(ws[i]));
+      rc = rc ? rc : c;
+      close_all = 0;
+    }
+    capkit_writer_free(ws[i]);
+  }
+  j->kept = close_all && rc < 0;
+  free(ws);
+  return rc;
+}
+
+int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  if (!path || !out)
+    return fail(j, CAPKIT_EINVAL, "copy: no input or no output");
+  capkit_writer *w = capkit_writer_new();
+  int rc = w ? 0 : fail(j, CAPKIT_ENOMEM, "out of memory");
+  in s;
+  memset(&s, 0, sizeof s);
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  if (!rc && j->split && j->slicer)
+    rc = fail(j, CAPKIT_EINVAL, "split-by-interface takes no slicer");
+  if (!rc && j->split) {
+    capkit_writer_free(w);
+    rc = copy_split(j, &s, out);
+    in_close(&s);
+    return rc;
+  }
+  if (!rc)
+    rc = out_like(j, w, out, s.r, j->snaplen);
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int k = 0, wfail = 0;
+  while (!rc && (k = in_next(j, &s, &rec)) > 0) {
+    int keep = j->slicer ? capkit_slicer_add(j->slicer, &rec) : 1;
+    if (keep < 0)
+      rc = fail(j, keep, "out of memory");
+    else if (keep == 2)
+      break; /* nothing later is wanted */
+    else if (keep == 1 && !(rc = copy_edit(j, &s, &rec)) &&
+             (rc = out_write(j, w, &rec)))
+      wfail = 1;
+  }
+  if (k < 0 && !rc) {
+    err_from_reader(j, &s, k, rec.number);
+    rc = k;
+  }
+  /* What the slicer held back (the last N), even after damage. */
+  while (j->slicer && !wfail && s.r &&
+         (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) &&
+         capkit_slicer_next_held(j->slicer, &rec) > 0) {
+    int e = copy_edit(j, &s, &rec);
+    if (!e && (e = out_write(j, w, &rec)))
+      wfail = 1;
+    if (e) {
+      rc = e;
+      break;
+    }
+  }
+  /* Comments for records the input did not have (read to its end). */
+  uint64_t missing = j->comments && !rc && k == 0
+                         ? capkit_comments_missing(j->comments)
+                         : 0;
+  if (missing)
+    rc = fail(j, CAPKIT_ENOTFOUND,
+              "%s has no record %" PRIu64 " (it has %" PRIu64
+              "); nothing written",
+              path, missing, j->written);
+  rc = out_finish(j, w, rc, wfail);
   in_close(&s);
   return rc;
 }

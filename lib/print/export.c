@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <capkit/cut.h>
 #include <capkit/export.h>
 
 #include "../internal.h"
@@ -817,4 +818,28 @@ int capkit_exporter_format_row(capkit_exporter *x,
   }
   tb_c(&x->line, '\n');
   return line_done(x, text, len);
+}
+
+int capkit_exporter_write(capkit_exporter *x, const capkit_export_layout *lay,
+                          capkit_reader *r, capkit_filter *f, FILE *out,
+                          uint64_t *record) {
+  if (!x || !layout_ok(lay) || !r || !out)
+    return CAPKIT_EMISUSE;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  const char *t;
+  size_t n;
+  int rc;
+  while ((rc = capkit_reader_next_match(r, f, &rec)) > 0) {
+    if (capkit_exporter_row(x, &rec) < 0 ||
+        capkit_exporter_format_row(x, lay, &t, &n) < 0) {
+      rc = CAPKIT_ENOMEM;
+      break;
+    }
+    fwrite(t, 1, n, out);
+  }
+  if (record && rc < 0) /* the reader's error names its record */
+    *record = rc == CAPKIT_EFILTER || rc == CAPKIT_ENOMEM
+                  ? rec.number
+                  : capkit_reader_error_record(r);
+  return rc;
 }

@@ -166,6 +166,33 @@ int main(void) {
   capkit_editor_free(a);
   capkit_editor_free(b);
 
+  /* a seed from the clock only for -E without --seed; the seed it names
+   * repeats the output */
+  uint64_t clock_seed = 0;
+  char num[32];
+  a = capkit_editor_new();
+  b = capkit_editor_new();
+  capkit_editor_option(a, "error-prob", "0.5");
+  CHECK_EQ(capkit_editor_seed_from_clock(a, &clock_seed), 1);
+  CHECK_EQ(capkit_editor_seed_from_clock(a, NULL), 0); /* chosen once */
+  snprintf(num, sizeof num, "%llu", (unsigned long long)clock_seed);
+  capkit_editor_option(b, "error-prob", "0.5");
+  CHECK_EQ(capkit_editor_option(b, "seed", num), 0);
+  CHECK_EQ(capkit_editor_seed_from_clock(b, NULL), 0); /* seed given */
+  ra.data = rb.data = big;
+  ra.caplen = rb.caplen = 1000;
+  capkit_editor_apply(a, &ra);
+  capkit_editor_apply(b, &rb);
+  CHECK(memcmp(ra.data, rb.data, 1000) == 0);
+  CHECK(memcmp(ra.data, big, 1000) != 0);
+  capkit_editor_free(a);
+  capkit_editor_free(b);
+  a = capkit_editor_new(); /* no -E: nothing to seed */
+  capkit_editor_option(a, "chop", "1");
+  CHECK_EQ(capkit_editor_seed_from_clock(a, &clock_seed), 0);
+  CHECK_EQ(capkit_editor_seed_from_clock(NULL, NULL), 0);
+  capkit_editor_free(a);
+
   /* the parser */
   e = capkit_editor_new();
   CHECK_EQ(capkit_editor_option(e, "chop", "0"), CAPKIT_EINVAL);

@@ -8,6 +8,7 @@
 
 #include <capkit/capkit.h>
 
+#include "mkpkt.h"
 #include "tap.h"
 
 static int value_is(capkit_exporter *x, size_t col, size_t k,
@@ -208,7 +209,53 @@ static void test_layouts(void) {
   capkit_exporter_free(x);
 }
 
+/* Records 1..5 of 20 + 10*i bytes at times 100+i, whole; cut 3 bytes
+ * into record 5 when DAMAGED. Rows are "number<TAB>length". */
+static void test_write(int damaged, const char *filter, const char *want,
+                       int want_rc, uint64_t want_record) {
+  mk_buf f;
+  memset(&f, 0, sizeof f);
+  mk_pcap_header(&f, 0, 65535, 1);
+  uint8_t d[64];
+  memset(d, 0xab, sizeof d);
+  for (uint32_t i = 0; i < 5; i++)
+    mk_pcap_record(&f, 100 + i, 0, 20 + 10 * i, 20 + 10 * i, d);
+  if (damaged)
+    f.n -= 3;
+  capkit_reader *r = capkit_reader_new();
+  CHECK_EQ(capkit_reader_open_memory(r, f.b, f.n, NULL), 0);
+  capkit_filter *flt = NULL;
+  if (filter) {
+    flt = capkit_filter_new(filter);
+    CHECK_EQ(capkit_filter_prepare(flt, 1), 0);
+  }
+  capkit_exporter *x = capkit_exporter_new();
+  CHECK_EQ(capkit_exporter_add(x, "frame.number"), 0);
+  CHECK_EQ(capkit_exporter_add(x, "frame.len"), 0);
+  capkit_export_layout lay = CAPKIT_EXPORT_LAYOUT_INIT;
+  char buf[256] = "";
+  FILE *out = tmpfile();
+  uint64_t rec = 0;
+  CHECK_EQ(capkit_exporter_write(x, &lay, r, flt, out, &rec), want_rc);
+  CHECK_EQ(rec, want_record);
+  rewind(out);
+  size_t n = fread(buf, 1, sizeof buf - 1, out);
+  buf[n] = 0;
+  CHECK(strcmp(buf, want) == 0);
+  fclose(out);
+  lay.format = 7;
+  CHECK_EQ(capkit_exporter_write(x, &lay, r, flt, stdout, NULL),
+           CAPKIT_EMISUSE);
+  capkit_exporter_free(x);
+  capkit_filter_free(flt);
+  capkit_reader_free(r);
+  free(f.b);
+}
+
 int main(void) {
+  test_write(0, NULL, "1\t20\n2\t30\n3\t40\n4\t50\n5\t60\n", 0, 0);
+  test_write(1, NULL, "1\t20\n2\t30\n3\t40\n4\t50\n", CAPKIT_ETRUNC, 5);
+  test_write(0, "greater 45", "4\t50\n5\t60\n", 0, 0);
   test_names();
   test_times();
   test_occurrences();
