@@ -148,11 +148,14 @@ typedef struct capkit_flow_columns {
 CAPKIT_API long capkit_batch_flows(const capkit_batch *b, uint32_t linktype,
                                    capkit_flow_columns *out);
 
+struct capkit_order; /* cut.h */
+
 /* Add B's records 0..count-1 to the order tracker O (cut.h) in order, as
  * capkit_order_add() would one by one: their times from the ts_sec and
  * ts_nsec columns (exact; else ts_ns), their numbers from the number
  * column (else 0). Returns count, or CAPKIT_EINVAL (no time column). */
-CAPKIT_API long capkit_batch_order(capkit_order *o, const capkit_batch *b);
+CAPKIT_API long capkit_batch_order(struct capkit_order *o,
+                                   const capkit_batch *b);
 
 #ifdef __cplusplus
 }
