@@ -103,16 +103,72 @@ static uint16_t l4_shouldbe(const pctx *c, const capkit_layer *net,
   return csum_shouldbe(field, l4_sum(c, net, l, proto, len));
 }
 
+static void bad_length(tbuf *o, const char *pre, uint32_t len) {
+  tb_s(o, pre);
+  tb_s(o, "[bad length ");
+  tb_u(o, len);
+  tb_c(o, ']');
+}
+
+/* The timestamp option Q of LEN bytes (print-ip.c ip_printts): " TS{TSONLY
+ * 5@ ^ 0@}", '^' where the pointer stands. Entries are read as tcpdump
+ * reads them, on past the option up to the HAVE captured bytes at Q;
+ * returns -1 when one was not captured. */
+static int ipv4_ts(tbuf *o, const uint8_t *q, uint32_t len, uint32_t have) {
+  if (len < 4) {
+    bad_length(o, "", len);
+    return 0;
+  }
+  tb_s(o, " TS{");
+  unsigned flg = q[3] & 15;
+  uint32_t hop = flg != 0 ? 8 : 4, ptr = (uint32_t)q[2] - 1, at = 0;
+  if ((len - 4) & (hop - 1))
+    bad_length(o, "", len);
+  if (ptr < 4 || ((ptr - 4) & (hop - 1)) || ptr > len + 1) {
+    tb_s(o, "[bad ptr ");
+    tb_u(o, q[2]);
+    tb_c(o, ']');
+  }
+  if (flg == 0 || flg == 1 || flg == 3) {
+    tb_s(o, flg == 0 ? "TSONLY" : flg == 1 ? "TS+ADDR" : "PRESPEC");
+    for (at = 4; at < len; at += hop) {
+      if (at + hop > have)
+        return -1;
+      tb_s(o, ptr == at ? " ^ " : " ");
+      tb_u(o, rd32(q + at + hop - 4));
+      tb_c(o, '@');
+      if (hop == 8)
+        tb_ip4(o, q + at);
+    }
+  } else {
+    tb_s(o, "[bad ts type ");
+    tb_u(o, flg);
+    tb_c(o, ']');
+  }
+  if (ptr == at)
+    tb_s(o, " ^ ");
+  if (q[3] >> 4) {
+    tb_s(o, " [");
+    tb_u(o, q[3] >> 4);
+    tb_s(o, " hops not recorded]} ");
+  } else
+    tb_c(o, '}');
+  return 0;
+}
+
 /* ", options (NOP,RR 10.0.0.1,EOL)": the N option bytes at D as tcpdump
- * -v names them (the timestamp option only by name). A length that cannot
- * be ends the list; route addresses are read on as tcpdump reads them, up
- * to END. */
-static void ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
-                         const uint8_t *end) {
+ * -v prints them (print-ip.c ip_optprint), HAVE of the bytes from D on
+ * captured. A length that cannot be ends the list. Returns 0, -1 when a
+ * byte tcpdump reads was not captured (the line then ends " [|ip]"), -2
+ * when an option's own bytes were cut (" [truncated-option]"). */
+static int ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
+                        uint32_t have) {
   tb_s(o, ", options (");
   for (uint32_t i = 0; i < n;) {
     if (i)
       tb_c(o, ',');
+    if (i >= have)
+      return -1;
     uint8_t k = d[i];
     const char *nm = k == 0      ? "EOL"
                      : k == 1    ? "NOP"
@@ -129,56 +185,68 @@ static void ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
       tb_s(o, "unknown ");
       tb_u(o, k);
     }
+    uint32_t len = 1;
+    if (k > 1) {
+      if (i + 1 >= have)
+        return -1;
+      len = d[i + 1];
+      if (len < 2) {
+        bad_length(o, " ", len);
+        break;
+      }
+    }
+    if (len > n - i) {
+      bad_length(o, " ", len);
+      break;
+    }
+    if (i + len > have)
+      return -2;
     if (k == 0)
       break;
-    if (k == 1) {
-      i++;
-      continue;
-    }
-    uint32_t len = i + 1 < n ? d[i + 1] : 0;
-    if (len < 2 || len > n - i) {
-      tb_s(o, " [bad length ");
-      tb_u(o, len);
-      tb_c(o, ']');
-      break;
-    }
     const uint8_t *q = d + i;
     if (k == 7 || k == 0x83 || k == 0x89) {
-      unsigned ptr = len >= 3 ? q[2] : 0;
-      if (len < 3 || (len - 3) % 4) {
-        tb_s(o, " [bad length ");
-        tb_u(o, len);
-        tb_c(o, ']');
+      /* ip_printroute */
+      if (len < 3) {
+        bad_length(o, " ", len);
+      } else {
+        uint32_t ptr = (uint32_t)q[2] - 1;
+        if ((len + 1) & 3)
+          bad_length(o, " ", len);
+        if (ptr < 3 || ((ptr + 1) & 3) || ptr > len + 1) {
+          tb_s(o, " [bad ptr ");
+          tb_u(o, q[2]);
+          tb_c(o, ']');
+        }
+        for (uint32_t a = 3; a < len; a += 4) {
+          if (i + a + 4 > have)
+            return -1;
+          tb_c(o, ' ');
+          tb_ip4(o, q + a);
+          if (ptr > a) /* recorded already */
+            tb_c(o, ',');
+        }
       }
-      if (ptr < 4 || ptr % 4 || ptr > len + 1) {
-        tb_s(o, " [bad ptr ");
-        tb_u(o, ptr);
-        tb_c(o, ']');
-      }
-      for (uint32_t a = 3; a < len && q + a + 4 <= end; a += 4) {
-        tb_c(o, ' ');
-        tb_ip4(o, q + a);
-        if (ptr > a + 1) /* recorded already */
-          tb_c(o, ',');
-      }
+    } else if (k == 0x44) {
+      if (ipv4_ts(o, q, len, have - i) < 0)
+        return -1;
     } else if (k == 0x94) {
-      if (len != 4) {
-        tb_s(o, " [bad length ");
-        tb_u(o, len);
-        tb_c(o, ']');
-      } else if (rd16(q + 2)) {
+      if (len < 4)
+        bad_length(o, " ", len);
+      else if (rd16(q + 2)) {
         tb_s(o, " value ");
         tb_u(o, rd16(q + 2));
       }
     }
     i += len;
   }
-  tb_c(o, ')');
+  return 0;
 }
 
 /* "(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length
- * 60)" and the line break tcpdump -v puts after it. */
-static void ipv4_verbose(pctx *c, const capkit_layer *l) {
+ * 60)" and the line break tcpdump -v puts after it. Returns 0; 1 when the
+ * options were cut (the addresses and " [|ip]" end the line), -1 when the
+ * line ended inside them. */
+static int ipv4_verbose(pctx *c, const capkit_layer *l) {
   tbuf *o = &c->o;
   const capkit_ipv4 *h = &l->u.ipv4;
   static const char *const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
@@ -210,8 +278,21 @@ static void ipv4_verbose(pctx *c, const capkit_layer *l) {
   tb_u(o, h->proto);
   tb_s(o, "), length ");
   tb_u(o, h->total_len);
-  if (h->opt_len)
-    ipv4_options(o, d + 20, h->opt_len, c->pkt->data + c->pkt->caplen);
+  int cut = 0;
+  if (h->ihl > 20) {
+    /* tcpdump reads no further than the datagram's end */
+    uint32_t have = c->pkt->caplen - l->offset;
+    if (have > h->total_len)
+      have = h->total_len;
+    cut = ipv4_options(o, d + 20, h->ihl - 20u, have - 20);
+    if (cut == -1) {
+      tb_s(o, " [|ip]");
+      return -1;
+    }
+    if (cut)
+      tb_s(o, " [truncated-option]");
+    tb_c(o, ')');
+  }
   if (l->csum == CAPKIT_CSUM_BAD) {
     tb_s(o, ", bad cksum ");
     tb_x(o, h->checksum, 1);
@@ -220,6 +301,14 @@ static void ipv4_verbose(pctx *c, const capkit_layer *l) {
     tb_s(o, ")!");
   }
   tb_s(o, ")\n    ");
+  if (cut) {
+    tb_ip4(o, h->src);
+    tb_s(o, " > ");
+    tb_ip4(o, h->dst);
+    tb_s(o, ":  [|ip]");
+    return 1;
+  }
+  return 0;
 }
 
 /* "(class 0x20, flowlabel 0x12345, hlim 9, next-header UDP (17) payload
@@ -1308,6 +1397,17 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     } else if (!v6 && whole && l->u.ipv4.total_len < l->u.ipv4.ihl) {
       tb_s(o, "bad-len ");
       tb_u(o, l->u.ipv4.total_len);
+    } else if (!v6 && whole && (c->vflag || l->u.ipv4.frag_off)) {
+      goto options_cut; /* tcpdump -v: the header up to the cut */
+    } else if (!v6 && whole) {
+      uint8_t pr = l->u.ipv4.proto;
+      if (pr != 6 && pr != 17 && pr != 132 && pr != 33)
+        put_endpoints(c, l, 0, 0, 0);
+      tb_s(o, " [remaining caplen(");
+      tb_u(o, l->len);
+      tb_s(o, ") < header length(");
+      tb_u(o, l->u.ipv4.ihl);
+      tb_s(o, ")] [|ip]");
     } else
       tb_s(o, v6 ? " [|ip6]" : " [|ip]");
     return;
@@ -1331,6 +1431,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     /* else longer than the frame: tcpdump's truncated-ip below */
   }
+options_cut:
   /* longer than the packet on the wire (not just the captured part) */
   if (!v6 && p->origlen >= p->caplen &&
       l->u.ipv4.total_len > p->origlen - l->offset) {
@@ -1338,8 +1439,12 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     tb_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     tb_s(o, " bytes missing! ");
   }
-  if (c->vflag)
-    v6 ? ipv6_verbose(c, l) : ipv4_verbose(c, l);
+  if (c->vflag) {
+    if (v6)
+      ipv6_verbose(c, l);
+    else if (ipv4_verbose(c, l))
+      return;
+  }
   if (v6 && p->origlen >= p->caplen && l->payload_len &&
       l->payload_len > p->origlen - l->offset - 40) {
     tb_s(o, "truncated-ip6 - "); /* tcpdump: no space after the '!' */
