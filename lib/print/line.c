@@ -975,10 +975,10 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_x(o, d->flags, 1);
       tb_c(o, ']');
     }
+    if (d->ancount) /* tcpdump's order */
+      dns_count(o, d->ancount, "a]");
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
-    if (d->ancount)
-      dns_count(o, d->ancount, "a]");
     if (d->nscount)
       dns_count(o, d->nscount, "n]");
     if (d->arcount)
@@ -1100,6 +1100,11 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_u(o, len);
     return;
   }
+  if (!a && !c->quiet && len && (u->sport == 53 || u->dport == 53) &&
+      l->offset + 8 >= c->pkt->caplen) {
+    tb_s(o, " [|domain]"); /* tcpdump: not one byte of it captured */
+    return;
+  }
   if (longer) {
     tb_s(o, "UDP, bad length ");
     tb_u(o, l->payload_len);
@@ -1107,6 +1112,28 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   } else
     tb_s(o, "UDP, length ");
   tb_u(o, len);
+}
+
+/* tcpdump -v after an ICMP error: a new line, a tab, and the datagram in
+ * error (HAVE bytes of it at D captured) printed as a packet of its own,
+ * cut at the length its header gives. */
+static void quoted_ip(pctx *c, const uint8_t *d, uint32_t have) {
+  tbuf *o = &c->o;
+  tb_s(o, "\n\t");
+  if (have < 4) {
+    tb_s(o, " [|icmp]");
+    return;
+  }
+  uint32_t len = rd16(d + 2);
+  capkit_layer lay[CAPKIT_DECODE_MAX_LAYERS];
+  capkit_packet in;
+  capkit_packet_init(&in, lay, CAPKIT_DECODE_MAX_LAYERS);
+  capkit_decode(&in, CAPKIT_LINKTYPE_IPV4, d, have < len ? have : len, len,
+                CAPKIT_DECODE_CHECKSUMS);
+  const capkit_packet *outer = c->pkt;
+  c->pkt = &in;
+  line_from(c, 0, !c->link);
+  c->pkt = outer;
 }
 
 static void line_icmp(pctx *c, const capkit_layer *net,
@@ -1125,11 +1152,11 @@ static void line_icmp(pctx *c, const capkit_layer *net,
            4);
       tb_s(o, "!] ");
     }
-    tb_s(o, "ICMP6, ");
     if (l->len < 1) {
-      tb_s(o, "[|icmp6]");
+      tb_s(o, " [|icmp6]");
       return;
     }
+    tb_s(o, "ICMP6, ");
     const char *n = icmp6_name(m->type);
     if (n)
       tb_s(o, n);
@@ -1141,24 +1168,116 @@ static void line_icmp(pctx *c, const capkit_layer *net,
       tb_s(o, " [|icmp6]"); /* tcpdump: the type's name, then cut */
       return;
     }
+    const uint8_t *d = c->pkt->data + l->offset;
+    uint32_t have = c->pkt->caplen - l->offset;
+    const uint8_t *ip = d + 8; /* the datagram in error */
     if (m->type == 128 || m->type == 129) {
       tb_s(o, ", id ");
       tb_u(o, m->id);
       tb_s(o, ", seq ");
       tb_u(o, m->seq);
-      if (c->vflag && !(l->status & CAPKIT_LAYER_TRUNCATED))
-        return; /* tcpdump -v: no length after an echo */
-    } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
-      /* port unreachable: the offending datagram's destination and port */
-      const uint8_t *d = c->pkt->data + l->offset + 8;
-      uint32_t have = c->pkt->caplen - l->offset;
-      tb_s(o, ", unreachable port");
-      if (have >= 8 + 40 + 4 && (d[0] >> 4) == 6 &&
-          (d[6] == 17 || d[6] == 6)) {
+    } else if (m->type == 1) {
+      static const char *const un[] = {
+          "unreachable route", " unreachable prohibited", "beyond scope",
+          "unreachable address", "unreachable port"};
+      tb_s(o, ", ");
+      if (m->code < 5)
+        tb_s(o, un[m->code]);
+      else {
+        tb_s(o, "unknown unreach code (");
+        tb_u(o, m->code);
+        tb_c(o, ')');
+      }
+      if (m->code > 4) {
+        if (c->vflag > 1)
+          goto v6end;
+        /* tcpdump: the message in hex, and nothing after */
+        uint32_t nb = l->len + l->payload_len;
+        if (nb > have)
+          nb = have;
+        for (uint32_t k = 0; k < nb; k += 16) {
+          tb_s(o, "\n\t0x");
+          tb_x(o, k, 4);
+          tb_s(o, ": ");
+          for (uint32_t j = k; j < k + 16 && j < nb; j++) {
+            if (!((j - k) & 1))
+              tb_c(o, ' ');
+            tb_x(o, d[j], 2);
+          }
+        }
+        return;
+      }
+      if (m->code == 4) {
+        /* the upper layer of the datagram in error, past its extension
+         * headers (print-icmp6.c get_upperlayer) */
+        if (have < 8 + 40)
+          goto v6cut;
+        uint32_t k = 40;
+        uint8_t nh = ip[6];
+        while (nh == 0 || nh == 60 || nh == 43 || nh == 44 || nh == 51) {
+          if (have < 8 + k + 2)
+            goto v6cut;
+          uint8_t nx = ip[k];
+          k += nh == 44 ? 8 : nh == 51 ? (ip[k + 1] + 2u) * 4
+                                       : (ip[k + 1] + 1u) * 8;
+          nh = nx;
+          if (nh == 44 || nh == 51)
+            break; /* tcpdump stops at a fragment or AH header */
+        }
+        if (have < 8 + k + 4)
+          goto v6cut;
         tb_s(o, ", ");
-        tb_ip6(o, d + 24);
-        tb_s(o, d[6] == 17 ? " udp port " : " tcp port ");
-        tb_u(o, rd16(d + 40 + 2));
+        tb_ip6(o, ip + 24);
+        if (nh == 6 || nh == 17) {
+          tb_s(o, nh == 6 ? " tcp port " : " udp port ");
+          tb_u(o, rd16(ip + k + 2));
+        } else {
+          tb_s(o, " protocol ");
+          tb_u(o, nh);
+          tb_s(o, " port ");
+          tb_u(o, rd16(ip + k + 2));
+          tb_s(o, " unreachable");
+        }
+      } else {
+        if (have < 8 + 40)
+          goto v6cut;
+        tb_c(o, ' ');
+        tb_ip6(o, ip + 24);
+        if (m->code == 2) {
+          tb_s(o, ", source address ");
+          tb_ip6(o, ip + 8);
+        }
+      }
+    } else if (m->type == 2) {
+      if (have < 8)
+        goto v6cut;
+      tb_s(o, ", mtu ");
+      tb_u(o, rd32(d + 4));
+    } else if (m->type == 3) {
+      if (m->code == 0) {
+        if (have < 8 + 40)
+          goto v6cut;
+        tb_s(o, " for ");
+        tb_ip6(o, ip + 24);
+      } else if (m->code == 1)
+        tb_s(o, " (reassembly)");
+      else {
+        tb_s(o, ", unknown code (");
+        tb_u(o, m->code);
+        tb_c(o, ')');
+      }
+    } else if (m->type == 4) {
+      static const char *const pp[] = {", erroneous - octet ",
+                                       ", next header - octet ",
+                                       ", option - octet "};
+      if (have < 8 + 40)
+        goto v6cut;
+      if (m->code < 3) {
+        tb_s(o, pp[m->code]);
+        tb_u(o, rd32(d + 4));
+      } else {
+        tb_s(o, ", code-#");
+        tb_u(o, m->code);
       }
     } else if (m->type == 135 && l->len >= 24) {
       if (c->vflag) { /* tcpdump -v: the length first */
@@ -1171,24 +1290,32 @@ static void line_icmp(pctx *c, const capkit_layer *net,
       tb_s(o, ", tgt is ");
       tb_ip6(o, m->target);
     }
-    if (c->vflag && m->type == 135 && l->len >= 24 &&
-        !(l->status & CAPKIT_LAYER_TRUNCATED))
-      return;
-    tb_s(o, ", length ");
-    tb_u(o, l->payload_len + l->len);
-    if (l->status & CAPKIT_LAYER_TRUNCATED)
+  v6end:
+    if (l->status & CAPKIT_LAYER_TRUNCATED) {
+      if (!c->vflag || (m->type != 128 && m->type != 129 && m->type != 135)) {
+        tb_s(o, ", length ");
+        tb_u(o, l->payload_len + l->len);
+      }
       tb_s(o, " [|icmp6]");
+      return;
+    }
+    if (!c->vflag) {
+      tb_s(o, ", length ");
+      tb_u(o, l->payload_len + l->len);
+    }
+    return;
+  v6cut:
+    tb_s(o, " [|icmp6]");
     return;
   }
   if (l->len == 0) {
     tb_s(o, " [|icmp]"); /* tcpdump: not even the type */
     return;
   }
+  size_t mark = o->n;
   tb_s(o, "ICMP ");
-  if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
-    tb_s(o, "[|icmp]");
-    return;
-  }
+  if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED))
+    goto cut;
   const uint8_t *d = c->pkt->data + l->offset;
   uint32_t have = c->pkt->caplen - l->offset;
   switch (m->type) {
@@ -1201,48 +1328,106 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     tb_u(o, m->seq);
     break;
   case 3: {
-    /* the datagram in error follows: its addresses, protocol, ports */
-    if (have >= 8 + 20 && (d[8] >> 4) == 4) {
-      const uint8_t *ip = d + 8;
+    /* print-icmp.c: the datagram in error follows; its destination, and
+     * the protocol or ports by code */
+    static const char *const un[16] = {
+        "net ",  "host ", NULL,    NULL,    NULL,    "",      "net ",
+        "host ", "",      "net ",  "host ", "net ",  "host ", "host ",
+        "host ", "host "};
+    static const char *const why[16] = {
+        "",
+        "",
+        NULL,
+        NULL,
+        NULL,
+        " - source route failed",
+        " - unknown",
+        " - unknown",
+        " - source host isolated",
+        " - admin prohibited",
+        " - admin prohibited",
+        " - tos prohibited",
+        " - tos prohibited",
+        " - admin prohibited filter",
+        " - host precedence violation",
+        " - precedence cutoff"};
+    if (have < 8 + 20)
+      goto cut;
+    const uint8_t *ip = d + 8;
+    if (m->code == 2) {
+      tb_ip4(o, ip + 16);
+      tb_s(o, " protocol ");
+      tb_u(o, ip[9]);
+      tb_s(o, " unreachable");
+    } else if (m->code == 3) {
       unsigned ihl = (ip[0] & 15) * 4u;
-      uint8_t proto = ip[9];
-      if (m->code == 3 && (proto == 6 || proto == 17) && ihl >= 20 &&
-          have >= 8 + ihl + 4) {
-        tb_ip4(o, ip + 16);
-        tb_s(o, proto == 6 ? " tcp port " : " udp port ");
-        tb_u(o, rd16(ip + ihl + 2));
-        tb_s(o, " unreachable");
-      } else if (m->code == 2) {
-        tb_ip4(o, ip + 16);
-        tb_s(o, " protocol ");
-        tb_u(o, proto);
-        tb_s(o, " unreachable");
-      } else if (m->code <= 1) {
-        tb_s(o, m->code ? "host " : "net ");
-        tb_ip4(o, ip + 16);
-        tb_s(o, " unreachable");
+      if (have < 8 + ihl + 4)
+        goto cut;
+      tb_ip4(o, ip + 16);
+      if (ip[9] == 6 || ip[9] == 17) {
+        tb_s(o, ip[9] == 6 ? " tcp port " : " udp port ");
       } else {
-        tb_s(o, "unreachable code ");
-        tb_u(o, m->code);
+        tb_s(o, " protocol ");
+        tb_u(o, ip[9]);
+        tb_s(o, " port ");
       }
+      tb_u(o, rd16(ip + ihl + 2));
+      tb_s(o, " unreachable");
+    } else if (m->code == 4) {
+      tb_ip4(o, ip + 16);
+      tb_s(o, " unreachable - need to frag");
+      if (rd16(d + 6)) {
+        tb_s(o, " (mtu ");
+        tb_u(o, rd16(d + 6));
+        tb_c(o, ')');
+      }
+    } else if (m->code < 16) {
+      tb_s(o, un[m->code]);
+      tb_ip4(o, ip + 16);
+      tb_s(o, " unreachable");
+      tb_s(o, why[m->code]);
     } else {
-      tb_s(o, "unreachable code ");
+      tb_c(o, '#');
       tb_u(o, m->code);
+      tb_c(o, ' ');
+      tb_ip4(o, ip + 16);
+      tb_s(o, " unreachable");
     }
     break;
   }
   case 11:
-    tb_s(o, m->code ? "ip reassembly time exceeded"
-                    : "time exceeded in-transit");
+    if (have < 8 + 20)
+      goto cut;
+    if (m->code > 1) {
+      tb_s(o, "time exceeded-#");
+      tb_u(o, m->code);
+    } else
+      tb_s(o, m->code ? "ip reassembly time exceeded"
+                      : "time exceeded in-transit");
     break;
   case 5:
-    tb_s(o, "redirect");
+    if (have < 8 + 20)
+      goto cut;
+    if (m->code < 4) {
+      tb_s(o, m->code < 2 ? "redirect " : "redirect-tos ");
+      tb_ip4(o, d + 8 + 16);
+      tb_s(o, m->code & 1 ? " to host " : " to net ");
+    } else {
+      tb_s(o, "redirect-#");
+      tb_u(o, m->code);
+      tb_c(o, ' ');
+      tb_ip4(o, d + 8 + 16);
+      tb_s(o, " to ");
+    }
+    tb_ip4(o, d + 4);
     break;
   case 4:
     tb_s(o, "source quench");
     break;
   case 12:
-    tb_s(o, "parameter problem");
+    tb_s(o, "parameter problem - ");
+    tb_s(o, m->code ? "code " : "octet ");
+    tb_u(o, m->code ? m->code : d[4]);
     break;
   case 13:
     tb_s(o, "time stamp request");
@@ -1265,8 +1450,17 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     tb_x(o, csum_shouldbe(m->checksum, capkit_inet_sum(b, len, 0)), 1);
     tb_s(o, ")!)");
   }
-  if (l->status & CAPKIT_LAYER_TRUNCATED)
+  if (l->status & CAPKIT_LAYER_TRUNCATED) {
     tb_s(o, " [|icmp]");
+    return;
+  }
+  if (c->vflag && (m->type == 3 || m->type == 4 || m->type == 5 ||
+                   m->type == 11 || m->type == 12))
+    quoted_ip(c, d + 8, have - 8);
+  return;
+cut: /* tcpdump prints the line at the end: nothing of it */
+  o->n = mark;
+  tb_s(o, " [|icmp]");
 }
 
 static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
@@ -1322,50 +1516,265 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
   tb_u(o, l->len + l->payload_len);
 }
 
-/* One IPv6 extension header in tcpdump's words, with a trailing space. */
-static void ipv6_ext_text(pctx *c, const capkit_layer *x) {
+/* 1, and tcpdump's words for it, when the option NM of ROOM bytes left in
+ * its header, whose length byte says LENB, is shorter than NEED bytes or
+ * its length is not NEED - 2 (EXACT) or less than that. */
+static int ip6_opt_bad(tbuf *o, const char *nm, uint32_t room, uint32_t need,
+                       uint8_t lenb, int exact) {
+  int shortroom = room < need;
+  if (!shortroom && (exact ? lenb == need - 2 : lenb >= need - 2))
+    return 0;
+  tb_c(o, '(');
+  tb_s(o, nm);
+  if (shortroom) {
+    tb_s(o, ": trunc)");
+  } else {
+    tb_s(o, ": invalid len ");
+    tb_u(o, lenb);
+    tb_c(o, ')');
+  }
+  return 1;
+}
+
+/* The options of a hop-by-hop (HBH set) or destination options header:
+ * the N bytes at D (print-ip6opts.c ip6_opt_process). tcpdump -v names
+ * each; without -v only the errors show. PLEN is the IPv6 payload length
+ * (a jumbo option is valid only when it is 0). Returns -1 when an option
+ * does not fit: the line then ends. */
+static int ip6_opts(pctx *c, const uint8_t *d, uint32_t n, int hbh,
+                    uint32_t plen) {
+  tbuf *o = &c->o;
+  int v = c->vflag, jumbo = 0;
+  uint32_t ol;
+  for (uint32_t i = 0; i < n; i += ol) {
+    uint8_t k = d[i];
+    if (k == 0)
+      ol = 1;
+    else if (i + 1 < n)
+      ol = d[i + 1] + 2u;
+    else
+      return -1;
+    if (i + ol > n)
+      return -1;
+    switch (k) {
+    case 0:
+      if (v)
+        tb_s(o, "(pad1)");
+      break;
+    case 1:
+      if (v)
+        tb_s(o, "(padn)");
+      break;
+    case 5:
+      if (ip6_opt_bad(o, "rtalert", n - i, 4, d[i + 1], 1))
+        return -1;
+      if (v) {
+        tb_s(o, "(rtalert: 0x");
+        tb_x(o, rd16(d + i + 2), 4);
+        tb_s(o, ") ");
+      }
+      break;
+    case 0xc2: {
+      if (ip6_opt_bad(o, "jumbo", n - i, 6, d[i + 1], 1))
+        return -1;
+      uint32_t jl = rd32(d + i + 2);
+      if (v) {
+        tb_s(o, "(jumbo: ");
+        tb_u(o, jl);
+        tb_s(o, jumbo   ? " - already seen) "
+                : !hbh  ? " - illegal in dest opts) "
+                : plen  ? " - already has payload length) "
+                : jl < 65536 ? " - < 65536) "
+                             : ") ");
+      }
+      jumbo = 1;
+      break;
+    }
+    case 0xc9:
+      if (ip6_opt_bad(o, "homeaddr", n - i, 18, d[i + 1], 0))
+        return -1;
+      if (v) {
+        tb_s(o, "(homeaddr: ");
+        tb_ip6(o, d + i + 2);
+        if (d[i + 1] > 16)
+          return -1; /* sub-options: not decoded here */
+        tb_c(o, ')');
+      }
+      break;
+    default:
+      if (n - i < 2) {
+        tb_s(o, "(type ");
+        tb_u(o, k);
+        tb_s(o, ": trunc)");
+        return -1;
+      }
+      if (v) {
+        tb_s(o, "(opt_type 0x");
+        tb_x(o, k, 2);
+        tb_s(o, ": len=");
+        tb_u(o, d[i + 1]);
+        tb_c(o, ')');
+      }
+      break;
+    }
+  }
+  if (v)
+    tb_c(o, ' ');
+  return 0;
+}
+
+/* One IPv6 extension header X of the IPv6 header IP in tcpdump's words,
+ * with a trailing space; FIRST when it follows the IPv6 header. A header
+ * cut by the capture prints what tcpdump prints of it, then its marker
+ * ("[|rt6]"). Returns -1 when the line ended there (a cut, a later
+ * fragment, an invalid jumbogram). */
+static int ipv6_ext_text(pctx *c, const capkit_layer *x,
+                         const capkit_layer *ip, int first) {
   tbuf *o = &c->o;
   const capkit_ipv6_ext *e = &x->u.ipv6_ext;
   const uint8_t *h = c->pkt->data + x->offset;
+  int cut = (x->status & CAPKIT_LAYER_TRUNCATED) != 0;
+  uint32_t have = x->len; /* captured, when cut */
   switch (e->type) {
   case 0:
-    tb_s(o, "HBH ");
-    break;
   case 60:
-    tb_s(o, "DSTOPT ");
+    if (cut) {
+      tb_s(o, e->type ? " [|dstopt]" : " [|hbhopt]");
+      return -1;
+    }
+    tb_s(o, e->type ? "DSTOPT " : "HBH ");
+    if (ip6_opts(c, h + 2, x->len - 2u, !e->type,
+                 ip->u.ipv6.payload_len) < 0) {
+      tb_s(o, e->type ? " [|dstopt]" : " [|hbhopt]");
+      return -1;
+    }
+    if (!e->type && first && (x->status & CAPKIT_LAYER_MALFORMED) &&
+        !ip->u.ipv6.payload_len) {
+      /* a jumbogram without its length */
+      tb_s(o, "[No valid Jumbo Payload Hop-by-Hop option found] (invalid)");
+      return -1;
+    }
     break;
   case 51:
+    if (cut) {
+      tb_s(o, "[|ip6]");
+      return -1;
+    }
     tb_s(o, "AH ");
     break;
   case 44:
+    if (cut && !c->vflag && have >= 4) {
+      /* without -v tcpdump reads the offset only */
+      tb_s(o, "frag (");
+      tb_u(o, rd16(h + 2) & 0xfff8u);
+      tb_c(o, '|');
+      tb_u(o, ip->u.ipv6.payload_len + 40u - (x->offset - ip->offset) - 8u);
+      tb_s(o, ") ");
+      return -1;
+    }
+    if (cut) {
+      tb_s(o, " [|frag6]");
+      return -1;
+    }
     tb_s(o, "frag (");
+    if (c->vflag) {
+      tb_s(o, "0x");
+      tb_x(o, e->frag_id, 8);
+      tb_c(o, ':');
+    }
     tb_u(o, e->frag_off);
     tb_c(o, '|');
     tb_u(o, x->payload_len);
+    if (e->frag_off) { /* a later fragment: nothing more to show */
+      tb_c(o, ')');
+      return -1;
+    }
     tb_s(o, ") ");
     break;
-  case 43:
-    tb_s(o, "RT6 (len=");
+  case 43: {
+    /* tcpdump prints as it reads (print-rt6.c) */
+    if (cut && have == 0) {
+      tb_s(o, " [|ip6]");
+      return -1;
+    }
+    uint32_t n = cut ? have : x->len, sl = x->offset < c->pkt->caplen
+                                               ? c->pkt->caplen - x->offset
+                                               : 0;
+    tb_s(o, "RT6");
+    if (n < 2)
+      goto rt6_cut;
+    tb_s(o, " (len=");
     tb_u(o, h[1]);
+    if (n < 3)
+      goto rt6_cut;
     tb_s(o, ", type=");
-    tb_u(o, e->rt_type);
-    if (e->rt_type == 0)
+    tb_u(o, h[2]);
+    if (h[2] == 0)
       tb_s(o, " [Deprecated]");
+    if (n < 4)
+      goto rt6_cut;
     tb_s(o, ", segleft=");
-    tb_u(o, e->segleft);
-    if (e->rt_type == 0 || e->rt_type == 2) {
-      for (uint32_t a = 0; 8 + 16 * (a + 1) <= x->len; a++) {
+    tb_u(o, h[3]);
+    if (h[2] == 0 || h[2] == 2) {
+      if (c->vflag) {
+        if (n < 8)
+          goto rt6_cut;
+        tb_s(o, ", rsv=0x");
+        tb_x(o, rd32(h + 4), 1);
+      }
+      if (h[1] & 1)
+        goto rt6_cut;
+      for (uint32_t a = 0; a < h[1] / 2u; a++) {
+        if (8 + 16 * (a + 1) > n)
+          goto rt6_cut;
         tb_s(o, ", [");
         tb_u(o, a);
         tb_c(o, ']');
         tb_ip6(o, h + 8 + 16 * a);
       }
-    }
+    } else if (h[2] == 4) {
+      if (n < 5)
+        goto rt6_cut;
+      tb_s(o, ", last-entry=");
+      tb_u(o, h[4]);
+      if (c->vflag) {
+        if (n < 6)
+          goto rt6_cut;
+        tb_s(o, ", flags=0x");
+        tb_x(o, h[5], 1);
+      }
+      if (n < 8)
+        goto rt6_cut;
+      tb_s(o, ", tag=");
+      tb_x(o, rd16(h + 6), 1);
+      for (uint32_t a = 0; a <= h[4]; a++) {
+        /* tcpdump reads the entries the header claims, up to the
+         * capture's end */
+        if (8 + 16 * (a + 1) > (cut ? n : sl))
+          goto rt6_cut;
+        tb_s(o, ", [");
+        tb_u(o, a);
+        tb_c(o, ']');
+        tb_ip6(o, h + 8 + 16 * a);
+      }
+    } else
+      goto rt6_cut;
+    if (cut)
+      goto rt6_cut;
     tb_s(o, ") ");
     break;
+  rt6_cut:
+    tb_s(o, " [|rt6]");
+    return -1;
+  }
   default:
+    if (cut) {
+      tb_s(o, "[|ip6]");
+      return -1;
+    }
     break;
   }
+  return 0;
 }
 
 /* The IP layer at index i and what it carries. */
@@ -1451,64 +1860,21 @@ options_cut:
     tb_u(o, l->payload_len - (p->origlen - l->offset - 40));
     tb_s(o, " bytes missing!");
   }
-  /* skip IPv6 extension headers: they show as "frag" only */
+  /* the extension headers, as tcpdump shows them, then the transport
+   * with ports only */
   size_t j = i + 1;
-  const capkit_layer *frag = NULL;
-  while (j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT) {
-    if (p->layers[j].u.ipv6_ext.type == 44)
-      frag = &p->layers[j];
-    if (p->layers[j].status & CAPKIT_LAYER_TRUNCATED) {
-      /* tcpdump names the extension header that was cut */
-      const capkit_layer *x = &p->layers[j];
-      put_endpoints(c, l, 0, 0, 0);
-      switch (x->u.ipv6_ext.type) {
-      case 0:
-        tb_s(o, " [|hbhopt]");
-        break;
-      case 60:
-        tb_s(o, " [|dstopt]");
-        break;
-      case 44:
-        tb_s(o, " [|frag6]");
-        break;
-      case 43:
-        if (x->len >= 2) {
-          tb_s(o, "RT6 (len=");
-          tb_u(o, p->data[x->offset + 1]);
-        }
-        tb_s(o, " [|rt6]");
-        break;
-      default:
-        tb_s(o, "[|ip6]");
-      }
-      return;
-    }
-    if (v6 && j == i + 1 && p->layers[j].u.ipv6_ext.type == 0 &&
-        (p->layers[j].status & CAPKIT_LAYER_MALFORMED) &&
-        !l->u.ipv6.payload_len) {
-      put_endpoints(c, l, 0, 0, 0); /* a jumbogram without its length */
-      tb_s(o, "HBH [No valid Jumbo Payload Hop-by-Hop option found] "
-              "(invalid)");
-      return;
-    }
-    j++;
-  }
-  if (frag && frag->u.ipv6_ext.frag_off) {
+  if (j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT) {
     put_endpoints(c, l, 0, 0, 0);
-    tb_s(o, "frag (");
-    tb_u(o, frag->u.ipv6_ext.frag_off);
-    tb_c(o, '|');
-    tb_u(o, frag->payload_len);
-    tb_c(o, ')');
-    return;
-  }
-  if (j > i + 1) {
-    /* extension headers, as tcpdump shows them, then the transport with
-     * ports only */
-    put_endpoints(c, l, 0, 0, 0);
-    for (size_t k = i + 1; k < j; k++)
-      ipv6_ext_text(c, &p->layers[k]);
+    for (; j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT; j++)
+      if (ipv6_ext_text(c, &p->layers[j], l, j == i + 1) < 0)
+        return;
     c->ext_shown = 1;
+    /* after a first fragment, a transport header not captured at all
+     * shows nothing */
+    if (p->layers[j - 1].u.ipv6_ext.type == 44 && j < p->count &&
+        p->layers[j].len == 0 &&
+        (p->layers[j].status & CAPKIT_LAYER_TRUNCATED))
+      return;
   }
   if (!v6 && l->u.ipv4.frag_off) {
     put_endpoints(c, l, 0, 0, 0);

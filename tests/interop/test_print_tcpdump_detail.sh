@@ -1,6 +1,10 @@
 # test_print_tcpdump_detail.sh - what tcpdump -v and -vv print beyond the
 # headers' fixed fields, against tcpdump -nn line by line: IPv4 options
-# (timestamp, record and source routes, router alert), each also cut at
+# (timestamp, record and source routes, router alert), ICMP and ICMPv6
+# errors (their wording by code; with -v the datagram in error on its
+# own line, as a packet of its own), IPv6 extension headers (hop-by-hop
+# and destination options, routing types 0, 2 and 4, fragments), each
+# also cut at
 # every byte (tcpdump's "[|ip]" and "[truncated-option]"). Captures:
 # tests/tools/gen_print_detail.py (scapy).
 . "$CAPKIT_TESTLIB"
@@ -8,7 +12,12 @@
 GD=$(dirname "$CAPKIT_TESTLIB")/tools/gen_print_detail.py
 "$PY" "$GD" "$T" >/dev/null 2>&1 || { not_ok "gen_print_detail.py failed"; finish; exit 1; }
 
-for b in ipopt ipoptcut; do
+# whole packets, with the dumps too; the same cut short at every byte,
+# without the dumps: tcpdump dumps a packet whose printing stopped at a
+# cut from the first byte even with -x (its link printer never returned
+# the header's length), an accident not copied
+for b in ipopt icmperr ip6ext; do
   for o in "" -v -vv -vvv "-v -e" "-vv -x"; do cmp_tcpdump "$T/$b.pcap" "$o"; done
+  for o in "" -v -vv -vvv "-v -e"; do cmp_tcpdump "$T/${b}cut.pcap" "$o"; done
 done
 finish

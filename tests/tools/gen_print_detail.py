@@ -45,11 +45,11 @@ def writecut(name, pkts):
 
 
 def ip4(**kw):
-    return IP(src="10.0.0.1", dst="10.0.0.2", **kw)
+    return IP(**{"src": "10.0.0.1", "dst": "10.0.0.2", **kw})
 
 
 def ip6(**kw):
-    return IPv6(src="2001:db8::1", dst="2001:db8::2", **kw)
+    return IPv6(**{"src": "2001:db8::1", "dst": "2001:db8::2", **kw})
 
 
 U = UDP(sport=1000, dport=2000)
@@ -102,3 +102,67 @@ ipopt = [with_opts(o) for o in [
 ]]
 w("ipopt", ipopt)
 writecut("ipoptcut", cuts(ipopt[:14:3], 34))
+# ICMP errors quoting the datagram in error (tcpdump -v prints its line)
+inner = [ip4(src="10.0.0.2", dst="10.0.0.9", ttl=3)/UDP(sport=5353, dport=53)/Raw(b"q" * 12),
+         ip4(src="10.0.0.2", dst="10.0.0.9", id=7)/TCP(sport=40000, dport=80, flags="S", seq=5),
+         ip4(src="10.0.0.2", dst="10.0.0.9")/ICMP(type=8, id=1, seq=1),
+         ip4(src="10.0.0.2", dst="10.0.0.9", proto=47)/Raw(b"\x00\x00\x08\x00" + bytes(20))]
+icmpe = []
+for t, codes in [(3, range(0, 16)), (11, [0, 1]), (12, [0, 1]), (4, [0]), (5, [0, 1])]:
+    for c in codes:
+        for q in inner[:2] if t == 3 else inner[:1]:
+            icmpe.append(Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=t, code=c, gw="10.0.0.77" if t == 5 else "0.0.0.0")/q)
+icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=4, nexthopmtu=1400)/inner[1],
+          Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=12, code=0, ptr=9)/inner[0]]
+icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=3)/q for q in inner[2:3]]
+icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=3)/Raw(bytes(inner[0])[:24])]
+I6 = [ip6(src="2001:db8::2", dst="2001:db8::9", hlim=2)/UDP(sport=5353, dport=53)/Raw(b"q" * 12),
+      ip6(src="2001:db8::2", dst="2001:db8::9")/TCP(sport=40000, dport=80, flags="S", seq=5)]
+for q in I6:
+    for c in range(0, 8):
+        icmpe.append(Ether()/ip6(src="2001:db8::fe")/ICMPv6DestUnreach(code=c)/q)
+    icmpe += [Ether()/ip6(src="2001:db8::fe")/ICMPv6PacketTooBig(mtu=1280)/q,
+              Ether()/ip6(src="2001:db8::fe")/ICMPv6TimeExceeded(code=0)/q,
+              Ether()/ip6(src="2001:db8::fe")/ICMPv6TimeExceeded(code=1)/q,
+              Ether()/ip6(src="2001:db8::fe")/ICMPv6ParamProblem(code=0, ptr=6)/q,
+              Ether()/ip6(src="2001:db8::fe")/ICMPv6ParamProblem(code=1, ptr=40)/q]
+w("icmperr", icmpe)
+writecut("icmperrcut", cuts(icmpe[:2] + icmpe[-5:-3], 34))
+# IPv6 extension headers and their options: hop-by-hop and destination
+# options (Pad1, PadN, router alert, jumbo, tunnel limit, home address,
+# unknown), routing (types 0, 2, 4), fragment, several in a chain
+U6 = UDP(sport=1000, dport=2000)/Raw(b"abcd")
+ext = [Ether()/ip6()/IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])/U6,
+       Ether()/ip6()/IPv6ExtHdrHopByHop(options=[RouterAlert(value=1), Pad1(), PadN(optdata=b"\x00")])/U6,
+       Ether()/ip6()/IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=0x3e, optdata=b"\x01\x02\x03")])/U6,
+       Ether()/ip6()/IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\x00" * 4)])/U6,
+       Ether()/ip6()/IPv6ExtHdrDestOpt(options=[HAO(hoa="2001:db8::77")])/U6,
+       Ether()/ip6()/IPv6ExtHdrDestOpt(options=[HBHOptUnknown(otype=0x04, optdata=b"\x05"), PadN(optdata=b"\x00")])/U6,
+       Ether()/ip6()/IPv6ExtHdrDestOpt(options=[HBHOptUnknown(otype=0xc3, optdata=b"\x01\x02\x03\x04")])/U6,
+       Ether()/ip6()/IPv6ExtHdrDestOpt()/ICMPv6EchoRequest(id=1, seq=2),
+       Ether()/ip6()/IPv6ExtHdrRouting(type=0, addresses=["2001:db8::10", "2001:db8::11"], segleft=1)/U6,
+       Ether()/ip6()/IPv6ExtHdrRouting(type=2, addresses=["2001:db8::12"], segleft=1)/U6,
+       Ether()/ip6()/IPv6ExtHdrSegmentRouting(addresses=["2001:db8::13", "2001:db8::14"], segleft=1)/U6,
+       Ether()/ip6()/IPv6ExtHdrFragment(offset=0, m=1, id=0x1234)/U6,
+       Ether()/ip6()/IPv6ExtHdrFragment(offset=100, m=0, id=0x1234)/Raw(b"x" * 16),
+       Ether()/ip6()/IPv6ExtHdrHopByHop(options=[RouterAlert()])/IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00" * 4)])/IPv6ExtHdrRouting(addresses=["2001:db8::10"])/IPv6ExtHdrFragment(m=1)/U6,
+       Ether()/ip6()/IPv6ExtHdrHopByHop(options=[RouterAlert()])/TCP(sport=1, dport=2, flags="S"),
+       Ether()/ip6()/IPv6ExtHdrHopByHop(options=[RouterAlert()])/ICMPv6EchoRequest(id=1, seq=2)]
+w("ip6ext", ext)
+writecut("ip6extcut", cuts([ext[i] for i in (1, 4, 8, 11, 13)], 54))
+# ICMPv6 neighbour discovery with its options: source and target
+# link-layer addresses, prefix information, MTU, redirected header,
+# unknown ones; router solicitation and advertisement, redirect
+ll = ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01")
+nd = [Ether()/ip6(dst="ff02::1:ff00:2", hlim=255)/ICMPv6ND_NS(tgt="2001:db8::2")/ll,
+      Ether()/ip6(hlim=255)/ICMPv6ND_NA(tgt="2001:db8::2", R=0, S=1, O=1)/ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:02"),
+      Ether()/ip6(hlim=255)/ICMPv6ND_NA(tgt="2001:db8::2", R=1, S=0, O=0),
+      Ether()/ip6(src="fe80::1", dst="ff02::2", hlim=255)/ICMPv6ND_RS()/ll,
+      Ether()/ip6(src="fe80::1", dst="ff02::1", hlim=255)/ICMPv6ND_RA(chlim=64, M=1, O=0, routerlifetime=1800, reachabletime=30000, retranstimer=1000)/ll/ICMPv6NDOptMTU(mtu=1500)/ICMPv6NDOptPrefixInfo(prefix="2001:db8::", prefixlen=64, L=1, A=1, validlifetime=86400, preferredlifetime=14400),
+      Ether()/ip6(src="fe80::1", dst="ff02::1", hlim=255)/ICMPv6ND_RA(chlim=0, M=0, O=1, prf=1, H=1, routerlifetime=0)/ICMPv6NDOptPrefixInfo(prefix="2001:db8:1::", prefixlen=48, L=0, A=1, validlifetime=0xffffffff, preferredlifetime=0xffffffff),
+      Ether()/ip6(src="fe80::1", dst="ff02::1", hlim=255)/ICMPv6ND_RA()/ICMPv6NDOptRDNSS(dns=["2001:db8::53"], lifetime=600)/ICMPv6NDOptUnknown(type=200, len=1, data=b"abcdef"),
+      Ether()/ip6(src="fe80::1", hlim=255)/ICMPv6ND_Redirect(tgt="fe80::2", dst="2001:db8::9")/ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:09"),
+      Ether()/ip6(hlim=255)/ICMPv6ND_NS(tgt="2001:db8::2")/ICMPv6NDOptUnknown(type=1, len=0, data=b""),
+      ]
+w("nd", nd)
+writecut("ndcut", cuts([nd[0], nd[4]], 54))
