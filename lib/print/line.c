@@ -1114,6 +1114,154 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   tb_u(o, len);
 }
 
+/* ", Flags [router, solicited]": the top bits of F, named by NM from the
+ * highest down; "none" when none is set. */
+static void nd_flags(tbuf *o, uint8_t f, const char *const *nm, int k) {
+  int any = 0;
+  tb_s(o, ", Flags [");
+  for (int b = 0; b < k; b++) {
+    if (f & (0x80 >> b)) {
+      tb_s(o, any++ ? ", " : "");
+      tb_s(o, nm[b]);
+    }
+  }
+  if (!any)
+    tb_s(o, "none");
+  tb_c(o, ']');
+}
+
+/* N bytes at D in tcpdump's hex, 16 a line, each line after PRE. */
+static void hex_lines(tbuf *o, const uint8_t *d, uint32_t n,
+                      const char *pre) {
+  for (uint32_t k = 0; k < n; k += 16) {
+    tb_s(o, pre);
+    tb_s(o, "0x");
+    tb_x(o, k, 4);
+    tb_s(o, ": ");
+    for (uint32_t j = k; j < k + 16 && j < n; j++) {
+      if (!((j - k) & 1))
+        tb_c(o, ' ');
+      tb_x(o, d[j], 2);
+    }
+  }
+}
+
+/* A lifetime as tcpdump words it: "infinity" for all ones, else "Ns". */
+static void nd_lifetime(tbuf *o, uint32_t t) {
+  if (t == 0xffffffffu) {
+    tb_s(o, "infinity");
+    return;
+  }
+  tb_u(o, t);
+  tb_c(o, 's');
+}
+
+/* The neighbour discovery options of the ICMPv6 message at D, from byte
+ * AT to END (captured, within the message of N bytes), one a line
+ * (print-icmp6.c icmp6_opt_print); with -vv each also in hex. Returns -1
+ * when the line ended (" [|icmp6]" printed). */
+static int nd_options(pctx *c, const uint8_t *d, uint32_t at, uint32_t end,
+                      uint32_t n) {
+  tbuf *o = &c->o;
+  while (at < end) {
+    if (at >= n)
+      return 0;
+    if (at + 2 > end) {
+      tb_s(o, " [|icmp6]");
+      return -1;
+    }
+    uint8_t t = d[at];
+    uint32_t ol = d[at + 1] * 8u;
+    if (ol == 0 || at + ol > end) {
+      tb_s(o, " [|icmp6]");
+      return -1;
+    }
+    const char *nm = t == 1    ? "source link-address"
+                     : t == 2  ? "destination link-address"
+                     : t == 3  ? "prefix info"
+                     : t == 4  ? "redirected header"
+                     : t == 5  ? "mtu"
+                     : t == 7  ? "advertisement interval"
+                     : t == 8  ? "homeagent information"
+                     : t == 25 ? "rdnss"
+                               : "unknown";
+    const uint8_t *q = d + at;
+    tb_s(o, "\n\t  ");
+    tb_s(o, nm);
+    tb_s(o, " option (");
+    tb_u(o, t);
+    tb_s(o, "), length ");
+    tb_u(o, ol);
+    tb_s(o, " (");
+    tb_u(o, ol / 8);
+    tb_s(o, "): ");
+    switch (t) {
+    case 1:
+    case 2:
+      tb_mac(o, q + 2, ol - 2);
+      break;
+    case 3:
+      if (ol < 32) {
+        tb_s(o, " [|icmp6]");
+        return -1;
+      }
+      tb_ip6(o, q + 16);
+      tb_c(o, '/');
+      tb_u(o, q[2]);
+      if (ol != 32)
+        tb_s(o, "badlen");
+      {
+        static const char *const pif[] = {"onlink", "auto", "router"};
+        nd_flags(o, q[3], pif, 3);
+      }
+      tb_s(o, ", valid time ");
+      nd_lifetime(o, rd32(q + 4));
+      tb_s(o, ", pref. time ");
+      nd_lifetime(o, rd32(q + 8));
+      break;
+    case 4:
+      hex_lines(o, q, ol, "\n\t    ");
+      break;
+    case 5:
+      tb_c(o, ' ');
+      tb_u(o, rd32(q + 4));
+      if (ol != 8)
+        tb_s(o, "bad option length");
+      break;
+    case 7:
+      tb_c(o, ' ');
+      tb_u(o, rd32(q + 4));
+      tb_s(o, "ms");
+      break;
+    case 8:
+      tb_s(o, " preference ");
+      tb_u(o, rd16(q + 4));
+      tb_s(o, ", lifetime ");
+      tb_u(o, rd16(q + 6));
+      break;
+    case 25:
+      tb_s(o, " lifetime ");
+      tb_u(o, rd32(q + 4));
+      tb_s(o, "s,");
+      for (uint32_t a = 0; a < (ol / 8 - 1) / 2; a++) {
+        tb_s(o, " addr: ");
+        tb_ip6(o, q + 8 + 16 * a);
+      }
+      break;
+    default:
+      if (c->vflag <= 1) {
+        hex_lines(o, q + 2, ol - 2, "\n\t  ");
+        return 0; /* tcpdump stops there */
+      }
+      break;
+    }
+    if (c->vflag > 1)
+      hex_lines(o, q + 2, ol - 2, "\n\t    ");
+    at += ol;
+  }
+  return 0;
+}
+
 /* tcpdump -v after an ICMP error: a new line, a tab, and the datagram in
  * error (HAVE bytes of it at D captured) printed as a packet of its own,
  * cut at the length its header gives. */
@@ -1164,7 +1312,9 @@ static void line_icmp(pctx *c, const capkit_layer *net,
       tb_s(o, "type-#");
       tb_u(o, m->type);
     }
-    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
+    int nd = m->type >= 133 && m->type <= 137;
+    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED) &&
+        !(nd && (c->vflag || l->len >= 2))) {
       tb_s(o, " [|icmp6]"); /* tcpdump: the type's name, then cut */
       return;
     }
@@ -1193,18 +1343,7 @@ static void line_icmp(pctx *c, const capkit_layer *net,
           goto v6end;
         /* tcpdump: the message in hex, and nothing after */
         uint32_t nb = l->len + l->payload_len;
-        if (nb > have)
-          nb = have;
-        for (uint32_t k = 0; k < nb; k += 16) {
-          tb_s(o, "\n\t0x");
-          tb_x(o, k, 4);
-          tb_s(o, ": ");
-          for (uint32_t j = k; j < k + 16 && j < nb; j++) {
-            if (!((j - k) & 1))
-              tb_c(o, ' ');
-            tb_x(o, d[j], 2);
-          }
-        }
+        hex_lines(o, d, nb < have ? nb : have, "\n\t");
         return;
       }
       if (m->code == 4) {
@@ -1279,20 +1418,72 @@ static void line_icmp(pctx *c, const capkit_layer *net,
         tb_s(o, ", code-#");
         tb_u(o, m->code);
       }
-    } else if (m->type == 135 && l->len >= 24) {
-      if (c->vflag) { /* tcpdump -v: the length first */
+    } else if (nd) {
+      /* neighbour discovery: tcpdump -v puts the length first, then the
+       * options on lines of their own */
+      static const uint8_t fixed[] = {8, 16, 24, 24, 40};
+      uint32_t mlen = l->len + l->payload_len, fl = fixed[m->type - 133];
+      if (l->status & CAPKIT_LAYER_TRUNCATED) /* as the IPv6 header says */
+        mlen = net->u.ipv6.payload_len + 40u - (l->offset - net->offset);
+      if (c->vflag) {
         tb_s(o, ", length ");
-        tb_u(o, l->payload_len + l->len);
+        tb_u(o, mlen);
+        if (have < 2)
+          goto v6cut;
       }
-      tb_s(o, ", who has ");
-      tb_ip6(o, m->target);
-    } else if (m->type == 136 && l->len >= 24 && !c->vflag) {
-      tb_s(o, ", tgt is ");
-      tb_ip6(o, m->target);
+      if (m->type == 135 || m->type == 136) {
+        if (have < 24)
+          goto v6cut;
+        tb_s(o, m->type == 135 ? ", who has " : ", tgt is ");
+        tb_ip6(o, d + 8);
+        if (m->type == 136 && c->vflag) {
+          static const char *const naf[] = {"router", "solicited",
+                                            "override"};
+          nd_flags(o, d[4], naf, 3);
+        }
+      } else if (m->type == 137) {
+        if (have < 40)
+          goto v6cut;
+        tb_s(o, ", ");
+        tb_ip6(o, d + 24);
+        tb_s(o, " to ");
+        tb_ip6(o, d + 8);
+      } else if (m->type == 134 && c->vflag) {
+        if (have < 16)
+          goto v6cut;
+        static const char *const pref[] = {"medium", "high", "rsv", "low"};
+        static const char *const raf[] = {"managed", "other stateful",
+                                          "home agent"};
+        tb_s(o, "\n\thop limit ");
+        tb_u(o, d[4]);
+        nd_flags(o, d[5], raf, 3);
+        tb_s(o, ", pref ");
+        tb_s(o, pref[(d[5] >> 3) & 3]);
+        tb_s(o, ", router lifetime ");
+        tb_u(o, rd16(d + 6));
+        tb_s(o, "s, reachable time ");
+        tb_u(o, rd32(d + 8));
+        tb_s(o, "ms, retrans timer ");
+        tb_u(o, rd32(d + 12));
+        tb_s(o, "ms");
+      }
+      if (c->vflag) {
+        /* tcpdump reads no further than the IPv6 payload */
+        uint32_t end = have < mlen ? have : mlen;
+        nd_options(c, d, fl, end, mlen);
+        return;
+      }
     }
   v6end:
+    if (nd && !c->vflag) {
+      tb_s(o, ", length ");
+      tb_u(o, !(l->status & CAPKIT_LAYER_TRUNCATED)
+                  ? l->payload_len + l->len
+                  : net->u.ipv6.payload_len + 40u - (l->offset - net->offset));
+      return;
+    }
     if (l->status & CAPKIT_LAYER_TRUNCATED) {
-      if (!c->vflag || (m->type != 128 && m->type != 129 && m->type != 135)) {
+      if (!c->vflag || (m->type != 128 && m->type != 129)) {
         tb_s(o, ", length ");
         tb_u(o, l->payload_len + l->len);
       }

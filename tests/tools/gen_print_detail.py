@@ -163,6 +163,8 @@ nd = [Ether()/ip6(dst="ff02::1:ff00:2", hlim=255)/ICMPv6ND_NS(tgt="2001:db8::2")
       Ether()/ip6(src="fe80::1", dst="ff02::1", hlim=255)/ICMPv6ND_RA()/ICMPv6NDOptRDNSS(dns=["2001:db8::53"], lifetime=600)/ICMPv6NDOptUnknown(type=200, len=1, data=b"abcdef"),
       Ether()/ip6(src="fe80::1", hlim=255)/ICMPv6ND_Redirect(tgt="fe80::2", dst="2001:db8::9")/ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:09"),
       Ether()/ip6(hlim=255)/ICMPv6ND_NS(tgt="2001:db8::2")/ICMPv6NDOptUnknown(type=1, len=0, data=b""),
+      Ether()/ip6(hlim=255)/ICMPv6ND_NA(tgt="2001:db8::2", R=1, S=1, O=1)/ICMPv6NDOptSrcLLAddr(len=2, lladdr="02:00:00:00:00:03"),
+      Ether()/ip6(src="fe80::1", dst="ff02::1", hlim=255)/ICMPv6ND_RA(M=1, O=1, H=1, prf=3)/ICMPv6NDOptAdvInterval(advint=5000)/ICMPv6NDOptHAInfo(pref=3, lifetime=7),
       ]
 w("nd", nd)
 writecut("ndcut", cuts([nd[0], nd[4]], 54))
