@@ -377,8 +377,9 @@ static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
 
 /* ", proto IPv4 (0x0800)" */
 static void gre_proto(tbuf *o, uint16_t proto) {
+  const char *n = capkit_ethertype_name(proto);
   tb_s(o, ", proto ");
-  tb_s(o, ethertype_name(proto));
+  tb_s(o, n ? n : "unknown");
   tb_s(o, " (0x");
   tb_x(o, proto, 4);
   tb_c(o, ')');
@@ -1050,18 +1051,30 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
       i + 1 < c->pkt->count && !c->quiet ? &c->pkt->layers[i + 1] : 0;
   if (a && a->type == CAPKIT_LAYER_VXLAN) {
     tb_s(o, "VXLAN");
-    if (a->status & CAPKIT_LAYER_TRUNCATED) {
+    if ((a->status & CAPKIT_LAYER_TRUNCATED) && a->len < 1) {
       tb_s(o, " [|vxlan]");
       return;
     }
+    uint8_t vf = c->pkt->data[a->offset];
     tb_s(o, ", flags [");
-    tb_s(o, (a->u.vxlan.flags & 8) ? "I" : ".");
+    tb_s(o, (vf & 8) ? "I" : ".");
     tb_s(o, "] (0x");
-    tb_x(o, a->u.vxlan.flags, 2);
+    tb_x(o, vf, 2);
+    if ((a->status & CAPKIT_LAYER_TRUNCATED) && a->len < 7) {
+      tb_s(o, "),  [|vxlan]"); /* tcpdump: the flags, then cut */
+      return;
+    }
+    if (a->status & CAPKIT_LAYER_TRUNCATED) { /* the last byte cut */
+      const uint8_t *vd = c->pkt->data + a->offset;
+      tb_s(o, "), vni ");
+      tb_u(o, (uint32_t)vd[4] << 16 | (uint32_t)vd[5] << 8 | vd[6]);
+      tb_s(o, "\n [|vxlan]");
+      return;
+    }
     tb_s(o, "), vni ");
     tb_u(o, a->u.vxlan.vni);
     if (i + 2 < c->pkt->count) {
-      tb_s(o, ": ");
+      tb_c(o, '\n'); /* tcpdump: the frame inside on a line of its own */
       line_from(c, i + 2, 1);
     }
     return;
@@ -1968,6 +1981,76 @@ static int ipv6_ext_text(pctx *c, const capkit_layer *x,
   return 0;
 }
 
+/* "GREv0, Flags [key present], key=0x7" (print-gre.c): the header of
+ * the GRE layer T as far as it was captured, tcpdump -v naming the flags
+ * and the checksum. Returns -1 when the line ended (" [|gre]", or an
+ * unknown version). */
+static int gre_head(pctx *c, const capkit_layer *t) {
+  tbuf *o = &c->o;
+  const uint8_t *h = c->pkt->data + t->offset;
+  uint32_t n = (t->status & CAPKIT_LAYER_TRUNCATED) ? t->len : UINT32_MAX;
+  if (n < 2)
+    goto cut;
+  uint16_t f = rd16(h);
+  tb_s(o, "GREv");
+  tb_u(o, f & 7);
+  if ((f & 7) > 1) {
+    tb_s(o, " ERROR: unknown-version");
+    return -1;
+  }
+  if (c->vflag) { /* tcpdump -v: the flags by name */
+    static const char *const gf[] = {"checksum present", "routing present",
+                                     "key present", "sequence# present",
+                                     "source route"};
+    int any = 0;
+    tb_s(o, ", Flags [");
+    for (int b = 0; b < 5; b++)
+      if (f & (0x8000 >> b)) {
+        tb_s(o, any++ ? ", " : "");
+        tb_s(o, gf[b]);
+      }
+    if (f & 0x80)
+      tb_s(o, any++ ? ", ack present" : "ack present");
+    tb_s(o, any ? "]" : "none]");
+  }
+  if (n < 4)
+    goto cut;
+  uint32_t at = 4;
+  if ((f & 7) == 0 && (f & 0xc000)) {
+    if (c->vflag) {
+      if (n < 6)
+        goto cut;
+      tb_s(o, ", sum 0x");
+      tb_x(o, rd16(h + 4), 1);
+    }
+    if (n < 8)
+      goto cut;
+    tb_s(o, ", off 0x");
+    tb_x(o, rd16(h + 6), 1);
+    at = 8;
+  }
+  if (f & 0x2000) {
+    if (n < at + 4)
+      goto cut;
+    tb_s(o, ", key=0x");
+    tb_x(o, rd32(h + at), 1);
+    at += 4;
+  }
+  if (f & 0x1000) {
+    if (n < at + 4)
+      goto cut;
+    tb_s(o, ", seq ");
+    tb_u(o, rd32(h + at));
+    at += 4;
+  }
+  if (n != UINT32_MAX)
+    goto cut;
+  return 0;
+cut:
+  tb_s(o, " [|gre]");
+  return -1;
+}
+
 /* The IP layer at index i and what it carries. */
 static void line_ip(pctx *c, size_t i, int prefix) {
   tbuf *o = &c->o;
@@ -1987,8 +2070,11 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     return;
   }
-  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)))
-    tb_s(o, v6 ? "IP6 " : "IP "); /* tcpdump: "IP  [|ip]", " [|ip6]" */
+  /* tcpdump: "IP  [|ip]", " [|ip6]"; inside a tunnel, nothing captured,
+   * " [|ip]" */
+  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)) &&
+      !(l->depth && l->len == 0))
+    tb_s(o, v6 ? "IP6 " : "IP ");
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     /* the fixed header is there: its lengths are judged first */
     if (!v6 && whole && l->u.ipv4.ihl < 20) {
@@ -2098,32 +2184,23 @@ options_cut:
   case CAPKIT_LAYER_GRE: {
     put_endpoints(c, l, 0, 0, 0);
     const capkit_gre *g = &t->u.gre;
-    tb_s(o, "GREv");
-    tb_u(o, g->version);
-    if (t->status & CAPKIT_LAYER_TRUNCATED) {
-      tb_s(o, " [|gre]");
+    if (gre_head(c, t) < 0)
       return;
-    }
-    if (g->version > 1) {
-      tb_s(o, " ERROR: unknown-version");
-      return;
-    }
-    if (g->has_key) {
-      tb_s(o, ", key=0x");
-      tb_x(o, g->key, 1);
-    }
-    if (g->has_seq) {
-      tb_s(o, ", seq ");
-      tb_u(o, g->seq);
-    }
     if (c->link) {
       gre_proto(o, g->proto);
     }
     tb_s(o, ", length ");
     tb_u(o, ip_payload(c, l, j)); /* as the IP header says */
+    /* tcpdump -v puts what GRE carries on a line of its own */
+    const char *sep = c->vflag ? "\n\t" : ": ";
     if (j + 1 < p->count) {
-      tb_s(o, ": ");
+      tb_s(o, sep);
       line_from(c, j + 1, !c->link);
+    } else if (g->proto != 0x0800 && g->proto != 0x86dd &&
+               g->proto != 0x6558) {
+      tb_s(o, sep);
+      tb_s(o, "gre-proto-0x");
+      tb_x(o, g->proto, 1);
     } else if (!c->link) {
       gre_proto(o, g->proto);
     }
@@ -2203,7 +2280,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
   switch (l->type) {
   case CAPKIT_LAYER_ETH:
     if (tr) {
-      if (c->link && l->len >= 12) {
+      if (c->link && l->len >= 12 && !l->depth) {
         tb_mac(o, l->u.eth.src, 6);
         tb_s(o, " > ");
         tb_mac(o, l->u.eth.dst, 6);
@@ -2225,7 +2302,12 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       }
       link_ethertype(c, o, l->u.eth.type);
       tb_s(o, ", length ");
-      tb_u(o, l->depth ? l->len + l->payload_len : p->origlen);
+      tb_u(o, !l->depth ? p->origlen
+              : i >= 2 && p->layers[i - 1].type == CAPKIT_LAYER_VXLAN &&
+                      p->layers[i - 2].type == CAPKIT_LAYER_UDP &&
+                      p->layers[i - 2].u.udp.len >= 16
+                  ? p->layers[i - 2].u.udp.len - 16u /* as UDP says */
+                  : l->len + l->payload_len);
       tb_s(o, ": ");
       if (i + 1 >= p->count) {
         tb_s(o, "payload ");

@@ -114,7 +114,7 @@ for t, codes in [(3, range(0, 16)), (11, [0, 1]), (12, [0, 1]), (4, [0]), (5, [0
             icmpe.append(Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=t, code=c, gw="10.0.0.77" if t == 5 else "0.0.0.0")/q)
 icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=4, nexthopmtu=1400)/inner[1],
           Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=12, code=0, ptr=9)/inner[0]]
-icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=3)/q for q in inner[2:3]]
+icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=3)/q for q in inner[2:]]
 icmpe += [Ether()/ip4(src="10.0.0.254", dst="10.0.0.2")/ICMP(type=3, code=3)/Raw(bytes(inner[0])[:24])]
 I6 = [ip6(src="2001:db8::2", dst="2001:db8::9", hlim=2)/UDP(sport=5353, dport=53)/Raw(b"q" * 12),
       ip6(src="2001:db8::2", dst="2001:db8::9")/TCP(sport=40000, dport=80, flags="S", seq=5)]
@@ -168,3 +168,17 @@ nd = [Ether()/ip6(dst="ff02::1:ff00:2", hlim=255)/ICMPv6ND_NS(tgt="2001:db8::2")
       ]
 w("nd", nd)
 writecut("ndcut", cuts([nd[0], nd[4]], 54))
+# GRE (with checksum, key, sequence, routing; versions 0 and 1) and VXLAN
+# carrying Ethernet frames
+inner4 = IP(src="192.168.0.1", dst="192.168.0.2")/UDP(sport=7, dport=9)/Raw(b"hi")
+tun = [Ether()/ip4()/GRE()/inner4,
+       Ether()/ip4()/GRE(chksum_present=1, key_present=1, seqnum_present=1, key=0x1234, seqence_number=9)/inner4,
+       Ether()/ip4()/GRE(key_present=1, key=7, proto=0x86dd)/IPv6(src="2001:db8::a", dst="2001:db8::b")/UDP(sport=7, dport=9),
+       Ether()/ip4()/GRE(proto=0x6558)/Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:0b")/inner4,
+       Ether()/ip4()/GRE(proto=0x9999)/Raw(b"abcd"),
+       Ether()/ip4()/GRE(chksum_present=1, chksum=0x1111)/inner4,
+       Ether()/ip6()/GRE()/inner4,
+       Ether()/ip4()/UDP(sport=4789, dport=4789)/VXLAN(vni=42)/Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:0b")/inner4,
+       Ether()/ip4()/UDP(sport=5000, dport=4789)/VXLAN(vni=7, flags=0x0c)/Ether()/IPv6(src="2001:db8::a", dst="2001:db8::b")/ICMPv6EchoRequest()]
+w("tunnel", tun)
+writecut("tunnelcut", cuts([tun[1], tun[7]], 34))
