@@ -809,6 +809,167 @@ static int dns_skip_name(const uint8_t *p, uint32_t *off, uint32_t end) {
   return 0;
 }
 
+/* What tcpdump prints of a name at OFF that the capture's END cuts: the
+ * labels, each followed by a dot, as far as their bytes were captured.
+ * Returns 0 when the cut falls before a label's length (tcpdump then
+ * stops quietly), -1 when inside a label or a pointer. */
+static int dns_name_cut(tbuf *o, const uint8_t *p, uint32_t msg,
+                        uint32_t off, uint32_t end) {
+  for (int hops = 0; hops < 128; hops++) {
+    if (off >= end)
+      return 0;
+    uint8_t n = p[off];
+    if (n == 0 || (n & 0xc0) == 0x40 || (n & 0xc0) == 0x80)
+      return -1;
+    if ((n & 0xc0) == 0xc0) {
+      if (off + 1 >= end)
+        return -1;
+      off = msg + ((n & 0x3fu) << 8 | p[off + 1]);
+      continue;
+    }
+    for (uint32_t k = off + 1; k <= off + n && k < end; k++)
+      tcpdump_char(o, p[k]);
+    if (off + 1 + n > end)
+      return -1;
+    tb_c(o, '.');
+    off += 1u + n;
+  }
+  return -1;
+}
+
+/* One resource record at *OFFP (END the capture's end) as tcpdump prints
+ * it (print-domain.c ns_rprint): a space, with -v the owner's name, the
+ * type and its data. Moves *OFFP past it; -1 when it cannot be read. */
+static int dns_rr(pctx *c, const capkit_dns *d, uint32_t *offp,
+                  uint32_t end) {
+  tbuf *o = &c->o;
+  const uint8_t *p = c->pkt->data;
+  uint32_t off = *offp;
+  char nb[300], tb[16];
+  uint32_t name_off = off;
+  if (c->vflag) { /* tcpdump -v: the owner's name first */
+    tb_c(o, ' ');
+    if (off == end) { /* tcpdump stops here, quietly */
+      *offp = end;
+      return 0;
+    }
+    if (dns_skip_name(p, &off, end) ||
+        capkit_dns_name(c->pkt, d->msg_off, name_off, nb, sizeof nb) < 0) {
+      if (dns_name_cut(o, p, d->msg_off, name_off, end) < 0)
+        return -1;
+      *offp = end;
+      return 0;
+    }
+    tb_s(o, nb);
+  } else if (dns_skip_name(p, &off, end)) {
+    *offp = end; /* tcpdump stops here, quietly */
+    return 0;
+  }
+  if (off + 10 > end) {
+    *offp = end;
+    return 0;
+  }
+  uint16_t type = rd16(p + off);
+  uint16_t rdlen = rd16(p + off + 8);
+  off += 10;
+  tb_c(o, ' ');
+  tb_s(o, dns_type_name(type, tb, sizeof tb));
+  if (off + rdlen > end)
+    return -1;
+  /* as tcpdump: the address bytes are read whatever rdlen says, a
+   * name that cannot be read ends the line */
+  if (type == 1 || type == 28) {
+    uint32_t al = type == 1 ? 4 : 16;
+    if (off + al > end)
+      return -1;
+    tb_c(o, ' ');
+    if (type == 1)
+      tb_ip4(o, p + off);
+    else
+      tb_ip6(o, p + off);
+  } else if (type == 41) { /* OPT: the class is the UDP size */
+    tb_s(o, " UDPsize=");
+    tb_u(o, rd16(p + off - 8));
+    if (rd16(p + off - 4) & 0x8000)
+      tb_s(o, " DO");
+  } else if (type == 16) { /* TXT: each string quoted (tcpdump
+                               bounds them by the capture only) */
+    for (uint32_t k = off; k < off + rdlen;) {
+      uint32_t n = p[k++];
+      tb_s(o, " \"");
+      if (k + n > end)
+        return -1;
+      for (uint32_t j = 0; j < n; j++)
+        tcpdump_char(o, p[k + j]);
+      tb_c(o, '"');
+      k += n;
+    }
+  } else if (type == 104) { /* UNSPECA: the bytes, right after */
+    for (uint32_t j = 0; j < rdlen; j++)
+      tcpdump_char(o, p[off + j]);
+  } else if (type == 33 || type == 15 || type == 5 || type == 12 ||
+             type == 2 || type == 39) {
+    /* SRV: target:port prio weight; MX: exchange pref; the others a
+     * name */
+    uint32_t at = off + (type == 33 ? 6 : type == 15 ? 2 : 0);
+    tb_c(o, ' ');
+    if (at > end ||
+        capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0)
+      return -1;
+    tb_s(o, nb);
+    if (type == 33) {
+      tb_c(o, ':');
+      tb_u(o, rd16(p + off + 4));
+      tb_c(o, ' ');
+      tb_u(o, rd16(p + off));
+      tb_c(o, ' ');
+      tb_u(o, rd16(p + off + 2));
+    } else if (type == 15) {
+      tb_c(o, ' ');
+      tb_u(o, rd16(p + off));
+    }
+  } else if (type == 6 && c->vflag) {
+    /* SOA, with -v: both names and the five numbers */
+    uint32_t at = off;
+    for (int k = 0; k < 2; k++) {
+      tb_c(o, ' ');
+      if (capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0 ||
+          dns_skip_name(p, &at, end))
+        return -1;
+      tb_s(o, nb);
+    }
+    for (int k = 0; k < 5; k++, at += 4) {
+      if (at + 4 > end)
+        return -1;
+      tb_c(o, ' ');
+      tb_u(o, rd32(p + at));
+    }
+  }
+  *offp = off + rdlen;
+  return 0;
+}
+
+/* A section of N records from *OFF on, after TAG (" ns:"), with commas
+ * between them (tcpdump -vv): 0, or -1 when one cannot be read. */
+static int dns_section(pctx *c, const capkit_dns *d, uint32_t *off,
+                       uint32_t end, unsigned n, const char *tag) {
+  if (!n)
+    return 0;
+  if (*tag && *off >= end) /* the answers are read whatever */
+    return -1;
+  tb_s(&c->o, tag);
+  for (unsigned a = 0; a < n; a++) {
+    if (a) {
+      if (*off >= end)
+        return -1;
+      tb_c(&c->o, ',');
+    }
+    if (dns_rr(c, d, off, end) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   tbuf *o = &c->o;
   const capkit_dns *d = &l->u.dns;
@@ -841,124 +1002,47 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_c(o, '$');
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
-    if (c->vflag > 1 && d->qdcount && d->qname_off) {
-      /* tcpdump -vv: the first question again */
-      tb_s(o, " q: ");
-      tb_s(o, dns_type_name(d->qtype, tb, sizeof tb));
-      tb_s(o, "? ");
-      capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
-      tb_s(o, nb);
-    }
-    tb_c(o, ' ');
-    tb_u(o, d->ancount);
-    tb_c(o, '/');
-    tb_u(o, d->nscount);
-    tb_c(o, '/');
-    tb_u(o, d->arcount);
-    /* the answers: skip the questions, then print each answer record */
+    /* the questions are passed over first (tcpdump -vv shows the first
+     * one), then the counts and the answers */
     const uint8_t *p = c->pkt->data;
     uint32_t end = c->pkt->caplen, off = l->offset + 12;
     int bad = 0;
     for (unsigned q = 0; q < d->qdcount && !bad; q++) {
-      if (dns_skip_name(p, &off, end)) {
+      uint32_t qn = off;
+      if (!q && c->vflag > 1)
+        tb_s(o, " q:");
+      /* tcpdump reads the type and class only to show them */
+      if (dns_skip_name(p, &off, end) ||
+          (!q && c->vflag > 1 && off + 4 > end)) {
         bad = 1;
         break;
+      }
+      if (!q && c->vflag > 1) {
+        tb_c(o, ' ');
+        tb_s(o, dns_type_name(rd16(p + off), tb, sizeof tb));
+        tb_s(o, "? ");
+        if (capkit_dns_name(c->pkt, d->msg_off, qn, nb, sizeof nb) < 0) {
+          bad = 1;
+          break;
+        }
+        tb_s(o, nb);
       }
       off += 4;
-      if (off > end)
-        bad = 1;
     }
-    for (unsigned a = 0; a < d->ancount && !bad; a++) {
-      uint32_t name_off = off;
-      if (dns_skip_name(p, &off, end)) {
-        bad = 1;
-        break;
-      }
-      if (off + 10 > end) {
-        bad = 1;
-        break;
-      }
-      uint16_t type = rd16(p + off);
-      uint16_t rdlen = rd16(p + off + 8);
-      off += 10;
-      tb_s(o, a ? "," : "");
+    if (!bad) {
       tb_c(o, ' ');
-      if (c->vflag) { /* tcpdump -v: the owner's name first */
-        if (capkit_dns_name(c->pkt, d->msg_off, name_off, nb, sizeof nb) < 0) {
-          bad = 1;
-          break;
-        }
-        tb_s(o, nb);
-        tb_c(o, ' ');
-      }
-      tb_s(o, dns_type_name(type, tb, sizeof tb));
-      if (off + rdlen > end) {
-        bad = 1;
-        break;
-      }
-      /* as tcpdump: the address bytes are read whatever rdlen says, a
-       * name that cannot be read ends the line */
-      if (type == 1 || type == 28) {
-        uint32_t al = type == 1 ? 4 : 16;
-        if (off + al > end) {
-          bad = 1;
-          break;
-        }
-        tb_c(o, ' ');
-        if (type == 1)
-          tb_ip4(o, p + off);
-        else
-          tb_ip6(o, p + off);
-      } else if (type == 41) { /* OPT: the class is the UDP size */
-        tb_s(o, " UDPsize=");
-        tb_u(o, rd16(p + off - 8));
-        if (rd16(p + off - 4) & 0x8000)
-          tb_s(o, " DO");
-      } else if (type == 16) { /* TXT: each string quoted (tcpdump
-                                   bounds them by the capture only) */
-        for (uint32_t k = off; k < off + rdlen && !bad;) {
-          uint32_t n = p[k++];
-          tb_s(o, " \"");
-          if (k + n > end) {
-            bad = 1;
-            break;
-          }
-          for (uint32_t j = 0; j < n; j++)
-            tcpdump_char(o, p[k + j]);
-          tb_c(o, '"');
-          k += n;
-        }
-        if (bad)
-          break;
-      } else if (type == 104) { /* UNSPECA: the bytes, right after */
-        for (uint32_t j = 0; j < rdlen; j++)
-          tcpdump_char(o, p[off + j]);
-      } else if (type == 33 || type == 15 || type == 5 || type == 12 ||
-                 type == 2 || type == 39) {
-        /* SRV: target:port prio weight; MX: exchange pref; the others a
-         * name */
-        uint32_t at = off + (type == 33 ? 6 : type == 15 ? 2 : 0);
-        tb_c(o, ' ');
-        if (at > end ||
-            capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0) {
-          bad = 1;
-          break;
-        }
-        tb_s(o, nb);
-        if (type == 33) {
-          tb_c(o, ':');
-          tb_u(o, rd16(p + off + 4));
-          tb_c(o, ' ');
-          tb_u(o, rd16(p + off));
-          tb_c(o, ' ');
-          tb_u(o, rd16(p + off + 2));
-        } else if (type == 15) {
-          tb_c(o, ' ');
-          tb_u(o, rd16(p + off));
-        }
-      }
-      off += rdlen;
+      tb_u(o, d->ancount);
+      tb_c(o, '/');
+      tb_u(o, d->nscount);
+      tb_c(o, '/');
+      tb_u(o, d->arcount);
     }
+    if (!bad)
+      bad = dns_section(c, d, &off, end, d->ancount, "") < 0;
+    /* tcpdump -vv: the authority and additional records too */
+    if (!bad && c->vflag > 1)
+      bad = dns_section(c, d, &off, end, d->nscount, " ns:") < 0 ||
+            dns_section(c, d, &off, end, d->arcount, " ar:") < 0;
     if (bad) {
       tb_s(o, " [|domain]");
       return;
@@ -994,6 +1078,22 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_s(o, "? ");
       capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
       tb_s(o, nb);
+    }
+    if (c->vflag > 1 && (d->ancount || d->nscount || d->arcount)) {
+      /* tcpdump -vv: the other sections after the question */
+      const uint8_t *p = c->pkt->data;
+      uint32_t end = c->pkt->caplen, off = l->offset + 12;
+      int bad = 0;
+      for (unsigned q = 0; q < d->qdcount && !bad; q++) {
+        bad = dns_skip_name(p, &off, end) || off + 4 > end;
+        off += 4;
+      }
+      if (bad || dns_section(c, d, &off, end, d->ancount, "") < 0 ||
+          dns_section(c, d, &off, end, d->nscount, " ns:") < 0 ||
+          dns_section(c, d, &off, end, d->arcount, " ar:") < 0) {
+        tb_s(o, " [|domain]");
+        return;
+      }
     }
   }
   tb_s(o, " (");

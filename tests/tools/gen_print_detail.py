@@ -182,3 +182,25 @@ tun = [Ether()/ip4()/GRE()/inner4,
        Ether()/ip4()/UDP(sport=5000, dport=4789)/VXLAN(vni=7, flags=0x0c)/Ether()/IPv6(src="2001:db8::a", dst="2001:db8::b")/ICMPv6EchoRequest()]
 w("tunnel", tun)
 writecut("tunnelcut", cuts([tun[1], tun[7]], 34))
+# DNS answers with authority and additional records (tcpdump -v prints
+# them; -vv adds the first question and the TTLs ...), of several types
+def dr(**kw):
+    return Ether()/ip4(src="10.0.0.53")/UDP(sport=53, dport=33333)/DNS(**kw)
+
+
+q = DNSQR(qname="example.com", qtype="A")
+soa = DNSRRSOA(rrname="example.com", mname="ns.example.com", rname="admin.example.com", serial=7, refresh=3600, retry=600, expire=86400, minimum=300)
+dnsx = [dr(id=1, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="A", rdata="1.2.3.4", ttl=300),
+           ns=DNSRR(rrname="example.com", type="NS", rdata="ns.example.com"),
+           ar=DNSRR(rrname="ns.example.com", type="A", rdata="5.6.7.8")),
+        dr(id=2, qr=1, aa=1, rcode=3, qd=q, ns=soa),
+        dr(id=3, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="A", rdata="1.2.3.4"),
+           ar=DNSRROPT(rclass=1232)),
+        dr(id=4, qr=1, qd=DNSQR(qname="example.com", qtype="MX"),
+           an=DNSRR(rrname="example.com", type="MX", rdata=b"\x00\x0a\x02mx\x07example\x03com\x00"),
+           ns=DNSRR(rrname="example.com", type="NS", rdata="ns1.example.com")/DNSRR(rrname="example.com", type="NS", rdata="ns2.example.com"),
+           ar=DNSRR(rrname="mx.example.com", type="AAAA", rdata="2001:db8::25")/DNSRR(rrname="ns1.example.com", type="A", rdata="5.6.7.9")),
+        Ether()/ip4()/UDP(sport=33333, dport=53)/DNS(id=5, rd=1, qd=q, ar=DNSRROPT(rclass=4096)),
+        Ether()/ip4()/UDP(sport=33333, dport=53)/DNS(id=6, qd=q, an=DNSRR(rrname="example.com", type="A", rdata="1.2.3.4"), ns=DNSRR(rrname="x.com", type="NS", rdata="y.com"))]
+w("dnsx", dnsx)
+writecut("dnsxcut", cuts([dnsx[0], dnsx[1]], 42))
