@@ -1101,6 +1101,151 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   tb_c(o, ')');
 }
 
+/* NTP's 32.32 timestamp at D as tcpdump prints it (ntp.c p_ntp_time):
+ * seconds, nanoseconds, and the UTC date when the seconds are not 0. */
+static void ntp_time(tbuf *o, const uint8_t *d) {
+  uint32_t i = rd32(d);
+  double ff = rd32(d + 4) / 4294967296.0;
+  tb_u(o, i);
+  tb_c(o, '.');
+  tb_uw(o, (uint32_t)(ff * 1000000000.0), 9);
+  if (!i)
+    return;
+  /* days since 1970 to a civil date (H. Hinnant's algorithm) */
+  int64_t t = (int64_t)i - 2208988800, days = t / 86400, sec = t % 86400;
+  if (sec < 0)
+    sec += 86400, days--;
+  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153, day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t mon = mp < 10 ? mp + 3 : mp - 9, year = yoe + era * 400 + (mon <= 2);
+  tb_s(o, " (");
+  tb_i(o, year);
+  tb_c(o, '-');
+  tb_uw(o, (uint64_t)mon, 2);
+  tb_c(o, '-');
+  tb_uw(o, (uint64_t)day, 2);
+  tb_c(o, 'T');
+  tb_uw(o, (uint64_t)(sec / 3600), 2);
+  tb_c(o, ':');
+  tb_uw(o, (uint64_t)(sec / 60 % 60), 2);
+  tb_c(o, ':');
+  tb_uw(o, (uint64_t)(sec % 60), 2);
+  tb_s(o, "Z)");
+}
+
+/* The timestamp at B less the one at A, signed (ntp.c p_ntp_delta); an
+ * A of zero prints B as a time. */
+static void ntp_delta(tbuf *o, const uint8_t *a, const uint8_t *b) {
+  uint32_t ou = rd32(a), ouf = rd32(a + 4), u = rd32(b), uf = rd32(b + 4);
+  if (!ou && !ouf) {
+    ntp_time(o, b);
+    return;
+  }
+  int64_t i = (int64_t)u - ou;
+  uint32_t f;
+  int neg;
+  if (i > 0) {
+    neg = 0;
+    f = uf - ouf;
+    if (f > uf)
+      i--;
+  } else if (i < 0) {
+    neg = 1;
+    f = ouf - uf;
+    if (f > ouf)
+      i++;
+    i = -i;
+  } else if (uf > ouf) {
+    neg = 0;
+    f = uf - ouf;
+  } else {
+    neg = 1;
+    f = ouf - uf;
+  }
+  tb_c(o, neg ? '-' : '+');
+  tb_i(o, i);
+  tb_c(o, '.');
+  tb_uw(o, (uint32_t)(f / 4294967296.0 * 1000000000.0), 9);
+}
+
+/* NTP's 16.16 fixed point: "%u.%06u" as tcpdump (p_sfix). */
+static void ntp_short(tbuf *o, const uint8_t *d) {
+  tb_u(o, rd16(d));
+  tb_c(o, '.');
+  tb_uw(o, (uint32_t)(rd16(d + 2) / 65536.0 * 1000000.0), 6);
+}
+
+/* tcpdump -v's lines for the 48 bytes of an NTP time message at D, N of
+ * them captured: the fields up to the cut, then " [|ntp]". */
+static void ntp_verbose(tbuf *o, const uint8_t *d, uint32_t n) {
+  static const char *const leap[] = {"", "+1s", "-1s",
+                                     "clock unsynchronized"};
+#define NTP_NEED(k)                                                            \
+  if (n < (k)) {                                                               \
+    tb_s(o, " [|ntp]");                                                        \
+    return;                                                                    \
+  }
+  NTP_NEED(1);
+  unsigned st = n > 1 ? d[1] : 0;
+  tb_s(o, "\n\tLeap indicator: ");
+  tb_s(o, leap[d[0] >> 6]);
+  tb_s(o, " (");
+  tb_u(o, d[0] & 0xc0u);
+  tb_c(o, ')');
+  NTP_NEED(2);
+  tb_s(o, ", Stratum ");
+  tb_u(o, st);
+  tb_s(o, st == 0   ? " (unspecified)"
+          : st == 1 ? " (primary reference)"
+          : st < 16 ? " (secondary reference)"
+                    : " (reserved)");
+  NTP_NEED(3);
+  int poll = (int8_t)d[2];
+  tb_s(o, ", poll ");
+  tb_i(o, poll);
+  if (poll > -32 && poll < 32) {
+    tb_s(o, poll >= 0 ? " (" : " (1/");
+    tb_u(o, 1u << (poll >= 0 ? poll : -poll));
+    tb_s(o, "s)");
+  }
+  NTP_NEED(4);
+  tb_s(o, ", precision ");
+  tb_i(o, (int8_t)d[3]);
+  NTP_NEED(8);
+  tb_s(o, "\n\tRoot Delay: ");
+  ntp_short(o, d + 4);
+  NTP_NEED(12);
+  tb_s(o, ", Root dispersion: ");
+  ntp_short(o, d + 8);
+  NTP_NEED(16);
+  tb_s(o, ", Reference-ID: ");
+  if (st == 0)
+    tb_s(o, "(unspec)");
+  else if (st == 1)
+    for (int k = 0; k < 4; k++)
+      tcpdump_char(o, d[12 + k]);
+  else {
+    tb_s(o, "0x");
+    tb_x(o, rd32(d + 12), 8);
+  }
+  static const char *const tn[] = {
+      "\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
+      "\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "};
+  for (int k = 0; k < 4; k++) {
+    NTP_NEED(24u + 8u * k);
+    tb_s(o, tn[k]);
+    ntp_time(o, d + 16 + 8 * k);
+  }
+  tb_s(o, "\n\t    Originator - Receive Timestamp:  ");
+  ntp_delta(o, d + 24, d + 32);
+  tb_s(o, "\n\t    Originator - Transmit Timestamp: ");
+  ntp_delta(o, d + 24, d + 40);
+#undef NTP_NEED
+}
+
 static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
                      size_t i) {
   tbuf *o = &c->o;
@@ -1211,12 +1356,23 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_s(o, ntp_mode_name(a->u.ntp.mode));
     tb_s(o, ", length ");
     tb_u(o, len);
+    /* tcpdump -v: every field of a time message captured whole */
+    if (c->vflag && a->u.ntp.mode >= 1 && a->u.ntp.mode <= 5) {
+      uint32_t n = c->pkt->caplen - a->offset;
+      ntp_verbose(o, c->pkt->data + a->offset, n < 48 ? n : 48);
+    }
     return;
   }
-  if (!a && !c->quiet && len && (u->sport == 53 || u->dport == 53) &&
-      l->offset + 8 >= c->pkt->caplen) {
-    tb_s(o, " [|domain]"); /* tcpdump: not one byte of it captured */
-    return;
+  if (!a && !c->quiet && len && l->offset + 8 >= c->pkt->caplen) {
+    /* tcpdump: not one byte of it captured */
+    if (u->sport == 53 || u->dport == 53) {
+      tb_s(o, " [|domain]");
+      return;
+    }
+    if (u->sport == 123 || u->dport == 123) {
+      tb_s(o, " [|ntp]");
+      return;
+    }
   }
   if (longer) {
     tb_s(o, "UDP, bad length ");

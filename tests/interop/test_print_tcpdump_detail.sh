@@ -5,7 +5,8 @@
 # own line, as a packet of its own), IPv6 extension headers (hop-by-hop
 # and destination options, routing types 0, 2 and 4, fragments), ICMPv6
 # neighbour discovery and its options, GRE (flags, checksum, key,
-# sequence) and VXLAN with what they carry, each also cut at
+# sequence) and VXLAN with what they carry, NTP time messages, each also
+# cut at
 # every byte (tcpdump's "[|ip]" and "[truncated-option]"). Captures:
 # tests/tools/gen_print_detail.py (scapy).
 . "$CAPKIT_TESTLIB"
@@ -17,7 +18,7 @@ GD=$(dirname "$CAPKIT_TESTLIB")/tools/gen_print_detail.py
 # without the dumps: tcpdump dumps a packet whose printing stopped at a
 # cut from the first byte even with -x (its link printer never returned
 # the header's length), an accident not copied
-for b in ipopt icmperr ip6ext nd tunnel; do
+for b in ipopt icmperr ip6ext nd tunnel ntp; do
   for o in "" -v -vv -vvv "-v -e" "-vv -x"; do cmp_tcpdump "$T/$b.pcap" "$o"; done
   for o in "" -v -vv -vvv "-v -e"; do cmp_tcpdump "$T/${b}cut.pcap" "$o"; done
 done

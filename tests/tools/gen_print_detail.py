@@ -204,3 +204,11 @@ dnsx = [dr(id=1, qr=1, rd=1, ra=1, qd=q, an=DNSRR(rrname="example.com", type="A"
         Ether()/ip4()/UDP(sport=33333, dport=53)/DNS(id=6, qd=q, an=DNSRR(rrname="example.com", type="A", rdata="1.2.3.4"), ns=DNSRR(rrname="x.com", type="NS", rdata="y.com"))]
 w("dnsx", dnsx)
 writecut("dnsxcut", cuts([dnsx[0], dnsx[1]], 42))
+# NTP client and server messages (tcpdump -v prints every field)
+ntp = [Ether()/ip4()/UDP(sport=123, dport=123)/NTP(version=4, mode=3, stratum=0, poll=6, precision=-20, orig=0, recv=0, sent=3900000000.5),
+       Ether()/ip4(src="10.0.0.2", dst="10.0.0.1")/UDP(sport=123, dport=123)/NTP(version=4, mode=4, leap=0, stratum=2, poll=6, precision=-23, delay=0.015, dispersion=0.03, ref=3900000000.25, orig=3900000000.5, recv=3900000000.75, sent=3900000001.0),
+       Ether()/ip4(src="10.0.0.2", dst="10.0.0.1")/UDP(sport=123, dport=123)/NTP(version=3, mode=4, leap=3, stratum=1, ref=3900000000.0, orig=3800000000.125, recv=0, sent=4000000000.0),
+       Ether()/ip4(src="10.0.0.2", dst="10.0.0.1")/UDP(sport=123, dport=123)/NTP(version=4, mode=5, stratum=16, poll=-3, leap=1, orig=0, recv=0, sent=0),
+       Ether()/ip4()/UDP(sport=123, dport=123)/NTP(version=4, mode=1, leap=2, stratum=7, orig=3900000001.0, recv=3900000000.1, sent=3900000000.0)]
+w("ntp", ntp)
+writecut("ntpcut", cuts([ntp[1]], 42))
