@@ -242,6 +242,25 @@ static int ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
   return 0;
 }
 
+/* An IPv4 header of which fewer bytes than its length were captured, as
+ * tcpdump ends its line (the addresses first unless TCP, UDP, SCTP or
+ * DCCP follow). */
+static void ipv4_short(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  uint8_t pr = l->u.ipv4.proto;
+  if (pr != 6 && pr != 17 && pr != 132 && pr != 33) {
+    tb_ip4(o, l->u.ipv4.src);
+    tb_s(o, " > ");
+    tb_ip4(o, l->u.ipv4.dst);
+    tb_s(o, ": ");
+  }
+  tb_s(o, " [remaining caplen(");
+  tb_u(o, l->len);
+  tb_s(o, ") < header length(");
+  tb_u(o, l->u.ipv4.ihl);
+  tb_s(o, ")] [|ip]");
+}
+
 /* "(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length
  * 60)" and the line break tcpdump -v puts after it. Returns 0; 1 when the
  * options were cut (the addresses and " [|ip]" end the line), -1 when the
@@ -306,6 +325,10 @@ static int ipv4_verbose(pctx *c, const capkit_layer *l) {
     tb_s(o, " > ");
     tb_ip4(o, h->dst);
     tb_s(o, ":  [|ip]");
+    return 1;
+  }
+  if (l->status & CAPKIT_LAYER_TRUNCATED) { /* options read, not all there */
+    ipv4_short(c, l);
     return 1;
   }
   return 0;
@@ -975,7 +998,12 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   const capkit_dns *d = &l->u.dns;
   char nb[300], tb[16];
   if (l->status & CAPKIT_LAYER_TRUNCATED && l->len < 12) {
-    tb_s(o, " [|domain]");
+    if (dlen < 12) { /* the message itself is too short */
+      tb_s(o, "domain [length ");
+      tb_u(o, dlen);
+      tb_s(o, " < 12] (invalid)");
+    } else
+      tb_s(o, " [|domain]");
     return;
   }
   unsigned qr = d->flags >> 15, opcode = (d->flags >> 11) & 15;
@@ -1363,9 +1391,9 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     }
     return;
   }
-  if (!a && !c->quiet && len && l->offset + 8 >= c->pkt->caplen) {
+  if (!a && !c->quiet && l->offset + 8 >= c->pkt->caplen) {
     /* tcpdump: not one byte of it captured */
-    if (u->sport == 53 || u->dport == 53) {
+    if (len && (u->sport == 53 || u->dport == 53)) {
       tb_s(o, " [|domain]");
       return;
     }
@@ -1677,10 +1705,11 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     } else if (m->type == 4) {
       static const char *const pp[] = {", erroneous - octet ",
                                        ", next header - octet ",
-                                       ", option - octet "};
+                                       ", option - octet ",
+                                       ", incomplete header chain - octet "};
       if (have < 8 + 40)
         goto v6cut;
-      if (m->code < 3) {
+      if (m->code < 4) {
         tb_s(o, pp[m->code]);
         tb_u(o, rd32(d + 4));
       } else {
@@ -1781,6 +1810,8 @@ static void line_icmp(pctx *c, const capkit_layer *net,
   switch (m->type) {
   case 0:
   case 8:
+    if (have < 8)
+      goto cut; /* tcpdump reads the identifier and sequence first */
     tb_s(o, m->type ? "echo request" : "echo reply");
     tb_s(o, ", id ");
     tb_u(o, m->id);
@@ -1847,11 +1878,9 @@ static void line_icmp(pctx *c, const capkit_layer *net,
       tb_s(o, " unreachable");
       tb_s(o, why[m->code]);
     } else {
-      tb_c(o, '#');
-      tb_u(o, m->code);
-      tb_c(o, ' ');
       tb_ip4(o, ip + 16);
-      tb_s(o, " unreachable");
+      tb_s(o, " unreachable - #");
+      tb_u(o, m->code);
     }
     break;
   }
@@ -1910,13 +1939,16 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     tb_x(o, csum_shouldbe(m->checksum, capkit_inet_sum(b, len, 0)), 1);
     tb_s(o, ")!)");
   }
-  if (l->status & CAPKIT_LAYER_TRUNCATED) {
+  int err = m->type == 3 || m->type == 4 || m->type == 5 || m->type == 11 ||
+            m->type == 12;
+  /* an error's own fields were all read: its cut shows in the datagram
+   * quoted (-v) */
+  if ((l->status & CAPKIT_LAYER_TRUNCATED) && !err) {
     tb_s(o, " [|icmp]");
     return;
   }
-  if (c->vflag && (m->type == 3 || m->type == 4 || m->type == 5 ||
-                   m->type == 11 || m->type == 12))
-    quoted_ip(c, d + 8, have - 8);
+  if (c->vflag && err)
+    quoted_ip(c, d + 8, have > 8 ? have - 8 : 0);
   return;
 cut: /* tcpdump prints the line at the end: nothing of it */
   o->n = mark;
@@ -2098,6 +2130,11 @@ static int ipv6_ext_text(pctx *c, const capkit_layer *x,
   switch (e->type) {
   case 0:
   case 60:
+    if (!e->type && !first) {
+      tb_s(o, "[The Hop-by-Hop Options header don't follow the IPv6 "
+              "header] (invalid)");
+      return -1;
+    }
     if (cut) {
       tb_s(o, e->type ? " [|dstopt]" : " [|hbhopt]");
       return -1;
@@ -2326,10 +2363,8 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     return;
   }
-  /* tcpdump: "IP  [|ip]", " [|ip6]"; inside a tunnel, nothing captured,
-   * " [|ip]" */
-  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)) &&
-      !(l->depth && l->len == 0))
+  /* tcpdump: "IP  [|ip]", " [|ip6]"; nothing captured, " [|ip]" */
+  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)) && l->len)
     tb_s(o, v6 ? "IP6 " : "IP ");
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     /* the fixed header is there: its lengths are judged first */
@@ -2342,14 +2377,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     } else if (!v6 && whole && (c->vflag || l->u.ipv4.frag_off)) {
       goto options_cut; /* tcpdump -v: the header up to the cut */
     } else if (!v6 && whole) {
-      uint8_t pr = l->u.ipv4.proto;
-      if (pr != 6 && pr != 17 && pr != 132 && pr != 33)
-        put_endpoints(c, l, 0, 0, 0);
-      tb_s(o, " [remaining caplen(");
-      tb_u(o, l->len);
-      tb_s(o, ") < header length(");
-      tb_u(o, l->u.ipv4.ihl);
-      tb_s(o, ")] [|ip]");
+      ipv4_short(c, l);
     } else
       tb_s(o, v6 ? " [|ip6]" : " [|ip]");
     return;
