@@ -12,24 +12,7 @@
 . "$CAPKIT_TESTLIB"
 . "$(dirname "$CAPKIT_TESTLIB")/tools/print_tcpdump.sh"
 GD=$(dirname "$CAPKIT_TESTLIB")/tools/gen_print_detail.py
-"$PY" "$GD" "$T" >/dev/null 2>&1 || { not_ok "gen_print_detail.py failed"; 
-# seeded property test: random packets of every kind above (random
-# options, codes, header chains, flags, sections and fields), whole and
-# each cut at a random length, printed by both with no difference. Left
-# out of the generator, on purpose: DNS cuts (above), transport checksums
-# behind a routing header with no segments left (tcpdump verifies them
-# against the header's last address, capkit against the final
-# destination of RFC 8200) and NTP or DNS messages too short for their
-# fixed part (tcpdump's "(invalid)" forms)
-mkdir -p "$T/r"
-for seed in 1 2 3; do
-  "$PY" "$GD" "$T/r" "$seed" >/dev/null 2>&1 ||
-    { not_ok "gen_print_detail.py seed $seed failed"; continue; }
-  for f in "$T/r/rand$seed.pcap" "$T/r/randcut$seed.pcap"; do
-    for o in "" -v -vv "-v -e"; do cmp_tcpdump "$f" "$o"; done
-  done
-done
-finish; exit 1; }
+"$PY" "$GD" "$T" >/dev/null 2>&1 || { not_ok "gen_print_detail.py failed"; finish; exit 1; }
 
 # whole packets, with the dumps too; the same cut short at every byte,
 # without the dumps: tcpdump dumps a packet whose printing stopped at a

@@ -22,13 +22,17 @@ def ts(pkts):
     return pkts
 
 
-def w(name, pkts):
+def w(name, pkts, fixed=True):
+    if fixed and seed is not None:
+        return  # with SEED only the random captures are made
     wrpcap(f"{out}/{name}.pcap", ts(pkts))
 
 
 def cuts(pkts, start=14):
     """every packet cut at every length from START to its end"""
     r = []
+    if seed is not None:
+        return r
     for p in pkts:
         b = bytes(p)
         for k in range(start, len(b)):
@@ -38,7 +42,9 @@ def cuts(pkts, start=14):
     return r
 
 
-def writecut(name, pkts):
+def writecut(name, pkts, fixed=True):
+    if fixed and seed is not None:
+        return
     pw = PcapWriter(f"{out}/{name}.pcap", linktype=1, sync=True)
     for p in ts(pkts):
         pw.write(p)
@@ -331,7 +337,7 @@ def rand_pkts(rnd):
 if seed is not None:
     rnd = random.Random(seed)
     pk = rand_pkts(rnd)
-    w("rand%d" % seed, pk)
+    w("rand%d" % seed, pk, False)
     cut = []
     for p in pk:
         if p.haslayer(DNS):
@@ -341,4 +347,4 @@ if seed is not None:
         q = Ether(b[:k])
         q.wirelen = len(b)
         cut.append(q)
-    writecut("randcut%d" % seed, cut)
+    writecut("randcut%d" % seed, cut, False)
