@@ -1341,13 +1341,15 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
       const uint8_t *vd = c->pkt->data + a->offset;
       tb_s(o, "), vni ");
       tb_u(o, (uint32_t)vd[4] << 16 | (uint32_t)vd[5] << 8 | vd[6]);
-      tb_s(o, "\n [|vxlan]");
+      tb_s(o, c->vflag ? "\n [|vxlan]" : " [|vxlan]");
       return;
     }
     tb_s(o, "), vni ");
     tb_u(o, a->u.vxlan.vni);
     if (i + 2 < c->pkt->count) {
-      tb_c(o, '\n'); /* tcpdump: the frame inside on a line of its own */
+      /* tcpdump puts the frame inside on a line of its own; without -v
+       * capkit keeps one line a packet (capkit_printer's contract) */
+      tb_s(o, c->vflag ? "\n" : ": ");
       line_from(c, i + 2, 1);
     }
     return;
