@@ -1612,8 +1612,11 @@ static void line_icmp(pctx *c, const capkit_layer *net,
       tb_u(o, m->type);
     }
     int nd = m->type >= 133 && m->type <= 137;
+    /* tcpdump reads the code of an ND message or an unreachable before
+     * it stops */
     if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED) &&
-        !(nd && (c->vflag || l->len >= 2))) {
+        !(nd && (c->vflag || l->len >= 2)) &&
+        !(m->type == 1 && m->code < 5 && l->len >= 2)) {
       tb_s(o, " [|icmp6]"); /* tcpdump: the type's name, then cut */
       return;
     }
