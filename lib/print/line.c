@@ -103,16 +103,72 @@ static uint16_t l4_shouldbe(const pctx *c, const capkit_layer *net,
   return csum_shouldbe(field, l4_sum(c, net, l, proto, len));
 }
 
+static void bad_length(tbuf *o, const char *pre, uint32_t len) {
+  tb_s(o, pre);
+  tb_s(o, "[bad length ");
+  tb_u(o, len);
+  tb_c(o, ']');
+}
+
+/* The timestamp option Q of LEN bytes (print-ip.c ip_printts): " TS{TSONLY
+ * 5@ ^ 0@}", '^' where the pointer stands. Entries are read as tcpdump
+ * reads them, on past the option up to the HAVE captured bytes at Q;
+ * returns -1 when one was not captured. */
+static int ipv4_ts(tbuf *o, const uint8_t *q, uint32_t len, uint32_t have) {
+  if (len < 4) {
+    bad_length(o, "", len);
+    return 0;
+  }
+  tb_s(o, " TS{");
+  unsigned flg = q[3] & 15;
+  uint32_t hop = flg != 0 ? 8 : 4, ptr = (uint32_t)q[2] - 1, at = 0;
+  if ((len - 4) & (hop - 1))
+    bad_length(o, "", len);
+  if (ptr < 4 || ((ptr - 4) & (hop - 1)) || ptr > len + 1) {
+    tb_s(o, "[bad ptr ");
+    tb_u(o, q[2]);
+    tb_c(o, ']');
+  }
+  if (flg == 0 || flg == 1 || flg == 3) {
+    tb_s(o, flg == 0 ? "TSONLY" : flg == 1 ? "TS+ADDR" : "PRESPEC");
+    for (at = 4; at < len; at += hop) {
+      if (at + hop > have)
+        return -1;
+      tb_s(o, ptr == at ? " ^ " : " ");
+      tb_u(o, rd32(q + at + hop - 4));
+      tb_c(o, '@');
+      if (hop == 8)
+        tb_ip4(o, q + at);
+    }
+  } else {
+    tb_s(o, "[bad ts type ");
+    tb_u(o, flg);
+    tb_c(o, ']');
+  }
+  if (ptr == at)
+    tb_s(o, " ^ ");
+  if (q[3] >> 4) {
+    tb_s(o, " [");
+    tb_u(o, q[3] >> 4);
+    tb_s(o, " hops not recorded]} ");
+  } else
+    tb_c(o, '}');
+  return 0;
+}
+
 /* ", options (NOP,RR 10.0.0.1,EOL)": the N option bytes at D as tcpdump
- * -v names them (the timestamp option only by name). A length that cannot
- * be ends the list; route addresses are read on as tcpdump reads them, up
- * to END. */
-static void ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
-                         const uint8_t *end) {
+ * -v prints them (print-ip.c ip_optprint), HAVE of the bytes from D on
+ * captured. A length that cannot be ends the list. Returns 0, -1 when a
+ * byte tcpdump reads was not captured (the line then ends " [|ip]"), -2
+ * when an option's own bytes were cut (" [truncated-option]"). */
+static int ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
+                        uint32_t have) {
   tb_s(o, ", options (");
   for (uint32_t i = 0; i < n;) {
     if (i)
       tb_c(o, ',');
+    if (i >= have)
+      return -1;
     uint8_t k = d[i];
     const char *nm = k == 0      ? "EOL"
                      : k == 1    ? "NOP"
@@ -129,56 +185,87 @@ static void ipv4_options(tbuf *o, const uint8_t *d, uint32_t n,
       tb_s(o, "unknown ");
       tb_u(o, k);
     }
+    uint32_t len = 1;
+    if (k > 1) {
+      if (i + 1 >= have)
+        return -1;
+      len = d[i + 1];
+      if (len < 2) {
+        bad_length(o, " ", len);
+        break;
+      }
+    }
+    if (len > n - i) {
+      bad_length(o, " ", len);
+      break;
+    }
+    if (i + len > have)
+      return -2;
     if (k == 0)
       break;
-    if (k == 1) {
-      i++;
-      continue;
-    }
-    uint32_t len = i + 1 < n ? d[i + 1] : 0;
-    if (len < 2 || len > n - i) {
-      tb_s(o, " [bad length ");
-      tb_u(o, len);
-      tb_c(o, ']');
-      break;
-    }
     const uint8_t *q = d + i;
     if (k == 7 || k == 0x83 || k == 0x89) {
-      unsigned ptr = len >= 3 ? q[2] : 0;
-      if (len < 3 || (len - 3) % 4) {
-        tb_s(o, " [bad length ");
-        tb_u(o, len);
-        tb_c(o, ']');
+      /* ip_printroute */
+      if (len < 3) {
+        bad_length(o, " ", len);
+      } else {
+        uint32_t ptr = (uint32_t)q[2] - 1;
+        if ((len + 1) & 3)
+          bad_length(o, " ", len);
+        if (ptr < 3 || ((ptr + 1) & 3) || ptr > len + 1) {
+          tb_s(o, " [bad ptr ");
+          tb_u(o, q[2]);
+          tb_c(o, ']');
+        }
+        for (uint32_t a = 3; a < len; a += 4) {
+          if (i + a + 4 > have)
+            return -1;
+          tb_c(o, ' ');
+          tb_ip4(o, q + a);
+          if (ptr > a) /* recorded already */
+            tb_c(o, ',');
+        }
       }
-      if (ptr < 4 || ptr % 4 || ptr > len + 1) {
-        tb_s(o, " [bad ptr ");
-        tb_u(o, ptr);
-        tb_c(o, ']');
-      }
-      for (uint32_t a = 3; a < len && q + a + 4 <= end; a += 4) {
-        tb_c(o, ' ');
-        tb_ip4(o, q + a);
-        if (ptr > a + 1) /* recorded already */
-          tb_c(o, ',');
-      }
+    } else if (k == 0x44) {
+      if (ipv4_ts(o, q, len, have - i) < 0)
+        return -1;
     } else if (k == 0x94) {
-      if (len != 4) {
-        tb_s(o, " [bad length ");
-        tb_u(o, len);
-        tb_c(o, ']');
-      } else if (rd16(q + 2)) {
+      if (len < 4)
+        bad_length(o, " ", len);
+      else if (rd16(q + 2)) {
         tb_s(o, " value ");
         tb_u(o, rd16(q + 2));
       }
     }
     i += len;
   }
-  tb_c(o, ')');
+  return 0;
+}
+
+/* An IPv4 header of which fewer bytes than its length were captured, as
+ * tcpdump ends its line (the addresses first unless TCP, UDP, SCTP or
+ * DCCP follow). */
+static void ipv4_short(pctx *c, const capkit_layer *l) {
+  tbuf *o = &c->o;
+  uint8_t pr = l->u.ipv4.proto;
+  if (pr != 6 && pr != 17 && pr != 132 && pr != 33) {
+    tb_ip4(o, l->u.ipv4.src);
+    tb_s(o, " > ");
+    tb_ip4(o, l->u.ipv4.dst);
+    tb_s(o, ": ");
+  }
+  tb_s(o, " [remaining caplen(");
+  tb_u(o, l->len);
+  tb_s(o, ") < header length(");
+  tb_u(o, l->u.ipv4.ihl);
+  tb_s(o, ")] [|ip]");
 }
 
 /* "(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length
- * 60)" and the line break tcpdump -v puts after it. */
-static void ipv4_verbose(pctx *c, const capkit_layer *l) {
+ * 60)" and the line break tcpdump -v puts after it. Returns 0; 1 when the
+ * options were cut (the addresses and " [|ip]" end the line), -1 when the
+ * line ended inside them. */
+static int ipv4_verbose(pctx *c, const capkit_layer *l) {
   tbuf *o = &c->o;
   const capkit_ipv4 *h = &l->u.ipv4;
   static const char *const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
@@ -210,8 +297,21 @@ static void ipv4_verbose(pctx *c, const capkit_layer *l) {
   tb_u(o, h->proto);
   tb_s(o, "), length ");
   tb_u(o, h->total_len);
-  if (h->opt_len)
-    ipv4_options(o, d + 20, h->opt_len, c->pkt->data + c->pkt->caplen);
+  int cut = 0;
+  if (h->ihl > 20) {
+    /* tcpdump reads no further than the datagram's end */
+    uint32_t have = c->pkt->caplen - l->offset;
+    if (have > h->total_len)
+      have = h->total_len;
+    cut = ipv4_options(o, d + 20, h->ihl - 20u, have - 20);
+    if (cut == -1) {
+      tb_s(o, " [|ip]");
+      return -1;
+    }
+    if (cut)
+      tb_s(o, " [truncated-option]");
+    tb_c(o, ')');
+  }
   if (l->csum == CAPKIT_CSUM_BAD) {
     tb_s(o, ", bad cksum ");
     tb_x(o, h->checksum, 1);
@@ -220,6 +320,18 @@ static void ipv4_verbose(pctx *c, const capkit_layer *l) {
     tb_s(o, ")!");
   }
   tb_s(o, ")\n    ");
+  if (cut) {
+    tb_ip4(o, h->src);
+    tb_s(o, " > ");
+    tb_ip4(o, h->dst);
+    tb_s(o, ":  [|ip]");
+    return 1;
+  }
+  if (l->status & CAPKIT_LAYER_TRUNCATED) { /* options read, not all there */
+    ipv4_short(c, l);
+    return 1;
+  }
+  return 0;
 }
 
 /* "(class 0x20, flowlabel 0x12345, hlim 9, next-header UDP (17) payload
@@ -288,8 +400,9 @@ static void put_endpoints(pctx *c, const capkit_layer *net, int ports,
 
 /* ", proto IPv4 (0x0800)" */
 static void gre_proto(tbuf *o, uint16_t proto) {
+  const char *n = capkit_ethertype_name(proto);
   tb_s(o, ", proto ");
-  tb_s(o, ethertype_name(proto));
+  tb_s(o, n ? n : "unknown");
   tb_s(o, " (0x");
   tb_x(o, proto, 4);
   tb_c(o, ')');
@@ -719,12 +832,178 @@ static int dns_skip_name(const uint8_t *p, uint32_t *off, uint32_t end) {
   return 0;
 }
 
+/* What tcpdump prints of a name at OFF that the capture's END cuts: the
+ * labels, each followed by a dot, as far as their bytes were captured.
+ * Returns 0 when the cut falls before a label's length (tcpdump then
+ * stops quietly), -1 when inside a label or a pointer. */
+static int dns_name_cut(tbuf *o, const uint8_t *p, uint32_t msg,
+                        uint32_t off, uint32_t end) {
+  for (int hops = 0; hops < 128; hops++) {
+    if (off >= end)
+      return 0;
+    uint8_t n = p[off];
+    if (n == 0 || (n & 0xc0) == 0x40 || (n & 0xc0) == 0x80)
+      return -1;
+    if ((n & 0xc0) == 0xc0) {
+      if (off + 1 >= end)
+        return -1;
+      off = msg + ((n & 0x3fu) << 8 | p[off + 1]);
+      continue;
+    }
+    for (uint32_t k = off + 1; k <= off + n && k < end; k++)
+      tcpdump_char(o, p[k]);
+    if (off + 1 + n > end)
+      return -1;
+    tb_c(o, '.');
+    off += 1u + n;
+  }
+  return -1;
+}
+
+/* One resource record at *OFFP (END the capture's end) as tcpdump prints
+ * it (print-domain.c ns_rprint): a space, with -v the owner's name, the
+ * type and its data. Moves *OFFP past it; -1 when it cannot be read. */
+static int dns_rr(pctx *c, const capkit_dns *d, uint32_t *offp,
+                  uint32_t end) {
+  tbuf *o = &c->o;
+  const uint8_t *p = c->pkt->data;
+  uint32_t off = *offp;
+  char nb[300], tb[16];
+  uint32_t name_off = off;
+  if (c->vflag) { /* tcpdump -v: the owner's name first */
+    tb_c(o, ' ');
+    if (off == end) { /* tcpdump stops here, quietly */
+      *offp = end;
+      return 0;
+    }
+    if (dns_skip_name(p, &off, end) ||
+        capkit_dns_name(c->pkt, d->msg_off, name_off, nb, sizeof nb) < 0) {
+      if (dns_name_cut(o, p, d->msg_off, name_off, end) < 0)
+        return -1;
+      *offp = end;
+      return 0;
+    }
+    tb_s(o, nb);
+  } else if (dns_skip_name(p, &off, end)) {
+    *offp = end; /* tcpdump stops here, quietly */
+    return 0;
+  }
+  if (off + 10 > end) {
+    *offp = end;
+    return 0;
+  }
+  uint16_t type = rd16(p + off);
+  uint16_t rdlen = rd16(p + off + 8);
+  off += 10;
+  tb_c(o, ' ');
+  tb_s(o, dns_type_name(type, tb, sizeof tb));
+  if (off + rdlen > end)
+    return -1;
+  /* as tcpdump: the address bytes are read whatever rdlen says, a
+   * name that cannot be read ends the line */
+  if (type == 1 || type == 28) {
+    uint32_t al = type == 1 ? 4 : 16;
+    if (off + al > end)
+      return -1;
+    tb_c(o, ' ');
+    if (type == 1)
+      tb_ip4(o, p + off);
+    else
+      tb_ip6(o, p + off);
+  } else if (type == 41) { /* OPT: the class is the UDP size */
+    tb_s(o, " UDPsize=");
+    tb_u(o, rd16(p + off - 8));
+    if (rd16(p + off - 4) & 0x8000)
+      tb_s(o, " DO");
+  } else if (type == 16) { /* TXT: each string quoted (tcpdump
+                               bounds them by the capture only) */
+    for (uint32_t k = off; k < off + rdlen;) {
+      uint32_t n = p[k++];
+      tb_s(o, " \"");
+      if (k + n > end)
+        return -1;
+      for (uint32_t j = 0; j < n; j++)
+        tcpdump_char(o, p[k + j]);
+      tb_c(o, '"');
+      k += n;
+    }
+  } else if (type == 104) { /* UNSPECA: the bytes, right after */
+    for (uint32_t j = 0; j < rdlen; j++)
+      tcpdump_char(o, p[off + j]);
+  } else if (type == 33 || type == 15 || type == 5 || type == 12 ||
+             type == 2 || type == 39) {
+    /* SRV: target:port prio weight; MX: exchange pref; the others a
+     * name */
+    uint32_t at = off + (type == 33 ? 6 : type == 15 ? 2 : 0);
+    tb_c(o, ' ');
+    if (at > end ||
+        capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0)
+      return -1;
+    tb_s(o, nb);
+    if (type == 33) {
+      tb_c(o, ':');
+      tb_u(o, rd16(p + off + 4));
+      tb_c(o, ' ');
+      tb_u(o, rd16(p + off));
+      tb_c(o, ' ');
+      tb_u(o, rd16(p + off + 2));
+    } else if (type == 15) {
+      tb_c(o, ' ');
+      tb_u(o, rd16(p + off));
+    }
+  } else if (type == 6 && c->vflag) {
+    /* SOA, with -v: both names and the five numbers */
+    uint32_t at = off;
+    for (int k = 0; k < 2; k++) {
+      tb_c(o, ' ');
+      if (capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0 ||
+          dns_skip_name(p, &at, end))
+        return -1;
+      tb_s(o, nb);
+    }
+    for (int k = 0; k < 5; k++, at += 4) {
+      if (at + 4 > end)
+        return -1;
+      tb_c(o, ' ');
+      tb_u(o, rd32(p + at));
+    }
+  }
+  *offp = off + rdlen;
+  return 0;
+}
+
+/* A section of N records from *OFF on, after TAG (" ns:"), with commas
+ * between them (tcpdump -vv): 0, or -1 when one cannot be read. */
+static int dns_section(pctx *c, const capkit_dns *d, uint32_t *off,
+                       uint32_t end, unsigned n, const char *tag) {
+  if (!n)
+    return 0;
+  if (*tag && *off >= end) /* the answers are read whatever */
+    return -1;
+  tb_s(&c->o, tag);
+  for (unsigned a = 0; a < n; a++) {
+    if (a) {
+      if (*off >= end)
+        return -1;
+      tb_c(&c->o, ',');
+    }
+    if (dns_rr(c, d, off, end) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
   tbuf *o = &c->o;
   const capkit_dns *d = &l->u.dns;
   char nb[300], tb[16];
   if (l->status & CAPKIT_LAYER_TRUNCATED && l->len < 12) {
-    tb_s(o, " [|domain]");
+    if (dlen < 12) { /* the message itself is too short */
+      tb_s(o, "domain [length ");
+      tb_u(o, dlen);
+      tb_s(o, " < 12] (invalid)");
+    } else
+      tb_s(o, " [|domain]");
     return;
   }
   unsigned qr = d->flags >> 15, opcode = (d->flags >> 11) & 15;
@@ -751,124 +1030,47 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_c(o, '$');
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
-    if (c->vflag > 1 && d->qdcount && d->qname_off) {
-      /* tcpdump -vv: the first question again */
-      tb_s(o, " q: ");
-      tb_s(o, dns_type_name(d->qtype, tb, sizeof tb));
-      tb_s(o, "? ");
-      capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
-      tb_s(o, nb);
-    }
-    tb_c(o, ' ');
-    tb_u(o, d->ancount);
-    tb_c(o, '/');
-    tb_u(o, d->nscount);
-    tb_c(o, '/');
-    tb_u(o, d->arcount);
-    /* the answers: skip the questions, then print each answer record */
+    /* the questions are passed over first (tcpdump -vv shows the first
+     * one), then the counts and the answers */
     const uint8_t *p = c->pkt->data;
     uint32_t end = c->pkt->caplen, off = l->offset + 12;
     int bad = 0;
     for (unsigned q = 0; q < d->qdcount && !bad; q++) {
-      if (dns_skip_name(p, &off, end)) {
+      uint32_t qn = off;
+      if (!q && c->vflag > 1)
+        tb_s(o, " q:");
+      /* tcpdump reads the type and class only to show them */
+      if (dns_skip_name(p, &off, end) ||
+          (!q && c->vflag > 1 && off + 4 > end)) {
         bad = 1;
         break;
+      }
+      if (!q && c->vflag > 1) {
+        tb_c(o, ' ');
+        tb_s(o, dns_type_name(rd16(p + off), tb, sizeof tb));
+        tb_s(o, "? ");
+        if (capkit_dns_name(c->pkt, d->msg_off, qn, nb, sizeof nb) < 0) {
+          bad = 1;
+          break;
+        }
+        tb_s(o, nb);
       }
       off += 4;
-      if (off > end)
-        bad = 1;
     }
-    for (unsigned a = 0; a < d->ancount && !bad; a++) {
-      uint32_t name_off = off;
-      if (dns_skip_name(p, &off, end)) {
-        bad = 1;
-        break;
-      }
-      if (off + 10 > end) {
-        bad = 1;
-        break;
-      }
-      uint16_t type = rd16(p + off);
-      uint16_t rdlen = rd16(p + off + 8);
-      off += 10;
-      tb_s(o, a ? "," : "");
+    if (!bad) {
       tb_c(o, ' ');
-      if (c->vflag) { /* tcpdump -v: the owner's name first */
-        if (capkit_dns_name(c->pkt, d->msg_off, name_off, nb, sizeof nb) < 0) {
-          bad = 1;
-          break;
-        }
-        tb_s(o, nb);
-        tb_c(o, ' ');
-      }
-      tb_s(o, dns_type_name(type, tb, sizeof tb));
-      if (off + rdlen > end) {
-        bad = 1;
-        break;
-      }
-      /* as tcpdump: the address bytes are read whatever rdlen says, a
-       * name that cannot be read ends the line */
-      if (type == 1 || type == 28) {
-        uint32_t al = type == 1 ? 4 : 16;
-        if (off + al > end) {
-          bad = 1;
-          break;
-        }
-        tb_c(o, ' ');
-        if (type == 1)
-          tb_ip4(o, p + off);
-        else
-          tb_ip6(o, p + off);
-      } else if (type == 41) { /* OPT: the class is the UDP size */
-        tb_s(o, " UDPsize=");
-        tb_u(o, rd16(p + off - 8));
-        if (rd16(p + off - 4) & 0x8000)
-          tb_s(o, " DO");
-      } else if (type == 16) { /* TXT: each string quoted (tcpdump
-                                   bounds them by the capture only) */
-        for (uint32_t k = off; k < off + rdlen && !bad;) {
-          uint32_t n = p[k++];
-          tb_s(o, " \"");
-          if (k + n > end) {
-            bad = 1;
-            break;
-          }
-          for (uint32_t j = 0; j < n; j++)
-            tcpdump_char(o, p[k + j]);
-          tb_c(o, '"');
-          k += n;
-        }
-        if (bad)
-          break;
-      } else if (type == 104) { /* UNSPECA: the bytes, right after */
-        for (uint32_t j = 0; j < rdlen; j++)
-          tcpdump_char(o, p[off + j]);
-      } else if (type == 33 || type == 15 || type == 5 || type == 12 ||
-                 type == 2 || type == 39) {
-        /* SRV: target:port prio weight; MX: exchange pref; the others a
-         * name */
-        uint32_t at = off + (type == 33 ? 6 : type == 15 ? 2 : 0);
-        tb_c(o, ' ');
-        if (at > end ||
-            capkit_dns_name(c->pkt, d->msg_off, at, nb, sizeof nb) < 0) {
-          bad = 1;
-          break;
-        }
-        tb_s(o, nb);
-        if (type == 33) {
-          tb_c(o, ':');
-          tb_u(o, rd16(p + off + 4));
-          tb_c(o, ' ');
-          tb_u(o, rd16(p + off));
-          tb_c(o, ' ');
-          tb_u(o, rd16(p + off + 2));
-        } else if (type == 15) {
-          tb_c(o, ' ');
-          tb_u(o, rd16(p + off));
-        }
-      }
-      off += rdlen;
+      tb_u(o, d->ancount);
+      tb_c(o, '/');
+      tb_u(o, d->nscount);
+      tb_c(o, '/');
+      tb_u(o, d->arcount);
     }
+    if (!bad)
+      bad = dns_section(c, d, &off, end, d->ancount, "") < 0;
+    /* tcpdump -vv: the authority and additional records too */
+    if (!bad && c->vflag > 1)
+      bad = dns_section(c, d, &off, end, d->nscount, " ns:") < 0 ||
+            dns_section(c, d, &off, end, d->arcount, " ar:") < 0;
     if (bad) {
       tb_s(o, " [|domain]");
       return;
@@ -886,10 +1088,10 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       tb_x(o, d->flags, 1);
       tb_c(o, ']');
     }
+    if (d->ancount) /* tcpdump's order */
+      dns_count(o, d->ancount, "a]");
     if (d->qdcount != 1)
       dns_count(o, d->qdcount, "q]");
-    if (d->ancount)
-      dns_count(o, d->ancount, "a]");
     if (d->nscount)
       dns_count(o, d->nscount, "n]");
     if (d->arcount)
@@ -905,10 +1107,171 @@ static void dns_line(pctx *c, const capkit_layer *l, uint32_t dlen) {
       capkit_dns_name(c->pkt, d->msg_off, d->qname_off, nb, sizeof nb);
       tb_s(o, nb);
     }
+    if (c->vflag > 1 && (d->ancount || d->nscount || d->arcount)) {
+      /* tcpdump -vv: the other sections after the question */
+      const uint8_t *p = c->pkt->data;
+      uint32_t end = c->pkt->caplen, off = l->offset + 12;
+      int bad = 0;
+      for (unsigned q = 0; q < d->qdcount && !bad; q++) {
+        bad = dns_skip_name(p, &off, end) || off + 4 > end;
+        off += 4;
+      }
+      if (bad || dns_section(c, d, &off, end, d->ancount, "") < 0 ||
+          dns_section(c, d, &off, end, d->nscount, " ns:") < 0 ||
+          dns_section(c, d, &off, end, d->arcount, " ar:") < 0) {
+        tb_s(o, " [|domain]");
+        return;
+      }
+    }
   }
   tb_s(o, " (");
   tb_u(o, dlen);
   tb_c(o, ')');
+}
+
+/* NTP's 32.32 timestamp at D as tcpdump prints it (ntp.c p_ntp_time):
+ * seconds, nanoseconds, and the UTC date when the seconds are not 0. */
+static void ntp_time(tbuf *o, const uint8_t *d) {
+  uint32_t i = rd32(d);
+  double ff = rd32(d + 4) / 4294967296.0;
+  tb_u(o, i);
+  tb_c(o, '.');
+  tb_uw(o, (uint32_t)(ff * 1000000000.0), 9);
+  if (!i)
+    return;
+  /* days since 1970 to a civil date (H. Hinnant's algorithm) */
+  int64_t t = (int64_t)i - 2208988800, days = t / 86400, sec = t % 86400;
+  if (sec < 0)
+    sec += 86400, days--;
+  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153, day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t mon = mp < 10 ? mp + 3 : mp - 9, year = yoe + era * 400 + (mon <= 2);
+  tb_s(o, " (");
+  tb_i(o, year);
+  tb_c(o, '-');
+  tb_uw(o, (uint64_t)mon, 2);
+  tb_c(o, '-');
+  tb_uw(o, (uint64_t)day, 2);
+  tb_c(o, 'T');
+  tb_uw(o, (uint64_t)(sec / 3600), 2);
+  tb_c(o, ':');
+  tb_uw(o, (uint64_t)(sec / 60 % 60), 2);
+  tb_c(o, ':');
+  tb_uw(o, (uint64_t)(sec % 60), 2);
+  tb_s(o, "Z)");
+}
+
+/* The timestamp at B less the one at A, signed (ntp.c p_ntp_delta); an
+ * A of zero prints B as a time. */
+static void ntp_delta(tbuf *o, const uint8_t *a, const uint8_t *b) {
+  uint32_t ou = rd32(a), ouf = rd32(a + 4), u = rd32(b), uf = rd32(b + 4);
+  if (!ou && !ouf) {
+    ntp_time(o, b);
+    return;
+  }
+  int64_t i = (int64_t)u - ou;
+  uint32_t f;
+  int neg;
+  if (i > 0) {
+    neg = 0;
+    f = uf - ouf;
+    if (f > uf)
+      i--;
+  } else if (i < 0) {
+    neg = 1;
+    f = ouf - uf;
+    if (f > ouf)
+      i++;
+    i = -i;
+  } else if (uf > ouf) {
+    neg = 0;
+    f = uf - ouf;
+  } else {
+    neg = 1;
+    f = ouf - uf;
+  }
+  tb_c(o, neg ? '-' : '+');
+  tb_i(o, i);
+  tb_c(o, '.');
+  tb_uw(o, (uint32_t)(f / 4294967296.0 * 1000000000.0), 9);
+}
+
+/* NTP's 16.16 fixed point: "%u.%06u" as tcpdump (p_sfix). */
+static void ntp_short(tbuf *o, const uint8_t *d) {
+  tb_u(o, rd16(d));
+  tb_c(o, '.');
+  tb_uw(o, (uint32_t)(rd16(d + 2) / 65536.0 * 1000000.0), 6);
+}
+
+/* tcpdump -v's lines for the 48 bytes of an NTP time message at D, N of
+ * them captured: the fields up to the cut, then " [|ntp]". */
+static void ntp_verbose(tbuf *o, const uint8_t *d, uint32_t n) {
+  static const char *const leap[] = {"", "+1s", "-1s",
+                                     "clock unsynchronized"};
+#define NTP_NEED(k)                                                            \
+  if (n < (k)) {                                                               \
+    tb_s(o, " [|ntp]");                                                        \
+    return;                                                                    \
+  }
+  NTP_NEED(1);
+  unsigned st = n > 1 ? d[1] : 0;
+  tb_s(o, "\n\tLeap indicator: ");
+  tb_s(o, leap[d[0] >> 6]);
+  tb_s(o, " (");
+  tb_u(o, d[0] & 0xc0u);
+  tb_c(o, ')');
+  NTP_NEED(2);
+  tb_s(o, ", Stratum ");
+  tb_u(o, st);
+  tb_s(o, st == 0   ? " (unspecified)"
+          : st == 1 ? " (primary reference)"
+          : st < 16 ? " (secondary reference)"
+                    : " (reserved)");
+  NTP_NEED(3);
+  int poll = (int8_t)d[2];
+  tb_s(o, ", poll ");
+  tb_i(o, poll);
+  if (poll > -32 && poll < 32) {
+    tb_s(o, poll >= 0 ? " (" : " (1/");
+    tb_u(o, 1u << (poll >= 0 ? poll : -poll));
+    tb_s(o, "s)");
+  }
+  NTP_NEED(4);
+  tb_s(o, ", precision ");
+  tb_i(o, (int8_t)d[3]);
+  NTP_NEED(8);
+  tb_s(o, "\n\tRoot Delay: ");
+  ntp_short(o, d + 4);
+  NTP_NEED(12);
+  tb_s(o, ", Root dispersion: ");
+  ntp_short(o, d + 8);
+  NTP_NEED(16);
+  tb_s(o, ", Reference-ID: ");
+  if (st == 0)
+    tb_s(o, "(unspec)");
+  else if (st == 1)
+    for (int k = 0; k < 4; k++)
+      tcpdump_char(o, d[12 + k]);
+  else {
+    tb_s(o, "0x");
+    tb_x(o, rd32(d + 12), 8);
+  }
+  static const char *const tn[] = {
+      "\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
+      "\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "};
+  for (int k = 0; k < 4; k++) {
+    NTP_NEED(24u + 8u * k);
+    tb_s(o, tn[k]);
+    ntp_time(o, d + 16 + 8 * k);
+  }
+  tb_s(o, "\n\t    Originator - Receive Timestamp:  ");
+  ntp_delta(o, d + 24, d + 32);
+  tb_s(o, "\n\t    Originator - Transmit Timestamp: ");
+  ntp_delta(o, d + 24, d + 40);
+#undef NTP_NEED
 }
 
 static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
@@ -961,18 +1324,32 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
       i + 1 < c->pkt->count && !c->quiet ? &c->pkt->layers[i + 1] : 0;
   if (a && a->type == CAPKIT_LAYER_VXLAN) {
     tb_s(o, "VXLAN");
-    if (a->status & CAPKIT_LAYER_TRUNCATED) {
+    if ((a->status & CAPKIT_LAYER_TRUNCATED) && a->len < 1) {
       tb_s(o, " [|vxlan]");
       return;
     }
+    uint8_t vf = c->pkt->data[a->offset];
     tb_s(o, ", flags [");
-    tb_s(o, (a->u.vxlan.flags & 8) ? "I" : ".");
+    tb_s(o, (vf & 8) ? "I" : ".");
     tb_s(o, "] (0x");
-    tb_x(o, a->u.vxlan.flags, 2);
+    tb_x(o, vf, 2);
+    if ((a->status & CAPKIT_LAYER_TRUNCATED) && a->len < 7) {
+      tb_s(o, "),  [|vxlan]"); /* tcpdump: the flags, then cut */
+      return;
+    }
+    if (a->status & CAPKIT_LAYER_TRUNCATED) { /* the last byte cut */
+      const uint8_t *vd = c->pkt->data + a->offset;
+      tb_s(o, "), vni ");
+      tb_u(o, (uint32_t)vd[4] << 16 | (uint32_t)vd[5] << 8 | vd[6]);
+      tb_s(o, c->vflag ? "\n [|vxlan]" : " [|vxlan]");
+      return;
+    }
     tb_s(o, "), vni ");
     tb_u(o, a->u.vxlan.vni);
     if (i + 2 < c->pkt->count) {
-      tb_s(o, ": ");
+      /* tcpdump puts the frame inside on a line of its own; without -v
+       * capkit keeps one line a packet (capkit_printer's contract) */
+      tb_s(o, c->vflag ? "\n" : ": ");
       line_from(c, i + 2, 1);
     }
     return;
@@ -1009,7 +1386,23 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     tb_s(o, ntp_mode_name(a->u.ntp.mode));
     tb_s(o, ", length ");
     tb_u(o, len);
+    /* tcpdump -v: every field of a time message captured whole */
+    if (c->vflag && a->u.ntp.mode >= 1 && a->u.ntp.mode <= 5) {
+      uint32_t n = c->pkt->caplen - a->offset;
+      ntp_verbose(o, c->pkt->data + a->offset, n < 48 ? n : 48);
+    }
     return;
+  }
+  if (!a && !c->quiet && l->offset + 8 >= c->pkt->caplen) {
+    /* tcpdump: not one byte of it captured */
+    if (len && (u->sport == 53 || u->dport == 53)) {
+      tb_s(o, " [|domain]");
+      return;
+    }
+    if (u->sport == 123 || u->dport == 123) {
+      tb_s(o, " [|ntp]");
+      return;
+    }
   }
   if (longer) {
     tb_s(o, "UDP, bad length ");
@@ -1018,6 +1411,176 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
   } else
     tb_s(o, "UDP, length ");
   tb_u(o, len);
+}
+
+/* ", Flags [router, solicited]": the top bits of F, named by NM from the
+ * highest down; "none" when none is set. */
+static void nd_flags(tbuf *o, uint8_t f, const char *const *nm, int k) {
+  int any = 0;
+  tb_s(o, ", Flags [");
+  for (int b = 0; b < k; b++) {
+    if (f & (0x80 >> b)) {
+      tb_s(o, any++ ? ", " : "");
+      tb_s(o, nm[b]);
+    }
+  }
+  if (!any)
+    tb_s(o, "none");
+  tb_c(o, ']');
+}
+
+/* N bytes at D in tcpdump's hex, 16 a line, each line after PRE. */
+static void hex_lines(tbuf *o, const uint8_t *d, uint32_t n,
+                      const char *pre) {
+  for (uint32_t k = 0; k < n; k += 16) {
+    tb_s(o, pre);
+    tb_s(o, "0x");
+    tb_x(o, k, 4);
+    tb_s(o, ": ");
+    for (uint32_t j = k; j < k + 16 && j < n; j++) {
+      if (!((j - k) & 1))
+        tb_c(o, ' ');
+      tb_x(o, d[j], 2);
+    }
+  }
+}
+
+/* A lifetime as tcpdump words it: "infinity" for all ones, else "Ns". */
+static void nd_lifetime(tbuf *o, uint32_t t) {
+  if (t == 0xffffffffu) {
+    tb_s(o, "infinity");
+    return;
+  }
+  tb_u(o, t);
+  tb_c(o, 's');
+}
+
+/* The neighbour discovery options of the ICMPv6 message at D, from byte
+ * AT to END (captured, within the message of N bytes), one a line
+ * (print-icmp6.c icmp6_opt_print); with -vv each also in hex. Returns -1
+ * when the line ended (" [|icmp6]" printed). */
+static int nd_options(pctx *c, const uint8_t *d, uint32_t at, uint32_t end,
+                      uint32_t n) {
+  tbuf *o = &c->o;
+  while (at < end) {
+    if (at >= n)
+      return 0;
+    if (at + 2 > end) {
+      tb_s(o, " [|icmp6]");
+      return -1;
+    }
+    uint8_t t = d[at];
+    uint32_t ol = d[at + 1] * 8u;
+    if (ol == 0 || at + ol > end) {
+      tb_s(o, " [|icmp6]");
+      return -1;
+    }
+    const char *nm = t == 1    ? "source link-address"
+                     : t == 2  ? "destination link-address"
+                     : t == 3  ? "prefix info"
+                     : t == 4  ? "redirected header"
+                     : t == 5  ? "mtu"
+                     : t == 7  ? "advertisement interval"
+                     : t == 8  ? "homeagent information"
+                     : t == 25 ? "rdnss"
+                               : "unknown";
+    const uint8_t *q = d + at;
+    tb_s(o, "\n\t  ");
+    tb_s(o, nm);
+    tb_s(o, " option (");
+    tb_u(o, t);
+    tb_s(o, "), length ");
+    tb_u(o, ol);
+    tb_s(o, " (");
+    tb_u(o, ol / 8);
+    tb_s(o, "): ");
+    switch (t) {
+    case 1:
+    case 2:
+      tb_mac(o, q + 2, ol - 2);
+      break;
+    case 3:
+      if (ol < 32) {
+        tb_s(o, " [|icmp6]");
+        return -1;
+      }
+      tb_ip6(o, q + 16);
+      tb_c(o, '/');
+      tb_u(o, q[2]);
+      if (ol != 32)
+        tb_s(o, "badlen");
+      {
+        static const char *const pif[] = {"onlink", "auto", "router"};
+        nd_flags(o, q[3], pif, 3);
+      }
+      tb_s(o, ", valid time ");
+      nd_lifetime(o, rd32(q + 4));
+      tb_s(o, ", pref. time ");
+      nd_lifetime(o, rd32(q + 8));
+      break;
+    case 4:
+      hex_lines(o, q, ol, "\n\t    ");
+      break;
+    case 5:
+      tb_c(o, ' ');
+      tb_u(o, rd32(q + 4));
+      if (ol != 8)
+        tb_s(o, "bad option length");
+      break;
+    case 7:
+      tb_c(o, ' ');
+      tb_u(o, rd32(q + 4));
+      tb_s(o, "ms");
+      break;
+    case 8:
+      tb_s(o, " preference ");
+      tb_u(o, rd16(q + 4));
+      tb_s(o, ", lifetime ");
+      tb_u(o, rd16(q + 6));
+      break;
+    case 25:
+      tb_s(o, " lifetime ");
+      tb_u(o, rd32(q + 4));
+      tb_s(o, "s,");
+      for (uint32_t a = 0; a < (ol / 8 - 1) / 2; a++) {
+        tb_s(o, " addr: ");
+        tb_ip6(o, q + 8 + 16 * a);
+      }
+      break;
+    default:
+      if (c->vflag <= 1) {
+        hex_lines(o, q + 2, ol - 2, "\n\t  ");
+        return 0; /* tcpdump stops there */
+      }
+      break;
+    }
+    if (c->vflag > 1)
+      hex_lines(o, q + 2, ol - 2, "\n\t    ");
+    at += ol;
+  }
+  return 0;
+}
+
+/* tcpdump -v after an ICMP error: a new line, a tab, and the datagram in
+ * error (HAVE bytes of it at D captured) printed as a packet of its own,
+ * cut at the length its header gives. */
+static void quoted_ip(pctx *c, const uint8_t *d, uint32_t have) {
+  tbuf *o = &c->o;
+  tb_s(o, "\n\t");
+  if (have < 4) {
+    tb_s(o, " [|icmp]");
+    return;
+  }
+  uint32_t len = rd16(d + 2);
+  capkit_layer lay[CAPKIT_DECODE_MAX_LAYERS];
+  capkit_packet in;
+  capkit_packet_init(&in, lay, CAPKIT_DECODE_MAX_LAYERS);
+  capkit_decode(&in, CAPKIT_LINKTYPE_IPV4, d, have < len ? have : len, len,
+                CAPKIT_DECODE_CHECKSUMS);
+  const capkit_packet *outer = c->pkt;
+  c->pkt = &in;
+  line_from(c, 0, !c->link);
+  c->pkt = outer;
 }
 
 static void line_icmp(pctx *c, const capkit_layer *net,
@@ -1036,11 +1599,11 @@ static void line_icmp(pctx *c, const capkit_layer *net,
            4);
       tb_s(o, "!] ");
     }
-    tb_s(o, "ICMP6, ");
     if (l->len < 1) {
-      tb_s(o, "[|icmp6]");
+      tb_s(o, " [|icmp6]");
       return;
     }
+    tb_s(o, "ICMP6, ");
     const char *n = icmp6_name(m->type);
     if (n)
       tb_s(o, n);
@@ -1048,63 +1611,212 @@ static void line_icmp(pctx *c, const capkit_layer *net,
       tb_s(o, "type-#");
       tb_u(o, m->type);
     }
-    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
+    int nd = m->type >= 133 && m->type <= 137;
+    /* tcpdump reads the code of an ND message or an unreachable before
+     * it stops */
+    if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED) &&
+        !(nd && (c->vflag || l->len >= 2)) &&
+        !(m->type == 1 && m->code < 5 && l->len >= 2)) {
       tb_s(o, " [|icmp6]"); /* tcpdump: the type's name, then cut */
       return;
     }
+    const uint8_t *d = c->pkt->data + l->offset;
+    uint32_t have = c->pkt->caplen - l->offset;
+    const uint8_t *ip = d + 8; /* the datagram in error */
     if (m->type == 128 || m->type == 129) {
       tb_s(o, ", id ");
       tb_u(o, m->id);
       tb_s(o, ", seq ");
       tb_u(o, m->seq);
-      if (c->vflag && !(l->status & CAPKIT_LAYER_TRUNCATED))
-        return; /* tcpdump -v: no length after an echo */
-    } else if (m->type == 1 && m->code == 4 && l->len >= 8) {
-      /* port unreachable: the offending datagram's destination and port */
-      const uint8_t *d = c->pkt->data + l->offset + 8;
-      uint32_t have = c->pkt->caplen - l->offset;
-      tb_s(o, ", unreachable port");
-      if (have >= 8 + 40 + 4 && (d[0] >> 4) == 6 &&
-          (d[6] == 17 || d[6] == 6)) {
+    } else if (m->type == 1) {
+      static const char *const un[] = {
+          "unreachable route", " unreachable prohibited", "beyond scope",
+          "unreachable address", "unreachable port"};
+      tb_s(o, ", ");
+      if (m->code < 5)
+        tb_s(o, un[m->code]);
+      else {
+        tb_s(o, "unknown unreach code (");
+        tb_u(o, m->code);
+        tb_c(o, ')');
+      }
+      if (m->code > 4) {
+        if (c->vflag > 1)
+          goto v6end;
+        /* tcpdump: the message in hex, and nothing after */
+        uint32_t nb = l->len + l->payload_len;
+        hex_lines(o, d, nb < have ? nb : have, "\n\t");
+        return;
+      }
+      if (m->code == 4) {
+        /* the upper layer of the datagram in error, past its extension
+         * headers (print-icmp6.c get_upperlayer) */
+        if (have < 8 + 40)
+          goto v6cut;
+        uint32_t k = 40;
+        uint8_t nh = ip[6];
+        while (nh == 0 || nh == 60 || nh == 43 || nh == 44 || nh == 51) {
+          if (have < 8 + k + 2)
+            goto v6cut;
+          uint8_t nx = ip[k];
+          k += nh == 44 ? 8 : nh == 51 ? (ip[k + 1] + 2u) * 4
+                                       : (ip[k + 1] + 1u) * 8;
+          nh = nx;
+          if (nh == 44 || nh == 51)
+            break; /* tcpdump stops at a fragment or AH header */
+        }
+        if (have < 8 + k + 4)
+          goto v6cut;
+        tb_s(o, ", ");
+        tb_ip6(o, ip + 24);
+        if (nh == 6 || nh == 17) {
+          tb_s(o, nh == 6 ? " tcp port " : " udp port ");
+          tb_u(o, rd16(ip + k + 2));
+        } else {
+          tb_s(o, " protocol ");
+          tb_u(o, nh);
+          tb_s(o, " port ");
+          tb_u(o, rd16(ip + k + 2));
+          tb_s(o, " unreachable");
+        }
+      } else {
+        if (have < 8 + 40)
+          goto v6cut;
+        tb_c(o, ' ');
+        tb_ip6(o, ip + 24);
+        if (m->code == 2) {
+          tb_s(o, ", source address ");
+          tb_ip6(o, ip + 8);
+        }
+      }
+    } else if (m->type == 2) {
+      if (have < 8)
+        goto v6cut;
+      tb_s(o, ", mtu ");
+      tb_u(o, rd32(d + 4));
+    } else if (m->type == 3) {
+      if (m->code == 0) {
+        if (have < 8 + 40)
+          goto v6cut;
+        tb_s(o, " for ");
+        tb_ip6(o, ip + 24);
+      } else if (m->code == 1)
+        tb_s(o, " (reassembly)");
+      else {
+        tb_s(o, ", unknown code (");
+        tb_u(o, m->code);
+        tb_c(o, ')');
+      }
+    } else if (m->type == 4) {
+      static const char *const pp[] = {", erroneous - octet ",
+                                       ", next header - octet ",
+                                       ", option - octet ",
+                                       ", incomplete header chain - octet "};
+      if (have < 8 + 40)
+        goto v6cut;
+      if (m->code < 4) {
+        tb_s(o, pp[m->code]);
+        tb_u(o, rd32(d + 4));
+      } else {
+        tb_s(o, ", code-#");
+        tb_u(o, m->code);
+      }
+    } else if (nd) {
+      /* neighbour discovery: tcpdump -v puts the length first, then the
+       * options on lines of their own */
+      static const uint8_t fixed[] = {8, 16, 24, 24, 40};
+      uint32_t mlen = l->len + l->payload_len, fl = fixed[m->type - 133];
+      if (l->status & CAPKIT_LAYER_TRUNCATED) /* as the IPv6 header says */
+        mlen = net->u.ipv6.payload_len + 40u - (l->offset - net->offset);
+      if (c->vflag) {
+        tb_s(o, ", length ");
+        tb_u(o, mlen);
+        if (have < 2)
+          goto v6cut;
+      }
+      if (m->type == 135 || m->type == 136) {
+        if (have < 24)
+          goto v6cut;
+        tb_s(o, m->type == 135 ? ", who has " : ", tgt is ");
+        tb_ip6(o, d + 8);
+        if (m->type == 136 && c->vflag) {
+          static const char *const naf[] = {"router", "solicited",
+                                            "override"};
+          nd_flags(o, d[4], naf, 3);
+        }
+      } else if (m->type == 137) {
+        if (have < 40)
+          goto v6cut;
         tb_s(o, ", ");
         tb_ip6(o, d + 24);
-        tb_s(o, d[6] == 17 ? " udp port " : " tcp port ");
-        tb_u(o, rd16(d + 40 + 2));
+        tb_s(o, " to ");
+        tb_ip6(o, d + 8);
+      } else if (m->type == 134 && c->vflag) {
+        if (have < 16)
+          goto v6cut;
+        static const char *const pref[] = {"medium", "high", "rsv", "low"};
+        static const char *const raf[] = {"managed", "other stateful",
+                                          "home agent"};
+        tb_s(o, "\n\thop limit ");
+        tb_u(o, d[4]);
+        nd_flags(o, d[5], raf, 3);
+        tb_s(o, ", pref ");
+        tb_s(o, pref[(d[5] >> 3) & 3]);
+        tb_s(o, ", router lifetime ");
+        tb_u(o, rd16(d + 6));
+        tb_s(o, "s, reachable time ");
+        tb_u(o, rd32(d + 8));
+        tb_s(o, "ms, retrans timer ");
+        tb_u(o, rd32(d + 12));
+        tb_s(o, "ms");
       }
-    } else if (m->type == 135 && l->len >= 24) {
-      if (c->vflag) { /* tcpdump -v: the length first */
+      if (c->vflag) {
+        /* tcpdump reads no further than the IPv6 payload */
+        uint32_t end = have < mlen ? have : mlen;
+        nd_options(c, d, fl, end, mlen);
+        return;
+      }
+    }
+  v6end:
+    if (nd && !c->vflag) {
+      tb_s(o, ", length ");
+      tb_u(o, !(l->status & CAPKIT_LAYER_TRUNCATED)
+                  ? l->payload_len + l->len
+                  : net->u.ipv6.payload_len + 40u - (l->offset - net->offset));
+      return;
+    }
+    if (l->status & CAPKIT_LAYER_TRUNCATED) {
+      if (!c->vflag || (m->type != 128 && m->type != 129)) {
         tb_s(o, ", length ");
         tb_u(o, l->payload_len + l->len);
       }
-      tb_s(o, ", who has ");
-      tb_ip6(o, m->target);
-    } else if (m->type == 136 && l->len >= 24 && !c->vflag) {
-      tb_s(o, ", tgt is ");
-      tb_ip6(o, m->target);
-    }
-    if (c->vflag && m->type == 135 && l->len >= 24 &&
-        !(l->status & CAPKIT_LAYER_TRUNCATED))
-      return;
-    tb_s(o, ", length ");
-    tb_u(o, l->payload_len + l->len);
-    if (l->status & CAPKIT_LAYER_TRUNCATED)
       tb_s(o, " [|icmp6]");
+      return;
+    }
+    if (!c->vflag) {
+      tb_s(o, ", length ");
+      tb_u(o, l->payload_len + l->len);
+    }
+    return;
+  v6cut:
+    tb_s(o, " [|icmp6]");
     return;
   }
   if (l->len == 0) {
     tb_s(o, " [|icmp]"); /* tcpdump: not even the type */
     return;
   }
+  size_t mark = o->n;
   tb_s(o, "ICMP ");
-  if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED)) {
-    tb_s(o, "[|icmp]");
-    return;
-  }
+  if (l->len < 4 && (l->status & CAPKIT_LAYER_TRUNCATED))
+    goto cut;
   const uint8_t *d = c->pkt->data + l->offset;
   uint32_t have = c->pkt->caplen - l->offset;
   switch (m->type) {
   case 0:
   case 8:
+    if (have < 8)
+      goto cut; /* tcpdump reads the identifier and sequence first */
     tb_s(o, m->type ? "echo request" : "echo reply");
     tb_s(o, ", id ");
     tb_u(o, m->id);
@@ -1112,48 +1824,104 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     tb_u(o, m->seq);
     break;
   case 3: {
-    /* the datagram in error follows: its addresses, protocol, ports */
-    if (have >= 8 + 20 && (d[8] >> 4) == 4) {
-      const uint8_t *ip = d + 8;
+    /* print-icmp.c: the datagram in error follows; its destination, and
+     * the protocol or ports by code */
+    static const char *const un[16] = {
+        "net ",  "host ", NULL,    NULL,    NULL,    "",      "net ",
+        "host ", "",      "net ",  "host ", "net ",  "host ", "host ",
+        "host ", "host "};
+    static const char *const why[16] = {
+        "",
+        "",
+        NULL,
+        NULL,
+        NULL,
+        " - source route failed",
+        " - unknown",
+        " - unknown",
+        " - source host isolated",
+        " - admin prohibited",
+        " - admin prohibited",
+        " - tos prohibited",
+        " - tos prohibited",
+        " - admin prohibited filter",
+        " - host precedence violation",
+        " - precedence cutoff"};
+    if (have < 8 + 20)
+      goto cut;
+    const uint8_t *ip = d + 8;
+    if (m->code == 2) {
+      tb_ip4(o, ip + 16);
+      tb_s(o, " protocol ");
+      tb_u(o, ip[9]);
+      tb_s(o, " unreachable");
+    } else if (m->code == 3) {
       unsigned ihl = (ip[0] & 15) * 4u;
-      uint8_t proto = ip[9];
-      if (m->code == 3 && (proto == 6 || proto == 17) && ihl >= 20 &&
-          have >= 8 + ihl + 4) {
-        tb_ip4(o, ip + 16);
-        tb_s(o, proto == 6 ? " tcp port " : " udp port ");
-        tb_u(o, rd16(ip + ihl + 2));
-        tb_s(o, " unreachable");
-      } else if (m->code == 2) {
-        tb_ip4(o, ip + 16);
-        tb_s(o, " protocol ");
-        tb_u(o, proto);
-        tb_s(o, " unreachable");
-      } else if (m->code <= 1) {
-        tb_s(o, m->code ? "host " : "net ");
-        tb_ip4(o, ip + 16);
-        tb_s(o, " unreachable");
+      if (have < 8 + ihl + 4)
+        goto cut;
+      tb_ip4(o, ip + 16);
+      if (ip[9] == 6 || ip[9] == 17) {
+        tb_s(o, ip[9] == 6 ? " tcp port " : " udp port ");
       } else {
-        tb_s(o, "unreachable code ");
-        tb_u(o, m->code);
+        tb_s(o, " protocol ");
+        tb_u(o, ip[9]);
+        tb_s(o, " port ");
       }
+      tb_u(o, rd16(ip + ihl + 2));
+      tb_s(o, " unreachable");
+    } else if (m->code == 4) {
+      tb_ip4(o, ip + 16);
+      tb_s(o, " unreachable - need to frag");
+      if (rd16(d + 6)) {
+        tb_s(o, " (mtu ");
+        tb_u(o, rd16(d + 6));
+        tb_c(o, ')');
+      }
+    } else if (m->code < 16) {
+      tb_s(o, un[m->code]);
+      tb_ip4(o, ip + 16);
+      tb_s(o, " unreachable");
+      tb_s(o, why[m->code]);
     } else {
-      tb_s(o, "unreachable code ");
+      tb_ip4(o, ip + 16);
+      tb_s(o, " unreachable - #");
       tb_u(o, m->code);
     }
     break;
   }
   case 11:
-    tb_s(o, m->code ? "ip reassembly time exceeded"
-                    : "time exceeded in-transit");
+    if (have < 8 + 20)
+      goto cut;
+    if (m->code > 1) {
+      tb_s(o, "time exceeded-#");
+      tb_u(o, m->code);
+    } else
+      tb_s(o, m->code ? "ip reassembly time exceeded"
+                      : "time exceeded in-transit");
     break;
   case 5:
-    tb_s(o, "redirect");
+    if (have < 8 + 20)
+      goto cut;
+    if (m->code < 4) {
+      tb_s(o, m->code < 2 ? "redirect " : "redirect-tos ");
+      tb_ip4(o, d + 8 + 16);
+      tb_s(o, m->code & 1 ? " to host " : " to net ");
+    } else {
+      tb_s(o, "redirect-#");
+      tb_u(o, m->code);
+      tb_c(o, ' ');
+      tb_ip4(o, d + 8 + 16);
+      tb_s(o, " to ");
+    }
+    tb_ip4(o, d + 4);
     break;
   case 4:
     tb_s(o, "source quench");
     break;
   case 12:
-    tb_s(o, "parameter problem");
+    tb_s(o, "parameter problem - ");
+    tb_s(o, m->code ? "code " : "octet ");
+    tb_u(o, m->code ? m->code : d[4]);
     break;
   case 13:
     tb_s(o, "time stamp request");
@@ -1176,8 +1944,20 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     tb_x(o, csum_shouldbe(m->checksum, capkit_inet_sum(b, len, 0)), 1);
     tb_s(o, ")!)");
   }
-  if (l->status & CAPKIT_LAYER_TRUNCATED)
+  int err = m->type == 3 || m->type == 4 || m->type == 5 || m->type == 11 ||
+            m->type == 12;
+  /* an error's own fields were all read: its cut shows in the datagram
+   * quoted (-v) */
+  if ((l->status & CAPKIT_LAYER_TRUNCATED) && !err) {
     tb_s(o, " [|icmp]");
+    return;
+  }
+  if (c->vflag && err)
+    quoted_ip(c, d + 8, have > 8 ? have - 8 : 0);
+  return;
+cut: /* tcpdump prints the line at the end: nothing of it */
+  o->n = mark;
+  tb_s(o, " [|icmp]");
 }
 
 static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
@@ -1233,50 +2013,340 @@ static void line_arp(pctx *c, const capkit_layer *l, int prefix) {
   tb_u(o, l->len + l->payload_len);
 }
 
-/* One IPv6 extension header in tcpdump's words, with a trailing space. */
-static void ipv6_ext_text(pctx *c, const capkit_layer *x) {
+/* 1, and tcpdump's words for it, when the option NM of ROOM bytes left in
+ * its header, whose length byte says LENB, is shorter than NEED bytes or
+ * its length is not NEED - 2 (EXACT) or less than that. */
+static int ip6_opt_bad(tbuf *o, const char *nm, uint32_t room, uint32_t need,
+                       uint8_t lenb, int exact) {
+  int shortroom = room < need;
+  if (!shortroom && (exact ? lenb == need - 2 : lenb >= need - 2))
+    return 0;
+  tb_c(o, '(');
+  tb_s(o, nm);
+  if (shortroom) {
+    tb_s(o, ": trunc)");
+  } else {
+    tb_s(o, ": invalid len ");
+    tb_u(o, lenb);
+    tb_c(o, ')');
+  }
+  return 1;
+}
+
+/* The options of a hop-by-hop (HBH set) or destination options header:
+ * the N bytes at D (print-ip6opts.c ip6_opt_process). tcpdump -v names
+ * each; without -v only the errors show. PLEN is the IPv6 payload length
+ * (a jumbo option is valid only when it is 0). Returns -1 when an option
+ * does not fit: the line then ends. */
+static int ip6_opts(pctx *c, const uint8_t *d, uint32_t n, int hbh,
+                    uint32_t plen) {
+  tbuf *o = &c->o;
+  int v = c->vflag, jumbo = 0;
+  uint32_t ol;
+  for (uint32_t i = 0; i < n; i += ol) {
+    uint8_t k = d[i];
+    if (k == 0)
+      ol = 1;
+    else if (i + 1 < n)
+      ol = d[i + 1] + 2u;
+    else
+      return -1;
+    if (i + ol > n)
+      return -1;
+    switch (k) {
+    case 0:
+      if (v)
+        tb_s(o, "(pad1)");
+      break;
+    case 1:
+      if (v)
+        tb_s(o, "(padn)");
+      break;
+    case 5:
+      if (ip6_opt_bad(o, "rtalert", n - i, 4, d[i + 1], 1))
+        return -1;
+      if (v) {
+        tb_s(o, "(rtalert: 0x");
+        tb_x(o, rd16(d + i + 2), 4);
+        tb_s(o, ") ");
+      }
+      break;
+    case 0xc2: {
+      if (ip6_opt_bad(o, "jumbo", n - i, 6, d[i + 1], 1))
+        return -1;
+      uint32_t jl = rd32(d + i + 2);
+      if (v) {
+        tb_s(o, "(jumbo: ");
+        tb_u(o, jl);
+        tb_s(o, jumbo   ? " - already seen) "
+                : !hbh  ? " - illegal in dest opts) "
+                : plen  ? " - already has payload length) "
+                : jl < 65536 ? " - < 65536) "
+                             : ") ");
+      }
+      jumbo = 1;
+      break;
+    }
+    case 0xc9:
+      if (ip6_opt_bad(o, "homeaddr", n - i, 18, d[i + 1], 0))
+        return -1;
+      if (v) {
+        tb_s(o, "(homeaddr: ");
+        tb_ip6(o, d + i + 2);
+        if (d[i + 1] > 16)
+          return -1; /* sub-options: not decoded here */
+        tb_c(o, ')');
+      }
+      break;
+    default:
+      if (n - i < 2) {
+        tb_s(o, "(type ");
+        tb_u(o, k);
+        tb_s(o, ": trunc)");
+        return -1;
+      }
+      if (v) {
+        tb_s(o, "(opt_type 0x");
+        tb_x(o, k, 2);
+        tb_s(o, ": len=");
+        tb_u(o, d[i + 1]);
+        tb_c(o, ')');
+      }
+      break;
+    }
+  }
+  if (v)
+    tb_c(o, ' ');
+  return 0;
+}
+
+/* One IPv6 extension header X of the IPv6 header IP in tcpdump's words,
+ * with a trailing space; FIRST when it follows the IPv6 header. A header
+ * cut by the capture prints what tcpdump prints of it, then its marker
+ * ("[|rt6]"). Returns -1 when the line ended there (a cut, a later
+ * fragment, an invalid jumbogram). */
+static int ipv6_ext_text(pctx *c, const capkit_layer *x,
+                         const capkit_layer *ip, int first) {
   tbuf *o = &c->o;
   const capkit_ipv6_ext *e = &x->u.ipv6_ext;
   const uint8_t *h = c->pkt->data + x->offset;
+  int cut = (x->status & CAPKIT_LAYER_TRUNCATED) != 0;
+  uint32_t have = x->len; /* captured, when cut */
   switch (e->type) {
   case 0:
-    tb_s(o, "HBH ");
-    break;
   case 60:
-    tb_s(o, "DSTOPT ");
+    if (!e->type && !first) {
+      tb_s(o, "[The Hop-by-Hop Options header don't follow the IPv6 "
+              "header] (invalid)");
+      return -1;
+    }
+    if (cut) {
+      tb_s(o, e->type ? " [|dstopt]" : " [|hbhopt]");
+      return -1;
+    }
+    tb_s(o, e->type ? "DSTOPT " : "HBH ");
+    if (ip6_opts(c, h + 2, x->len - 2u, !e->type,
+                 ip->u.ipv6.payload_len) < 0) {
+      tb_s(o, e->type ? " [|dstopt]" : " [|hbhopt]");
+      return -1;
+    }
+    if (!e->type && first && (x->status & CAPKIT_LAYER_MALFORMED) &&
+        !ip->u.ipv6.payload_len) {
+      /* a jumbogram without its length */
+      tb_s(o, "[No valid Jumbo Payload Hop-by-Hop option found] (invalid)");
+      return -1;
+    }
     break;
   case 51:
+    if (cut) {
+      tb_s(o, "[|ip6]");
+      return -1;
+    }
     tb_s(o, "AH ");
     break;
   case 44:
+    if (cut && !c->vflag && have >= 4) {
+      /* without -v tcpdump reads the offset only */
+      tb_s(o, "frag (");
+      tb_u(o, rd16(h + 2) & 0xfff8u);
+      tb_c(o, '|');
+      tb_u(o, ip->u.ipv6.payload_len + 40u - (x->offset - ip->offset) - 8u);
+      tb_s(o, ") ");
+      return -1;
+    }
+    if (cut) {
+      tb_s(o, " [|frag6]");
+      return -1;
+    }
     tb_s(o, "frag (");
+    if (c->vflag) {
+      tb_s(o, "0x");
+      tb_x(o, e->frag_id, 8);
+      tb_c(o, ':');
+    }
     tb_u(o, e->frag_off);
     tb_c(o, '|');
     tb_u(o, x->payload_len);
+    if (e->frag_off) { /* a later fragment: nothing more to show */
+      tb_c(o, ')');
+      return -1;
+    }
     tb_s(o, ") ");
     break;
-  case 43:
-    tb_s(o, "RT6 (len=");
+  case 43: {
+    /* tcpdump prints as it reads (print-rt6.c) */
+    if (cut && have == 0) {
+      tb_s(o, " [|ip6]");
+      return -1;
+    }
+    uint32_t n = cut ? have : x->len, sl = x->offset < c->pkt->caplen
+                                               ? c->pkt->caplen - x->offset
+                                               : 0;
+    tb_s(o, "RT6");
+    if (n < 2)
+      goto rt6_cut;
+    tb_s(o, " (len=");
     tb_u(o, h[1]);
+    if (n < 3)
+      goto rt6_cut;
     tb_s(o, ", type=");
-    tb_u(o, e->rt_type);
-    if (e->rt_type == 0)
+    tb_u(o, h[2]);
+    if (h[2] == 0)
       tb_s(o, " [Deprecated]");
+    if (n < 4)
+      goto rt6_cut;
     tb_s(o, ", segleft=");
-    tb_u(o, e->segleft);
-    if (e->rt_type == 0 || e->rt_type == 2) {
-      for (uint32_t a = 0; 8 + 16 * (a + 1) <= x->len; a++) {
+    tb_u(o, h[3]);
+    if (h[2] == 0 || h[2] == 2) {
+      if (c->vflag) {
+        if (n < 8)
+          goto rt6_cut;
+        tb_s(o, ", rsv=0x");
+        tb_x(o, rd32(h + 4), 1);
+      }
+      if (h[1] & 1)
+        goto rt6_cut;
+      for (uint32_t a = 0; a < h[1] / 2u; a++) {
+        if (8 + 16 * (a + 1) > n)
+          goto rt6_cut;
         tb_s(o, ", [");
         tb_u(o, a);
         tb_c(o, ']');
         tb_ip6(o, h + 8 + 16 * a);
       }
-    }
+    } else if (h[2] == 4) {
+      if (n < 5)
+        goto rt6_cut;
+      tb_s(o, ", last-entry=");
+      tb_u(o, h[4]);
+      if (c->vflag) {
+        if (n < 6)
+          goto rt6_cut;
+        tb_s(o, ", flags=0x");
+        tb_x(o, h[5], 1);
+      }
+      if (n < 8)
+        goto rt6_cut;
+      tb_s(o, ", tag=");
+      tb_x(o, rd16(h + 6), 1);
+      for (uint32_t a = 0; a <= h[4]; a++) {
+        /* tcpdump reads the entries the header claims, up to the
+         * capture's end */
+        if (8 + 16 * (a + 1) > (cut ? n : sl))
+          goto rt6_cut;
+        tb_s(o, ", [");
+        tb_u(o, a);
+        tb_c(o, ']');
+        tb_ip6(o, h + 8 + 16 * a);
+      }
+    } else
+      goto rt6_cut;
+    if (cut)
+      goto rt6_cut;
     tb_s(o, ") ");
     break;
+  rt6_cut:
+    tb_s(o, " [|rt6]");
+    return -1;
+  }
   default:
+    if (cut) {
+      tb_s(o, "[|ip6]");
+      return -1;
+    }
     break;
   }
+  return 0;
+}
+
+/* "GREv0, Flags [key present], key=0x7" (print-gre.c): the header of
+ * the GRE layer T as far as it was captured, tcpdump -v naming the flags
+ * and the checksum. Returns -1 when the line ended (" [|gre]", or an
+ * unknown version). */
+static int gre_head(pctx *c, const capkit_layer *t) {
+  tbuf *o = &c->o;
+  const uint8_t *h = c->pkt->data + t->offset;
+  uint32_t n = (t->status & CAPKIT_LAYER_TRUNCATED) ? t->len : UINT32_MAX;
+  if (n < 2)
+    goto cut;
+  uint16_t f = rd16(h);
+  tb_s(o, "GREv");
+  tb_u(o, f & 7);
+  if ((f & 7) > 1) {
+    tb_s(o, " ERROR: unknown-version");
+    return -1;
+  }
+  if (c->vflag) { /* tcpdump -v: the flags by name */
+    static const char *const gf[] = {"checksum present", "routing present",
+                                     "key present", "sequence# present",
+                                     "source route"};
+    int any = 0;
+    tb_s(o, ", Flags [");
+    for (int b = 0; b < 5; b++)
+      if (f & (0x8000 >> b)) {
+        tb_s(o, any++ ? ", " : "");
+        tb_s(o, gf[b]);
+      }
+    if (f & 0x80)
+      tb_s(o, any++ ? ", ack present" : "ack present");
+    tb_s(o, any ? "]" : "none]");
+  }
+  if (n < 4)
+    goto cut;
+  uint32_t at = 4;
+  if ((f & 7) == 0 && (f & 0xc000)) {
+    if (c->vflag) {
+      if (n < 6)
+        goto cut;
+      tb_s(o, ", sum 0x");
+      tb_x(o, rd16(h + 4), 1);
+    }
+    if (n < 8)
+      goto cut;
+    tb_s(o, ", off 0x");
+    tb_x(o, rd16(h + 6), 1);
+    at = 8;
+  }
+  if (f & 0x2000) {
+    if (n < at + 4)
+      goto cut;
+    tb_s(o, ", key=0x");
+    tb_x(o, rd32(h + at), 1);
+    at += 4;
+  }
+  if (f & 0x1000) {
+    if (n < at + 4)
+      goto cut;
+    tb_s(o, ", seq ");
+    tb_u(o, rd32(h + at));
+    at += 4;
+  }
+  if (n != UINT32_MAX)
+    goto cut;
+  return 0;
+cut:
+  tb_s(o, " [|gre]");
+  return -1;
 }
 
 /* The IP layer at index i and what it carries. */
@@ -1298,8 +2368,9 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     return;
   }
-  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)))
-    tb_s(o, v6 ? "IP6 " : "IP "); /* tcpdump: "IP  [|ip]", " [|ip6]" */
+  /* tcpdump: "IP  [|ip]", " [|ip6]"; nothing captured, " [|ip]" */
+  if (prefix && !(v6 && (l->status & CAPKIT_LAYER_TRUNCATED)) && l->len)
+    tb_s(o, v6 ? "IP6 " : "IP ");
   if (l->status & CAPKIT_LAYER_TRUNCATED) {
     /* the fixed header is there: its lengths are judged first */
     if (!v6 && whole && l->u.ipv4.ihl < 20) {
@@ -1308,6 +2379,10 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     } else if (!v6 && whole && l->u.ipv4.total_len < l->u.ipv4.ihl) {
       tb_s(o, "bad-len ");
       tb_u(o, l->u.ipv4.total_len);
+    } else if (!v6 && whole && (c->vflag || l->u.ipv4.frag_off)) {
+      goto options_cut; /* tcpdump -v: the header up to the cut */
+    } else if (!v6 && whole) {
+      ipv4_short(c, l);
     } else
       tb_s(o, v6 ? " [|ip6]" : " [|ip]");
     return;
@@ -1331,6 +2406,7 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     }
     /* else longer than the frame: tcpdump's truncated-ip below */
   }
+options_cut:
   /* longer than the packet on the wire (not just the captured part) */
   if (!v6 && p->origlen >= p->caplen &&
       l->u.ipv4.total_len > p->origlen - l->offset) {
@@ -1338,72 +2414,33 @@ static void line_ip(pctx *c, size_t i, int prefix) {
     tb_u(o, l->u.ipv4.total_len - (p->origlen - l->offset));
     tb_s(o, " bytes missing! ");
   }
-  if (c->vflag)
-    v6 ? ipv6_verbose(c, l) : ipv4_verbose(c, l);
+  if (c->vflag) {
+    if (v6)
+      ipv6_verbose(c, l);
+    else if (ipv4_verbose(c, l))
+      return;
+  }
   if (v6 && p->origlen >= p->caplen && l->payload_len &&
       l->payload_len > p->origlen - l->offset - 40) {
     tb_s(o, "truncated-ip6 - "); /* tcpdump: no space after the '!' */
     tb_u(o, l->payload_len - (p->origlen - l->offset - 40));
     tb_s(o, " bytes missing!");
   }
-  /* skip IPv6 extension headers: they show as "frag" only */
+  /* the extension headers, as tcpdump shows them, then the transport
+   * with ports only */
   size_t j = i + 1;
-  const capkit_layer *frag = NULL;
-  while (j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT) {
-    if (p->layers[j].u.ipv6_ext.type == 44)
-      frag = &p->layers[j];
-    if (p->layers[j].status & CAPKIT_LAYER_TRUNCATED) {
-      /* tcpdump names the extension header that was cut */
-      const capkit_layer *x = &p->layers[j];
-      put_endpoints(c, l, 0, 0, 0);
-      switch (x->u.ipv6_ext.type) {
-      case 0:
-        tb_s(o, " [|hbhopt]");
-        break;
-      case 60:
-        tb_s(o, " [|dstopt]");
-        break;
-      case 44:
-        tb_s(o, " [|frag6]");
-        break;
-      case 43:
-        if (x->len >= 2) {
-          tb_s(o, "RT6 (len=");
-          tb_u(o, p->data[x->offset + 1]);
-        }
-        tb_s(o, " [|rt6]");
-        break;
-      default:
-        tb_s(o, "[|ip6]");
-      }
-      return;
-    }
-    if (v6 && j == i + 1 && p->layers[j].u.ipv6_ext.type == 0 &&
-        (p->layers[j].status & CAPKIT_LAYER_MALFORMED) &&
-        !l->u.ipv6.payload_len) {
-      put_endpoints(c, l, 0, 0, 0); /* a jumbogram without its length */
-      tb_s(o, "HBH [No valid Jumbo Payload Hop-by-Hop option found] "
-              "(invalid)");
-      return;
-    }
-    j++;
-  }
-  if (frag && frag->u.ipv6_ext.frag_off) {
+  if (j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT) {
     put_endpoints(c, l, 0, 0, 0);
-    tb_s(o, "frag (");
-    tb_u(o, frag->u.ipv6_ext.frag_off);
-    tb_c(o, '|');
-    tb_u(o, frag->payload_len);
-    tb_c(o, ')');
-    return;
-  }
-  if (j > i + 1) {
-    /* extension headers, as tcpdump shows them, then the transport with
-     * ports only */
-    put_endpoints(c, l, 0, 0, 0);
-    for (size_t k = i + 1; k < j; k++)
-      ipv6_ext_text(c, &p->layers[k]);
+    for (; j < p->count && p->layers[j].type == CAPKIT_LAYER_IPV6_EXT; j++)
+      if (ipv6_ext_text(c, &p->layers[j], l, j == i + 1) < 0)
+        return;
     c->ext_shown = 1;
+    /* after a first fragment, a transport header not captured at all
+     * shows nothing */
+    if (p->layers[j - 1].u.ipv6_ext.type == 44 && j < p->count &&
+        p->layers[j].len == 0 &&
+        (p->layers[j].status & CAPKIT_LAYER_TRUNCATED))
+      return;
   }
   if (!v6 && l->u.ipv4.frag_off) {
     put_endpoints(c, l, 0, 0, 0);
@@ -1436,32 +2473,23 @@ static void line_ip(pctx *c, size_t i, int prefix) {
   case CAPKIT_LAYER_GRE: {
     put_endpoints(c, l, 0, 0, 0);
     const capkit_gre *g = &t->u.gre;
-    tb_s(o, "GREv");
-    tb_u(o, g->version);
-    if (t->status & CAPKIT_LAYER_TRUNCATED) {
-      tb_s(o, " [|gre]");
+    if (gre_head(c, t) < 0)
       return;
-    }
-    if (g->version > 1) {
-      tb_s(o, " ERROR: unknown-version");
-      return;
-    }
-    if (g->has_key) {
-      tb_s(o, ", key=0x");
-      tb_x(o, g->key, 1);
-    }
-    if (g->has_seq) {
-      tb_s(o, ", seq ");
-      tb_u(o, g->seq);
-    }
     if (c->link) {
       gre_proto(o, g->proto);
     }
     tb_s(o, ", length ");
     tb_u(o, ip_payload(c, l, j)); /* as the IP header says */
+    /* tcpdump -v puts what GRE carries on a line of its own */
+    const char *sep = c->vflag ? "\n\t" : ": ";
     if (j + 1 < p->count) {
-      tb_s(o, ": ");
+      tb_s(o, sep);
       line_from(c, j + 1, !c->link);
+    } else if (g->proto != 0x0800 && g->proto != 0x86dd &&
+               g->proto != 0x6558) {
+      tb_s(o, sep);
+      tb_s(o, "gre-proto-0x");
+      tb_x(o, g->proto, 1);
     } else if (!c->link) {
       gre_proto(o, g->proto);
     }
@@ -1541,7 +2569,7 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
   switch (l->type) {
   case CAPKIT_LAYER_ETH:
     if (tr) {
-      if (c->link && l->len >= 12) {
+      if (c->link && l->len >= 12 && !l->depth) {
         tb_mac(o, l->u.eth.src, 6);
         tb_s(o, " > ");
         tb_mac(o, l->u.eth.dst, 6);
@@ -1563,7 +2591,12 @@ static size_t line_from(pctx *c, size_t i, int prefix) {
       }
       link_ethertype(c, o, l->u.eth.type);
       tb_s(o, ", length ");
-      tb_u(o, l->depth ? l->len + l->payload_len : p->origlen);
+      tb_u(o, !l->depth ? p->origlen
+              : i >= 2 && p->layers[i - 1].type == CAPKIT_LAYER_VXLAN &&
+                      p->layers[i - 2].type == CAPKIT_LAYER_UDP &&
+                      p->layers[i - 2].u.udp.len >= 16
+                  ? p->layers[i - 2].u.udp.len - 16u /* as UDP says */
+                  : l->len + l->payload_len);
       tb_s(o, ": ");
       if (i + 1 >= p->count) {
         tb_s(o, "payload ");
