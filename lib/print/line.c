@@ -1622,6 +1622,9 @@ static void line_icmp(pctx *c, const capkit_layer *net,
     }
     const uint8_t *d = c->pkt->data + l->offset;
     uint32_t have = c->pkt->caplen - l->offset;
+    /* tcpdump reads no further than the IPv6 payload length says */
+    if (l->len + l->payload_len < have)
+      have = l->len + l->payload_len;
     const uint8_t *ip = d + 8; /* the datagram in error */
     if (m->type == 128 || m->type == 129) {
       tb_s(o, ", id ");
