@@ -1206,6 +1206,473 @@ static void ntp_short(tbuf *o, const uint8_t *d) {
   tb_uw(o, (uint32_t)(rd16(d + 2) / 65536.0 * 1000000.0), 6);
 }
 
+/* BOOTP/DHCP options as tcpdump -v names them, by tag; the first letter
+ * says how tcpdump prints the value: i addresses, p address pairs, l and
+ * L 32-bit numbers (unsigned, signed), s 16-bit numbers, b bytes in
+ * decimal, B booleans, a text, $ a form of its own. Tags not here are
+ * "Unknown", printed by their length. */
+static const char *bootp_tag(unsigned t) {
+  static const char *const nm[] = {
+      [0] = " PAD", [1] = "iSubnet-Mask", [2] = "LTime-Zone",
+      [3] = "iDefault-Gateway", [4] = "iTime-Server",
+      [5] = "iIEN-Name-Server", [6] = "iDomain-Name-Server", [7] = "iLOG",
+      [8] = "iCS", [9] = "iLPR-Server", [10] = "iIM", [11] = "iRL",
+      [12] = "aHostname", [13] = "sBS", [14] = "aDP", [15] = "aDomain-Name",
+      [16] = "iSS", [17] = "aRP", [18] = "aEP", [19] = "BIPF", [20] = "BSRT",
+      [21] = "pPF", [22] = "sRSZ", [23] = "bTTL", [24] = "lMTU-Timeout",
+      [25] = "sMTU-Table", [26] = "sMTU", [27] = "BLSN", [28] = "iBR",
+      [29] = "BMD", [30] = "BMS", [31] = "BRouter-Discovery", [32] = "iRSA",
+      [33] = "pStatic-Route", [34] = "BUT", [35] = "lAT", [36] = "BIE",
+      [37] = "bTT", [38] = "lKI", [39] = "BKG", [40] = "aYD", [41] = "iYS",
+      [42] = "iNTP", [43] = "bVendor-Option", [44] = "iNetbios-Name-Server",
+      [45] = "iWDD", [46] = "$Netbios-Node", [47] = "aNetbios-Scope",
+      [48] = "iXFS", [49] = "iXDM", [50] = "iRequested-IP",
+      [51] = "lLease-Time", [52] = "$OO", [53] = " DHCP-Message",
+      [54] = "iServer-ID", [55] = "bParameter-Request", [56] = "aMSG",
+      [57] = "sMSZ", [58] = "lRN", [59] = "lRB", [60] = "aVendor-Class",
+      [61] = "$Client-ID", [64] = "sN+D", [65] = "iN+S", [66] = "aTFTP",
+      [67] = "aBF", [68] = "iMH", [69] = "iSMTP", [70] = "iPOP3",
+      [71] = "iNNTP", [72] = "iWWW", [73] = "iFG", [74] = "iIRC",
+      [75] = "iSTS", [76] = "iSTDA", [77] = "$User-Class", [78] = "bSLP-DA",
+      [79] = "bSLP-SCOPE", [80] = "aSLP-NA", [81] = "$FQDN",
+      [82] = "$Agent-Information", [83] = "bARMT", [88] = "aTZSTR",
+      [89] = "bFQDNS", [90] = "bAUTH", [91] = "lLast-Transaction-Time",
+      [92] = "iAssociated-IP", [93] = "sARCH", [94] = "bNDI",
+      [95] = "aLDAP", [97] = "bGUID", [98] = "aUAP", [100] = "aPOSIX-TZ",
+      [101] = "aTZ-Name", [112] = "iNI", [113] = "aNITAG", [114] = "aURL",
+      [116] = "BNOAUTO", [117] = "sNSSEARCH", [118] = "iSUBNET",
+      [121] = "$Classless-Static-Route", [150] = "iTFTP-Server-Address",
+      [161] = "aMUD-URL", [249] = "$Classless-Static-Route-Microsoft",
+      [255] = " END"};
+  return t < sizeof nm / sizeof *nm && nm[t] ? nm[t] : "?Unknown";
+}
+
+static void bootp_text(tbuf *o, const uint8_t *p, uint32_t n) {
+  tb_c(o, '"');
+  for (uint32_t k = 0; k < n; k++)
+    tcpdump_char(o, p[k]);
+  tb_c(o, '"');
+}
+
+/* The value of option TAG, LEN bytes at P (all captured), as tcpdump -v
+ * prints it; what it leaves over on a line of its own. */
+static void bootp_value(tbuf *o, unsigned tag, const char *nm,
+                        const uint8_t *p, uint32_t len) {
+  char f = nm[0];
+  uint32_t k = 0;
+  if (f == '?')
+    f = (len & 1) ? 'b' : (len & 2) ? 's' : 'l';
+  switch (f) {
+  case 'a':
+    bootp_text(o, p, len);
+    k = len;
+    break;
+  case 'i':
+  case 'l':
+  case 'L':
+    for (; len - k >= 4; k += 4) {
+      if (k)
+        tb_c(o, ',');
+      if (f == 'i')
+        tb_ip4(o, p + k);
+      else if (f == 'L')
+        tb_i(o, (int32_t)rd32(p + k));
+      else
+        tb_u(o, rd32(p + k));
+    }
+    break;
+  case 'p':
+    for (; len - k >= 8; k += 8) {
+      if (k)
+        tb_c(o, ',');
+      tb_c(o, '(');
+      tb_ip4(o, p + k);
+      tb_c(o, ':');
+      tb_ip4(o, p + k + 4);
+      tb_c(o, ')');
+    }
+    break;
+  case 's':
+    for (; len - k >= 2; k += 2) {
+      if (k)
+        tb_c(o, ',');
+      tb_u(o, rd16(p + k));
+    }
+    break;
+  case 'B':
+    for (; k < len; k++) {
+      if (k)
+        tb_c(o, ',');
+      if (p[k] < 2)
+        tb_c(o, p[k] ? 'Y' : 'N');
+      else {
+        tb_u(o, p[k]);
+        tb_c(o, '?');
+      }
+    }
+    break;
+  default: /* 'b', and DHCP-Message not 1 byte long */
+    for (; k < len; k++) {
+      if (k)
+        tb_c(o, '.');
+      tb_u(o, p[k]);
+    }
+    break;
+  case '$':
+    if (tag == 46 || tag == 52) { /* Netbios-Node, OO */
+      static const char *const nb[] = {0, "b-node", "p-node", 0, "m-node",
+                                       0, 0, 0, "h-node"};
+      static const char *const oo[] = {0, "file", "sname", "file+sname"};
+      if (len < 1) {
+        tb_s(o, "[ERROR: length < 1 bytes]");
+        break;
+      }
+      const char *s = tag == 46 ? (p[0] < 9 ? nb[p[0]] : 0)
+                                : (p[0] < 4 ? oo[p[0]] : 0);
+      if (s)
+        tb_s(o, s);
+      else {
+        tb_c(o, '#');
+        tb_u(o, p[0]);
+      }
+      k = 1;
+    } else if (tag == 61) { /* Client-ID */
+      static const char *const hw[] = {[1] = "ether", [6] = "ieee802",
+                                       [7] = "arcnet", [15] = "frelay",
+                                       [23] = "strip", [24] = "ieee1394"};
+      if (len < 1) {
+        tb_s(o, "[ERROR: length < 1 bytes]");
+        break;
+      }
+      if (p[0] == 0) {
+        bootp_text(o, p + 1, len - 1);
+        k = len;
+        break;
+      }
+      if (p[0] < 25 && hw[p[0]])
+        tb_s(o, hw[p[0]]);
+      else {
+        tb_s(o, "hardware-type ");
+        tb_u(o, p[0]);
+        tb_c(o, ',');
+      }
+      tb_c(o, ' ');
+      for (k = 1; k < len; k++) {
+        if (k > 1)
+          tb_c(o, ':');
+        tb_x(o, p[k], 2);
+      }
+    } else if (tag == 121 || tag == 249) { /* classless static routes */
+      if (len < 5) {
+        tb_s(o, "[ERROR: length < 5 bytes]");
+        k = len;
+        break;
+      }
+      while (k < len) {
+        unsigned w = p[k++], so = (w + 7) / 8;
+        if (k > 1)
+          tb_c(o, ',');
+        if (w > 32) {
+          tb_s(o, "[ERROR: Mask width (");
+          tb_u(o, w);
+          tb_s(o, ") > 32]");
+          k = len;
+          break;
+        }
+        if (len - k < so + 4) {
+          tb_s(o, "[ERROR: Remaining length (");
+          tb_u(o, len - k);
+          tb_s(o, ") < ");
+          tb_u(o, so + 4);
+          tb_s(o, " bytes]");
+          k = len;
+          break;
+        }
+        tb_c(o, '(');
+        if (!w)
+          tb_s(o, "default");
+        else {
+          for (unsigned j = 0; j < 4; j++) {
+            if (j)
+              tb_c(o, '.');
+            tb_u(o, j < so ? p[k + j] : 0);
+          }
+          tb_c(o, '/');
+          tb_u(o, w);
+        }
+        k += so;
+        tb_c(o, ':');
+        tb_ip4(o, p + k);
+        tb_c(o, ')');
+        k += 4;
+      }
+    } else if (tag == 77) { /* User-Class: counted strings */
+      if (len < 2) {
+        tb_s(o, "[ERROR: length < 2 bytes]");
+        k = len;
+        break;
+      }
+      for (unsigned nr = 1; k < len; nr++) {
+        uint32_t sl = p[k++];
+        tb_s(o, "\n\t      instance#");
+        tb_u(o, nr);
+        tb_s(o, ": ");
+        if (!sl || len - k < sl) {
+          tb_s(o, sl ? "[ERROR: invalid option]"
+                     : "[ERROR: suboption length must be non-zero]");
+          k = len;
+          break;
+        }
+        bootp_text(o, p + k, sl);
+        tb_s(o, ", length ");
+        tb_u(o, sl);
+        k += sl;
+      }
+    } else if (tag == 81) { /* FQDN: flags, two codes, the name */
+      if (len < 3) {
+        tb_s(o, "[ERROR: length < 3 bytes]");
+        k = len;
+        break;
+      }
+      if (p[0] & 0xf0) {
+        tb_s(o, "[ERROR: MBZ nibble 0x");
+        tb_x(o, p[0] >> 4, 1);
+        tb_s(o, " != 0] ");
+      }
+      if (p[0] & 0x0f) {
+        tb_c(o, '[');
+        for (int b = 0; b < 4; b++)
+          if (p[0] & (1 << b))
+            tb_c(o, "SOEN"[b]);
+        tb_s(o, "] ");
+      }
+      if (p[1] || p[2]) {
+        tb_u(o, p[1]);
+        tb_c(o, '/');
+        tb_u(o, p[2]);
+        tb_c(o, ' ');
+      }
+      bootp_text(o, p + 3, len - 3);
+      k = len;
+    } else if (tag == 82) { /* Agent-Information: its suboptions */
+      static const char *const sn[] = {"Unknown",   "Circuit-ID", "Remote-ID",
+                                       "Unknown",   "Unknown",    "Unknown",
+                                       "Subscriber-ID"};
+      while (len - k >= 2) {
+        unsigned so = p[k], sl = p[k + 1];
+        k += 2;
+        tb_s(o, "\n\t      ");
+        tb_s(o, so < 7 ? sn[so] : "Unknown");
+        tb_s(o, " SubOption ");
+        tb_u(o, so);
+        tb_s(o, ", length ");
+        tb_u(o, sl);
+        if (sl > len - k) {
+          tb_s(o, ": length goes past end of option");
+          k = len;
+          break;
+        }
+        tb_s(o, ": ");
+        if (so == 1 || so == 2 || so == 6)
+          for (unsigned j = 0; j < sl; j++)
+            tcpdump_char(o, p[k + j]);
+        else
+          for (unsigned j = 0; j < sl; j++) {
+            if (j % 16 == 0) {
+              tb_s(o, "\n\t\t0x");
+              tb_x(o, j, 4);
+              tb_s(o, ": ");
+            }
+            if (j % 2 == 0)
+              tb_c(o, ' ');
+            tb_x(o, p[k + j], 2);
+          }
+        k += sl;
+      }
+    } else {
+      tb_s(o, "[unknown special tag ");
+      tb_u(o, tag);
+      tb_s(o, ", size ");
+      tb_u(o, len);
+      tb_c(o, ']');
+      k = len;
+    }
+    break;
+  }
+  if (k < len) {
+    tb_s(o, "\n\t  trailing data length ");
+    tb_u(o, len - k);
+  }
+}
+
+/* tcpdump's BOOTP/DHCP line for the N captured bytes at D of a message
+ * LEN long: the operation (and the client's address in a request); with
+ * -v the header's fields, the addresses, and the RFC 1048 options, each
+ * on a line of its own; " [|bootp]" where the capture ends. */
+static void bootp_line(pctx *c, const uint8_t *d, uint32_t n, uint32_t len) {
+  tbuf *o = &c->o;
+  static const char *const dm[] = {0,         "Discover", "Offer", "Request",
+                                   "Decline", "ACK",      "NACK",  "Release",
+                                   "Inform"};
+  tb_s(o, "BOOTP/DHCP, ");
+  if (n < 1)
+    goto trunc;
+  if (d[0] == 1 || d[0] == 2)
+    tb_s(o, d[0] == 1 ? "Request" : "Reply");
+  else {
+    tb_s(o, "unknown (0x");
+    tb_x(o, d[0], 2);
+    tb_c(o, ')');
+  }
+  if (n < 3)
+    goto trunc;
+  int eth = d[1] == 1 && d[2] == 6;
+  if (eth && d[0] == 1) {
+    if (n < 34)
+      goto trunc;
+    tb_s(o, " from ");
+    tb_mac(o, d + 28, 6);
+  }
+  tb_s(o, ", length ");
+  tb_u(o, len);
+  if (!c->vflag)
+    return;
+  if (n < 10)
+    goto trunc;
+  if (d[1] != 1) {
+    tb_s(o, ", htype ");
+    tb_u(o, d[1]);
+  }
+  if (!eth) {
+    tb_s(o, ", hlen ");
+    tb_u(o, d[2]);
+  }
+  if (d[3]) {
+    tb_s(o, ", hops ");
+    tb_u(o, d[3]);
+  }
+  if (rd32(d + 4)) {
+    tb_s(o, ", xid 0x");
+    tb_x(o, rd32(d + 4), 1);
+  }
+  if (rd16(d + 8)) {
+    tb_s(o, ", secs ");
+    tb_u(o, rd16(d + 8));
+  }
+  if (n < 12)
+    goto trunc;
+  tb_s(o, (d[10] & 0x80) ? ", Flags [Broadcast]" : ", Flags [none]");
+  if (c->vflag > 1) {
+    tb_s(o, " (0x");
+    tb_x(o, rd16(d + 10), 4);
+    tb_c(o, ')');
+  }
+  static const char *const an[] = {"Client-IP", "Your-IP", "Server-IP",
+                                   "Gateway-IP"};
+  for (int k = 0; k < 4; k++) {
+    if (n < 16u + 4u * (unsigned)k)
+      goto trunc;
+    if (rd32(d + 12 + 4 * k)) {
+      tb_s(o, "\n\t  ");
+      tb_s(o, an[k]);
+      tb_c(o, ' ');
+      tb_ip4(o, d + 12 + 4 * k);
+    }
+  }
+  if (eth) {
+    if (n < 34)
+      goto trunc;
+    tb_s(o, "\n\t  Client-Ethernet-Address ");
+    tb_mac(o, d + 28, 6);
+  }
+  /* sname (64 bytes at 44) and file (128 at 108), up to a zero byte */
+  for (int k = 0; k < 2; k++) {
+    uint32_t at = k ? 108 : 44, sz = k ? 128 : 64;
+    if (n < at + 1)
+      goto trunc;
+    if (!d[at])
+      continue;
+    tb_s(o, k ? "\n\t  file \"" : "\n\t  sname \"");
+    uint32_t e = at;
+    while (e < at + sz && e < n && d[e])
+      tcpdump_char(o, d[e++]);
+    tb_c(o, '"');
+    if (e == at + sz || e >= n) /* tcpdump: no zero byte, a cut */
+      goto trunc;
+  }
+  if (n < 240)
+    goto trunc;
+  const uint8_t *v = d + 236;
+  if (rd32(v) != 0x63825363) {
+    if (rd32(v)) {
+      tb_s(o, "\n\t  Vendor-#0x");
+      tb_x(o, rd32(v), 1);
+    }
+    return;
+  }
+  tb_s(o, "\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x63825363");
+  uint32_t at = 240;
+  while (at < n) {
+    unsigned tag = d[at++];
+    uint32_t ol = 0;
+    if ((tag == 0 || tag == 255) && c->vflag < 3) {
+      if (tag == 255)
+        return;
+      continue;
+    }
+    if (tag != 0 && tag != 255) {
+      if (at >= n)
+        goto trunc;
+      ol = d[at++];
+    }
+    const char *nm = bootp_tag(tag);
+    tb_s(o, "\n\t    ");
+    tb_s(o, nm + 1);
+    tb_s(o, " (");
+    tb_u(o, tag);
+    tb_s(o, "), length ");
+    tb_u(o, ol);
+    if (ol)
+      tb_s(o, ": ");
+    if (tag == 0) {
+      unsigned np = 1;
+      while (at < n && d[at] == 0) {
+        at++;
+        np++;
+      }
+      if (np > 1) {
+        tb_s(o, ", occurs ");
+        tb_u(o, np);
+      }
+    }
+    if (n - at < ol)
+      goto trunc;
+    const uint8_t *p = d + at;
+    at += ol;
+    if (tag == 53 && ol == 1) {
+      if (p[0] >= 1 && p[0] <= 8)
+        tb_s(o, dm[p[0]]);
+      else {
+        tb_s(o, "Unknown (");
+        tb_u(o, p[0]);
+        tb_c(o, ')');
+      }
+    } else if (tag == 55) {
+      for (uint32_t k = 0; k < ol; k++) {
+        tb_s(o, k % 4 ? ", " : "\n\t      ");
+        tb_s(o, bootp_tag(p[k]) + 1);
+        tb_s(o, " (");
+        tb_u(o, p[k]);
+        tb_c(o, ')');
+      }
+    } else
+      bootp_value(o, tag, nm, p, ol);
+  }
+  return;
+trunc:
+  tb_s(o, " [|bootp]");
+}
+
 /* tcpdump -v's lines for the 48 bytes of an NTP time message at D, N of
  * them captured: the fields up to the cut, then " [|ntp]". */
 static void ntp_verbose(tbuf *o, const uint8_t *d, uint32_t n) {
@@ -1359,24 +1826,8 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     return;
   }
   if (a && a->type == CAPKIT_LAYER_DHCP) {
-    const capkit_dhcp *b = &a->u.dhcp;
-    tb_s(o, "BOOTP/DHCP, ");
-    if (b->op == 1) {
-      tb_s(o, "Request");
-      if (!(a->status & CAPKIT_LAYER_TRUNCATED)) {
-        tb_s(o, " from ");
-        tb_mac(o, b->chaddr, 6);
-      }
-    } else if (b->op == 2) {
-      tb_s(o, "Reply");
-    } else {
-      tb_s(o, "op ");
-      tb_u(o, b->op);
-    }
-    tb_s(o, ", length ");
-    tb_u(o, len);
-    if (a->status & CAPKIT_LAYER_TRUNCATED)
-      tb_s(o, " [|bootp]");
+    uint32_t n = c->pkt->caplen - a->offset;
+    bootp_line(c, c->pkt->data + a->offset, n < len ? n : len, len);
     return;
   }
   if (a && a->type == CAPKIT_LAYER_NTP) {
@@ -1401,6 +1852,11 @@ static void line_udp(pctx *c, const capkit_layer *net, const capkit_layer *l,
     }
     if (u->sport == 123 || u->dport == 123) {
       tb_s(o, " [|ntp]");
+      return;
+    }
+    if (u->sport == 67 || u->dport == 67 || u->sport == 68 ||
+        u->dport == 68) {
+      tb_s(o, " [|bootp]");
       return;
     }
   }

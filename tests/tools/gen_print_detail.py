@@ -2,7 +2,7 @@
 # (what tcpdump -v and -vv add): IPv4 options (timestamp, record route,
 # source routes, router alert), IPv6 extension headers and their options,
 # ICMP and ICMPv6 errors quoting a datagram, ICMPv6 neighbour discovery
-# options, DNS authority and additional records, DHCP options, NTP, GRE
+# options, DNS authority and additional records, DHCP/BOOTP, NTP, GRE
 # and VXLAN; each also cut at every length (tcpdump's [|proto] markers).
 # usage: gen_print_detail.py OUTDIR [SEED]  (with SEED: random packets of
 # these kinds in OUTDIR/rand$SEED.pcap and their cuts in randcut$SEED.pcap)
@@ -221,6 +221,56 @@ ntp = [Ether()/ip4()/UDP(sport=123, dport=123)/NTP(version=4, mode=3, stratum=0,
        Ether()/ip4()/UDP(sport=123, dport=123)/NTP(version=4, mode=1, leap=2, stratum=7, orig=3900000001.0, recv=3900000000.1, sent=3900000000.0)]
 w("ntp", ntp)
 writecut("ntpcut", cuts([ntp[1]], 42))
+
+# DHCP/BOOTP: a client's Discover and Request, a server's Offer and ACK,
+# plain BOOTP (names, no options), other hardware types, and options of
+# every form tcpdump -v words (addresses, numbers, text, booleans, client
+# IDs, parameter lists, classless routes, user classes, FQDN, relay agent
+# information, unknown tags, lengths that leave data over)
+mac = bytes.fromhex("001122334455")
+
+
+def bootp(op=1, **kw):
+    if op == 1:
+        h = Ether(src="00:11:22:33:44:55", dst="ff:ff:ff:ff:ff:ff")/IP(src="0.0.0.0", dst="255.255.255.255")/UDP(sport=68, dport=67)
+    else:
+        h = Ether(dst="00:11:22:33:44:55")/ip4(dst="10.0.0.50")/UDP(sport=67, dport=68)
+    return h/BOOTP(**{"op": op, "chaddr": mac, "xid": 0x12345678, **kw})
+
+
+def vend(o):
+    """a request whose vendor area holds the magic cookie, then O"""
+    return bootp()/(b"\x63\x82\x53\x63" + o + b"\xff")
+
+
+dhcp = [bootp(flags=0x8000)/DHCP(options=[("message-type", "discover"), ("client_id", b"\x01" + mac), ("requested_addr", "10.0.0.50"), ("hostname", b"host1"), ("param_req_list", [1, 3, 6, 15, 28, 51, 58, 59, 119, 252, 42, 200]), ("max_dhcp_size", 1500), ("vendor_class_id", b"MSFT 5.0"), "end"]),
+        bootp(2, yiaddr="10.0.0.50", siaddr="10.0.0.1", secs=3)/DHCP(options=[("message-type", "offer"), ("server_id", "10.0.0.1"), ("lease_time", 3600), ("renewal_time", 1800), ("rebinding_time", 3150), ("subnet_mask", "255.255.255.0"), ("router", "10.0.0.1"), ("name_server", "8.8.8.8", "8.8.4.4"), ("domain", b"example.com"), "end", "pad", "pad"]),
+        bootp()/DHCP(options=[("message-type", "request"), ("requested_addr", "10.0.0.50"), ("server_id", "10.0.0.1"), ("client_id", b"\x00abc"), "end"]),
+        bootp(2, yiaddr="10.0.0.50", ciaddr="10.0.0.9", giaddr="10.0.0.254", hops=2)/DHCP(options=[("message-type", "ack"), ("lease_time", 86400), ("NTP_server", "10.0.0.3"), (200, b"\x01\x02"), ("broadcast_address", "10.0.0.255"), "end"]),
+        bootp(xid=0, sname=b"srv", file=b"boot.img")/bytes(64),
+        bootp(xid=0, sname=b"srv", file=b"boot.img"),
+        bootp(2, hlen=16, sname=b"x" * 64, file=b"\x01\x80y"),
+        bootp(2, sname=b"abc", file=b"y" * 128),
+        bootp(2, hlen=0, file=b"y" * 127)/b"\x63\x82\x53\x63\x01\x04",
+        bootp(htype=6, xid=7)/DHCP(options=[("message-type", "release"), "end"]),
+        bootp(op=3),
+        bootp()/b"\x01\x02\x03\x04",
+        bootp()/DHCP(options=[("message-type", "nak"), ("message-type", 9), ("message-type", 20), ("hostname", b""), "end"]),
+        bootp()/DHCP(options=[("message-type", "inform"), ("client_id", b"\x01\x00\x11"), ("client_id", b"\xff\x01\x02\x03\x04\x00\x01\x02"), ("client_id", b"\x05"), ("param_req_list", [0, 255, 121, 249]), (43, b"\x01\x02\x03"), (61, b""), "end"]),
+        vend(b"".join(bytes([t, 4, 1, 2, 3, 4]) for t in range(1, 255) if t not in (53, 55, 126, 127))),
+        vend(bytes([77, 4, 1, 2, 3, 4])), vend(bytes([77, 9, 3]) + b"abc" + bytes([4]) + b"defg"),
+        vend(bytes([77, 1, 0])), vend(bytes([77, 3, 0, 1, 2])),
+        vend(bytes([81, 3, 0, 0, 0])), vend(bytes([81, 2, 0, 0])), vend(bytes([81, 9, 0x15, 255, 0]) + b"a.bc\xe9\x01"),
+        vend(bytes([81, 4, 0x10, 0, 0, 65])), vend(bytes([81, 4, 0x31, 0, 1, 65])),
+        vend(bytes([82, 20, 1, 3]) + b"abc" + bytes([2, 2]) + b"xy" + bytes([9, 7, 1, 2, 3, 4, 5, 6, 7, 6, 0])),
+        vend(bytes([82, 5, 1, 9, 1, 2, 3])), vend(bytes([82, 21, 5, 19]) + bytes(range(19))),
+        vend(bytes([121, 5, 0, 10, 0, 0, 1, 121, 13, 24, 192, 168, 1, 10, 0, 0, 1, 8, 10, 10, 0, 0, 1])),
+        vend(bytes([249, 5, 33, 10, 0, 0, 1])), vend(bytes([121, 6, 24, 1, 2, 3, 4, 5])),
+        vend(bytes([46, 1, 8, 46, 1, 3, 52, 1, 3, 52, 2, 9, 1, 46, 0, 52, 0])),
+        vend(bytes([21, 16]) + bytes(range(16)) + bytes([33, 12]) + bytes(range(12))),
+        vend(bytes([19, 0, 2, 1, 0, 50, 3, 1, 2, 3, 55, 0, 53, 2, 1, 2, 53, 0, 12, 2]) + b"\x80\xff" + bytes([200, 3, 1, 2, 3, 201, 2, 1, 2, 202, 0, 203, 8]) + bytes(8) + bytes([2, 4, 255, 255, 255, 255]))]
+w("dhcp", dhcp)
+writecut("dhcpcut", cuts(dhcp[:4] + [dhcp[4]], 42))
 
 
 # ---- seeded random packets of the kinds above (property test) ----------
