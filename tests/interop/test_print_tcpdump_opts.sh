@@ -5,12 +5,10 @@
 # tests/tools/gen_print.py (scapy), plus seeded random packets whose
 # snapshot length cuts their payloads.
 #
-# What capkit does not word as tcpdump -v does (the IPv4 timestamp
-# option's contents, IPv6 extension header options, ICMP error payloads,
-# ND options, DNS authority and additional records with -vv, DHCP, NTP,
-# GRE and VXLAN detail) is left out of the -v comparisons: the -v captures
-# hold IPv4 (with options), IPv6, TCP (with HTTP), UDP, DNS, ICMP and
-# ICMPv6 echo, and ARP.
+# The -v captures here hold IPv4 (with options), IPv6, TCP (with HTTP),
+# UDP, DNS, ICMP and ICMPv6 echo, and ARP; the -v/-vv detail of IPv4
+# options, IPv6 extension headers, ICMP errors, ND, DNS records, DHCP,
+# NTP, GRE and VXLAN is compared in test_print_tcpdump_detail.sh.
 . "$CAPKIT_TESTLIB"
 . "$(dirname "$CAPKIT_TESTLIB")/tools/print_tcpdump.sh"
 
