@@ -16,6 +16,8 @@
 
 #include <capkit/capture.h>
 
+#include "util/buf.h"
+
 enum { C_NEW, C_RUN, C_DONE };
 
 struct capkit_capture {
@@ -430,19 +432,6 @@ int capkit_capture_run(capkit_capture *c, int64_t every_ns,
   }
 }
 
-/* All digits: *v (0 ok, -1 not a plain number or too large). */
-static int plain_u64(const char *s, uint64_t *v) {
-  if (!isdigit((unsigned char)*s))
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long x = strtoull(s, &end, 10);
-  if (errno || *end)
-    return -1;
-  *v = x;
-  return 0;
-}
-
 int capkit_capture_parse_file_size(const char *s, uint64_t *bytes) {
   if (!s || !bytes)
     return CAPKIT_EINVAL;
@@ -454,12 +443,12 @@ int capkit_capture_parse_file_size(const char *s, uint64_t *bytes) {
       return CAPKIT_EINVAL;
     memcpy(tmp, s, n - 1);
     tmp[n - 1] = 0;
-    if (plain_u64(tmp, &v))
+    if (capkit__parse_u64(tmp, &v))
       return CAPKIT_EINVAL;
     *bytes = v;
     return 0;
   }
-  if (plain_u64(s, &v) == 0) {
+  if (capkit__parse_u64(s, &v) == 0) {
     if (v > UINT64_MAX / 1000000)
       return CAPKIT_EINVAL;
     *bytes = v * 1000000;

@@ -9,6 +9,8 @@
 #include <capkit/cut.h>
 #include <capkit/time.h>
 
+#include "util/buf.h"
+
 typedef struct range {
   uint64_t lo, hi; /* inclusive; hi UINT64_MAX: open */
 } range;
@@ -93,19 +95,6 @@ static int add_ranges(capkit_slicer *s, const char *spec) {
   return 0;
 }
 
-/* Plain decimal digits, nothing else. */
-static int parse_u64(const char *s, uint64_t *out) {
-  if (!s || !isdigit((unsigned char)*s))
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || *end)
-    return -1;
-  *out = v;
-  return 0;
-}
-
 int capkit_slicer_option(capkit_slicer *s, const char *name, const char *arg) {
   if (!s || !name)
     return CAPKIT_EINVAL;
@@ -115,14 +104,14 @@ int capkit_slicer_option(capkit_slicer *s, const char *name, const char *arg) {
   if (strcmp(name, "records") == 0)
     return arg ? add_ranges(s, arg) : CAPKIT_EINVAL;
   if (strcmp(name, "first") == 0) {
-    if (parse_u64(arg, &s->first))
+    if (capkit__parse_u64(arg, &s->first))
       return CAPKIT_EINVAL;
     s->have_first = 1;
     return 0;
   }
   if (strcmp(name, "last") == 0) {
     uint64_t n;
-    if (parse_u64(arg, &n) || n == 0 || n > 100000000)
+    if (capkit__parse_u64(arg, &n) || n == 0 || n > 100000000)
       return CAPKIT_EINVAL;
     s->last = n;
     s->have_last = 1;

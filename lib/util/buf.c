@@ -1,5 +1,7 @@
 /* buf.c - growable byte buffer. */
 #include "util/buf.h"
+#include <ctype.h>
+#include <errno.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,4 +51,16 @@ char *capkit__strdup(const char *s) {
   if (d)
     memcpy(d, s, n);
   return d;
+}
+
+int capkit__parse_u64(const char *s, uint64_t *out) {
+  if (!s || !isdigit((unsigned char)*s))
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end)
+    return -1;
+  *out = v;
+  return 0;
 }

@@ -18,5 +18,7 @@ int capkit__buf_append(capkit__buf *b, const void *p, size_t n);
 void capkit__buf_free(capkit__buf *b);
 /* strdup that returns NULL for NULL. */
 char *capkit__strdup(const char *s);
+/* S is plain decimal digits, nothing else, and fits: *out (0), else -1. */
+int capkit__parse_u64(const char *s, uint64_t *out);
 
 #endif
