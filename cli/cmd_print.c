@@ -72,20 +72,6 @@ static void flush_text(capkit_printer *pr, int *werr) {
   capkit_printer_clear(pr);
 }
 
-/* tcpdump -t, -tt, ... as capkit's names */
-static int time_format(const char *s) {
-  static const struct {
-    const char *name;
-    int fmt;
-  } t[] = {{"abs", CAPKIT_PRINT_TIME_ABS},     {"date", CAPKIT_PRINT_TIME_DATE},
-           {"epoch", CAPKIT_PRINT_TIME_EPOCH}, {"rel", CAPKIT_PRINT_TIME_REL},
-           {"delta", CAPKIT_PRINT_TIME_DELTA}, {"none", CAPKIT_PRINT_TIME_NONE}};
-  for (size_t i = 0; i < sizeof t / sizeof *t; i++)
-    if (!strcmp(s, t[i].name))
-      return t[i].fmt;
-  return -1;
-}
-
 /* tcpdump's -t takes no value, capkit's took one: "-t NAME" with NAME a
  * time format name stays capkit's, every other -t is counted as tcpdump's.
  * Rewrites those pairs in ARGV (a copy) to "--time" NAME. Option values
@@ -103,7 +89,7 @@ static void old_time_option(int argc, char **argv) {
     }
     if (a[0] != '-' || a[1] == '-' || !a[1])
       continue;
-    if (!strcmp(a, "-t") && i + 1 < argc && time_format(argv[i + 1]) >= 0) {
+    if (!strcmp(a, "-t") && i + 1 < argc && capkit_printer_time_parse(argv[i + 1]) >= 0) {
       argv[i++] = long_time;
       continue;
     }
@@ -113,22 +99,6 @@ static void old_time_option(int argc, char **argv) {
         break;
       }
   }
-}
-
-/* The printer flags of tcpdump's counted letters: which dump (-X, then -x,
- * then -A, as tcpdump picks) and how verbose. */
-static unsigned letter_flags(int x, int X, int A, int v) {
-  unsigned f = 0;
-  if (X)
-    f |= CAPKIT_PRINT_HEX_ASCII |
-         (X > 1 ? CAPKIT_PRINT_HEX : CAPKIT_PRINT_HEX_NET);
-  else if (x)
-    f |= x > 1 ? CAPKIT_PRINT_HEX : CAPKIT_PRINT_HEX_NET;
-  else if (A)
-    f |= A > 1 ? CAPKIT_PRINT_ASCII_LINK : CAPKIT_PRINT_ASCII;
-  if (v)
-    f |= v > 1 ? CAPKIT_PRINT_VERBOSE2 : CAPKIT_PRINT_VERBOSE;
-  return f;
 }
 
 int cmd_print(int argc, char **argv) {
@@ -146,9 +116,6 @@ int cmd_print(int argc, char **argv) {
       {"filter", required_argument, NULL, 'f'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  static const int tcount_fmt[] = {
-      CAPKIT_PRINT_TIME_ABS,   CAPKIT_PRINT_TIME_NONE, CAPKIT_PRINT_TIME_EPOCH,
-      CAPKIT_PRINT_TIME_DELTA, CAPKIT_PRINT_TIME_DATE, CAPKIT_PRINT_TIME_REL};
   unsigned flags = 0;
   int tfmt = CAPKIT_PRINT_TIME_ABS, tcount = 0, nx = 0, nX = 0, nA = 0,
       nv = 0;
@@ -210,7 +177,7 @@ int cmd_print(int argc, char **argv) {
         code = cli_usage_error("print", "-t given more than 5 times");
       break;
     case 'T':
-      if ((tfmt = time_format(optarg)) < 0)
+      if ((tfmt = capkit_printer_time_parse(optarg)) < 0)
         code = cli_usage_error("print", "unknown time format '%s'", optarg);
       tcount = 0;
       break;
@@ -240,8 +207,9 @@ int cmd_print(int argc, char **argv) {
   while (optind < argc)
     paths[npath++] = av[optind++];
   if (tcount)
-    tfmt = tcount_fmt[tcount];
-  flags |= letter_flags(nx, nX, nA, nv);
+    tfmt = capkit_printer_time_count((unsigned)tcount);
+  flags |= capkit_printer_letter_flags((unsigned)nx, (unsigned)nX,
+                                       (unsigned)nA, (unsigned)nv);
   if (!npath)
     code = cli_usage_error("print", "expected at least one FILE");
   else if (cli_stdin_once("print", npath, paths))

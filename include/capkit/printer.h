@@ -155,6 +155,25 @@ CAPKIT_API size_t capkit_printer_line(capkit_printer *p,
 CAPKIT_API const char *capkit_printer_text(const capkit_printer *p,
                                            size_t *len);
 
+/* ---- tcpdump's option letters and time format names ---------------- */
+
+/* The time format named NAME, as capkit print --time takes it: "abs",
+ * "none", "epoch", "delta", "date" or "rel" (a capkit_print_time), or
+ * CAPKIT_EINVAL for NULL and any other text. Thread-safe. */
+CAPKIT_API int capkit_printer_time_parse(const char *name);
+/* The time format of tcpdump's -t given COUNT times: 0 ABS (no -t),
+ * 1 NONE (-t), 2 EPOCH (-tt), 3 DELTA (-ttt), 4 DATE (-tttt), 5 REL
+ * (-ttttt); CAPKIT_EINVAL for more. Thread-safe. */
+CAPKIT_API int capkit_printer_time_count(unsigned count);
+/* The printer flags of tcpdump's counted letters, each the number of
+ * times it was given: the one dump tcpdump picks (-X before -x before -A;
+ * given twice, with the link header: -X HEX_ASCII|HEX_NET, -XX
+ * HEX_ASCII|HEX, -x HEX_NET, -xx HEX, -A ASCII, -AA ASCII_LINK) and the
+ * detail (-v VERBOSE, -vv and more VERBOSE2). 0 when all are 0.
+ * Thread-safe. */
+CAPKIT_API unsigned capkit_printer_letter_flags(unsigned x, unsigned X,
+                                                unsigned A, unsigned v);
+
 /* ---- every field -------------------------------------------------------- */
 
 /* Kinds of values. */

@@ -147,6 +147,41 @@ int capkit_printer_set_time(capkit_printer *p, int fmt) {
   return 0;
 }
 
+/* capkit's names of the formats, in capkit_print_time's order */
+static const char *const time_names[] = {"abs",   "none", "epoch",
+                                         "delta", "date", "rel"};
+
+int capkit_printer_time_parse(const char *name) {
+  for (int i = 0; name && i <= CAPKIT_PRINT_TIME_REL; i++)
+    if (!strcmp(name, time_names[i]))
+      return i;
+  return CAPKIT_EINVAL;
+}
+
+int capkit_printer_time_count(unsigned count) {
+  /* tcpdump's -t, -tt, -ttt, -tttt, -ttttt, after no -t at all */
+  static const int by_count[] = {
+      CAPKIT_PRINT_TIME_ABS,   CAPKIT_PRINT_TIME_NONE, CAPKIT_PRINT_TIME_EPOCH,
+      CAPKIT_PRINT_TIME_DELTA, CAPKIT_PRINT_TIME_DATE, CAPKIT_PRINT_TIME_REL};
+  return count < sizeof by_count / sizeof *by_count ? by_count[count]
+                                                     : CAPKIT_EINVAL;
+}
+
+unsigned capkit_printer_letter_flags(unsigned x, unsigned X, unsigned A,
+                                     unsigned v) {
+  unsigned f = 0;
+  if (X) /* tcpdump looks at -X first, then -x, then -A */
+    f |= CAPKIT_PRINT_HEX_ASCII |
+         (X > 1 ? CAPKIT_PRINT_HEX : CAPKIT_PRINT_HEX_NET);
+  else if (x)
+    f |= x > 1 ? CAPKIT_PRINT_HEX : CAPKIT_PRINT_HEX_NET;
+  else if (A)
+    f |= A > 1 ? CAPKIT_PRINT_ASCII_LINK : CAPKIT_PRINT_ASCII;
+  if (v)
+    f |= v > 1 ? CAPKIT_PRINT_VERBOSE2 : CAPKIT_PRINT_VERBOSE;
+  return f;
+}
+
 int capkit_printer_set_max_tcp(capkit_printer *p, size_t n) {
   if (!p || n == 0)
     return CAPKIT_EINVAL;

@@ -510,6 +510,77 @@ static void dump_edges(void) {
   capkit_printer_free(p);
 }
 
+/* tcpdump's option letters through the library's mapping. Time formats
+ * as tcpdump(1) documents -t (none), -tt (seconds since 1970), -ttt
+ * (delta from the previous packet), -tttt (date, then time), -ttttt
+ * (delta from the first packet). Dumps: every count of -x, -X, -A and -v
+ * from 0 to 3 renders as the flags tcpdump(1) gives it: -X (hex and
+ * ASCII) before -x (hex) before -A (ASCII), twice meaning with the link
+ * header, -vv and more as -vv; tcpdump_flags() checks those flags'
+ * text against tcpdump's. */
+static void option_letters(void) {
+  static const char *const names[] = {"abs",   "none", "epoch",
+                                      "delta", "date", "rel"};
+  static const int fmts[] = {CAPKIT_PRINT_TIME_ABS,   CAPKIT_PRINT_TIME_NONE,
+                             CAPKIT_PRINT_TIME_EPOCH, CAPKIT_PRINT_TIME_DELTA,
+                             CAPKIT_PRINT_TIME_DATE,  CAPKIT_PRINT_TIME_REL};
+  for (unsigned i = 0; i < 6; i++) {
+    CHECK_EQ(capkit_printer_time_parse(names[i]), fmts[i]);
+    CHECK_EQ(capkit_printer_time_count(i), fmts[i]);
+  }
+  CHECK_EQ(capkit_printer_time_count(6), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_time_count(~0u), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_time_parse(NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_time_parse(""), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_time_parse("ABS"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_time_parse("abs "), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_time_parse("-tt"), CAPKIT_EINVAL);
+  /* the first packet's stamp as tcpdump -nn -t... prints it (3661.000001) */
+  static const char *const first[] = {"01:01:01.000001 IP ", "IP ",
+                                      "3661.000001 IP ",
+                                      " 00:00:00.000000 IP ",
+                                      "1970-01-01 01:01:01.000001 IP ",
+                                      " 00:00:00.000000 IP "};
+  for (unsigned i = 0; i < 6; i++) {
+    capkit_printer *p = capkit_printer_new(0);
+    const char *t = "";
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    rec.ts_sec = 3661;
+    rec.ts_nsec = 1000;
+    rec.data = udp_pkt;
+    rec.caplen = rec.origlen = sizeof udp_pkt;
+    size_t n;
+    CHECK_EQ(capkit_printer_set_time(p, capkit_printer_time_count(i)), 0);
+    CHECK(!capkit_printer_render(p, &rec, &t, &n) &&
+          !strncmp(t, first[i], strlen(first[i])));
+    capkit_printer_free(p);
+  }
+  CHECK_EQ(capkit_printer_letter_flags(0, 0, 0, 0), 0u);
+  for (unsigned x = 0; x < 4; x++)
+    for (unsigned X = 0; X < 4; X++)
+      for (unsigned A = 0; A < 4; A++)
+        for (unsigned v = 0; v < 4; v++) {
+          unsigned want = 0;
+          if (X == 1)
+            want = CAPKIT_PRINT_HEX_ASCII | CAPKIT_PRINT_HEX_NET;
+          else if (X > 1)
+            want = CAPKIT_PRINT_HEX_ASCII | CAPKIT_PRINT_HEX;
+          else if (x)
+            want = x == 1 ? CAPKIT_PRINT_HEX_NET : CAPKIT_PRINT_HEX;
+          else if (A)
+            want = A == 1 ? CAPKIT_PRINT_ASCII : CAPKIT_PRINT_ASCII_LINK;
+          want |= v == 0   ? 0u
+                  : v == 1 ? CAPKIT_PRINT_VERBOSE
+                           : CAPKIT_PRINT_VERBOSE2;
+          unsigned got = capkit_printer_letter_flags(x, X, A, v);
+          capkit_printer *p1, *p2;
+          const char *a = flag_text(got, &p1), *b = flag_text(want, &p2);
+          CHECK(!strcmp(a, b));
+          capkit_printer_free(p1);
+          capkit_printer_free(p2);
+        }
+}
+
 int main(void) {
   json_property();
   times();
@@ -520,5 +591,6 @@ int main(void) {
   tcp_bound();
   tcpdump_flags();
   dump_edges();
+  option_letters();
   return tap_done();
 }
