@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <capkit/capkit.h>
+#include <capkit/input.h>
 
 /* Exit codes, documented in capkit --help and capkit(1). */
 enum {
@@ -61,9 +62,6 @@ void cli_catch_stop_signals(void (*handler)(int), int hup);
  * fraction digits (0..9), any year (capkit_time_format). */
 void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
                   unsigned digits);
-/* RFC 3339 "YYYY-MM-DDTHH:MM:SS.fffZ". */
-void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
-                      unsigned digits);
 /* Write s as a JSON string (with quotes). */
 void cli_json_str(FILE *f, const char *s);
 
@@ -99,27 +97,14 @@ int cli_stdin_once(const char *cmd, int n, char **paths);
  * sets *code to the exit code. */
 capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code);
 
-/* One input of a command that reads several files with one filter (print,
- * stats): its reader, and the filter, shared and not owned (NULL: every
- * record), prepared for the reader's link type. */
-typedef struct cli_input {
-  const char *cmd;
-  capkit_reader *r;
-  capkit_filter *flt;
-} cli_input;
-
-/* Open path and prepare flt for its link type. Prints the error; returns
- * an exit code (0 ok; EXIT_USAGE only when flt does not compile), and
- * leaves no reader open on failure. */
-int cli_input_open(cli_input *in, const char *cmd, const char *path,
-                   capkit_filter *flt);
-/* Next record that passes the filter: 1, 0 at the end, or a negative code
- * (the reader's, or CAPKIT_EFILTER) to hand to cli_input_report. */
-int cli_input_next(cli_input *in, capkit_record *rec);
-/* Print the error of a failed cli_input_next (rec: the record it was
- * reading) and return its exit code. */
-int cli_input_report(const cli_input *in, const capkit_record *rec, int rc);
-void cli_input_close(cli_input *in);
+/* Print the message of IN's failure (capkit_input_error) and return the
+ * exit code of its code RC. */
+int cli_input_fail(const char *cmd, const capkit_input *in, int rc);
+/* Open PATH into IN with FLT (capkit_input_open): 0, or after printing
+ * the failure its exit code, also kept in *CODE when that was 0 or the
+ * failure is a usage error (a filter that does not compile: stop). */
+int cli_input_open(const char *cmd, capkit_input *in, const char *path,
+                   capkit_filter *flt, int *code);
 /* Print "CMD: FILE: record N: filter 'EXPR': why" for a record of r that
  * flt could not match (CAPKIT_EFILTER); returns EXIT_USAGE. */
 int cli_filter_failed(const char *cmd, const capkit_reader *r,

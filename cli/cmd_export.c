@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <capkit/export.h>
+#include <capkit/input.h>
 
 #include "cli.h"
 
@@ -87,23 +88,22 @@ static int one_char(const char *v, char *out) {
   return 0;
 }
 
+/* One input's rows through IN (reopened on PATH); returns an exit code. */
 static int export_file(FILE *out, const capkit_export_layout *lay,
-                       capkit_exporter *x, const char *path,
+                       capkit_exporter *x, capkit_input *in, const char *path,
                        capkit_filter *filter) {
-  cli_input in;
-  int code = cli_input_open(&in, "export", path, filter);
-  if (code)
-    return code;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc = capkit_exporter_write(x, lay, in.r, filter, out, &rec.number);
+  uint64_t record = 0;
+  int rc = capkit_input_open(in, path, filter);
+  if (!rc)
+    rc = capkit_exporter_write(x, lay, capkit_input_reader(in), filter, out,
+                               &record);
   if (rc == CAPKIT_ENOMEM) {
     cli_err("export", "out of memory");
-    code = EXIT_IO;
-  } else if (rc < 0) {
-    code = cli_input_report(&in, &rec, rc);
+    return EXIT_IO;
   }
-  cli_input_close(&in);
-  return code;
+  if (rc < 0)
+    return cli_input_fail("export", in, capkit_input_failed(in, rc, record));
+  return EXIT_OK;
 }
 
 int cmd_export(int argc, char **argv) {
@@ -121,8 +121,9 @@ int cmd_export(int argc, char **argv) {
   capkit_filter *flt = NULL;
   char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   capkit_exporter *x = capkit_exporter_new();
+  capkit_input *in = capkit_input_new();
   int ninputs = 0, c, code = EXIT_OK;
-  if (!inputs || !x) {
+  if (!inputs || !x || !in) {
     cli_err("export", "out of memory");
     code = EXIT_IO;
     goto done;
@@ -221,9 +222,10 @@ int cmd_export(int argc, char **argv) {
   if (header)
     code = put_line(of.f, x, &lay, 1);
   for (int i = 0; i < ninputs && !code; i++)
-    code = export_file(of.f, &lay, x, inputs[i], flt);
+    code = export_file(of.f, &lay, x, in, inputs[i], flt);
   code = cli_outfile_close(&of, "export", code);
 done:
+  capkit_input_free(in);
   capkit_filter_free(flt);
   free(inputs);
   capkit_exporter_free(x);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <capkit/input.h>
 #include <capkit/printer.h>
 
 #include "cli.h"
@@ -220,7 +221,9 @@ int cmd_print(int argc, char **argv) {
   }
   capkit_filter *flt = NULL;
   capkit_printer *pr = capkit_printer_new(flags);
-  if (!pr || (filter && !(flt = capkit_filter_new(filter)))) {
+  capkit_input *in = capkit_input_new();
+  if (!pr || !in || (filter && !(flt = capkit_filter_new(filter)))) {
+    capkit_input_free(in);
     capkit_filter_free(flt);
     capkit_printer_free(pr);
     free(av);
@@ -233,21 +236,15 @@ int cmd_print(int argc, char **argv) {
   uint64_t shown = 0;
   for (int fi = 0; fi < npath && shown < count; fi++) {
     flush_text(pr, &werr);
-    cli_input in;
-    int oc = cli_input_open(&in, "print", paths[fi], flt);
-    if (oc == EXIT_USAGE) {
-      code = oc;
+    int rc = cli_input_open("print", in, paths[fi], flt, &code);
+    if (rc == EXIT_USAGE)
       break;
-    }
-    if (oc) {
-      code = code ? code : oc;
+    if (rc)
       continue;
-    }
     capkit_record rec = CAPKIT_RECORD_INIT;
-    int rc = 0;
     size_t kept;
     /* the printer keeps the text of many records; written by the MiB */
-    while (shown < count && (rc = cli_input_next(&in, &rec)) > 0) {
+    while (shown < count && (rc = capkit_input_next(in, &rec)) > 0) {
       shown++;
       if (capkit_printer_append(pr, &rec) != 0) {
         cli_err("print", "out of memory");
@@ -261,17 +258,17 @@ int cmd_print(int argc, char **argv) {
     if (rc < 0) {
       flush_text(pr, &werr);
       fflush(stdout);
-      int e = cli_input_report(&in, &rec, rc);
+      int e = cli_input_fail("print", in, rc);
       if (!code || rc == CAPKIT_EFILTER)
         code = e;
     }
-    cli_input_close(&in);
     if (code == EXIT_USAGE)
       break;
   }
   flush_text(pr, &werr);
   if (werr && !code)
     code = EXIT_IO;
+  capkit_input_free(in);
   capkit_filter_free(flt);
   capkit_printer_free(pr);
   free(av);

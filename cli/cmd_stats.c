@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <capkit/input.h>
 #include <capkit/stats.h>
 
 #include "cli.h"
@@ -50,29 +51,34 @@ static int write_stdout(void *user, const void *p, size_t n) {
 static int count_inputs(capkit_stats_run *run, capkit_filter *flt,
                         char **files, int nfiles) {
   int code = EXIT_OK;
+  capkit_input *in = capkit_input_new();
+  if (!in) {
+    cli_err("stats", "out of memory");
+    return EXIT_IO;
+  }
   for (int fi = 0; fi < nfiles; fi++) {
-    cli_input in;
-    int oc = cli_input_open(&in, "stats", files[fi], flt);
-    if (oc == EXIT_USAGE)
-      return oc;
-    if (oc) {
-      code = code ? code : oc;
-      continue;
-    }
     capkit_record rec = CAPKIT_RECORD_INIT;
-    int rc = capkit_stats_run_read(run, in.r, files[fi], &rec);
-    if (*capkit_stats_run_error(run)) {
-      cli_err("stats", "%s", capkit_stats_run_error(run));
-      code = EXIT_IO;
-    } else if (rc < 0) {
-      int e = cli_input_report(&in, &rec, rc);
-      if (!code || rc == CAPKIT_EFILTER)
-        code = e;
+    int rc = cli_input_open("stats", in, files[fi], flt, &code);
+    if (rc == EXIT_USAGE)
+      break;
+    if (rc)
+      continue;
+    rc = capkit_stats_run_read(run, capkit_input_reader(in), files[fi], &rec);
+    if (rc < 0) {
+      if (*capkit_stats_run_error(run)) {
+        cli_err("stats", "%s", capkit_stats_run_error(run));
+        code = EXIT_IO;
+      } else {
+        int e = cli_input_fail("stats", in,
+                               capkit_input_failed(in, rc, rec.number));
+        if (!code || rc == CAPKIT_EFILTER)
+          code = e;
+      }
     }
-    cli_input_close(&in);
     if (code == EXIT_USAGE || code == EXIT_IO)
       break;
   }
+  capkit_input_free(in);
   return code;
 }
 

@@ -128,12 +128,6 @@ void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
   capkit_time_format(out, cap, t, digits, CAPKIT_TIME_FMT_SPACE);
 }
 
-void cli_fmt_time_iso(char *out, size_t cap, int64_t sec, uint32_t nsec,
-                      unsigned digits) {
-  capkit_time t = {sec, nsec};
-  capkit_time_format(out, cap, t, digits, 0);
-}
-
 void cli_json_str(FILE *f, const char *s) {
   size_t k = s ? strlen(s) : 0;
   char small[512];
@@ -167,48 +161,20 @@ capkit_reader *cli_open_reader(const char *cmd, const char *path, int *code) {
   return r;
 }
 
-int cli_input_open(cli_input *in, const char *cmd, const char *path,
-                   capkit_filter *flt) {
-  int code;
-  in->cmd = cmd;
-  in->flt = flt;
-  in->r = cli_open_reader(cmd, path, &code);
-  if (!in->r)
-    return code;
-  if (flt) {
-    const capkit_file_info *inf = capkit_reader_info(in->r);
-    if (capkit_filter_prepare(flt, inf ? inf->linktype : 1) != 0) {
-      cli_err(cmd, "bad filter '%s': %s", capkit_filter_expr(flt),
-              capkit_filter_error(flt));
-      cli_input_close(in);
-      return EXIT_USAGE;
-    }
-  }
-  return EXIT_OK;
-}
-
-int cli_input_next(cli_input *in, capkit_record *rec) {
-  int rc;
-  while ((rc = capkit_reader_next(in->r, rec)) > 0) {
-    if (!in->flt)
-      return 1;
-    int m = capkit_filter_match(in->flt, rec);
-    if (m != 0)
-      return m;
-  }
-  return rc;
-}
-
-int cli_input_report(const cli_input *in, const capkit_record *rec, int rc) {
-  if (rc == CAPKIT_EFILTER)
-    return cli_filter_failed(in->cmd, in->r, rec->number, in->flt);
-  cli_err(in->cmd, "%s", capkit_reader_error(in->r));
+int cli_input_fail(const char *cmd, const capkit_input *in, int rc) {
+  cli_err(cmd, "%s", capkit_input_error(in));
   return cli_exit_for(rc);
 }
 
-void cli_input_close(cli_input *in) {
-  capkit_reader_free(in->r);
-  in->r = NULL;
+int cli_input_open(const char *cmd, capkit_input *in, const char *path,
+                   capkit_filter *flt, int *code) {
+  int rc = capkit_input_open(in, path, flt);
+  if (rc == 0)
+    return 0;
+  int e = cli_input_fail(cmd, in, rc);
+  if (!*code || e == EXIT_USAGE)
+    *code = e;
+  return e;
 }
 
 int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg) {
