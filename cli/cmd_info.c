@@ -1,7 +1,7 @@
 /* cmd_info.c - capkit info: what a capture file is and what it holds
  * (format details, counts, times, rates, sizes), as text, JSON or
- * capinfos -T's table: options and the per-file pass here, the layouts in
- * the library (include/capkit/info.h). */
+ * capinfos -T's table: options here; each file's pass and its layouts in
+ * the library (capkit_info_path, include/capkit/info.h). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,6 @@
 #include <capkit/info.h>
 
 #include "cli.h"
-#include "cut.h"
 
 static const char info_usage[] =
     "usage: capkit info [--json | -T] [-H] [-f EXPR] FILE...\n\n"
@@ -58,87 +57,15 @@ typedef struct info_opts {
   capkit_info_options show; /* the table's columns and layout */
 } info_opts;
 
-/* Write what info shows of R (ST, DG may be NULL when R did not open). */
-static void show(info_opts *o, const char *path, const capkit_reader *r,
-                 const capkit_stats *st, int rc, const capkit_digest *dg) {
-  capkit_info_options *s = &o->show;
-  s->format = o->table  ? CAPKIT_INFO_TABLE
-              : o->json ? CAPKIT_INFO_JSON
-                        : CAPKIT_INFO_TEXT;
-  s->name = path;
-  s->digest = dg;
-  if (capkit_info_write(r, st, rc, s, write_stdout, NULL) == CAPKIT_ENOMEM)
-    cli_err("info", "out of memory");
-  if (o->table && capkit_reader_info(r))
-    s->header = 0; /* one header line for every file */
-}
-
-static int info_one(const char *path, info_opts *o) {
-  capkit_reader *r = capkit_reader_new();
-  if (!r) {
-    cli_err("info", "out of memory");
-    return EXIT_IO;
-  }
-  int rc = capkit_reader_open_path(r, path);
-  if (rc < 0) {
-    show(o, path, r, NULL, rc, NULL);
-    cli_err("info", "%s", capkit_reader_error(r));
-    capkit_reader_free(r);
-    return cli_exit_for(rc);
-  }
-  int code;
-  capkit_filter *flt = cut_filter_for("info", o->expr, r, &code);
-  if (code) {
-    capkit_reader_free(r);
-    return code;
-  }
-  capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
-  set.what = CAPKIT_STATS_SUMMARY;
-  capkit_stats *st = capkit_stats_new(&set);
-  /* The hashes: a second thread reads the file while this one reads the
-   * records (the file is in the page cache for the slower of the two). */
-  capkit_digest *dg = NULL;
-  int drc = 0;
-  if (st && o->hashes) {
-    dg = capkit_digest_new(CAPKIT_DIGEST_SHA256 | CAPKIT_DIGEST_SHA1);
-    drc = dg ? capkit_digest_start_path(dg, path) : CAPKIT_ENOMEM;
-  }
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  if (!st || drc == CAPKIT_ENOMEM)
-    rc = CAPKIT_ENOMEM;
-  else
-    while ((rc = cut_filter_next(r, flt, &rec)) > 0)
-      if (capkit_stats_add(st, &rec, NULL) == CAPKIT_ENOMEM) {
-        rc = CAPKIT_ENOMEM;
-        break;
-      }
-  if (rc == CAPKIT_ENOMEM) {
-    cli_err("info", "out of memory");
-    capkit_digest_free(dg);
-    capkit_stats_free(st);
-    capkit_filter_free(flt);
-    capkit_reader_free(r);
-    return EXIT_IO;
-  }
-  if (!drc && dg)
-    drc = capkit_digest_finish(dg);
-  int shown = rc == CAPKIT_EFILTER ? 0 : rc;
-  show(o, path, r, st, shown, dg);
-  if (rc == CAPKIT_EFILTER)
-    cli_filter_failed("info", r, rec.number, flt);
-  else if (rc < 0)
-    cli_err("info", "%s", capkit_reader_error(r));
-  int worst = rc < 0 ? cli_exit_for(rc) : EXIT_OK;
-  if (drc) {
-    cli_err("info", "%s", capkit_digest_error(dg));
-    if (worst < EXIT_IO)
-      worst = EXIT_IO;
-  }
-  capkit_digest_free(dg);
-  capkit_filter_free(flt);
-  capkit_stats_free(st);
-  capkit_reader_free(r);
-  return worst;
+/* One file through the library, its messages on standard error. */
+static int info_one(capkit_info *info, const char *path, info_opts *o) {
+  int rc = capkit_info_path(info, path, o->expr,
+                            o->hashes ? CAPKIT_INFO_HASHES : 0, &o->show,
+                            write_stdout, NULL);
+  const char *m;
+  for (size_t i = 0; (m = capkit_info_error(info, i)); i++)
+    cli_err("info", "%s", m);
+  return cli_exit_for(rc);
 }
 
 int cmd_info(int argc, char **argv) {
@@ -199,13 +126,22 @@ int cmd_info(int argc, char **argv) {
                                      "input (it is read once)");
   if (cli_stdin_once("info", argc - optind, argv + optind))
     return EXIT_USAGE;
+  capkit_info *info = capkit_info_new();
+  if (!info) {
+    cli_err("info", "out of memory");
+    return EXIT_IO;
+  }
+  o.show.format = o.table  ? CAPKIT_INFO_TABLE
+                  : o.json ? CAPKIT_INFO_JSON
+                           : CAPKIT_INFO_TEXT;
   int worst = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     if (!o.json && !o.table && i > optind)
       putchar('\n');
-    int code = info_one(argv[i], &o);
+    int code = info_one(info, argv[i], &o);
     if (code > worst)
       worst = code;
   }
+  capkit_info_free(info);
   return worst;
 }

@@ -85,6 +85,51 @@ CAPKIT_API int capkit_info_write(const capkit_reader *r,
                                  const capkit_info_options *opt,
                                  capkit_stats_write_fn fn, void *user);
 
+/* ---- one call per file: what capkit info does ---- */
+
+/* capkit_info_path() flags. */
+#define CAPKIT_INFO_HASHES 1u /* SHA-256 and SHA-1 of the file as stored */
+
+/* A handle for capkit_info_path(): it keeps the messages of the last call
+ * and whether the table's header line was written. One thread at a time
+ * per handle; handles are independent. */
+typedef struct capkit_info capkit_info;
+
+/* A new handle; NULL when memory runs out. */
+CAPKIT_API capkit_info *capkit_info_new(void);
+/* Frees INFO and its messages; NULL is fine. */
+CAPKIT_API void capkit_info_free(capkit_info *info);
+
+/* Reads the capture file PATH ("-": standard input) to its end and writes
+ * what `capkit info` shows of it through FN(USER, ...) with capkit_info_write
+ * and OPT (its name NULL: PATH is shown; its digest is not used). FILTER
+ * (NULL or "": every record) is a tcpdump filter expression: only the
+ * records it matches are counted. With CAPKIT_INFO_HASHES in FLAGS a second
+ * thread hashes the file during the same pass (not for standard input or
+ * a pipe: CAPKIT_EINVAL, after the summary). In TABLE layout the header
+ * line (OPT->header) is written once, before the first row the handle
+ * writes. A file whose open fails is shown as capkit_info_write shows
+ * it (in JSON, its name and error). Nothing is written when FILTER does
+ * not compile for the file's link type or memory runs out.
+ *
+ * Returns 0, or a negative code: the hashing's when it failed (always of
+ * CAPKIT_CLASS_SYSTEM: CAPKIT_EIO stands for its usage errors), else the
+ * one that ended the reading (the reader's; CAPKIT_EFILTER for a filter
+ * that does not compile; CAPKIT_ENOMEM), the records before it counted
+ * and shown. Every failure, and a layout that ran out of memory, leaves
+ * a message: capkit_info_error(). CAPKIT_EMISUSE (and no message) for a
+ * NULL INFO, PATH, OPT or FN, or OPT->size too small. */
+CAPKIT_API int capkit_info_path(capkit_info *info, const char *path,
+                                const char *filter, unsigned flags,
+                                const capkit_info_options *opt,
+                                capkit_stats_write_fn fn, void *user);
+/* The messages of the last capkit_info_path() call in the order they
+ * arose, I = 0, 1, ...: "FILE: offset N, record M: what", "bad filter
+ * 'EXPR': why", "FILE: record N: filter 'EXPR': why", the hashing's
+ * "FILE: what", "out of memory"; NULL past the last (and for a NULL
+ * INFO). Valid until the next call on INFO. */
+CAPKIT_API const char *capkit_info_error(const capkit_info *info, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -294,10 +294,156 @@ static void layouts(void) {
   capkit_reader_free(r);
 }
 
+/* The digest of PATH as /usr/bin/sha256sum or sha1sum (TOOL) prints it. */
+static void sum_of(const char *tool, const char *path, char *out, size_t cap) {
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd, "/usr/bin/%s '%s'", tool, path);
+  out[0] = '\0';
+  FILE *p = popen(cmd, "r");
+  if (!p)
+    return;
+  if (fgets(out, (int)cap, p))
+    out[strcspn(out, " \n")] = '\0';
+  pclose(p);
+}
+
+/* capkit_info_path, one call a file: seeded Ethernet/IPv4 files whose
+ * records carry UDP or TCP (pcap as draft-ietf-opsawg-pcap defines it),
+ * counted through the filter "udp": the packets and data size cells are
+ * those of the UDP records written; the hashes are sha256sum's and
+ * sha1sum's; the header line comes once for the handle; a missing file,
+ * a filter that does not compile, misuse. */
+static void path_calls(void) {
+  capkit_info *info = capkit_info_new();
+  CHECK(info != NULL);
+  capkit_info_options o = CAPKIT_INFO_OPTIONS_INIT;
+  o.format = CAPKIT_INFO_TABLE;
+  o.header = 1;
+  o.columns = capkit_info_columns('c') | capkit_info_columns('d') |
+              capkit_info_columns('H');
+  sink s;
+  memset(&s, 0, sizeof s);
+  char path[512];
+  snprintf(path, sizeof path, "%s/info.pcap", tap_tmpdir());
+  for (int round = 0; round < 20; round++) {
+    int big = (int)(rnd() & 1);
+    size_t n = (size_t)(rnd() % 30);
+    uint8_t *f = calloc(1, 24 + n * (16 + 34 + 300));
+    put32(f, 0xa1b2c3d4u, big);
+    put16(f + 4, 2, big);
+    put16(f + 6, 4, big);
+    put32(f + 16, 65535, big);
+    put32(f + 20, 1, big);
+    size_t off = 24;
+    uint64_t udp = 0, bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+      uint32_t caplen = 34 + (uint32_t)(rnd() % 300);
+      uint32_t len = caplen + (uint32_t)(rnd() % 3 ? 0 : rnd() % 1000);
+      put32(f + off, 1700000000u + (uint32_t)i, big);
+      put32(f + off + 8, caplen, big);
+      put32(f + off + 12, len, big);
+      uint8_t *p = f + off + 16;
+      memset(p, 0x02, 12);             /* MAC addresses */
+      p[12] = 0x08;                    /* IPv4 */
+      p[14] = 0x45;                    /* version 4, 20-byte header */
+      put16(p + 16, (uint16_t)(len - 14), 1);
+      p[22] = 64;
+      p[23] = rnd() & 1 ? 17 : 6;      /* UDP or TCP */
+      put32(p + 26, 0x0a000001u, 1);
+      put32(p + 30, 0x0a000002u, 1);
+      if (p[23] == 17) {
+        udp++;
+        bytes += len;
+      }
+      off += 16 + caplen;
+    }
+    FILE *fp = fopen(path, "wb");
+    CHECK(fp && fwrite(f, 1, off, fp) == off);
+    if (fp)
+      fclose(fp);
+    free(f);
+    size_t before = s.n;
+    CHECK_EQ(capkit_info_path(info, path, "udp", CAPKIT_INFO_HASHES, &o,
+                              to_sink, &s),
+             0);
+    CHECK(capkit_info_error(info, 0) == NULL);
+    const char *row = s.buf + before;
+    if (round == 0) { /* the header line, then the row */
+      CHECK(!strncmp(row, "File name\t", 10));
+      row = strchr(row, '\n');
+      row = row ? row + 1 : s.buf + s.n;
+    }
+    char cell[200], want[200];
+    nth_cell(row, 0, cell, sizeof cell);
+    CHECK(!strcmp(cell, path));
+    nth_cell(row, 1, cell, sizeof cell);
+    snprintf(want, sizeof want, "%" PRIu64, udp);
+    CHECK(!strcmp(cell, want));
+    nth_cell(row, 2, cell, sizeof cell);
+    snprintf(want, sizeof want, "%" PRIu64, bytes);
+    CHECK(!strcmp(cell, want));
+    nth_cell(row, 3, cell, sizeof cell);
+    sum_of("sha256sum", path, want, sizeof want);
+    CHECK(want[0] && !strcmp(cell, want));
+    nth_cell(row, 4, cell, sizeof cell);
+    sum_of("sha1sum", path, want, sizeof want);
+    CHECK(want[0] && !strcmp(cell, want));
+    CHECK_EQ(strchr(row, '\n') - row + 1, s.buf + s.n - row); /* one row */
+    if (s.n > sizeof s.buf / 2)
+      s.n = 0;
+  }
+
+  /* a missing file: the reader's message; in JSON its name and error */
+  char missing[600];
+  snprintf(missing, sizeof missing, "%s/no-such.pcap", tap_tmpdir());
+  capkit_reader *r = capkit_reader_new();
+  int want = capkit_reader_open_path(r, missing);
+  s.n = 0;
+  o.format = CAPKIT_INFO_JSON;
+  CHECK_EQ(capkit_info_path(info, missing, NULL, 0, &o, to_sink, &s), want);
+  CHECK(capkit_info_error(info, 0) &&
+        !strcmp(capkit_info_error(info, 0), capkit_reader_error(r)));
+  CHECK(capkit_info_error(info, 1) == NULL);
+  CHECK(!strncmp(s.buf, "{\"file\":\"", 9) && strstr(s.buf, missing));
+  capkit_reader_free(r);
+
+  /* a filter that does not compile: its message, nothing written */
+  s.n = 0;
+  s.buf[0] = '\0';
+  CHECK_EQ(capkit_info_path(info, path, "udp((", 0, &o, to_sink, &s),
+           CAPKIT_EFILTER);
+  CHECK(capkit_info_error(info, 0) &&
+        !strncmp(capkit_info_error(info, 0), "bad filter 'udp((': ", 20));
+  CHECK_EQ(s.n, 0u);
+
+  /* the hashes in JSON: sha256sum's */
+  s.n = 0;
+  char sha[200];
+  sum_of("sha256sum", path, sha, sizeof sha);
+  CHECK_EQ(capkit_info_path(info, path, NULL, CAPKIT_INFO_HASHES, &o,
+                            to_sink, &s),
+           0);
+  CHECK(sha[0] && strstr(s.buf, sha) != NULL);
+  CHECK_EQ(capkit_info_path(NULL, path, NULL, 0, &o, to_sink, &s),
+           CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_info_path(info, NULL, NULL, 0, &o, to_sink, &s),
+           CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_info_path(info, path, NULL, 0, NULL, to_sink, &s),
+           CAPKIT_EMISUSE);
+  capkit_info_options small = o;
+  small.size = 4;
+  CHECK_EQ(capkit_info_path(info, path, NULL, 0, &small, to_sink, &s),
+           CAPKIT_EMISUSE);
+  CHECK(capkit_info_error(NULL, 0) == NULL);
+  capkit_info_free(info);
+  capkit_info_free(NULL);
+}
+
 int main(void) {
   letters();
   layouts();
   for (int i = 0; i < 300; i++)
     one_file(i);
+  path_calls();
   return tap_done();
 }
