@@ -1,13 +1,10 @@
 /* cmd_export.c - capkit export: one row per packet with the fields asked
  * for (tshark -T fields), as TSV, CSV or NDJSON for databases; the values
  * come from the library's exporter, this file only lays out rows. */
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <capkit/export.h>
 #include <capkit/input.h>
@@ -77,17 +74,6 @@ static int put_line(FILE *out, capkit_exporter *x,
   return EXIT_OK;
 }
 
-static int one_char(const char *v, char *out) {
-  if (!strcmp(v, "\\t") || !strcmp(v, "/t")) {
-    *out = '\t';
-    return 0;
-  }
-  if (strlen(v) != 1)
-    return -1;
-  *out = v[0];
-  return 0;
-}
-
 /* One input's rows through IN (reopened on PATH); returns an exit code. */
 static int export_file(FILE *out, const capkit_export_layout *lay,
                        capkit_exporter *x, capkit_input *in, const char *path,
@@ -136,37 +122,14 @@ int cmd_export(int argc, char **argv) {
         goto done;
       }
       break;
-    case 'E': {
-      const char *eq = strchr(optarg, '=');
-      const char *v = eq ? eq + 1 : "";
-      size_t kl = eq ? (size_t)(eq - optarg) : strlen(optarg);
-      int bad = 0;
-      if (kl == 6 && !strncmp(optarg, "header", kl))
-        bad = (header = !strcmp(v, "y") ? 1 : !strcmp(v, "n") ? 0 : -2) < -1;
-      else if (kl == 9 && !strncmp(optarg, "separator", kl))
-        bad = one_char(v, &lay.separator);
-      else if (kl == 10 && !strncmp(optarg, "aggregator", kl))
-        bad = one_char(v, &lay.aggregator);
-      else if (kl == 10 && !strncmp(optarg, "occurrence", kl))
-        bad = strlen(v) != 1 || capkit_exporter_set_occurrence(x, v[0]) < 0;
-      else if (kl == 5 && !strncmp(optarg, "quote", kl))
-        bad = strcmp(v, "d") && strcmp(v, "n"); /* minimal quoting */
-      else
-        bad = 1;
-      if (bad) {
+    case 'E':
+      if (capkit_exporter_setting(x, &lay, optarg, &header) < 0) {
         code = cli_usage_error("export", "bad -E setting '%s'", optarg);
         goto done;
       }
       break;
-    }
     case OPT_FORMAT:
-      if (!strcmp(optarg, "tsv"))
-        lay.format = CAPKIT_EXPORT_TSV;
-      else if (!strcmp(optarg, "csv"))
-        lay.format = CAPKIT_EXPORT_CSV;
-      else if (!strcmp(optarg, "ndjson") || !strcmp(optarg, "jsonl"))
-        lay.format = CAPKIT_EXPORT_NDJSON;
-      else {
+      if ((lay.format = capkit_export_format_parse(optarg)) < 0) {
         code = cli_usage_error("export",
                                "unknown format '%s' (tsv, csv, "
                                "ndjson)",

@@ -121,6 +121,23 @@ CAPKIT_API int capkit_exporter_format_header(capkit_exporter *x,
                                              const capkit_export_layout *lay,
                                              const char **text, size_t *len);
 
+/* The layout format named NAME: "tsv", "csv", "ndjson" or "jsonl" (the
+ * same as ndjson): CAPKIT_EXPORT_TSV, _CSV or _NDJSON, or CAPKIT_EINVAL
+ * for NULL and any other text. Thread-safe. */
+CAPKIT_API int capkit_export_format_parse(const char *name);
+/* One of tshark's -E settings, "NAME=VALUE", applied to X and LAY:
+ *   header=y|n         *HEADER set to 1 or 0 (whether the caller writes
+ *                      the header line; HEADER may be NULL otherwise)
+ *   separator=C        LAY->separator: one character, or \t or /t (tab)
+ *   aggregator=C       LAY->aggregator, the same way
+ *   occurrence=a|f|l   capkit_exporter_set_occurrence()
+ *   quote=d|n          accepted: values are quoted as CSV needs them
+ * Returns 0, or CAPKIT_EINVAL (nothing changed) for another name or
+ * value, a missing '=', or a NULL X, LAY or SETTING. */
+CAPKIT_API int capkit_exporter_setting(capkit_exporter *x,
+                                       capkit_export_layout *lay,
+                                       const char *setting, int *header);
+
 /* The loop of `capkit export` for one input: a row of LAYOUT for every
  * record of R that F matches (F NULL: every record; prepared for R's link
  * type by the caller), written to OUT, each row right after its record is

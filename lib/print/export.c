@@ -320,6 +320,57 @@ int capkit_exporter_set_occurrence(capkit_exporter *x, int which) {
   return 0;
 }
 
+int capkit_export_format_parse(const char *name) {
+  if (!name)
+    return CAPKIT_EINVAL;
+  if (!strcmp(name, "tsv"))
+    return CAPKIT_EXPORT_TSV;
+  if (!strcmp(name, "csv"))
+    return CAPKIT_EXPORT_CSV;
+  if (!strcmp(name, "ndjson") || !strcmp(name, "jsonl"))
+    return CAPKIT_EXPORT_NDJSON;
+  return CAPKIT_EINVAL;
+}
+
+/* A separator or aggregator value: one character, or tshark's tab. */
+static int one_char(const char *v, char *out) {
+  if (!strcmp(v, "\\t") || !strcmp(v, "/t")) {
+    *out = '\t';
+    return 0;
+  }
+  if (strlen(v) != 1)
+    return CAPKIT_EINVAL;
+  *out = v[0];
+  return 0;
+}
+
+int capkit_exporter_setting(capkit_exporter *x, capkit_export_layout *lay,
+                            const char *setting, int *header) {
+  const char *eq = setting ? strchr(setting, '=') : NULL;
+  if (!x || !lay || !eq)
+    return CAPKIT_EINVAL;
+  const char *v = eq + 1;
+  size_t kl = (size_t)(eq - setting);
+#define IS(name) (kl == sizeof name - 1 && !strncmp(setting, name, kl))
+  if (IS("header")) {
+    if (!header || (strcmp(v, "y") && strcmp(v, "n")))
+      return CAPKIT_EINVAL;
+    *header = !strcmp(v, "y");
+    return 0;
+  }
+  if (IS("separator"))
+    return one_char(v, &lay->separator);
+  if (IS("aggregator"))
+    return one_char(v, &lay->aggregator);
+  if (IS("occurrence"))
+    return strlen(v) == 1 ? capkit_exporter_set_occurrence(x, v[0])
+                          : CAPKIT_EINVAL;
+  if (IS("quote")) /* minimal quoting, always */
+    return strcmp(v, "d") && strcmp(v, "n") ? CAPKIT_EINVAL : 0;
+#undef IS
+  return CAPKIT_EINVAL;
+}
+
 static int is_common(const char *field) {
   return !strcmp(field, "offset") || !strcmp(field, "hdr_len") ||
          !strcmp(field, "payload_len");

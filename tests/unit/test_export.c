@@ -252,7 +252,77 @@ static void test_write(int damaged, const char *filter, const char *want,
   free(f.b);
 }
 
+/* tshark's -E settings as tshark(1) documents them (header=y|n,
+ * separator=/t or a character, aggregator, occurrence=f|l|a, quote=d|n:
+ * capkit quotes only as CSV needs), and the format names; the header line
+ * as tshark -T fields -E header=y -E separator=';' writes it. */
+static void test_settings(void) {
+  CHECK_EQ(capkit_export_format_parse("tsv"), CAPKIT_EXPORT_TSV);
+  CHECK_EQ(capkit_export_format_parse("csv"), CAPKIT_EXPORT_CSV);
+  CHECK_EQ(capkit_export_format_parse("ndjson"), CAPKIT_EXPORT_NDJSON);
+  CHECK_EQ(capkit_export_format_parse("jsonl"), CAPKIT_EXPORT_NDJSON);
+  CHECK_EQ(capkit_export_format_parse("json"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_export_format_parse("TSV"), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_export_format_parse(NULL), CAPKIT_EINVAL);
+  capkit_exporter *x = capkit_exporter_new();
+  CHECK_EQ(capkit_exporter_add(x, "ip.src"), 0);
+  CHECK_EQ(capkit_exporter_add(x, "tcp.dport"), 0);
+  capkit_export_layout lay = CAPKIT_EXPORT_LAYOUT_INIT;
+  int header = -1;
+  const char *t;
+  size_t n;
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "header=y", &header), 0);
+  CHECK_EQ(header, 1);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "header=n", &header), 0);
+  CHECK_EQ(header, 0);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "header=yes", &header),
+           CAPKIT_EINVAL);
+  CHECK_EQ(header, 0);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "header=y", NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "separator=;", NULL), 0);
+  CHECK_EQ(lay.separator, ';');
+  CHECK_EQ(capkit_exporter_format_header(x, &lay, &t, &n), 0);
+  CHECK(n == 17 && !memcmp(t, "ip.src;tcp.dport\n", n));
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "separator=/t", NULL), 0);
+  CHECK_EQ(lay.separator, '\t');
+  lay.separator = 0;
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "separator=\\t", NULL), 0);
+  CHECK_EQ(lay.separator, '\t');
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "separator=ab", NULL),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "separator=", NULL),
+           CAPKIT_EINVAL);
+  CHECK_EQ(lay.separator, '\t');
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "aggregator=|", NULL), 0);
+  CHECK_EQ(lay.aggregator, '|');
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "aggregator=/t", NULL), 0);
+  CHECK_EQ(lay.aggregator, '\t');
+  for (const char *o = "fla"; *o; o++) {
+    char set[32];
+    snprintf(set, sizeof set, "occurrence=%c", *o);
+    CHECK_EQ(capkit_exporter_setting(x, &lay, set, NULL), 0);
+  }
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "occurrence=x", NULL),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "occurrence=ff", NULL),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "quote=d", NULL), 0);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "quote=n", NULL), 0);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "quote=s", NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "nosuch=1", NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "header", &header),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, "headerx=y", &header),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, &lay, NULL, NULL), CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(NULL, &lay, "quote=d", NULL),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_exporter_setting(x, NULL, "quote=d", NULL), CAPKIT_EINVAL);
+  capkit_exporter_free(x);
+}
+
 int main(void) {
+  test_settings();
   test_write(0, NULL, "1\t20\n2\t30\n3\t40\n4\t50\n5\t60\n", 0, 0);
   test_write(1, NULL, "1\t20\n2\t30\n3\t40\n4\t50\n", CAPKIT_ETRUNC, 5);
   test_write(0, "greater 45", "4\t50\n5\t60\n", 0, 0);
