@@ -47,6 +47,10 @@ int cli_parse_precision(const char *s, unsigned *out);
 /* Parse a plain decimal number above 0 and at most max (fractions and
  * exponents allowed, no suffix). 0 on success. */
 int cli_parse_positive(const char *s, double max, double *out);
+/* An interval in seconds (cli_parse_positive up to 1e9, fractions
+ * allowed) as nanoseconds, rounded; 0 on success, -1 for bad text or an
+ * interval that rounds to 0. */
+int cli_parse_interval(const char *s, uint64_t *ns);
 /* Durations: "1.5", "1.5s", "250ms", "10us", "5ns", "2m", "1h", with an
  * optional sign. 0 ok; -1 for bad text or beyond +-292 years (exact:
  * capkit_time_parse_duration). */
@@ -62,6 +66,9 @@ void cli_catch_stop_signals(void (*handler)(int), int hup);
  * fraction digits (0..9), any year (capkit_time_format). */
 void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
                   unsigned digits);
+/* A library write function (capkit_stats_write_fn, capkit_printer_write_fn)
+ * onto standard output: 0, or -1 when fwrite fell short. */
+int cli_write_stdout(void *user, const void *p, size_t n);
 /* Write s as a JSON string (with quotes). */
 void cli_json_str(FILE *f, const char *s);
 

@@ -46,11 +46,6 @@ static const char info_usage[] =
     "  -h, --help   this help\n\n"
     "Exit status: 0 ok, 1 damaged or invalid data, 2 usage, 3 I/O error.\n";
 
-static int write_stdout(void *user, const void *p, size_t n) {
-  (void)user;
-  return fwrite(p, 1, n, stdout) == n ? 0 : -1;
-}
-
 typedef struct info_opts {
   int json, hashes, table;
   const char *expr;
@@ -61,7 +56,7 @@ typedef struct info_opts {
 static int info_one(capkit_info *info, const char *path, info_opts *o) {
   int rc = capkit_info_path(info, path, o->expr,
                             o->hashes ? CAPKIT_INFO_HASHES : 0, &o->show,
-                            write_stdout, NULL);
+                            cli_write_stdout, NULL);
   const char *m;
   for (size_t i = 0; (m = capkit_info_error(info, i)); i++)
     cli_err("info", "%s", m);

@@ -3,7 +3,6 @@
  * optionally with link headers, every field of every layer, a hex dump, or
  * NDJSON. Output goes through a large buffer. */
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,15 +62,6 @@ static const char print_usage[] =
     "Exit status: 0 ok, 1 damaged or invalid capture data (packets before the\n"
     "damage are printed), 2 usage (also a filter that does not compile),\n"
     "3 I/O error.\n";
-
-/* Writes the text the printer kept and empties it; *werr set on failure. */
-static void flush_text(capkit_printer *pr, int *werr) {
-  size_t n;
-  const char *t = capkit_printer_text(pr, &n);
-  if (n && fwrite(t, 1, n, stdout) != n)
-    *werr = 1;
-  capkit_printer_clear(pr);
-}
 
 /* tcpdump's -t takes no value, capkit's took one: "-t NAME" with NAME a
  * time format name stays capkit's, every other -t is counted as tcpdump's.
@@ -233,30 +223,19 @@ int cmd_print(int argc, char **argv) {
   capkit_printer_set_time(pr, tfmt);
   capkit_printer_set_ifname(pr, capkit_ifname_local, NULL);
   int werr = 0;
-  uint64_t shown = 0;
-  for (int fi = 0; fi < npath && shown < count; fi++) {
-    flush_text(pr, &werr);
+  for (int fi = 0; fi < npath && count > 0; fi++) {
     int rc = cli_input_open("print", in, paths[fi], flt, &code);
     if (rc == EXIT_USAGE)
       break;
     if (rc)
       continue;
-    capkit_record rec = CAPKIT_RECORD_INIT;
-    size_t kept;
-    /* the printer keeps the text of many records; written by the MiB */
-    while (shown < count && (rc = capkit_input_next(in, &rec)) > 0) {
-      shown++;
-      if (capkit_printer_append(pr, &rec) != 0) {
-        cli_err("print", "out of memory");
-        code = EXIT_IO;
-        count = 0; /* stop */
-        break;
-      }
-      if (capkit_printer_text(pr, &kept), kept >= (1u << 20))
-        flush_text(pr, &werr);
+    rc = capkit_printer_print(pr, in, &count, cli_write_stdout, NULL, &werr);
+    if (rc < 0 && !*capkit_input_error(in)) { /* the printer's */
+      cli_err("print", "out of memory");
+      code = EXIT_IO;
+      break;
     }
     if (rc < 0) {
-      flush_text(pr, &werr);
       fflush(stdout);
       int e = cli_input_fail("print", in, rc);
       if (!code || rc == CAPKIT_EFILTER)
@@ -265,7 +244,6 @@ int cmd_print(int argc, char **argv) {
     if (code == EXIT_USAGE)
       break;
   }
-  flush_text(pr, &werr);
   if (werr && !code)
     code = EXIT_IO;
   capkit_input_free(in);

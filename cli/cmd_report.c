@@ -2,8 +2,6 @@
  * libcapkit report (include/capkit/report.h), the page written whole or
  * not at all. */
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +55,6 @@ int cmd_report(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   capkit_report_settings set = CAPKIT_REPORT_SETTINGS_INIT;
   const char *out = NULL, *expr = NULL;
-  double secs;
   uint64_t top;
   int c;
   optind = 1;
@@ -70,8 +67,7 @@ int cmd_report(int argc, char **argv) {
       expr = optarg;
       break;
     case 'i':
-      if (cli_parse_positive(optarg, 1e9, &secs) ||
-          (set.interval_ns = (uint64_t)llround(secs * 1e9)) == 0)
+      if (cli_parse_interval(optarg, &set.interval_ns))
         return cli_usage_error("report", "bad interval '%s'", optarg);
       break;
     case 'n':

@@ -2,8 +2,6 @@
  * accumulator over every input, and the text, JSON and CSV layouts of its
  * tables (the counting is the library's, include/capkit/stats.h). */
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,11 +40,6 @@ static const char stats_usage[] =
     "Exit status: 0 ok, 1 damaged or invalid capture data (packets before the\n"
     "damage are counted), 2 usage, 3 I/O error.\n";
 
-static int write_stdout(void *user, const void *p, size_t n) {
-  (void)user;
-  return fwrite(p, 1, n, stdout) == n ? 0 : -1;
-}
-
 /* Count every input into RUN; returns an exit code. */
 static int count_inputs(capkit_stats_run *run, capkit_filter *flt,
                         char **files, int nfiles) {
@@ -82,14 +75,6 @@ static int count_inputs(capkit_stats_run *run, capkit_filter *flt,
   return code;
 }
 
-static int parse_interval(const char *a, uint64_t *ns) {
-  double v;
-  if (cli_parse_positive(a, 1e9, &v))
-    return -1;
-  *ns = (uint64_t)llround(v * 1e9);
-  return *ns > 0 ? 0 : -1;
-}
-
 int cmd_stats(int argc, char **argv) {
   static const struct option opts[] = {
       {"interval", required_argument, NULL, 'i'},
@@ -108,7 +93,7 @@ int cmd_stats(int argc, char **argv) {
   while ((ch = getopt_long(argc, argv, "i:n:f:eh", opts, NULL)) != -1) {
     switch (ch) {
     case 'i':
-      if (parse_interval(optarg, &set.interval_ns) != 0)
+      if (cli_parse_interval(optarg, &set.interval_ns) != 0)
         return cli_usage_error("stats", "bad interval '%s'", optarg);
       break;
     case 'n':
@@ -172,7 +157,7 @@ int cmd_stats(int argc, char **argv) {
     rep.ethernet = eth;
     rep.series = capkit_stats_run_series(run);
     const capkit_stats *st = capkit_stats_run_stats(run);
-    int rc = capkit_stats_write(st, &rep, write_stdout, NULL);
+    int rc = capkit_stats_write(st, &rep, cli_write_stdout, NULL);
     if (rc == CAPKIT_ENOMEM)
       cli_err("stats", "out of memory");
     if (rc && !code)

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -110,6 +111,14 @@ int cli_parse_positive(const char *s, double max, double *out) {
   return 0;
 }
 
+int cli_parse_interval(const char *s, uint64_t *ns) {
+  double v;
+  if (cli_parse_positive(s, 1e9, &v))
+    return -1;
+  *ns = (uint64_t)llround(v * 1e9);
+  return *ns > 0 ? 0 : -1;
+}
+
 int cli_parse_precision(const char *s, unsigned *out) {
   if (strcmp(s, "us") == 0 || strcmp(s, "usec") == 0 ||
       strcmp(s, "micro") == 0 || strcmp(s, "6") == 0)
@@ -126,6 +135,11 @@ void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
                   unsigned digits) {
   capkit_time t = {sec, nsec};
   capkit_time_format(out, cap, t, digits, CAPKIT_TIME_FMT_SPACE);
+}
+
+int cli_write_stdout(void *user, const void *p, size_t n) {
+  (void)user;
+  return fwrite(p, 1, n, stdout) == n ? 0 : -1;
 }
 
 void cli_json_str(FILE *f, const char *s) {

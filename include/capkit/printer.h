@@ -155,6 +155,28 @@ CAPKIT_API size_t capkit_printer_line(capkit_printer *p,
 CAPKIT_API const char *capkit_printer_text(const capkit_printer *p,
                                            size_t *len);
 
+/* ---- a whole input -------------------------------------------------- */
+
+struct capkit_input; /* input.h */
+/* Where capkit_printer_print() writes: called with blocks of text, returns
+ * non-zero on a write error. */
+typedef int (*capkit_printer_write_fn)(void *user, const void *data,
+                                       size_t len);
+/* Prints the records IN gives (capkit_input_next: those its filter
+ * matches), as capkit_printer_append() renders them, through FN(USER, ...)
+ * in blocks of about 1 MiB: at most *LEFT records, *LEFT counting down.
+ * All text made is written before it returns. A write error does not stop
+ * it (the input is still read to its end or its error): *WRITE_FAILED
+ * (may be NULL) is then set to 1. Returns 0 at IN's clean end or when
+ * *LEFT reaches 0; the input's negative code with its message in
+ * capkit_input_error() (the records before it printed); CAPKIT_ENOMEM
+ * when rendering ran out of memory (capkit_input_error() then ""); or
+ * CAPKIT_EINVAL for a NULL P, IN, LEFT or FN. No allocation per record
+ * beyond the printer's own (see capkit_printer_render). */
+CAPKIT_API int capkit_printer_print(capkit_printer *p, struct capkit_input *in,
+                                    uint64_t *left, capkit_printer_write_fn fn,
+                                    void *user, int *write_failed);
+
 /* ---- tcpdump's option letters and time format names ---------------- */
 
 /* The time format named NAME, as capkit print --time takes it: "abs",

@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include <capkit/capkit.h>
+#include <capkit/input.h>
 #include <capkit/json.h>
 #include <capkit/printer.h>
+
+#include "mkpkt.h"
 
 #include "tap.h"
 
@@ -581,6 +584,179 @@ static void option_letters(void) {
         }
 }
 
+/* What capkit_printer_print wrote. */
+typedef struct collected {
+  char *text;
+  size_t n, calls, small; /* blocks, blocks under 1 MiB */
+  int fail;
+} collected;
+
+static int collect(void *user, const void *p, size_t n) {
+  collected *c = user;
+  if (c->fail)
+    return -1;
+  char *t = realloc(c->text, c->n + n + 1);
+  if (!t)
+    return -1;
+  memcpy(t + c->n, p, n);
+  c->text = t;
+  c->n += n;
+  t[c->n] = '\0';
+  c->calls++;
+  c->small += n < (1u << 20);
+  return 0;
+}
+
+/* `tcpdump -nn -r PATH` (times in UTC), as a string to free. */
+static char *tcpdump_text(const char *path) {
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd, "TZ=UTC tcpdump -nn -r '%s' 2>/dev/null", path);
+  FILE *p = popen(cmd, "r");
+  if (!p)
+    return NULL;
+  char *t = NULL;
+  size_t n = 0, cap = 0, k;
+  char buf[65536];
+  while ((k = fread(buf, 1, sizeof buf, p)) > 0) {
+    if (n + k + 1 > cap) {
+      cap = 2 * (n + k + 1);
+      char *nt = realloc(t, cap);
+      if (!nt)
+        break;
+      t = nt;
+    }
+    memcpy(t + n, buf, k);
+    n += k;
+    t[n] = '\0';
+  }
+  pclose(p);
+  return t;
+}
+
+/* capkit_printer_print over a filtered input: a seeded Ethernet capture of
+ * IPv4/IPv6 UDP and TCP packets big enough for several 1 MiB blocks, whole
+ * and through the filter "udp", against tcpdump -nn (-r FILE EXPR); the
+ * count limit; a failing writer; damage after the first records. */
+static void print_input(void) {
+  uint64_t seed = 42;
+  mk_buf f = {.be = 0};
+  mk_pcap_header(&f, 0, 65535, 1);
+  enum { N = 16000 };
+  for (uint32_t i = 0; i < N; i++) {
+    /* Ethernet, IPv4, UDP or TCP (ACK) between ports with no decoder of
+     * their own in tcpdump, a few payload bytes */
+    mk_buf p = {.be = 0};
+    int tcp = (int)mk_below(&seed, 2);
+    uint32_t pay = mk_below(&seed, 20), l4 = (tcp ? 20u : 8u) + pay;
+    mk_n32(&p, 0x02000000u);
+    mk_n16(&p, 0x0001);
+    mk_n32(&p, 0x02000000u);
+    mk_n16(&p, 0x0002);
+    mk_n16(&p, 0x0800);
+    mk_n32(&p, 0x45000000u | (20 + l4));
+    mk_n32(&p, 0);
+    mk_n32(&p, 0x40000000u | (tcp ? 6u : 17u) << 16);
+    mk_n32(&p, 0x0a000001u + mk_below(&seed, 3));
+    mk_n32(&p, 0x0a000001u + mk_below(&seed, 3));
+    mk_n16(&p, 30000 + mk_below(&seed, 4));
+    mk_n16(&p, 31000 + mk_below(&seed, 4));
+    if (tcp) {
+      mk_n32(&p, mk_below(&seed, 1000000));
+      mk_n32(&p, mk_below(&seed, 1000000));
+      mk_n16(&p, 0x5010);
+      mk_n16(&p, 1024);
+      mk_n32(&p, 0);
+    } else {
+      mk_n16(&p, l4);
+      mk_n16(&p, 0);
+    }
+    for (uint32_t k = 0; k < pay; k++)
+      mk_u8(&p, (uint8_t)mk_below(&seed, 256));
+    mk_pcap_record(&f, 1700000000u + i / 10, (i % 10) * 1000u, (uint32_t)p.n,
+                   (uint32_t)p.n, p.b);
+    free(p.b);
+  }
+  char path[600];
+  snprintf(path, sizeof path, "%s/print.pcap", tap_tmpdir());
+  FILE *fp = fopen(path, "wb");
+  CHECK(fp && fwrite(f.b, 1, f.n, fp) == f.n);
+  if (fp)
+    fclose(fp);
+  capkit_input *in = capkit_input_new();
+  for (int filtered = 0; filtered <= 1; filtered++) {
+    char arg[700];
+    snprintf(arg, sizeof arg, "%s' '%s", path, filtered ? "udp" : "");
+    char *want = tcpdump_text(filtered ? arg : path);
+    CHECK(want != NULL && strlen(want) > (1u << 20) / 2);
+    capkit_filter *flt = filtered ? capkit_filter_new("udp") : NULL;
+    capkit_printer *p = capkit_printer_new(0);
+    collected c = {0};
+    uint64_t left = UINT64_MAX;
+    int failed = 0;
+    CHECK_EQ(capkit_input_open(in, path, flt), 0);
+    CHECK_EQ(capkit_printer_print(p, in, &left, collect, &c, &failed), 0);
+    CHECK(want && c.text && !strcmp(c.text, want));
+    CHECK(c.small == 1 && (filtered || c.calls >= 2)); /* by the MiB */
+    CHECK_EQ(failed, 0);
+    if (!filtered)
+      CHECK_EQ(left, UINT64_MAX - N);
+    free(want);
+    free(c.text);
+    capkit_printer_free(p);
+    capkit_filter_free(flt);
+  }
+
+  /* three records, then the count is spent */
+  capkit_printer *p = capkit_printer_new(0);
+  collected c = {0};
+  uint64_t left = 3;
+  CHECK_EQ(capkit_input_open(in, path, NULL), 0);
+  CHECK_EQ(capkit_printer_print(p, in, &left, collect, &c, NULL), 0);
+  CHECK_EQ(left, 0u);
+  size_t lines = 0;
+  for (size_t i = 0; i < c.n; i++)
+    lines += c.text[i] == '\n';
+  CHECK_EQ(lines, 3u);
+  free(c.text);
+
+  /* a writer that fails: noted, the input still read to its end */
+  collected bad = {.fail = 1};
+  int failed = 0;
+  left = UINT64_MAX;
+  CHECK_EQ(capkit_input_open(in, path, NULL), 0);
+  CHECK_EQ(capkit_printer_print(p, in, &left, collect, &bad, &failed), 0);
+  CHECK_EQ(failed, 1);
+  CHECK_EQ(left, UINT64_MAX - N);
+
+  /* damage: a caplen over any bound in the 3rd record's header */
+  size_t off = 24;
+  for (int i = 0; i < 2; i++)
+    off += 16 + (f.b[off + 8] | (size_t)f.b[off + 9] << 8);
+  f.b[off + 11] = 0x7f;
+  fp = fopen(path, "wb");
+  CHECK(fp && fwrite(f.b, 1, f.n, fp) == f.n);
+  if (fp)
+    fclose(fp);
+  collected d = {0};
+  left = UINT64_MAX;
+  CHECK_EQ(capkit_input_open(in, path, NULL), 0);
+  int rc = capkit_printer_print(p, in, &left, collect, &d, NULL);
+  CHECK(rc < 0 && capkit_error_class_of(rc) == CAPKIT_CLASS_DATA);
+  CHECK(strstr(capkit_input_error(in), "record 3") != NULL);
+  lines = 0;
+  for (size_t i = 0; i < d.n; i++)
+    lines += d.text[i] == '\n';
+  CHECK_EQ(lines, 2u);
+  free(d.text);
+  CHECK_EQ(capkit_printer_print(NULL, in, &left, collect, &d, NULL),
+           CAPKIT_EINVAL);
+  CHECK_EQ(capkit_printer_print(p, NULL, &left, collect, &d, NULL),
+           CAPKIT_EINVAL);
+  capkit_printer_free(p);
+  capkit_input_free(in);
+  free(f.b);
+}
+
 int main(void) {
   json_property();
   times();
@@ -592,5 +768,6 @@ int main(void) {
   tcpdump_flags();
   dump_edges();
   option_letters();
+  print_input();
   return tap_done();
 }
