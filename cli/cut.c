@@ -446,7 +446,7 @@ int cut_job_report(const char *cmd, const capkit_job *j, int rc,
 
 int cut_copy(const char *cmd, const cut_common *c, const char *in_path,
              uint32_t snaplen, capkit_slicer *sl, capkit_retimer *t,
-             capkit_editor *ed) {
+             capkit_editor *ed, capkit_rewriter *rw) {
   if (!c->out)
     return cli_usage_error(cmd, "no output file (-o)");
   progress *pg = progress_new(cmd);
@@ -461,6 +461,7 @@ int cut_copy(const char *cmd, const cut_common *c, const char *in_path,
     capkit_job_set_slicer(j, sl);
     capkit_job_set_retimer(j, t);
     capkit_job_set_editor(j, ed);
+    capkit_job_set_rewriter(j, rw);
     code = cut_job_report(cmd, j, capkit_job_copy(j, in_path, c->out), c);
   }
   progress_done(pg);

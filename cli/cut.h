@@ -147,13 +147,13 @@ typedef struct cut_ops {
 int cut_run(const char *cmd, const cut_common *c, const char *in_path,
             const cut_ops *ops, void *ctx);
 
-/* The one-input, one-output commands (filter, snap, retime, slice) as
- * the library's copy job (capkit_job_copy): c's options, snaplen (0:
- * none), and the engines (each may be NULL, borrowed). Checks -o, prints
- * every error; returns the exit code. */
+/* The one-input, one-output commands (filter, snap, retime, slice,
+ * rewrite) as the library's copy job (capkit_job_copy): c's options,
+ * snaplen (0: none), and the engines (each may be NULL, borrowed). Checks
+ * -o, prints every error; returns the exit code. */
 int cut_copy(const char *cmd, const cut_common *c, const char *in_path,
              uint32_t snaplen, capkit_slicer *sl, capkit_retimer *t,
-             capkit_editor *ed);
+             capkit_editor *ed, capkit_rewriter *rw);
 
 /* The writer warning callback behind cli_writer_warnings() (util.c). */
 void cli_writer_warning(void *user, int warning, uint64_t offset,

@@ -466,6 +466,16 @@ CAPKIT_API void capkit_job_set_editor(capkit_job *j, struct capkit_editor *e);
  * leaves no output. */
 CAPKIT_API void capkit_job_set_comments(capkit_job *j,
                                         struct capkit_comments *c);
+/* A rewriter (rewrite.h, `capkit rewrite`) as the copy's last stage:
+ * each record, after the editor and the comments, is rewritten straight
+ * into the output's buffer (capkit_rewriter_apply_to() on the room of
+ * capkit_writer_reserve()), then gets the common edits and is written;
+ * the rewriter's counters then tell what it did. A failure of the
+ * rewriter (CAPKIT_ENOMEM) fails the copy with "record N: what". Borrowed
+ * as the engines above; NULL: none (the default). */
+struct capkit_rewriter;
+CAPKIT_API void capkit_job_set_rewriter(capkit_job *j,
+                                        struct capkit_rewriter *rw);
 /* After a run: records read (passing the filter), written, dropped as
  * duplicates; sort's method ("one pass"; "stretches": a pcap input made
  * of a few sorted stretches, merged from the input; "external"; "in

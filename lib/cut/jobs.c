@@ -13,6 +13,7 @@
 #include <capkit/build.h>
 #include <capkit/cut.h>
 #include <capkit/edit.h>
+#include <capkit/rewrite.h>
 
 struct capkit_job {
   /* options, as the tool's */
@@ -30,6 +31,7 @@ struct capkit_job {
   capkit_retimer *retimer;
   capkit_editor *editor;
   capkit_comments *comments;
+  capkit_rewriter *rewriter;
   char *section; /* the section comment, with have_section */
   int have_section;
   /* hooks */
@@ -354,9 +356,9 @@ static int in_next(capkit_job *j, in *s, capkit_record *rec) {
   return rc;
 }
 
-/* The common output options on a writer set up otherwise, then open. */
-static int out_open(capkit_job *j, capkit_writer *w, const char *path,
-                    int rc) {
+/* The common output options on a writer set up otherwise (RC: the result
+ * of that): 0 or a negative code. */
+static int out_settings(capkit_job *j, capkit_writer *w, int rc) {
   if (j->warn_fn)
     capkit_writer_set_warning_fn(w, j->warn_fn, j->warn_user);
   if (!rc && j->have_lt)
@@ -373,6 +375,13 @@ static int out_open(capkit_job *j, capkit_writer *w, const char *path,
     rc = capkit_writer_set_compression(w, j->compress, j->level);
   if (!rc && j->have_section)
     rc = capkit_writer_set_comment(w, j->section);
+  return rc;
+}
+
+/* The common output options on a writer set up otherwise, then open. */
+static int out_open(capkit_job *j, capkit_writer *w, const char *path,
+                    int rc) {
+  rc = out_settings(j, w, rc);
   if (!rc)
     rc = capkit_writer_open_path(w, path);
   if (rc < 0)
@@ -873,6 +882,28 @@ void capkit_job_set_editor(capkit_job *j, capkit_editor *e) { j->editor = e; }
 void capkit_job_set_comments(capkit_job *j, capkit_comments *c) {
   j->comments = c;
 }
+void capkit_job_set_rewriter(capkit_job *j, capkit_rewriter *rw) {
+  j->rewriter = rw;
+}
+
+/* Write one record of a copy: through the rewriter (if any) straight into
+ * the room the writer offers in its output buffer, so that the bytes are
+ * copied once on their way, not into the rewriter's buffer and then again
+ * into the writer's. 0 or the job's failure. */
+static int copy_write(capkit_job *j, capkit_writer *w,
+                      const capkit_record *rec) {
+  if (!j->rewriter)
+    return out_write(j, w, rec);
+  capkit_record out = CAPKIT_RECORD_INIT;
+  size_t n = (size_t)rec->caplen + CAPKIT_REWRITE_GROWTH;
+  uint8_t *room = capkit_writer_reserve(w, n);
+  int k = room ? capkit_rewriter_apply_to(j->rewriter, rec, &out, room, n)
+               : capkit_rewriter_apply(j->rewriter, rec, &out);
+  if (k < 0)
+    return fail(j, k, "record %" PRIu64 ": %s", rec->number,
+                capkit_strerror(k));
+  return out_write(j, w, &out);
+}
 
 /* The retimer and the editor on one record: 0 or the job's failure. */
 static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
@@ -974,12 +1005,8 @@ static int copy_split(capkit_job *j, in *s, const char *out) {
       rc = ws[id] ? j->code : fail(j, CAPKIT_ENOMEM, "out of memory");
       break;
     }
-    int w = capkit_writer_write(ws[id], &rec);
-    if (w < 0) {
-      rc = fail(j, w, "%s", capkit_writer_error(ws[id]));
+    if ((rc = copy_write(j, ws[id], &rec)))
       break;
-    }
-    j->written++;
   }
   if (k < 0 && !rc) {
     err_from_reader(j, s, k, rec.number);
@@ -1031,7 +1058,7 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
     else if (keep == 2)
       break; /* nothing later is wanted */
     else if (keep == 1 && !(rc = copy_edit(j, &s, &rec)) &&
-             (rc = out_write(j, w, &rec)))
+             (rc = copy_write(j, w, &rec)))
       wfail = 1;
   }
   if (k < 0 && !rc) {
@@ -1043,7 +1070,7 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
          (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) &&
          capkit_slicer_next_held(j->slicer, &rec) > 0) {
     int e = copy_edit(j, &s, &rec);
-    if (!e && (e = out_write(j, w, &rec)))
+    if (!e && (e = copy_write(j, w, &rec)))
       wfail = 1;
     if (e) {
       rc = e;
