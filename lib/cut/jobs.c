@@ -39,6 +39,9 @@ struct capkit_job {
   void *warn_user;
   capkit_job_progress_fn progress_fn;
   void *progress_user;
+  capkit_split_done_fn split_done;
+  capkit_split_error_fn split_error;
+  void *split_user;
   /* results */
   uint64_t read, written, dropped;
   size_t runs;
@@ -390,15 +393,22 @@ static int out_open(capkit_job *j, capkit_writer *w, const char *path,
   return 0;
 }
 
-/* Like reader r: a byte-identical copy when nothing changes. */
-static int out_like(capkit_job *j, capkit_writer *w, const char *path,
-                    capkit_reader *r, uint32_t snaplen) {
+/* Set up like reader r (a byte-identical copy when nothing changes), not
+ * opened: 0 or a negative code. */
+static int settings_like(capkit_job *j, capkit_writer *w, capkit_reader *r,
+                         uint32_t snaplen) {
   int rc = capkit_writer_copy_settings(w, r);
   if (!rc && j->format)
     rc = capkit_writer_set_format(w, j->format);
   if (!rc && snaplen)
     rc = capkit_writer_set_snaplen(w, snaplen);
-  return out_open(j, w, path, rc);
+  return out_settings(j, w, rc);
+}
+
+/* Like reader r, opened. */
+static int out_like(capkit_job *j, capkit_writer *w, const char *path,
+                    capkit_reader *r, uint32_t snaplen) {
+  return out_open(j, w, path, settings_like(j, w, r, snaplen));
 }
 
 static int out_spec(capkit_job *j, capkit_writer *w, const char *path,
@@ -1087,6 +1097,124 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
               "); nothing written",
               path, missing, j->written);
   rc = out_finish(j, w, rc, wfail);
+  in_close(&s);
+  return rc;
+}
+
+/* ---- split ---- */
+
+void capkit_job_set_split_fns(capkit_job *j, capkit_split_done_fn done,
+                              capkit_split_error_fn error, void *user) {
+  j->split_done = done;
+  j->split_error = error;
+  j->split_user = user;
+}
+
+typedef struct splitting_job {
+  capkit_job *j;
+  capkit_reader *r;
+  int iface; /* one file per interface */
+} splitting_job;
+
+/* Each new file: like the input (by limit), or like its interface (the
+ * input's format, the interface's precision, link type and FCS length);
+ * then the job's options. */
+static int split_setup(void *user, capkit_writer *w, uint64_t file_no) {
+  splitting_job *x = user;
+  capkit_job *j = x->j;
+  if (!x->iface)
+    return settings_like(j, w, x->r, j->snaplen);
+  const capkit_iface *f = capkit_reader_iface(x->r, (size_t)file_no);
+  int rc = capkit_writer_set_format(
+      w, j->format ? j->format : capkit_reader_info(x->r)->format);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, f && f->tsresol == 9 ? 9 : 6);
+  if (!rc && j->snaplen)
+    rc = capkit_writer_set_snaplen(w, j->snaplen);
+  if (!rc && f)
+    rc = capkit_writer_set_linktype(w, f->linktype);
+  if (!rc && f && f->fcs_len >= 0)
+    rc = capkit_writer_set_fcs_len(w, f->fcs_len);
+  return out_settings(j, w, rc);
+}
+
+static void split_done(void *user, const char *path, uint64_t file_no,
+                       uint64_t records, int partial) {
+  splitting_job *x = user;
+  x->j->written += records;
+  if (partial)
+    x->j->kept = 1;
+  if (x->j->split_done)
+    x->j->split_done(x->j->split_user, path, file_no, records, partial);
+}
+
+/* Each error as it comes; the first is the job's. */
+static void split_error(void *user, int code, const char *message) {
+  splitting_job *x = user;
+  capkit_job *j = x->j;
+  if (!j->code && strcmp(message, capkit_reader_error(x->r)) == 0) {
+    in s = {.r = x->r}; /* the input's damage: where it is, too */
+    err_from_reader(j, &s, code, 0);
+  } else if (!j->code) {
+    fail(j, code, "%s", message);
+  }
+  if (j->split_error)
+    j->split_error(j->split_user, code, message);
+}
+
+static void split_progress(void *user, uint64_t done, uint64_t total) {
+  splitting_job *x = user;
+  x->j->progress_fn(x->j->progress_user, done, total);
+}
+
+int capkit_job_split(capkit_job *j, const char *path, const char *tmpl,
+                     capkit_rotate_by by, uint64_t limit) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  splitting_job x = {j, NULL, by == CAPKIT_ROTATE_NONE};
+  int rc = 0;
+  if (!path || !tmpl || (by != CAPKIT_ROTATE_NONE && !limit) ||
+      (unsigned)by > CAPKIT_ROTATE_TIME)
+    rc = fail(j, CAPKIT_EINVAL, "split: no input, no template or no limit");
+  char *probe = rc ? NULL : capkit_name_template(tmpl, 0, 0, &rc);
+  free(probe);
+  if (rc)
+    rc = fail(j, rc, rc == CAPKIT_EINVAL ? "bad template '%s'" : "%s",
+              rc == CAPKIT_EINVAL ? tmpl : capkit_strerror(rc));
+  in s;
+  memset(&s, 0, sizeof s);
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  if (rc) {
+    if (j->split_error)
+      j->split_error(j->split_user, rc, j->err);
+    in_close(&s);
+    return rc;
+  }
+  x.r = s.r;
+  capkit_split_settings set = CAPKIT_SPLIT_SETTINGS_INIT;
+  set.by = by;
+  set.limit = limit;
+  set.tmpl = tmpl;
+  set.format = j->format;
+  set.keep_partial = j->keep_partial;
+  set.strip_fcs = j->strip_fcs;
+  set.fcs_bytes = j->fcs_bytes;
+  set.setup = split_setup;
+  set.done = split_done;
+  set.error = split_error;
+  set.progress = j->progress_fn ? split_progress : NULL;
+  set.user = &x;
+  rc = x.iface ? capkit_split_by_interface(s.r, s.f, &set)
+               : capkit_split_by_limit(s.r, s.f, &set);
+  if (rc && !j->code) { /* refused before reading (not reported yet) */
+    fail(j, rc, "%s", capkit_strerror(rc));
+    if (j->split_error)
+      j->split_error(j->split_user, rc, j->err);
+  }
+  if (rc == 0)
+    j->kept = 0;
   in_close(&s);
   return rc;
 }
