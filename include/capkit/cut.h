@@ -371,9 +371,10 @@ CAPKIT_API const char *capkit_rotator_error(const capkit_rotator *o);
 
 /* ---- whole-file jobs ---- */
 
-/* Merge, sort, dedup and copy from paths to a path in one call, with the
- * tool's options and output rules (`capkit merge`, `sort`, `dedup`): the loop
- * runs here, not in the caller (bindings, scripts). Repair is
+/* Merge, sort, dedup, copy (filter, snap, slice, retime, comment,
+ * rewrite) and split from paths to a path in one call, with the tool's
+ * options and output rules (`capkit merge`, `sort`, `dedup`, `split` ...):
+ * the loop runs here, not in the caller (bindings, scripts). Repair is
  * capkit_repair_run() (scan.h). One thread at a time per job handle. */
 typedef struct capkit_job capkit_job;
 

@@ -348,7 +348,7 @@ static void in_close(in *s) {
   s->r = NULL;
 }
 
-static int in_next(capkit_job *j, in *s, capkit_record *rec) {
+static inline int in_next(capkit_job *j, in *s, capkit_record *rec) {
   if (j->progress_fn && (++s->tick & 1023) == 0) {
     uint64_t size, done = capkit_reader_input_offset(s->r, &size);
     j->progress_fn(j->progress_user, done, size);
@@ -896,11 +896,17 @@ void capkit_job_set_rewriter(capkit_job *j, capkit_rewriter *rw) {
   j->rewriter = rw;
 }
 
+/* Out of the hot loop: the rewriter failed on REC. */
+static int rewrite_failed(capkit_job *j, int k, const capkit_record *rec) {
+  return fail(j, k, "record %" PRIu64 ": %s", rec->number,
+              capkit_strerror(k));
+}
+
 /* Write one record of a copy: through the rewriter (if any) straight into
  * the room the writer offers in its output buffer, so that the bytes are
  * copied once on their way, not into the rewriter's buffer and then again
  * into the writer's. 0 or the job's failure. */
-static int copy_write(capkit_job *j, capkit_writer *w,
+static inline int copy_write(capkit_job *j, capkit_writer *w,
                       const capkit_record *rec) {
   if (!j->rewriter)
     return out_write(j, w, rec);
@@ -910,13 +916,12 @@ static int copy_write(capkit_job *j, capkit_writer *w,
   int k = room ? capkit_rewriter_apply_to(j->rewriter, rec, &out, room, n)
                : capkit_rewriter_apply(j->rewriter, rec, &out);
   if (k < 0)
-    return fail(j, k, "record %" PRIu64 ": %s", rec->number,
-                capkit_strerror(k));
+    return rewrite_failed(j, k, rec);
   return out_write(j, w, &out);
 }
 
 /* The retimer and the editor on one record: 0 or the job's failure. */
-static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
+static int edit_record(capkit_job *j, const in *s, capkit_record *rec) {
   if (j->retimer) {
     capkit_time was = capkit_record_time(rec);
     if (capkit_retimer_apply(j->retimer, rec) < 0) {
@@ -939,6 +944,14 @@ static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
   if (rc)
     return fail(j, rc, "%s", capkit_strerror(rc));
   return 0;
+}
+
+/* The same, with nothing to call in the common case of no engine kept
+ * out of the loop's way (a plain copy or a rewrite). */
+static inline int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
+  if (!j->retimer && !j->comments && !j->editor)
+    return 0;
+  return edit_record(j, s, rec);
 }
 
 /* OUT with "-N" before the extension (the last '.' after the last '/'):

@@ -4,7 +4,7 @@
  * tests over record counts, lengths, times and limits: by records, bytes
  * and time each file must be, byte for byte, the input's header followed
  * by the records the definitions give it (N records, editcap -c; at most
- * N bytes, a larger record alone, editcap -C's rule; interval
+ * N bytes as written, a larger record alone, as cut.h defines it; interval
  * floor((t - first) / N) with empty intervals as empty files, editcap -i),
  * with the job's filter, strip-fcs and format applied; by interface each
  * file holds its interface's records with its link type and precision.
