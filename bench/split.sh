@@ -15,19 +15,6 @@ DEFAULT_SIZE=200M
 runs=${RUNS:-5}
 parts="$out/split-parts"
 before_run() { rm -rf "$parts"; mkdir -p "$parts"; }
-# cpu NAME COMMAND...: median user+sys CPU seconds of RUNS runs.
-cpu() {
-  local name=$1
-  shift
-  for _ in $(seq "$runs"); do
-    before_run
-    /usr/bin/time -o "$out/cpu.txt" -f "%U %S" "$@" >/dev/null 2>&1
-    awk '{ print $1 + $2 }' "$out/cpu.txt"
-  done | sort -n | sed -n "$(((runs + 1) / 2))p" | {
-    read -r secs
-    printf "%-22s median %7.2f s user+sys CPU\n" "$name" "$secs"
-  }
-}
 for how in "--packets 10000:-c 10000" "--bytes 10M:"; do
   ours=${how%%:*}
   theirs=${how#*:}
