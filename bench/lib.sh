@@ -33,3 +33,19 @@ median() {
     printf "%-22s median %7.2f s  peak RSS %s KiB\n" "$name" "$secs" "$rss"
   }
 }
+
+# cpu NAME COMMAND...: the median user+sys CPU seconds of RUNS runs
+# ($runs, default 5; all threads), steadier than elapsed time on a busy
+# machine; BEFORE_RUN, if defined, runs first each time.
+cpu() {
+  local name=$1
+  shift
+  for _ in $(seq "${runs:-5}"); do
+    declare -F before_run >/dev/null && before_run
+    /usr/bin/time -o "$out/cpu.txt" -f "%U %S" "$@" >/dev/null 2>&1
+    awk '{ print $1 + $2 }' "$out/cpu.txt"
+  done | sort -n | sed -n "$(((${runs:-5} + 1) / 2))p" | {
+    read -r secs
+    printf "%-22s median %7.2f s user+sys CPU\n" "$name" "$secs"
+  }
+}

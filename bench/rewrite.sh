@@ -23,20 +23,6 @@ opts="--enet-smac=02:00:00:00:00:01 --enet-dmac=02:00:00:00:00:02
       --portmap=80:8080"
 [ "${FIXCSUM:-1}" = 0 ] || opts="$opts --fixcsum"
 before_run() { rm -f "$out/rw.pcap" "$out/tcprw.pcap" "$out/copy.pcap"; }
-# cpu NAME COMMAND...: median user+sys CPU seconds of RUNS runs (both
-# threads), steadier than elapsed time on a busy machine.
-cpu() {
-  local name=$1
-  shift
-  for _ in $(seq "$runs"); do
-    before_run
-    /usr/bin/time -o "$out/cpu.txt" -f "%U %S" "$@" >/dev/null 2>&1
-    awk '{ print $1 + $2 }' "$out/cpu.txt"
-  done | sort -n | sed -n "$(((runs + 1) / 2))p" | {
-    read -r secs
-    printf "%-22s median %7.2f s user+sys CPU\n" "$name" "$secs"
-  }
-}
 median "$runs" cp cp "$f" "$out/copy.pcap"
 median "$runs" capkit_convert "$capkit" convert "$f" -o "$out/copy.pcap"
 if [ -n "${OLD:-}" ]; then

@@ -45,7 +45,8 @@ int cmd_filter(int argc, char **argv) {
     expr = both;
   }
   c.filter = expr;
-  code = cut_copy("filter", &c, argv[optind + 1], 0, NULL, NULL, NULL);
+  code = cut_copy("filter", &c, argv[optind + 1], 0, NULL, NULL, NULL,
+                  NULL);
   free(both);
   return code;
 }

@@ -87,7 +87,7 @@ int cmd_retime(int argc, char **argv) {
       capkit_retimer_set_scale(r.t, r.scale);
     if (r.have_rate)
       capkit_retimer_set_rate(r.t, r.rate);
-    code = cut_copy("retime", &c, argv[optind], 0, NULL, r.t, NULL);
+    code = cut_copy("retime", &c, argv[optind], 0, NULL, r.t, NULL, NULL);
   }
   capkit_retimer_free(r.t);
   return code;

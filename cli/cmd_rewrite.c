@@ -112,49 +112,6 @@ static int own_opt(void *ctx, int opt, const char *arg) {
   return r < 0 ? -1 : 0;
 }
 
-/* cut_run's loop, with each packet rewritten straight into the room the
- * writer offers in its output buffer (capkit_writer_reserve): the bytes
- * are copied once on their way, not into the rewriter's buffer and then
- * again into the writer's. */
-static int run(const cut_common *c, const char *path, capkit_rewriter *rw) {
-  if (!c->out)
-    return cli_usage_error("rewrite", "no output file (-o)");
-  cut_in in;
-  int code = cut_in_open("rewrite", &in, path, c->filter, 0);
-  if (code)
-    return code;
-  cut_out o;
-  code = cut_out_open_like("rewrite", &o, c->out, in.r, c, 0);
-  if (code) {
-    cut_in_close(&in);
-    return code;
-  }
-  in.pg = progress_new("rewrite");
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc;
-  while ((rc = cut_in_next(&in, &rec)) > 0) {
-    capkit_record out = CAPKIT_RECORD_INIT;
-    size_t n = (size_t)rec.caplen + CAPKIT_REWRITE_GROWTH;
-    uint8_t *room = capkit_writer_reserve(o.w, n);
-    int k = room ? capkit_rewriter_apply_to(rw, &rec, &out, room, n)
-                 : capkit_rewriter_apply(rw, &rec, &out);
-    if (k < 0) {
-      cli_err("rewrite", "record %" PRIu64 ": %s", rec.number,
-              capkit_strerror(k));
-      code = EXIT_IO;
-      break;
-    }
-    if ((code = cut_out_write("rewrite", &o, &out)))
-      break;
-  }
-  if (rc < 0 && !code)
-    code = cut_in_report("rewrite", &in, rc);
-  progress_done(in.pg);
-  code = cut_out_finish("rewrite", &o, code);
-  cut_in_close(&in);
-  return code;
-}
-
 int cmd_rewrite(int argc, char **argv) {
   static const struct option opts[] = {CUT_COMMON_LONGOPTS,
                                        {"quiet", no_argument, NULL, 'q'},
@@ -180,7 +137,8 @@ int cmd_rewrite(int argc, char **argv) {
     cli_err("rewrite", "out of memory");
     return EXIT_IO;
   }
-  code = run(&c, argv[optind], x.rw);
+  code =
+      cut_copy("rewrite", &c, argv[optind], 0, NULL, NULL, NULL, x.rw);
   if (!x.quiet)
     cli_rewrite_summary("rewrite", x.rw);
   capkit_rewriter_free(x.rw);

@@ -83,7 +83,7 @@ int cmd_slice(int argc, char **argv) {
       code = cli_usage_error("slice", "bad record ranges '%s'", argv[i]);
   if (code == CUT_GO) {
     cli_edit_ready("slice", s.ed);
-    code = cut_copy("slice", &c, argv[optind], 0, s.sl, NULL, s.ed);
+    code = cut_copy("slice", &c, argv[optind], 0, s.sl, NULL, s.ed, NULL);
   }
   capkit_slicer_free(s.sl);
   capkit_editor_free(s.ed);

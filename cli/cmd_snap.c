@@ -42,7 +42,8 @@ int cmd_snap(int argc, char **argv) {
     if (ed)
       capkit_editor_set_snap(ed, (uint32_t)n);
     cli_edit_ready("snap", ed);
-    code = cut_copy("snap", &c, argv[optind + 1], (uint32_t)n, NULL, NULL, ed);
+    code = cut_copy("snap", &c, argv[optind + 1], (uint32_t)n, NULL, NULL, ed,
+                    NULL);
   }
   capkit_editor_free(ed);
   return code;

@@ -1,7 +1,7 @@
 /* cmd_split.c - capkit split: cut a capture into files of N records, SIZE
  * bytes or S seconds each, or one per interface, named from a template
- * (numbers and/or times): options, each file's writer settings and the
- * messages here, the loops in the library (capkit_split_by_*, cut.h). */
+ * (numbers and/or times): options and messages here, the files and
+ * their settings in the library's split job (capkit_job_split, cut.h). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +40,7 @@ typedef struct split {
   capkit_rotate_by by;
   int iface, verbose;
   uint64_t n;
-  const cut_common *c;
-  capkit_reader *r;
   char *kept; /* by limit: the last file, kept up to the damage */
-  progress *pg;
 } split;
 
 static int own(void *ctx, int opt, const char *arg) {
@@ -85,32 +82,6 @@ static int own(void *ctx, int opt, const char *arg) {
   return 0;
 }
 
-/* Each new file: set up like the input (by limit), or for its interface. */
-static int setup(void *user, capkit_writer *w, uint64_t file_no) {
-  split *s = user;
-  const cut_common *c = s->c;
-  if (!s->iface)
-    return cut_setup_like(w, s->r, c, 0);
-  const capkit_iface *f = capkit_reader_iface(s->r, (size_t)file_no);
-  int rc = capkit_writer_set_format(
-      w, c->format ? c->format : capkit_reader_info(s->r)->format);
-  if (!rc)
-    rc = capkit_writer_set_precision(w, f && f->tsresol == 9 ? 9 : 6);
-  if (!rc && f)
-    rc = capkit_writer_set_linktype(w, f->linktype);
-  if (!rc && f && f->fcs_len >= 0)
-    rc = capkit_writer_set_fcs_len(w, f->fcs_len);
-  if (!rc && c->have_lt)
-    rc = capkit_writer_set_linktype(w, c->lt);
-  if (!rc && c->strip_fcs)
-    rc = capkit_writer_set_fcs_len(w, -1);
-  if (!rc && c->compress)
-    rc = capkit_writer_set_compression(w, c->compress, c->level);
-  if (!rc)
-    cli_writer_warnings("split", w);
-  return rc;
-}
-
 static void done(void *user, const char *path, uint64_t file_no,
                  uint64_t records, int partial) {
   split *s = user;
@@ -132,10 +103,6 @@ static void error(void *user, int code, const char *message) {
   cli_err("split", "%s", message);
 }
 
-static void on_progress(void *user, uint64_t done, uint64_t total) {
-  progress_update(user, done, total);
-}
-
 int cmd_split(int argc, char **argv) {
   static const struct option opts[] = {
       CUT_COMMON_LONGOPTS,
@@ -149,7 +116,6 @@ int cmd_split(int argc, char **argv) {
   memset(&c, 0, sizeof c);
   split sp;
   memset(&sp, 0, sizeof sp);
-  sp.c = &c;
   int code = cut_parse("split", argc, argv, opts, CUT_COMMON_SHORT "v", &c,
                        split_usage, own, &sp);
   if (code != CUT_GO)
@@ -173,33 +139,19 @@ int cmd_split(int argc, char **argv) {
                            "bad template '%s' (one %%d with a width up to "
                            "64, %%t, %%%%)",
                            tmpl);
-  cut_in in;
-  code = cut_in_open("split", &in, in_path, c.filter, 0);
-  if (code)
-    return code;
-  sp.pg = progress_new("split");
-  sp.r = in.r;
-  capkit_split_settings set = CAPKIT_SPLIT_SETTINGS_INIT;
-  set.by = sp.by;
-  set.limit = sp.n;
-  set.tmpl = tmpl;
-  set.format = c.format;
-  set.keep_partial = c.keep_partial;
-  set.strip_fcs = c.strip_fcs;
-  set.fcs_bytes = c.fcs_bytes;
-  set.setup = setup;
-  set.done = done;
-  set.error = error;
-  set.progress = sp.pg ? on_progress : NULL;
-  set.user = &sp;
-  int rc = sp.iface ? capkit_split_by_interface(in.r, in.f, &set)
-                    : capkit_split_by_limit(in.r, in.f, &set);
+  progress *pg = progress_new("split");
+  capkit_job *j = cut_job_new("split", &c, pg);
+  int rc = CAPKIT_ENOMEM;
+  if (j) {
+    capkit_job_set_split_fns(j, done, error, &sp);
+    rc = capkit_job_split(j, in_path, tmpl, sp.by, sp.n); /* NONE: iface */
+  }
   if (rc == CAPKIT_ELINKTYPE)
     cli_err("split", "hint: -F pcapng keeps every link type");
   if (sp.kept)
     cli_err("split", "kept the records before the damage, up to %s", sp.kept);
   free(sp.kept);
-  progress_done(sp.pg);
-  cut_in_close(&in);
+  progress_done(pg);
+  capkit_job_free(j);
   return cli_exit_for(rc);
 }

@@ -1,7 +1,6 @@
-/* cut.c - shared machinery of the cutting commands: common options,
- * filtered input, outputs like their input, the damage policy (stop at
- * the damage; keep the output only with --keep-partial) and the driver of
- * the one-input, one-output commands. */
+/* cut.c - what the cutting commands share: the common options, a filter
+ * for a reader, and running the library's jobs with those options and
+ * reporting their outcome. */
 #include "cut.h"
 
 #include <inttypes.h>
@@ -26,8 +25,10 @@ const char cut_common_help[] =
     "                         damage (complete and valid); default: none\n"
     "  -h, --help             this help\n";
 
-int cut_common_opt(const char *cmd, cut_common *c, int opt, const char *arg,
-                   const char *help) {
+/* Handle one common option: 1 handled, 0 not a common option, -1 a usage
+ * error (already printed), 2 help printed ('h'). */
+static int common_opt(const char *cmd, cut_common *c, int opt,
+                      const char *arg, const char *help) {
   switch (opt) {
   case 'o':
     c->out = arg;
@@ -109,7 +110,7 @@ int cut_parse(const char *cmd, int argc, char **argv,
               int (*own)(void *ctx, int opt, const char *arg), void *ctx) {
   int ch;
   while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-    int k = cut_common_opt(cmd, c, ch, optarg, help);
+    int k = common_opt(cmd, c, ch, optarg, help);
     if (k == 2)
       return EXIT_OK;
     if (k < 0)
@@ -152,232 +153,6 @@ capkit_filter *cut_filter_for(const char *cmd, const char *expr,
 
 int cut_filter_next(capkit_reader *r, capkit_filter *f, capkit_record *rec) {
   return capkit_reader_next_match(r, f, rec);
-}
-
-int cut_in_open(const char *cmd, cut_in *in, const char *path,
-                const char *expr, size_t window) {
-  memset(in, 0, sizeof *in);
-  in->path = path;
-  in->r = capkit_reader_new();
-  if (!in->r) {
-    cli_err(cmd, "out of memory");
-    return EXIT_IO;
-  }
-  if (window)
-    capkit_reader_set_window(in->r, window);
-  /* Buffered reads, not a mapping: copying each window once into a buffer
-   * that stays in the cache costs less than filling and dropping the page
-   * tables of a mapping (a quarter of the time of a filter or a merge),
-   * and memory is exactly one window per input. */
-  capkit_reader_set_no_mmap(in->r, 1);
-  int rc = capkit_reader_open_path(in->r, path);
-  if (rc < 0) {
-    cli_err(cmd, "%s", capkit_reader_error(in->r));
-    capkit_reader_free(in->r);
-    in->r = NULL;
-    return cli_exit_for(rc);
-  }
-  int code;
-  in->f = cut_filter_for(cmd, expr, in->r, &code);
-  if (code) {
-    capkit_reader_free(in->r);
-    in->r = NULL;
-  }
-  return code;
-}
-
-int cut_in_next(cut_in *in, capkit_record *rec) {
-  if (in->pg && (++in->tick & 1023) == 0) {
-    uint64_t size, done = capkit_reader_input_offset(in->r, &size);
-    progress_update(in->pg, done, size);
-  }
-  int rc = cut_filter_next(in->r, in->f, rec);
-  if (rc == CAPKIT_EFILTER)
-    in->filter_failed_at = rec->number;
-  return rc;
-}
-
-int cut_in_report(const char *cmd, const cut_in *in, int rc) {
-  if (rc == CAPKIT_EFILTER)
-    return cli_filter_failed(cmd, in->r, in->filter_failed_at, in->f);
-  cli_err(cmd, "%s", capkit_reader_error(in->r));
-  return cli_exit_for(rc);
-}
-
-void cut_in_close(cut_in *in) {
-  capkit_filter_free(in->f);
-  capkit_reader_free(in->r);
-  in->f = NULL;
-  in->r = NULL;
-}
-
-/* ---- output ---- */
-
-static int out_fail(const char *cmd, cut_out *o, int rc) {
-  cli_err(cmd, "%s", o->w && *capkit_writer_error(o->w)
-                         ? capkit_writer_error(o->w)
-                         : capkit_strerror(rc));
-  capkit_writer_free(o->w);
-  o->w = NULL;
-  free(o->path);
-  o->path = NULL;
-  return cli_exit_for(rc);
-}
-
-/* Finish opening o->w (set up by the caller; RC the result of that, a
- * failure printed here): the common options applied, opened on path.
- * Returns an exit code. */
-static int open_common(const char *cmd, cut_out *o, const char *path,
-                       const cut_common *c, int rc) {
-  if (!rc && c->have_lt)
-    rc = capkit_writer_set_linktype(o->w, c->lt);
-  if (!rc && c->strip_fcs)
-    rc = capkit_writer_set_fcs_len(o->w, -1);
-  if (!rc && c->compress)
-    rc = capkit_writer_set_compression(o->w, c->compress, c->level);
-  if (rc)
-    return out_fail(cmd, o, rc);
-  cli_writer_warnings(cmd, o->w);
-  rc = capkit_writer_open_path(o->w, path);
-  if (rc < 0)
-    return out_fail(cmd, o, rc);
-  o->path = strdup(path);
-  return EXIT_OK;
-}
-
-int cut_setup_like(capkit_writer *w, capkit_reader *r, const cut_common *c,
-                   uint32_t snaplen) {
-  int rc = capkit_writer_copy_settings(w, r);
-  if (!rc && c->format)
-    rc = capkit_writer_set_format(w, c->format);
-  if (!rc && snaplen)
-    rc = capkit_writer_set_snaplen(w, snaplen);
-  if (!rc && c->have_lt)
-    rc = capkit_writer_set_linktype(w, c->lt);
-  if (!rc && c->strip_fcs)
-    rc = capkit_writer_set_fcs_len(w, -1);
-  if (!rc && c->compress)
-    rc = capkit_writer_set_compression(w, c->compress, c->level);
-  return rc;
-}
-
-int cut_out_open_like(const char *cmd, cut_out *o, const char *path,
-                      capkit_reader *r, const cut_common *c,
-                      uint32_t snaplen) {
-  memset(o, 0, sizeof *o);
-  o->c = c;
-  o->w = capkit_writer_new();
-  if (!o->w)
-    return out_fail(cmd, o, CAPKIT_ENOMEM);
-  int rc = capkit_writer_copy_settings(o->w, r);
-  if (!rc && c->format && (rc = capkit_writer_set_format(o->w, c->format)))
-    cli_err(cmd, "cannot write format '%s'", c->format);
-  if (!rc && snaplen)
-    rc = capkit_writer_set_snaplen(o->w, snaplen);
-  return open_common(cmd, o, path, c, rc);
-}
-
-int cut_out_open_spec(const char *cmd, cut_out *o, const char *path,
-                      const cut_common *c, const char *format,
-                      unsigned precision, uint32_t snaplen, int have_lt,
-                      uint32_t lt, int fcs_len) {
-  memset(o, 0, sizeof *o);
-  o->c = c;
-  o->w = capkit_writer_new();
-  if (!o->w)
-    return out_fail(cmd, o, CAPKIT_ENOMEM);
-  int rc = capkit_writer_set_format(o->w, c->format ? c->format : format);
-  if (!rc)
-    rc = capkit_writer_set_precision(o->w, precision);
-  if (!rc && snaplen)
-    rc = capkit_writer_set_snaplen(o->w, snaplen);
-  if (!rc && have_lt)
-    rc = capkit_writer_set_linktype(o->w, lt);
-  if (!rc && fcs_len >= 0)
-    rc = capkit_writer_set_fcs_len(o->w, fcs_len);
-  return open_common(cmd, o, path, c, rc);
-}
-
-int cut_out_write(const char *cmd, cut_out *o, const capkit_record *rec) {
-  int rc;
-  if (o->c->strip_fcs) {
-    capkit_record r2 = *rec;
-    capkit_record_strip_fcs(&r2, o->c->fcs_bytes);
-    rc = capkit_writer_write(o->w, &r2);
-  } else {
-    rc = capkit_writer_write(o->w, rec);
-  }
-  if (rc < 0) {
-    cli_err(cmd, "%s", capkit_writer_error(o->w));
-    if (rc == CAPKIT_ELINKTYPE)
-      cli_err(cmd, "hint: -F pcapng keeps every link type");
-    o->failed = 1;
-    return cli_exit_for(rc);
-  }
-  return EXIT_OK;
-}
-
-int cut_out_finish(const char *cmd, cut_out *o, int code) {
-  if (!o->w)
-    return code;
-  int keep = code == EXIT_OK || (code == EXIT_DATA && o->c->keep_partial &&
-                                 !o->failed);
-  if (keep && capkit_writer_close(o->w) < 0) {
-    cli_err(cmd, "%s", capkit_writer_error(o->w));
-    code = code ? code : EXIT_IO;
-  } else if (keep && code) {
-    cli_err(cmd, "kept %" PRIu64 " record%s before the damage in %s",
-            capkit_writer_records(o->w), cli_s(capkit_writer_records(o->w)),
-            o->path);
-  }
-  capkit_writer_free(o->w);
-  o->w = NULL;
-  free(o->path);
-  o->path = NULL;
-  return code;
-}
-
-/* ---- the driver ---- */
-
-int cut_run(const char *cmd, const cut_common *c, const char *in_path,
-            const cut_ops *ops, void *ctx) {
-  if (!c->out)
-    return cli_usage_error(cmd, "no output file (-o)");
-  cut_in in;
-  int code = cut_in_open(cmd, &in, in_path, c->filter, 0);
-  if (code)
-    return code;
-  cut_out o;
-  code = cut_out_open_like(cmd, &o, c->out, in.r, c, ops->snaplen);
-  if (code) {
-    cut_in_close(&in);
-    return code;
-  }
-  in.pg = progress_new(cmd);
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc;
-  while ((rc = cut_in_next(&in, &rec)) > 0) {
-    int k = ops->each(ctx, &rec);
-    if (k < 0) {
-      code = -k;
-      break;
-    }
-    if (k == 1 && (code = cut_out_write(cmd, &o, &rec)))
-      break;
-    if (k == 2)
-      break;
-  }
-  if (rc < 0 && !code)
-    code = cut_in_report(cmd, &in, rc);
-  if (ops->end && (code == EXIT_OK || code == EXIT_DATA) && !o.failed) {
-    int e = ops->end(ctx, cmd, &o);
-    if (e)
-      code = e;
-  }
-  progress_done(in.pg);
-  code = cut_out_finish(cmd, &o, code);
-  cut_in_close(&in);
-  return code;
 }
 
 /* ---- the library's jobs ---- */
@@ -446,7 +221,7 @@ int cut_job_report(const char *cmd, const capkit_job *j, int rc,
 
 int cut_copy(const char *cmd, const cut_common *c, const char *in_path,
              uint32_t snaplen, capkit_slicer *sl, capkit_retimer *t,
-             capkit_editor *ed) {
+             capkit_editor *ed, capkit_rewriter *rw) {
   if (!c->out)
     return cli_usage_error(cmd, "no output file (-o)");
   progress *pg = progress_new(cmd);
@@ -461,6 +236,7 @@ int cut_copy(const char *cmd, const cut_common *c, const char *in_path,
     capkit_job_set_slicer(j, sl);
     capkit_job_set_retimer(j, t);
     capkit_job_set_editor(j, ed);
+    capkit_job_set_rewriter(j, rw);
     code = cut_job_report(cmd, j, capkit_job_copy(j, in_path, c->out), c);
   }
   progress_done(pg);

@@ -371,9 +371,10 @@ CAPKIT_API const char *capkit_rotator_error(const capkit_rotator *o);
 
 /* ---- whole-file jobs ---- */
 
-/* Merge, sort, dedup and copy from paths to a path in one call, with the
- * tool's options and output rules (`capkit merge`, `sort`, `dedup`): the loop
- * runs here, not in the caller (bindings, scripts). Repair is
+/* Merge, sort, dedup, copy (filter, snap, slice, retime, comment,
+ * rewrite) and split from paths to a path in one call, with the tool's
+ * options and output rules (`capkit merge`, `sort`, `dedup`, `split` ...):
+ * the loop runs here, not in the caller (bindings, scripts). Repair is
  * capkit_repair_run() (scan.h). One thread at a time per job handle. */
 typedef struct capkit_job capkit_job;
 
@@ -466,6 +467,16 @@ CAPKIT_API void capkit_job_set_editor(capkit_job *j, struct capkit_editor *e);
  * leaves no output. */
 CAPKIT_API void capkit_job_set_comments(capkit_job *j,
                                         struct capkit_comments *c);
+/* A rewriter (rewrite.h, `capkit rewrite`) as the copy's last stage:
+ * each record, after the editor and the comments, is rewritten straight
+ * into the output's buffer (capkit_rewriter_apply_to() on the room of
+ * capkit_writer_reserve()), then gets the common edits and is written;
+ * the rewriter's counters then tell what it did. A failure of the
+ * rewriter (CAPKIT_ENOMEM) fails the copy with "record N: what". Borrowed
+ * as the engines above; NULL: none (the default). */
+struct capkit_rewriter;
+CAPKIT_API void capkit_job_set_rewriter(capkit_job *j,
+                                        struct capkit_rewriter *rw);
 /* After a run: records read (passing the filter), written, dropped as
  * duplicates; sort's method ("one pass"; "stretches": a pcap input made
  * of a few sorted stretches, merged from the input; "external"; "in
@@ -562,6 +573,39 @@ CAPKIT_API int capkit_split_by_limit(capkit_reader *r, capkit_filter *f,
  * as capkit_split_by_limit. */
 CAPKIT_API int capkit_split_by_interface(capkit_reader *r, capkit_filter *f,
                                          const capkit_split_settings *set);
+
+/* The split as a whole-file job (`capkit split`): IN ("-": standard
+ * input) cut into files named from TMPL (capkit_name_template(); checked
+ * here) by BY and LIMIT as in capkit_split_by_limit(), or one file per
+ * interface with BY CAPKIT_ROTATE_NONE (LIMIT then unused), with the
+ * job's options and no writer settings from the caller: by limit each
+ * file is set up like the input (a byte-identical layout when nothing
+ * changes), by interface with the input's format, the precision of the
+ * interface (ns when it stamps in nanoseconds, else us), its link type
+ * and its FCS length; then "format", "snaplen", "linktype", "strip-fcs",
+ * "compress", "byte-order", "precision", "fcs-len" and the section
+ * comment apply to every file, as do "filter", "keep-partial", the
+ * warning function (each file's writer) and the progress function.
+ * Returns 0 or the first error's negative code as capkit_split_by_limit()
+ * returns it, plus CAPKIT_EINVAL (NULL IN or TMPL, a bad template, no
+ * LIMIT) and the reader's or filter's code when IN cannot be opened or
+ * the filter does not compile; capkit_job_error() then holds the first
+ * error's message. Every error, the ones before the split started
+ * included, also goes to the error function of capkit_job_set_split_fns()
+ * as it happens (several may come). After a run capkit_job_records_written()
+ * is the records of the files completed, and capkit_job_output_kept() 1
+ * when files were kept up to damage ("keep-partial"). One thread at a
+ * time per job, the callbacks called from it. */
+CAPKIT_API int capkit_job_split(capkit_job *j, const char *in,
+                                const char *tmpl, capkit_rotate_by by,
+                                uint64_t limit);
+/* The callbacks of later capkit_job_split() runs: DONE for each file
+ * completed and renamed into place, ERROR for each error, with USER. NULL:
+ * none (the default). */
+CAPKIT_API void capkit_job_set_split_fns(capkit_job *j,
+                                         capkit_split_done_fn done,
+                                         capkit_split_error_fn error,
+                                         void *user);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <capkit/build.h>
 #include <capkit/cut.h>
 #include <capkit/edit.h>
+#include <capkit/rewrite.h>
 
 struct capkit_job {
   /* options, as the tool's */
@@ -30,6 +31,7 @@ struct capkit_job {
   capkit_retimer *retimer;
   capkit_editor *editor;
   capkit_comments *comments;
+  capkit_rewriter *rewriter;
   char *section; /* the section comment, with have_section */
   int have_section;
   /* hooks */
@@ -37,6 +39,9 @@ struct capkit_job {
   void *warn_user;
   capkit_job_progress_fn progress_fn;
   void *progress_user;
+  capkit_split_done_fn split_done;
+  capkit_split_error_fn split_error;
+  void *split_user;
   /* results */
   uint64_t read, written, dropped;
   size_t runs;
@@ -343,7 +348,7 @@ static void in_close(in *s) {
   s->r = NULL;
 }
 
-static int in_next(capkit_job *j, in *s, capkit_record *rec) {
+static inline int in_next(capkit_job *j, in *s, capkit_record *rec) {
   if (j->progress_fn && (++s->tick & 1023) == 0) {
     uint64_t size, done = capkit_reader_input_offset(s->r, &size);
     j->progress_fn(j->progress_user, done, size);
@@ -354,9 +359,9 @@ static int in_next(capkit_job *j, in *s, capkit_record *rec) {
   return rc;
 }
 
-/* The common output options on a writer set up otherwise, then open. */
-static int out_open(capkit_job *j, capkit_writer *w, const char *path,
-                    int rc) {
+/* The common output options on a writer set up otherwise (RC: the result
+ * of that): 0 or a negative code. */
+static int out_settings(capkit_job *j, capkit_writer *w, int rc) {
   if (j->warn_fn)
     capkit_writer_set_warning_fn(w, j->warn_fn, j->warn_user);
   if (!rc && j->have_lt)
@@ -373,6 +378,13 @@ static int out_open(capkit_job *j, capkit_writer *w, const char *path,
     rc = capkit_writer_set_compression(w, j->compress, j->level);
   if (!rc && j->have_section)
     rc = capkit_writer_set_comment(w, j->section);
+  return rc;
+}
+
+/* The common output options on a writer set up otherwise, then open. */
+static int out_open(capkit_job *j, capkit_writer *w, const char *path,
+                    int rc) {
+  rc = out_settings(j, w, rc);
   if (!rc)
     rc = capkit_writer_open_path(w, path);
   if (rc < 0)
@@ -381,15 +393,22 @@ static int out_open(capkit_job *j, capkit_writer *w, const char *path,
   return 0;
 }
 
-/* Like reader r: a byte-identical copy when nothing changes. */
-static int out_like(capkit_job *j, capkit_writer *w, const char *path,
-                    capkit_reader *r, uint32_t snaplen) {
+/* Set up like reader r (a byte-identical copy when nothing changes), not
+ * opened: 0 or a negative code. */
+static int settings_like(capkit_job *j, capkit_writer *w, capkit_reader *r,
+                         uint32_t snaplen) {
   int rc = capkit_writer_copy_settings(w, r);
   if (!rc && j->format)
     rc = capkit_writer_set_format(w, j->format);
   if (!rc && snaplen)
     rc = capkit_writer_set_snaplen(w, snaplen);
-  return out_open(j, w, path, rc);
+  return out_settings(j, w, rc);
+}
+
+/* Like reader r, opened. */
+static int out_like(capkit_job *j, capkit_writer *w, const char *path,
+                    capkit_reader *r, uint32_t snaplen) {
+  return out_open(j, w, path, settings_like(j, w, r, snaplen));
 }
 
 static int out_spec(capkit_job *j, capkit_writer *w, const char *path,
@@ -873,9 +892,36 @@ void capkit_job_set_editor(capkit_job *j, capkit_editor *e) { j->editor = e; }
 void capkit_job_set_comments(capkit_job *j, capkit_comments *c) {
   j->comments = c;
 }
+void capkit_job_set_rewriter(capkit_job *j, capkit_rewriter *rw) {
+  j->rewriter = rw;
+}
+
+/* Out of the hot loop: the rewriter failed on REC. */
+static int rewrite_failed(capkit_job *j, int k, const capkit_record *rec) {
+  return fail(j, k, "record %" PRIu64 ": %s", rec->number,
+              capkit_strerror(k));
+}
+
+/* Write one record of a copy: through the rewriter (if any) straight into
+ * the room the writer offers in its output buffer, so that the bytes are
+ * copied once on their way, not into the rewriter's buffer and then again
+ * into the writer's. 0 or the job's failure. */
+static inline int copy_write(capkit_job *j, capkit_writer *w,
+                      const capkit_record *rec) {
+  if (!j->rewriter)
+    return out_write(j, w, rec);
+  capkit_record out = CAPKIT_RECORD_INIT;
+  size_t n = (size_t)rec->caplen + CAPKIT_REWRITE_GROWTH;
+  uint8_t *room = capkit_writer_reserve(w, n);
+  int k = room ? capkit_rewriter_apply_to(j->rewriter, rec, &out, room, n)
+               : capkit_rewriter_apply(j->rewriter, rec, &out);
+  if (k < 0)
+    return rewrite_failed(j, k, rec);
+  return out_write(j, w, &out);
+}
 
 /* The retimer and the editor on one record: 0 or the job's failure. */
-static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
+static int edit_record(capkit_job *j, const in *s, capkit_record *rec) {
   if (j->retimer) {
     capkit_time was = capkit_record_time(rec);
     if (capkit_retimer_apply(j->retimer, rec) < 0) {
@@ -898,6 +944,14 @@ static int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
   if (rc)
     return fail(j, rc, "%s", capkit_strerror(rc));
   return 0;
+}
+
+/* The same, with nothing to call in the common case of no engine kept
+ * out of the loop's way (a plain copy or a rewrite). */
+static inline int copy_edit(capkit_job *j, const in *s, capkit_record *rec) {
+  if (!j->retimer && !j->comments && !j->editor)
+    return 0;
+  return edit_record(j, s, rec);
 }
 
 /* OUT with "-N" before the extension (the last '.' after the last '/'):
@@ -974,12 +1028,8 @@ static int copy_split(capkit_job *j, in *s, const char *out) {
       rc = ws[id] ? j->code : fail(j, CAPKIT_ENOMEM, "out of memory");
       break;
     }
-    int w = capkit_writer_write(ws[id], &rec);
-    if (w < 0) {
-      rc = fail(j, w, "%s", capkit_writer_error(ws[id]));
+    if ((rc = copy_write(j, ws[id], &rec)))
       break;
-    }
-    j->written++;
   }
   if (k < 0 && !rc) {
     err_from_reader(j, s, k, rec.number);
@@ -1031,7 +1081,7 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
     else if (keep == 2)
       break; /* nothing later is wanted */
     else if (keep == 1 && !(rc = copy_edit(j, &s, &rec)) &&
-             (rc = out_write(j, w, &rec)))
+             (rc = copy_write(j, w, &rec)))
       wfail = 1;
   }
   if (k < 0 && !rc) {
@@ -1043,7 +1093,7 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
          (rc == 0 || capkit_error_class_of(rc) == CAPKIT_CLASS_DATA) &&
          capkit_slicer_next_held(j->slicer, &rec) > 0) {
     int e = copy_edit(j, &s, &rec);
-    if (!e && (e = out_write(j, w, &rec)))
+    if (!e && (e = copy_write(j, w, &rec)))
       wfail = 1;
     if (e) {
       rc = e;
@@ -1060,6 +1110,124 @@ int capkit_job_copy(capkit_job *j, const char *path, const char *out) {
               "); nothing written",
               path, missing, j->written);
   rc = out_finish(j, w, rc, wfail);
+  in_close(&s);
+  return rc;
+}
+
+/* ---- split ---- */
+
+void capkit_job_set_split_fns(capkit_job *j, capkit_split_done_fn done,
+                              capkit_split_error_fn error, void *user) {
+  j->split_done = done;
+  j->split_error = error;
+  j->split_user = user;
+}
+
+typedef struct splitting_job {
+  capkit_job *j;
+  capkit_reader *r;
+  int iface; /* one file per interface */
+} splitting_job;
+
+/* Each new file: like the input (by limit), or like its interface (the
+ * input's format, the interface's precision, link type and FCS length);
+ * then the job's options. */
+static int split_setup(void *user, capkit_writer *w, uint64_t file_no) {
+  splitting_job *x = user;
+  capkit_job *j = x->j;
+  if (!x->iface)
+    return settings_like(j, w, x->r, j->snaplen);
+  const capkit_iface *f = capkit_reader_iface(x->r, (size_t)file_no);
+  int rc = capkit_writer_set_format(
+      w, j->format ? j->format : capkit_reader_info(x->r)->format);
+  if (!rc)
+    rc = capkit_writer_set_precision(w, f && f->tsresol == 9 ? 9 : 6);
+  if (!rc && j->snaplen)
+    rc = capkit_writer_set_snaplen(w, j->snaplen);
+  if (!rc && f)
+    rc = capkit_writer_set_linktype(w, f->linktype);
+  if (!rc && f && f->fcs_len >= 0)
+    rc = capkit_writer_set_fcs_len(w, f->fcs_len);
+  return out_settings(j, w, rc);
+}
+
+static void split_done(void *user, const char *path, uint64_t file_no,
+                       uint64_t records, int partial) {
+  splitting_job *x = user;
+  x->j->written += records;
+  if (partial)
+    x->j->kept = 1;
+  if (x->j->split_done)
+    x->j->split_done(x->j->split_user, path, file_no, records, partial);
+}
+
+/* Each error as it comes; the first is the job's. */
+static void split_error(void *user, int code, const char *message) {
+  splitting_job *x = user;
+  capkit_job *j = x->j;
+  if (!j->code && strcmp(message, capkit_reader_error(x->r)) == 0) {
+    in s = {.r = x->r}; /* the input's damage: where it is, too */
+    err_from_reader(j, &s, code, 0);
+  } else if (!j->code) {
+    fail(j, code, "%s", message);
+  }
+  if (j->split_error)
+    j->split_error(j->split_user, code, message);
+}
+
+static void split_progress(void *user, uint64_t done, uint64_t total) {
+  splitting_job *x = user;
+  x->j->progress_fn(x->j->progress_user, done, total);
+}
+
+int capkit_job_split(capkit_job *j, const char *path, const char *tmpl,
+                     capkit_rotate_by by, uint64_t limit) {
+  if (!j)
+    return CAPKIT_EINVAL;
+  reset(j);
+  splitting_job x = {j, NULL, by == CAPKIT_ROTATE_NONE};
+  int rc = 0;
+  if (!path || !tmpl || (by != CAPKIT_ROTATE_NONE && !limit) ||
+      (unsigned)by > CAPKIT_ROTATE_TIME)
+    rc = fail(j, CAPKIT_EINVAL, "split: no input, no template or no limit");
+  char *probe = rc ? NULL : capkit_name_template(tmpl, 0, 0, &rc);
+  free(probe);
+  if (rc)
+    rc = fail(j, rc, rc == CAPKIT_EINVAL ? "bad template '%s'" : "%s",
+              rc == CAPKIT_EINVAL ? tmpl : capkit_strerror(rc));
+  in s;
+  memset(&s, 0, sizeof s);
+  if (!rc)
+    rc = in_open(j, &s, path, 0);
+  if (rc) {
+    if (j->split_error)
+      j->split_error(j->split_user, rc, j->err);
+    in_close(&s);
+    return rc;
+  }
+  x.r = s.r;
+  capkit_split_settings set = CAPKIT_SPLIT_SETTINGS_INIT;
+  set.by = by;
+  set.limit = limit;
+  set.tmpl = tmpl;
+  set.format = j->format;
+  set.keep_partial = j->keep_partial;
+  set.strip_fcs = j->strip_fcs;
+  set.fcs_bytes = j->fcs_bytes;
+  set.setup = split_setup;
+  set.done = split_done;
+  set.error = split_error;
+  set.progress = j->progress_fn ? split_progress : NULL;
+  set.user = &x;
+  rc = x.iface ? capkit_split_by_interface(s.r, s.f, &set)
+               : capkit_split_by_limit(s.r, s.f, &set);
+  if (rc && !j->code) { /* refused before reading (not reported yet) */
+    fail(j, rc, "%s", capkit_strerror(rc));
+    if (j->split_error)
+      j->split_error(j->split_user, rc, j->err);
+  }
+  if (rc == 0)
+    j->kept = 0;
   in_close(&s);
   return rc;
 }

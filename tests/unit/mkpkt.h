@@ -236,4 +236,24 @@ static inline void mk_packet(mk_buf *f, uint64_t *s, uint32_t lt) {
   }
 }
 
+/* A pcapng block: type, total length, BODY, total length, in F's byte
+ * order (BODY padded to 4 bytes by the caller). */
+static inline void mk_pcapng_block(mk_buf *f, uint32_t type,
+                                   const mk_buf *body) {
+  mk_u32(f, type);
+  mk_u32(f, (uint32_t)body->n + 12);
+  mk_bytes(f, body->b, body->n);
+  mk_u32(f, (uint32_t)body->n + 12);
+}
+/* A section header block, version 1.0, length unknown, no options. */
+static inline void mk_pcapng_shb(mk_buf *f) {
+  mk_buf b = {.be = f->be};
+  mk_u32(&b, 0x1A2B3C4D);
+  mk_u16(&b, 1);
+  mk_u16(&b, 0);
+  mk_u64(&b, UINT64_MAX);
+  mk_pcapng_block(f, 0x0A0D0D0A, &b);
+  free(b.b);
+}
+
 #endif

@@ -73,24 +73,13 @@ static int same(const mk_buf *want) {
 
 /* ---- pcapng, little-endian: blocks as the specification lays them out */
 
-static void block(mk_buf *f, uint32_t type, const mk_buf *body) {
-  mk_u32(f, type);
-  mk_u32(f, (uint32_t)body->n + 12);
-  mk_bytes(f, body->b, body->n);
-  mk_u32(f, (uint32_t)body->n + 12);
-}
-
 /* Two interfaces: 0 Ethernet, snaplen 100, nanoseconds (if_tsresol 9);
  * 1 raw IP, snaplen 60, microseconds (no option). Records alternate. */
 static mk_buf two_ifaces(void) {
   mk_buf f, b;
   memset(&f, 0, sizeof f);
   memset(&b, 0, sizeof b);
-  mk_u32(&b, 0x1A2B3C4D);
-  mk_u16(&b, 1);
-  mk_u16(&b, 0);
-  mk_u64(&b, UINT64_MAX);
-  block(&f, 0x0A0D0D0A, &b);
+  mk_pcapng_shb(&f);
   b.n = 0;
   mk_u16(&b, 1);
   mk_u16(&b, 0);
@@ -99,12 +88,12 @@ static mk_buf two_ifaces(void) {
   mk_u16(&b, 1);
   mk_u32(&b, 9); /* the value, padded */
   mk_u32(&b, 0); /* opt_endofopt */
-  block(&f, 1, &b);
+  mk_pcapng_block(&f, 1, &b);
   b.n = 0;
   mk_u16(&b, 101);
   mk_u16(&b, 0);
   mk_u32(&b, 60);
-  block(&f, 1, &b);
+  mk_pcapng_block(&f, 1, &b);
   for (int i = 0; i < 6; i++) {
     uint8_t d[64];
     data_of(i, d);
@@ -120,7 +109,7 @@ static mk_buf two_ifaces(void) {
     mk_bytes(&b, d, len);
     while (b.n & 3)
       mk_u8(&b, 0);
-    block(&f, 6, &b);
+    mk_pcapng_block(&f, 6, &b);
   }
   free(b.b);
   return f;
