@@ -93,7 +93,11 @@ static inline int walk(capkit_reader *r, const capkit__pcap_walk *w,
   const uint8_t *p = s->cur, *e = s->end, *lim = e;
   if (s->kind == CAPKIT__SRC_MAP && s->maint_at < (uintptr_t)e)
     lim = (const uint8_t *)s->maint_at; /* let the next call maintain */
-  const uint8_t *pf = p;
+  /* A buffer was just filled by read(): its bytes are in the cache
+   * already, and the prefetch below would only cost. */
+  const uint8_t *pf = s->kind == CAPKIT__SRC_BUF ? e : p;
+  /* The columns, where the compiler knows no store into them moves them. */
+  capkit_batch cols = *b;
   const int warn = capkit__reader_wants_warnings(r);
   const uint32_t limit = w->frac_limit, mult = w->frac_mult;
   int64_t last = *w->last_ns;
@@ -153,7 +157,7 @@ static inline int walk(capkit_reader *r, const capkit__pcap_walk *w,
         break;
       }
     }
-    put_cols(b, i, tsec, nsec, t, incl, orig, off, 0, lt, number, pos);
+    put_cols(&cols, i, tsec, nsec, t, incl, orig, off, 0, lt, number, pos);
     i++;
     number++;
     pos += 16 + (uint64_t)incl;
