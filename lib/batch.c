@@ -306,7 +306,7 @@ int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
 
 /* Bytes read per step: the walk follows each step while its bytes are
  * still in the cache. */
-#define FILL_STEP ((size_t)256 << 10)
+#define FILL_STEP ((size_t)128 << 10)
 
 /* The walk over input read into b->data (lent to the source): records stay
  * where read() put them. Returns as walk_batch. */

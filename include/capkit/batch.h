@@ -118,7 +118,7 @@ CAPKIT_API int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
  * records, their order, checks, warnings, errors and return values are
  * those of capkit_reader_view_batch(). Makes no allocation (but when the
  * bytes read past a record larger than the reader's buffer go back to it)
- * and no call per record: one read() per 256 KiB. */
+ * and no call per record: one read() per 128 KiB. */
 CAPKIT_API int capkit_reader_fill_batch(capkit_reader *r, capkit_filter *f,
                                         capkit_batch *b,
                                         const uint8_t **data);
