@@ -6,7 +6,7 @@
 # with the C library's own rates beside them (bench/python_rate.c: a
 # capkit_reader_next loop, read_batch, view_batch, read_batch + 5-tuples,
 # read(), mmap and from memory), so that the Python overhead per record
-# shows.
+# shows, and the floors of the reading's stages (bench/python_floor.c).
 # Reading speed depends on how the file is held in the page cache: a file
 # just written by small writes is held in 4 KiB pages, one read back from
 # disk (read-ahead) in large ones, which read() copies and a mapping maps
@@ -35,12 +35,15 @@ cc -O2 -o "$tmp/gen_corpus" "$shared/gen_corpus.c"
 "$tmp/gen_corpus" -b "$SIZE" "$tmp/corpus.pcap" >/dev/null
 cc -O2 -I"$root/include" -o "$tmp/rate" "$here/python_rate.c" \
   -L"$root/build" -lcapkit -Wl,-rpath,"$root/build"
+cc -O2 -o "$tmp/floor" "$here/python_floor.c"
 cat "$tmp/corpus.pcap" >/dev/null # a warm page cache for every reader
 PAGECACHE=${PAGECACHE:-both}
 
 # The C library's rates, then the package's against scapy and dpkt.
 measure() {
   uptime
+  echo "== the floors of the stages, without the library"
+  "$tmp/floor" "$tmp/corpus.pcap" "$RUNS"
   echo "== the C library on its own (read(), mmap, from memory), $RUNS runs"
   for mode in read mmap mem; do
     for _ in $(seq "$RUNS"); do "$tmp/rate" "$tmp/corpus.pcap" "$mode"; done
