@@ -93,7 +93,11 @@ static inline int walk(capkit_reader *r, const capkit__pcap_walk *w,
   const uint8_t *p = s->cur, *e = s->end, *lim = e;
   if (s->kind == CAPKIT__SRC_MAP && s->maint_at < (uintptr_t)e)
     lim = (const uint8_t *)s->maint_at; /* let the next call maintain */
-  const uint8_t *pf = p;
+  /* A buffer was just filled by read(): its bytes are in the cache
+   * already, and the prefetch below would only cost. */
+  const uint8_t *pf = s->kind == CAPKIT__SRC_BUF ? e : p;
+  /* The columns, where the compiler knows no store into them moves them. */
+  capkit_batch cols = *b;
   const int warn = capkit__reader_wants_warnings(r);
   const uint32_t limit = w->frac_limit, mult = w->frac_mult;
   int64_t last = *w->last_ns;
@@ -153,7 +157,7 @@ static inline int walk(capkit_reader *r, const capkit__pcap_walk *w,
         break;
       }
     }
-    put_cols(b, i, tsec, nsec, t, incl, orig, off, 0, lt, number, pos);
+    put_cols(&cols, i, tsec, nsec, t, incl, orig, off, 0, lt, number, pos);
     i++;
     number++;
     pos += 16 + (uint64_t)incl;
@@ -295,6 +299,86 @@ int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
   int rc = walk_batch(r, &w, b, 0, &base);
   if (rc > 0)
     *data = base;
+  return rc;
+}
+
+/* ---- a batch read straight into the caller's buffer ---- */
+
+/* Bytes read per step: the walk follows each step while its bytes are
+ * still in the cache. */
+#define FILL_STEP ((size_t)128 << 10)
+
+/* The walk over input read into b->data (lent to the source): records stay
+ * where read() put them. Returns as walk_batch. */
+static int fill_lent(capkit_reader *r, const capkit__pcap_walk *w,
+                     capkit_batch *b) {
+  capkit__src *s = &r->src;
+  int (*step)(capkit_reader *, const capkit__pcap_walk *, capkit_batch *,
+              const uint8_t *, int) = w->swap ? walk_swapped : walk_native;
+  const uint8_t *at = b->data;
+  capkit_record *rec = &b->pending;
+  int rc = 0;
+  while (b->count < b->max) {
+    int stop = step(r, w, b, at, 0);
+    if (stop == STOP_FULL)
+      break;
+    if (stop == STOP_EDGE && !s->eof) {
+      long got = capkit__src_read_more(s, FILL_STEP);
+      if (got > 0)
+        continue;
+      if (got < 0) {
+        capkit__reader_fail(r, (int)got, capkit__src_offset(s), r->nrec + 1,
+                            "read error: %s", capkit__src_errtext(s, (int)got));
+        rc = (int)got;
+        break;
+      }
+      if (!s->eof) { /* no room left for the next record */
+        if (b->count == 0) {
+          size_t have = (size_t)(s->end - s->cur);
+          b->need = 16 + (have >= 16 ? (size_t)capkit__ld32(s->cur + 8, w->swap)
+                                     : 0);
+          rc = CAPKIT_EINVAL;
+        }
+        break;
+      }
+    }
+    /* One record through the backend: it warns or fails (wholly in the
+     * window), or the input ended within it (nothing more is read: the
+     * end was seen), which is the backend's to report. */
+    capkit_record_init(rec);
+    int k = capkit_reader_next(r, rec);
+    if (k <= 0) {
+      rc = k;
+      break;
+    }
+    put(b, rec, at);
+  }
+  b->data_len = b->count ? (size_t)(s->cur - at) : 0;
+  return b->count > 0 ? (int)b->count : rc;
+}
+
+int capkit_reader_fill_batch(capkit_reader *r, capkit_filter *f,
+                             capkit_batch *b, const uint8_t **data) {
+  if (!r || !batch_ok(b) || !data)
+    return CAPKIT_EINVAL;
+  capkit__pcap_walk w;
+  capkit__src_loan own;
+  if (r->src.kind != CAPKIT__SRC_BUF)
+    return capkit_reader_view_batch(r, f, b, data);
+  *data = b->data;
+  if (!walkable(r, f, b, &w) ||
+      capkit__src_lend(&r->src, b->data, b->data_cap, &own) != 0)
+    return capkit_reader_read_batch(r, f, b);
+  b->count = 0;
+  b->data_len = 0;
+  b->need = 0;
+  int rc = fill_lent(r, &w, b);
+  if (capkit__src_unlend(&r->src, &own) != 0) {
+    capkit__reader_fail(r, CAPKIT_ENOMEM, capkit__src_offset(&r->src),
+                        r->nrec + 1, "out of memory");
+    if (rc <= 0)
+      rc = CAPKIT_ENOMEM;
+  }
   return rc;
 }
 

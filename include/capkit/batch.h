@@ -98,6 +98,31 @@ CAPKIT_API int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
                                         capkit_batch *b,
                                         const uint8_t **data);
 
+/* capkit_reader_view_batch(), except where R reads a file or a pipe
+ * through its own buffer (not mapped, not from memory, not compressed):
+ * there the input is read straight into b->data, which the records then
+ * keep, in place with the file's record headers between them (ask for the
+ * offset column), and *DATA is b->data. They stay valid for as long as the
+ * caller keeps b->data as it is, not only until the next call: a batch
+ * kept and a new buffer for the next call is a read with no copy at all.
+ * The bytes read past the batch's last record go back to the reader. A
+ * batch ends before the first record that does not fit wholly within
+ * data_cap bytes (its header counted); when the first does not, the call
+ * returns CAPKIT_EINVAL with b->need set to the data_cap it needs, and
+ * nothing is lost. Where the reader is mapped or reads memory, the batch is
+ * capkit_reader_view_batch()'s (in place in the input, read-only, valid as
+ * that function says); in every other case (a filter, pcapng, another
+ * variant, a data_cap that cannot hold what the reader has read ahead: at
+ * most its window) it is capkit_reader_read_batch()'s, copies in b->data,
+ * kept as well. The
+ * records, their order, checks, warnings, errors and return values are
+ * those of capkit_reader_view_batch(). Makes no allocation (but when the
+ * bytes read past a record larger than the reader's buffer go back to it)
+ * and no call per record: one read() per 128 KiB. */
+CAPKIT_API int capkit_reader_fill_batch(capkit_reader *r, capkit_filter *f,
+                                        capkit_batch *b,
+                                        const uint8_t **data);
+
 /* Write B's records 0..count-1 to W: each with its bytes, caplen (or the
  * space to the next offset when the caplen column is NULL), origlen (NULL:
  * caplen), time (ts_sec/ts_nsec when given, else ts_ns, else 0) and

@@ -156,6 +156,22 @@ void capkit__src_maintain(capkit__src *s) {
                                                 : UINTPTR_MAX;
 }
 
+/* One read of up to ROOM bytes at end (a pull, or read() again after a
+ * signal): the count, 0 at the end of input, or a negative CAPKIT_E*. */
+static long read_once(capkit__src *s, size_t room) {
+  if (s->pull)
+    return s->pull(s->pull_ctx, (uint8_t *)s->end, room);
+  for (;;) {
+    ssize_t r = read(s->fd, (uint8_t *)s->end, room);
+    if (r >= 0)
+      return (long)r;
+    if (errno != EINTR) {
+      s->sys_errno = errno;
+      return CAPKIT_EIO;
+    }
+  }
+}
+
 int capkit__src_fill_slow(capkit__src *s, size_t need) {
   if (s->kind != CAPKIT__SRC_BUF || s->eof)
     return 0;
@@ -181,22 +197,9 @@ int capkit__src_fill_slow(capkit__src *s, size_t need) {
     s->end = nb + have;
   }
   while ((size_t)(s->end - s->cur) < need) {
-    size_t room = s->cap - (size_t)(s->end - s->buf);
-    long got;
-    if (s->pull) {
-      got = s->pull(s->pull_ctx, (uint8_t *)s->end, room);
-      if (got < 0)
-        return (int)got;
-    } else {
-      ssize_t r = read(s->fd, (uint8_t *)s->end, room);
-      if (r < 0) {
-        if (errno == EINTR)
-          continue;
-        s->sys_errno = errno;
-        return CAPKIT_EIO;
-      }
-      got = (long)r;
-    }
+    long got = read_once(s, s->cap - (size_t)(s->end - s->buf));
+    if (got < 0)
+      return (int)got;
     if (got == 0) {
       s->eof = 1;
       return 0;
@@ -204,4 +207,61 @@ int capkit__src_fill_slow(capkit__src *s, size_t need) {
     s->end += got;
   }
   return 1;
+}
+
+int capkit__src_lend(capkit__src *s, uint8_t *dst, size_t cap,
+                     capkit__src_loan *own) {
+  size_t have = (size_t)(s->end - s->cur);
+  if (s->kind != CAPKIT__SRC_BUF || !dst || have > cap)
+    return -1;
+  own->buf = s->buf;
+  own->cap = s->cap;
+  s->base += (uint64_t)(s->cur - s->start);
+  if (have)
+    memcpy(dst, s->cur, have);
+  s->buf = dst;
+  s->cap = cap;
+  s->start = s->cur = s->pf = dst;
+  s->end = dst + have;
+  return 0;
+}
+
+long capkit__src_read_more(capkit__src *s, size_t max) {
+  size_t room = s->cap - (size_t)(s->end - s->buf);
+  if (room > max)
+    room = max;
+  if (s->eof || room == 0)
+    return 0;
+  long got = read_once(s, room);
+  if (got == 0)
+    s->eof = 1;
+  if (got > 0)
+    s->end += got;
+  return got;
+}
+
+int capkit__src_unlend(capkit__src *s, capkit__src_loan *own) {
+  size_t have = (size_t)(s->end - s->cur);
+  s->base += (uint64_t)(s->cur - s->start);
+  int rc = 0;
+  if (have > own->cap) {
+    size_t cap = own->cap;
+    while (cap < have)
+      cap *= 2;
+    uint8_t *nb = realloc(own->buf, cap);
+    if (nb) {
+      own->buf = nb;
+      own->cap = cap;
+    } else {
+      have = 0;
+      rc = CAPKIT_ENOMEM;
+    }
+  }
+  if (have)
+    memcpy(own->buf, s->cur, have);
+  s->buf = own->buf;
+  s->cap = own->cap;
+  s->start = s->cur = s->pf = s->buf;
+  s->end = s->buf + have;
+  return rc;
 }

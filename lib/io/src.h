@@ -89,6 +89,28 @@ static inline void capkit__src_release(capkit__src *s) {
   if ((uintptr_t)s->cur >= s->maint_at)
     capkit__src_maintain(s);
 }
+/* A buffered source may read into the caller's memory for a while (a
+ * batch read in place, batch.c): the input lands where the caller keeps
+ * it, with no copy. The source's own buffer waits in a loan. */
+typedef struct capkit__src_loan {
+  uint8_t *buf;
+  size_t cap;
+} capkit__src_loan;
+/* Move the unread bytes to DST (CAP bytes) and make DST the window. 0, or
+ * -1 (nothing changed) when S is not a buffered source or they do not
+ * fit. Until capkit__src_unlend(), fill only with capkit__src_read_more
+ * (capkit__src_fill() only for bytes already in the window, or after the
+ * end of input was seen). */
+int capkit__src_lend(capkit__src *s, uint8_t *dst, size_t cap,
+                     capkit__src_loan *own);
+/* Read once into the room after end, at most MAX bytes, never moving the
+ * window: bytes read, 0 at the end of input (or no room), or a negative
+ * CAPKIT_E* (errno in sys_errno). */
+long capkit__src_read_more(capkit__src *s, size_t max);
+/* Back to the source's own buffer: the unread bytes move there (it grows
+ * when they need it). 0, or CAPKIT_ENOMEM: the unread bytes are then
+ * lost (the source is left empty; the caller fails the reader). */
+int capkit__src_unlend(capkit__src *s, capkit__src_loan *own);
 /* Software prefetch a page ahead of cur (mappings and memory). */
 static inline void capkit__src_prefetch(capkit__src *s) {
   if (s->kind == CAPKIT__SRC_BUF)

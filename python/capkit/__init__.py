@@ -58,8 +58,10 @@ from __future__ import annotations
 import array
 import builtins
 import io
+import json
 import os
 import stat as _stat
+import sys
 import warnings
 from bisect import bisect_left as _bisect
 from itertools import chain as _itertools_chain
@@ -252,15 +254,24 @@ class Record(tuple):
 
 
 class _Chunk:
-    """The data of one batch: a memoryview of its bytes and a C pointer to
-    them (for the library calls that read a batch)."""
+    """The data of one batch: a memoryview of its bytes and, when known, a
+    C pointer to them (for the library calls that read a batch)."""
     __slots__ = ("mv", "ptr")
 
     def __init__(self, mv: memoryview, ptr=None):
         self.mv = mv
-        if ptr is None:
-            ptr = ffi.from_buffer("uint8_t[]", mv) if len(mv) else ffi.NULL
         self.ptr = ptr
+
+    def pointer(self, keep: list):
+        """A C pointer to the bytes, valid while KEEP is (a pointer taken
+        from the memoryview holds it exported only that long)."""
+        if self.ptr is not None:
+            return self.ptr
+        if not len(self.mv):
+            return ffi.NULL
+        p = ffi.from_buffer("uint8_t[]", self.mv)
+        keep.append(p)
+        return p
 
 
 try:
@@ -280,6 +291,11 @@ _COLUMNS = (("ts_ns", "int64_t", "q", "int64"),
             ("number", "uint64_t", "Q", "uint64"),
             ("pos", "uint64_t", "Q", "uint64"))
 _CTYPE = {name: ct for name, ct, _, _ in _COLUMNS}
+_SIZE = {name: ffi.sizeof(ct) for name, ct, _, _ in _COLUMNS}
+# The columns of Reader.read_batch, and with exact=True.
+_NAMES = ("ts_ns", "caplen", "origlen", "offset", "iface", "linktype",
+          "number", "pos")
+_EXACT_NAMES = _NAMES + ("ts_sec", "ts_nsec")
 
 
 # Buffers the library fills whole: no need to clear them first.
@@ -374,7 +390,8 @@ class Batch:
         b = ffi.new("capkit_batch *")
         b.size = ffi.sizeof("capkit_batch")
         b.max = b.count = self._n
-        b.data = self._chunk.ptr if self._chunk is not None else ffi.NULL
+        b.data = self._chunk.pointer(keep) if self._chunk is not None \
+            else ffi.NULL
         b.data_cap = b.data_len = len(self.data)
         for name in ("ts_ns", "ts_sec", "ts_nsec", "caplen", "origlen",
                      "offset", "linktype"):
@@ -430,6 +447,24 @@ class Batch:
                 out[name] = _Rows(bytes(out[name]))
         return out
 
+
+# The references to an object (CPython); elsewhere a buffer is never
+# taken for free again.
+_getrefcount = getattr(sys, "getrefcount", lambda obj: -1)
+
+@ffi.callback("int(void *, const void *, size_t)")
+def _on_text(user, data, n):
+    ffi.from_handle(user).append(ffi.buffer(data, n)[:])
+    return 0
+
+
+# The keys of `capkit info --json` that count records (the rest describes
+# the file): left out of Reader.info, which reads no record.
+_SUMMARY_KEYS = ("packets", "captured_bytes", "original_bytes", "first_time",
+                 "last_time", "duration", "data_rate_bytes", "data_rate_bits",
+                 "packet_rate", "min_size", "max_size", "mean_size",
+                 "min_captured_size", "max_captured_size", "out_of_order",
+                 "interfaces_packets")
 
 _reader_by_handle: Dict[int, "Reader"] = {}
 
@@ -493,7 +528,9 @@ class Reader:
         self._rec.size = ffi.sizeof("capkit_record")
         self._cb = None       # the C batch (holds a record between calls)
         self._where = ffi.new("const uint8_t **")
-        self._spare = None    # a data buffer a batch left unused
+        self._pool = []       # data buffers, reused once nothing holds them
+        self._colpool = []    # column blocks (Reader._columns)
+        self._cb_cols = None  # the columns _cb points to
         self._mapped = 0      # mapped bytes made ready (populated) so far
         self._dropped = 0     # mapped bytes given back behind the reading
         self._it = None       # the iteration under way
@@ -523,23 +560,36 @@ class Reader:
 
     @property
     def info(self) -> Dict[str, Any]:
-        """What the file header says: format, variant, byte order, version,
-        snaplen, link type, precision, compression."""
-        i = lib.capkit_reader_info(self._r)
-        return {
-            "format": _s(i.format),
-            "variant": _s(i.variant),
-            "byte_order": {1: "little", 2: "big"}.get(i.byte_order, "?"),
-            "version": "%d.%d" % (i.version_major, i.version_minor),
-            "snaplen": i.snaplen,
-            "linktype": i.linktype,
-            "linktype_name": linktype_name(i.linktype),
-            "precision": "ns" if i.tsresol == 9 else "us"
-            if i.tsresol == 6 else i.tsresol,
-            "thiszone": i.thiszone,
-            "fcs_len": i.fcs_len,
-            "compression": _s(lib.capkit_reader_compression(self._r)),
-        }
+        """What the file header says, as ``capkit info --json`` words it
+        (the library writes it): format, variant, byte order, version,
+        precision, snaplen, link type and its name, FCS length, thiszone,
+        sigfigs, record header length, compression, and (pcapng) the
+        sections and interfaces read so far. The record summary
+        of ``info`` (packets, times, sizes) needs every record read: see
+        :class:`Stats`."""
+        if self._r is None:
+            raise ValueError("capkit: the reader is closed")
+        st = ffi.gc(lib.capkit_stats_new(ffi.NULL), lib.capkit_stats_free)
+        if st == ffi.NULL:
+            raise MemoryError("capkit: out of memory")
+        o = ffi.new("capkit_info_options *")
+        o.size = ffi.sizeof("capkit_info_options")
+        o.format = 1  # CAPKIT_INFO_JSON
+        out: list = []
+        h = ffi.new_handle(out)
+        rc = lib.capkit_info_write(self._r, st, 0, o, _on_text, h)
+        if rc < 0:
+            _raise(rc, "capkit: info: " + _s(lib.capkit_strerror(rc)))
+        # an empty accumulator: its summary says nothing of this file
+        empty = json.loads(b"".join(out))
+        for k in _SUMMARY_KEYS:
+            empty.pop(k, None)
+        empty.pop("file", None)
+        for ifc in empty.get("interfaces", ()):
+            ifc.pop("packets", None)
+        empty.setdefault("compression",
+                         _s(lib.capkit_reader_compression(self._r)))
+        return empty
 
     def interfaces(self) -> list:
         """The interfaces seen so far, as dicts."""
@@ -583,7 +633,7 @@ class Reader:
         unpack = ffi.unpack
         filtered = self._filter is not None
         while True:
-            _, chunk, count = self._fill(n, cols, _ITER_BYTES, False)
+            chunk, count = self._fill(n, cols, _ITER_BYTES)
             if count == 0:
                 return
             g = _Group()
@@ -648,12 +698,10 @@ class Reader:
             yield Record((c.number, c.ts_sec * 1_000_000_000 + c.ts_nsec,
                           cap, g))
 
-    def _fill(self, n: int, cols: Dict[str, Any], max_bytes: int,
-              use_numpy: bool):
-        """Read up to n records into the columns COLS (C arrays, kept) or,
-        when COLS is a list of names, new columns of those names: (columns,
-        a memoryview of the records' bytes, count). Offsets count from the
-        start of that memoryview."""
+    def _fill(self, n: int, cols: Dict[str, Any], max_bytes: int):
+        """Read up to n records into the columns COLS (name: C pointer,
+        kept by the caller): (a memoryview of the records' bytes, count).
+        Offsets count from the start of that memoryview."""
         if self._r is None:
             raise ValueError("capkit: the reader is closed")
         b = self._cb
@@ -661,44 +709,29 @@ class Reader:
             b = self._cb = ffi.new("capkit_batch *")
             b.size = ffi.sizeof("capkit_batch")
             b.pending.size = ffi.sizeof("capkit_record")
-        if not isinstance(cols, dict):
-            cols = {k: _column(k, n, use_numpy)[0] for k in cols}
-        for k in _CTYPE:
-            setattr(b, k, cols[k] if k in cols and isinstance(
-                cols[k], ffi.CData) else ffi.NULL)
-        if use_numpy:
-            keep = [ffi.from_buffer(_CTYPE[k] + "[]", v,
-                                    require_writable=True)
-                    for k, v in cols.items()]
-            for k, p in zip(cols, keep):
-                setattr(b, k, p)
+        if self._cb_cols is not cols:  # the pointers C holds until set again
+            for k in _CTYPE:
+                setattr(b, k, cols.get(k, ffi.NULL))
+            self._cb_cols = cols
         b.max = n
         m = self._map
         if m is not None:
             self._ready(n)
         f = self._filter if self._filter is not None else ffi.NULL
-        # A batch that is copied gets a new buffer (the records made from
-        # it keep it); one read in place leaves it untouched, so that the
-        # next batch may have it again, and ends within max_bytes all the
-        # same.
+        # A file read with read() is read straight into the batch's buffer
+        # (no copy), which the batch and the records made from it keep; a
+        # mapped file is viewed in place and leaves the buffer untouched.
         cap = max(int(max_bytes), 1)
         where = self._where
-        spare = self._spare
-        self._spare = None
         while True:
-            if spare is not None and len(spare) >= cap:
-                buf, spare = spare, None
-            else:
-                buf = _alloc("uint8_t[]", cap)
+            buf = self._buffer(cap)
             b.data = buf
             b.data_cap = cap
-            rc = lib.capkit_reader_view_batch(self._r, f, b, where)
+            rc = lib.capkit_reader_fill_batch(self._r, f, b, where)
             if rc == -1 and b.need:  # CAPKIT_EINVAL: a larger record
                 cap = max(b.need, 2 * cap, int(max_bytes), 1)
                 continue
             break
-        for k in _CTYPE:  # no pointer left to arrays that may go
-            setattr(b, k, ffi.NULL)
         b.data = ffi.NULL
         if rc < 0:
             if rc == -16 and self._filter is not None:
@@ -713,13 +746,79 @@ class Reader:
         elif at == buf:  # copied into buf
             chunk = memoryview(ffi.buffer(buf, used))
         else:
-            self._spare = buf  # not written: free for the next batch
             if m is not None:  # the mapping itself: no copy at all
                 d = int(ffi.cast("uintptr_t", at)) - m[2]
                 chunk = m[1][d:d + used]
             else:  # the reader's buffer is reused: one copy per batch
                 chunk = memoryview(ffi.buffer(at, used)[:])
-        return cols, chunk, count
+        return chunk, count
+
+    def _columns(self, n: int, names: tuple):
+        """Columns of n elements for NAMES, in one block of memory (one of
+        the reader's that nothing holds any more, else a new one): (name:
+        C pointer, a function giving a column's first k elements as numpy
+        arrays or typed memoryviews that keep the block)."""
+        key = (n, names)
+        for e in self._colpool:
+            # held by the pool and its own column views only: free
+            if e[0] == key and _getrefcount(e[1]) == e[2]:
+                block = e
+                break
+        else:
+            at, total = {}, 0
+            for k in sorted(names, key=lambda k: -_SIZE[k]):  # aligned
+                at[k] = total
+                total += n * _SIZE[k]
+            if _np is not None:
+                owner = _np.empty(max(total, 1), _np.uint8)
+                addr = owner.__array_interface__["data"][0]
+                # whole columns, sliced per batch (a slice's base is owner)
+                full = {k: owner[o:o + n * _SIZE[k]].view(_DTYPE[k])
+                        for k, o in at.items()}
+            else:
+                owner = _alloc("uint8_t[]", max(total, 1))
+                addr = int(ffi.cast("uintptr_t", owner))
+                full = None
+            ptrs = {k: ffi.cast(_CTYPE[k] + " *", addr + o)
+                    for k, o in at.items()}
+            block = [key, owner, 0, ptrs, full, at]
+            block[2] = _getrefcount(owner) - 1  # less this function's name
+            pool = self._colpool
+            if len(pool) < _POOL:
+                pool.append(block)
+            else:  # take the place of a free one
+                for i, e in enumerate(pool):
+                    if _getrefcount(e[1]) == e[2]:
+                        pool[i] = block
+                        break
+        full, owner, at = block[4], block[1], block[5]
+        if full is not None:
+            return block[3], lambda k, count: full[k][:count]
+
+        def first(k: str, count: int):
+            o = at[k]
+            return memoryview(ffi.buffer(owner))[
+                o:o + count * _SIZE[k]].cast(_TYPECODE[k])
+        return block[3], first
+
+    def _buffer(self, cap: int):
+        """A data buffer of at least CAP bytes: one of the reader's that no
+        batch, record or view holds any more (reused memory stays in the
+        cache and has its pages), else a new one."""
+        pool = self._pool
+        for i in range(len(pool)):
+            # held by the pool and the call only: nothing else refers to it
+            if len(pool[i]) >= cap and _getrefcount(pool[i]) == 2:
+                return pool[i]
+        buf = _alloc("uint8_t[]", cap)
+        if len(pool) < _POOL:
+            pool.append(buf)
+        else:  # give the place of one that is free (but too small)
+            for i in range(len(pool)):
+                if _getrefcount(pool[i]) == 2:
+                    pool[i] = buf
+                    break
+        return buf
 
     def _ready(self, n: int) -> None:
         """Mapped input: fill the page tables of the stretch ahead in one
@@ -742,40 +841,42 @@ class Reader:
             mm.madvise(_MADV_DONTNEED, self._dropped, drop)
             self._dropped += drop
 
-    def read_batch(self, n: int = 65536, max_bytes: int = 16 << 20,
+    def read_batch(self, n: int = 65536, max_bytes: Optional[int] = None,
                    exact: bool = False) -> Batch:
         """The next records (up to n, and up to ``max_bytes`` of data) as
         columns: a :class:`Batch`, empty (falsy) at the end. The reading
-        runs in C. Classic pcap records are taken in place (``data`` is
-        then a view of the mapped file with ``mmap=True``, else one copy of
-        the records and the headers between them), and a batch also ends
-        where the reader's read-ahead (1 MiB) does; others are copied. Damage raises :class:`DamagedCaptureError` on the call
-        after the batch that holds the last good record, as iteration does.
-        ``exact`` adds ``ts_sec`` and ``ts_nsec`` columns (any year). Numpy
-        arrays when numpy is importable. Do not interleave with a ``for``
-        loop over the same reader that has not finished."""
+        runs in C. Classic pcap records are taken in place: a file read
+        with read() is read straight into the batch's buffer (its record
+        headers between the records; no copy), a mapped file
+        (``mmap=True``) is viewed where it lies; other formats, filters
+        and compressed inputs are copied. ``max_bytes`` bounds the buffer:
+        by default 2 MiB when read (a buffer that stays in the cache; the
+        reader uses a batch's buffer again once nothing holds the batch,
+        its records or its views), 16 MiB otherwise. Damage raises
+        :class:`DamagedCaptureError` on the call after the batch that
+        holds the last good record, as iteration does. ``exact`` adds
+        ``ts_sec`` and ``ts_nsec`` columns (any year). Numpy arrays when
+        numpy is importable. Do not interleave with a ``for`` loop over the
+        same reader that has not finished."""
         if n <= 0:
             raise ValueError("read_batch: n must be positive")
         if self._held:
             raise ValueError("read_batch: an iteration over this reader "
                              "holds records it has not given yet")
-        names = ["ts_ns", "caplen", "origlen", "offset", "iface",
-                 "linktype", "number", "pos"]
-        if exact:
-            names += ["ts_sec", "ts_nsec"]
-        use_np = _np is not None
-        cols, chunk, count = self._fill(n, names, max_bytes, use_np)
+        if max_bytes is None:
+            max_bytes = _BATCH_BYTES if self._map is None and \
+                self._keep is None else 16 << 20
+        ptrs, first = self._columns(n, _EXACT_NAMES if exact else _NAMES)
+        chunk, count = self._fill(n, ptrs, max_bytes)
         bt = Batch()
         for k in _CTYPE:
-            bt_col = cols.get(k)
-            setattr(bt, k, None if bt_col is None else _trim(bt_col, k,
-                                                              count))
+            setattr(bt, k, first(k, count) if k in ptrs else None)
         bt.data = chunk
         bt._chunk = _Chunk(chunk)
         bt._n = count
         return bt
 
-    def batches(self, n: int = 65536, max_bytes: int = 16 << 20,
+    def batches(self, n: int = 65536, max_bytes: Optional[int] = None,
                 exact: bool = False) -> Iterator[Batch]:
         """:meth:`read_batch` until the end."""
         while True:
@@ -848,8 +949,15 @@ class Reader:
 # Iteration reads this many records per call into the library, and a
 # reader on a path keeps this much input in memory (its read-ahead).
 _ITER_BATCH = 16384
-_ITER_BYTES = 16 << 20
+_ITER_BYTES = 2 << 20
+# read_batch's data buffer on a file read with read(): read() and the walk
+# after it run faster into a buffer that stays in the cache (measured: 1-2
+# MiB against 4-16 MiB, bench/python.sh).
+_BATCH_BYTES = 2 << 20
 _WINDOW = 1 << 20  # faster than 2 or 4 MiB: the copies stay in cache
+# Data buffers a reader keeps for reuse: a loop over batches holds one or
+# two at a time.
+_POOL = 3
 # Mapped files: the stretch made ready ahead of the reading at a time.
 _PAGE = 4096
 _AHEAD = 16 << 20
@@ -1239,7 +1347,7 @@ def order(source: Any, filter: Optional[str] = None,
         # time going backwards is what is counted here, not a warning
         lib.capkit_reader_set_warning_fn(r._r, ffi.NULL, ffi.NULL)
         while True:
-            _, _, count = r._fill(n, cols, _ITER_BYTES, False)
+            _, count = r._fill(n, cols, _ITER_BYTES)
             if count == 0:
                 break
             for k in names:

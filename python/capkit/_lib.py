@@ -190,6 +190,20 @@ typedef struct capkit_stats_conv {
 } capkit_stats_conv;
 capkit_stats *capkit_stats_new(const capkit_stats_settings *set);
 void capkit_stats_free(capkit_stats *s);
+typedef int (*capkit_stats_write_fn)(void *user, const void *data,
+                                     size_t len);
+typedef struct capkit_info_options {
+  uint32_t size;
+  int format;
+  const char *name;
+  const void *digest;
+  uint32_t columns;
+  int header, epoch;
+  char separator, quote;
+} capkit_info_options;
+int capkit_info_write(const capkit_reader *r, const capkit_stats *st,
+                      int error, const capkit_info_options *opt,
+                      capkit_stats_write_fn fn, void *user);
 int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
                      const void *pkt);
 int capkit_stats_merge(capkit_stats *dst, const capkit_stats *src);
@@ -240,6 +254,8 @@ int capkit_reader_read_batch(capkit_reader *r, capkit_filter *f,
 int capkit_reader_set_window(capkit_reader *r, size_t bytes);
 int capkit_reader_set_mmap(capkit_reader *r, int on);
 int capkit_reader_view_batch(capkit_reader *r, capkit_filter *f,
+                             capkit_batch *b, const uint8_t **data);
+int capkit_reader_fill_batch(capkit_reader *r, capkit_filter *f,
                              capkit_batch *b, const uint8_t **data);
 long capkit_writer_write_batch(capkit_writer *w, const capkit_batch *b,
                                const capkit_iface *iface);

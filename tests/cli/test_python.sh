@@ -23,7 +23,7 @@ if $PY -c 'import numpy' 2>/dev/null; then
     PYTHONPATH="$root/python" CAPKIT_LIBRARY="$CAPKIT_BUILDDIR/libcapkit.so" \
     CAPKIT="$CAPKIT" CAPKIT_TESTDATA="$CAPKIT_TESTDATA" \
     $PY -m pytest -q -p no:cacheprovider "$root/tests/python/test_batch_jobs.py" \
-    "$root/tests/python/test_numpy_paths.py"
+    "$root/tests/python/test_numpy_paths.py" "$root/tests/python/test_read_into.py"
 fi
 check "install" cmake --install "$CAPKIT_BUILDDIR" --prefix "$T/prefix" >/dev/null
 pkg=$(find "$T/prefix" -name __init__.py -path '*capkit*' | head -1)

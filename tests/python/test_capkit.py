@@ -452,3 +452,29 @@ def test_dpkt_reads_what_the_package_writes(tmp):
     with capkit.open(out2) as r:
         assert [(x.ts_sec, bytes(x.data)) for x in r] == [
             (1_700_000_000 + i, p) for i, p in enumerate(pkts)]
+
+
+def test_info_is_the_librarys_info_json(tmp_path):
+    """Reader.info is `capkit info --json` (the same library call) without
+    the record summary, for pcap, pcapng and a compressed input: a
+    consistency check with the tool; the values themselves are checked
+    against the peers above and in the tool's info tests."""
+    import gzip
+    import json
+    ng = os.path.join(DATA, "byteorder", "epb_options_be.pcapng")
+    gz = tmp_path / "x.pcapng.gz"
+    gz.write_bytes(gzip.compress(open(ng, "rb").read()))
+    for path, comp in ((SEED, None), (ng, None), (str(gz), "gzip")):
+        tool = json.loads(run(CAPKIT, "info", "--json", path).stdout)
+        with capkit.open(path) as r:
+            info = r.info
+        assert info.pop("compression") == comp
+        for k in ("file", "packets", "captured_bytes", "original_bytes",
+                  "first_time", "last_time"):
+            tool.pop(k, None)
+        for ifc in tool.get("interfaces", ()):
+            ifc.pop("packets")
+        assert {k: v for k, v in tool.items() if k in info} == info
+        assert set(info) >= {"format", "variant", "byte_order", "version",
+                             "precision", "snaplen", "linktype",
+                             "linktype_name", "fcs_len", "thiszone"}

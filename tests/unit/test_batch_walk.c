@@ -1,5 +1,6 @@
-/* test_batch_walk.c - the batch walk (capkit_reader_read_batch and
- * capkit_reader_view_batch on classic pcap) against capkit_reader_next on
+/* test_batch_walk.c - the batch walk (capkit_reader_read_batch,
+ * capkit_reader_view_batch and capkit_reader_fill_batch on classic pcap)
+ * against capkit_reader_next on
  * seeded random files: lengths, both byte orders, both precisions, the
  * anomalies that warn (caplen above origlen or snaplen, fractions out of
  * range, time going backwards), damage at random offsets, random batch
@@ -133,7 +134,17 @@ typedef struct cols {
   uint64_t offset[MAXN], number[MAXN], pos[MAXN];
 } cols;
 
-/* Read the whole input by batches (VIEW: capkit_reader_view_batch) of
+enum { READ_BATCH, VIEW_BATCH, FILL_BATCH };
+
+static int by_mode(capkit_reader *r, int mode, capkit_batch *b,
+                   const uint8_t **at) {
+  return mode == FILL_BATCH   ? capkit_reader_fill_batch(r, NULL, b, at)
+         : mode == VIEW_BATCH ? capkit_reader_view_batch(r, NULL, b, at)
+                              : capkit_reader_read_batch(r, NULL, b);
+}
+
+/* Read the whole input by batches (VIEW: capkit_reader_view_batch, or
+ * capkit_reader_fill_batch, or capkit_reader_read_batch) of
  * random sizes and bounds, comparing each record with the next one of
  * the reference reader REF. 1 when everything agreed. */
 static int by_batches(capkit_reader *r, capkit_reader *ref, int view,
@@ -161,14 +172,12 @@ static int by_batches(capkit_reader *r, capkit_reader *ref, int view,
                  : pick == 1 ? 1 + mk_below(s, 2000)
                              : 1 + mk_below(s, sizeof data);
     const uint8_t *at = NULL;
-    rb = view ? capkit_reader_view_batch(r, NULL, &b, &at)
-              : capkit_reader_read_batch(r, NULL, &b);
+    rb = by_mode(r, view, &b, &at);
     while (rb == CAPKIT_EINVAL && b.need) {
       /* a record larger than the buffer: held, and given with room */
       ok &= b.need > b.data_cap && b.need <= sizeof data;
       b.data_cap = b.need;
-      rb = view ? capkit_reader_view_batch(r, NULL, &b, &at)
-                : capkit_reader_read_batch(r, NULL, &b);
+      rb = by_mode(r, view, &b, &at);
     }
     if (rb <= 0)
       break;
@@ -213,8 +222,7 @@ static int by_batches(capkit_reader *r, capkit_reader *ref, int view,
           capkit_reader_error_record(ref) == capkit_reader_error_record(r) &&
           strcmp(capkit_reader_error(ref), capkit_reader_error(r)) == 0;
     /* the reader stays dead: the error again */
-    ok &= (view ? capkit_reader_view_batch(r, NULL, &b, &at)
-                : capkit_reader_read_batch(r, NULL, &b)) == rr;
+    ok &= by_mode(r, view, &b, &at) == rr;
   }
   return ok;
 }
@@ -235,14 +243,14 @@ static void test_walk_equals_next(void) {
   snprintf(path, sizeof path, "%s/walk.pcap", tap_tmpdir());
   uint64_t s = 20261202;
   int bad = 0, errors = 0, warned = 0;
-  for (int k = 0; k < 600; k++) {
+  for (int k = 0; k < 900; k++) {
     size_t len;
     uint8_t *buf = random_file(&s, &len);
     int src = (int)mk_below(&s, 3);
     if (src != SRC_MEM)
       write_file(path, buf, len);
     int warn = (int)mk_below(&s, 2);
-    int view = (int)mk_below(&s, 2);
+    int view = (int)mk_below(&s, 3);
     memset(&wa, 0, sizeof wa);
     memset(&wb, 0, sizeof wb);
     capkit_reader *ref = open_src(SRC_MEM, buf, len, path, warn ? &wa : NULL);
@@ -262,6 +270,82 @@ static void test_walk_equals_next(void) {
   /* the property held on damage and on warnings, not only on clean files */
   CHECK(errors > 100);
   CHECK(warned > 100);
+  remove(path);
+}
+
+/* capkit_reader_fill_batch on a file read with read(): every batch is read
+ * into the buffer given (a new one each call, of a random size), the
+ * records stay there after later calls, and all of them, kept to the end,
+ * equal capkit_reader_next's; the bytes read past a batch go back to the
+ * reader (its window is small: records straddle it and the buffers). */
+static void test_fill_keeps(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/fill.pcap", tap_tmpdir());
+  uint64_t s = 77;
+  int bad = 0, in_place = 0, needed = 0;
+  enum { MAXB = 4096 };
+  static uint8_t *bufs[MAXB];
+  static uint64_t off[MAXN];
+  static uint32_t cap[MAXN];
+  static const uint8_t *where[MAXN * 8];
+  static uint32_t len_of[MAXN * 8];
+  for (int k = 0; k < 150; k++) {
+    size_t len;
+    uint8_t *file = random_file(&s, &len);
+    write_file(path, file, len);
+    capkit_reader *ref = open_src(SRC_MEM, file, len, path, NULL);
+    capkit_reader *r = open_src(SRC_READ, file, len, path, NULL);
+    size_t nb = 0, nrec = 0;
+    int rb, ok = 1;
+    capkit_batch b = CAPKIT_BATCH_INIT;
+    b.offset = off;
+    b.caplen = cap;
+    for (;;) {
+      size_t room = 1 + mk_below(&s, 1 << 16);
+      b.max = 1 + mk_below(&s, MAXN);
+      b.data = bufs[nb] = malloc(room);
+      b.data_cap = room;
+      const uint8_t *at = NULL;
+      while ((rb = capkit_reader_fill_batch(r, NULL, &b, &at)) ==
+                 CAPKIT_EINVAL &&
+             b.need) {
+        ok &= b.need > b.data_cap;
+        needed++;
+        free(bufs[nb]);
+        b.data = bufs[nb] = malloc(b.need);
+        b.data_cap = b.need;
+      }
+      nb++;
+      if (rb <= 0 || nb == MAXB)
+        break;
+      in_place += at == b.data;
+      for (size_t i = 0; i < b.count && nrec < MAXN * 8; i++, nrec++) {
+        where[nrec] = at + off[i];
+        len_of[nrec] = cap[i];
+      }
+    }
+    capkit_record rec = CAPKIT_RECORD_INIT;
+    for (size_t i = 0; i < nrec && ok; i++)
+      ok &= capkit_reader_next(ref, &rec) == 1 && rec.caplen == len_of[i] &&
+            (rec.caplen == 0 || memcmp(rec.data, where[i], rec.caplen) == 0);
+    if (nrec < MAXN * 8) {
+      int rr = capkit_reader_next(ref, &rec);
+      ok &= rr == rb;
+      if (rr < 0)
+        ok &= strcmp(capkit_reader_error(ref), capkit_reader_error(r)) == 0;
+    }
+    if (!ok)
+      fprintf(stderr, "# fill case %d differs\n", k);
+    bad += !ok;
+    for (size_t i = 0; i < nb; i++)
+      free(bufs[i]);
+    capkit_reader_free(ref);
+    capkit_reader_free(r);
+    free(file);
+  }
+  CHECK_EQ(bad, 0);
+  CHECK(in_place > 100); /* read into the buffers given, not copied */
+  CHECK(needed > 10);    /* and records larger than the buffer given */
   remove(path);
 }
 
@@ -398,6 +482,7 @@ static void test_batch_order(void) {
 
 int main(void) {
   test_walk_equals_next();
+  test_fill_keeps();
   test_view_in_place();
   test_view_falls_back();
   test_batch_order();
