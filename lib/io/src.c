@@ -182,6 +182,9 @@ int capkit__src_fill_slow(capkit__src *s, size_t need) {
   }
   while ((size_t)(s->end - s->cur) < need) {
     size_t room = s->cap - (size_t)(s->end - s->buf);
+    size_t short_of = need - (size_t)(s->end - s->cur);
+    if (s->read_max && room > s->read_max)
+      room = short_of > s->read_max ? short_of : s->read_max;
     long got;
     if (s->pull) {
       got = s->pull(s->pull_ctx, (uint8_t *)s->end, room);
