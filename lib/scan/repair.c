@@ -201,15 +201,21 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
  * still in the CPU's cache when it walks and copies them, and slides only
  * the few bytes of the record in hand to the front of the buffer. */
 #define CHUNK ((size_t)256 << 10)
-static int have(capkit_repair *rp, size_t need, size_t *n, int *at_end) {
+static int have_more(capkit_repair *rp, size_t need) {
   capkit__src *s = &rp->src;
+  int f = capkit__src_fill(s, need);
+  if (f < 0)
+    return fail(rp, f, capkit__src_offset(s), "read error: %s",
+                capkit__src_errtext(s, f));
+  return 0;
+}
+static inline int have(capkit_repair *rp, size_t need, size_t *n,
+                       int *at_end) {
+  capkit__src *s = &rp->src;
+  int rc;
   if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
-      !s->eof) {
-    int f = capkit__src_fill(s, need);
-    if (f < 0)
-      return fail(rp, f, capkit__src_offset(s), "read error: %s",
-                  capkit__src_errtext(s, f));
-  }
+      !s->eof && (rc = have_more(rp, need)) != 0)
+    return rc;
   *n = (size_t)(s->end - s->cur);
   *at_end = s->kind != CAPKIT__SRC_BUF || s->eof;
   return 0;
