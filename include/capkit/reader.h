@@ -152,7 +152,8 @@ CAPKIT_API int capkit_reader_open_memory(capkit_reader *r, const void *buf,
  * bytes before the offset discarded; pipes; the rare pcap variants) is
  * read from its start up to the offset, every block checked as a plain
  * read checks it: the cost is that of reading the bytes before the
- * offset, and damage before it is an error as in a plain read. Returns 1
+ * offset, damage before it is an error and the warnings of the records
+ * passed over are reported, as in a plain read. Returns 1
  * (capkit_reader_offset is the boundary; the reader may hold that record,
  * read already, until the next capkit_reader_next), 0 when no record
  * starts at or after offset (next then returns 0), CAPKIT_EMISUSE after a
