@@ -52,6 +52,11 @@ struct capkit_reader {
    * capkit_writer_copy_settings): a lossless copy of a pcapng file needs
    * the blocks that follow the last record. Cleared when either is freed. */
   struct capkit_writer *copy_to;
+  /* capkit_reader_open_at on an input walked from its start: the first
+   * record at or after the offset, read already, handed out by the next
+   * capkit_reader_next (its bytes stay valid until then). */
+  capkit_record held;
+  int have_held;
 };
 
 /* Record an error: message "NAME: offset N, record M: <fmt>" (", record M"

@@ -311,6 +311,16 @@ int capkit_reader_next(capkit_reader *r, capkit_record *rec) {
   default:
     return CAPKIT_EMISUSE;
   }
+  if (r->have_held) {
+    /* The record capkit_reader_open_at stopped at, in the caller's
+     * record of its size. */
+    uint32_t size = rec->size;
+    memcpy(rec, &r->held, size < sizeof r->held ? size : sizeof r->held);
+    rec->size = size;
+    r->have_held = 0;
+    r->nrec++;
+    return 1;
+  }
   int rc = r->fmt->next(r, rec);
   if (rc > 0) {
     r->nrec++;
@@ -342,6 +352,8 @@ const char *capkit_reader_name(const capkit_reader *r) {
 }
 
 uint64_t capkit_reader_offset(const capkit_reader *r) {
+  if (r && r->have_held)
+    return r->held.offset;
   return r ? capkit__src_offset(&r->src) : 0;
 }
 

@@ -141,14 +141,24 @@ CAPKIT_API int capkit_reader_open_memory(capkit_reader *r, const void *buf,
  * boundary at or after byte offset of the input, so that a big file can be
  * read as independent byte ranges [a, b) (open at a, read while the
  * record's offset is below b: every record is read by exactly one range).
- * The boundary is found with the record-boundary scanner of scan.h from
- * two caplen bounds before the offset, so that a header-like pattern in a
- * payload (captures that carry pcap) is not taken for one. Record numbers
- * then count from there. Classic pcap (standard and nanosecond) in a
- * regular file or memory, uncompressed. Returns 1 (capkit_reader_offset
- * is the boundary), 0 when no record starts at or after offset (next then
- * returns 0), CAPKIT_EMISUSE after a record was read, CAPKIT_EUNSUPPORTED
- * for other inputs (the reader is then dead), or another negative code. */
+ * Record numbers then count from there (the first record read is 1).
+ * Classic pcap (standard and nanosecond) in a regular file or memory,
+ * uncompressed: the boundary is found with the record-boundary scanner of
+ * scan.h from two caplen bounds before the offset, so that a header-like
+ * pattern in a payload (captures that carry pcap) is not taken for one;
+ * the cost does not grow with the offset. Every other input (pcapng,
+ * whose packets need the interfaces described before them anywhere in
+ * their section; gzip and zstd, decompressed from the start with the
+ * bytes before the offset discarded; pipes; the rare pcap variants) is
+ * read from its start up to the offset, every block checked as a plain
+ * read checks it: the cost is that of reading the bytes before the
+ * offset, damage before it is an error and the warnings of the records
+ * passed over are reported, as in a plain read. Returns 1
+ * (capkit_reader_offset is the boundary; the reader may hold that record,
+ * read already, until the next capkit_reader_next), 0 when no record
+ * starts at or after offset (next then returns 0), CAPKIT_EMISUSE after a
+ * record was read or a second time, or another negative code (the reader
+ * is then dead, its message says where). */
 CAPKIT_API int capkit_reader_open_at(capkit_reader *r, uint64_t offset);
 
 /* Next record: 1 and *rec filled (valid until the next call), 0 at the clean

@@ -197,7 +197,11 @@ int capkit__src_fill_slow(capkit__src *s, size_t need) {
     s->end = nb + have;
   }
   while ((size_t)(s->end - s->cur) < need) {
-    long got = read_once(s, s->cap - (size_t)(s->end - s->buf));
+    size_t room = s->cap - (size_t)(s->end - s->buf);
+    size_t short_of = need - (size_t)(s->end - s->cur);
+    if (s->read_max && room > s->read_max)
+      room = short_of > s->read_max ? short_of : s->read_max;
+    long got = read_once(s, room);
     if (got < 0)
       return (int)got;
     if (got == 0) {

@@ -41,6 +41,10 @@ typedef struct capkit__src {
   int regular;   /* fd is a regular file read from base on (not a pipe) */
   int sys_errno; /* errno of the last failed system call */
   size_t window; /* read-ahead of mappings / buffer size; 0: default */
+  /* Most bytes one read (or pull) asks for, 0: all the buffer's room. A
+   * buffer grown large for a look-ahead is then still filled in steps
+   * that stay in the CPU's cache until the caller has walked them. */
+  size_t read_max;
 } capkit__src;
 
 /* Open sources. Return 0 or a negative CAPKIT_E* (errno in sys_errno).

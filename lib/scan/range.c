@@ -1,13 +1,14 @@
-/* range.c - a reader started at a byte offset of a classic pcap file: the
+/* range.c - a reader started at a byte offset: in a classic pcap file the
  * first true record boundary at or after it, found with the scanner from
  * a place far enough before it that the walk is on the capture's own
  * chain of records when it enters the range (how a big file is read as
- * independent byte ranges). */
+ * independent byte ranges); other inputs are read up to it. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "format/format.h"
 #include "internal.h"
 #include "io/compress.h"
 #include "scan/scan_int.h"
@@ -67,10 +68,45 @@ static int move_to(capkit__src *s, uint64_t off) {
   return 0;
 }
 
+/* Inputs the scanner does not start in the middle of: pcapng (whose
+ * packets need the interfaces described before them, anywhere in their
+ * section), compressed streams (no byte of the decompressed stream can be
+ * reached without those before it), pipes and the rare pcap variants.
+ * They are read from the start through the backend, every block's framing
+ * checked, the records before offset passed over; the first one at or
+ * after it is handed out next. */
+static int walk_to(capkit_reader *r, uint64_t offset) {
+  capkit_record *h = &r->held;
+  for (;;) {
+    capkit_record_init(h);
+    int rc = r->fmt->next(r, h);
+    if (rc < 0)
+      return rc; /* the backend has killed the reader with its message */
+    if (rc == 0) {
+      r->state = CAPKIT__END;
+      r->nrec = 0;
+      return 0;
+    }
+    if (h->offset >= offset)
+      break;
+    r->nrec++; /* messages name the records by their number in the file */
+  }
+  r->nrec = 0;
+  if (strcmp(r->info.format, "pcap") == 0) {
+    /* Its record is still in the window: read it again, as the batch
+     * walk over classic pcap reads from the window itself. */
+    r->src.cur = r->src.start + (h->offset - r->src.base);
+    return 1;
+  }
+  h->number = 1;
+  r->have_held = 1;
+  return 1;
+}
+
 int capkit_reader_open_at(capkit_reader *r, uint64_t offset) {
   if (!r)
     return CAPKIT_EINVAL;
-  if (r->state != CAPKIT__OPEN || r->nrec != 0)
+  if (r->state != CAPKIT__OPEN || r->nrec != 0 || r->have_held)
     return CAPKIT_EMISUSE;
   capkit__src *s = &r->src;
   const capkit_file_info *in = &r->info;
@@ -80,11 +116,7 @@ int capkit_reader_open_at(capkit_reader *r, uint64_t offset) {
       in->lengths_swapped || r->codec != CAPKIT__CODEC_NONE || !seekable ||
       (strcmp(in->variant, "standard") != 0 &&
        strcmp(in->variant, "nanosecond") != 0))
-    return capkit__reader_fail(
-        r, CAPKIT_EUNSUPPORTED, offset, 0,
-        "starting at an offset needs an uncompressed standard pcap file or "
-        "memory (not %s %s%s)",
-        in->format, in->variant, r->codec ? ", compressed" : "");
+    return walk_to(r, offset);
   uint64_t first = in->header_len;
   if (offset <= first)
     return 1; /* the records start there anyway */

@@ -195,6 +195,32 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
   return 0;
 }
 
+/* Bytes at the cursor without reading (*n, *at_end); when fewer than
+ * need are there and more follow, read: CHUNK at once (the source's
+ * read_max), so that the walk over intact records reads in steps that are
+ * still in the CPU's cache when it walks and copies them, and slides only
+ * the few bytes of the record in hand to the front of the buffer. */
+#define CHUNK ((size_t)256 << 10)
+static int have_more(capkit_repair *rp, size_t need) {
+  capkit__src *s = &rp->src;
+  int f = capkit__src_fill(s, need);
+  if (f < 0)
+    return fail(rp, f, capkit__src_offset(s), "read error: %s",
+                capkit__src_errtext(s, f));
+  return 0;
+}
+static inline int have(capkit_repair *rp, size_t need, size_t *n,
+                       int *at_end) {
+  capkit__src *s = &rp->src;
+  int rc;
+  if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
+      !s->eof && (rc = have_more(rp, need)) != 0)
+    return rc;
+  *n = (size_t)(s->end - s->cur);
+  *at_end = s->kind != CAPKIT__SRC_BUF || s->eof;
+  return 0;
+}
+
 static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   if (!rp->out)
     return 0;
@@ -679,10 +705,39 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
     if ((rc = out_write(rp, b, sizeof b)))
       return rc;
   }
+  s->read_max = CHUNK;
   for (;;) {
     capkit__src_release(s);
     size_t n;
     int at_end;
+    if (!hi->ng_fix_type && !rp->unlf) {
+      /* The common case first, with no look-ahead: a whole packet block
+       * of a described interface, its time near the last one's. */
+      if ((rc = have(rp, 12, &n, &at_end)))
+        return rc;
+      const uint8_t *p = s->cur;
+      uint32_t bl = n >= 12 ? capkit__ld32(p + 4, swap) : 0;
+      if (n >= 12 && capkit__ld32(p, swap) == NG_EPB && bl >= 32 &&
+          bl <= NG_MAX_BLOCK) {
+        if ((rc = have(rp, bl, &n, &at_end)))
+          return rc;
+        p = s->cur;
+        if (ng_block(p, n, swap) == bl && capkit__ld32(p + 8, swap) < n_if &&
+            (!have_ts || ng_ts_near(ng_ts(p, swap), prev_ts))) {
+          uint32_t cap = capkit__ld32(p + 20, swap);
+          if (cap > hi->max_caplen)
+            hi->max_caplen = cap;
+          prev_ts = ng_ts(p, swap);
+          have_ts = 1;
+          drop_flush(rp);
+          if ((rc = out_write(rp, p, bl)))
+            return rc;
+          rp->nrec++;
+          s->cur += bl;
+          continue;
+        }
+      }
+    }
     if ((rc = ready(rp, LOOK, &n, &at_end)))
       return rc;
     const uint8_t *p = s->cur;
@@ -1057,9 +1112,16 @@ static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
      * last only when the records go on from inside this one. */
     capkit__rhdr nh;
     capkit__scan_ld(sc, q, &nh);
+    if (!capkit__scan_plausible(sc, &nh))
+      return 1;
     size_t dl = left - CAPKIT__RHDR < nh.incl ? left - CAPKIT__RHDR : nh.incl;
-    if (!capkit__scan_plausible(sc, &nh) ||
-        sc->fit(q + CAPKIT__RHDR, (uint32_t)dl, nh.orig))
+    if (dl < nh.incl && !at_end) {
+      /* Its packet is cut by the end of the bytes ready: read it whole
+       * before judging it (not the whole look-ahead). */
+      *more = rl + CAPKIT__RHDR + nh.incl;
+      return -1;
+    }
+    if (sc->fit(q + CAPKIT__RHDR, (uint32_t)dl, nh.orig))
       return 1;
     if (!at_end && left < LOOK / 2) {
       *more = rl + LOOK / 2;
@@ -1209,27 +1271,9 @@ static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
   return found;
 }
 
-/* Bytes at the cursor without reading (*n, *at_end); when fewer than
- * need are there and more follow, read: at least CHUNK at once, so that
- * the walk over intact records reads in big steps and slides only the
- * few bytes of the record in hand to the front of the buffer. */
-#define CHUNK ((size_t)1 << 20)
-static int have(capkit_repair *rp, size_t need, size_t *n, int *at_end) {
-  capkit__src *s = &rp->src;
-  if ((size_t)(s->end - s->cur) < need && s->kind == CAPKIT__SRC_BUF &&
-      !s->eof) {
-    int f = capkit__src_fill(s, need < CHUNK ? CHUNK : need);
-    if (f < 0)
-      return fail(rp, f, capkit__src_offset(s), "read error: %s",
-                  capkit__src_errtext(s, f));
-  }
-  *n = (size_t)(s->end - s->cur);
-  *at_end = s->kind != CAPKIT__SRC_BUF || s->eof;
-  return 0;
-}
-
 static int walk(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
+  s->read_max = CHUNK;
   const capkit_scanner *sc = &rp->sc;
   uint32_t prev = 0;
   int have_prev = 0;
@@ -1444,6 +1488,8 @@ static int open_input(capkit_repair *rp, const char *path) {
     return fail(rp, rc, 0, "%s",
                 s->sys_errno ? strerror(s->sys_errno) : capkit_strerror(rc));
   }
+  if (s->regular) /* one pass from start to end: a larger read-ahead */
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   int f = capkit__src_fill(s, 4);
   if (f < 0)
     return fail(rp, f, 0, "read error: %s", capkit__src_errtext(s, f));

@@ -217,23 +217,30 @@ grep -q TAIL_PADDED "$T/pad.err" && ok || not_ok "pad reported"
 check_eq "tail padded" "$n_orig" "$(tshark -r "$T/trunc_pad.pcap" 2>/dev/null | wc -l)"
 check "padded file reads in tcpdump" quiet tcpdump -r "$T/trunc_pad.pcap" -w /dev/null
 
-# a capture of several MB: the walk reads it in many windows (from a file,
-# a pipe, a gzip stream) and writes straight from them; every intact record
-# is found (the damage map from repair_damage.py is the reference), none
-# invented, and the three inputs and standard output give the same bytes
-$GEN gen 5 "$T/big.pcap" --count 12000
-for kind in insert delete; do
-  $GEN damage "$kind" 3 "$T/big.pcap" "$T/bigd.pcap" "$T/big.json"
-  "$C" repair -q "$T/bigd.pcap" -o "$T/bigf.pcap" 2>/dev/null || true
-  read -r rec gen wr inv intact < <($GEN score "$T/big.json" "$T/bigf.pcap")
-  check_eq "big $kind: every intact record" "$intact" "$rec"
-  check_eq "big $kind: none invented" 0 "$inv"
-  cat "$T/bigd.pcap" | "$C" repair -q - -o - >"$T/bigp.pcap" 2>/dev/null || true
-  check "big $kind: pipe in, stdout out, same bytes" cmp -s "$T/bigf.pcap" "$T/bigp.pcap"
-  gzip -1 -c "$T/bigd.pcap" >"$T/bigd.pcap.gz"
-  "$C" repair -q "$T/bigd.pcap.gz" -o "$T/bigz.pcap" 2>/dev/null || true
-  check "big $kind: gzip in, same bytes" cmp -s "$T/bigf.pcap" "$T/bigz.pcap"
+# a capture of several MB, pcap and pcapng: the walk reads it in many
+# steps (from a file, a pipe, a gzip stream) and writes straight from them;
+# every intact record is found (the damage map from repair_damage.py is the
+# reference), none invented, and the three inputs and standard output give
+# the same bytes; the undamaged file comes out byte-identical
+for ng in "" --ng; do
+  f=${ng:+pcapng}; f=${f:-pcap}
+  $GEN gen 5 "$T/big.pcap" --count 12000 $ng
+  "$C" repair -q "$T/big.pcap" -o "$T/bigf.pcap" 2>/dev/null
+  check "big $f undamaged: byte-identical" cmp -s "$T/big.pcap" "$T/bigf.pcap"
+  for kind in insert delete; do
+    $GEN damage "$kind" 3 "$T/big.pcap" "$T/bigd.pcap" "$T/big.json"
+    "$C" repair -q "$T/bigd.pcap" -o "$T/bigf.pcap" 2>/dev/null || true
+    read -r rec gen wr inv intact < <($GEN score "$T/big.json" "$T/bigf.pcap")
+    check_eq "big $f $kind: every intact record" "$intact" "$rec"
+    check_eq "big $f $kind: none invented" 0 "$inv"
+    cat "$T/bigd.pcap" | "$C" repair -q - -o - >"$T/bigp.pcap" 2>/dev/null || true
+    check "big $f $kind: pipe in, stdout out, same bytes" cmp -s "$T/bigf.pcap" "$T/bigp.pcap"
+    gzip -1 -c "$T/bigd.pcap" >"$T/bigd.pcap.gz"
+    "$C" repair -q "$T/bigd.pcap.gz" -o "$T/bigz.pcap" 2>/dev/null || true
+    check "big $f $kind: gzip in, same bytes" cmp -s "$T/bigf.pcap" "$T/bigz.pcap"
+  done
+  check "big $f: tcpdump reads the repaired file" quiet tcpdump -r "$T/bigf.pcap" -w /dev/null
+  check "big $f: tshark reads the repaired file" quiet tshark -r "$T/bigf.pcap" -w /dev/null
 done
-check "big: tcpdump reads the repaired file" quiet tcpdump -r "$T/bigf.pcap" -w /dev/null
 
 finish
