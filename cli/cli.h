@@ -90,6 +90,16 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
  * returns 0 or a negative CAPKIT_E* code. */
 int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
                  const char *path);
+/* The settings of o that were set, for the library's gen and import. */
+static inline capkit_build_output cli_build_output(const cli_out_opts *o) {
+  capkit_build_output b = CAPKIT_BUILD_OUTPUT_INIT;
+  b.format = o->format;
+  b.byte_order = o->have_bo ? (int)o->bo : -1;
+  b.precision = o->have_prec ? o->prec : 0;
+  b.snaplen = (uint32_t)o->snap;
+  b.linktype = o->have_lt ? (int32_t)o->lt : -1;
+  return b;
+}
 
 /* Report the lossy writes of w (before it is opened) on standard error,
  * "capkit CMD: warning: ...", the first of each kind (records cut to the

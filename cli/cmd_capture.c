@@ -75,18 +75,6 @@ static const char capture_usage[] =
     "or a filter that does not compile), 3 I/O or system error (including\n"
     "missing privileges).\n";
 
-typedef struct cap {
-  /* options */
-  const char *iface, *filter;
-  uint32_t snaplen, linktype;
-  uint64_t bufsize;
-  int quiet, promisc, immediate;
-  capkit_capture_settings set;
-  /* state */
-  capkit_live *live;
-  capkit_capture *cc;
-} cap;
-
 static volatile sig_atomic_t n_signals;
 static capkit_capture *sig_cc;
 
@@ -108,123 +96,67 @@ static void on_msg(void *user, const char *msg) {
 }
 
 /* Print the capture's error; returns the exit code. */
-static int cap_fail(cap *c, int rc) {
-  cli_err("capture", "%s", capkit_capture_error(c->cc));
+static int cap_fail(capkit_capture *cc, int rc) {
+  cli_err("capture", "%s", capkit_capture_error(cc));
   return cli_exit_for(rc);
 }
 
-static void show_counter(cap *c, int final) {
-  capkit_live_stats st;
-  memset(&st, 0, sizeof st);
-  (void)capkit_live_stats_get(c->live, &st);
-  uint64_t p = capkit_capture_packets(c->cc), b = capkit_capture_bytes(c->cc);
+static void show_counter(const capkit_capture *cc, int final) {
+  capkit_capture_stats st = CAPKIT_CAPTURE_STATS_INIT;
+  (void)capkit_capture_stats_get(cc, &st);
   fprintf(stderr, "\r%" PRIu64 " packet%s, %" PRIu64 " byte%s, %" PRIu64
           " dropped   %s",
-          p, cli_s(p), b, cli_s(b),
+          st.packets, cli_s(st.packets), st.bytes, cli_s(st.bytes),
           st.dropped + st.ifdropped, final ? "\n" : "");
   fflush(stderr);
 }
 
 static void on_progress(void *user, const capkit_capture *cc) {
-  (void)cc;
-  show_counter(user, 0);
+  (void)user;
+  show_counter(cc, 0);
 }
 
-static int ends_with(const char *s, const char *suf) {
-  size_t a = strlen(s), b = strlen(suf);
-  return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-/* Filter words joined with spaces (tcpdump style); NULL if none. */
-static char *join_words(int n, char **words) {
-  size_t len = 1;
-  for (int i = 0; i < n; i++)
-    len += strlen(words[i]) + 1;
-  char *s = malloc(len);
-  if (!s)
-    return NULL;
-  s[0] = 0;
-  for (int i = 0; i < n; i++) {
-    if (i)
-      strcat(s, " ");
-    strcat(s, words[i]);
-  }
-  return s;
-}
-
-static int run(cap *c) {
-  int rc;
-  capkit_live *l = c->live = capkit_live_new();
-  if (!l) {
-    cli_err("capture", "out of memory");
-    return EXIT_IO;
-  }
-  capkit_live_set_snaplen(l, c->snaplen);
-  capkit_live_set_buffer_size(l, (size_t)c->bufsize);
-  capkit_live_set_promisc(l, c->promisc);
-  capkit_live_set_immediate(l, c->immediate);
-  capkit_live_set_timeout(l, 100);
-  uint32_t lt = c->linktype;
-  if (!lt && strcmp(c->iface, "any") == 0)
-    lt = CAPKIT_LINKTYPE_LINUX_SLL;
-  if (lt)
-    capkit_live_set_linktype(l, lt);
-  if ((rc = capkit_live_open(l, c->iface)) < 0) {
-    cli_err("capture", "%s", capkit_live_error(l));
-    return rc == CAPKIT_ENOTFOUND || rc == CAPKIT_ELINKTYPE
-               ? EXIT_USAGE
-               : cli_exit_for(rc);
-  }
-  if (c->filter && (rc = capkit_live_set_filter(l, c->filter)) < 0) {
-    cli_err("capture", "%s", capkit_live_error(l));
-    return EXIT_USAGE;
-  }
-  capkit_capture *cc = c->cc = capkit_capture_new();
-  if (!cc) {
-    cli_err("capture", "out of memory");
-    return EXIT_IO;
-  }
+static int run(capkit_capture *cc, const capkit_capture_source *src,
+               const capkit_capture_settings *set, int quiet) {
   capkit_capture_set_msg_fn(cc, on_msg, NULL);
   /* Signals stop the loop; the current file is then closed properly. */
   sig_cc = cc;
   cli_catch_stop_signals(on_signal, 1);
-  int code = 0;
-  if ((rc = capkit_capture_start(cc, l, &c->set)) < 0) {
-    sig_cc = NULL;
-    return cap_fail(c, rc);
-  }
-  int counter = !c->quiet && isatty(2);
-  if (!c->quiet) {
-    const capkit_iface *ifc = capkit_live_iface(l);
+  int rc, code = 0;
+  if ((rc = capkit_capture_open(cc, src, set)) < 0)
+    return cap_fail(cc, rc);
+  int counter = !quiet && isatty(2);
+  if (!quiet) {
+    const capkit_iface *ifc = capkit_live_iface(capkit_capture_live(cc));
     const char *ln = capkit_linktype_name(ifc->linktype);
     const char *ld = capkit_linktype_description(ifc->linktype);
     fprintf(stderr,
             "capkit capture: listening on %s, link-type %s (%s), snapshot "
             "length %" PRIu32 " bytes, writing %s\n",
-            c->iface, ln ? ln : "?", ld ? ld : "?", ifc->snaplen,
+            src->iface, ln ? ln : "?", ld ? ld : "?", ifc->snaplen,
             capkit_capture_path(cc));
     fflush(stderr);
   }
   if ((rc = capkit_capture_run(cc, 250000000, counter ? on_progress : NULL,
-                               c)) < 0)
-    code = cap_fail(c, rc);
+                               NULL)) < 0)
+    code = cap_fail(cc, rc);
   rc = capkit_capture_finish(cc, !code);
   if (rc < 0 && !code)
-    code = cap_fail(c, rc);
+    code = cap_fail(cc, rc);
   if (counter)
-    show_counter(c, 1);
-  capkit_live_stats st;
-  uint64_t p = capkit_capture_packets(cc);
-  if (!c->quiet && capkit_live_stats_get(l, &st) == 0) {
+    show_counter(cc, 1);
+  capkit_capture_stats st = CAPKIT_CAPTURE_STATS_INIT;
+  if (!quiet && capkit_capture_stats_get(cc, &st) == 0) {
     fprintf(stderr,
             "%" PRIu64 " packet%s captured\n"
             "%" PRIu64 " packet%s received by filter\n"
             "%" PRIu64 " packet%s dropped by kernel\n"
             "%" PRIu64 " packet%s dropped by interface\n",
-            p, cli_s(p), st.received, cli_s(st.received), st.dropped,
-            cli_s(st.dropped), st.ifdropped, cli_s(st.ifdropped));
-    if (capkit_capture_files(cc) > 1)
-      fprintf(stderr, "%" PRIu64 " files written\n", capkit_capture_files(cc));
+            st.packets, cli_s(st.packets), st.received, cli_s(st.received),
+            st.dropped, cli_s(st.dropped), st.ifdropped,
+            cli_s(st.ifdropped));
+    if (st.files > 1)
+      fprintf(stderr, "%" PRIu64 " files written\n", st.files);
   }
   sig_cc = NULL;
   return code;
@@ -251,12 +183,9 @@ int cmd_capture(int argc, char **argv) {
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  cap c;
-  memset(&c, 0, sizeof c);
-  c.set = (capkit_capture_settings)CAPKIT_CAPTURE_SETTINGS_INIT;
-  c.snaplen = 262144;
-  c.bufsize = (uint64_t)32 << 20;
-  c.promisc = 1;
+  capkit_capture_source src = CAPKIT_CAPTURE_SOURCE_INIT;
+  capkit_capture_settings set = CAPKIT_CAPTURE_SETTINGS_INIT;
+  int quiet = 0;
   uint64_t v;
   double d;
   int ch;
@@ -266,29 +195,29 @@ int cmd_capture(int argc, char **argv) {
                            NULL)) != -1) {
     switch (ch) {
     case 'i':
-      c.iface = optarg;
+      src.iface = optarg;
       break;
     case 'w':
-      c.set.path = optarg;
+      set.path = optarg;
       break;
     case 'f':
-      c.filter = optarg;
+      src.filter = optarg;
       break;
     case 's':
       if (cli_parse_u64(optarg, &v) || v == 0 || v > 262144)
         return cli_usage_error("capture", "bad snaplen '%s' (1..262144)",
                                optarg);
-      c.snaplen = (uint32_t)v;
+      src.snaplen = (uint32_t)v;
       break;
     case 'c':
       if (cli_parse_u64(optarg, &v) || v == 0)
         return cli_usage_error("capture", "bad count '%s'", optarg);
-      c.set.count = v;
+      set.count = v;
       break;
     case OPT_DURATION:
       if (cli_parse_positive(optarg, 1e9, &d))
         return cli_usage_error("capture", "bad duration '%s'", optarg);
-      c.set.duration_ns = (int64_t)(d * 1e9);
+      set.duration_ns = (int64_t)(d * 1e9);
       break;
     case 'C':
       if (capkit_capture_parse_file_size(optarg, &v))
@@ -303,49 +232,49 @@ int cmd_capture(int argc, char **argv) {
                                "file size '%s' is %" PRIu64
                                " bytes: at least 256 bytes",
                                optarg, v);
-      c.set.file_size = v;
+      set.file_size = v;
       break;
     case 'G':
       if (cli_parse_positive(optarg, 1e9, &d))
         return cli_usage_error("capture", "bad rotation interval '%s'",
                                optarg);
-      c.set.rotate_ns = (int64_t)(d * 1e9);
+      set.rotate_ns = (int64_t)(d * 1e9);
       break;
     case 'W':
       if (cli_parse_u64(optarg, &v) || v == 0 || v > 1000000)
         return cli_usage_error("capture", "bad file count '%s'", optarg);
-      c.set.ring = (uint32_t)v;
+      set.ring = (uint32_t)v;
       break;
     case 'F':
       if (strcmp(optarg, "pcap") && strcmp(optarg, "pcapng"))
         return cli_usage_error("capture", "bad format '%s' (pcap or pcapng)",
                                optarg);
-      c.set.format = optarg;
+      set.format = optarg;
       break;
     case OPT_LINKTYPE:
-      if (capkit_linktype_from_name(optarg, &c.linktype))
+      if (capkit_linktype_from_name(optarg, &src.linktype))
         return cli_usage_error("capture", "unknown link type '%s'", optarg);
       break;
     case 'B':
       if (cli_parse_size(optarg, &v) || v < 65536 || v > INT32_MAX)
         return cli_usage_error("capture", "bad buffer size '%s'", optarg);
-      c.bufsize = v;
+      src.buffer_size = (size_t)v;
       break;
     case 'p':
-      c.promisc = 0;
+      src.promisc = 0;
       break;
     case OPT_IMMEDIATE:
-      c.immediate = 1;
+      src.immediate = 1;
       break;
     case OPT_PRECISION: {
       unsigned p;
       if (cli_parse_precision(optarg, &p))
         return cli_usage_error("capture", "bad precision '%s'", optarg);
-      c.set.precision = (int)p;
+      set.precision = (int)p;
       break;
     }
     case 'q':
-      c.quiet = 1;
+      quiet = 1;
       break;
     case 'h':
       fputs(capture_usage, stdout);
@@ -354,32 +283,24 @@ int cmd_capture(int argc, char **argv) {
       return cli_usage_error("capture", "invalid option");
     }
   }
-  if (!c.iface)
+  if (!src.iface)
     return cli_usage_error("capture", "no interface (-i)");
-  if (!c.set.path)
+  if (!set.path)
     return cli_usage_error("capture", "no output file (-w)");
-  if (strcmp(c.set.path, "-") == 0 && (c.set.file_size || c.set.rotate_ns))
+  if (strcmp(set.path, "-") == 0 && (set.file_size || set.rotate_ns))
     return cli_usage_error("capture",
                            "-C and -G need a file name, not standard output");
-  if (c.set.ring && !c.set.file_size && !c.set.rotate_ns)
+  if (set.ring && !set.file_size && !set.rotate_ns)
     return cli_usage_error("capture", "-W needs -C or -G");
-  if (c.filter && optind < argc)
+  if (src.filter && optind < argc)
     return cli_usage_error("capture",
                            "give the filter with -f or as words, not both");
-  char *joined = NULL;
-  if (optind < argc) {
-    joined = join_words(argc - optind, argv + optind);
-    if (!joined) {
-      cli_err("capture", "out of memory");
-      return EXIT_IO;
-    }
-    c.filter = joined;
-  }
-  if (!c.set.format)
-    c.set.format = ends_with(c.set.path, ".pcapng") ? "pcapng" : "pcap";
-  int code = run(&c);
-  capkit_capture_free(c.cc);
-  capkit_live_free(c.live);
-  free(joined);
+  src.n_words = argc - optind;
+  src.words = (const char *const *)argv + optind;
+  capkit_capture *cc = capkit_capture_new();
+  int code = cc ? run(cc, &src, &set, quiet) : EXIT_IO;
+  if (!cc)
+    cli_err("capture", "out of memory");
+  capkit_capture_free(cc);
   return code;
 }

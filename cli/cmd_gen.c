@@ -137,36 +137,14 @@ static const char gen_spec_help[] =
     "  eth()/ipv4(len=20)/udp()/payload(len=8) (a wrong IP length)\n"
     "  eth()/ipv4()/tcp-session(dport=80,req=\"GET /\\r\\n\",resplen=4000)\n";
 
-/* Show the set's error at WHERE (a spec, or a file and its line), with a
- * caret under the column of a wrong spec. */
-static int gen_error(const capkit_genset *gs, const char *where, int rc) {
+/* Show the set's error, with a caret under the column of a wrong spec. */
+static int gen_error(const capkit_genset *gs, int rc) {
   const char *spec = capkit_genset_error_spec(gs);
   size_t col = capkit_genset_error_column(gs);
-  if (rc == CAPKIT_ENOMEM)
-    cli_err("gen", "out of memory");
-  else if (col)
-    cli_err("gen", "%s, column %zu: %s", where, col, capkit_genset_error(gs));
-  else
-    cli_err("gen", "%s: %s", where, capkit_genset_error(gs));
+  cli_err("gen", "%s", capkit_genset_error(gs));
   if (col && strlen(spec) < 300 && !strchr(spec, '\n'))
     fprintf(stderr, "  %s\n  %*s^\n", spec, (int)col - 1, "");
-  return rc == CAPKIT_ESPEC || rc == CAPKIT_ERANGE || rc == CAPKIT_ETOOBIG
-             ? EXIT_USAGE
-             : cli_exit_for(rc);
-}
-
-static int read_spec_file(capkit_genset *gs, const char *path,
-                          const capkit_gen_stream *d) {
-  int rc = capkit_genset_read_path(gs, path, d);
-  if (!rc)
-    return EXIT_OK;
-  char where[512];
-  size_t line = capkit_genset_error_line(gs);
-  if (line)
-    snprintf(where, sizeof where, "%s line %zu", path, line);
-  else
-    snprintf(where, sizeof where, "%s", path);
-  return gen_error(gs, where, rc);
+  return cli_exit_for(rc);
 }
 
 int cmd_gen(int argc, char **argv) {
@@ -188,22 +166,22 @@ int cmd_gen(int argc, char **argv) {
       {"help-spec", no_argument, NULL, OPT_HELPSPEC},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  const char *out = NULL, *specfile = NULL;
-  capkit_gen_stream d = CAPKIT_GEN_STREAM_INIT;
+  capkit_gen_job job = CAPKIT_GEN_JOB_INIT;
+  capkit_gen_stream *d = &job.stream;
   uint64_t seed = 1;
   cli_out_opts wo = {.bo = CAPKIT_BO_NATIVE, .prec = 6};
   int c;
   while ((c = getopt_long(argc, argv, "o:c:f:r:i:F:b:p:s:l:h", opts, NULL)) !=
          -1) {
     switch (c) {
-    case 'o': out = optarg; break;
+    case 'o': job.path = optarg; break;
     case 'c':
-      if (capkit_parse_count(optarg, &d.count))
+      if (capkit_parse_count(optarg, &d->count))
         return cli_usage_error("gen", "bad count '%s'", optarg);
       break;
-    case 'f': specfile = optarg; break;
+    case 'f': job.spec_file = optarg; break;
     case 'r':
-      if ((c = capkit_gen_parse_rate(optarg, &d.interval)) == CAPKIT_ERANGE)
+      if ((c = capkit_gen_parse_rate(optarg, &d->interval)) == CAPKIT_ERANGE)
         return cli_usage_error("gen", "rate '%s' too low: the time between "
                                "packets does not fit", optarg);
       if (c)
@@ -211,18 +189,18 @@ int cmd_gen(int argc, char **argv) {
                                optarg);
       break;
     case 'i':
-      if (capkit_gen_parse_interval(optarg, &d.interval))
+      if (capkit_gen_parse_interval(optarg, &d->interval))
         return cli_usage_error("gen", "bad interval '%s' (e.g. 1ms, 20us)",
                                optarg);
       break;
     case OPT_START:
-      if (capkit_gen_parse_start(optarg, &d.start))
+      if (capkit_gen_parse_start(optarg, &d->start))
         return cli_usage_error("gen", "bad start time '%s' (RFC 3339 like "
                                "2024-05-01T12:00:00Z, or epoch seconds)",
                                optarg);
       break;
     case OPT_JITTER:
-      if (capkit_gen_parse_interval(optarg, &d.jitter))
+      if (capkit_gen_parse_interval(optarg, &d->jitter))
         return cli_usage_error("gen", "bad jitter '%s'", optarg);
       break;
     case OPT_SEED:
@@ -247,67 +225,26 @@ int cmd_gen(int argc, char **argv) {
       return cli_usage_error("gen", "invalid option");
     }
   }
-  if (!out)
+  if (!job.path)
     return cli_usage_error("gen", "no output file (-o)");
-  if (!specfile && optind == argc)
+  if (!job.spec_file && optind == argc)
     return cli_usage_error("gen", "no spec given (a SPEC argument or -f)");
-  if (specfile && optind != argc)
+  if (job.spec_file && optind != argc)
     return cli_usage_error("gen", "give specs as arguments or with -f, "
                                   "not both");
+  job.n_specs = argc - optind;
+  job.specs = (const char *const *)argv + optind;
+  job.out = cli_build_output(&wo);
   capkit_genset *gs = capkit_genset_new(seed);
-  int code = gs ? EXIT_OK : EXIT_IO;
-  if (!gs) {
+  capkit_writer *w = gs ? capkit_writer_new() : NULL;
+  int code = EXIT_OK, rc;
+  if (!w) {
     cli_err("gen", "out of memory");
-  } else if (specfile) {
-    code = read_spec_file(gs, specfile, &d);
-  } else {
-    for (int i = optind; i < argc && !code; i++) {
-      char where[32];
-      snprintf(where, sizeof where, i > optind || argc - optind > 1 ? "spec %d"
-                                                                    : "spec",
-               i - optind + 1);
-      int rc = capkit_genset_add(gs, argv[i], &d);
-      if (rc)
-        code = gen_error(gs, where, rc);
-    }
-  }
-  /* times finer than microseconds need nanoseconds */
-  unsigned prec = wo.have_prec                    ? wo.prec
-                  : capkit_genset_fine_times(gs) ? 9
-                                                 : 6;
-  uint32_t link = wo.lt;
-  int ifaces = 0; /* pcapng: an interface per stream of its link type */
-  if (!code && !wo.have_lt) {
-    int multi = wo.format && strcmp(wo.format, "pcapng") == 0;
-    ifaces = capkit_genset_plan(gs, multi, (uint32_t)wo.snap, prec, &link);
-    if (ifaces < 0) {
-      cli_err("gen", "%s", capkit_genset_error(gs));
-      code = cli_exit_for(ifaces);
-    }
-  }
-  capkit_writer *w = NULL;
-  if (!code) {
-    w = capkit_writer_new();
-    int rc = w ? 0 : CAPKIT_ENOMEM;
-    cli_out_opts set = wo;
-    set.have_prec = 1;
-    set.prec = prec;
-    set.have_lt = !ifaces;
-    set.lt = link;
-    if (!rc)
-      rc = cli_out_open("gen", w, &set, out);
-    if (rc)
-      code = cli_exit_for(rc);
-  }
-  int rc;
-  if (!code &&
-      (rc = capkit_genset_write(gs, w, strcmp(out, "-") ? out : "stdout"))) {
-    cli_err("gen", "%s", capkit_genset_error(gs));
-    code = cli_exit_for(rc);
-  }
-  if (!code && capkit_writer_close(w) < 0) {
-    cli_err("gen", "%s", capkit_writer_error(w));
     code = EXIT_IO;
+  } else {
+    cli_writer_warnings("gen", w);
+    if ((rc = capkit_gen_run(gs, &job, w)))
+      code = gen_error(gs, rc);
   }
   capkit_writer_free(w);
   capkit_genset_free(gs);

@@ -1,7 +1,6 @@
 /* cmd_import.c - capkit import: hex dumps (od, text2pcap input, hexdump -C,
  * xxd, tcpdump -xx, Wireshark, capkit dump -x) back to a capture file, or a
  * whole capture file rebuilt from a dump of its own bytes. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,101 +53,9 @@ static const char import_usage[] =
     "Exit status: 0 ok, 1 the text is not a valid dump (nothing written),\n"
     "2 usage, 3 I/O error.\n";
 
-typedef struct imp_opts {
-  const char *out;
-  int keep;
-  cli_out_opts wo;
-} imp_opts;
-
-static int open_out(capkit_writer *w, const imp_opts *o) {
-  return cli_out_open("import", w, &o->wo, o->out);
-}
-
-static int finish(capkit_writer *w, int code) {
-  if (!code && capkit_writer_close(w) < 0) {
-    cli_err("import", "%s", capkit_writer_error(w));
-    code = EXIT_IO;
-  }
-  capkit_writer_free(w);
-  return code;
-}
-
 static void on_warning(void *user, const char *msg) {
   (void)user;
   cli_err("import", "%s", msg);
-}
-
-/* Rebuild a capture from its own bytes: a writer with the settings of the
- * file's reader (byte-identical). */
-static int import_whole(capkit_import *im, const imp_opts *o) {
-  capkit_writer *w = capkit_writer_new();
-  if (!w) {
-    cli_err("import", "out of memory");
-    return EXIT_IO;
-  }
-  int rc = capkit_writer_copy_settings(w, capkit_import_whole_reader(im));
-  if (!rc)
-    rc = open_out(w, o);
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int code = rc ? cli_exit_for(rc) : EXIT_OK;
-  while (!code && (rc = capkit_import_next(im, &rec)) > 0)
-    if ((rc = capkit_writer_write(w, &rec)) < 0) {
-      cli_err("import", "%s", capkit_writer_error(w));
-      code = cli_exit_for(rc);
-    }
-  if (!code && rc < 0) {
-    cli_err("import", "%s", capkit_import_error(im));
-    code = cli_exit_for(rc);
-    if (o->keep && capkit_writer_close(w) == 0)
-      cli_err("import", "kept %llu record%s before the damage in %s",
-              (unsigned long long)capkit_writer_records(w),
-              cli_s(capkit_writer_records(w)), o->out);
-  }
-  return finish(w, code);
-}
-
-/* The output of packet mode, its defaults decided by the first packet:
- * nanoseconds when its time has more than 6 digits, the link type of the
- * --wrap spec or Ethernet. Returns an exit code. */
-static int open_packets_out(capkit_writer **w, imp_opts *o,
-                            const capkit_import *im) {
-  if (!o->wo.have_prec && capkit_import_precision(im)) {
-    o->wo.have_prec = 1;
-    o->wo.prec = capkit_import_precision(im);
-  }
-  if (!o->wo.have_lt) {
-    o->wo.have_lt = 1;
-    o->wo.lt = capkit_import_linktype(im);
-  }
-  *w = capkit_writer_new();
-  int rc = *w ? open_out(*w, o) : CAPKIT_ENOMEM;
-  return rc ? cli_exit_for(rc) : EXIT_OK;
-}
-
-/* Packets, written as they come: constant memory whatever the size of
- * the dump. */
-static int import_packets(capkit_import *im, imp_opts *o) {
-  capkit_writer *w = NULL;
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  int rc, code = EXIT_OK;
-  while (!code && (rc = capkit_import_next(im, &rec)) > 0) {
-    if (!w && (code = open_packets_out(&w, o, im)))
-      break;
-    int wrc = capkit_writer_write(w, &rec);
-    if (wrc < 0) {
-      cli_err("import", "%s", capkit_writer_error(w));
-      code = cli_exit_for(wrc);
-    }
-  }
-  if (!code && rc < 0) {
-    cli_err("import", "%s", capkit_import_error(im));
-    code = cli_exit_for(rc);
-  }
-  if (!code && !w) /* no packet: an empty capture */
-    code = open_packets_out(&w, o, im);
-  if (!w)
-    return code;
-  return finish(w, code);
 }
 
 int cmd_import(int argc, char **argv) {
@@ -170,18 +77,20 @@ int cmd_import(int argc, char **argv) {
       {"snaplen", required_argument, NULL, 's'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  imp_opts o;
-  memset(&o, 0, sizeof o);
+  const char *out = NULL;
+  int keep = 0;
+  cli_out_opts wo;
+  memset(&wo, 0, sizeof wo);
   capkit_import_settings set = CAPKIT_IMPORT_SETTINGS_INIT;
   const char *wrap = NULL;
   int c;
   while ((c = getopt_long(argc, argv, "o:l:t:F:b:p:s:aDh", opts, NULL)) != -1) {
     switch (c) {
-    case 'o': o.out = optarg; break;
+    case 'o': out = optarg; break;
     case 't': set.time_fmt = optarg; break;
     case OPT_WHOLE: set.mode = CAPKIT_IMPORT_WHOLE; break;
     case OPT_PACKETS: set.mode = CAPKIT_IMPORT_PACKETS; break;
-    case OPT_KEEP: o.keep = 1; break;
+    case OPT_KEEP: keep = 1; break;
     case OPT_WRAP: wrap = optarg; break;
     case OPT_OFFSETS:
       set.flags &= ~(CAPKIT_HEX_OFFSET_OCT | CAPKIT_HEX_OFFSET_DEC);
@@ -203,7 +112,7 @@ int cmd_import(int argc, char **argv) {
     case 'p':
     case 's':
     case 'l':
-      if (cli_out_opt("import", &o.wo, c, optarg))
+      if (cli_out_opt("import", &wo, c, optarg))
         return EXIT_USAGE;
       break;
     case 'h':
@@ -215,7 +124,7 @@ int cmd_import(int argc, char **argv) {
   }
   if (optind < argc - 1)
     return cli_usage_error("import", "expected at most one input file");
-  if (!o.out)
+  if (!out)
     return cli_usage_error("import", "no output file (-o)");
   if (wrap && set.mode == CAPKIT_IMPORT_WHOLE)
     return cli_usage_error("import", "--wrap is for packets, not --whole-file");
@@ -228,30 +137,30 @@ int cmd_import(int argc, char **argv) {
     }
   }
   const char *in = optind < argc ? argv[optind] : "-";
-  FILE *f = strcmp(in, "-") == 0 ? stdin : fopen(in, "rb");
-  if (!f) {
-    cli_err("import", "%s: %s", in, strerror(errno));
-    capkit_gen_free(set.wrap);
-    return EXIT_IO;
-  }
-  set.snaplen = (uint32_t)o.wo.snap;
+  set.snaplen = (uint32_t)wo.snap;
+  capkit_build_output bo = cli_build_output(&wo);
   capkit_import *im = capkit_import_new(&set);
-  int rc = im ? capkit_import_set_warning_fn(im, on_warning, NULL)
-              : CAPKIT_ENOMEM;
-  if (!rc)
-    rc = capkit_import_open_file(im, f, in);
-  int code;
-  if (rc < 0) {
-    cli_err("import", "%s", im ? capkit_import_error(im) : "out of memory");
-    code = cli_exit_for(rc);
-  } else if (capkit_import_whole_reader(im)) {
-    code = import_whole(im, &o);
+  capkit_writer *w = im ? capkit_writer_new() : NULL;
+  int code = EXIT_OK, rc;
+  if (!w) {
+    cli_err("import", "out of memory");
+    code = EXIT_IO;
   } else {
-    code = import_packets(im, &o);
+    cli_writer_warnings("import", w);
+    if (!(rc = capkit_import_set_warning_fn(im, on_warning, NULL)) &&
+        !(rc = capkit_import_open_path(im, in)))
+      rc = capkit_import_write(im, w, &bo, out, keep);
+    if (rc < 0) {
+      cli_err("import", "%s", capkit_import_error(im));
+      code = cli_exit_for(rc);
+    }
+    int64_t kept = capkit_import_kept(im);
+    if (kept >= 0)
+      cli_err("import", "kept %llu record%s before the damage in %s",
+              (unsigned long long)kept, cli_s((uint64_t)kept), out);
   }
+  capkit_writer_free(w);
   capkit_import_free(im);
   capkit_gen_free(set.wrap);
-  if (f != stdin)
-    fclose(f);
   return code;
 }

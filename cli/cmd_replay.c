@@ -1,15 +1,11 @@
 /* cmd_replay.c - capkit replay: send the packets of capture files out of an
  * interface, with their original timing (scaled), at a fixed packet or bit
  * rate, or as fast as the interface takes them. */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -54,7 +50,6 @@ static const char replay_usage[] =
 
 typedef struct rp {
   capkit_replay_settings set;
-  capkit_replay *rp;
   capkit_rewriter *rw; /* rewriting options, or NULL */
   double speed;        /* -x, checked against the other modes */
 } rp;
@@ -65,7 +60,32 @@ static void on_signal(int sig) {
   capkit_replay_stop(sig_rp);
 }
 
-/* Everything after the options: checks, then the sending loop. */
+/* The real-time priority that could not be had. */
+static void on_msg(void *user, const char *msg) {
+  (void)user;
+  cli_err("replay", "--realtime: %s", msg);
+}
+
+static void summary(const capkit_replay *p, const char *iface) {
+  capkit_replay_stats st = CAPKIT_REPLAY_STATS_INIT;
+  capkit_replay_stats_get(p, &st);
+  double secs = (double)st.elapsed_ns / 1e9;
+  fprintf(stderr,
+          "sent %" PRIu64 " packet%s (%" PRIu64 " byte%s) in %.3f s: "
+          "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
+          st.sent, cli_s(st.sent), st.bytes, cli_s(st.bytes), secs,
+          secs > 0 ? (double)st.sent / secs : 0.0,
+          secs > 0 ? (double)st.bytes * 8 / secs / 1e6 : 0.0, st.failed);
+  /* tcpreplay's closing statistics, for the eyes used to them */
+  fprintf(stderr,
+          "Statistics for network device: %s\n"
+          "\tSuccessful packets:        %" PRIu64 "\n"
+          "\tFailed packets:            %" PRIu64 "\n"
+          "\tTruncated packets:         %" PRIu64 "\n",
+          iface, st.sent, st.failed, st.truncated);
+}
+
+/* Everything after the options: checks, then the replay. */
 static int replay_files(rp *r, const char *iface, int modes, int quiet,
                         int realtime, uint64_t loops, int argc, char **argv) {
   if (!iface)
@@ -83,68 +103,28 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
     if (strcmp(argv[i], "-") == 0 && (loops != 1 || argc - optind > 1))
       return cli_usage_error("replay", "standard input can be sent only "
                                        "once, alone");
-  capkit_live *tx = capkit_live_new();
-  if (!tx) {
-    cli_err("replay", "out of memory");
-    return EXIT_IO;
-  }
-  int rc = capkit_live_open_inject(tx, iface);
-  if (rc < 0) {
-    cli_err("replay", "%s", capkit_live_error(tx));
-    capkit_live_free(tx);
-    return rc == CAPKIT_ENOTFOUND ? EXIT_USAGE : cli_exit_for(rc);
-  }
   r->set.rewriter = r->rw;
-  sig_rp = r->rp = capkit_replay_new(tx, &r->set);
-  if (!r->rp) {
+  capkit_replay *p = sig_rp = capkit_replay_new_iface(iface, &r->set);
+  if (!p) {
     cli_err("replay", "out of memory");
-    capkit_live_free(tx);
     return EXIT_IO;
   }
-  int code = 0;
-  const char *const *paths = (const char *const *)argv + optind;
-  /* Standard input cannot be read twice: it is checked as it is sent. */
-  if ((rc = capkit_replay_check(r->rp, argc - optind, paths)) < 0) {
-    cli_err("replay", "%s", capkit_replay_error(r->rp));
+  capkit_replay_set_msg_fn(p, on_msg, NULL);
+  cli_catch_stop_signals(on_signal, 0);
+  int code = 0, rc;
+  if ((rc = capkit_replay_files(p, argc - optind,
+                                (const char *const *)argv + optind, loops,
+                                realtime ? CAPKIT_REPLAY_REALTIME : 0)) < 0) {
+    cli_err("replay", "%s", capkit_replay_error(p));
     code = cli_exit_for(rc);
   }
-  if (!code && realtime) {
-    struct sched_param sp;
-    memset(&sp, 0, sizeof sp);
-    sp.sched_priority = 10;
-    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
-      cli_err("replay",
-              "--realtime: cannot use SCHED_FIFO (%s); timing may "
-              "suffer on a busy machine",
-              strerror(errno));
-  }
-  if (!code) {
-    cli_catch_stop_signals(on_signal, 0);
-    if ((rc = capkit_replay_run(r->rp, argc - optind, paths, loops)) < 0) {
-      cli_err("replay", "%s", capkit_replay_error(r->rp));
-      code = cli_exit_for(rc);
-    }
+  if (capkit_replay_started(p)) {
     capkit_replay_stats st = CAPKIT_REPLAY_STATS_INIT;
-    capkit_replay_stats_get(r->rp, &st);
-    double secs = (double)st.elapsed_ns / 1e9;
-    if (!quiet) {
-      fprintf(stderr,
-              "sent %" PRIu64 " packet%s (%" PRIu64 " byte%s) in %.3f s: "
-              "%.0f pps, %.2f Mbps; %" PRIu64 " failed\n",
-              st.sent, cli_s(st.sent), st.bytes, cli_s(st.bytes), secs,
-              secs > 0 ? (double)st.sent / secs : 0.0,
-              secs > 0 ? (double)st.bytes * 8 / secs / 1e6 : 0.0, st.failed);
-      /* tcpreplay's closing statistics, for the eyes used to them */
-      fprintf(stderr,
-              "Statistics for network device: %s\n"
-              "\tSuccessful packets:        %" PRIu64 "\n"
-              "\tFailed packets:            %" PRIu64 "\n"
-              "\tTruncated packets:         %" PRIu64 "\n",
-              iface, st.sent, st.failed, st.truncated);
-    }
+    capkit_replay_stats_get(p, &st);
+    if (!quiet)
+      summary(p, iface);
     if (st.failed) {
-      cli_err("replay", "first failure: %s",
-              capkit_replay_first_failure(r->rp));
+      cli_err("replay", "first failure: %s", capkit_replay_first_failure(p));
       if (!code)
         code = EXIT_DATA;
     }
@@ -152,8 +132,7 @@ static int replay_files(rp *r, const char *iface, int modes, int quiet,
       cli_rewrite_summary("replay", r->rw);
   }
   sig_rp = NULL;
-  capkit_replay_free(r->rp);
-  capkit_live_free(tx);
+  capkit_replay_free(p);
   return code;
 }
 

@@ -189,6 +189,72 @@ CAPKIT_API int capkit_gen_parse_rate(const char *s, capkit_time *interval);
 CAPKIT_API int capkit_gen_parse_interval(const char *s, capkit_time *t);
 CAPKIT_API int capkit_gen_parse_start(const char *s, capkit_time *t);
 
+/* ---- a capture written from scratch (capkit gen, capkit import) ---- */
+
+/* The settings of a capture made by capkit_gen_run() or
+ * capkit_import_write(); start from CAPKIT_BUILD_OUTPUT_INIT. A setting
+ * left at its default is implied by what is written (below). */
+typedef struct capkit_build_output {
+  uint32_t size;       /* sizeof(capkit_build_output) of the caller */
+  const char *format;  /* an output format ("pcap", "pcapng"); NULL: the
+                          writer's (pcap) */
+  int byte_order;      /* a capkit_byte_order; -1: the writer's (native) */
+  unsigned precision;  /* 6 or 9; 0: what the times need */
+  uint32_t snaplen;    /* longer packets are cut; 0: 262144, no cut */
+  int32_t linktype;    /* 0..65535: written instead of the implied one;
+                          -1: the implied one */
+} capkit_build_output;
+
+#define CAPKIT_BUILD_OUTPUT_INIT                                               \
+  { .size = (uint32_t)sizeof(capkit_build_output), .byte_order = -1,          \
+    .linktype = -1 }
+
+/* What capkit_gen_run() makes: the streams, from a spec file or from spec
+ * texts, and the capture they are written to. Start from
+ * CAPKIT_GEN_JOB_INIT; read during the call only. */
+typedef struct capkit_gen_job {
+  uint32_t size;           /* sizeof(capkit_gen_job) of the caller */
+  const char *spec_file;   /* the streams of this spec file ("-":
+                              standard input), as capkit_genset_read_path;
+                              NULL: the streams of specs */
+  int n_specs;             /* without spec_file: one stream per text */
+  const char *const *specs;
+  capkit_gen_stream stream; /* each stream's settings (a spec file's line
+                               may give its own) */
+  capkit_build_output out; /* implied: the link type the streams share (an
+                              interface per stream for several link types
+                              in pcapng), precision 9 when a start or an
+                              interval is finer than a microsecond, else
+                              6 */
+  const char *path;        /* the capture, "-" for standard output */
+} capkit_gen_job;
+
+#define CAPKIT_GEN_JOB_INIT                                                    \
+  { .size = (uint32_t)sizeof(capkit_gen_job),                                 \
+    .stream = CAPKIT_GEN_STREAM_INIT, .out = CAPKIT_BUILD_OUTPUT_INIT }
+
+/* The whole of `capkit gen`: add JOB's streams to GS (new from
+ * capkit_genset_new() with the seed, no stream yet), then write every
+ * packet in time order to JOB->path through W. W is new and not opened
+ * (the caller may have given it a warning function); it gets JOB->out, is
+ * opened, written and closed here, and the caller frees it. Nothing is
+ * left under the path on error (the writer's temporary file).
+ * Returns 0, or the first error, with its whole message in
+ * capkit_genset_error() naming where it is: "spec, column C: what" (one
+ * spec text), "spec N, column C: ..." (among several), "FILE line L,
+ * column C: ..." (a spec file), "FILE: what", or what alone (a write),
+ * and capkit_genset_error_column() and _spec() as for the other calls:
+ * CAPKIT_ESPEC (a stream that cannot be added: a wrong spec or setting,
+ * too many streams or packets, a jitter too large), CAPKIT_EOPEN (a spec
+ * or payload file that cannot be read), CAPKIT_EIO, CAPKIT_ENOMEM ("out of
+ * memory"), CAPKIT_ELINKTYPE (streams of several link types in pcap),
+ * CAPKIT_EINVAL ("cannot write format 'F'", a bad output setting), the
+ * writer's codes (opening, writing, closing: its message), CAPKIT_ERANGE
+ * (a time past the end of time, as capkit_genset_write), CAPKIT_EMISUSE
+ * (NULL, sizes too small, a set with streams, W opened). */
+CAPKIT_API int capkit_gen_run(capkit_genset *gs, const capkit_gen_job *job,
+                              capkit_writer *w);
+
 /* ---- hex dumps to packets ---- */
 
 /* A packet read from a hex dump, filled by capkit_hexparse_next(). */
@@ -338,6 +404,11 @@ CAPKIT_API int capkit_import_set_warning_fn(capkit_import *im,
 CAPKIT_API int capkit_import_open_file(capkit_import *im, FILE *f,
                                        const char *name);
 
+/* capkit_import_open_file() of the file PATH ("-": standard input), named
+ * PATH in messages; the handle closes the file when freed. The same codes,
+ * and CAPKIT_EOPEN ("PATH: reason") when the file cannot be opened. */
+CAPKIT_API int capkit_import_open_path(capkit_import *im, const char *path);
+
 /* A whole file: its reader, for capkit_writer_copy_settings() (a copy
  * byte for byte); valid until free. NULL for a dump of packets. */
 CAPKIT_API const capkit_reader *
@@ -360,6 +431,31 @@ CAPKIT_API uint32_t capkit_import_linktype(const capkit_import *im);
 CAPKIT_API unsigned capkit_import_precision(const capkit_import *im);
 /* The message of the last error, "" when none. */
 CAPKIT_API const char *capkit_import_error(const capkit_import *im);
+
+/* The whole of `capkit import` once IM is open: every record written to
+ * PATH ("-": standard output) through W. W is new and not opened (the
+ * caller may have given it a warning function); it is set up, opened,
+ * written and closed here, and the caller frees it. A whole file: W first
+ * copies its reader's settings (the same bytes back), then takes OUT's
+ * settings that are not defaults. Packets: OUT, by default with the link
+ * type capkit_import_linktype() gives and the precision the first
+ * packet's time needs (else the writer's); the capture is opened with the
+ * first packet (an empty one when the text has none), so a text that is
+ * not a valid dump leaves no file. Returns 0, or the first error with its
+ * message in capkit_import_error(): the codes of capkit_import_next (the
+ * text's, the reader's), CAPKIT_EINVAL ("cannot write format 'F'", a bad
+ * setting), the writer's codes and message (opening, writing, closing),
+ * CAPKIT_ENOMEM, CAPKIT_EMISUSE (NULL, not opened, OUT's size too small,
+ * called twice). Nothing is left under PATH on error, except that with
+ * KEEP_PARTIAL a damaged whole file keeps the records before the damage
+ * (capkit_import_kept()); its error is still returned. */
+CAPKIT_API int capkit_import_write(capkit_import *im, capkit_writer *w,
+                                   const capkit_build_output *out,
+                                   const char *path, int keep_partial);
+/* After capkit_import_write() with KEEP_PARTIAL: how many records were
+ * kept in the output before the damage, or -1 when none was kept (no
+ * damage, or the output could not be completed). */
+CAPKIT_API int64_t capkit_import_kept(const capkit_import *im);
 
 #ifdef __cplusplus
 }

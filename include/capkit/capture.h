@@ -127,6 +127,70 @@ CAPKIT_API int capkit_capture_run(capkit_capture *c, int64_t every_ns,
  * CAPKIT_EINVAL (bad text, or past 2^64 - 1 bytes). */
 CAPKIT_API int capkit_capture_parse_file_size(const char *s, uint64_t *bytes);
 
+/* ---- the interface too: one handle for the whole capture ---- */
+
+/* The interface capkit_capture_open() opens; start from
+ * CAPKIT_CAPTURE_SOURCE_INIT. Read during the call only. */
+typedef struct capkit_capture_source {
+  uint32_t size;       /* sizeof(capkit_capture_source) of the caller */
+  const char *iface;   /* the interface; "any" (Linux): every one */
+  uint32_t snaplen;    /* bytes kept of each packet; 0: 262144 */
+  size_t buffer_size;  /* kernel buffer in bytes; 0: 32 MiB */
+  int promisc;         /* promiscuous mode (default 1) */
+  int immediate;       /* immediate mode (capkit_live_new; default 0) */
+  uint32_t linktype;   /* LINKTYPE_ value to capture as; 0: the
+                          interface's own, LINUX_SLL on "any" */
+  const char *filter;  /* a filter expression (tcpdump's language), or */
+  int n_words;         /* its words, joined with spaces as tcpdump joins
+                          the words after its options; NULL/0: none */
+  const char *const *words;
+} capkit_capture_source;
+
+#define CAPKIT_CAPTURE_SOURCE_INIT                                             \
+  { .size = (uint32_t)sizeof(capkit_capture_source), .promisc = 1 }
+
+/* Open the interface of SRC (a live handle the capture owns: freed with
+ * it; 100 ms read timeout), set its filter, then start as
+ * capkit_capture_start() with SET, where a NULL format means pcapng for a
+ * path ending in ".pcapng", else pcap. Returns 0, or a negative code with
+ * the message in capkit_capture_error(): the codes of capkit_live_open
+ * (CAPKIT_ENOTFOUND, CAPKIT_EPERM, CAPKIT_ELINKTYPE, CAPKIT_EIO: the live
+ * handle's message), CAPKIT_EFILTER (libpcap's message), CAPKIT_EINVAL (a
+ * filter given both as an expression and as words, a bad setting), the
+ * codes of capkit_capture_start, CAPKIT_ENOMEM; CAPKIT_EMISUSE (NULL,
+ * sizes too small, opened or started before). A stop asked for before
+ * (capkit_capture_stop) makes the run that follows return at once. */
+CAPKIT_API int capkit_capture_open(capkit_capture *c,
+                                   const capkit_capture_source *src,
+                                   const capkit_capture_settings *set);
+
+/* The live handle in use: the one capkit_capture_open() opened or the one
+ * given to capkit_capture_start(); NULL before. Not to be freed when the
+ * capture owns it; its interface (capkit_live_iface) names what is
+ * captured. */
+CAPKIT_API capkit_live *capkit_capture_live(const capkit_capture *c);
+
+/* The counters of a capture, filled by capkit_capture_stats_get(). */
+typedef struct capkit_capture_stats {
+  uint32_t size;      /* sizeof(capkit_capture_stats) of the caller */
+  uint64_t packets;   /* written, as capkit_capture_packets() */
+  uint64_t bytes;     /* captured bytes written */
+  uint64_t files;     /* files started */
+  uint64_t received;  /* the kernel's counts (capkit_live_stats): passed */
+  uint64_t dropped;   /* the filter, dropped by the kernel, dropped by */
+  uint64_t ifdropped; /* the interface */
+} capkit_capture_stats;
+
+#define CAPKIT_CAPTURE_STATS_INIT                                              \
+  { .size = (uint32_t)sizeof(capkit_capture_stats) }
+
+/* Fill *ST (its size set). Returns 0; or, with the kernel's counts left at
+ * 0 and the others filled, the code of capkit_live_stats_get() (no live
+ * handle yet: CAPKIT_EMISUSE); CAPKIT_EMISUSE for NULL or a size too
+ * small. Not async-signal-safe (it asks the kernel). */
+CAPKIT_API int capkit_capture_stats_get(const capkit_capture *c,
+                                        capkit_capture_stats *st);
+
 /* Packets and captured bytes written, files started, and the final name
  * of the file being written (NULL before start; valid until the next
  * step, finish or free). */

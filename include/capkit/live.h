@@ -251,6 +251,45 @@ CAPKIT_API int capkit_replay_stats_get(const capkit_replay *rp,
 CAPKIT_API const char *capkit_replay_error(const capkit_replay *rp);
 CAPKIT_API const char *capkit_replay_first_failure(const capkit_replay *rp);
 
+/* ---- the whole replay in one call (capkit replay) ---- */
+
+/* A replay that opens IFACE itself (to inject, in capkit_replay_files();
+ * the handle owns it and closes it when freed), with SET as
+ * capkit_replay_new(). NULL for a wrong SET, a NULL IFACE or out of
+ * memory. capkit_replay_check() and _run() return CAPKIT_EMISUSE until
+ * the interface is open. */
+CAPKIT_API capkit_replay *
+capkit_replay_new_iface(const char *iface, const capkit_replay_settings *set);
+
+/* Called with a message about something that does not stop the replay
+ * (the real-time priority that could not be had). Before sending; 0 or
+ * CAPKIT_EMISUSE. */
+typedef void (*capkit_replay_msg_fn)(void *user, const char *msg);
+CAPKIT_API int capkit_replay_set_msg_fn(capkit_replay *rp,
+                                        capkit_replay_msg_fn fn, void *user);
+
+/* capkit_replay_files() FLAGS: send at real-time priority (SCHED_FIFO 10
+ * for the calling thread, from the checks on: it stays after the call);
+ * when the system refuses (privileges: root or CAP_SYS_NICE) the message
+ * function says so and the replay goes on. */
+#define CAPKIT_REPLAY_REALTIME 1u
+
+/* The whole of `capkit replay`: open the interface (a handle made with
+ * capkit_replay_new_iface, the first time), check the files of PATHS (N
+ * of them: capkit_replay_check), then send them LOOPS times
+ * (capkit_replay_run). Returns 0, or the first error with its message in
+ * capkit_replay_error(): the codes of capkit_live_open_inject
+ * (CAPKIT_ENOTFOUND, CAPKIT_EPERM, CAPKIT_EIO: the live handle's
+ * message), of the check and of the run; CAPKIT_EMISUSE (NULL, N < 0).
+ * capkit_replay_started() tells whether the sending began (the errors of
+ * the run) or not (nothing was sent). */
+CAPKIT_API int capkit_replay_files(capkit_replay *rp, int n,
+                                   const char *const *paths, uint64_t loops,
+                                   unsigned flags);
+/* 1 when a capkit_replay_run() (alone or in capkit_replay_files) began:
+ * the statistics then describe a replay; else 0. */
+CAPKIT_API int capkit_replay_started(const capkit_replay *rp);
+
 #ifdef __cplusplus
 }
 #endif

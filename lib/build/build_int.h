@@ -88,4 +88,9 @@ void capkit__spec_free(bspec *s);
 int capkit__field_index(const blayer_desc *d, const char *name);
 const blayer_desc *capkit__layer_desc(int type);
 
+/* Give W the settings of O that are not defaults and open it on PATH:
+ * 0, or a negative code with the message in ERR (CAP bytes). */
+int capkit__build_open(capkit_writer *w, const capkit_build_output *o,
+                       const char *path, char *err, size_t cap);
+
 #endif

@@ -11,6 +11,7 @@
 #include <capkit/capkit.h>
 
 #include "../internal.h"
+#include "build/build_int.h"
 
 typedef struct stream {
   capkit_gen *g;
@@ -406,6 +407,83 @@ int capkit_genset_write(capkit_genset *gs, capkit_writer *w,
     return fail(gs, rc, 0, NULL, "%s: record %llu: %s", name ? name : "",
                 (unsigned long long)(nrec + 1), what);
   }
+  return 0;
+}
+
+/* The job's streams; on an error its message names where it is (the spec
+ * file and its line, or which spec text), and a stream that cannot be
+ * added is a wrong spec (CAPKIT_ESPEC). */
+static int add_streams(capkit_genset *gs, const capkit_gen_job *job) {
+  char where[512];
+  int rc = 0;
+  if (job->spec_file) {
+    if (!(rc = capkit_genset_read_path(gs, job->spec_file, &job->stream)))
+      return 0;
+    if (gs->line)
+      snprintf(where, sizeof where, "%.400s line %zu", job->spec_file,
+               gs->line);
+    else
+      snprintf(where, sizeof where, "%.400s", job->spec_file);
+  } else {
+    if (job->n_specs <= 0)
+      return fail(gs, CAPKIT_ESPEC, 0, NULL, "no spec given");
+    for (int i = 0; i < job->n_specs && !rc; i++)
+      if ((rc = capkit_genset_add(gs, job->specs[i], &job->stream))) {
+        if (job->n_specs > 1)
+          snprintf(where, sizeof where, "spec %d", i + 1);
+        else
+          snprintf(where, sizeof where, "spec");
+      }
+    if (!rc)
+      return 0;
+  }
+  if (rc == CAPKIT_ENOMEM)
+    return fail(gs, rc, 0, NULL, "out of memory");
+  if (rc == CAPKIT_ERANGE || rc == CAPKIT_ETOOBIG)
+    rc = CAPKIT_ESPEC;
+  char what[sizeof gs->msg];
+  snprintf(what, sizeof what, "%s", gs->msg);
+  char *spec = gs->spec; /* kept for the caller's caret */
+  gs->spec = NULL;
+  size_t col = gs->column;
+  if (col)
+    fail(gs, rc, col, spec, "%s, column %zu: %s", where, col, what);
+  else
+    fail(gs, rc, col, spec, "%s: %s", where, what);
+  free(spec);
+  return rc;
+}
+
+int capkit_gen_run(capkit_genset *gs, const capkit_gen_job *job,
+                   capkit_writer *w) {
+  if (!gs || !job || !w || job->size < sizeof *job || !job->path ||
+      job->out.size < sizeof job->out || gs->n ||
+      (!job->spec_file && job->n_specs > 0 && !job->specs))
+    return CAPKIT_EMISUSE;
+  clear_error(gs);
+  int rc = add_streams(gs, job);
+  if (rc)
+    return rc;
+  capkit_build_output o = job->out;
+  if (!o.precision) /* times finer than microseconds need nanoseconds */
+    o.precision = capkit_genset_fine_times(gs) ? 9 : 6;
+  if (o.linktype < 0) {
+    /* pcapng: an interface per stream of its link type */
+    int multi = o.format && strcmp(o.format, "pcapng") == 0;
+    uint32_t link = 0;
+    int ifaces = capkit_genset_plan(gs, multi, o.snaplen, o.precision, &link);
+    if (ifaces < 0)
+      return ifaces;
+    if (!ifaces)
+      o.linktype = (int32_t)link;
+  }
+  if ((rc = capkit__build_open(w, &o, job->path, gs->msg, sizeof gs->msg)))
+    return rc;
+  if ((rc = capkit_genset_write(gs, w,
+                                strcmp(job->path, "-") ? job->path : "stdout")))
+    return rc;
+  if ((rc = capkit_writer_close(w)) < 0)
+    return fail(gs, rc, 0, NULL, "%s", capkit_writer_error(w));
   return 0;
 }
 

@@ -10,6 +10,8 @@
 
 #include <capkit/capkit.h>
 
+#include "build/build_int.h"
+
 #define CHUNK (1 << 16)
 
 struct capkit_import {
@@ -21,6 +23,9 @@ struct capkit_import {
   capkit_hexparse *p;
   capkit_reader *whole; /* a whole file: the reader of its bytes */
   int opened, eof, ioerr, done;
+  int own_f;    /* opened by capkit_import_open_path: closed by free */
+  int written;  /* capkit_import_write was called */
+  int64_t kept; /* records kept before damage; -1 none */
   uint64_t packets;
   unsigned precision; /* 9 when the first packet's time needs it */
   capkit_import_warn_fn warn;
@@ -37,6 +42,7 @@ capkit_import *capkit_import_new(const capkit_import_settings *set) {
   if (!im)
     return NULL;
   im->set = *set;
+  im->kept = -1;
   im->set.size = sizeof im->set;
   if (set->wrap && set->mode == CAPKIT_IMPORT_DETECT)
     im->set.mode = CAPKIT_IMPORT_PACKETS; /* wrapped bytes are packets */
@@ -54,6 +60,8 @@ void capkit_import_free(capkit_import *im) {
   capkit_hexparse_free(im->p);
   free(im->text);
   free(im->name);
+  if (im->own_f)
+    fclose(im->f);
   free((char *)im->set.time_fmt);
   free(im);
 }
@@ -165,6 +173,23 @@ int capkit_import_open_file(capkit_import *im, FILE *f, const char *name) {
   return rc ? fail(im, rc, capkit_hexparse_error(im->p)) : 0;
 }
 
+int capkit_import_open_path(capkit_import *im, const char *path) {
+  if (!im || !path || im->opened)
+    return CAPKIT_EMISUSE;
+  if (strcmp(path, "-") == 0)
+    return capkit_import_open_file(im, stdin, path);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(im->err, sizeof im->err, "%.900s: %s", path, strerror(errno));
+    return CAPKIT_EOPEN;
+  }
+  int rc = capkit_import_open_file(im, f, path);
+  im->own_f = im->f == f;
+  if (!im->own_f)
+    fclose(f);
+  return rc;
+}
+
 const capkit_reader *capkit_import_whole_reader(const capkit_import *im) {
   return im ? im->whole : NULL;
 }
@@ -269,4 +294,82 @@ unsigned capkit_import_precision(const capkit_import *im) {
 
 const char *capkit_import_error(const capkit_import *im) {
   return im ? im->err : "";
+}
+
+/* ---- the whole import, to a capture file ---- */
+
+static int writer_fail(capkit_import *im, capkit_writer *w, int rc) {
+  snprintf(im->err, sizeof im->err, "%s",
+           *capkit_writer_error(w) ? capkit_writer_error(w)
+                                   : capkit_strerror(rc));
+  return rc;
+}
+
+/* A dump of a whole file: a copy of its reader's settings (the same bytes
+ * back), then OUT's. */
+static int write_whole(capkit_import *im, capkit_writer *w,
+                       const capkit_build_output *out, const char *path,
+                       int keep) {
+  int rc = capkit_writer_copy_settings(w, im->whole);
+  if (rc)
+    return writer_fail(im, w, rc);
+  if ((rc = capkit__build_open(w, out, path, im->err, sizeof im->err)))
+    return rc;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  while ((rc = capkit_import_next(im, &rec)) > 0)
+    if ((rc = capkit_writer_write(w, &rec)) < 0)
+      return writer_fail(im, w, rc);
+  if (rc < 0) {
+    if (keep && capkit_writer_close(w) == 0)
+      im->kept = (int64_t)capkit_writer_records(w);
+    return rc;
+  }
+  return 0;
+}
+
+/* Packets, written as they come (constant memory whatever the size of
+ * the dump); the output is opened with the first one, when its time tells
+ * the precision needed. */
+static int write_packets(capkit_import *im, capkit_writer *w,
+                         const capkit_build_output *out, const char *path) {
+  capkit_build_output o = *out;
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  int got, rc, open = 0;
+  for (;;) {
+    if ((got = capkit_import_next(im, &rec)) < 0)
+      return got;
+    if (!open) {
+      if (!o.precision)
+        o.precision = im->precision;
+      if (o.linktype < 0)
+        o.linktype = (int32_t)capkit_import_linktype(im);
+      if ((rc = capkit__build_open(w, &o, path, im->err, sizeof im->err)))
+        return rc;
+      open = 1;
+    }
+    if (got == 0)
+      return 0;
+    if ((rc = capkit_writer_write(w, &rec)) < 0)
+      return writer_fail(im, w, rc);
+  }
+}
+
+int capkit_import_write(capkit_import *im, capkit_writer *w,
+                        const capkit_build_output *out, const char *path,
+                        int keep_partial) {
+  if (!im || !w || !out || !path || out->size < sizeof *out || im->written ||
+      (!im->p && !im->whole))
+    return CAPKIT_EMISUSE;
+  im->written = 1;
+  int rc = im->whole ? write_whole(im, w, out, path, keep_partial)
+                     : write_packets(im, w, out, path);
+  if (rc)
+    return rc;
+  if ((rc = capkit_writer_close(w)) < 0)
+    return writer_fail(im, w, rc);
+  return 0;
+}
+
+int64_t capkit_import_kept(const capkit_import *im) {
+  return im ? im->kept : -1;
 }

@@ -4,7 +4,11 @@
  * newest three kept under their slot names, the packets of the remaining
  * files as read back), a duration with no traffic, and bad settings;
  * the whole loop (capkit_capture_run) ended by a count, by a stop from a
- * signal handler and by a stop before it starts; tcpdump's -C sizes. */
+ * signal handler and by a stop before it starts; tcpdump's -C sizes;
+ * the capture that opens its interface itself (capkit_capture_open): the
+ * filter words joined as tcpdump joins them, the format its file name
+ * implies, LINUX_SLL (113 in the link-type registry) on "any", its
+ * counters, and what it refuses. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -306,8 +310,103 @@ static void file_sizes(void) {
   CHECK_EQ(capkit_capture_parse_file_size(NULL, &x), CAPKIT_EINVAL);
 }
 
+/* The first 4 bytes of a file, native order (0 if unreadable). */
+static uint32_t magic_of(const char *path, uint32_t *linktype) {
+  size_t n;
+  uint8_t *f = tap_slurp(path, &n);
+  uint32_t m = 0;
+  if (f && n >= 24) {
+    memcpy(&m, f, 4);
+    memcpy(linktype, f + 20, 4);
+  }
+  free(f);
+  return m;
+}
+
+static void open_itself(void) {
+  capkit_capture_source src = CAPKIT_CAPTURE_SOURCE_INIT;
+  capkit_capture_settings set = CAPKIT_CAPTURE_SETTINGS_INIT;
+  char path[600];
+  snprintf(path, sizeof path, "%s/open.pcapng", tap_tmpdir());
+  set.path = path;
+  set.count = 5;
+  set.duration_ns = 10000000000; /* a safety net only */
+  const char *words[] = {"udp", "and", "dst", "port", "45881"};
+  src.iface = "lo";
+  src.buffer_size = 1 << 20;
+  src.n_words = 5;
+  src.words = words;
+  capkit_capture *c = capkit_capture_new();
+  capkit_capture_stats st = CAPKIT_CAPTURE_STATS_INIT;
+  CHECK(capkit_capture_live(c) == NULL);
+  CHECK_EQ(capkit_capture_stats_get(c, &st), CAPKIT_EMISUSE);
+  int rc = capkit_capture_open(c, &src, &set);
+  if (rc == CAPKIT_EPERM) {
+    printf("# cannot capture on lo: skipped\n");
+    capkit_capture_free(c);
+    return;
+  }
+  CHECK_EQ(rc, 0);
+  const capkit_iface *ifc = capkit_live_iface(capkit_capture_live(c));
+  CHECK(ifc && ifc->filter &&
+        strcmp(ifc->filter, "udp and dst port 45881") == 0);
+  send_udp(45881, 5);
+  send_udp(45882, 3); /* not for the filter */
+  CHECK_EQ(capkit_capture_run(c, 0, NULL, NULL), 0);
+  CHECK_EQ(capkit_capture_finish(c, 1), 0);
+  CHECK_EQ(capkit_capture_stats_get(c, &st), 0);
+  CHECK(st.packets == 5 && st.bytes == 5u * (14 + 20 + 8 + 100) &&
+        st.files == 1 && st.received >= 5);
+  CHECK_EQ(packets_in(path), 5);
+  uint32_t lt = 0;
+  CHECK_EQ(magic_of(path, &lt), 0x0a0d0d0au); /* a pcapng section */
+  capkit_capture_free(c);
+
+  /* "any": LINUX_SLL; a .pcap name: pcap */
+  snprintf(path, sizeof path, "%s/any.pcap", tap_tmpdir());
+  src.iface = "any";
+  set.count = 0;
+  set.duration_ns = 100000000;
+  c = capkit_capture_new();
+  CHECK_EQ(capkit_capture_open(c, &src, &set), 0);
+  CHECK_EQ(capkit_capture_run(c, 0, NULL, NULL), 0);
+  CHECK_EQ(capkit_capture_finish(c, 0), 0);
+  uint32_t m = magic_of(path, &lt);
+  CHECK(m == 0xa1b2c3d4u || m == 0xa1b23c4du);
+  CHECK_EQ(lt, 113u);
+  capkit_capture_free(c);
+
+  struct {
+    const char *iface, *filter;
+    int words, rc;
+    const char *msg;
+  } bad[] = {
+      {"nosuch0", NULL, 0, CAPKIT_ENOTFOUND, "nosuch0: no such interface"},
+      {"lo", "udp port", 0, CAPKIT_EFILTER, "filter 'udp port': "},
+      {"lo", "udp", 5, CAPKIT_EINVAL, "a filter given both"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    capkit_capture_source s2 = CAPKIT_CAPTURE_SOURCE_INIT;
+    s2.iface = bad[i].iface;
+    s2.filter = bad[i].filter;
+    s2.n_words = bad[i].words;
+    s2.words = words;
+    c = capkit_capture_new();
+    CHECK_EQ(capkit_capture_open(c, &s2, &set), bad[i].rc);
+    CHECK(strncmp(capkit_capture_error(c), bad[i].msg, strlen(bad[i].msg))
+          == 0);
+    CHECK_EQ(capkit_capture_open(c, &s2, &set), CAPKIT_EMISUSE);
+    capkit_capture_free(c);
+  }
+  src.size = 4;
+  c = capkit_capture_new();
+  CHECK_EQ(capkit_capture_open(c, &src, &set), CAPKIT_EMISUSE);
+  capkit_capture_free(c);
+}
+
 int main(void) {
   file_sizes();
+  open_itself();
   run_loop();
   ring();
   duration_and_settings();

@@ -11,23 +11,13 @@
 
 #include <capkit/capkit.h>
 
+#include "hexdump.h"
 #include "tap.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 static uint32_t next_rand(void) {
   rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
   return (uint32_t)(rng >> 11);
-}
-
-/* od -Ax -tx1 output of n bytes (as one packet: offsets from 0). */
-static void od_dump(FILE *f, const uint8_t *b, size_t n) {
-  for (size_t i = 0; i < n; i += 16) {
-    fprintf(f, "%06zx", i);
-    for (size_t k = i; k < n && k < i + 16; k++)
-      fprintf(f, " %02x", b[k]);
-    fputc('\n', f);
-  }
-  fprintf(f, "%06zx\n", n);
 }
 
 /* hexdump -C output of n bytes: offset, two groups of 8, ASCII column. */

@@ -3,7 +3,10 @@
  * live handle: the frames arrive as they are in the file (or as the
  * rewriter's enet-dmac defines them), counted as tcpreplay counts them;
  * packet-rate pacing, the packet limit over loops, a stop, the link-type
- * check, and bad settings. */
+ * check, and bad settings; the one call that opens the interface itself
+ * (capkit_replay_new_iface + capkit_replay_files): files after each
+ * other, real-time priority, and what stops it before sending. */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +223,69 @@ static void check_files(capkit_live *tx, const char *dir) {
   capkit_replay_free(rp);
 }
 
+static int msgs;
+static void on_msg(void *user, const char *msg) {
+  (void)user;
+  msgs += strstr(msg, "SCHED_FIFO") != NULL;
+}
+
+static void one_call(capkit_live *rx, const char *path, const char *dir) {
+  capkit_replay_settings set = CAPKIT_REPLAY_SETTINGS_INIT;
+  set.mode = CAPKIT_PACE_PPS;
+  set.rate = 1000;
+  CHECK(capkit_replay_new_iface(NULL, &set) == NULL);
+  capkit_replay *rp = capkit_replay_new_iface("lo", &set);
+  const char *paths[] = {path, path};
+  CHECK_EQ(capkit_replay_check(rp, 1, paths), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_replay_run(rp, 1, paths, 1), CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_replay_started(rp), 0);
+  CHECK_EQ(capkit_replay_set_msg_fn(rp, on_msg, NULL), 0);
+  msgs = 0;
+  CHECK_EQ(capkit_replay_files(rp, 2, paths, 1, CAPKIT_REPLAY_REALTIME), 0);
+  /* real-time priority, or a message saying why not */
+  CHECK(sched_getscheduler(0) == SCHED_FIFO || msgs == 1);
+  struct sched_param sp;
+  memset(&sp, 0, sizeof sp);
+  sched_setscheduler(0, SCHED_OTHER, &sp);
+  CHECK_EQ(capkit_replay_started(rp), 1);
+  CHECK_EQ(capkit_replay_set_msg_fn(rp, on_msg, NULL), CAPKIT_EMISUSE);
+  capkit_replay_stats st = CAPKIT_REPLAY_STATS_INIT;
+  capkit_replay_stats_get(rp, &st);
+  CHECK(st.sent == 2 * NPKT && st.bytes == 2 * want_bytes && !st.failed);
+  static got g;
+  memset(&g, 0, sizeof g);
+  pump(rx, &g, 2 * NPKT);
+  CHECK_EQ(g.n, 2 * NPKT);
+  int same = 1;
+  for (int i = 0; i < 2 * NPKT && i < g.n; i++)
+    same &= g.len[i] == want_len[i % NPKT] &&
+            !memcmp(g.frame[i], want[i % NPKT], g.len[i]);
+  CHECK(same);
+  capkit_replay_free(rp);
+
+  rp = capkit_replay_new_iface("nosuch0", &set);
+  CHECK_EQ(capkit_replay_files(rp, 1, paths, 1, 0), CAPKIT_ENOTFOUND);
+  CHECK(strncmp(capkit_replay_error(rp), "nosuch0: no such interface", 26) ==
+        0);
+  CHECK_EQ(capkit_replay_started(rp), 0);
+  capkit_replay_free(rp);
+
+  char raw[600];
+  snprintf(raw, sizeof raw, "%s/raw1.pcap", dir);
+  uint8_t keep[NPKT][256]; /* write_file sets the expected frames */
+  memcpy(keep, want, sizeof keep);
+  CHECK_EQ(write_file(raw, CAPKIT_LINKTYPE_RAW), 0);
+  memcpy(want, keep, sizeof keep);
+  const char *bad[] = {path, raw};
+  rp = capkit_replay_new_iface("lo", &set);
+  CHECK_EQ(capkit_replay_files(rp, 2, bad, 1, 0), CAPKIT_ELINKTYPE);
+  CHECK_EQ(capkit_replay_started(rp), 0);
+  capkit_replay_stats_get(rp, &st);
+  CHECK_EQ(st.sent, 0u);
+  CHECK_EQ(capkit_replay_files(NULL, 1, bad, 1, 0), CAPKIT_EMISUSE);
+  capkit_replay_free(rp);
+}
+
 int main(void) {
   capkit_live *rx = open_capture();
   if (!rx)
@@ -234,6 +300,7 @@ int main(void) {
   limit_and_rewrite(tx, rx, path);
   stop_first(tx, path);
   check_files(tx, tap_tmpdir());
+  one_call(rx, path, tap_tmpdir());
   capkit_live_free(tx);
   capkit_live_free(rx);
   return tap_done();

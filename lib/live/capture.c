@@ -25,6 +25,7 @@ struct capkit_capture {
   char *tmpl;
   char hw[128], os[160];
   capkit_live *live;
+  capkit_live *own; /* opened by capkit_capture_open: freed with the handle */
   const capkit_iface *ifc;
   capkit_rotator *rot;
   int state;
@@ -72,6 +73,7 @@ void capkit_capture_free(capkit_capture *c) {
     free(c->done[i]);
   free(c->done);
   free(c->tmpl);
+  capkit_live_free(c->own);
   free(c);
 }
 
@@ -455,6 +457,101 @@ int capkit_capture_parse_file_size(const char *s, uint64_t *bytes) {
     return 0;
   }
   return capkit_parse_count(s, bytes) ? CAPKIT_EINVAL : 0;
+}
+
+static int ends_with(const char *s, const char *suf) {
+  size_t a = strlen(s), b = strlen(suf);
+  return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* The N words joined with spaces (tcpdump style); NULL if out of memory. */
+static char *join_words(int n, const char *const *words) {
+  size_t len = 1;
+  for (int i = 0; i < n; i++)
+    len += strlen(words[i]) + 1;
+  char *s = malloc(len), *p = s;
+  for (int i = 0; s && i < n; i++) {
+    size_t k = strlen(words[i]);
+    if (i)
+      *p++ = ' ';
+    memcpy(p, words[i], k);
+    p += k;
+  }
+  if (s)
+    *p = 0;
+  return s;
+}
+
+/* The source's settings to the new live handle L, then open and filter. */
+static int open_source(capkit_capture *c, capkit_live *l,
+                       const capkit_capture_source *src) {
+  uint32_t lt = src->linktype;
+  if (!lt && strcmp(src->iface, "any") == 0)
+    lt = CAPKIT_LINKTYPE_LINUX_SLL;
+  if ((src->snaplen && capkit_live_set_snaplen(l, src->snaplen)) ||
+      (src->buffer_size &&
+       capkit_live_set_buffer_size(l, src->buffer_size)) ||
+      capkit_live_set_promisc(l, src->promisc) ||
+      capkit_live_set_immediate(l, src->immediate) ||
+      capkit_live_set_timeout(l, 100) ||
+      (lt && capkit_live_set_linktype(l, lt)))
+    return fail(c, CAPKIT_EINVAL, "invalid interface settings");
+  int rc = capkit_live_open(l, src->iface);
+  if (rc < 0)
+    return fail(c, rc, capkit_live_error(l));
+  const char *expr = src->filter;
+  char *joined = NULL;
+  if (src->n_words > 0 && !(expr = joined = join_words(src->n_words,
+                                                         src->words)))
+    return fail(c, CAPKIT_ENOMEM, "out of memory");
+  rc = expr ? capkit_live_set_filter(l, expr) : 0;
+  free(joined);
+  return rc < 0 ? fail(c, rc, capkit_live_error(l)) : 0;
+}
+
+int capkit_capture_open(capkit_capture *c, const capkit_capture_source *src,
+                        const capkit_capture_settings *set) {
+  if (!c || !src || !set || src->size < sizeof *src || !src->iface ||
+      set->size < sizeof *set || (src->n_words > 0 && !src->words) ||
+      c->state != C_NEW || c->own)
+    return CAPKIT_EMISUSE;
+  if (!(c->own = capkit_live_new())) /* (one open per handle) */
+    return fail(c, CAPKIT_ENOMEM, "out of memory");
+  if (src->filter && src->n_words > 0)
+    return fail(c, CAPKIT_EINVAL,
+                "a filter given both as an expression and as words");
+  int rc = open_source(c, c->own, src);
+  if (rc < 0)
+    return rc;
+  capkit_capture_settings s = *set;
+  if (!s.format && s.path)
+    s.format = ends_with(s.path, ".pcapng") ? "pcapng" : "pcap";
+  return capkit_capture_start(c, c->own, &s);
+}
+
+capkit_live *capkit_capture_live(const capkit_capture *c) {
+  return c ? c->live ? c->live : c->own : NULL;
+}
+
+int capkit_capture_stats_get(const capkit_capture *c,
+                             capkit_capture_stats *st) {
+  if (!c || !st || st->size < sizeof *st)
+    return CAPKIT_EMISUSE;
+  uint32_t size = st->size;
+  memset(st, 0, sizeof *st);
+  st->size = size;
+  st->packets = c->packets;
+  st->bytes = c->bytes;
+  st->files = capkit_capture_files(c);
+  capkit_live *l = capkit_capture_live(c);
+  capkit_live_stats ls;
+  int rc = l ? capkit_live_stats_get(l, &ls) : CAPKIT_EMISUSE;
+  if (rc == 0) {
+    st->received = ls.received;
+    st->dropped = ls.dropped;
+    st->ifdropped = ls.ifdropped;
+  }
+  return rc;
 }
 
 uint64_t capkit_capture_packets(const capkit_capture *c) {

@@ -1,7 +1,9 @@
 /* replay.c - capture files sent out of an interface (live.h): link-type
  * checks before anything is sent, the paced send loop with optional
  * rewriting, and tcpreplay's counters. */
+#include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,11 @@
 
 struct capkit_replay {
   capkit_live *tx;
+  capkit_live *own;  /* opened by capkit_replay_files, closed by free */
+  char *iface;       /* capkit_replay_new_iface: the interface to open */
+  capkit_replay_msg_fn msg_fn;
+  void *msg_user;
+  int started;       /* a run began */
   const capkit_iface *ifc;
   capkit_pacer *pace;
   capkit_rewriter *rw;
@@ -21,16 +28,15 @@ struct capkit_replay {
   char first_failure[1200];
 };
 
-capkit_replay *capkit_replay_new(capkit_live *tx,
-                                 const capkit_replay_settings *set) {
-  const capkit_iface *ifc = capkit_live_iface(tx);
-  if (!ifc || !set || set->size < sizeof *set || set->duration_ns < 0)
+/* A handle with SET, sending through TX (NULL: opened later). */
+static capkit_replay *make(capkit_live *tx, const capkit_replay_settings *set) {
+  if (!set || set->size < sizeof *set || set->duration_ns < 0)
     return NULL;
   capkit_replay *rp = calloc(1, sizeof *rp);
   if (!rp)
     return NULL;
   rp->tx = tx;
-  rp->ifc = ifc;
+  rp->ifc = capkit_live_iface(tx);
   rp->rw = set->rewriter;
   rp->st.size = sizeof rp->st;
   atomic_init(&rp->stop, 0);
@@ -43,11 +49,83 @@ capkit_replay *capkit_replay_new(capkit_live *tx,
   return rp;
 }
 
+capkit_replay *capkit_replay_new(capkit_live *tx,
+                                 const capkit_replay_settings *set) {
+  return capkit_live_iface(tx) ? make(tx, set) : NULL;
+}
+
+capkit_replay *capkit_replay_new_iface(const char *iface,
+                                       const capkit_replay_settings *set) {
+  capkit_replay *rp = iface ? make(NULL, set) : NULL;
+  if (rp && !(rp->iface = strdup(iface))) {
+    capkit_replay_free(rp);
+    rp = NULL;
+  }
+  return rp;
+}
+
 void capkit_replay_free(capkit_replay *rp) {
   if (!rp)
     return;
   capkit_pacer_free(rp->pace);
+  capkit_live_free(rp->own);
+  free(rp->iface);
   free(rp);
+}
+
+int capkit_replay_set_msg_fn(capkit_replay *rp, capkit_replay_msg_fn fn,
+                             void *user) {
+  if (!rp || rp->started)
+    return CAPKIT_EMISUSE;
+  rp->msg_fn = fn;
+  rp->msg_user = user;
+  return 0;
+}
+
+int capkit_replay_started(const capkit_replay *rp) {
+  return rp ? rp->started : 0;
+}
+
+/* The interface of a handle made with capkit_replay_new_iface. */
+static int open_iface(capkit_replay *rp) {
+  if (!rp->own && !(rp->own = capkit_live_new())) {
+    snprintf(rp->err, sizeof rp->err, "out of memory");
+    return CAPKIT_ENOMEM;
+  }
+  int rc = capkit_live_open_inject(rp->own, rp->iface);
+  if (rc < 0) {
+    snprintf(rp->err, sizeof rp->err, "%s", capkit_live_error(rp->own));
+    return rc;
+  }
+  rp->tx = rp->own;
+  rp->ifc = capkit_live_iface(rp->tx);
+  return 0;
+}
+
+int capkit_replay_files(capkit_replay *rp, int n, const char *const *paths,
+                        uint64_t loops, unsigned flags) {
+  if (!rp || n < 0 || (n && !paths))
+    return CAPKIT_EMISUSE;
+  int rc;
+  if (!rp->tx && (rc = open_iface(rp)) < 0)
+    return rc;
+  /* Standard input cannot be read twice: it is checked as it is sent. */
+  if ((rc = capkit_replay_check(rp, n, paths)) < 0)
+    return rc;
+  if (flags & CAPKIT_REPLAY_REALTIME) {
+    struct sched_param sp;
+    memset(&sp, 0, sizeof sp);
+    sp.sched_priority = 10;
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0 && rp->msg_fn) {
+      char m[300];
+      snprintf(m, sizeof m,
+               "cannot use SCHED_FIFO (%s); timing may suffer on a busy "
+               "machine",
+               strerror(errno));
+      rp->msg_fn(rp->msg_user, m);
+    }
+  }
+  return capkit_replay_run(rp, n, paths, loops);
 }
 
 void capkit_replay_stop(capkit_replay *rp) {
@@ -92,7 +170,7 @@ static capkit_reader *open_reader(capkit_replay *rp, const char *path,
 }
 
 int capkit_replay_check(capkit_replay *rp, int n, const char *const *paths) {
-  if (!rp || n < 0 || (n && !paths))
+  if (!rp || !rp->tx || n < 0 || (n && !paths))
     return CAPKIT_EMISUSE;
   rp->err[0] = 0;
   for (int i = 0; i < n; i++) {
@@ -184,8 +262,9 @@ static int send_file(capkit_replay *rp, const char *path) {
 
 int capkit_replay_run(capkit_replay *rp, int n, const char *const *paths,
                       uint64_t loops) {
-  if (!rp || n < 0 || (n && !paths))
+  if (!rp || !rp->tx || n < 0 || (n && !paths))
     return CAPKIT_EMISUSE;
+  rp->started = 1;
   rp->err[0] = 0;
   int code = 0;
   if (n == 0) /* nothing to loop over, even forever */
