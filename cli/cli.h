@@ -85,11 +85,6 @@ typedef struct cli_out_opts {
 /* Take option opt, one of F b p s l, with its argument: 0, or -1 after a
  * usage error was printed (return EXIT_USAGE). */
 int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg);
-/* Give w the settings of o that were set and open it on path ("-":
- * standard output). Prints the error for a bad format and a failed open;
- * returns 0 or a negative CAPKIT_E* code. */
-int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
-                 const char *path);
 /* The settings of o that were set, for the library's gen and import. */
 static inline capkit_build_output cli_build_output(const cli_out_opts *o) {
   capkit_build_output b = CAPKIT_BUILD_OUTPUT_INIT;

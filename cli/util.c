@@ -240,25 +240,6 @@ void cli_writer_warnings(const char *cmd, capkit_writer *w) {
     capkit_writer_set_warning_fn(w, cli_writer_warning, (void *)(uintptr_t)cmd);
 }
 
-int cli_out_open(const char *cmd, capkit_writer *w, const cli_out_opts *o,
-                 const char *path) {
-  int rc = 0;
-  cli_writer_warnings(cmd, w);
-  if (o->format && (rc = capkit_writer_set_format(w, o->format)))
-    cli_err(cmd, "cannot write format '%s'", o->format);
-  if (!rc && o->have_bo)
-    rc = capkit_writer_set_byte_order(w, o->bo);
-  if (!rc && o->have_prec)
-    rc = capkit_writer_set_precision(w, o->prec);
-  if (!rc && o->snap)
-    rc = capkit_writer_set_snaplen(w, (uint32_t)o->snap);
-  if (!rc && o->have_lt)
-    rc = capkit_writer_set_linktype(w, o->lt);
-  if (!rc && (rc = capkit_writer_open_path(w, path)) < 0)
-    cli_err(cmd, "%s", capkit_writer_error(w));
-  return rc;
-}
-
 int cli_filter_failed(const char *cmd, const capkit_reader *r,
                       uint64_t record, const capkit_filter *flt) {
   cli_err(cmd, "%s: record %" PRIu64 ": filter '%s': %s",
