@@ -234,8 +234,8 @@ static int room(capkit_stats *s, size_t n) {
 
 /* Add PACKETS and BYTES to bin position AT, and to its layer counts: one
  * packet of layer LAYER, or the counts of LB. */
-static void count(capkit_stats *s, size_t at, uint64_t packets,
-                  uint64_t bytes, int layer, const capkit__laybin *lb) {
+static void count(capkit_stats *s, size_t at, uint64_t packets, uint64_t bytes,
+                  int layer, const capkit__laybin *lb) {
   s->bin[at].packets += packets;
   s->bin[at].bytes += bytes;
   if (!s->lay)
@@ -376,8 +376,7 @@ int capkit__stats_series_merge(capkit_stats *dst, const capkit_stats *src) {
   off.neg = d.negative;
   capkit__u128 q;
   if (capkit__div128(ns, dst->base, &off.mag) != 0 ||
-      capkit__div128(off.mag, src->mul, &q) != 0 ||
-      low_bits_set(q, src->shift))
+      capkit__div128(off.mag, src->mul, &q) != 0 || low_bits_set(q, src->shift))
     return CAPKIT_EMISUSE;
   while (dst->level < src->level)
     coarsen(dst);

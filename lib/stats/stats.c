@@ -74,7 +74,8 @@ capkit_stats *capkit_stats_new(const capkit_stats_settings *set) {
 }
 
 int capkit_stats_series_mode(capkit_stats *s, unsigned mode) {
-  if (!s || (mode & ~(CAPKIT_STATS_SERIES_ROUND | CAPKIT_STATS_SERIES_LAYERS)) ||
+  if (!s ||
+      (mode & ~(CAPKIT_STATS_SERIES_ROUND | CAPKIT_STATS_SERIES_LAYERS)) ||
       !(s->set.what & CAPKIT_STATS_SERIES) || s->sum.packets)
     return CAPKIT_EMISUSE;
   s->mode = mode;
@@ -336,8 +337,7 @@ int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
 
 int capkit_stats_merge(capkit_stats *dst, const capkit_stats *src) {
   if (!dst || !src || dst == src || dst->set.what != src->set.what ||
-      dst->mode != src->mode ||
-      dst->set.interval_ns != src->set.interval_ns ||
+      dst->mode != src->mode || dst->set.interval_ns != src->set.interval_ns ||
       dst->set.has_origin != src->set.has_origin ||
       dst->set.max_conversations != src->set.max_conversations ||
       dst->set.max_bins != src->set.max_bins ||
