@@ -37,6 +37,16 @@ static void put16(uint8_t *p, unsigned v) {
   p[1] = (uint8_t)v;
 }
 
+/* An Ethernet ARP request's EtherType and fixed fields at P. */
+static void put_arp(uint8_t *p) {
+  put16(p + 12, 0x0806);
+  put16(p + 14, 1);
+  put16(p + 16, 0x0800);
+  p[18] = 6;
+  p[19] = 4;
+  put16(p + 20, 1);
+}
+
 /* Ethernet + IPv4/IPv6 + TCP/UDP (or ARP) between a few hosts and ports,
  * so that conversations repeat in both directions. */
 static uint32_t make_packet(uint8_t *p) {
@@ -47,12 +57,7 @@ static uint32_t make_packet(uint8_t *p) {
   p[11] = (uint8_t)(1 + h2);
   uint32_t n = 14;
   if (kind == 4) {
-    put16(p + 12, 0x0806);
-    put16(p + 14, 1);
-    put16(p + 16, 0x0800);
-    p[18] = 6;
-    p[19] = 4;
-    put16(p + 20, 1);
+    put_arp(p);
     return 14 + 28;
   }
   int tcp = kind == 0 || kind == 2;
@@ -514,12 +519,7 @@ static void add_kind(capkit_stats *s, int64_t sec, uint32_t nsec, int kind,
   memset(d, 0, sizeof d);
   uint32_t n = 60;
   if (kind == 2) {
-    put16(d + 12, 0x0806);
-    put16(d + 14, 1);
-    put16(d + 16, 0x0800);
-    d[18] = 6;
-    d[19] = 4;
-    put16(d + 20, 1);
+    put_arp(d);
   } else if (kind == 3) {
     put16(d + 12, 0x88b5);
   } else {
