@@ -110,10 +110,11 @@ static void set_level(capkit_stats *s, unsigned level) {
   if (!(s->mode & CAPKIT_STATS_SERIES_ROUND)) {
     s->mul = 1;
     s->shift = level;
-    return;
+  } else {
+    s->mul = steps[level < NSTEPS ? level : NSTEPS - 1] / steps[0];
+    s->shift = level < NSTEPS ? 0 : level - (unsigned)(NSTEPS - 1);
   }
-  s->mul = steps[level < NSTEPS ? level : NSTEPS - 1] / steps[0];
-  s->shift = level < NSTEPS ? 0 : level - (unsigned)(NSTEPS - 1);
+  s->unit = s->base * s->mul; /* at most 1e18, or 1 us x 86400e6 */
 }
 
 void capkit__stats_series_init(capkit_stats *s) {
@@ -315,10 +316,8 @@ int capkit__stats_series_add(capkit_stats *s, capkit_time t, uint32_t len,
   if (s->nbin) { /* the common case: the packet falls in the last bin */
     capkit_span d = capkit_time_span(t, s->origin);
     if (!d.negative && d.sec < 18000000000ull && s->shift < 64) {
-      uint64_t q = (d.sec * 1000000000u + d.nsec) / s->base;
-      if (s->mul != 1)
-        q /= s->mul;
-      uint64_t idx = q >> s->shift;
+      /* floor(floor(ns / base) / mul) in one division */
+      uint64_t idx = (d.sec * 1000000000u + d.nsec) / s->unit >> s->shift;
       if (idx < IDX_LIMIT && (int64_t)idx >= s->lo &&
           (int64_t)idx < s->lo + (int64_t)s->nbin) {
         count(s, (size_t)((int64_t)idx - s->lo), 1, len, layer, NULL);

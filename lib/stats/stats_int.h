@@ -58,7 +58,7 @@ struct capkit_stats {
   capkit_time origin;
   unsigned mode; /* CAPKIT_STATS_SERIES_ROUND | _LAYERS */
   unsigned level, shift;
-  uint64_t base, mul;
+  uint64_t base, mul, unit; /* unit: base * mul */
   int64_t lo;
   capkit__bin *bin;
   capkit__laybin *lay; /* with CAPKIT_STATS_SERIES_LAYERS, beside bin */
