@@ -68,7 +68,7 @@ typedef struct capkit_report_settings {
                                to 20 s, then 1, 2, 10, 20 min, 1, 2, 6, 12 h,
                                1 day, doubling after). A given width is
                                doubled as often as max_bins needs. */
-  size_t max_bins;          /* 10..100000 (each bin takes 384 bytes); 0: 300 */
+  size_t max_bins;          /* 10..100000 (each bin takes 400 bytes); 0: 300 */
   size_t top;               /* rows of each top list, 1..100; 0: 10 */
   size_t max_conversations; /* per table, 0: 20000 (some 2.4 MB each) */
   const char *title;        /* copied; NULL: "capkit report" */

@@ -288,6 +288,48 @@ CAPKIT_API int capkit_stats_bin(const capkit_stats *s, size_t i,
  * returns 0, or CAPKIT_ENOTFOUND when there is none yet. */
 CAPKIT_API int capkit_stats_origin(const capkit_stats *s, capkit_time *out);
 
+/* Series modes (capkit_stats_series_mode). ROUND: the interval is a round
+ * width, 1 or 2 x 10^k from 1 us to 20 s, then 1, 2, 10, 20 min, 1, 2, 6,
+ * 12 h, 1 day, doubling after (each divides the next, so a bin always
+ * falls whole in one bin of the next width); it starts at the first of
+ * these at or above interval_ns and moves to the next one whenever
+ * max_bins would be exceeded. LAYERS: each bin also counts its packets
+ * and bytes by the packet's top layer (capkit_stats_bin_layer_next), which
+ * decodes every packet (as CAPKIT_STATS_HIERARCHY does) and takes
+ * 48 x CAPKIT_STATS_BIN_LAYERS bytes more per bin. */
+#define CAPKIT_STATS_SERIES_ROUND 0x1u
+#define CAPKIT_STATS_SERIES_LAYERS 0x2u
+/* The layer types a bin counts apart: 0 .. CAPKIT_STATS_BIN_LAYERS - 1. */
+#define CAPKIT_STATS_BIN_LAYERS 24
+
+/* Set the series mode of S (CAPKIT_STATS_SERIES_ bits; 0 is the default,
+ * doubling interval_ns) before its first record. Accumulators to be merged
+ * must have the same mode. capkit_stats_run accumulators keep the default.
+ * Returns 0, or CAPKIT_EMISUSE (NULL, an unknown bit, S made without
+ * CAPKIT_STATS_SERIES, or a record already added; S is unchanged). */
+CAPKIT_API int capkit_stats_series_mode(capkit_stats *s, unsigned mode);
+
+/* The round width (CAPKIT_STATS_SERIES_ROUND) in ns for a series from a
+ * packet at the grid's origin to one SPAN_NS later: the smallest that
+ * needs at most MAX_BINS bins, that is with SPAN_NS / width < MAX_BINS.
+ * An accumulator in ROUND mode (interval_ns 1 us or less) fed records in
+ * time order ends with this width for the span from its first record to
+ * its last. Returns 0 when MAX_BINS is 0. Pure: safe from any thread. */
+CAPKIT_API uint64_t capkit_stats_series_round_step(uint64_t span_ns,
+                                                   size_t max_bins);
+
+/* The next layer count of bin I (CAPKIT_STATS_SERIES_LAYERS): set *POS
+ * to 0 before the first call; each call that returns 1 gives a layer
+ * type (CAPKIT_LAYER_*, in increasing order; 0 for packets the decoder
+ * placed no layer in, or whose type is CAPKIT_STATS_BIN_LAYERS or more)
+ * with the packets and (original) bytes of that top layer in the bin, and
+ * advances *POS. Only layers with packets are given. Returns 1, 0 when
+ * the bin has no more, or CAPKIT_ENOTFOUND (I out of range, POS NULL, or
+ * layers not counted). Only reads S. */
+CAPKIT_API int capkit_stats_bin_layer_next(const capkit_stats *s, size_t i,
+                                           size_t *pos, int *layer,
+                                           uint64_t *packets, uint64_t *bytes);
+
 /* ---- reports --------------------------------------------------------- */
 
 /* The layouts of capkit_stats_write(), as capkit stats prints them. */

@@ -29,6 +29,67 @@ static double ceil_to(double x) {
 enum { W = 960, X0 = 72, PW = 872, Y0 = 12, PH = 180, H = 232 };
 /* Protocols named in the I/O graph; the rest are "other". */
 #define TOP_LAYERS 5
+#define CATS CAPKIT_STATS_BIN_LAYERS
+
+/* One bin of the I/O graph: its counts by top layer. */
+typedef struct rp_bin {
+  uint64_t packets[CATS], bytes[CATS];
+} rp_bin;
+
+/* The series of a view as the graph lays it out: N bins of IV seconds,
+ * the first starting T0 seconds from the first packet. */
+typedef struct rp_grid {
+  const capkit_stats *st;
+  size_t n;
+  double iv, t0;
+} rp_grid;
+
+/* A span in ns (as a double past 2^64 ns, some 584 years). */
+static double span_ns(capkit_span d, uint64_t *exact, int *fits) {
+  *fits = d.sec < 18000000000ull;
+  *exact = *fits ? d.sec * 1000000000u + d.nsec : 0;
+  return *fits ? (double)*exact : ((double)d.sec * 1e9 + (double)d.nsec);
+}
+
+static rp_grid grid(const rp_view *v) {
+  rp_grid g = {v->st, 0, 0, 0};
+  capkit_span ivs;
+  g.n = capkit_stats_series(v->st, &ivs);
+  capkit_time origin, start;
+  if (!g.n || capkit_stats_origin(v->st, &origin) != 0 ||
+      capkit_stats_bin(v->st, 0, &start, NULL, NULL) != 0) {
+    g.n = 0;
+    return g;
+  }
+  uint64_t iv, off;
+  int ivfits, offfits;
+  double ivd = span_ns(ivs, &iv, &ivfits);
+  capkit_span d = capkit_time_span(start, origin);
+  double offd = span_ns(d, &off, &offfits);
+  /* the first bin's grid index: a whole number of widths */
+  double lo = ivfits && offfits ? (double)(int64_t)(off / iv) : offd / ivd;
+  g.iv = ivd / 1e9;
+  g.t0 = (d.negative ? -lo : lo) * g.iv;
+  return g;
+}
+
+/* Bin I's counts by top layer. */
+static void load(const rp_grid *g, size_t i, rp_bin *b) {
+  memset(b, 0, sizeof *b);
+  size_t pos = 0;
+  int c;
+  uint64_t p, by;
+  while (capkit_stats_bin_layer_next(g->st, i, &pos, &c, &p, &by) == 1) {
+    b->packets[c] = p;
+    b->bytes[c] = by;
+  }
+}
+
+static uint64_t bin_packets(const rp_grid *g, size_t i) {
+  uint64_t p = 0;
+  capkit_stats_bin(g->st, i, NULL, &p, NULL);
+  return p;
+}
 
 /* A time in seconds as a short label ("1.5 s", "2 min", "3 h"). */
 static void dur(tbuf *o, double t) {
@@ -69,20 +130,24 @@ static double nice_top(double ymax) {
 
 /* The layers of the graph: up to TOP_LAYERS categories by bytes, then one
  * for the rest. lay[cat] is a category's layer; names[l] each layer's. */
-static int pick_layers(const rp_series *s, int lay[RP_CATS],
+static int pick_layers(const rp_grid *g, int lay[CATS],
                        const char *names[TOP_LAYERS + 1]) {
-  uint64_t by[RP_CATS] = {0}, pk[RP_CATS] = {0};
-  for (size_t i = 0; i < s->n; i++)
-    for (int c = 0; c < RP_CATS; c++) {
-      by[c] += s->bins[i].bytes[c];
-      pk[c] += s->bins[i].packets[c];
+  uint64_t by[CATS] = {0}, pk[CATS] = {0};
+  for (size_t i = 0; i < g->n; i++) {
+    size_t pos = 0;
+    int c;
+    uint64_t p, b;
+    while (capkit_stats_bin_layer_next(g->st, i, &pos, &c, &p, &b) == 1) {
+      by[c] += b;
+      pk[c] += p;
     }
+  }
   int nl = 0, other = 0;
-  for (int c = 0; c < RP_CATS; c++)
+  for (int c = 0; c < CATS; c++)
     lay[c] = -1;
   for (int k = 0; k < TOP_LAYERS; k++) {
     int best = -1;
-    for (int c = 1; c < RP_CATS; c++)
+    for (int c = 1; c < CATS; c++)
       if (lay[c] < 0 && pk[c] &&
           (best < 0 || by[c] > by[best] ||
            (by[c] == by[best] && pk[c] > pk[best])))
@@ -92,7 +157,7 @@ static int pick_layers(const rp_series *s, int lay[RP_CATS],
     lay[best] = nl;
     names[nl++] = capkit_layer_name(best);
   }
-  for (int c = 0; c < RP_CATS; c++)
+  for (int c = 0; c < CATS; c++)
     if (lay[c] < 0) {
       lay[c] = nl;
       other |= pk[c] != 0;
@@ -103,20 +168,13 @@ static int pick_layers(const rp_series *s, int lay[RP_CATS],
 }
 
 /* A bin's value of layer L in chart K (0 packets/s, 1 bits/s). */
-static double value(const rp_bin *b, const int lay[RP_CATS], int l, int k,
+static double value(const rp_bin *b, const int lay[CATS], int l, int k,
                     double iv) {
   double v = 0;
-  for (int c = 0; c < RP_CATS; c++)
+  for (int c = 0; c < CATS; c++)
     if (lay[c] == l)
       v += k ? 8.0 * (double)b->bytes[c] : (double)b->packets[c];
   return v / iv;
-}
-
-static uint64_t bin_packets(const rp_bin *b) {
-  uint64_t p = 0;
-  for (int c = 0; c < RP_CATS; c++)
-    p += b->packets[c];
-  return p;
 }
 
 /* Empty runs this long (in bins) are gaps: a twentieth of the graph, so
@@ -152,15 +210,16 @@ static void y_axis(tbuf *o, double ymax, const char *unit) {
   tb_s(o, "</g>");
 }
 
-static void one_io(tbuf *o, const rp_view *v, size_t vi, int k,
-                   const int lay[RP_CATS], int nl) {
-  const rp_series *s = &v->ser;
-  double iv = (double)s->interval / 1e9, t0 = (double)s->lo * iv;
+static void one_io(tbuf *o, const rp_grid *s, size_t vi, int k,
+                   const int lay[CATS], int nl) {
+  double iv = s->iv, t0 = s->t0;
   double ymax = 0;
+  rp_bin bin;
   for (size_t i = 0; i < s->n; i++) {
     double sum = 0;
+    load(s, i, &bin);
     for (int l = 0; l < nl; l++)
-      sum += value(&s->bins[i], lay, l, k, iv);
+      sum += value(&bin, lay, l, k, iv);
     ymax = sum > ymax ? sum : ymax;
   }
   ymax = nice_top(ymax);
@@ -183,7 +242,7 @@ static void one_io(tbuf *o, const rp_view *v, size_t vi, int k,
   size_t gl = gap_len(s->n);
   for (size_t i = 0; i < s->n;) {
     size_t j = i;
-    while (j < s->n && !bin_packets(&s->bins[j]))
+    while (j < s->n && !bin_packets(s, j))
       j++;
     if (j - i >= gl)
       capkit__rp_f(o,
@@ -193,12 +252,12 @@ static void one_io(tbuf *o, const rp_view *v, size_t vi, int k,
     i = j > i ? j : i + 1;
   }
   for (size_t i = 0; i < s->n; i++) {
-    const rp_bin *b = &s->bins[i];
-    uint64_t p = bin_packets(b), by = 0;
+    const rp_bin *b = &bin;
+    uint64_t p = 0, by = 0;
+    capkit_stats_bin(s->st, i, NULL, &p, &by);
     if (!p)
       continue;
-    for (int c = 0; c < RP_CATS; c++)
-      by += b->bytes[c];
+    load(s, i, &bin);
     capkit__rp_f(o,
                  "<g class=\"bin\" data-t=\"%.9g\" data-p=\"%llu\" "
                  "data-b=\"%llu\" data-l=\"",
@@ -227,15 +286,16 @@ static void one_io(tbuf *o, const rp_view *v, size_t vi, int k,
 }
 
 void capkit__rp_io_chart(tbuf *o, const rp_view *v, size_t vi) {
-  const rp_series *s = &v->ser;
-  if (!s->have) {
+  rp_grid g = grid(v);
+  const rp_grid *s = &g;
+  if (!s->n) {
     tb_s(o, "<p class=\"none\">No packets.</p>");
     return;
   }
-  int lay[RP_CATS];
+  int lay[CATS];
   const char *names[TOP_LAYERS + 1];
   int nl = pick_layers(s, lay, names);
-  double iv = (double)s->interval / 1e9, t0 = (double)s->lo * iv;
+  double iv = s->iv, t0 = s->t0;
   tb_s(o, "<p class=\"note\">Bins of ");
   dur(o, iv);
   tb_s(o, " from the first packet; shaded bands are gaps (no packet for ");
@@ -249,12 +309,12 @@ void capkit__rp_io_chart(tbuf *o, const rp_view *v, size_t vi) {
   }
   tb_s(o, "</ul>");
   for (int k = 0; k < 2; k++)
-    one_io(o, v, vi, k, lay, nl);
+    one_io(o, s, vi, k, lay, nl);
   /* the gaps as text too */
   size_t gl = gap_len(s->n), ng = 0;
   for (size_t i = 0; i < s->n;) {
     size_t j = i;
-    while (j < s->n && !bin_packets(&s->bins[j]))
+    while (j < s->n && !bin_packets(s, j))
       j++;
     if (j - i >= gl && ++ng > MAX_GAP_NOTES) {
       i = j;

@@ -1,6 +1,6 @@
 /* report.c - the report handle: one view per input file (and a combined
- * one), each with its statistics accumulator, I/O series, TCP table, file
- * information and problems; rendering is html.c's. */
+ * one), each with its statistics accumulator (the I/O series included),
+ * TCP table, file information and problems; rendering is html.c's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,12 +32,17 @@ static int view_init(rp_view *v, const capkit_report_settings *set,
                      const char *name) {
   memset(v, 0, sizeof *v);
   capkit_stats_settings ss = CAPKIT_STATS_SETTINGS_INIT;
-  ss.what = CAPKIT_STATS_ALL & ~CAPKIT_STATS_SERIES;
   ss.max_conversations = set->max_conversations;
+  /* the I/O graph: a given width doubled as needed, or round widths from
+   * 1 us; stacked by top layer */
+  ss.interval_ns = set->interval_ns ? set->interval_ns : 1000;
+  ss.max_bins = set->max_bins;
   v->name = dup_cut(name, MAX_TEXT);
   v->st = capkit_stats_new(&ss);
   v->tcp = capkit_tcp_health_new(set->max_conversations);
-  int rc = capkit__rp_series_init(&v->ser, set->interval_ns, set->max_bins);
+  unsigned mode = CAPKIT_STATS_SERIES_LAYERS |
+                  (set->interval_ns ? 0 : CAPKIT_STATS_SERIES_ROUND);
+  int rc = v->st ? capkit_stats_series_mode(v->st, mode) : CAPKIT_ENOMEM;
   return v->name && v->st && v->tcp && rc == 0 ? 0 : CAPKIT_ENOMEM;
 }
 
@@ -45,7 +50,6 @@ static void view_free(rp_view *v) {
   free(v->name);
   capkit_stats_free(v->st);
   capkit_tcp_health_free(v->tcp);
-  capkit__rp_series_free(&v->ser);
   free(v->format);
   free(v->variant);
   for (size_t i = 0; i < v->nsec; i++) {
@@ -154,22 +158,11 @@ int capkit_report_begin(capkit_report *rp, const char *name,
   return rc;
 }
 
-/* The category of the I/O graph: the packet's top layer. */
-static int category(const capkit_packet *p) {
-  int i = p->app >= 0 ? p->app : p->trans >= 0 ? p->trans : p->net;
-  if (i < 0)
-    i = p->count ? 0 : -1;
-  int t = i >= 0 ? p->layers[i].type : 0;
-  return t > 0 && t < RP_CATS ? t : 0;
-}
-
 static int view_add(rp_view *v, const capkit_record *rec,
-                    const capkit_packet *p, int cat) {
+                    const capkit_packet *p) {
   int rc = capkit_stats_add(v->st, rec, p);
   capkit_tcp_health_add(v->tcp, rec, p);
-  capkit_time t = {rec->ts_sec, rec->ts_nsec};
-  int rc2 = capkit__rp_series_add(&v->ser, t, cat, rec->origlen);
-  return rc ? rc : rc2;
+  return rc;
 }
 
 static int add_note(rp_view *v, int kind, uint64_t offset, uint64_t length,
@@ -199,10 +192,9 @@ int capkit_report_add(capkit_report *rp, const capkit_record *rec) {
       rec->size < offsetof(capkit_record, extra) + sizeof rec->extra)
     return CAPKIT_EMISUSE;
   capkit_decode_record(&rp->pkt, rec, 0);
-  int cat = category(&rp->pkt);
-  int rc = view_add(v, rec, &rp->pkt, cat);
+  int rc = view_add(v, rec, &rp->pkt);
   if (rp->set.flags & CAPKIT_REPORT_COMBINED) {
-    int rc2 = view_add(&rp->all, rec, &rp->pkt, cat);
+    int rc2 = view_add(&rp->all, rec, &rp->pkt);
     rc = rc ? rc : rc2;
   }
   if (rec->comment) {

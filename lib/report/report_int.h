@@ -1,5 +1,5 @@
-/* report_int.h - what the report's parts share: the stacked I/O series,
- * one view (a file or the combined one) and the HTML output buffer. */
+/* report_int.h - what the report's parts share: one view (a file or the
+ * combined one) and the HTML output buffer. */
 #ifndef CAPKIT_REPORT_INT_H
 #define CAPKIT_REPORT_INT_H
 
@@ -7,34 +7,6 @@
 
 #include "print/print_int.h"
 #include "util/buf.h"
-
-/* Series categories: the packet's top layer type (application, else
- * transport, network, link); 0 for packets the decoder does not know. */
-#define RP_CATS 24
-
-typedef struct rp_bin {
-  uint64_t packets[RP_CATS], bytes[RP_CATS];
-} rp_bin;
-
-/* Bins of `interval` ns on a grid from `origin`; bin i of the array is
- * grid index lo + i. */
-typedef struct rp_series {
-  int auto_iv;
-  uint64_t interval;
-  size_t max, n, cap; /* cap: bins allocated (grows up to max) */
-  int64_t lo;
-  int have;
-  capkit_time origin;
-  rp_bin *bins;
-} rp_series;
-
-int capkit__rp_series_init(rp_series *s, uint64_t interval, size_t max);
-void capkit__rp_series_free(rp_series *s);
-/* Count one packet of category CAT at time T: 0 or CAPKIT_ENOMEM (not
- * counted in the graph). Allocates only when the span seen grows. */
-int capkit__rp_series_add(rp_series *s, capkit_time t, int cat, uint32_t len);
-/* The starting interval of an automatic series. */
-#define RP_AUTO_START 1000u
 
 typedef struct rp_note {
   int kind; /* warning number, 0 for damage, -1 for a comment */
@@ -44,9 +16,8 @@ typedef struct rp_note {
 
 typedef struct rp_view {
   char *name;
-  capkit_stats *st;
+  capkit_stats *st; /* with the I/O series (round widths, by top layer) */
   capkit_tcp_health *tcp;
-  rp_series ser;
   /* file information (a file view that opened) */
   int opened;
   capkit_file_info info;

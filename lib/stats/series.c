@@ -1,7 +1,8 @@
-/* series.c - packets and bytes per interval on a grid anchored at an
- * origin, indexed in both directions, coarsened by doubling the interval
- * when it would exceed max_bins; exact for any int64 seconds (128-bit
- * arithmetic where int64 nanoseconds could wrap). */
+/* series.c - packets and bytes (and optionally their top layers) per
+ * interval on a grid anchored at an origin, indexed in both directions,
+ * coarsened by doubling the interval (or to the next round width) when it
+ * would exceed max_bins; exact for any int64 seconds (128-bit arithmetic
+ * where int64 nanoseconds could wrap). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,10 +82,68 @@ typedef struct wide {
 
 #define IDX_LIMIT (1ull << 62) /* bin indexes stay within +-2^62 */
 
-/* floor(v / 2^k) as int64; 0 when it does not fit (*fits cleared). */
-static int64_t index_at(wide v, unsigned k, int *fits) {
-  capkit__u128 q = shr(v.mag, k);
-  if (v.neg && low_bits_set(v.mag, k))
+/* The round widths in ns (CAPKIT_STATS_SERIES_ROUND): each divides the
+ * next, so that every bin falls whole in one bin of the next width; after
+ * the last one the width doubles. */
+static const uint64_t steps[] = {
+    1000ull,          2000ull,          10000ull,          20000ull,
+    100000ull,        200000ull,        1000000ull,        2000000ull,
+    10000000ull,      20000000ull,      100000000ull,      200000000ull,
+    1000000000ull,    2000000000ull,    10000000000ull,    20000000000ull,
+    60000000000ull,   120000000000ull,  600000000000ull,   1200000000000ull,
+    3600000000000ull, 7200000000000ull, 21600000000000ull, 43200000000000ull,
+    86400000000000ull};
+#define NSTEPS (sizeof steps / sizeof *steps)
+
+uint64_t capkit_stats_series_round_step(uint64_t span_ns, size_t max_bins) {
+  if (max_bins == 0)
+    return 0;
+  uint64_t w = steps[0];
+  for (size_t k = 1; span_ns / w >= max_bins; k++) /* ends once w > span */
+    w = k < NSTEPS ? steps[k] : w * 2;
+  return w;
+}
+
+/* Width LEVEL: base * mul << shift. */
+static void set_level(capkit_stats *s, unsigned level) {
+  s->level = level;
+  if (!(s->mode & CAPKIT_STATS_SERIES_ROUND)) {
+    s->mul = 1;
+    s->shift = level;
+  } else {
+    s->mul = steps[level < NSTEPS ? level : NSTEPS - 1] / steps[0];
+    s->shift = level < NSTEPS ? 0 : level - (unsigned)(NSTEPS - 1);
+  }
+  s->unit = s->base * s->mul; /* at most 1e18, or 1 us x 86400e6 */
+}
+
+void capkit__stats_series_init(capkit_stats *s) {
+  s->base = s->set.interval_ns;
+  unsigned level = 0;
+  if (s->mode & CAPKIT_STATS_SERIES_ROUND) {
+    /* the first round width at or above the setting */
+    s->base = steps[0];
+    while (level < NSTEPS - 1 && steps[level] < s->set.interval_ns)
+      level++;
+    uint64_t w = steps[level];
+    while (w < s->set.interval_ns) {
+      w *= 2;
+      level++;
+    }
+  }
+  set_level(s, level);
+}
+
+/* floor(v / (mul << shift)) as int64; 0 when it does not fit (*fits
+ * cleared). */
+static int64_t index_at(const capkit_stats *s, wide v, int *fits) {
+  capkit__u128 q = v.mag;
+  int inexact = 0;
+  if (s->mul != 1)
+    inexact = capkit__div128(v.mag, s->mul, &q) != 0;
+  inexact |= low_bits_set(q, s->shift);
+  q = shr(q, s->shift);
+  if (v.neg && inexact)
     q = add64(q, 1);
   if (q.hi || q.lo >= IDX_LIMIT) {
     *fits = 0;
@@ -94,10 +153,10 @@ static int64_t index_at(wide v, unsigned k, int *fits) {
   return v.neg ? -(int64_t)q.lo : (int64_t)q.lo;
 }
 
-/* The level-0 index of time T: floor((t - origin) / interval). */
+/* The level-0 index of time T: floor((t - origin) / base). */
 static wide index0(const capkit_stats *s, capkit_time t) {
   capkit_span d = capkit_time_span(t, s->origin);
-  uint64_t base = s->set.interval_ns;
+  uint64_t base = s->base;
   wide w;
   w.neg = d.negative;
   if (d.sec < 18000000000ull) { /* d in ns fits in uint64 */
@@ -113,52 +172,112 @@ static wide index0(const capkit_stats *s, capkit_time t) {
   return w;
 }
 
-static int64_t fdiv2(int64_t v) { return (v - (v < 0)) / 2; }
+static int64_t fdiv(int64_t v, int64_t f) {
+  int64_t q = v / f;
+  return (v % f != 0 && v < 0) ? q - 1 : q;
+}
 
-/* Double the interval once: pairs of bins become one. */
+static void add_layers(capkit__laybin *d, const capkit__laybin *x) {
+  for (int c = 0; c < CAPKIT_STATS_BIN_LAYERS; c++) {
+    d->packets[c] += x->packets[c];
+    d->bytes[c] += x->bytes[c];
+  }
+}
+
+/* Widen the bins to the next level: each group of old bins becomes one. */
 static void coarsen(capkit_stats *s) {
-  int64_t nlo = fdiv2(s->lo);
+  uint64_t om = s->mul;
+  unsigned os = s->shift;
+  set_level(s, s->level + 1);
+  int64_t f = (int64_t)((s->mul / om) << (s->shift - os));
+  int64_t nlo = fdiv(s->lo, f);
   size_t n = 0;
   for (size_t i = 0; i < s->nbin; i++) {
-    size_t j = (size_t)(fdiv2(s->lo + (int64_t)i) - nlo);
+    size_t j = (size_t)(fdiv(s->lo + (int64_t)i, f) - nlo);
     if (j == n) {
       s->bin[j] = s->bin[i];
+      if (s->lay && j != i)
+        s->lay[j] = s->lay[i];
       n++;
     } else {
       s->bin[j].packets += s->bin[i].packets;
       s->bin[j].bytes += s->bin[i].bytes;
+      if (s->lay)
+        add_layers(&s->lay[j], &s->lay[i]);
     }
   }
   s->lo = nlo;
   s->nbin = n;
-  s->level++;
+}
+
+/* Room for N bins (N <= max_bins). */
+static int room(capkit_stats *s, size_t n) {
+  if (n <= s->cbin)
+    return 0;
+  size_t nc = s->cbin ? s->cbin : 64;
+  while (nc < n)
+    nc *= 2;
+  if (nc > s->set.max_bins && n <= s->set.max_bins)
+    nc = s->set.max_bins;
+  capkit__bin *b = realloc(s->bin, nc * sizeof *b);
+  if (!b)
+    return CAPKIT_ENOMEM;
+  s->bin = b;
+  if (s->mode & CAPKIT_STATS_SERIES_LAYERS) {
+    capkit__laybin *l = realloc(s->lay, nc * sizeof *l);
+    if (!l)
+      return CAPKIT_ENOMEM;
+    s->lay = l;
+  }
+  s->cbin = nc;
+  return 0;
+}
+
+/* Add PACKETS and BYTES to bin position AT, and to its layer counts: one
+ * packet of layer LAYER, or the counts of LB. */
+static void count(capkit_stats *s, size_t at, uint64_t packets, uint64_t bytes,
+                  int layer, const capkit__laybin *lb) {
+  s->bin[at].packets += packets;
+  s->bin[at].bytes += bytes;
+  if (!s->lay)
+    return;
+  if (lb) {
+    add_layers(&s->lay[at], lb);
+  } else {
+    s->lay[at].packets[layer]++;
+    s->lay[at].bytes[layer] += bytes;
+  }
+}
+
+/* Empty bins at positions FROM..FROM+N-1. */
+static void clear(capkit_stats *s, size_t from, size_t n) {
+  memset(s->bin + from, 0, n * sizeof *s->bin);
+  if (s->lay)
+    memset(s->lay + from, 0, n * sizeof *s->lay);
 }
 
 /* Add packets and bytes at level-0 index V, coarsening as needed. */
-static int put(capkit_stats *s, wide v, uint64_t packets, uint64_t bytes) {
+static int put(capkit_stats *s, wide v, uint64_t packets, uint64_t bytes,
+               int layer, const capkit__laybin *lb) {
   for (;;) {
     int fits;
-    int64_t idx = index_at(v, s->level, &fits);
+    int64_t idx = index_at(s, v, &fits);
     if (!fits) {
       coarsen(s);
       continue;
     }
     if (s->nbin == 0) {
-      if (!s->cbin) {
-        s->bin = malloc(64 * sizeof *s->bin);
-        if (!s->bin)
-          return CAPKIT_ENOMEM;
-        s->cbin = 64;
-      }
+      if (room(s, 1) != 0)
+        return CAPKIT_ENOMEM;
       s->lo = idx;
       s->nbin = 1;
-      s->bin[0] = (capkit__bin){packets, bytes};
+      clear(s, 0, 1);
+      count(s, 0, packets, bytes, layer, lb);
       return 0;
     }
     int64_t hi = s->lo + (int64_t)s->nbin - 1;
     if (idx >= s->lo && idx <= hi) {
-      s->bin[idx - s->lo].packets += packets;
-      s->bin[idx - s->lo].bytes += bytes;
+      count(s, (size_t)(idx - s->lo), packets, bytes, layer, lb);
       return 0;
     }
     int64_t nlo = idx < s->lo ? idx : s->lo, nhi = idx > hi ? idx : hi;
@@ -167,52 +286,46 @@ static int put(capkit_stats *s, wide v, uint64_t packets, uint64_t bytes) {
       coarsen(s);
       continue;
     }
-    if (span > s->cbin) {
-      size_t nc = s->cbin;
-      while (nc < span)
-        nc *= 2;
-      if (nc > s->set.max_bins)
-        nc = s->set.max_bins;
-      capkit__bin *b = realloc(s->bin, nc * sizeof *b);
-      if (!b)
-        return CAPKIT_ENOMEM;
-      s->bin = b;
-      s->cbin = nc;
-    }
+    if (room(s, (size_t)span) != 0)
+      return CAPKIT_ENOMEM;
     if (nlo < s->lo) { /* an older packet: shift up */
       size_t by = (size_t)(s->lo - nlo);
       memmove(s->bin + by, s->bin, s->nbin * sizeof *s->bin);
-      memset(s->bin, 0, by * sizeof *s->bin);
+      if (s->lay)
+        memmove(s->lay + by, s->lay, s->nbin * sizeof *s->lay);
+      clear(s, 0, by);
       s->nbin += by;
       s->lo = nlo;
     }
-    while (s->lo + (int64_t)s->nbin <= nhi)
-      s->bin[s->nbin++] = (capkit__bin){0, 0};
-    s->bin[idx - s->lo].packets += packets;
-    s->bin[idx - s->lo].bytes += bytes;
+    if (s->lo + (int64_t)s->nbin <= nhi) {
+      size_t to = (size_t)(nhi - s->lo) + 1;
+      clear(s, s->nbin, to - s->nbin);
+      s->nbin = to;
+    }
+    count(s, (size_t)(idx - s->lo), packets, bytes, layer, lb);
     return 0;
   }
 }
 
-int capkit__stats_series_add(capkit_stats *s, capkit_time t, uint32_t len) {
+int capkit__stats_series_add(capkit_stats *s, capkit_time t, uint32_t len,
+                             int layer) {
   if (!s->have_origin) {
     s->origin = t;
     s->have_origin = 1;
   }
   if (s->nbin) { /* the common case: the packet falls in the last bin */
     capkit_span d = capkit_time_span(t, s->origin);
-    if (!d.negative && d.sec < 18000000000ull && s->level < 64) {
-      uint64_t q = (d.sec * 1000000000u + d.nsec) / s->set.interval_ns;
-      uint64_t idx = q >> s->level;
+    if (!d.negative && d.sec < 18000000000ull && s->shift < 64) {
+      /* floor(floor(ns / base) / mul) in one division */
+      uint64_t idx = (d.sec * 1000000000u + d.nsec) / s->unit >> s->shift;
       if (idx < IDX_LIMIT && (int64_t)idx >= s->lo &&
           (int64_t)idx < s->lo + (int64_t)s->nbin) {
-        s->bin[(int64_t)idx - s->lo].packets++;
-        s->bin[(int64_t)idx - s->lo].bytes += len;
+        count(s, (size_t)((int64_t)idx - s->lo), 1, len, layer, NULL);
         return 0;
       }
     }
   }
-  return put(s, index0(s, t), 1, len);
+  return put(s, index0(s, t), 1, len, layer, NULL);
 }
 
 /* a + b for signed wide values. */
@@ -240,6 +353,13 @@ static wide from_int(int64_t v) {
   return w;
 }
 
+/* V * (S's mul << shift): the first level-0 index of S's bin V. */
+static wide first_index0(const capkit_stats *s, int64_t v) {
+  wide w = from_int(v);
+  w.mag = shl(capkit__mul64(w.mag.lo, s->mul), s->shift);
+  return w;
+}
+
 int capkit__stats_series_merge(capkit_stats *dst, const capkit_stats *src) {
   if (!(dst->set.what & CAPKIT_STATS_SERIES) || src->nbin == 0)
     return 0;
@@ -248,24 +368,23 @@ int capkit__stats_series_merge(capkit_stats *dst, const capkit_stats *src) {
     dst->have_origin = 1;
   }
   /* SRC's grid in DST's level-0 indexes: an offset of whole intervals,
-   * aligned to SRC's level, or the bins would straddle */
+   * aligned to SRC's width, or the bins would straddle */
   capkit_span d = capkit_time_span(src->origin, dst->origin);
   capkit__u128 ns = add64(capkit__mul64(d.sec, 1000000000u), d.nsec);
   wide off;
   off.neg = d.negative;
-  if (capkit__div128(ns, dst->set.interval_ns, &off.mag) != 0 ||
-      low_bits_set(off.mag, src->level))
+  capkit__u128 q;
+  if (capkit__div128(ns, dst->base, &off.mag) != 0 ||
+      capkit__div128(off.mag, src->mul, &q) != 0 || low_bits_set(q, src->shift))
     return CAPKIT_EMISUSE;
   while (dst->level < src->level)
     coarsen(dst);
   for (size_t i = 0; i < src->nbin; i++) {
     if (!src->bin[i].packets)
       continue;
-    /* the bin's first level-0 index: (lo + i) * 2^level + off */
-    wide v = from_int(src->lo + (int64_t)i);
-    v.mag = shl(v.mag, src->level);
-    v = wadd(v, off);
-    int rc = put(dst, v, src->bin[i].packets, src->bin[i].bytes);
+    wide v = wadd(first_index0(src, src->lo + (int64_t)i), off);
+    int rc = put(dst, v, src->bin[i].packets, src->bin[i].bytes, 0,
+                 src->lay ? &src->lay[i] : NULL);
     if (rc != 0)
       return rc;
   }
@@ -313,8 +432,7 @@ size_t capkit_stats_series(const capkit_stats *s, capkit_span *interval) {
   if (!s)
     return 0;
   if (interval)
-    *interval =
-        span_of(shl((capkit__u128){0, s->set.interval_ns}, s->level), 0);
+    *interval = span_of(shl(capkit__mul64(s->base, s->mul), s->shift), 0);
   return s->nbin;
 }
 
@@ -323,17 +441,37 @@ int capkit_stats_bin(const capkit_stats *s, size_t i, capkit_time *start,
   if (!s || i >= s->nbin)
     return CAPKIT_ENOTFOUND;
   if (start) {
-    wide v = from_int(s->lo + (int64_t)i);
-    capkit__u128 k = shl(v.mag, s->level);
-    /* k * interval_ns: k < 2^126 / ... kept in 128 bits */
-    capkit__u128 m = capkit__mul64(k.lo, s->set.interval_ns);
-    m.hi += k.hi * s->set.interval_ns;
-    *start = time_add(s->origin, span_of(m, v.neg));
+    wide k = first_index0(s, s->lo + (int64_t)i);
+    /* k * base: k < 2^126 / ... kept in 128 bits */
+    capkit__u128 m = capkit__mul64(k.mag.lo, s->base);
+    m.hi += k.mag.hi * s->base;
+    *start = time_add(s->origin, span_of(m, k.neg));
   }
   if (packets)
     *packets = s->bin[i].packets;
   if (bytes)
     *bytes = s->bin[i].bytes;
+  return 0;
+}
+
+int capkit_stats_bin_layer_next(const capkit_stats *s, size_t i, size_t *pos,
+                                int *layer, uint64_t *packets,
+                                uint64_t *bytes) {
+  if (!s || !pos || i >= s->nbin || !s->lay)
+    return CAPKIT_ENOTFOUND;
+  const capkit__laybin *b = &s->lay[i];
+  for (size_t c = *pos; c < CAPKIT_STATS_BIN_LAYERS; c++)
+    if (b->packets[c]) {
+      *pos = c + 1;
+      if (layer)
+        *layer = (int)c;
+      if (packets)
+        *packets = b->packets[c];
+      if (bytes)
+        *bytes = b->bytes[c];
+      return 1;
+    }
+  *pos = CAPKIT_STATS_BIN_LAYERS;
   return 0;
 }
 

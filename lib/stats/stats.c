@@ -69,7 +69,18 @@ capkit_stats *capkit_stats_new(const capkit_stats_settings *set) {
     }
   }
   capkit_packet_init(&s->pkt, s->layers, CAPKIT_DECODE_MAX_LAYERS);
+  capkit__stats_series_init(s);
   return s;
+}
+
+int capkit_stats_series_mode(capkit_stats *s, unsigned mode) {
+  if (!s ||
+      (mode & ~(CAPKIT_STATS_SERIES_ROUND | CAPKIT_STATS_SERIES_LAYERS)) ||
+      !(s->set.what & CAPKIT_STATS_SERIES) || s->sum.packets)
+    return CAPKIT_EMISUSE;
+  s->mode = mode;
+  capkit__stats_series_init(s);
+  return 0;
 }
 
 void capkit_stats_free(capkit_stats *s) {
@@ -79,6 +90,7 @@ void capkit_stats_free(capkit_stats *s) {
   free(s->node);
   free(s->iface);
   free(s->bin);
+  free(s->lay);
   free(s);
 }
 
@@ -207,6 +219,16 @@ static void ph_packet(capkit_stats *s, const capkit_packet *p, uint32_t len) {
 
 /* ---- one record ------------------------------------------------------- */
 
+/* The packet's top layer (application, else transport, network, link):
+ * 0 when the decoder placed none, or its type is beyond the bins' range. */
+static int top_layer(const capkit_packet *p) {
+  int i = p->app >= 0 ? p->app : p->trans >= 0 ? p->trans : p->net;
+  if (i < 0)
+    i = p->count ? 0 : -1;
+  int t = i >= 0 ? p->layers[i].type : 0;
+  return t > 0 && t < CAPKIT_STATS_BIN_LAYERS ? t : 0;
+}
+
 /* Widen D's length ranges to take in [lo, hi] and [clo, chi]. */
 static inline void widen(capkit_stats_summary *d, uint32_t lo, uint32_t hi,
                          uint32_t clo, uint32_t chi) {
@@ -290,10 +312,9 @@ int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
     s->size_packets[b]++;
     s->size_bytes[b] += len;
   }
-  if ((s->set.what & CAPKIT_STATS_SERIES) &&
-      capkit__stats_series_add(s, t, len) != 0)
-    rc = CAPKIT_ENOMEM;
-  if (s->set.what & (CAPKIT_STATS_HIERARCHY | CAPKIT_STATS_CONVERSATIONS)) {
+  int layer = 0;
+  if ((s->set.what & (CAPKIT_STATS_HIERARCHY | CAPKIT_STATS_CONVERSATIONS)) ||
+      (s->mode & CAPKIT_STATS_SERIES_LAYERS)) {
     if (!pkt) {
       capkit_decode_record(&s->pkt, rec, 0);
       pkt = &s->pkt;
@@ -303,7 +324,12 @@ int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
     if ((s->set.what & CAPKIT_STATS_CONVERSATIONS) &&
         capkit__stats_conv_packet(s, pkt, len, t) != 0)
       rc = CAPKIT_ENOMEM;
+    if (s->mode & CAPKIT_STATS_SERIES_LAYERS)
+      layer = top_layer(pkt);
   }
+  if ((s->set.what & CAPKIT_STATS_SERIES) &&
+      capkit__stats_series_add(s, t, len, layer) != 0)
+    rc = CAPKIT_ENOMEM;
   return rc;
 }
 
@@ -311,7 +337,7 @@ int capkit_stats_add(capkit_stats *s, const capkit_record *rec,
 
 int capkit_stats_merge(capkit_stats *dst, const capkit_stats *src) {
   if (!dst || !src || dst == src || dst->set.what != src->set.what ||
-      dst->set.interval_ns != src->set.interval_ns ||
+      dst->mode != src->mode || dst->set.interval_ns != src->set.interval_ns ||
       dst->set.has_origin != src->set.has_origin ||
       dst->set.max_conversations != src->set.max_conversations ||
       dst->set.max_bins != src->set.max_bins ||

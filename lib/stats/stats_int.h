@@ -26,6 +26,11 @@ typedef struct capkit__bin {
   uint64_t packets, bytes;
 } capkit__bin;
 
+/* A bin's counts by top layer (CAPKIT_STATS_SERIES_LAYERS). */
+typedef struct capkit__laybin {
+  uint64_t packets[CAPKIT_STATS_BIN_LAYERS], bytes[CAPKIT_STATS_BIN_LAYERS];
+} capkit__laybin;
+
 #define CAPKIT__MAX_LINKTYPES 64
 
 struct capkit_stats {
@@ -46,12 +51,17 @@ struct capkit_stats {
   /* conversations */
   capkit__convtab conv[CAPKIT_CONV_KINDS];
   uint64_t next_order;
-  /* series: bins lo..lo+nbin-1 of width interval_ns << level from origin */
+  /* series: bins lo..lo+nbin-1 from origin, of width base * mul << shift
+   * (level: how often the width grew; base is interval_ns, or 1 us with
+   * CAPKIT_STATS_SERIES_ROUND, where level indexes the round steps) */
   int have_origin;
   capkit_time origin;
-  unsigned level;
+  unsigned mode; /* CAPKIT_STATS_SERIES_ROUND | _LAYERS */
+  unsigned level, shift;
+  uint64_t base, mul, unit; /* unit: base * mul */
   int64_t lo;
   capkit__bin *bin;
+  capkit__laybin *lay; /* with CAPKIT_STATS_SERIES_LAYERS, beside bin */
   size_t nbin, cbin;
   /* decoding when the caller gives no decoded packet */
   capkit_layer layers[CAPKIT_DECODE_MAX_LAYERS];
@@ -64,8 +74,12 @@ int capkit__stats_conv_packet(capkit_stats *s, const capkit_packet *p,
 int capkit__stats_conv_merge(capkit_stats *dst, const capkit_stats *src);
 void capkit__stats_conv_free(capkit_stats *s);
 
-/* Count a packet at time T in the series (sets the origin at the first). */
-int capkit__stats_series_add(capkit_stats *s, capkit_time t, uint32_t len);
+/* Count a packet at time T whose top layer is LAYER in the series (sets
+ * the origin at the first). */
+int capkit__stats_series_add(capkit_stats *s, capkit_time t, uint32_t len,
+                             int layer);
+/* The series' starting width (capkit_stats_new). */
+void capkit__stats_series_init(capkit_stats *s);
 int capkit__stats_series_merge(capkit_stats *dst, const capkit_stats *src);
 
 static inline int capkit__time_cmp(capkit_time a, capkit_time b) {

@@ -27,9 +27,11 @@ cmp_tcpdump "$CAPKIT_TESTDATA/connection_termination.pcap" ""
 # seeded property test: random TCP conversations whose two ends share the
 # address, the port, both or neither, over IPv4 and IPv6, interleaved
 for seed in 1 2 3 4 5; do
-  "$PY" - "$T/conv$seed.pcap" "$seed" >/dev/null 2>&1 <<'PYEOF'
+  PYTHONPATH=$(dirname "$CAPKIT_TESTLIB")/tools \
+    "$PY" - "$T/conv$seed.pcap" "$seed" >/dev/null 2>&1 <<'PYEOF'
 import random, sys
 from scapy.all import Ether, IP, IPv6, TCP, Raw, wrpcap
+import scapy_offline  # noqa: F401 (builds frames without network)
 out, seed = sys.argv[1], int(sys.argv[2])
 rnd = random.Random(seed)
 convs = []

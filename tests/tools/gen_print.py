@@ -5,6 +5,7 @@
 import sys
 import struct
 from scapy.all import *
+import scapy_offline  # noqa: F401 (builds frames without network)
 out = sys.argv[1]
 def w(name, pkts, lt=None):
     wrpcap(f"{out}/{name}.pcap", pkts, linktype=lt) if lt else wrpcap(f"{out}/{name}.pcap", pkts)

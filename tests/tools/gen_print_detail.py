@@ -4,15 +4,18 @@
 # ICMP and ICMPv6 errors quoting a datagram, ICMPv6 neighbour discovery
 # options, DNS authority and additional records, DHCP/BOOTP, NTP, GRE
 # and VXLAN; each also cut at every length (tcpdump's [|proto] markers).
-# usage: gen_print_detail.py OUTDIR [SEED]  (with SEED: random packets of
-# these kinds in OUTDIR/rand$SEED.pcap and their cuts in randcut$SEED.pcap)
+# usage: gen_print_detail.py OUTDIR [SEED...]  (with SEEDs: for each, random
+# packets of these kinds in OUTDIR/rand$SEED.pcap and their cuts in
+# randcut$SEED.pcap, instead of the fixed captures)
 import random
 import struct
 import sys
 from scapy.all import *
+import scapy_offline  # noqa: F401 (builds frames without network)
 
 out = sys.argv[1]
-seed = int(sys.argv[2]) if len(sys.argv) > 2 else None
+seeds = [int(a) for a in sys.argv[2:]]
+seed = seeds[0] if seeds else None
 t0 = 1700000000.0
 
 
@@ -386,7 +389,7 @@ def rand_pkts(rnd):
     return pk
 
 
-if seed is not None:
+for seed in seeds:
     rnd = random.Random(seed)
     pk = rand_pkts(rnd)
     w("rand%d" % seed, pk, False)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <capkit/capkit.h>
+#include <capkit/decode.h>
 #include <capkit/stats.h>
 
 #include "tap.h"
@@ -36,6 +37,16 @@ static void put16(uint8_t *p, unsigned v) {
   p[1] = (uint8_t)v;
 }
 
+/* An Ethernet ARP request's EtherType and fixed fields at P. */
+static void put_arp(uint8_t *p) {
+  put16(p + 12, 0x0806);
+  put16(p + 14, 1);
+  put16(p + 16, 0x0800);
+  p[18] = 6;
+  p[19] = 4;
+  put16(p + 20, 1);
+}
+
 /* Ethernet + IPv4/IPv6 + TCP/UDP (or ARP) between a few hosts and ports,
  * so that conversations repeat in both directions. */
 static uint32_t make_packet(uint8_t *p) {
@@ -46,12 +57,7 @@ static uint32_t make_packet(uint8_t *p) {
   p[11] = (uint8_t)(1 + h2);
   uint32_t n = 14;
   if (kind == 4) {
-    put16(p + 12, 0x0806);
-    put16(p + 14, 1);
-    put16(p + 16, 0x0800);
-    p[18] = 6;
-    p[19] = 4;
-    put16(p + 20, 1);
+    put_arp(p);
     return 14 + 28;
   }
   int tcp = kind == 0 || kind == 2;
@@ -198,8 +204,31 @@ static int same(const capkit_stats *x, const capkit_stats *y) {
     capkit_stats_bin(y, i, &s2, &p2, &b2);
     if (!same_time(s1, s2) || p1 != p2 || b1 != b2)
       return 0;
+    size_t px = 0, py = 0;
+    int lx, ly, rx, ry;
+    do {
+      rx = capkit_stats_bin_layer_next(x, i, &px, &lx, &p1, &b1);
+      ry = capkit_stats_bin_layer_next(y, i, &py, &ly, &p2, &b2);
+      if (rx != ry || (rx == 1 && (lx != ly || p1 != p2 || b1 != b2)))
+        return 0;
+    } while (rx == 1);
   }
   return 1;
+}
+
+/* The series modes the property tests run over. */
+static const unsigned modes[] = {
+    0, CAPKIT_STATS_SERIES_ROUND, CAPKIT_STATS_SERIES_LAYERS,
+    CAPKIT_STATS_SERIES_ROUND | CAPKIT_STATS_SERIES_LAYERS};
+
+/* A new accumulator in MODE. */
+static capkit_stats *new_in(const capkit_stats_settings *set, unsigned mode) {
+  capkit_stats *s = capkit_stats_new(set);
+  if (s && capkit_stats_series_mode(s, mode) != 0) {
+    capkit_stats_free(s);
+    return NULL;
+  }
+  return s;
 }
 
 /* Split N records at random points into parts, count each part in its own
@@ -216,14 +245,15 @@ static void split_merge(int extreme, int rounds) {
         (capkit_time){v[0].rec.ts_sec - (int64_t)below(5), below(1000000000)};
     set.max_bins = 2 + below(64);
     set.max_conversations = below(3) ? 0 : 1 + below(20);
-    capkit_stats *whole = capkit_stats_new(&set);
+    unsigned mode = modes[round % 4];
+    capkit_stats *whole = new_in(&set, mode);
     for (size_t i = 0; i < n; i++)
       capkit_stats_add(whole, &v[i].rec, NULL);
-    capkit_stats *acc = capkit_stats_new(&set);
+    capkit_stats *acc = new_in(&set, mode);
     size_t at = 0;
     while (at < n) {
       size_t len = below(3) ? 1 + below((uint32_t)(n - at)) : 0;
-      capkit_stats *part = capkit_stats_new(&set);
+      capkit_stats *part = new_in(&set, mode);
       for (size_t i = at; i < at + len; i++)
         capkit_stats_add(part, &v[i].rec, NULL);
       if (capkit_stats_merge(acc, part) != 0)
@@ -273,6 +303,36 @@ static void bin_range(const rec_store *v, size_t n, capkit_time origin,
   }
 }
 
+/* Round width K as stats.h defines it: 1 and 2 x 10^k from 1 us to 20 s,
+ * then 1, 2, 10, 20 min, 1, 2, 6, 12 h, 1 day, doubling after. */
+static i128 round_width(int k) {
+  static const int64_t after[] = {60, 120, 600, 1200, 3600, 7200, 21600, 43200};
+  if (k < 16) {
+    i128 w = 1000;
+    for (int i = 0; i < k / 2; i++)
+      w *= 10;
+    return k % 2 ? 2 * w : w;
+  }
+  if (k < 24)
+    return (i128)after[k - 16] * 1000000000;
+  return (i128)86400 * 1000000000 << (k - 24);
+}
+
+/* The top layer of a record by the definition: the outermost application
+ * layer, else transport, else network, else the first; 0 with none (or a
+ * type beyond the counted ones). */
+static int top_layer_of(const capkit_record *rec) {
+  capkit_layer l[CAPKIT_DECODE_MAX_LAYERS];
+  capkit_packet p;
+  capkit_packet_init(&p, l, CAPKIT_DECODE_MAX_LAYERS);
+  capkit_decode_record(&p, rec, 0);
+  int i = p.app >= 0 ? p.app : p.trans >= 0 ? p.trans : p.net;
+  if (i < 0 && p.count)
+    i = 0;
+  int t = i >= 0 ? l[i].type : 0;
+  return t < CAPKIT_STATS_BIN_LAYERS ? t : 0;
+}
+
 static void series_reference(int extreme, int rounds) {
   int bad = 0;
   for (int round = 0; round < rounds; round++) {
@@ -282,7 +342,12 @@ static void series_reference(int extreme, int rounds) {
     set.what = CAPKIT_STATS_SERIES;
     set.interval_ns = 1 + (uint64_t)below(2000000000u);
     set.max_bins = 2 + below(1000);
-    capkit_stats *s = capkit_stats_new(&set);
+    unsigned mode = modes[round % 4];
+    int rnd_w = (mode & CAPKIT_STATS_SERIES_ROUND) != 0;
+    int lays = (mode & CAPKIT_STATS_SERIES_LAYERS) != 0;
+    if (rnd_w && below(2)) /* the report's start: the first round width */
+      set.interval_ns = 1 + below(1000);
+    capkit_stats *s = new_in(&set, mode);
     for (size_t i = 0; i < n; i++)
       capkit_stats_add(s, &v[i].rec, NULL);
     capkit_time origin;
@@ -292,24 +357,54 @@ static void series_reference(int extreme, int rounds) {
     capkit_span iv;
     size_t nb = capkit_stats_series(s, &iv);
     i128 width = (i128)iv.sec * 1000000000 + iv.nsec;
-    /* the width is the setting doubled k times, k the least that fits */
     i128 lo, hi;
     bin_range(v, n, origin, width, &lo, &hi);
     bad += (i128)nb != hi - lo + 1 || nb > set.max_bins;
-    if (width > (i128)set.interval_ns) {
-      /* half the width would not have fitted */
+    if (!rnd_w && width > (i128)set.interval_ns) {
+      /* the width is the setting doubled k times, k the least that fits:
+       * half the width would not have fitted */
       i128 l2, h2;
       bin_range(v, n, origin, width / 2, &l2, &h2);
       bad += h2 - l2 + 1 <= (i128)set.max_bins && h2 - l2 + 1 < ((i128)1 << 62);
     }
+    if (rnd_w) {
+      /* a round width, the least at or above the setting that fits */
+      int k = 0;
+      while (round_width(k) < width && k < 120)
+        k++;
+      bad += round_width(k) != width || width < (i128)set.interval_ns;
+      if (k > 0 && round_width(k - 1) >= (i128)set.interval_ns) {
+        i128 l2, h2;
+        bin_range(v, n, origin, round_width(k - 1), &l2, &h2);
+        bad +=
+            h2 - l2 + 1 <= (i128)set.max_bins && h2 - l2 + 1 < ((i128)1 << 62);
+      }
+      /* records in time order from the origin: the width of the span */
+      int forward = 1;
+      for (size_t i = 1; i < n; i++)
+        forward &=
+            ns_of((capkit_time){v[i].rec.ts_sec, v[i].rec.ts_nsec}) >=
+            ns_of((capkit_time){v[i - 1].rec.ts_sec, v[i - 1].rec.ts_nsec});
+      i128 span =
+          ns_of((capkit_time){v[n - 1].rec.ts_sec, v[n - 1].rec.ts_nsec}) -
+          ns_of(origin);
+      if (forward && set.interval_ns <= 1000 && span < ((i128)1 << 64))
+        bad += (i128)capkit_stats_series_round_step((uint64_t)span,
+                                                    set.max_bins) != width;
+    }
     uint64_t *pk = calloc(nb ? nb : 1, sizeof *pk);
     uint64_t *by = calloc(nb ? nb : 1, sizeof *by);
+    uint64_t(*lp)[CAPKIT_STATS_BIN_LAYERS] = calloc(nb ? nb : 1, sizeof *lp);
+    uint64_t(*lb)[CAPKIT_STATS_BIN_LAYERS] = calloc(nb ? nb : 1, sizeof *lb);
     for (size_t i = 0; i < n; i++) {
       capkit_time t = {v[i].rec.ts_sec, v[i].rec.ts_nsec};
       i128 b = floor_div(ns_of(t) - ns_of(origin), width) - lo;
       if (b >= 0 && b < (i128)nb) {
+        int l = top_layer_of(&v[i].rec);
         pk[b]++;
         by[b] += v[i].rec.origlen;
+        lp[b][l]++;
+        lb[b][l] += v[i].rec.origlen;
       }
     }
     for (size_t i = 0; i < nb; i++) {
@@ -321,9 +416,21 @@ static void series_reference(int extreme, int rounds) {
       /* starts are exact unless saturated at the ends of int64 */
       if (st.sec != INT64_MAX && st.sec != INT64_MIN)
         bad += ns_of(st) != want;
+      /* the layer counts: every layer with packets, in increasing order */
+      size_t pos = 0;
+      int l, prev = -1, rc;
+      uint64_t seen = 0;
+      while ((rc = capkit_stats_bin_layer_next(s, i, &pos, &l, &p, &b)) == 1) {
+        bad += !lays || l <= prev || p == 0 || p != lp[i][l] || b != lb[i][l];
+        seen += p;
+        prev = l;
+      }
+      bad += lays ? rc != 0 || seen != pk[i] : rc != CAPKIT_ENOTFOUND;
     }
     free(pk);
     free(by);
+    free(lp);
+    free(lb);
     capkit_stats_free(s);
     free(v);
   }
@@ -402,6 +509,189 @@ static void summary_definitions(void) {
   CHECK_EQ(capkit_stats_get_summary(s, &sum), 0);
   CHECK(sum.duration == 0 && sum.byte_rate == 0 && sum.packet_rate == 0);
   capkit_stats_free(s);
+}
+
+/* An Ethernet frame of KIND at SEC.NSEC: 0 IPv4/TCP, 1 IPv4/UDP (ports
+ * no decoder claims), 2 ARP, 3 an EtherType nobody decodes. */
+static void add_kind(capkit_stats *s, int64_t sec, uint32_t nsec, int kind,
+                     uint32_t orig) {
+  static uint8_t d[MAXPKT];
+  memset(d, 0, sizeof d);
+  uint32_t n = 60;
+  if (kind == 2) {
+    put_arp(d);
+  } else if (kind == 3) {
+    put16(d + 12, 0x88b5);
+  } else {
+    put16(d + 12, 0x0800);
+    d[14] = 0x45;
+    put16(d + 16, kind ? 28 : 40);
+    d[22] = 64;
+    d[23] = kind ? 17 : 6;
+    d[26] = d[30] = 10;
+    d[29] = 1;
+    d[33] = 2;
+    put16(d + 34, 40000);
+    put16(d + 36, 40001);
+    if (kind) {
+      put16(d + 38, 8);
+    } else {
+      d[46] = 0x50;
+      d[47] = 0x10;
+    }
+  }
+  capkit_record rec = CAPKIT_RECORD_INIT;
+  rec.ts_sec = sec;
+  rec.ts_nsec = nsec;
+  rec.caplen = n;
+  rec.origlen = orig;
+  rec.data = d;
+  CHECK_EQ(capkit_stats_add(s, &rec, NULL), 0);
+}
+
+/* One layer count of bin I: LAYER's packets and bytes (0 when absent). */
+static void bin_layer(const capkit_stats *s, size_t i, int layer,
+                      uint64_t *packets, uint64_t *bytes) {
+  size_t pos = 0;
+  int l;
+  uint64_t p, b;
+  *packets = *bytes = 0;
+  while (capkit_stats_bin_layer_next(s, i, &pos, &l, &p, &b) == 1)
+    if (l == layer) {
+      *packets = p;
+      *bytes = b;
+    }
+}
+
+/* Round widths and layer counts worked out by hand. */
+static void series_modes(void) {
+  /* round_step: SPAN / width < MAX_BINS with the least round width */
+  CHECK_EQ(capkit_stats_series_round_step(0, 300), 1000u);
+  CHECK_EQ(capkit_stats_series_round_step(299999, 300), 1000u);
+  CHECK_EQ(capkit_stats_series_round_step(300000, 300), 2000u);
+  CHECK_EQ(capkit_stats_series_round_step(599999, 300), 2000u);
+  CHECK_EQ(capkit_stats_series_round_step(600000, 300), 10000u);
+  /* an hour in 300 bins: 10 s gives 360, 20 s gives 180 */
+  CHECK_EQ(capkit_stats_series_round_step(3600000000000ull, 300),
+           20000000000ull);
+  /* 3 days: 10 min gives 432, 20 min 216 */
+  CHECK_EQ(capkit_stats_series_round_step(259200000000000ull, 300),
+           1200000000000ull);
+  /* 10 days in 2 bins: 4 days gives 2 (10 / 4), 8 days 1 */
+  CHECK_EQ(capkit_stats_series_round_step(864000000000000ull, 2),
+           8 * 86400000000000ull);
+  /* the whole range: a day doubled 17 times (2^64 / (86400e9 << 16) is 3) */
+  CHECK_EQ(capkit_stats_series_round_step(UINT64_MAX, 2),
+           86400000000000ull << 17);
+  CHECK_EQ(capkit_stats_series_round_step(5, 0), 0u);
+
+  /* 1 us bins would need 13 for 12 us: 2 us, bins 0, 2, 4 and 6 */
+  capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+  set.what = CAPKIT_STATS_SERIES;
+  set.interval_ns = 1000;
+  set.max_bins = 10;
+  capkit_stats *s = capkit_stats_new(&set);
+  CHECK_EQ(capkit_stats_series_mode(s, CAPKIT_STATS_SERIES_ROUND |
+                                           CAPKIT_STATS_SERIES_LAYERS),
+           0);
+  add_kind(s, 100, 0, 0, 70);
+  add_kind(s, 100, 4000, 1, 80);
+  add_kind(s, 100, 5999, 1, 90);
+  add_kind(s, 100, 9000, 2, 60);
+  add_kind(s, 100, 12000, 3, 64);
+  capkit_span iv;
+  CHECK_EQ(capkit_stats_series(s, &iv), 7u);
+  CHECK(iv.sec == 0 && iv.nsec == 2000);
+  uint64_t p, b;
+  bin_layer(s, 0, CAPKIT_LAYER_TCP, &p, &b);
+  CHECK(p == 1 && b == 70);
+  bin_layer(s, 2, CAPKIT_LAYER_UDP, &p, &b);
+  CHECK(p == 2 && b == 170);
+  bin_layer(s, 4, CAPKIT_LAYER_ARP, &p, &b);
+  CHECK(p == 1 && b == 60);
+  bin_layer(s, 6, CAPKIT_LAYER_ETH, &p, &b);
+  CHECK(p == 1 && b == 64);
+  size_t pos = 0;
+  CHECK_EQ(capkit_stats_bin_layer_next(s, 1, &pos, NULL, NULL, NULL), 0);
+  CHECK_EQ(capkit_stats_bin_layer_next(s, 7, &pos, NULL, NULL, NULL),
+           CAPKIT_ENOTFOUND);
+  CHECK_EQ(capkit_stats_bin_layer_next(s, 0, NULL, NULL, NULL, NULL),
+           CAPKIT_ENOTFOUND);
+  /* an older packet 2.5 us before the origin: bin -2 ([-4, -2) us) */
+  add_kind(s, 99, 999997500, 1, 50);
+  CHECK_EQ(capkit_stats_series(s, &iv), 9u);
+  capkit_time st;
+  CHECK_EQ(capkit_stats_bin(s, 0, &st, &p, NULL), 0);
+  CHECK(st.sec == 99 && st.nsec == 999996000 && p == 1);
+  /* too late for a mode */
+  CHECK_EQ(capkit_stats_series_mode(s, 0), CAPKIT_EMISUSE);
+  /* 50 us more: 63.5 us of 2 us bins is 33 > 10; 10 us bins: 8 */
+  add_kind(s, 100, 60000, 0, 40);
+  CHECK_EQ(capkit_stats_series(s, &iv), 8u);
+  CHECK(iv.sec == 0 && iv.nsec == 10000);
+  bin_layer(s, 0, CAPKIT_LAYER_UDP, &p, &b); /* [-10, 0) us */
+  CHECK(p == 1 && b == 50);
+  bin_layer(s, 1, CAPKIT_LAYER_UDP, &p, &b); /* [0, 10) us */
+  CHECK(p == 2 && b == 170);
+  bin_layer(s, 1, CAPKIT_LAYER_TCP, &p, &b);
+  CHECK(p == 1 && b == 70);
+  bin_layer(s, 7, CAPKIT_LAYER_TCP, &p, &b); /* [60, 70) us */
+  CHECK(p == 1 && b == 40);
+  /* a mode of the default series: the round widths from 1 s */
+  capkit_stats *a = capkit_stats_new(NULL), *c = capkit_stats_new(NULL);
+  CHECK_EQ(capkit_stats_series_mode(a, CAPKIT_STATS_SERIES_ROUND), 0);
+  CHECK_EQ(capkit_stats_series_mode(a, 4), CAPKIT_EMISUSE);
+  add_kind(a, 10, 0, 0, 60);
+  add_kind(c, 10, 0, 0, 60);
+  CHECK_EQ(capkit_stats_series(a, &iv), 1u);
+  CHECK(iv.sec == 1 && iv.nsec == 0);
+  CHECK_EQ(capkit_stats_merge(a, c), CAPKIT_EMISUSE); /* other mode */
+  CHECK_EQ(capkit_stats_bin_layer_next(c, 0, &pos, NULL, NULL, NULL),
+           CAPKIT_ENOTFOUND); /* layers not counted */
+  capkit_stats_settings nos = CAPKIT_STATS_SETTINGS_INIT;
+  nos.what = CAPKIT_STATS_SUMMARY;
+  capkit_stats *d = capkit_stats_new(&nos);
+  CHECK_EQ(capkit_stats_series_mode(d, CAPKIT_STATS_SERIES_LAYERS),
+           CAPKIT_EMISUSE);
+  CHECK_EQ(capkit_stats_series_mode(NULL, 0), CAPKIT_EMISUSE);
+  capkit_stats_free(a);
+  capkit_stats_free(c);
+  capkit_stats_free(d);
+  capkit_stats_free(s);
+}
+
+/* Records in time order over spans of every size: a ROUND series from
+ * 1 us ends with capkit_stats_series_round_step() of its span. */
+static void round_forward(int rounds) {
+  int bad = 0;
+  for (int round = 0; round < rounds; round++) {
+    capkit_stats_settings set = CAPKIT_STATS_SETTINGS_INIT;
+    set.what = CAPKIT_STATS_SERIES;
+    set.interval_ns = 1000;
+    set.max_bins = 2 + below(500);
+    capkit_stats *s = new_in(&set, CAPKIT_STATS_SERIES_ROUND);
+    uint64_t scale = 1ull << below(60), t = 0, span = 0;
+    int64_t sec0 = (int64_t)below(2000000000u) - 1000000000;
+    size_t n = 1 + below(50);
+    for (size_t i = 0; i < n; i++) {
+      if (i)
+        t += rnd() % (scale / n + 1);
+      span = t;
+      capkit_record rec = CAPKIT_RECORD_INIT;
+      uint8_t d[60] = {0};
+      rec.ts_sec = sec0 + (int64_t)(t / 1000000000u);
+      rec.ts_nsec = (uint32_t)(t % 1000000000u);
+      rec.caplen = rec.origlen = 60;
+      rec.data = d;
+      capkit_stats_add(s, &rec, NULL);
+    }
+    capkit_span iv;
+    capkit_stats_series(s, &iv);
+    uint64_t width = iv.sec * 1000000000u + iv.nsec; /* under 2^64 here */
+    bad += width != capkit_stats_series_round_step(span, set.max_bins);
+    capkit_stats_free(s);
+  }
+  CHECK_EQ(bad, 0);
 }
 
 static void extreme_times(void) {
@@ -784,6 +1074,8 @@ int main(void) {
   time_sub_reference();
 #endif
   summary_definitions();
+  series_modes();
+  round_forward(300);
   extreme_times();
   conversation_cap();
   misuse();
