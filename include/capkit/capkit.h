@@ -33,8 +33,8 @@ extern "C" {
 
 #define CAPKIT_VERSION_MAJOR 0
 #define CAPKIT_VERSION_MINOR 2
-#define CAPKIT_VERSION_PATCH 2
-#define CAPKIT_VERSION_STRING "0.2.2"
+#define CAPKIT_VERSION_PATCH 3
+#define CAPKIT_VERSION_STRING "0.2.3"
 #define CAPKIT_VERSION_NUMBER                                                  \
   (CAPKIT_VERSION_MAJOR * 10000 + CAPKIT_VERSION_MINOR * 100 +                 \
    CAPKIT_VERSION_PATCH)
