@@ -7,6 +7,7 @@
 
 #include <capkit/cut.h>
 #include <capkit/input.h>
+#include "util/buf.h"
 
 struct capkit_input {
   capkit_reader *r;
@@ -34,15 +35,9 @@ void capkit_input_free(capkit_input *in) {
 static int fail(capkit_input *in, int rc, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
   free(in->msg);
-  in->msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (in->msg) {
-    va_start(ap, fmt);
-    vsnprintf(in->msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-  }
+  in->msg = capkit__vformat(fmt, ap);
+  va_end(ap);
   return rc;
 }
 

@@ -10,21 +10,16 @@
 #include <capkit/capkit.h>
 
 #include "report/report_int.h"
+#include "util/buf.h"
 
 /* Keep the message of a failed add; returns CODE. */
 static int __attribute__((format(printf, 3, 4)))
 fail(capkit_report *rp, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
   free(rp->err);
-  rp->err = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (rp->err) {
-    va_start(ap, fmt);
-    vsnprintf(rp->err, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-  }
+  rp->err = capkit__vformat(fmt, ap);
+  va_end(ap);
   return code;
 }
 

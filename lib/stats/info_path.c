@@ -10,6 +10,7 @@
 #include <capkit/cut.h>
 #include <capkit/digest.h>
 #include <capkit/info.h>
+#include "util/buf.h"
 
 #define MAX_MSG 4 /* at most: layout, reading, hashing */
 
@@ -40,17 +41,14 @@ const char *capkit_info_error(const capkit_info *info, size_t i) {
 
 /* Keeps one more message; a message with no memory for it is dropped. */
 static void say(capkit_info *info, const char *fmt, ...) {
+  if (info->n_msg >= MAX_MSG)
+    return;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  char *m = capkit__vformat(fmt, ap);
   va_end(ap);
-  char *m = n >= 0 && info->n_msg < MAX_MSG ? malloc((size_t)n + 1) : NULL;
-  if (!m)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(m, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  info->msg[info->n_msg++] = m;
+  if (m)
+    info->msg[info->n_msg++] = m;
 }
 
 /* Write R's part through capkit_info_write; the header line once. */

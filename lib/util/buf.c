@@ -2,7 +2,7 @@
 #include "util/buf.h"
 #include <ctype.h>
 #include <errno.h>
-
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +41,17 @@ void capkit__buf_free(capkit__buf *b) {
   free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
+}
+
+char *capkit__vformat(const char *fmt, va_list ap) {
+  va_list aq;
+  va_copy(aq, ap);
+  int n = vsnprintf(NULL, 0, fmt, aq);
+  va_end(aq);
+  char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (s)
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+  return s;
 }
 
 char *capkit__strdup(const char *s) {

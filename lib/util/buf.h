@@ -2,6 +2,7 @@
 #ifndef CAPKIT_UTIL_BUF_H
 #define CAPKIT_UTIL_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,9 @@ int capkit__buf_append(capkit__buf *b, const void *p, size_t n);
 void capkit__buf_free(capkit__buf *b);
 /* strdup that returns NULL for NULL. */
 char *capkit__strdup(const char *s);
+/* The text FMT and AP make, in a new string (NULL: no memory). AP is
+ * used once, as vprintf would. */
+char *capkit__vformat(const char *fmt, va_list ap);
 /* S is plain decimal digits, nothing else, and fits: *out (0), else -1. */
 int capkit__parse_u64(const char *s, uint64_t *out);
 
