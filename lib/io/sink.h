@@ -91,9 +91,13 @@ static inline int capkit__sink_takes_runs(const capkit__sink *s) {
  * page cache, the buffer and the output thread, which writes while the
  * caller reads on, beat having the kernel copy the runs (copy_file_range,
  * after the walk or beside it on the output thread) for dedup and convert
- * alike. The backends keep offering their runs here, so that a sink may
- * copy them in place again where that pays (a file system that shares
- * blocks). */
+ * alike, and for repair: on a 200 MB capture with no other load, kernel
+ * copies of 8 MiB pieces on the output thread beside the walk made repair
+ * 122 ms against 77 ms through the buffer (best of 21); a single kernel
+ * copy of the whole file (cp) takes 80 ms there, more than a read and a
+ * write on two threads (61 ms). The backends keep offering their runs
+ * here, so that a sink may copy them in place again where that pays (a
+ * file system that shares blocks). */
 int capkit__sink_write_run(capkit__sink *s, int fd, uint64_t src, uint64_t off,
                            uint64_t len, const void *p);
 /* Flush, finish the codec, fsync if asked, close, rename into place. */
