@@ -39,11 +39,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Parse an unsigned number with optional k/M/G (1000s) or KiB/MiB/GiB
- * suffixes. 0 on success. */
-int cli_parse_u64(const char *s, uint64_t *out);
+ * suffixes (capkit_parse_count). 0 on success. Plain decimals, byte
+ * orders and precisions: capkit_parse_decimal, capkit_parse_byte_order,
+ * capkit_parse_precision. */
 int cli_parse_size(const char *s, uint64_t *out);
-int cli_parse_byte_order(const char *s, capkit_byte_order *out);
-int cli_parse_precision(const char *s, unsigned *out);
 /* Parse a plain decimal number above 0 and at most max (fractions and
  * exponents allowed, no suffix). 0 on success. */
 int cli_parse_positive(const char *s, double max, double *out);

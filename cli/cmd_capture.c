@@ -204,13 +204,13 @@ int cmd_capture(int argc, char **argv) {
       src.filter = optarg;
       break;
     case 's':
-      if (cli_parse_u64(optarg, &v) || v == 0 || v > 262144)
+      if (capkit_parse_decimal(optarg, &v) || v == 0 || v > 262144)
         return cli_usage_error("capture", "bad snaplen '%s' (1..262144)",
                                optarg);
       src.snaplen = (uint32_t)v;
       break;
     case 'c':
-      if (cli_parse_u64(optarg, &v) || v == 0)
+      if (capkit_parse_decimal(optarg, &v) || v == 0)
         return cli_usage_error("capture", "bad count '%s'", optarg);
       set.count = v;
       break;
@@ -241,7 +241,7 @@ int cmd_capture(int argc, char **argv) {
       set.rotate_ns = (int64_t)(d * 1e9);
       break;
     case 'W':
-      if (cli_parse_u64(optarg, &v) || v == 0 || v > 1000000)
+      if (capkit_parse_decimal(optarg, &v) || v == 0 || v > 1000000)
         return cli_usage_error("capture", "bad file count '%s'", optarg);
       set.ring = (uint32_t)v;
       break;
@@ -268,7 +268,7 @@ int cmd_capture(int argc, char **argv) {
       break;
     case OPT_PRECISION: {
       unsigned p;
-      if (cli_parse_precision(optarg, &p))
+      if (capkit_parse_precision(optarg, &p))
         return cli_usage_error("capture", "bad precision '%s'", optarg);
       set.precision = (int)p;
       break;

@@ -58,7 +58,7 @@ int cmd_comment(int argc, char **argv) {
       char *colon = strchr(optarg, ':');
       if (colon)
         *colon = 0;
-      if (!colon || cli_parse_u64(optarg, &number) || number == 0) {
+      if (!colon || capkit_parse_decimal(optarg, &number) || number == 0) {
         capkit_comments_free(edits);
         return cli_usage_error("comment", "bad --add '%s' (want N:TEXT)",
                                optarg);
@@ -74,7 +74,7 @@ int cmd_comment(int argc, char **argv) {
       break;
     }
     case 'd':
-      if (cli_parse_u64(optarg, &number) || number == 0) {
+      if (capkit_parse_decimal(optarg, &number) || number == 0) {
         capkit_comments_free(edits);
         return cli_usage_error("comment", "bad record number '%s'", optarg);
       }

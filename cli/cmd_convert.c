@@ -149,7 +149,7 @@ int cmd_convert(int argc, char **argv) {
         code = cli_usage_error("convert", "bad precision '%s'", optarg);
       break;
     case 's':
-      if (cli_parse_u64(optarg, &snap) || snap == 0 || snap > UINT32_MAX ||
+      if (capkit_parse_decimal(optarg, &snap) || snap == 0 || snap > UINT32_MAX ||
           capkit_job_set(j, "snaplen", optarg))
         code = cli_usage_error("convert", "bad snaplen '%s'", optarg);
       break;

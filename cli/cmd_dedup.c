@@ -40,7 +40,7 @@ static int own(void *ctx, int opt, const char *arg) {
   int64_t t;
   switch (opt) {
   case 'w':
-    if (cli_parse_u64(arg, &n) || n > 100000000)
+    if (capkit_parse_decimal(arg, &n) || n > 100000000)
       return cli_usage_error("dedup", "bad window '%s'", arg), -1;
     snprintf(d->window, sizeof d->window, "%" PRIu64, n);
     d->time[0] = 0;

@@ -204,7 +204,7 @@ int cmd_gen(int argc, char **argv) {
         return cli_usage_error("gen", "bad jitter '%s'", optarg);
       break;
     case OPT_SEED:
-      if (cli_parse_u64(optarg, &seed))
+      if (capkit_parse_decimal(optarg, &seed))
         return cli_usage_error("gen", "bad seed '%s'", optarg);
       break;
     case 'F':

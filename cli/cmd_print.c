@@ -176,7 +176,7 @@ int cmd_print(int argc, char **argv) {
       paths[npath++] = optarg;
       break;
     case 'c':
-      if (cli_parse_u64(optarg, &count) != 0)
+      if (capkit_parse_decimal(optarg, &count) != 0)
         code = cli_usage_error("print", "bad count '%s'", optarg);
       break;
     case 'f':

@@ -186,14 +186,14 @@ int cmd_replay(int argc, char **argv) {
       modes++;
       break;
     case 'l':
-      if (cli_parse_u64(optarg, &loops))
+      if (capkit_parse_decimal(optarg, &loops))
         return cli_usage_error("replay", "bad loop count '%s'", optarg);
       break;
     case 'R':
       realtime = 1;
       break;
     case 'L':
-      if (cli_parse_u64(optarg, &r.set.limit) || r.set.limit == 0)
+      if (capkit_parse_decimal(optarg, &r.set.limit) || r.set.limit == 0)
         return cli_usage_error("replay", "bad packet limit '%s'", optarg);
       break;
     case 1001:

@@ -71,7 +71,7 @@ int cmd_report(int argc, char **argv) {
         return cli_usage_error("report", "bad interval '%s'", optarg);
       break;
     case 'n':
-      if (cli_parse_u64(optarg, &top) || top < 1 || top > 100)
+      if (capkit_parse_decimal(optarg, &top) || top < 1 || top > 100)
         return cli_usage_error("report", "bad count '%s' (1..100)", optarg);
       set.top = (size_t)top;
       break;

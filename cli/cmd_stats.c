@@ -97,7 +97,7 @@ int cmd_stats(int argc, char **argv) {
         return cli_usage_error("stats", "bad interval '%s'", optarg);
       break;
     case 'n':
-      if (cli_parse_u64(optarg, &top) != 0)
+      if (capkit_parse_decimal(optarg, &top) != 0)
         return cli_usage_error("stats", "bad count '%s'", optarg);
       break;
     case 'J':

@@ -158,7 +158,7 @@ int cmd_verify(int argc, char **argv) {
       v.quiet = 1;
       break;
     case 'm':
-      if (cli_parse_u64(optarg, &v.max_print))
+      if (capkit_parse_decimal(optarg, &v.max_print))
         return cli_usage_error("verify", "bad number '%s'", optarg);
       break;
     case 'h':

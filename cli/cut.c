@@ -58,7 +58,7 @@ static int common_opt(const char *cmd, cut_common *c, int opt,
     c->fcs_bytes = -1;
     if (arg) {
       uint64_t v;
-      if (cli_parse_u64(arg, &v) || v > 64) {
+      if (capkit_parse_decimal(arg, &v) || v > 64) {
         cli_usage_error(cmd, "bad FCS length '%s'", arg);
         return -1;
       }
@@ -70,7 +70,7 @@ static int common_opt(const char *cmd, cut_common *c, int opt,
     const char *colon = strchr(arg, ':');
     size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
     uint64_t lv = 0;
-    if (n >= sizeof name || (colon && cli_parse_u64(colon + 1, &lv)) ||
+    if (n >= sizeof name || (colon && capkit_parse_decimal(colon + 1, &lv)) ||
         lv > 22) {
       cli_usage_error(cmd, "bad compression '%s'", arg);
       return -1;

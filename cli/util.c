@@ -54,32 +54,8 @@ int cli_exit_for(int code) {
   }
 }
 
-int cli_parse_u64(const char *s, uint64_t *out) {
-  if (!s || !isdigit((unsigned char)*s))
-    return -1;
-  errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || *end)
-    return -1;
-  *out = v;
-  return 0;
-}
-
 int cli_parse_size(const char *s, uint64_t *out) {
   return capkit_parse_count(s, out) ? -1 : 0;
-}
-
-int cli_parse_byte_order(const char *s, capkit_byte_order *out) {
-  if (strcmp(s, "little") == 0 || strcmp(s, "le") == 0)
-    *out = CAPKIT_BO_LITTLE;
-  else if (strcmp(s, "big") == 0 || strcmp(s, "be") == 0)
-    *out = CAPKIT_BO_BIG;
-  else if (strcmp(s, "native") == 0)
-    *out = CAPKIT_BO_NATIVE;
-  else
-    return -1;
-  return 0;
 }
 
 int64_t cli_clock_ns(clockid_t c) {
@@ -117,18 +93,6 @@ int cli_parse_interval(const char *s, uint64_t *ns) {
     return -1;
   *ns = (uint64_t)llround(v * 1e9);
   return *ns > 0 ? 0 : -1;
-}
-
-int cli_parse_precision(const char *s, unsigned *out) {
-  if (strcmp(s, "us") == 0 || strcmp(s, "usec") == 0 ||
-      strcmp(s, "micro") == 0 || strcmp(s, "6") == 0)
-    *out = 6;
-  else if (strcmp(s, "ns") == 0 || strcmp(s, "nsec") == 0 ||
-           strcmp(s, "nano") == 0 || strcmp(s, "9") == 0)
-    *out = 9;
-  else
-    return -1;
-  return 0;
 }
 
 void cli_fmt_time(char *out, size_t cap, int64_t sec, uint32_t nsec,
@@ -197,17 +161,18 @@ int cli_out_opt(const char *cmd, cli_out_opts *o, int opt, const char *arg) {
     o->format = arg;
     return 0;
   case 'b':
-    if (cli_parse_byte_order(arg, &o->bo))
+    if (capkit_parse_byte_order(arg, &o->bo))
       return cli_usage_error(cmd, "bad byte order '%s'", arg), -1;
     o->have_bo = 1;
     return 0;
   case 'p':
-    if (cli_parse_precision(arg, &o->prec))
+    if (capkit_parse_precision(arg, &o->prec))
       return cli_usage_error(cmd, "bad precision '%s'", arg), -1;
     o->have_prec = 1;
     return 0;
   case 's':
-    if (cli_parse_u64(arg, &o->snap) || o->snap == 0 || o->snap > UINT32_MAX)
+    if (capkit_parse_decimal(arg, &o->snap) || o->snap == 0 ||
+        o->snap > UINT32_MAX)
       return cli_usage_error(cmd, "bad snaplen '%s'", arg), -1;
     return 0;
   case 'l':

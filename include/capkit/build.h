@@ -185,6 +185,9 @@ CAPKIT_API int capkit_genset_next(capkit_genset *gs, capkit_record *rec);
  * returns 0, CAPKIT_EINVAL for bad text, or (rate) CAPKIT_ERANGE for a rate
  * so low that the interval does not fit. */
 CAPKIT_API int capkit_parse_count(const char *s, uint64_t *out);
+/* A plain decimal number: digits only (no sign, space or unit) that fit in
+ * 64 bits. Returns 0 and *out, or CAPKIT_EINVAL. Any thread. */
+CAPKIT_API int capkit_parse_decimal(const char *s, uint64_t *out);
 CAPKIT_API int capkit_gen_parse_rate(const char *s, capkit_time *interval);
 CAPKIT_API int capkit_gen_parse_interval(const char *s, capkit_time *t);
 CAPKIT_API int capkit_gen_parse_start(const char *s, capkit_time *t);

@@ -49,6 +49,12 @@ CAPKIT_API int capkit_writer_set_byte_order(capkit_writer *w,
                                             capkit_byte_order bo);
 /* 6 (microseconds) or 9 (nanoseconds). Finer times are truncated. */
 CAPKIT_API int capkit_writer_set_precision(capkit_writer *w, unsigned digits);
+/* The names the tools take for those two settings: "little"/"le",
+ * "big"/"be", "native"; "us"/"usec"/"micro"/"6" (6 digits),
+ * "ns"/"nsec"/"nano"/"9" (9 digits). Return 0 and *out, or CAPKIT_EINVAL
+ * (NULL or another name; *out untouched). Pure functions: any thread. */
+CAPKIT_API int capkit_parse_byte_order(const char *s, capkit_byte_order *out);
+CAPKIT_API int capkit_parse_precision(const char *s, unsigned *out);
 /* Header snaplen; records longer than it are truncated (original length
  * kept). 0 is rejected. */
 CAPKIT_API int capkit_writer_set_snaplen(capkit_writer *w, uint32_t snaplen);

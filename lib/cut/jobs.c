@@ -157,26 +157,14 @@ int capkit_job_set(capkit_job *j, const char *name, const char *value) {
   /* the output's settings (every job; copy: each output of a split) */
   if (strcmp(name, "byte-order") == 0) {
     NEED_VALUE
-    if (!strcmp(value, "little") || !strcmp(value, "le"))
-      j->bo = CAPKIT_BO_LITTLE;
-    else if (!strcmp(value, "big") || !strcmp(value, "be"))
-      j->bo = CAPKIT_BO_BIG;
-    else if (!strcmp(value, "native"))
-      j->bo = CAPKIT_BO_NATIVE;
-    else
+    if (capkit_parse_byte_order(value, &j->bo))
       return fail(j, CAPKIT_EINVAL, "bad byte order '%s'", value);
     j->have_bo = 1;
     return 0;
   }
   if (strcmp(name, "precision") == 0) {
     NEED_VALUE
-    if (!strcmp(value, "us") || !strcmp(value, "usec") ||
-        !strcmp(value, "micro") || !strcmp(value, "6"))
-      j->prec = 6;
-    else if (!strcmp(value, "ns") || !strcmp(value, "nsec") ||
-             !strcmp(value, "nano") || !strcmp(value, "9"))
-      j->prec = 9;
-    else
+    if (capkit_parse_precision(value, &j->prec))
       return fail(j, CAPKIT_EINVAL, "bad precision '%s'", value);
     j->have_prec = 1;
     return 0;
