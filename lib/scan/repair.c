@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <capkit/decode.h>
+
 #include "format/format.h"
 #include "io/compress.h"
 #include "io/sink.h"
@@ -54,6 +56,10 @@ struct capkit_repair {
    * the source). */
   capkit__unlf *unlf;
   capkit_scanner sc;
+  /* The packets carry pcap record headers of the capture's own time (a
+   * pcap stream sent over the network): short runs of records found
+   * after damage may be such packets' payload. */
+  int carries;
   /* Pending dropped bytes, merged into one event. */
   uint64_t gar_off, gar_len;
 };
@@ -686,6 +692,28 @@ static int ng_damaged(capkit_repair *rp, const uint8_t *p, uint32_t l0,
   return 0;
 }
 
+/* A packet of link type lt (caplen of orig bytes) captured whole, no
+ * checksum of it failing, and a transport checksum that holds over it up
+ * to its last byte? */
+static int proven_pkt(uint32_t lt, const uint8_t *d, uint32_t caplen,
+                      uint32_t orig) {
+  if (caplen != orig || caplen == 0)
+    return 0;
+  capkit_layer l[CAPKIT_DECODE_MAX_LAYERS];
+  capkit_packet pkt;
+  capkit_packet_init(&pkt, l, CAPKIT_DECODE_MAX_LAYERS);
+  size_t k = capkit_decode(&pkt, lt, d, caplen, orig, CAPKIT_DECODE_CHECKSUMS);
+  int whole = 0;
+  for (size_t i = 0; i < k; i++) {
+    if (l[i].csum == CAPKIT_CSUM_BAD)
+      return 0;
+    if (l[i].csum == CAPKIT_CSUM_GOOD && l[i].type != CAPKIT_LAYER_IPV4 &&
+        (uint64_t)l[i].offset + l[i].len + l[i].payload_len == caplen)
+      whole = 1;
+  }
+  return whole;
+}
+
 static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   int swap = hi->ng_swap;
@@ -1236,16 +1264,162 @@ static int all_fit(const capkit_scanner *t, const uint8_t *p, size_t c,
   return 1;
 }
 
+/* Does the whole record at p prove itself? Its packet captured whole, no
+ * checksum of it failing, and a transport checksum that holds over the
+ * packet up to its last byte: a true record even where the bytes around
+ * it are damaged (or a packet carried whole inside another's payload,
+ * which the callers rule out by where it lies). */
+static int proven(const capkit_scanner *t, const uint8_t *p) {
+  capkit__rhdr h;
+  capkit__scan_ld(t, p, &h);
+  return proven_pkt(t->layout.linktype, p + CAPKIT__RHDR, h.incl, h.orig);
+}
+
+static uint64_t ts_of(const capkit_scanner *t, const uint8_t *p) {
+  return (uint64_t)capkit__ld32(p, t->swap) << 32 | capkit__ld32(p + 4, t->swap);
+}
+
+/* Do the times of the k records from c (as far as the n bytes hold them)
+ * rise from the time from? */
+static int rises(const capkit_scanner *t, const uint8_t *p, size_t n,
+                 size_t c, unsigned k, uint64_t from) {
+  for (unsigned i = 0; i < k && n - c >= CAPKIT__RHDR; i++) {
+    uint64_t ts = ts_of(t, p + c);
+    if (ts < from)
+      return 0;
+    from = ts;
+    c += CAPKIT__RHDR + (size_t)capkit__ld32(p + c + 8, t->swap);
+    if (c > n)
+      break;
+  }
+  return 1;
+}
+
+/* Does an IPv4 packet whose header holds (its checksum) start in the
+ * bytes [0, c) and run past c? Then c lies inside its payload: 1, with
+ * *ts the time of the record that carries it when its header is seen
+ * (an Ethernet frame's, else 0). */
+static int in_packet(const capkit_scanner *t, const uint8_t *p, size_t c,
+                     uint64_t *ts) {
+  size_t lo = c > 65535 ? c - 65535 : 0;
+  for (size_t y = c; y-- > lo;) {
+    if (p[y] != 0x45 || c - y < 20)
+      continue;
+    uint32_t tot = capkit__be16(p + y + 2);
+    if (y + tot <= c)
+      continue;
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2)
+      sum += capkit__be16(p + y + i);
+    while (sum >> 16)
+      sum = (sum & 0xffff) + (sum >> 16);
+    if (sum != 0xffff)
+      continue;
+    *ts = 0;
+    size_t hl = CAPKIT__RHDR + 14;
+    if (y >= hl) {
+      capkit__rhdr h;
+      capkit__scan_ld(t, p + y - hl, &h);
+      if (capkit__scan_plausible(t, &h) && h.orig == tot + 14)
+        *ts = ts_of(t, p + y - hl);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+/* Is the header at p a record's own, by its packet: an IPv4 header whose
+ * checksum holds and whose length is the record's original length? (The
+ * record's other bytes may be damaged.) */
+static int own_header(const capkit_scanner *t, const uint8_t *p, size_t n) {
+  capkit__rhdr h;
+  capkit__scan_ld(t, p, &h);
+  if (n - CAPKIT__RHDR < h.incl)
+    return 0;
+  capkit_layer l[CAPKIT_DECODE_MAX_LAYERS];
+  capkit_packet pkt;
+  capkit_packet_init(&pkt, l, CAPKIT_DECODE_MAX_LAYERS);
+  size_t k = capkit_decode(&pkt, t->layout.linktype, p + CAPKIT__RHDR,
+                           h.incl, h.orig, CAPKIT_DECODE_CHECKSUMS);
+  for (size_t i = 0; i < k; i++)
+    if (l[i].type == CAPKIT_LAYER_IPV4)
+      return l[i].csum == CAPKIT_CSUM_GOOD &&
+             (uint64_t)l[i].offset + l[i].len + l[i].payload_len == h.orig;
+  return 0;
+}
+
+/* Does the chain from c die (an implausible header) within span bytes?
+ * A pcap stream carried in the packets dies where the packet that
+ * carries it ends (its next record lies in the next packet, past that
+ * packet's own headers); the capture's records go on to the next damage,
+ * rarely that close. */
+static int dies_within(const capkit_scanner *t, const uint8_t *p, size_t n,
+                       size_t c, size_t span) {
+  size_t end;
+  int stop;
+  size_t lim = n - c > span ? c + span : n;
+  capkit__scan_walk(t, p, lim, c, UINT32_MAX, &end, &stop);
+  return stop == CAPKIT__STOP_BAD;
+}
+
+/* Is the run of k records from c, which starts inside the bytes of the
+ * damaged record at 0 ([0, inside)), that record's payload rather than
+ * the records after it? So when it dies inside those bytes without
+ * reaching past them, or when its times do not rise from the damaged
+ * record's: the records after a record come later, while packets carried
+ * in its payload (a pcap stream sent over the network) were captured
+ * before it. */
+static int in_payload(const capkit_scanner *t, const uint8_t *p, size_t n,
+                      size_t c, unsigned k, size_t inside) {
+  if (c >= inside)
+    return 0;
+  size_t end;
+  int stop;
+  capkit__scan_walk(t, p, n, c, UINT32_MAX, &end, &stop);
+  return (stop == CAPKIT__STOP_BAD && end <= inside) ||
+         !rises(t, p, n, c, k, ts_of(t, p));
+}
+
 /* After damage at p: where do the records go on? The first full chain,
  * unless a shorter run of records starts before it and either lands
  * exactly on it or ends at more damage without overlapping it (a few
- * intact records between two damaged spots). *trust_end is set after the
- * records the chain confirmed. */
+ * intact records between two damaged spots: three or more, or one that
+ * proves itself by its checksums before a damaged one). A run that starts
+ * inside the bytes of the damaged record at p ([0, inside), 0 when p
+ * holds none) and dies there is its payload, not records. *trust_end is
+ * set after the records the chain confirmed. */
 static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
-                  int at_end, size_t *at, size_t *trust_end) {
+                  int at_end, size_t inside, const uint64_t *prev_ts,
+                  size_t carries, size_t *at, size_t *trust_end) {
   size_t full;
-  int found = capkit_scanner_find(t, p, n, 1, at_end, &full) == 1;
+  size_t from = 1;
+  int found;
+  uint64_t cts;
+  /* When the packets carry pcap, the records after damage come after the
+   * last good record: a chain whose times do not rise from it is a
+   * carried stream, and so is one that dies within two of the largest
+   * records, or whose first record is older than the damaged record at p
+   * (a stream carried in its payload that bytes inserted moved past its
+   * own length, then merging into the capture's records), when its
+   * packet shows the header is its own. */
+  uint64_t ref = prev_ts ? *prev_ts : 0;
+  int own = carries && inside && own_header(t, p, n);
+  /* A full chain inside a packet whose carrying record's header is seen,
+   * whose times do not rise from it, is that packet's payload too. */
+  while ((found = capkit_scanner_find(t, p, n, from, at_end, &full) == 1) &&
+         (in_payload(t, p, n, full, t->chain + 1, inside) ||
+          (in_packet(t, p, full, &cts) && cts &&
+           !rises(t, p, n, full, t->chain + 1, cts)) ||
+          (carries && (!rises(t, p, n, full, t->chain + 1, ref) ||
+                       dies_within(t, p, n, full, carries) ||
+                       (own && ts_of(t, p + full) < ts_of(t, p))))))
+    from = full + 1;
   size_t lim = found ? full : n;
+  /* Before the full chain, the records of a run also come after the
+   * damaged record at p: a damaged time there loses a few records of a
+   * run, not the chain. */
+  if (own && ts_of(t, p) > ref)
+    ref = ts_of(t, p);
   for (size_t c = 1; c + CAPKIT__RHDR <= lim; c++) {
     if (capkit__ld32(p + c + 8, t->swap) > t->bound)
       continue;
@@ -1256,11 +1430,19 @@ static int resync(const capkit_scanner *t, const uint8_t *p, size_t n,
     unsigned k = capkit__scan_walk(t, p, lim, c, t->chain + 1, &end, &stop);
     if (k == 0)
       continue;
-    if (((found && end == full && stop == CAPKIT__STOP_END) ||
-         (k >= 3 && (stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT))) &&
-        all_fit(t, p, c, k)) {
+    int lands = found && end == full && stop == CAPKIT__STOP_END;
+    /* A run that ends at more damage: its last record is judged again
+     * when the walk reaches it. */
+    int cut = stop == CAPKIT__STOP_BAD || stop == CAPKIT__STOP_CUT;
+    if ((lands && all_fit(t, p, c, k) && !in_payload(t, p, n, c, k, inside) &&
+         !(carries && !rises(t, p, n, c, k, ref)) &&
+         !(in_packet(t, p, c, &cts) && cts && !rises(t, p, n, c, k, cts))) ||
+        (cut && k >= 2 && !carries && !in_payload(t, p, n, c, k, inside) &&
+         (!prev_ts || rises(t, p, lim, c, k - 1, *prev_ts)) &&
+         !in_packet(t, p, c, &cts) &&
+         (k >= 3 ? all_fit(t, p, c, k - 1) : proven(t, p + c)))) {
       *at = c;
-      *trust_end = found && end == full ? end : c + 1;
+      *trust_end = lands ? end : c + 1;
       return 1;
     }
   }
@@ -1276,6 +1458,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
   s->read_max = CHUNK;
   const capkit_scanner *sc = &rp->sc;
   uint32_t prev = 0;
+  uint64_t prev_ts = 0;
   int have_prev = 0;
   /* Records starting before this input offset were confirmed by a chain. */
   uint64_t trusted = 0;
@@ -1316,6 +1499,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
           return rc;
         s->cur += ul;
         prev = h.sec;
+        prev_ts = ts_of(sc, p);
         have_prev = 1;
         trusted = off + ul + 1;
         want = CAPKIT__RHDR;
@@ -1339,6 +1523,11 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
           want = more;
           continue;
         }
+        /* Not followed by a record, but whole by its own checksums: the
+         * damage starts after it (the next header destroyed, bytes
+         * inserted between records). */
+        if (!ok)
+          ok = proven(sc, p);
         if (ok && sc->fit && !sc->fit(p + CAPKIT__RHDR, h.incl, h.orig)) {
           /* A packet that does not fit the capture's link type: a frame
            * of an odd kind when a chain of records goes on from it, else
@@ -1372,6 +1561,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         s->cur += rl;
         capkit__src_prefetch(s);
         prev = h.sec;
+        prev_ts = ts_of(sc, p);
         have_prev = 1;
         want = CAPKIT__RHDR;
         continue;
@@ -1388,20 +1578,26 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
       t.have_ref = 1;
       t.ref = prev;
     }
-    size_t at, tend;
+    size_t at = 0, tend = 0;
     /* The records go on where this one's own lengths say, when a chain
      * starts exactly there: the chain that continues from the last good
      * record, preferred to one found earlier inside its payload (a pcap
      * carried in the packets). */
     uint32_t fl = 0;
-    if (time_ok && (fl = framed_by(&t, &h, p, n, at_end)) != 0) {
+    if ((fl = framed_by(&t, &h, p, n, at_end)) != 0) {
       if ((rc = drop_framed(rp, p, off, fl, &h)))
         return rc;
       s->cur += CAPKIT__RHDR + (size_t)fl;
       trusted = off + CAPKIT__RHDR + fl + 1;
       continue;
     }
-    int found = resync(&t, p, n, at_end, &at, &tend);
+    /* A damaged record at p whose header survived: runs that die inside
+     * its bytes are its payload. */
+    size_t inside = fits && time_ok && rl <= n ? rl : 0;
+    int found = resync(&t, p, n, at_end, inside,
+                       have_prev ? &prev_ts : NULL,
+                       rp->carries ? 2 * (CAPKIT__RHDR + (size_t)hi->max_caplen) : 0,
+                       &at, &tend);
     if (!found && at_end && fits && rl > n && time_ok) {
       /* A plausible header whose data runs past the end: truncated. */
       drop_flush(rp);
@@ -1447,12 +1643,40 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
   }
 }
 
+/* Do the first records' packets carry pcap record headers within a minute
+ * of their own time, in two records or more (of at most 256)? */
+static int carries_pcap(const capkit_scanner *sc, const uint8_t *p, size_t n,
+                        size_t at) {
+  unsigned seen = 0;
+  for (unsigned i = 0; i < 256 && n - at >= CAPKIT__RHDR; i++) {
+    capkit__rhdr h;
+    capkit__scan_ld(sc, p + at, &h);
+    if (!capkit__scan_plausible(sc, &h) || n - at - CAPKIT__RHDR < h.incl)
+      break;
+    const uint8_t *d = p + at + CAPKIT__RHDR;
+    for (size_t j = 0; j + CAPKIT__RHDR <= h.incl; j++) {
+      capkit__rhdr in;
+      capkit__scan_ld(sc, d + j, &in);
+      if (capkit__near(in.sec, h.sec, 60) && capkit__scan_plausible(sc, &in)) {
+        if (++seen >= 2)
+          return 1;
+        break;
+      }
+    }
+    at += CAPKIT__RHDR + (size_t)h.incl;
+  }
+  return 0;
+}
+
 /* Resynchronisation also asks the first record found to fit the link
- * type by content, when the file's own first records do. */
+ * type by content, when the file's own first records do; and it takes
+ * more care when the packets carry pcap. */
 static void content_check(capkit_repair *rp, const hdrinfo *hi) {
   capkit__fit_fn fit = capkit__fit_for(rp->layout.linktype);
   size_t n = (size_t)(rp->src.end - rp->src.cur), at;
   int at_end = rp->src.kind != CAPKIT__SRC_BUF || rp->src.eof;
+  if (n >= hi->data_start)
+    rp->carries = carries_pcap(&rp->sc, rp->src.cur, n, hi->data_start);
   if (!fit || n < hi->data_start)
     return;
   /* From a few places: the first chain found may lie inside the payload

@@ -1,13 +1,16 @@
 """repair_damage.py - seeded fixtures and damage for the repair tests.
 
-gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng] [--count N]
+gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng] [--csum] [--count N]
     write a classic pcap
     made from the pcap specification (Ethernet/IPv4/UDP+TCP packets, some
-    longer than the header's snaplen of 1000, as libpcap accepts; snaplen
+    longer than the header's snaplen of 1000, as libpcap accepts; IPv4
+    checksums set, with --csum TCP/UDP checksums on four packets in five,
+    else none (0); snaplen
     65535 with --bigsnap); --nested carries pcap record headers of the same
     time inside payloads; --ng writes the same packets as pcapng (options
     in the section, interface and some packet blocks); --stream makes the payloads one live pcap
-    stream (records at the capture's own time, as tcpdump -w - sends).
+    stream (records of real UDP frames, checksums set, captured 1-40 ms
+    before the packet that carries them, as tcpdump -w - sends).
 damage KIND SEED IN OUT MAP             damage IN into OUT; MAP (JSON) lists
     every original record and whether its bytes survived untouched.
 score MAP OUT                           recall/precision of a repaired file:
@@ -43,24 +46,55 @@ def checksum(b):
     return (~s) & 0xffff
 
 
+def l4_checksum(src, dst, proto, seg):
+    """The TCP/UDP checksum over the IPv4 pseudo-header (RFC 768, 793)."""
+    c = checksum(src + dst + struct.pack('!BBH', 0, proto, len(seg)) + seg)
+    return c if c or proto != 17 else 0xffff
+
+
+def udp_frame(r, size):
+    """An Ethernet/IPv4/UDP frame of size (>= 42) bytes, checksums set."""
+    src = bytes([10, 1, 0, r.randrange(1, 255)])
+    dst = bytes([10, 2, 0, r.randrange(1, 255)])
+    payload = bytes(r.getrandbits(8) for _ in range(size - 42))
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, size - 14, r.randrange(65536),
+                     0x4000, 64, 17, 0, src, dst)
+    ip = ip[:10] + struct.pack('!H', checksum(ip)) + ip[12:]
+    udp = struct.pack('!HHHH', r.randrange(1024, 65535), 9, size - 34, 0)
+    c = l4_checksum(src, dst, 17, udp + payload)
+    udp = udp[:6] + struct.pack('!H', c)
+    return bytes(12) + b'\x08\x00' + ip + udp + payload
+
+
 class Stream:
     """A live pcap stream (like tcpdump -w - over a connection): records of
     small packets at the capture's own time, cut into payloads."""
 
     def __init__(self, r, e, ns):
         self.r, self.e, self.ns, self.buf = r, e, ns, bytearray()
+        self.clock = 0
 
-    def take(self, n, t):
+    def take(self, n, t, frac):
+        """n bytes of the stream for a packet sent at t.frac: records
+        captured before it (a buffered writer: 1-40 ms before), their
+        times rising."""
+        unit = 1000 if self.ns else 1
+        now = (t * 1000000 + frac // unit) * unit
         while len(self.buf) < n:
-            k = self.r.randrange(40, 200)
-            frac = self.r.randrange(1000000000 if self.ns else 1000000)
-            eth = bytes(12) + b'\x08\x00' + bytes([0x45]) + bytes(k - 15)
-            self.buf += struct.pack(self.e + 'IIII', t, frac, k, k) + eth
+            k = self.r.randrange(42, 200)
+            lag = self.r.randrange(1000, 40000) * unit
+            self.clock = max(self.clock + self.r.randrange(1, 50) * unit,
+                             now - lag)
+            self.clock = min(self.clock, now)
+            sec, frac_in = divmod(self.clock, 1000000 * unit)
+            # a real frame: Ethernet/IPv4/UDP with both checksums
+            eth = udp_frame(self.r, k)
+            self.buf += struct.pack(self.e + 'IIII', sec, frac_in, k, k) + eth
         out, self.buf = self.buf[:n], self.buf[n:]
         return out
 
 
-def packet(r, size, nested, t, e, ns, stream=None):
+def packet(r, size, nested, t, e, ns, stream=None, frac=0, csum=False):
     """An Ethernet/IPv4 frame of size bytes."""
     size = max(size, 60)
     proto = 17 if r.random() < 0.5 and not stream else 6
@@ -68,7 +102,7 @@ def packet(r, size, nested, t, e, ns, stream=None):
     payload_len = size - 14 - 20 - l4
     payload = bytearray(r.getrandbits(8) for _ in range(payload_len))
     if stream:
-        payload = bytearray(stream.take(payload_len, t))
+        payload = bytearray(stream.take(payload_len, t, frac))
     if nested and payload_len > 40:
         # pcap record headers of the capture's own time inside the payload
         for k in range(0, payload_len - 16, 37):
@@ -87,13 +121,19 @@ def packet(r, size, nested, t, e, ns, stream=None):
         l4h = struct.pack('!HHIIBBHHH', r.randrange(1024, 65535), 80,
                           r.getrandbits(32), r.getrandbits(32), 0x50, 0x18,
                           8192, 0, 0)
+    # with csum, most packets carry their transport checksum; a fifth are
+    # left 0, as a sender with checksum offload captures them
+    if csum and r.random() < 0.8:
+        c = l4_checksum(ip[12:16], ip[16:20], proto, l4h + bytes(payload))
+        at = 6 if proto == 17 else 16
+        l4h = l4h[:at] + struct.pack('!H', c) + l4h[at + 2:]
     eth = bytes([0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x66, 0x77, 0x88, 0x99,
                  0xaa, 0x08, 0x00])
     return eth + ip + l4h + bytes(payload)
 
 
 def gen(seed, out, ns=False, be=False, nested=False, n=None, snaplen=1000,
-        stream=False, ng=False):
+        stream=False, ng=False, csum=False):
     r = random.Random(seed)
     e = le_or_be(be)
     n = n or r.randrange(150, 300)
@@ -110,7 +150,7 @@ def gen(seed, out, ns=False, be=False, nested=False, n=None, snaplen=1000,
         frac %= lim
         size = r.choice([60, 64, 98, 150, 590, 1200, 1514]) + r.randrange(30)
         size = min(size, 1514)
-        pkt = packet(r, size, nested, t, e, ns, st)
+        pkt = packet(r, size, nested, t, e, ns, st, frac, csum)
         data += struct.pack(e + 'IIII', t, frac, len(pkt), len(pkt)) + pkt
     if ng:
         data = to_pcapng(bytes(data), r)
@@ -337,7 +377,7 @@ def main(a):
     if a[0] == 'gen':
         gen(int(a[1]), a[2], '--ns' in a, '--be' in a, '--nested' in a,
             snaplen=65535 if '--bigsnap' in a else 1000,
-            stream='--stream' in a, ng='--ng' in a,
+            stream='--stream' in a, ng='--ng' in a, csum='--csum' in a,
             n=int(a[a.index('--count') + 1]) if '--count' in a else None)
     elif a[0] == 'damage':
         damage(a[1], int(a[2]), a[3], a[4], a[5])
