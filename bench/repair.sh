@@ -64,8 +64,8 @@ run() {
     END {
       for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (w[j] < w[i]) { t = w[i]; w[i] = w[j]; w[j] = t }
       m = k % 2 ? w[(k - 1) / 2] : (w[k / 2 - 1] + w[k / 2]) / 2
-      printf "%-44s %7.2f s (median %.2f s) %8.1f MiB\n", n, w[0], m, r[w[0]] / 1024
-      printf "%s|%s|%s\n", n, w[0], r[w[0]] > "/dev/stderr"
+      printf "%-44s %7.3f s (median %.3f s) %8.1f MiB\n", n, w[0], m, r[w[0]] / 1024
+      printf "%s|%s|%s|%s\n", n, w[0], r[w[0]], m > "/dev/stderr"
     }' 2>"$tmp/res"
   results+=("$(cat "$tmp/res")")
 }
@@ -79,8 +79,11 @@ run "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tm
 run "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
 run "capkit repair lf.pcap (0d 0a written as 0a)" "$CAPKIT" repair -q "$tmp/lf.pcap" -o "$tmp/out.pcap"
 
+median_of() { printf '%s\n' "${results[@]}" | awk -F'|' -v n="$1" '$1 == n {print $4}'; }
 awk -v f="$(best_of 'pcapfix bad.pcap')" -v c="$(best_of 'capkit repair bad.pcap')" \
+    -v fm="$(median_of 'pcapfix bad.pcap')" -v cm="$(median_of 'capkit repair bad.pcap')" \
     -v v="$(best_of 'capkit convert a.pcap (undamaged)')" 'BEGIN {
-  printf "pcapfix / capkit repair: %.1fx (target >= 5x)\n", f / (c > 0 ? c : 0.001)
+  printf "pcapfix / capkit repair: %.1fx best, %.1fx median (target >= 5x)\n",
+    f / (c > 0 ? c : 0.001), fm / (cm > 0 ? cm : 0.001)
   printf "capkit repair / capkit convert: %.2fx (target <= 2x)\n", c / (v > 0 ? v : 0.001)
 }'
