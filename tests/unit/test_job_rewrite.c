@@ -15,24 +15,11 @@
 
 #include <capkit/capkit.h>
 
+#include "inetsum.h"
 #include "mkpkt.h"
 #include "tap.h"
 
 static uint64_t seed = 0x5eed0b5e55ull;
-
-/* RFC 1071: the ones' complement of the ones' complement sum. */
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n) {
-  for (size_t i = 0; i + 1 < n; i += 2)
-    s += (uint32_t)p[i] << 8 | p[i + 1];
-  if (n & 1)
-    s += (uint32_t)p[n - 1] << 8;
-  return s;
-}
-static uint16_t fold(uint32_t s) {
-  while (s >> 16)
-    s = (s & 0xffff) + (s >> 16);
-  return (uint16_t)~s;
-}
 
 static void put16(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)(v >> 8);
@@ -44,12 +31,12 @@ static void put16(uint8_t *p, uint32_t v) {
 static void checksums(uint8_t *f, size_t n) {
   uint8_t *ip = f + 14, *udp = ip + 20;
   put16(ip + 10, 0);
-  put16(ip + 10, fold(sum16(0, ip, 20)));
+  put16(ip + 10, inet_fold(inet_sum16(0, ip, 20)));
   size_t ulen = n - 34;
   put16(udp + 6, 0);
-  uint32_t s = sum16(0, ip + 12, 8); /* addresses */
+  uint32_t s = inet_sum16(0, ip + 12, 8); /* addresses */
   s += 17 + (uint32_t)ulen;
-  uint16_t c = fold(sum16(s, udp, ulen));
+  uint16_t c = inet_fold(inet_sum16(s, udp, ulen));
   put16(udp + 6, c ? c : 0xffff);
 }
 

@@ -11,6 +11,7 @@
 
 #include <capkit/capkit.h>
 
+#include "inetsum.h"
 #include "seeded.h"
 #include "tap.h"
 
@@ -36,22 +37,6 @@ static void put32(buf *x, uint32_t v, int be) {
 static void put16(buf *x, uint16_t v, int be) {
   uint8_t b[2] = {(uint8_t)(be ? v >> 8 : v), (uint8_t)(be ? v : v >> 8)};
   put(x, b, 2);
-}
-
-/* RFC 1071: the ones' complement of the ones' complement sum of 16-bit
- * big-endian words (an odd last byte padded with zero), over a starting
- * sum. */
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s) {
-  for (size_t i = 0; i + 1 < n; i += 2)
-    s += (uint32_t)p[i] << 8 | p[i + 1];
-  if (n & 1)
-    s += (uint32_t)p[n - 1] << 8;
-  return s;
-}
-static uint16_t fold(uint32_t s) {
-  while (s >> 16)
-    s = (s & 0xffff) + (s >> 16);
-  return (uint16_t)~s;
 }
 
 /* Payload bytes: random without 0d and 0a, then some 0d 0a pairs and some
@@ -93,7 +78,7 @@ static size_t frame(uint8_t *f, size_t n, int *l4, int *ck) {
                      tcp ? 6 : 17, 0, 0, 10, 0, 0, (uint8_t)rnd_in(1, 254),
                      192, 168, 1, (uint8_t)rnd_in(1, 254)};
   memcpy(ip, iph, 20);
-  uint16_t c = fold(sum16(ip, 20, 0));
+  uint16_t c = inet_fold(inet_sum16(0, ip, 20));
   ip[10] = (uint8_t)(c >> 8);
   ip[11] = (uint8_t)c;
   for (size_t i = 0; i < th; i++)
@@ -109,8 +94,9 @@ static size_t frame(uint8_t *f, size_t n, int *l4, int *ck) {
   }
   payload(t + th, pl);
   /* the pseudo-header: addresses, protocol, transport length */
-  uint32_t s = sum16(ip + 12, 8, 0) + (tcp ? 6u : 17u) + (uint32_t)(th + pl);
-  c = fold(sum16(t, th + pl, s));
+  uint32_t s =
+      inet_sum16(0, ip + 12, 8) + (tcp ? 6u : 17u) + (uint32_t)(th + pl);
+  c = inet_fold(inet_sum16(s, t, th + pl));
   int none = !tcp && rnd() % 3 == 0;
   if (!tcp && c == 0)
     c = 0xffff;
