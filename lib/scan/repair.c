@@ -1276,13 +1276,14 @@ static int proven(const capkit_scanner *t, const uint8_t *p) {
 }
 
 static uint64_t ts_of(const capkit_scanner *t, const uint8_t *p) {
-  return (uint64_t)capkit__ld32(p, t->swap) << 32 | capkit__ld32(p + 4, t->swap);
+  return (uint64_t)capkit__ld32(p, t->swap) << 32 |
+         capkit__ld32(p + 4, t->swap);
 }
 
 /* Do the times of the k records from c (as far as the n bytes hold them)
  * rise from the time from? */
-static int rises(const capkit_scanner *t, const uint8_t *p, size_t n,
-                 size_t c, unsigned k, uint64_t from) {
+static int rises(const capkit_scanner *t, const uint8_t *p, size_t n, size_t c,
+                 unsigned k, uint64_t from) {
   for (unsigned i = 0; i < k && n - c >= CAPKIT__RHDR; i++) {
     uint64_t ts = ts_of(t, p + c);
     if (ts < from)
@@ -1339,8 +1340,8 @@ static int own_header(const capkit_scanner *t, const uint8_t *p, size_t n) {
   capkit_layer l[CAPKIT_DECODE_MAX_LAYERS];
   capkit_packet pkt;
   capkit_packet_init(&pkt, l, CAPKIT_DECODE_MAX_LAYERS);
-  size_t k = capkit_decode(&pkt, t->layout.linktype, p + CAPKIT__RHDR,
-                           h.incl, h.orig, CAPKIT_DECODE_CHECKSUMS);
+  size_t k = capkit_decode(&pkt, t->layout.linktype, p + CAPKIT__RHDR, h.incl,
+                           h.orig, CAPKIT_DECODE_CHECKSUMS);
   for (size_t i = 0; i < k; i++)
     if (l[i].type == CAPKIT_LAYER_IPV4)
       return l[i].csum == CAPKIT_CSUM_GOOD &&
@@ -1594,10 +1595,10 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     /* A damaged record at p whose header survived: runs that die inside
      * its bytes are its payload. */
     size_t inside = fits && time_ok && rl <= n ? rl : 0;
-    int found = resync(&t, p, n, at_end, inside,
-                       have_prev ? &prev_ts : NULL,
-                       rp->carries ? 2 * (CAPKIT__RHDR + (size_t)hi->max_caplen) : 0,
-                       &at, &tend);
+    int found =
+        resync(&t, p, n, at_end, inside, have_prev ? &prev_ts : NULL,
+               rp->carries ? 2 * (CAPKIT__RHDR + (size_t)hi->max_caplen) : 0,
+               &at, &tend);
     if (!found && at_end && fits && rl > n && time_ok) {
       /* A plausible header whose data runs past the end: truncated. */
       drop_flush(rp);
