@@ -1458,8 +1458,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   s->read_max = CHUNK;
   const capkit_scanner *sc = &rp->sc;
-  uint32_t prev = 0;
-  uint64_t prev_ts = 0;
+  uint32_t prev = 0, prev_frac = 0; /* the last good record's time */
   int have_prev = 0;
   /* Records starting before this input offset were confirmed by a chain. */
   uint64_t trusted = 0;
@@ -1500,7 +1499,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
           return rc;
         s->cur += ul;
         prev = h.sec;
-        prev_ts = ts_of(sc, p);
+        prev_frac = h.frac;
         have_prev = 1;
         trusted = off + ul + 1;
         want = CAPKIT__RHDR;
@@ -1562,7 +1561,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         s->cur += rl;
         capkit__src_prefetch(s);
         prev = h.sec;
-        prev_ts = ts_of(sc, p);
+        prev_frac = h.frac;
         have_prev = 1;
         want = CAPKIT__RHDR;
         continue;
@@ -1595,6 +1594,7 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
     /* A damaged record at p whose header survived: runs that die inside
      * its bytes are its payload. */
     size_t inside = fits && time_ok && rl <= n ? rl : 0;
+    uint64_t prev_ts = (uint64_t)prev << 32 | prev_frac;
     int found =
         resync(&t, p, n, at_end, inside, have_prev ? &prev_ts : NULL,
                rp->carries ? 2 * (CAPKIT__RHDR + (size_t)hi->max_caplen) : 0,
