@@ -12,15 +12,12 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "mkpkt.h"
 #include "seeded.h"
 #include "tap.h"
 #include <capkit/capkit.h>
 
-typedef struct fb {
-  uint8_t *b;
-  size_t n, cap;
-  int be; /* byte order of what is put now */
-} fb;
+typedef mk_buf fb; /* be: byte order of what is put now */
 SEEDED_PUTS(fb)
 
 static void pad4(fb *f) {
@@ -43,13 +40,7 @@ static void payload(uint8_t *d, uint32_t len, uint32_t sec, int carry) {
   fb in = {0};
   in.be = rnd() & 1;
   if (carry == 1) { /* pcap */
-    put32(&in, 0xa1b2c3d4u);
-    put16(&in, 2);
-    put16(&in, 4);
-    put32(&in, 0);
-    put32(&in, 0);
-    put32(&in, 65535);
-    put32(&in, 1);
+    mk_pcap_header(&in, 0, 65535, 1);
   }
   while (in.n < len) {
     uint32_t k = rnd_in(8, 60);
@@ -160,13 +151,7 @@ static void build_ng(fb *f, unsigned npkt) {
 static void build_pcap(fb *f, unsigned npkt) {
   f->n = 0;
   f->be = rnd() & 1;
-  put32(f, 0xa1b2c3d4u);
-  put16(f, 2);
-  put16(f, 4);
-  put32(f, 0);
-  put32(f, 0);
-  put32(f, 65535);
-  put32(f, 101);
+  mk_pcap_header(f, 0, 65535, 101);
   uint32_t sec = 1600000000u + rnd() % 100000000u;
   for (unsigned k = 0; k < npkt; k++) {
     uint32_t len = rnd_in(1, 300);

@@ -19,14 +19,12 @@
 
 #include <capkit/capkit.h>
 
+#include "inetsum.h"
+#include "mkpkt.h"
 #include "seeded.h"
 #include "tap.h"
 
-typedef struct buf {
-  uint8_t *b;
-  size_t n, cap;
-  int be;
-} buf;
+typedef mk_buf buf;
 SEEDED_PUTS(buf)
 
 /* An Ethernet/IPv4/UDP frame of len bytes (42 <= len <= 1514). */
@@ -38,12 +36,8 @@ static void frame(uint8_t *p, uint32_t len) {
   uint32_t iplen = len - 14;
   ip[0] = 0x45, ip[1] = 0, ip[2] = (uint8_t)(iplen >> 8), ip[3] = (uint8_t)iplen;
   ip[6] = 0x40, ip[7] = 0, ip[8] = 64, ip[9] = 17, ip[10] = ip[11] = 0;
-  uint32_t sum = 0;
-  for (int i = 0; i < 20; i += 2)
-    sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  ip[10] = (uint8_t)(~sum >> 8), ip[11] = (uint8_t)~sum;
+  uint16_t sum = inet_fold(inet_sum16(0, ip, 20));
+  ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
   uint8_t *udp = ip + 20;
   uint32_t ulen = iplen - 20;
   udp[4] = (uint8_t)(ulen >> 8), udp[5] = (uint8_t)ulen;
@@ -62,13 +56,7 @@ typedef struct span {
 static buf make(int n, int be, int ns, span **sp) {
   buf x = {0};
   x.be = be;
-  put32(&x, ns ? 0xa1b23c4d : 0xa1b2c3d4);
-  put16(&x, 2);
-  put16(&x, 4);
-  put32(&x, 0);
-  put32(&x, 0);
-  put32(&x, 65535);
-  put32(&x, 1);
+  mk_pcap_header(&x, ns, 65535, 1);
   *sp = calloc((size_t)n, sizeof **sp);
   uint32_t t = 1700000000 + rnd() % 1000000, frac = 0;
   uint32_t lim = ns ? 1000000000u : 1000000u;

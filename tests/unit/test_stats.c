@@ -456,17 +456,23 @@ static void time_sub_reference(void) {
 
 /* ---- fixed cases -------------------------------------------------------- */
 
-static void add_at(capkit_stats *s, int64_t sec, uint32_t nsec, uint32_t cap,
-                   uint32_t orig) {
-  static uint8_t data[MAXPKT];
+/* One record of cap bytes at data (orig on the wire) into s. */
+static void add_data(capkit_stats *s, int64_t sec, uint32_t nsec,
+                     uint32_t cap, uint32_t orig, const uint8_t *data) {
   capkit_record rec = CAPKIT_RECORD_INIT;
-  memset(data, 0, sizeof data);
   rec.ts_sec = sec;
   rec.ts_nsec = nsec;
   rec.caplen = cap;
   rec.origlen = orig;
   rec.data = data;
   CHECK_EQ(capkit_stats_add(s, &rec, NULL), 0);
+}
+
+static void add_at(capkit_stats *s, int64_t sec, uint32_t nsec, uint32_t cap,
+                   uint32_t orig) {
+  static uint8_t data[MAXPKT];
+  memset(data, 0, sizeof data);
+  add_data(s, sec, nsec, cap, orig, data);
 }
 
 static void summary_definitions(void) {
@@ -540,13 +546,7 @@ static void add_kind(capkit_stats *s, int64_t sec, uint32_t nsec, int kind,
       d[47] = 0x10;
     }
   }
-  capkit_record rec = CAPKIT_RECORD_INIT;
-  rec.ts_sec = sec;
-  rec.ts_nsec = nsec;
-  rec.caplen = n;
-  rec.origlen = orig;
-  rec.data = d;
-  CHECK_EQ(capkit_stats_add(s, &rec, NULL), 0);
+  add_data(s, sec, nsec, n, orig, d);
 }
 
 /* One layer count of bin I: LAYER's packets and bytes (0 when absent). */
