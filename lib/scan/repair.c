@@ -695,14 +695,21 @@ static int ng_damaged(capkit_repair *rp, const uint8_t *p, uint32_t l0,
 /* A packet of link type lt (caplen of orig bytes) captured whole, no
  * checksum of it failing, and a transport checksum that holds over it up
  * to its last byte? */
+/* The packet decoded into l (CAPKIT_DECODE_MAX_LAYERS of them) with its
+ * checksums verified; how many layers. */
+static size_t decode_sums(uint32_t lt, const uint8_t *d, uint32_t caplen,
+                          uint32_t orig, capkit_layer *l) {
+  capkit_packet pkt;
+  capkit_packet_init(&pkt, l, CAPKIT_DECODE_MAX_LAYERS);
+  return capkit_decode(&pkt, lt, d, caplen, orig, CAPKIT_DECODE_CHECKSUMS);
+}
+
 static int proven_pkt(uint32_t lt, const uint8_t *d, uint32_t caplen,
                       uint32_t orig) {
   if (caplen != orig || caplen == 0)
     return 0;
   capkit_layer l[CAPKIT_DECODE_MAX_LAYERS];
-  capkit_packet pkt;
-  capkit_packet_init(&pkt, l, CAPKIT_DECODE_MAX_LAYERS);
-  size_t k = capkit_decode(&pkt, lt, d, caplen, orig, CAPKIT_DECODE_CHECKSUMS);
+  size_t k = decode_sums(lt, d, caplen, orig, l);
   int whole = 0;
   for (size_t i = 0; i < k; i++) {
     if (l[i].csum == CAPKIT_CSUM_BAD)
@@ -1309,12 +1316,7 @@ static int in_packet(const capkit_scanner *t, const uint8_t *p, size_t c,
     uint32_t tot = capkit__be16(p + y + 2);
     if (y + tot <= c)
       continue;
-    uint32_t sum = 0;
-    for (int i = 0; i < 20; i += 2)
-      sum += capkit__be16(p + y + i);
-    while (sum >> 16)
-      sum = (sum & 0xffff) + (sum >> 16);
-    if (sum != 0xffff)
+    if (capkit_inet_sum(p + y, 20, 0) != 0xffff)
       continue;
     *ts = 0;
     size_t hl = CAPKIT__RHDR + 14;
@@ -1338,10 +1340,8 @@ static int own_header(const capkit_scanner *t, const uint8_t *p, size_t n) {
   if (n - CAPKIT__RHDR < h.incl)
     return 0;
   capkit_layer l[CAPKIT_DECODE_MAX_LAYERS];
-  capkit_packet pkt;
-  capkit_packet_init(&pkt, l, CAPKIT_DECODE_MAX_LAYERS);
-  size_t k = capkit_decode(&pkt, t->layout.linktype, p + CAPKIT__RHDR, h.incl,
-                           h.orig, CAPKIT_DECODE_CHECKSUMS);
+  size_t k =
+      decode_sums(t->layout.linktype, p + CAPKIT__RHDR, h.incl, h.orig, l);
   for (size_t i = 0; i < k; i++)
     if (l[i].type == CAPKIT_LAYER_IPV4)
       return l[i].csum == CAPKIT_CSUM_GOOD &&
