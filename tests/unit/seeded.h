@@ -41,8 +41,10 @@ static inline void spit(const char *path, const uint8_t *b, size_t n) {
 
 /* put, put16 and put32 (in the byte order f->be: 1 big-endian) over a
  * builder struct T with fields uint8_t *b; size_t n, cap; int be. */
+/* A test may use only some of the writers SEEDED_PUTS defines. */
+#define SEEDED_UNUSED __attribute__((unused))
 #define SEEDED_PUTS(T)                                                         \
-  static inline void put(T *f, const void *p, size_t n) {                      \
+  SEEDED_UNUSED static void put(T *f, const void *p, size_t n) {               \
     if (f->n + n > f->cap) {                                                   \
       f->cap = (f->n + n) * 2 + 4096;                                          \
       f->b = realloc(f->b, f->cap);                                            \
@@ -52,13 +54,13 @@ static inline void spit(const char *path, const uint8_t *b, size_t n) {
     memcpy(f->b + f->n, p, n);                                                 \
     f->n += n;                                                                 \
   }                                                                            \
-  static inline void put32(T *f, uint32_t v) {                                 \
+  SEEDED_UNUSED static void put32(T *f, uint32_t v) {                          \
     uint8_t b4[4];                                                             \
     for (int i = 0; i < 4; i++)                                                \
       b4[i] = (uint8_t)(f->be ? v >> (24 - 8 * i) : v >> (8 * i));             \
     put(f, b4, 4);                                                             \
   }                                                                            \
-  static inline void put16(T *f, uint16_t v) {                                 \
+  SEEDED_UNUSED static void put16(T *f, uint16_t v) {                          \
     uint8_t b2[2] = {(uint8_t)(f->be ? v >> 8 : v),                            \
                      (uint8_t)(f->be ? v : v >> 8)};                           \
     put(f, b2, 2);                                                             \
