@@ -300,6 +300,24 @@ static int flush_async(capkit__sink *s) {
   return 0;
 }
 
+int capkit__sink_hand_over(capkit__sink *s) { return flush_async(s); }
+
+int capkit__sink_grow(capkit__sink *s, size_t cap) {
+  if (cap <= s->cap)
+    return 0;
+  int rc = join_copy(s); /* buf2 is free again */
+  if (rc)
+    return rc;
+  uint8_t *nb = realloc(s->buf, cap);
+  if (!nb)
+    return CAPKIT_ENOMEM;
+  s->buf = nb;
+  s->cap = cap;
+  free(s->buf2); /* allocated again at cap when first needed */
+  s->buf2 = NULL;
+  return 0;
+}
+
 int capkit__sink_flush(capkit__sink *s) {
   int rc = join_copy(s);
   if (rc || s->len == 0)

@@ -80,6 +80,15 @@ static inline void capkit__sink_commit(capkit__sink *s, size_t n) {
   s->len += n;
   s->total += n;
 }
+/* For a caller that reads its input straight into the buffer and commits
+ * what it keeps in place (repair): make the buffers cap bytes (the bytes
+ * in it kept), 0 or CAPKIT_ENOMEM. */
+int capkit__sink_grow(capkit__sink *s, size_t cap);
+/* Hand the buffer's committed bytes to the output thread now and go on in
+ * the other buffer (len 0). The bytes after len in the old buffer stay
+ * readable until the next hand-over or flush, which wait for the write. 0
+ * or a negative CAPKIT_E* from the write before. */
+int capkit__sink_hand_over(capkit__sink *s);
 /* Whether capkit__sink_write_run may be given runs: a regular output file,
  * no codec. */
 static inline int capkit__sink_takes_runs(const capkit__sink *s) {

@@ -230,6 +230,17 @@ int capkit__src_lend(capkit__src *s, uint8_t *dst, size_t cap,
   return 0;
 }
 
+void capkit__src_slide(capkit__src *s, uint8_t *dst, size_t cap) {
+  size_t have = (size_t)(s->end - s->cur);
+  s->base += (uint64_t)(s->cur - s->start);
+  if (have && dst != s->cur)
+    memmove(dst, s->cur, have);
+  s->buf = dst;
+  s->cap = cap;
+  s->start = s->cur = s->pf = dst;
+  s->end = dst + have;
+}
+
 long capkit__src_read_more(capkit__src *s, size_t max) {
   size_t room = s->cap - (size_t)(s->end - s->buf);
   if (room > max)

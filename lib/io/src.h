@@ -111,6 +111,9 @@ int capkit__src_lend(capkit__src *s, uint8_t *dst, size_t cap,
  * window: bytes read, 0 at the end of input (or no room), or a negative
  * CAPKIT_E* (errno in sys_errno). */
 long capkit__src_read_more(capkit__src *s, size_t max);
+/* While lent: move the unread bytes to DST (CAP bytes, DST may be the
+ * window's own memory: they may overlap) and make DST the window. */
+void capkit__src_slide(capkit__src *s, uint8_t *dst, size_t cap);
 /* Back to the source's own buffer: the unread bytes move there (it grows
  * when they need it). 0, or CAPKIT_ENOMEM: the unread bytes are then
  * lost (the source is left empty; the caller fails the reader). */

@@ -51,6 +51,13 @@ struct capkit_repair {
    * them into its buffer for its output thread to write while the walk
    * reads on. */
   int direct;
+  /* The pcap walk reads its input straight into the output's buffer (the
+   * source is lent it) and keeps a record by committing it where it lies:
+   * no copy of the intact bytes in this process. Records after dropped
+   * bytes are moved down over them. */
+  int lent;
+  int lendable; /* lent at the next refill that finds the window small */
+  capkit__src_loan loan; /* the source's own buffer meanwhile */
   uint64_t src_id;
   /* The reverse ASCII-mode stage in front of the walk, or NULL (owned by
    * the source). */
@@ -207,8 +214,14 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
  * still in the CPU's cache when it walks and copies them, and slides only
  * the few bytes of the record in hand to the front of the buffer. */
 #define CHUNK ((size_t)256 << 10)
+static int lent_more(capkit_repair *rp, size_t need);
+static void lend(capkit_repair *rp);
 static int have_more(capkit_repair *rp, size_t need) {
   capkit__src *s = &rp->src;
+  if (rp->lendable && need <= LOOK + CHUNK && (size_t)(s->end - s->cur) < CHUNK)
+    lend(rp);
+  if (rp->lent)
+    return lent_more(rp, need);
   int f = capkit__src_fill(s, need);
   if (f < 0)
     return fail(rp, f, capkit__src_offset(s), "read error: %s",
@@ -227,9 +240,96 @@ static inline int have(capkit_repair *rp, size_t need, size_t *n,
   return 0;
 }
 
+/* ---- reading into the output buffer (the pcap walk) ----
+ * The output buffer holds, in order: the bytes committed for output, the
+ * input bytes walked past and dropped (none while the records are
+ * intact), and the window of unread input. When the window needs more
+ * bytes and a HAND's worth is committed, or the room after it runs out,
+ * the committed bytes go to the output thread and the window moves to the
+ * front of the other buffer: a kept record's bytes are copied once out of
+ * the kernel and once into it, none in this process. The buffers hold the
+ * walk's look-ahead over a record in doubt; a record larger still (a link
+ * type whose bound is above LOOK) sends the walk back to the source's own
+ * buffer, with copies, until the window is small again. */
+#define HAND ((size_t)1 << 20)
+#define LENT_CAP (LOOK + HAND + 2 * CHUNK)
+
+static void lend(capkit_repair *rp) {
+  capkit__src *s = &rp->src;
+  capkit__sink *k = &rp->sink;
+  if (!rp->out || rp->w || s->kind != CAPKIT__SRC_BUF) {
+    rp->lendable = 0;
+    return;
+  }
+  if (capkit__sink_grow(k, LENT_CAP) != 0 ||
+      capkit__src_lend(s, k->buf + k->len, k->cap - k->len, &rp->loan) != 0)
+    return; /* tried again at the next refill */
+  rp->lendable = 0;
+  rp->lent = 1;
+  /* The header's look-ahead grew the source's buffer: give it back. */
+  if (rp->loan.cap > CHUNK) {
+    uint8_t *b = realloc(rp->loan.buf, CHUNK);
+    if (b) {
+      rp->loan.buf = b;
+      rp->loan.cap = CHUNK;
+    }
+  }
+}
+
+/* The source back on its own buffer, with the unread bytes. */
+static int unlend(capkit_repair *rp) {
+  if (!rp->lent)
+    return 0;
+  rp->lent = 0;
+  int rc = capkit__src_unlend(&rp->src, &rp->loan);
+  return rc ? fail(rp, rc, capkit__src_offset(&rp->src), "out of memory") : 0;
+}
+
+static int lent_more(capkit_repair *rp, size_t need) {
+  capkit__src *s = &rp->src;
+  capkit__sink *k = &rp->sink;
+  if (need > LOOK + CHUNK) {
+    int rc = unlend(rp);
+    rp->lendable = 1;
+    return rc ? rc : have_more(rp, need);
+  }
+  while ((size_t)(s->end - s->cur) < need && !s->eof) {
+    size_t short_of = need - (size_t)(s->end - s->cur);
+    size_t step = short_of > CHUNK ? short_of : CHUNK;
+    if (k->len >= HAND || (size_t)(k->buf + k->cap - s->end) < step) {
+      int rc = k->len ? capkit__sink_hand_over(k) : 0;
+      if (rc)
+        return fail(rp, rc, capkit__src_offset(s), "write failed: %s",
+                    capkit_strerror(rc));
+      capkit__src_slide(s, k->buf + k->len, k->cap - k->len);
+    }
+    long got = capkit__src_read_more(s, step);
+    if (got < 0)
+      return fail(rp, (int)got, capkit__src_offset(s), "read error: %s",
+                  capkit__src_errtext(s, (int)got));
+  }
+  return 0;
+}
+
+/* Commit len bytes at p (in the window, at or after the committed end),
+ * moving them down over dropped bytes when there are any. */
+static int lent_write(capkit_repair *rp, const uint8_t *p, size_t len) {
+  capkit__sink *k = &rp->sink;
+  uint8_t *at = k->buf + k->len;
+  if (p < at || p + len > rp->src.end)
+    return fail(rp, CAPKIT_EMISUSE, capkit__src_offset(&rp->src),
+                "internal error: output bytes outside the input window");
+  if (p != at)
+    memmove(at, p, len);
+  capkit__sink_commit(k, len);
+  return 0;
+}
+
 static int out_write(capkit_repair *rp, const uint8_t *p, size_t len) {
   if (!rp->out)
     return 0;
+  if (rp->lent)
+    return lent_write(rp, p, len);
   int rc;
   capkit__src *s = &rp->src;
   if (rp->direct && p >= s->start && p < s->end)
@@ -255,6 +355,10 @@ static int out_record(capkit_repair *rp, const uint8_t *p, uint32_t caplen,
     uint8_t h[CAPKIT__RHDR];
     if (caplen == capkit__ld32(p + 8, rp->sc.swap))
       return out_write(rp, p, CAPKIT__RHDR + (size_t)caplen);
+    if (rp->lent) { /* the header is the output's: corrected in place */
+      capkit__st32(rp->sink.buf + (p - rp->sink.buf) + 8, caplen, rp->sc.swap);
+      return out_write(rp, p, CAPKIT__RHDR + (size_t)caplen);
+    }
     memcpy(h, p, CAPKIT__RHDR);
     capkit__st32(h + 8, caplen, rp->sc.swap);
     int rc = out_write(rp, h, CAPKIT__RHDR);
@@ -1979,6 +2083,7 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
   rp->err[0] = 0;
   rp->out = 0;
   rp->direct = 0;
+  rp->lent = rp->lendable = 0;
   rp->unlf = NULL;
   rp->name = strcmp(in_path, "-") ? in_path : "stdin";
   int rc = open_input(rp, in_path);
@@ -2016,8 +2121,15 @@ int capkit_repair_run(capkit_repair *rp, const char *in_path,
         rc = out_write(rp, hi.hdr, 24);
     }
   }
+  /* Lent once the look-ahead read for the header is walked (through the
+   * output buffer in the usual way): the output starts after its first
+   * HAND bytes, not after the look-ahead. */
+  rp->lendable = !rc && !hi.ng;
   if (!rc)
     rc = hi.ng ? walk_ng(rp, &hi) : walk(rp, &hi);
+  int urc = unlend(rp);
+  if (!rc)
+    rc = urc;
   if (!rc)
     drop_flush(rp);
   if (rp->w) {
