@@ -1074,10 +1074,19 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
 static int header(capkit_repair *rp, hdrinfo *hi) {
   size_t n;
   int at_end;
-  int rc = ready(rp, LOOK, &n, &at_end);
+  int swap, ns;
+  /* A pcap file header whose magic and link type hold needs only the
+   * first MiB for the checks of the first records; any other start is
+   * looked at over LOOK bytes, to find the records and what they are. */
+  int rc = ready(rp, (size_t)1 << 20, &n, &at_end);
+  const uint8_t *p = rp->src.cur;
+  if (!rc && !(n >= 24 && magic_of(p, &swap, &ns) &&
+               (capkit__ld32(p + 20, swap) & 0x03ff0000u) == 0 &&
+               capkit_linktype_name(capkit__ld32(p + 20, swap) & 0xffff)))
+    rc = ready(rp, LOOK, &n, &at_end);
   if (rc)
     return rc;
-  const uint8_t *p = rp->src.cur;
+  p = rp->src.cur;
   if (n == 0)
     return fail(rp, CAPKIT_EFORMAT, 0, "empty file: nothing to repair");
   if (is_other_format(p, n))
@@ -1085,7 +1094,6 @@ static int header(capkit_repair *rp, hdrinfo *hi) {
                 "repair handles standard pcap (magic a1b2c3d4 or a1b23c4d) "
                 "and pcapng; the rare pcap variants (modified, Ixia) are not "
                 "supported");
-  int swap, ns;
   memset(hi, 0, sizeof *hi);
   if (ng_header(rp, hi, p, n, at_end))
     return rp->err[0] ? CAPKIT_EFORMAT : 0;
@@ -1984,11 +1992,11 @@ static int ascii_check(capkit_repair *rp) {
     n = (size_t)1 << 20;
   const uint8_t *p = rp->src.cur;
   size_t lf = 0, crlf_n = 0;
-  for (size_t i = 0; i < n; i++)
-    if (p[i] == 0x0a) {
-      lf++;
-      crlf_n += i > 0 && p[i - 1] == 0x0d;
-    }
+  for (const uint8_t *q = p, *e = p + n;
+       (q = memchr(q, 0x0a, (size_t)(e - q))) != NULL; q++) {
+    lf++;
+    crlf_n += q > p && q[-1] == 0x0d;
+  }
   if (lf && crlf_n <= 1 + lf / 1024)
     return unlf_check(rp, p, n);
   if (lf == 0 || crlf_n != lf)
