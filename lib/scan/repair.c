@@ -24,6 +24,10 @@
 #define PCAPNG_SHB 0x0a0d0d0au
 /* Bytes kept ready ahead of the walk: a chain of records must fit. */
 #define LOOK ((size_t)8 << 20)
+/* The look-ahead of the pcap walk over a record in doubt: room for a chain
+ * of several of the largest records (and the window the resynchronising
+ * scan searches before it drops what cannot start a chain). */
+#define DOUBT ((size_t)2 << 20)
 #define UNLF_COMMENT                                                           \
   "capkit repair: damaged record kept: it lost 0d bytes (FTP ASCII mode) "   \
   "whose places could not be decided; its bytes are a guess"
@@ -218,7 +222,8 @@ static int lent_more(capkit_repair *rp, size_t need);
 static void lend(capkit_repair *rp);
 static int have_more(capkit_repair *rp, size_t need) {
   capkit__src *s = &rp->src;
-  if (rp->lendable && need <= LOOK + CHUNK && (size_t)(s->end - s->cur) < CHUNK)
+  if (rp->lendable && need <= DOUBT + CHUNK &&
+      (size_t)(s->end - s->cur) < CHUNK)
     lend(rp);
   if (rp->lent)
     return lent_more(rp, need);
@@ -249,10 +254,10 @@ static inline int have(capkit_repair *rp, size_t need, size_t *n,
  * front of the other buffer: a kept record's bytes are copied once out of
  * the kernel and once into it, none in this process. The buffers hold the
  * walk's look-ahead over a record in doubt; a record larger still (a link
- * type whose bound is above LOOK) sends the walk back to the source's own
+ * type whose bound is above DOUBT) sends the walk back to the source's own
  * buffer, with copies, until the window is small again. */
 #define HAND ((size_t)1 << 20)
-#define LENT_CAP (LOOK + HAND + 2 * CHUNK)
+#define LENT_CAP (DOUBT + HAND + 2 * CHUNK)
 
 static void lend(capkit_repair *rp) {
   capkit__src *s = &rp->src;
@@ -288,7 +293,7 @@ static int unlend(capkit_repair *rp) {
 static int lent_more(capkit_repair *rp, size_t need) {
   capkit__src *s = &rp->src;
   capkit__sink *k = &rp->sink;
-  if (need > LOOK + CHUNK) {
+  if (need > DOUBT + CHUNK) {
     int rc = unlend(rp);
     rp->lendable = 1;
     return rc ? rc : have_more(rp, need);
@@ -1270,8 +1275,8 @@ static int followed(const capkit_scanner *sc, const uint8_t *p, size_t n,
     }
     if (sc->fit(q + CAPKIT__RHDR, (uint32_t)dl, nh.orig))
       return 1;
-    if (!at_end && left < LOOK / 2) {
-      *more = rl + LOOK / 2;
+    if (!at_end && left < DOUBT / 2) {
+      *more = rl + DOUBT / 2;
       return -1;
     }
     size_t at;
@@ -1645,8 +1650,8 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
            * of an odd kind when a chain of records goes on from it, else
            * a header-like pattern inside a payload (a pcap carried in the
            * packets) that the damage before it brought up. */
-          if (!at_end && n < LOOK / 2 && want < LOOK) {
-            want = LOOK;
+          if (!at_end && n < DOUBT / 2 && want < DOUBT) {
+            want = DOUBT;
             continue;
           }
           capkit_scanner t = *sc;
@@ -1655,8 +1660,8 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         }
       }
       if (!ok && !time_ok) {
-        if (!at_end && want < LOOK) {
-          want = LOOK;
+        if (!at_end && want < DOUBT) {
+          want = DOUBT;
           continue;
         }
         /* A jump in time, but a whole chain follows it. */
@@ -1679,8 +1684,8 @@ static int walk(capkit_repair *rp, hdrinfo *hi) {
         continue;
       }
     }
-    if (!at_end && want < LOOK) {
-      want = LOOK;
+    if (!at_end && want < DOUBT) {
+      want = DOUBT;
       continue;
     }
     want = CAPKIT__RHDR;

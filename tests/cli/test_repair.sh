@@ -243,4 +243,18 @@ for ng in "" --ng; do
   check "big $f: tshark reads the repaired file" quiet tshark -r "$T/bigf.pcap" -w /dev/null
 done
 
+# the big capture's tail cut inside its last record, several MB in: cut, or
+# kept with --pad, its caplen 9 bytes short (counts and lengths from tshark)
+$GEN gen 5 "$T/big.pcap" --count 12000
+head -c -9 "$T/big.pcap" > "$T/bigt.pcap"
+tshark -r "$T/big.pcap" -T fields -e frame.cap_len 2>/dev/null > "$T/big.len"
+n_big=$(wc -l < "$T/big.len")
+"$C" repair -q "$T/bigt.pcap" -o "$T/bigt_cut.pcap" 2>/dev/null || true
+check_eq "big tail cut" "$((n_big - 1))" "$(tshark -r "$T/bigt_cut.pcap" 2>/dev/null | wc -l)"
+"$C" repair -q "$T/bigt.pcap" --pad -o "$T/bigt_pad.pcap" 2>/dev/null || true
+tshark -r "$T/bigt_pad.pcap" -T fields -e frame.cap_len 2>/dev/null > "$T/bigt.len"
+check_eq "big tail padded" "$n_big" "$(wc -l < "$T/bigt.len")"
+check_eq "big tail padded: caplen corrected" "$(($(tail -n 1 "$T/big.len") - 9))" "$(tail -n 1 "$T/bigt.len")"
+check_eq "big tail padded: the records before it" "$(head -n -1 "$T/big.len")" "$(head -n -1 "$T/bigt.len")"
+
 finish

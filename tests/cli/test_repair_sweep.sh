@@ -7,6 +7,7 @@
 #   record is recovered and none invented, also an intact record whose
 #   successor's header was destroyed or that lies alone between two
 #   damaged ones (it proves itself by its checksums);
+# - the same over captures of several MB;
 # - packets carrying pcap record headers of their own time (--nested): no
 #   record invented;
 # - payloads that are a live pcap stream of real frames with checksums,
@@ -33,6 +34,16 @@ case_one() { # seed opts kind
   for seed in $(seq 1 "$SEEDS"); do
     for opts in "--csum" "--be --csum" "--ns --csum" "--be --ns --csum" \
       "--bigsnap --csum" "--nested --csum" "--stream" "--stream --ns --be"; do
+      for kind in overwrite insert delete fields mixed; do
+        echo "$seed $opts|$kind"
+      done
+    done
+  done
+  # captures of several MB: the walk reads them into the output buffer a
+  # few MB at a time, and damage lands anywhere in them, also where one
+  # buffer ends and the next begins
+  for seed in $(seq 1 $(((SEEDS + 1) / 2))); do
+    for opts in "--csum --count 12000" "--be --ns --csum --count 12000"; do
       for kind in overwrite insert delete fields mixed; do
         echo "$seed $opts|$kind"
       done
