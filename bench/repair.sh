@@ -7,7 +7,7 @@
 # the damaged file gzip-compressed, and of the undamaged file with every
 # 0d 0a written as 0a (FTP ASCII mode the reverse way: the lost 0d bytes are
 # placed record by record). Wall time and peak RSS
-# from /usr/bin/time -v (best and median of RUNS runs, default 1; the
+# from /usr/bin/time -v (best and median of RUNS interleaved runs, default 1; the
 # machine may be shared). Each run starts after a sync, with no dirty pages.
 #
 # Inputs come from ../shared/bench/gen_corpus.c seen from the repository
@@ -53,12 +53,30 @@ ls -l "$tmp"/*.pcap | awk '{print $5, $NF}'
 sync
 
 . "$root/bench/best.sh"
-# Each command RUNS times, one best_run of one run each: the best and the
-# median wall time (the machine may be shared), peak RSS of the best.
-run() {
-  local name=$1 i
+# Every command once per round, RUNS rounds (interleaved, so that a change
+# in the machine's load touches all of them alike): the best and the median
+# wall time of each, peak RSS of the best.
+names=()
+cmds=()
+add() {
+  names+=("$1")
   shift
-  for ((i = 0; i < RUNS; i++)); do RUNS=1 best_run "$name#$i" 1 "$@" >/dev/null; done
+  cmds+=("$(printf '%q ' "$@")")
+}
+add "cp bad.pcap (floor)" cp "$tmp/bad.pcap" "$tmp/out.pcap"
+add "capkit convert a.pcap (undamaged)" "$CAPKIT" convert "$tmp/a.pcap" -o "$tmp/out.pcap"
+add "capkit repair bad.pcap" "$CAPKIT" repair -q "$tmp/bad.pcap" -o "$tmp/out.pcap"
+add "pcapfix bad.pcap" pcapfix -o "$tmp/out.pcap" "$tmp/bad.pcap"
+add "capkit repair bad2.pcap (twice the size)" "$CAPKIT" repair -q "$tmp/bad2.pcap" -o "$tmp/out.pcap"
+add "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tmp/out.pcap"
+add "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
+add "capkit repair lf.pcap (0d 0a written as 0a)" "$CAPKIT" repair -q "$tmp/lf.pcap" -o "$tmp/out.pcap"
+for ((i = 0; i < RUNS; i++)); do
+  for k in "${!names[@]}"; do
+    eval "RUNS=1 best_run \"\${names[k]}#\$i\" 1 ${cmds[k]}" >/dev/null
+  done
+done
+for name in "${names[@]}"; do
   printf '%s\n' "${results[@]}" | awk -F'|' -v n="$name" '
     index($1, n "#") == 1 && $1 !~ /#.*#/ { w[k++] = $2; r[$2] = $3 }
     END {
@@ -68,16 +86,7 @@ run() {
       printf "%s|%s|%s|%s\n", n, w[0], r[w[0]], m > "/dev/stderr"
     }' 2>"$tmp/res"
   results+=("$(cat "$tmp/res")")
-}
-
-run "cp bad.pcap (floor)" cp "$tmp/bad.pcap" "$tmp/out.pcap"
-run "capkit convert a.pcap (undamaged)" "$CAPKIT" convert "$tmp/a.pcap" -o "$tmp/out.pcap"
-run "capkit repair bad.pcap" "$CAPKIT" repair -q "$tmp/bad.pcap" -o "$tmp/out.pcap"
-run "pcapfix bad.pcap" pcapfix -o "$tmp/out.pcap" "$tmp/bad.pcap"
-run "capkit repair bad2.pcap (twice the size)" "$CAPKIT" repair -q "$tmp/bad2.pcap" -o "$tmp/out.pcap"
-run "capkit repair a.pcap (undamaged)" "$CAPKIT" repair -q "$tmp/a.pcap" -o "$tmp/out.pcap"
-run "capkit repair bad.pcap.gz (gzip input)" "$CAPKIT" repair -q "$tmp/bad.pcap.gz" -o "$tmp/out.pcap"
-run "capkit repair lf.pcap (0d 0a written as 0a)" "$CAPKIT" repair -q "$tmp/lf.pcap" -o "$tmp/out.pcap"
+done
 
 median_of() { printf '%s\n' "${results[@]}" | awk -F'|' -v n="$1" '$1 == n {print $4}'; }
 awk -v f="$(best_of 'pcapfix bad.pcap')" -v c="$(best_of 'capkit repair bad.pcap')" \
