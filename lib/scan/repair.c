@@ -524,7 +524,9 @@ static int ng_body_ok(const uint8_t *p, uint32_t len, int swap) {
     if (len < 32)
       return 0;
     uint32_t cap = capkit__ld32(p + 20, swap);
-    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32;
+    /* An original length no capture has, as in a pcap record: damage. */
+    return cap <= len - 32 && ((cap + 3u) & ~3u) <= len - 32 &&
+           capkit__ld32(p + 24, swap) <= CAPKIT__MAX_ORIG;
   }
   if (t == NG_IDB)
     return len >= 20 && capkit_linktype_name(capkit__ld16(p + 8, swap));
@@ -540,6 +542,16 @@ static int ng_shb_swap(const uint8_t *p, size_t n) {
   return bom == NG_BOM ? 0 : capkit__bswap32(bom) == NG_BOM ? 1 : -1;
 }
 
+/* The whole block at q (a section header sets the byte order from
+ * there on): its length, or 0. */
+static uint32_t ng_next(const uint8_t *p, size_t n, size_t q, int *swap) {
+  int sw = ng_shb_swap(p + q, n - q);
+  uint32_t len = ng_block(p + q, n - q, sw >= 0 ? sw : *swap);
+  if (len && sw >= 0)
+    *swap = sw;
+  return len;
+}
+
 /* A chain of blocks from o: 4 whole blocks, or blocks up to the exact
  * end of the input. */
 static int ng_chain(const uint8_t *p, size_t n, size_t o, int swap) {
@@ -547,23 +559,39 @@ static int ng_chain(const uint8_t *p, size_t n, size_t o, int swap) {
   for (int k = 0; k < 4; k++) {
     if (q == n)
       return k >= 2 || (k == 1 && q - o >= 32);
-    int sw = ng_shb_swap(p + q, n - q);
-    uint32_t len = ng_block(p + q, n - q, sw >= 0 ? sw : swap);
+    uint32_t len = ng_next(p, n, q, &swap);
     if (!len)
       return 0;
-    if (sw >= 0)
-      swap = sw;
     q += len;
   }
   return 1;
 }
 
+/* A chain of whole blocks from o that reaches span bytes past it, or the
+ * exact end of the input. */
+static int ng_span(const uint8_t *p, size_t n, size_t o, int swap, size_t span,
+                   int at_end) {
+  size_t q = o;
+  while (q - o < span) {
+    if (q == n)
+      return at_end;
+    uint32_t len = ng_next(p, n, q, &swap);
+    if (!len)
+      return 0;
+    q += len;
+  }
+  return 1;
+}
+
+/* The first block from `from` on where a chain starts: of span bytes (see
+ * ng_span), or with span 0 of four blocks (ng_chain). */
 static int ng_find(const uint8_t *p, size_t n, size_t from, int swap,
-                   size_t *at) {
+                   size_t span, int at_end, size_t *at) {
   for (size_t o = from; o + 12 <= n; o++) {
     uint32_t t = capkit__ld32(p + o, swap);
     if ((ng_type_known(t) || ng_shb_swap(p + o, n - o) >= 0) &&
-        ng_chain(p, n, o, swap)) {
+        (span ? ng_span(p, n, o, swap, span, at_end)
+              : ng_chain(p, n, o, swap))) {
       *at = o;
       return 1;
     }
@@ -625,7 +653,7 @@ static int ng_header(capkit_repair *rp, hdrinfo *hi, const uint8_t *p,
   /* No section header at 0: do pcapng blocks chain further on? The
    * byte order whose chain starts first wins. */
   size_t at = 0, at1 = 0;
-  int f0 = ng_find(p, n, 0, 0, &at), f1 = ng_find(p, n, 0, 1, &at1);
+  int f0 = ng_find(p, n, 0, 0, 0, 0, &at), f1 = ng_find(p, n, 0, 1, 0, 0, &at1);
   if (f1 && (!f0 || at1 < at)) {
     at = at1;
     f0 = 0;
@@ -830,10 +858,82 @@ static int proven_pkt(uint32_t lt, const uint8_t *d, uint32_t caplen,
   return whole;
 }
 
+/* Do the first packet blocks (at most 256, past any damage) carry whole
+ * packet blocks of about their own time in their packets, two of them or
+ * more (a pcapng stream sent over the network)? *max_bl: the largest block
+ * seen. */
+static int ng_carries(const uint8_t *p, size_t n, int swap, uint32_t *max_bl) {
+  size_t q = 0;
+  int k = 0, hits = 0;
+  while (k < 256 && q < n) {
+    uint32_t len = ng_next(p, n, q, &swap);
+    size_t at;
+    if (!len) { /* damage: on from the next chain */
+      if (!ng_find(p, n, q + 1, swap, 0, 0, &at))
+        break;
+      q = at;
+      continue;
+    }
+    if (len > *max_bl)
+      *max_bl = len;
+    if (capkit__ld32(p + q, swap) == NG_EPB) {
+      k++;
+      uint32_t cap = capkit__ld32(p + q + 20, swap);
+      const uint8_t *d = p + q + 28;
+      for (uint32_t i = 0; i + 32 <= cap; i++)
+        if (capkit__ld32(d + i, swap) == NG_EPB &&
+            ng_block(d + i, cap - i, swap) &&
+            ng_ts_near(ng_ts(d + i, swap), ng_ts(p + q, swap))) {
+          hits++;
+          break;
+        }
+    }
+    q += len;
+  }
+  return hits >= 2;
+}
+
+/* Interfaces whose link types the pcapng walk keeps, to check packets. */
+#define NG_IFMAX 64
+
+/* May the walk take the records up again at p + o, after damage at p,
+ * although no chain of four blocks starts there? When a whole packet block
+ * of a described interface starts there, its time near the last packet's,
+ * and another whole block follows it (or the end of the input), or its
+ * packet proves itself (captured whole, its checksums holding): an intact
+ * run between two damaged blocks. Not when the blocks chained from it all
+ * end inside fe, the frame the damaged block's own length gives it: they
+ * are that block's payload. */
+static int ng_resumes(const uint8_t *p, size_t n, size_t o, int at_end,
+                      int swap, uint32_t n_if, const uint32_t *if_lt,
+                      uint64_t prev_ts, int have_ts, size_t fe) {
+  if (n - o < 32 || capkit__ld32(p + o, swap) != NG_EPB)
+    return 0;
+  uint32_t len = ng_block(p + o, n - o, swap);
+  uint32_t id = len ? capkit__ld32(p + o + 8, swap) : n_if;
+  if (id >= n_if || (have_ts && !ng_ts_near(ng_ts(p + o, swap), prev_ts)))
+    return 0;
+  size_t q = o + len;
+  int more = 0;
+  uint32_t l2;
+  while (more < 4 && q < n && (l2 = ng_block(p + q, n - q, swap)) != 0) {
+    q += l2;
+    more++;
+  }
+  if (q <= fe)
+    return 0;
+  if (more > 0 || (q == n && at_end))
+    return 1;
+  return id < NG_IFMAX &&
+         proven_pkt(if_lt[id], p + o + 28, capkit__ld32(p + o + 20, swap),
+                    capkit__ld32(p + o + 24, swap));
+}
+
 static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
   capkit__src *s = &rp->src;
   int swap = hi->ng_swap;
   uint32_t n_if = 0; /* interfaces of the current section */
+  uint32_t if_lt[NG_IFMAX]; /* their link types */
   uint64_t prev_ts = 0;
   int have_ts = 0;
   int rc;
@@ -850,6 +950,17 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
       return rc;
   }
   s->read_max = CHUNK;
+  /* When the packets carry a pcapng stream, a chain found after damage
+   * must reach past two of the largest blocks: one inside a packet ends
+   * with it. */
+  uint32_t max_bl = 0;
+  {
+    size_t n0;
+    int e0;
+    if ((rc = ready(rp, LOOK, &n0, &e0)))
+      return rc;
+    rp->carries = ng_carries(s->cur, n0, swap, &max_bl);
+  }
   for (;;) {
     capkit__src_release(s);
     size_t n;
@@ -873,6 +984,8 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
             hi->max_caplen = cap;
           prev_ts = ng_ts(p, swap);
           have_ts = 1;
+          if (bl > max_bl)
+            max_bl = bl;
           drop_flush(rp);
           if ((rc = out_write(rp, p, bl)))
             return rc;
@@ -956,6 +1069,8 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
       }
       if (t == NG_SHB) {
       } else if (t == NG_IDB) {
+        if (n_if < NG_IFMAX)
+          if_lt[n_if] = capkit__ld16(p + 8, swap);
         n_if++;
       } else if (t == NG_EPB) {
         uint32_t id = capkit__ld32(p + 8, swap);
@@ -979,6 +1094,8 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
                   n_if, (uint32_t)lt, lt_name((uint32_t)lt));
             if ((rc = ng_write_idb(rp, swap, (uint32_t)lt)))
               return rc;
+            if (n_if < NG_IFMAX)
+              if_lt[n_if] = (uint32_t)lt;
             n_if++;
           }
         } else if (id >= n_if) {
@@ -989,6 +1106,8 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
         if (len) {
           prev_ts = ng_ts(p, swap);
           have_ts = 1;
+          if (len > max_bl)
+            max_bl = len;
         }
       }
       if (len) {
@@ -1021,6 +1140,8 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
           (rc = out_write(rp, p + 8, fl - 12)) || (rc = out_write(rp, v, 4)))
         return rc;
       if (ft == NG_IDB) {
+        if (n_if < NG_IFMAX)
+          if_lt[n_if] = capkit__ld16(p + 8, swap);
         n_if++;
       } else if (ft == NG_EPB) {
         if (capkit__ld32(p + 20, swap) > hi->max_caplen)
@@ -1032,11 +1153,24 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
       s->cur += fl;
       continue;
     }
-    size_t at;
-    if (ng_find(p, n, 1, swap, &at)) {
+    size_t at = 0;
+    int found = ng_find(p, n, 1, swap, rp->carries ? 2 * (size_t)max_bl : 0,
+                        at_end, &at);
+    uint32_t t0 = capkit__ld32(p, swap), l0 = capkit__ld32(p + 4, swap);
+    /* An intact run shorter than a chain before it: taken up again. */
+    size_t fe =
+        ng_type_known(t0) && l0 >= 12 && l0 % 4 == 0 && l0 <= NG_MAX_BLOCK ? l0
+                                                                           : 0;
+    for (size_t o = 1, lim = found ? at : n; !rp->carries && o < lim; o++)
+      if (ng_resumes(p, n, o, at_end, swap, n_if, if_lt, prev_ts, have_ts,
+                     fe)) {
+        at = o;
+        found = 1;
+        break;
+      }
+    if (found) {
       /* A packet block whose leading length still frames it inside the
        * gap is a damaged record; the rest, bytes of no block. */
-      uint32_t t0 = capkit__ld32(p, swap), l0 = capkit__ld32(p + 4, swap);
       if ((t0 == NG_EPB || t0 == NG_SPB) && l0 >= 16 && l0 % 4 == 0 &&
           l0 <= at) {
         if ((rc = ng_damaged(rp, p, l0, swap, n_if, off,
