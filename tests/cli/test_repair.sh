@@ -243,6 +243,20 @@ for ng in "" --ng; do
   check "big $f: tshark reads the repaired file" quiet tshark -r "$T/bigf.pcap" -w /dev/null
 done
 
+# pcapng: intact blocks between two damaged ones found again (a run of two
+# inside the frame a shortened block's length claims, a run of three after
+# a block whose length was garbled, one alone that proves itself by its
+# checksums); the generator's map is the reference
+for sk in "2 delete" "19 blocklen" "8 mixed"; do
+  set -- $sk
+  $GEN gen "$1" "$T/ngr.pcapng" --ng --csum
+  $GEN damage "$2" "$1" "$T/ngr.pcapng" "$T/ngrd.pcapng" "$T/ngr.json"
+  "$C" repair -q "$T/ngrd.pcapng" -o "$T/ngrf.pcapng" 2>/dev/null || true
+  read -r rec gen wr inv intact < <($GEN score "$T/ngr.json" "$T/ngrf.pcapng")
+  check_eq "pcapng seed $1 $2: every intact block" "$intact" "$rec"
+  check_eq "pcapng seed $1 $2: none invented" 0 "$inv"
+done
+
 # the big capture's tail cut inside its last record, several MB in: cut, or
 # kept with --pad, its caplen 9 bytes short (counts and lengths from tshark)
 $GEN gen 5 "$T/big.pcap" --count 12000

@@ -8,6 +8,8 @@
 #   successor's header was destroyed or that lies alone between two
 #   damaged ones (it proves itself by its checksums);
 # - the same over captures of several MB;
+# - pcapng captures, also ones whose packets carry a live pcapng stream:
+#   no record invented;
 # - packets carrying pcap record headers of their own time (--nested): no
 #   record invented;
 # - payloads that are a live pcap stream of real frames with checksums,
@@ -23,7 +25,8 @@ case_one() { # seed opts kind
   local seed=$1 opts=$2 kind=$3 d="$T/$1-$3-${2// /}"
   mkdir -p "$d"
   # shellcheck disable=SC2086
-  $GEN gen "$seed" "$d/orig" --count 1200 $opts
+  # (the first --count given counts: a case's own before the default)
+  $GEN gen "$seed" "$d/orig" $opts --count 1200
   $GEN damage "$kind" "$seed" "$d/orig" "$d/bad" "$d/map.json"
   "$CAPKIT" repair -q "$d/bad" -o "$d/out" 2>/dev/null
   echo "$seed|$opts|$kind|$($GEN score "$d/map.json" "$d/out")"
@@ -49,6 +52,16 @@ case_one() { # seed opts kind
       done
     done
   done
+  # pcapng: packet blocks with checksums, and packets that carry a live
+  # pcapng stream (blocks of real frames captured just before them)
+  for seed in $(seq 1 $(((SEEDS + 1) / 2))); do
+    for opts in "--ng --csum" "--ng --be --ns --csum" "--ng --stream" \
+      "--ng --stream --be --ns"; do
+      for kind in overwrite insert delete fields mixed blocklen; do
+        echo "$seed $opts|$kind"
+      done
+    done
+  done
 } > "$T/cases"
 
 # two at a time: each case is a few Python and capkit runs
@@ -66,7 +79,7 @@ while IFS='|' read -r seed opts kind score; do
   what="seed $seed $opts, $kind"
   check_eq "$what: no record invented" 0 "$invented"
   case $opts in
-    *--nested* | *--stream*) ;;
+    *--nested* | *--stream* | *--ng*) ;;
     *) check_eq "$what: every intact record recovered" "$intact" "$recall" ;;
   esac
   check "$what: something was written ($written, $genuine genuine)" [ "$written" -gt 0 ]

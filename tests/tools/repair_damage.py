@@ -10,7 +10,8 @@ gen SEED OUT [--ns] [--be] [--nested] [--bigsnap] [--ng] [--csum] [--count N]
     time inside payloads; --ng writes the same packets as pcapng (options
     in the section, interface and some packet blocks); --stream makes the payloads one live pcap
     stream (records of real UDP frames, checksums set, captured 1-40 ms
-    before the packet that carries them, as tcpdump -w - sends).
+    before the packet that carries them, as tcpdump -w - sends); with --ng,
+    a live pcapng stream of packet blocks.
 damage KIND SEED IN OUT MAP             damage IN into OUT; MAP (JSON) lists
     every original record and whether its bytes survived untouched.
 score MAP OUT                           recall/precision of a repaired file:
@@ -68,10 +69,12 @@ def udp_frame(r, size):
 
 class Stream:
     """A live pcap stream (like tcpdump -w - over a connection): records of
-    small packets at the capture's own time, cut into payloads."""
+    small packets at the capture's own time, cut into payloads; with ng,
+    a pcapng stream (tcpdump --pcapng -w -): enhanced packet blocks of
+    interface 0, times in the capture's own units."""
 
-    def __init__(self, r, e, ns):
-        self.r, self.e, self.ns, self.buf = r, e, ns, bytearray()
+    def __init__(self, r, e, ns, ng=False):
+        self.r, self.e, self.ns, self.ng, self.buf = r, e, ns, ng, bytearray()
         self.clock = 0
 
     def take(self, n, t, frac):
@@ -89,7 +92,14 @@ class Stream:
             sec, frac_in = divmod(self.clock, 1000000 * unit)
             # a real frame: Ethernet/IPv4/UDP with both checksums
             eth = udp_frame(self.r, k)
-            self.buf += struct.pack(self.e + 'IIII', sec, frac_in, k, k) + eth
+            if self.ng:
+                c = self.clock
+                self.buf += block(self.e, 6, struct.pack(
+                    self.e + 'IIIII', 0, c >> 32, c & 0xffffffff, k, k) +
+                    eth + b'\0' * ((-k) % 4))
+            else:
+                self.buf += struct.pack(self.e + 'IIII', sec, frac_in, k,
+                                        k) + eth
         out, self.buf = self.buf[:n], self.buf[n:]
         return out
 
@@ -143,7 +153,7 @@ def gen(seed, out, ns=False, be=False, nested=False, n=None, snaplen=1000,
     t = 1700000000 + r.randrange(10 ** 7)
     frac = 0
     lim = 1000000000 if ns else 1000000
-    st = Stream(r, e, ns) if stream else None
+    st = Stream(r, e, ns, ng) if stream else None
     for _ in range(n):
         frac += r.randrange(lim // 50)
         t += frac // lim
