@@ -218,12 +218,16 @@ static int ready(capkit_repair *rp, size_t want, size_t *n, int *at_end) {
  * still in the CPU's cache when it walks and copies them, and slides only
  * the few bytes of the record in hand to the front of the buffer. */
 #define CHUNK ((size_t)256 << 10)
+/* Reading into the output buffer (below): the buffer's size, the bytes
+ * committed before they go out, the most the walk asks for at once. */
+#define HAND ((size_t)1 << 20)
+#define LENT_CAP (DOUBT + HAND + 2 * CHUNK)
+#define LENT_NEED (DOUBT + CHUNK)
 static int lent_more(capkit_repair *rp, size_t need);
 static void lend(capkit_repair *rp);
 static int have_more(capkit_repair *rp, size_t need) {
   capkit__src *s = &rp->src;
-  if (rp->lendable && need <= DOUBT + CHUNK &&
-      (size_t)(s->end - s->cur) < CHUNK)
+  if (rp->lendable && need <= LENT_NEED && (size_t)(s->end - s->cur) < CHUNK)
     lend(rp);
   if (rp->lent)
     return lent_more(rp, need);
@@ -256,8 +260,6 @@ static inline int have(capkit_repair *rp, size_t need, size_t *n,
  * walk's look-ahead over a record in doubt; a record larger still (a link
  * type whose bound is above DOUBT) sends the walk back to the source's own
  * buffer, with copies, until the window is small again. */
-#define HAND ((size_t)1 << 20)
-#define LENT_CAP (DOUBT + HAND + 2 * CHUNK)
 
 static void lend(capkit_repair *rp) {
   capkit__src *s = &rp->src;
@@ -293,7 +295,7 @@ static int unlend(capkit_repair *rp) {
 static int lent_more(capkit_repair *rp, size_t need) {
   capkit__src *s = &rp->src;
   capkit__sink *k = &rp->sink;
-  if (need > DOUBT + CHUNK) {
+  if (need > LENT_NEED) {
     int rc = unlend(rp);
     rp->lendable = 1;
     return rc ? rc : have_more(rp, need);
@@ -880,10 +882,11 @@ static int ng_carries(const uint8_t *p, size_t n, int swap, uint32_t *max_bl) {
       k++;
       uint32_t cap = capkit__ld32(p + q + 20, swap);
       const uint8_t *d = p + q + 28;
+      uint64_t ts = ng_ts(p + q, swap);
       for (uint32_t i = 0; i + 32 <= cap; i++)
         if (capkit__ld32(d + i, swap) == NG_EPB &&
             ng_block(d + i, cap - i, swap) &&
-            ng_ts_near(ng_ts(d + i, swap), ng_ts(p + q, swap))) {
+            ng_ts_near(ng_ts(d + i, swap), ts)) {
           hits++;
           break;
         }
@@ -1210,6 +1213,13 @@ static int walk_ng(capkit_repair *rp, hdrinfo *hi) {
   }
 }
 
+/* A pcap header's link-type field with reserved bits other than the FCS
+ * ones set, or naming an unregistered type? */
+static int lt_field_bad(uint32_t field) {
+  return (field & 0x03ff0000u) != 0 ||
+         capkit_linktype_name(field & 0xffff) == NULL;
+}
+
 static int header(capkit_repair *rp, hdrinfo *hi) {
   size_t n;
   int at_end;
@@ -1220,8 +1230,7 @@ static int header(capkit_repair *rp, hdrinfo *hi) {
   int rc = ready(rp, (size_t)1 << 20, &n, &at_end);
   const uint8_t *p = rp->src.cur;
   if (!rc && !(n >= 24 && magic_of(p, &swap, &ns) &&
-               (capkit__ld32(p + 20, swap) & 0x03ff0000u) == 0 &&
-               capkit_linktype_name(capkit__ld32(p + 20, swap) & 0xffff)))
+               !lt_field_bad(capkit__ld32(p + 20, swap))))
     rc = ready(rp, LOOK, &n, &at_end);
   if (rc)
     return rc;
@@ -1264,9 +1273,7 @@ static int header(capkit_repair *rp, hdrinfo *hi) {
       event(rp, CAPKIT_REPAIR_HEADER_FIELD, 16, 4,
             "snaplen %u is beyond any capture: set to 262144", snap);
     }
-    /* Reserved bits other than the FCS ones, or an unregistered type. */
-    int lt_bad = (field & 0x03ff0000u) != 0 ||
-                 capkit_linktype_name(field & 0xffff) == NULL;
+    int lt_bad = lt_field_bad(field);
     if (rp->lt_set && rp->lt != (field & 0xffff)) {
       rc = pick_linktype(rp, -1, 0, 0, 20);
       if (rc)

@@ -33,35 +33,32 @@ case_one() { # seed opts kind
   rm -rf "$d"
 }
 
-{
-  for seed in $(seq 1 "$SEEDS"); do
-    for opts in "--csum" "--be --csum" "--ns --csum" "--be --ns --csum" \
-      "--bigsnap --csum" "--nested --csum" "--stream" "--stream --ns --be"; do
-      for kind in overwrite insert delete fields mixed; do
+# cases NSEEDS "KINDS" OPTS...: every seed x variant x damage kind
+cases() {
+  local n=$1 kinds=$2 seed opts kind
+  shift 2
+  for seed in $(seq 1 "$n"); do
+    for opts in "$@"; do
+      for kind in $kinds; do
         echo "$seed $opts|$kind"
       done
     done
   done
+}
+few=$(((SEEDS + 1) / 2))
+{
+  cases "$SEEDS" "overwrite insert delete fields mixed" "--csum" "--be --csum" \
+    "--ns --csum" "--be --ns --csum" "--bigsnap --csum" "--nested --csum" \
+    "--stream" "--stream --ns --be"
   # captures of several MB: the walk reads them into the output buffer a
   # few MB at a time, and damage lands anywhere in them, also where one
   # buffer ends and the next begins
-  for seed in $(seq 1 $(((SEEDS + 1) / 2))); do
-    for opts in "--csum --count 12000" "--be --ns --csum --count 12000"; do
-      for kind in overwrite insert delete fields mixed; do
-        echo "$seed $opts|$kind"
-      done
-    done
-  done
+  cases "$few" "overwrite insert delete fields mixed" "--csum --count 12000" \
+    "--be --ns --csum --count 12000"
   # pcapng: packet blocks with checksums, and packets that carry a live
   # pcapng stream (blocks of real frames captured just before them)
-  for seed in $(seq 1 $(((SEEDS + 1) / 2))); do
-    for opts in "--ng --csum" "--ng --be --ns --csum" "--ng --stream" \
-      "--ng --stream --be --ns"; do
-      for kind in overwrite insert delete fields mixed blocklen; do
-        echo "$seed $opts|$kind"
-      done
-    done
-  done
+  cases "$few" "overwrite insert delete fields mixed blocklen" "--ng --csum" \
+    "--ng --be --ns --csum" "--ng --stream" "--ng --stream --be --ns"
 } > "$T/cases"
 
 # two at a time: each case is a few Python and capkit runs
